@@ -1,0 +1,22 @@
+/**
+ * The job's marks: the variables that tie a process to one job.
+ *
+ * `STRAYS_SESSION` is ours: exported to every later step, inherited by every
+ * child, and kept by a daemon that double-forks to PID 1 (fork does not clear
+ * the environment). `RUNNER_TRACKING_ID` is the GitHub runner's own per-job
+ * mark, which it uses for its orphan cleanup; we honour it too.
+ */
+import { randomBytes } from 'node:crypto';
+
+export const SESSION_VAR = 'STRAYS_SESSION';
+export const TRACKING_VAR = 'RUNNER_TRACKING_ID';
+/** Set by the runner to the step's id (or `__run_2`, `__actions_checkout`) for every step. */
+export const STEP_VAR = 'GITHUB_ACTION';
+/** Set by `strays run` to the guarded command, so findings outside GitHub still name their step. */
+export const CLI_STEP_VAR = 'STRAYS_STEP';
+
+/** 16 random hex digits: unguessable enough that another job never collides with ours. */
+export const newSessionId = (): string => `strays-${randomBytes(8).toString('hex')}`;
+
+const SESSION_PATTERN = /^strays-[0-9a-f]{16}$/;
+export const isSessionId = (value: string): boolean => SESSION_PATTERN.test(value);

@@ -1,0 +1,32 @@
+/**
+ * The process table of this machine, from the best reader for the platform.
+ */
+import { readLinuxDetails, readLinuxTable } from './linux.js';
+import { readPortableEnv, readPortableTable } from './portable.js';
+import type { ProcessInfo, ProcessTable, ReaderName } from './types.js';
+
+export * from './types.js';
+
+/** Environment variables detection and reports may use. Nothing else is read into memory. */
+export const WANTED_ENV: ReadonlySet<string> = new Set([
+  'STRAYS_SESSION',
+  'RUNNER_TRACKING_ID',
+  'GITHUB_ACTION',
+  'STRAYS_STEP',
+]);
+
+export const defaultReader = (): ReaderName => (process.platform === 'linux' ? 'linux-proc' : 'ps');
+
+export async function readTable(reader: ReaderName = defaultReader()): Promise<ProcessTable> {
+  return reader === 'linux-proc' ? readLinuxTable() : readPortableTable();
+}
+
+/** Returns the table with environment, cwd and cgroup filled in for the chosen processes. */
+export async function readDetails(table: ProcessTable, choose: (p: ProcessInfo) => boolean): Promise<ProcessTable> {
+  const chosen = new Set(table.processes.filter(choose).map((p) => p.pid));
+  if (table.reader === 'linux-proc') {
+    return { ...table, processes: table.processes.map((p) => (chosen.has(p.pid) ? readLinuxDetails(p, WANTED_ENV) : p)) };
+  }
+  const envs = await readPortableEnv([...chosen], WANTED_ENV);
+  return { ...table, processes: table.processes.map((p) => (envs.has(p.pid) ? { ...p, env: envs.get(p.pid) } : p)) };
+}

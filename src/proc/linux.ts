@@ -1,0 +1,86 @@
+/**
+ * Process table reader for Linux, straight from /proc.
+ *
+ * `readLinuxTable` reads what every process needs (stat, cmdline, owner);
+ * `readLinuxDetails` reads the costly or sensitive parts (environment, cwd,
+ * cgroup) only for the processes detection asks about.
+ */
+import fs from 'node:fs';
+import { bootTimeMs, ticksToMs, uptimeTicks } from './clock.js';
+import { parseCmdline, pickEnv } from './environ.js';
+import { attempt, readIfPresent } from './procfs.js';
+import { isKernelThread, parseStat } from './stat.js';
+import type { EnvView, ProcessInfo, ProcessTable } from './types.js';
+
+export interface LinuxReaderOptions {
+  /** Where procfs is mounted; tests point this at recorded tables. */
+  readonly procRoot?: string;
+}
+
+export function readLinuxTable(options: LinuxReaderOptions = {}): ProcessTable {
+  const root = options.procRoot ?? '/proc';
+  const takenAt = Date.now();
+  const now = uptimeTicks(root);
+  const boot = bootTimeMs(root);
+  const processes: ProcessInfo[] = [];
+  for (const name of fs.readdirSync(root)) {
+    const first = name.charCodeAt(0);
+    if (first < 48 || first > 57) continue; // not a pid directory
+    const info = readOne(root, name, boot);
+    if (info) processes.push(info);
+  }
+  return { reader: 'linux-proc', takenAt, now, processes };
+}
+
+function readOne(root: string, pid: string, boot: number | undefined): ProcessInfo | undefined {
+  const statText = readIfPresent(`${root}/${pid}/stat`);
+  if (statText === undefined) return undefined;
+  const stat = parseStat(statText);
+  if (!stat || isKernelThread(stat)) return undefined;
+  const cmdline = readIfPresent(`${root}/${pid}/cmdline`);
+  if (cmdline === undefined) return undefined;
+  const owner = fs.statSync(`${root}/${pid}`, { throwIfNoEntry: false });
+  if (!owner) return undefined;
+  return {
+    pid: stat.pid,
+    ppid: stat.ppid,
+    pgid: stat.pgid,
+    sid: stat.sid,
+    state: stat.state,
+    uid: owner.uid,
+    start: stat.startTicks,
+    startedAt: boot === undefined ? undefined : boot + ticksToMs(stat.startTicks),
+    comm: stat.comm,
+    argv: parseCmdline(cmdline),
+  };
+}
+
+/** Reads environment (only `wanted` variables), cwd and cgroup for one process. */
+export function readLinuxDetails(p: ProcessInfo, wanted: ReadonlySet<string>, options: LinuxReaderOptions = {}): ProcessInfo {
+  const dir = `${options.procRoot ?? '/proc'}/${p.pid}`;
+  const environ = attempt(() => fs.readFileSync(`${dir}/environ`, 'utf8'));
+  const env: EnvView = environ.ok
+    ? { readable: true, vars: pickEnv(environ.value, wanted) }
+    : { readable: false, reason: environ.reason };
+  const cwd = attempt(() => fs.readlinkSync(`${dir}/cwd`));
+  const cgroup = attempt(() => fs.readFileSync(`${dir}/cgroup`, 'utf8'));
+  return {
+    ...p,
+    env,
+    cwd: cwd.ok ? cwd.value : undefined,
+    cgroup: cgroup.ok ? parseCgroupV2(cgroup.value) : undefined,
+  };
+}
+
+/** The unified-hierarchy line of /proc/PID/cgroup is `0::/path` (cgroups(7)). */
+export function parseCgroupV2(text: string): string | undefined {
+  const line = text.split('\n').find((l) => l.startsWith('0::'));
+  return line?.slice(3);
+}
+
+/** Re-reads one process's start stamp: the check made right before each signal. */
+export function readStartTicks(pid: number, procRoot = '/proc'): { state: string; start: number } | undefined {
+  const text = readIfPresent(`${procRoot}/${pid}/stat`);
+  const stat = text === undefined ? undefined : parseStat(text);
+  return stat ? { state: stat.state, start: stat.startTicks } : undefined;
+}

@@ -1,0 +1,66 @@
+/**
+ * Small synchronous readers for /proc files.
+ *
+ * A process can exit between readdir and open: ENOENT/ESRCH then mean "gone",
+ * which is a fact about the process, not an error of ours (so `undefined`).
+ * One shared buffer and open/read/close avoids the extra fstat that
+ * `readFileSync` makes per file: this runs thousands of times per snapshot.
+ */
+import fs from 'node:fs';
+
+let buffer = Buffer.allocUnsafe(64 * 1024);
+
+/** Errors that mean the process (or the file) went away while we looked. */
+export const isGone = (error: unknown): boolean => {
+  const code = (error as NodeJS.ErrnoException | undefined)?.code;
+  return code === 'ENOENT' || code === 'ESRCH';
+};
+
+export const isDenied = (error: unknown): boolean => {
+  const code = (error as NodeJS.ErrnoException | undefined)?.code;
+  return code === 'EACCES' || code === 'EPERM';
+};
+
+/** Reads a whole file as latin1-safe UTF-8; throws what fs throws. */
+export function readProcFile(path: string): string {
+  const fd = fs.openSync(path, 'r');
+  try {
+    let length = 0;
+    for (;;) {
+      if (length === buffer.length) {
+        const bigger = Buffer.allocUnsafe(buffer.length * 2);
+        buffer.copy(bigger, 0, 0, length);
+        buffer = bigger;
+      }
+      const n = fs.readSync(fd, buffer, length, buffer.length - length, null);
+      if (n === 0) break;
+      length += n;
+    }
+    return buffer.toString('utf8', 0, length);
+  } finally {
+    fs.closeSync(fd);
+  }
+}
+
+/** Like `readProcFile`, but `undefined` when the process is gone. */
+export function readIfPresent(path: string): string | undefined {
+  try {
+    return readProcFile(path);
+  } catch (error) {
+    if (isGone(error)) return undefined;
+    throw error;
+  }
+}
+
+export type Attempt<T> = { ok: true; value: T } | { ok: false; gone: boolean; reason: string };
+
+/** Reads a file and reports a failure instead of throwing (for optional details). */
+export function attempt<T>(read: () => T): Attempt<T> {
+  try {
+    return { ok: true, value: read() };
+  } catch (error) {
+    const e = error as NodeJS.ErrnoException;
+    const reason = isDenied(e) ? 'permission denied' : isGone(e) ? 'process gone' : (e.code ?? e.message);
+    return { ok: false, gone: isGone(e), reason };
+  }
+}
