@@ -1,0 +1,47 @@
+/** What termination did to each finding. */
+import type { Finding } from '../engine/findings.js';
+
+/**
+ * - `exited`: ended on SIGTERM within the grace period
+ * - `killed`: needed SIGKILL
+ * - `gone`: had already exited (or its pid now belongs to another process) before we signalled it
+ * - `zombie`: dead, but its parent has not reaped it (`reaper` must wait(2) for it)
+ * - `survived`: still alive after SIGKILL, e.g. uninterruptible sleep (state D; `detail` has the wchan)
+ * - `not-permitted`: EPERM, owned by another user
+ * - `reported`: not signalled (`kill: false`, or unattributed under `unattributed: report`)
+ */
+export type Outcome = 'exited' | 'killed' | 'gone' | 'zombie' | 'survived' | 'not-permitted' | 'reported';
+
+export interface TerminationResult {
+  readonly pid: number;
+  readonly start: number;
+  readonly outcome: Outcome;
+  /** Signals sent, in order, e.g. ["SIGSTOP", "SIGTERM", "SIGCONT", "SIGKILL"]. */
+  readonly signals: readonly string[];
+  /** Whether it was signalled through its process group or on its own. */
+  readonly via: 'group' | 'process' | 'none';
+  /** For `zombie`: the parent that must reap it. */
+  readonly reaper?: number | undefined;
+  /** wchan for `survived`, the error for `not-permitted`, "pid reused" for a recycled pid … */
+  readonly detail?: string | undefined;
+}
+
+export interface TerminateOptions {
+  readonly graceMs: number;
+  /** false: signal nothing, every result is `reported`. */
+  readonly kill: boolean;
+  /**
+   * Re-detects the job's processes from a fresh table, for the stop-the-world
+   * phase: children forked after detection are found and stopped too.
+   */
+  readonly rescan?: () => Promise<readonly Finding[]>;
+  /** How often to poll while waiting for processes to end (default 20 ms). */
+  readonly pollMs?: number;
+}
+
+export interface Termination {
+  readonly results: readonly TerminationResult[];
+  /** Findings added by rescans during stop-the-world (not in the input). */
+  readonly added: readonly Finding[];
+  readonly durationMs: number;
+}
