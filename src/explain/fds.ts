@@ -1,0 +1,67 @@
+/**
+ * A process's open files, from the links in /proc/PID/fd (proc(5)).
+ *
+ * Bounded: a leaked server can hold tens of thousands of fds, so at most `cap`
+ * links are read per process and the result says when it stopped early.
+ * Reading another user's fd directory needs ptrace access (EACCES as a plain
+ * user): that is reported as "unreadable", never thrown.
+ */
+import fs from 'node:fs';
+import { isDenied, isGone } from '../proc/procfs.js';
+
+export const DEFAULT_FD_CAP = 256;
+
+export type FdScan =
+  | {
+      readonly status: 'read';
+      /** Inodes of `socket:[N]` links. */
+      readonly sockets: readonly number[];
+      /** Absolute paths of regular files and directories (not pipes, sockets, anon inodes). */
+      readonly paths: readonly string[];
+      /** Number of fds the process has; `read` of them were looked at. */
+      readonly total: number;
+      readonly read: number;
+      readonly capped: boolean;
+    }
+  | { readonly status: 'unreadable' | 'gone'; readonly reason: string };
+
+const SOCKET = /^socket:\[(\d+)\]$/;
+
+export function scanFds(pid: number, cap = DEFAULT_FD_CAP, procRoot = '/proc'): FdScan {
+  const dir = `${procRoot}/${pid}/fd`;
+  let names: string[];
+  try {
+    names = fs.readdirSync(dir);
+  } catch (error) {
+    if (isGone(error)) return { status: 'gone', reason: 'process gone' };
+    const code = (error as NodeJS.ErrnoException).code;
+    return { status: 'unreadable', reason: isDenied(error) ? 'permission denied' : (code ?? String(error)) };
+  }
+  // Numeric order, so a capped scan reads the low fds (where servers open their listeners first).
+  names.sort((a, b) => Number(a) - Number(b));
+  const sockets: number[] = [];
+  const paths: string[] = [];
+  const take = names.slice(0, cap);
+  for (const name of take) {
+    let target: string;
+    try {
+      target = fs.readlinkSync(`${dir}/${name}`);
+    } catch {
+      continue; // closed while we looked, or denied for this one link
+    }
+    const socket = SOCKET.exec(target);
+    if (socket) sockets.push(Number(socket[1]));
+    else if (target.startsWith('/')) paths.push(target.endsWith(' (deleted)') ? target.slice(0, -' (deleted)'.length) : target);
+  }
+  return { status: 'read', sockets, paths, total: names.length, read: take.length, capped: names.length > cap };
+}
+
+/** /proc/PID/wchan: the kernel function a sleeping process waits in ("0" when running). */
+export function readWchan(pid: number, procRoot = '/proc'): string | undefined {
+  try {
+    const text = fs.readFileSync(`${procRoot}/${pid}/wchan`, 'utf8').trim();
+    return text === '' || text === '0' ? undefined : text;
+  } catch {
+    return undefined;
+  }
+}
