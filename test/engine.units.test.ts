@@ -1,0 +1,86 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { parseAllowlist, allowedBy, parseAllowEntry } from '../src/engine/allowlist.js';
+import { snapshotFrom } from '../src/engine/baseline.js';
+import { loadBaseline, saveBaseline, serializeBaseline } from '../src/engine/baseline-file.js';
+import { parseDuration } from '../src/config/duration.js';
+import { parseGuardOptions } from '../src/config/options.js';
+import { parseStat } from '../src/proc/stat.js';
+import { readLinuxTable } from '../src/proc/linux.js';
+
+const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'strays-units-'));
+afterEach(() => undefined);
+
+describe('baseline file', () => {
+  const baseline = snapshotFrom({ table: readLinuxTable() });
+  const file = path.join(dir, 'baseline.json');
+
+  it('round-trips, atomically and private', () => {
+    saveBaseline(file, baseline);
+    expect(loadBaseline(file)).toEqual({ ...baseline, owner: undefined, cgroup: undefined });
+    expect(fs.statSync(file).mode & 0o777).toBe(0o600);
+    expect(baseline.ancestors.map((a) => a.pid)).toContain(process.ppid);
+  });
+
+  it.each([
+    ['missing', null, /does not exist/],
+    ['truncated', serializeBaseline(baseline).slice(0, 50), /not valid JSON \(truncated/],
+    ['not ours', '{"hello":1}', /not a strays baseline/],
+    ['another version', serializeBaseline(baseline).replace('"version":1', '"version":7'), /has version 7; this strays reads version 1/],
+    ['malformed fields', JSON.stringify({ kind: 'strays-baseline', version: 1, session: 3 }), /malformed fields: session, reader/],
+  ])('refuses a %s file, naming it', (_name, text, message) => {
+    const f = path.join(dir, `bad-${_name}.json`);
+    if (text !== null) fs.writeFileSync(f, text);
+    expect(() => loadBaseline(f)).toThrow(message);
+    expect(() => loadBaseline(f)).toThrow(f);
+  });
+});
+
+describe('allowlist', () => {
+  const proc = (comm: string, argv: string[]) => ({ pid: 1, ppid: 0, pgid: 1, sid: 1, state: 'S', uid: 0, start: 1, startedAt: 1, comm, argv });
+  it('matches globs on the whole command line, and name: on comm or argv[0] basename', () => {
+    const list = parseAllowlist(['sleep 60*\nname:postgres*', 'name:git-daemon']);
+    expect(allowedBy(list, proc('sleep', ['sleep', '600']))?.source).toBe('sleep 60*');
+    expect(allowedBy(list, proc('sleep', ['sleep', '1']))).toBeUndefined();
+    expect(allowedBy(list, proc('postgres', ['/usr/lib/postgresql/bin/postgres', '-D', 'x']))?.source).toBe('name:postgres*');
+    expect(allowedBy(list, proc('git-daemon', ['/usr/lib/git-core/git-daemon', '--detach']))?.source).toBe('name:git-daemon');
+    expect(allowedBy(parseAllowlist(['a[bc]d ?']), proc('x', ['acd', 'z']))).toBeDefined();
+    expect(allowedBy(parseAllowlist(['(x)|y']), proc('x', ['(x)|y']))).toBeDefined();
+  });
+  it.each([['name:', /glob is empty/], ['foo [bar', /"\[" at position 5 is never closed/]])('rejects %j, naming it', (entry, message) => {
+    expect(() => parseAllowEntry(entry)).toThrow(message);
+    expect(() => parseAllowEntry(entry)).toThrow(`"${entry}"`);
+  });
+});
+
+describe('durations and options', () => {
+  it.each([['500ms', 500], ['5s', 5000], ['1m', 60000], ['5', 5000], ['0.5', 500], [' 2h ', 7200000]])('parses %j', (v, ms) => {
+    expect(parseDuration(v)).toBe(ms);
+  });
+  it.each(['', '5 sec', '-1s', 'soon', '1e3'])('rejects %j naming value and forms', (v) => {
+    expect(() => parseDuration(v, 'grace-period')).toThrow(`Invalid grace-period "${v}": expected "500ms", "5s", "1m"`);
+  });
+  const names = { kill: 'kill', failOnLeak: 'fail-on-leak', grace: 'grace-period', allow: 'allow', isolation: 'isolation', unattributed: 'unattributed' };
+  it('builds a frozen config with defaults', () => {
+    const o = parseGuardOptions({}, names);
+    expect(o).toMatchObject({ kill: true, failOnLeak: false, graceMs: 5000, allow: [], isolation: 'auto', unattributed: 'report' });
+    expect(Object.isFrozen(o)).toBe(true);
+  });
+  it('names the input, value and accepted forms on bad values', () => {
+    expect(() => parseGuardOptions({ kill: 'yes' }, names)).toThrow('Invalid kill "yes": expected true or false.');
+    expect(() => parseGuardOptions({ isolation: 'docker' }, names)).toThrow('Invalid isolation "docker": expected one of auto, marker, cgroup.');
+    expect(() => parseGuardOptions({ allow: ['name:'] }, names)).toThrow(/Invalid allow: Invalid allow entry "name:"/);
+  });
+});
+
+describe('stat parser', () => {
+  it('splits at the last ")" so names may contain ") "', () => {
+    const s = parseStat('42 (a) b) c) S 1 42 42 0 -1 4194304 0 0 0 0 0 0 0 0 20 0 1 0 777 0 0');
+    expect(s).toMatchObject({ pid: 42, comm: 'a) b) c', state: 'S', ppid: 1, pgid: 42, sid: 42, startTicks: 777 });
+  });
+  it('returns undefined for garbage', () => {
+    expect(parseStat('nonsense')).toBeUndefined();
+  });
+});
