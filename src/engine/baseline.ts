@@ -42,6 +42,8 @@ export interface JobCgroupRecord {
   readonly origin: string;
   /** The processes moved into the job cgroup at start. */
   readonly moved: readonly Identity[];
+  /** The mount's root in the hierarchy (mountinfo field 4) when not "/": /proc/PID/cgroup paths are `mountRoot + path`. */
+  readonly mountRoot?: string | undefined;
 }
 
 export interface SnapshotInput {

@@ -1,0 +1,89 @@
+/**
+ * Stop-the-world through the cgroup freezer (cgroup-v2.rst "Core Interface
+ * Files": cgroup.freeze, and "frozen 1" in cgroup.events once every task in
+ * the subtree is frozen). Frozen processes cannot fork, so no child escapes
+ * between detection and signalling; SIGKILL still ends a frozen process,
+ * other signals are delivered on thaw.
+ *
+ * Freezing the job cgroup freezes everything in it, so it is only usable when
+ * the checker and the runner chain are outside: in the action's post step
+ * both the worker and the post step itself live in the job cgroup until they
+ * are moved out (`evacuate`). `jobFreezer` refuses rather than freeze them.
+ */
+import fs from 'node:fs';
+import type { JobCgroupRecord } from '../engine/baseline.js';
+import { parseStat } from '../proc/stat.js';
+import { CgroupError, cgroupOfPid, dirOf, moveProcess, readKeyed, writeControl } from './files.js';
+import { inJobCgroup, jobDir } from './members.js';
+
+/** The shape termination's stop-the-world phase plugs in. */
+export interface Freezer {
+  freeze(): Promise<void>;
+  thaw(): Promise<void>;
+}
+
+const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
+/** Writes cgroup.freeze and waits until cgroup.events reports the state reached. */
+export async function setFrozen(dir: string, frozen: boolean, timeoutMs = 5000): Promise<void> {
+  const want = frozen ? '1' : '0';
+  writeControl(dir, 'cgroup.freeze', want);
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    if (readKeyed(dir, 'cgroup.events').get('frozen') === want) return;
+    if (Date.now() > deadline) {
+      throw new CgroupError(`cgroup ${dir} did not ${frozen ? 'freeze' : 'thaw'} within ${timeoutMs} ms (a task in uninterruptible sleep?).`, 'ETIMEDOUT');
+    }
+    await sleep(10);
+  }
+}
+
+/** `pid` and its ancestors up to PID 1, read from /proc now. */
+export function chainOf(pid: number): number[] {
+  const out: number[] = [];
+  for (let p = pid; p > 1 && out.length < 4096; ) {
+    out.push(p);
+    let text: string;
+    try {
+      text = fs.readFileSync(`/proc/${p}/stat`, 'utf8');
+    } catch {
+      break;
+    }
+    const stat = parseStat(text);
+    if (!stat) break;
+    p = stat.ppid;
+  }
+  return out;
+}
+
+/** Moves the given live processes out of the job cgroup back to its origin, so the cgroup can be frozen. */
+export function evacuate(record: JobCgroupRecord, pids: readonly number[]): number[] {
+  const origin = dirOf(record.mount, record.origin);
+  return pids.filter((pid) => inJobCgroup(record, cgroupOfPid(pid)) && moveProcess(origin, pid));
+}
+
+export interface FreezerOptions {
+  /** Pids that must never be frozen besides the checker's own chain (the runner chain from the baseline). */
+  readonly protect?: readonly number[];
+  /** The checking process (default this one): it and its ancestors must be outside the cgroup. */
+  readonly checker?: number;
+  readonly timeoutMs?: number;
+}
+
+/** A Freezer for the job cgroup; `freeze` throws CgroupError when it would freeze the checker or the runner. */
+export function jobFreezer(record: JobCgroupRecord, options: FreezerOptions = {}): Freezer {
+  const dir = jobDir(record);
+  return {
+    async freeze() {
+      const guarded = [...chainOf(options.checker ?? process.pid), ...(options.protect ?? [])];
+      const inside = guarded.filter((pid) => inJobCgroup(record, cgroupOfPid(pid)));
+      if (inside.length > 0) {
+        throw new CgroupError(`Not freezing ${dir}: it holds pid ${inside.join(', ')} of the checker or the runner chain; move them out first.`);
+      }
+      await setFrozen(dir, true, options.timeoutMs);
+    },
+    async thaw() {
+      await setFrozen(dir, false, options.timeoutMs);
+    },
+  };
+}

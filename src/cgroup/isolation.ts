@@ -1,0 +1,95 @@
+/**
+ * Choosing the isolation for a job: `cgroup` where the host allows it, else
+ * `marker` (environment + lineage). Issue 8: never fail the job for it; an
+ * impossible `cgroup` falls back to `marker` with one clear log line.
+ */
+import fs from 'node:fs';
+import type { Isolation } from '../config/options.js';
+import type { JobCgroupRecord } from '../engine/baseline.js';
+import { CgroupError, cgroupOfPid, dirOf, explain, relativeToMount } from './files.js';
+import { asMount, openJobCgroup } from './lifecycle.js';
+import type { Cgroup2Mount } from './mount.js';
+
+/** statfs(2) f_type of cgroup2 (linux/magic.h CGROUP2_SUPER_MAGIC). */
+const CGROUP2_SUPER_MAGIC = 0x63677270;
+
+export type CgroupProbe =
+  | { readonly usable: true; readonly mount: Cgroup2Mount; readonly origin: string }
+  | { readonly usable: false; readonly reason: string };
+
+export interface ProbeOptions {
+  /** The process that would be moved (its cgroup is where the job cgroup goes). */
+  readonly pid: number;
+  /** The cgroup2 mount or its mount point; default: from /proc/self/mountinfo. */
+  readonly mount?: Cgroup2Mount | string;
+}
+
+/** Can a job cgroup be made for `pid`? Reads only; creates nothing. */
+export function probeCgroup(options: ProbeOptions): CgroupProbe {
+  const no = (reason: string): CgroupProbe => ({ usable: false, reason });
+  if (process.platform !== 'linux') return no(`cgroups are Linux-only (this is ${process.platform})`);
+  const mount = asMount(options.mount);
+  if (!mount) return no('cgroup v2 is not mounted (no cgroup2 line in /proc/self/mountinfo)');
+  if (mount.readOnly) return no(`the cgroup2 mount ${mount.mountPoint} is read-only`);
+  try {
+    if (fs.statfsSync(mount.mountPoint).type !== CGROUP2_SUPER_MAGIC) return no(`${mount.mountPoint} is not a cgroup2 filesystem`);
+  } catch (error) {
+    return no(`${mount.mountPoint}: ${explain((error as NodeJS.ErrnoException).code)}`);
+  }
+  const shown = cgroupOfPid(options.pid);
+  if (shown === undefined) return no(`pid ${options.pid} is gone or has no cgroup v2 entry`);
+  const origin = relativeToMount(mount, shown);
+  if (origin === undefined) return no(`pid ${options.pid}'s cgroup ${shown} is not visible under ${mount.mountPoint} (nested container?)`);
+  const dir = dirOf(mount.mountPoint, origin);
+  for (const target of [dir, `${dir}/cgroup.procs`]) {
+    try {
+      fs.accessSync(target, fs.constants.W_OK);
+    } catch (error) {
+      return no(`cannot write ${target}: ${explain((error as NodeJS.ErrnoException).code)}`);
+    }
+  }
+  return { usable: true, mount, origin };
+}
+
+export interface IsolationChoice {
+  readonly used: 'marker' | 'cgroup';
+  /** One log line saying what is used and why. */
+  readonly reason: string;
+}
+
+/** Pure: the requested isolation and what the host allows → what is used. */
+export function resolveIsolation(requested: Isolation, probe: CgroupProbe): IsolationChoice {
+  if (requested === 'marker') return { used: 'marker', reason: 'isolation: marker (as requested): environment marker and lineage only.' };
+  if (probe.usable) {
+    return { used: 'cgroup', reason: `isolation: cgroup (${requested === 'auto' ? 'auto' : 'as requested'}): a job cgroup under ${probe.mount.mountPoint}${probe.origin}.` };
+  }
+  return requested === 'auto'
+    ? { used: 'marker', reason: `isolation: marker (auto): cgroups not usable here: ${probe.reason}.` }
+    : { used: 'marker', reason: `isolation: cgroup was requested but is not possible here (${probe.reason}); falling back to marker.` };
+}
+
+export interface StartIsolationOptions extends ProbeOptions {
+  readonly requested: Isolation;
+  readonly session: string;
+}
+
+export interface StartedIsolation extends IsolationChoice {
+  /** Set when `used` is cgroup: store it in the baseline (`cgroup`). */
+  readonly record?: JobCgroupRecord;
+}
+
+/**
+ * Probe, choose, and create the job cgroup when chosen. A failure to create it
+ * (a race, a refusal the probe could not foresee) is a fallback, not an error.
+ */
+export function startIsolation(options: StartIsolationOptions): StartedIsolation {
+  const choice = resolveIsolation(options.requested, options.requested === 'marker' ? { usable: false, reason: 'not probed' } : probeCgroup(options));
+  if (choice.used === 'marker') return choice;
+  try {
+    const record = openJobCgroup({ session: options.session, movePid: options.pid, mount: options.mount });
+    return { used: 'cgroup', reason: `isolation: cgroup (${options.requested}): job cgroup ${dirOf(record.mount, record.path)}.`, record };
+  } catch (error) {
+    if (!(error instanceof CgroupError)) throw error;
+    return { used: 'marker', reason: `isolation: ${options.requested === 'auto' ? 'marker (auto)' : 'cgroup was requested but failed'}: ${error.message} Falling back to marker.` };
+  }
+}
