@@ -49,7 +49,7 @@ export interface Holds {
   readonly openFiles: readonly OpenFile[];
   /** `read`, or why the fd table could not be read ("unreadable": permission denied; "gone": exited). */
   readonly fds: FdScan['status'];
-  readonly fdsReason?: string | undefined;
+  readonly fdsReason: string | undefined;
   readonly fdsRead: number | undefined;
   readonly fdsTotal: number | undefined;
   /** True when the process had more fds than the cap and the rest were not looked at. */

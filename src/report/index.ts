@@ -1,2 +1,10 @@
+/** Reports: one document (types.ts, the JSON schema) and its renderers. */
+export { explainFindings, type Explanation } from '../explain/explain.js';
+export * from './annotations.js';
+export * from './build.js';
+export * from './console.js';
+export * from './format.js';
+export * from './json-file.js';
+export * from './markdown.js';
+export * from './summary.js';
 export * from './types.js';
-export * from './placeholder.js';

@@ -1,0 +1,127 @@
+/**
+ * buildReport: detection + termination + explanations → the report document.
+ * Pure: every fact was gathered before (explanations must be taken before
+ * termination, while the processes and their sockets still exist).
+ */
+import type { GuardOptions } from '../config/options.js';
+import type { Baseline } from '../engine/baseline.js';
+import type { Detection, Finding } from '../engine/findings.js';
+import { STEP_VAR } from '../engine/session.js';
+import type { Explanation } from '../explain/explain.js';
+import { commandLine, identityKey, type ProcessTable } from '../proc/types.js';
+import type { Outcome, Termination, TerminationResult } from '../terminate/types.js';
+import { type HoldsEntry, type LeakEntry, REPORT_VERSION, type Report, type ReportContext } from './types.js';
+
+export interface BuildReportInput {
+  readonly baseline: Baseline;
+  readonly detection: Detection;
+  readonly termination: Termination | undefined;
+  readonly explanations: ReadonlyMap<number, Explanation>;
+  readonly options: Pick<GuardOptions, 'kill' | 'graceMs' | 'failOnLeak'>;
+  readonly context: ReportContext;
+  /** Unused; accepted so callers may pass the table they detected from. */
+  readonly table?: ProcessTable | undefined;
+}
+
+const iso = (ms: number | undefined): string | undefined => (ms === undefined ? undefined : new Date(ms).toISOString());
+
+const UNKNOWN_HOLDS: HoldsEntry = {
+  listening: [],
+  cwd: undefined,
+  cwdInWorkspace: undefined,
+  cwdPlace: undefined,
+  openFiles: [],
+  fds: 'unknown',
+  fdsReason: 'not explained (found while terminating)',
+  fdsRead: undefined,
+  fdsTotal: undefined,
+  fdsCapped: false,
+  children: [],
+};
+
+export function buildReport(input: BuildReportInput): Report {
+  const { detection, context, options, baseline } = input;
+  const results = new Map<string, TerminationResult>();
+  for (const r of input.termination?.results ?? []) results.set(identityKey(r), r);
+  const stepNames = context.stepNames ?? {};
+
+  const entry = (f: Finding): LeakEntry => {
+    const p = f.process;
+    const x = input.explanations.get(p.pid);
+    const e = x && x.start === p.start ? x : undefined; // an explanation of a reused pid is not this process's
+    const r = results.get(identityKey(p));
+    const startedAt = p.startedAt;
+    return {
+      pid: p.pid,
+      start: p.start,
+      command: commandLine(p),
+      argv: p.argv,
+      comm: p.comm,
+      uid: p.uid,
+      user: e?.user,
+      startedAt: iso(startedAt),
+      ageMs: e?.ageMs ?? (startedAt === undefined ? undefined : Math.max(0, context.checkedAt - startedAt)),
+      step: f.step,
+      stepName: f.step === undefined ? undefined : stepNames[f.step],
+      attribution: f.attribution,
+      reasons: f.reasons,
+      ancestry: e?.chain ?? [],
+      ancestryEndsAt: e?.endsAt,
+      ppid: p.ppid,
+      reparented: e?.reparented,
+      sessionLeader: e?.sessionLeader ?? (p.sid === undefined ? undefined : p.sid === p.pid),
+      groupLeader: p.pid === p.pgid,
+      state: p.state,
+      stopped: p.state === 'T' || p.state === 't',
+      uninterruptible: p.state === 'D',
+      wchan: e?.wchan,
+      zombieChildren: e?.zombieChildren ?? [],
+      holds: e?.holds ?? UNKNOWN_HOLDS,
+      outcome: r?.outcome ?? 'reported',
+      signals: r?.signals ?? [],
+      via: r?.via ?? 'none',
+      detail: r?.detail ?? (r?.reaper === undefined ? undefined : `pid ${r.reaper} must reap it`),
+    };
+  };
+
+  const seen = new Set(detection.findings.map((f) => identityKey(f.process)));
+  const added = (input.termination?.added ?? []).filter((f) => !seen.has(identityKey(f.process)));
+  const leaks = [...detection.findings, ...added].map(entry);
+  const unattributed = detection.unattributed.map(entry);
+  const outcomes: Partial<Record<Outcome, number>> = {};
+  for (const l of [...leaks, ...unattributed]) outcomes[l.outcome] = (outcomes[l.outcome] ?? 0) + 1;
+
+  return {
+    version: REPORT_VERSION,
+    tool: 'strays',
+    session: baseline.session,
+    runnerTrackingId: baseline.runnerTrackingId,
+    host: context.host,
+    workspace: context.workspace,
+    runnerTemp: context.runnerTemp,
+    isolation: context.isolation,
+    times: {
+      jobStartedAt: new Date(baseline.takenAt).toISOString(),
+      checkedAt: new Date(context.checkedAt).toISOString(),
+      terminationMs: input.termination?.durationMs,
+    },
+    mode: { kill: options.kill, graceMs: options.graceMs, failOnLeak: options.failOnLeak },
+    failed: options.failOnLeak && leaks.length + unattributed.length > 0,
+    counts: {
+      leaked: leaks.length,
+      unattributed: unattributed.length,
+      zombies: detection.zombies.length,
+      spared: detection.spared.length,
+      outcomes,
+    },
+    leaks,
+    unattributed,
+    zombies: detection.zombies.map((z) => ({
+      pid: z.process.pid,
+      command: commandLine(z.process),
+      step: z.process.env?.readable ? z.process.env.vars[STEP_VAR] : undefined,
+      reaper: z.reaper,
+    })),
+    spared: detection.spared.map((s) => ({ pid: s.process.pid, command: commandLine(s.process), reason: s.reason })),
+  };
+}

@@ -1,0 +1,43 @@
+/** Small text helpers shared by the renderers. */
+import { type Places, shortPath } from '../explain/places.js';
+import type { HoldsEntry, LeakEntry } from './types.js';
+
+/** `850ms`, `42s`, `3m 05s`, `2h 10m`, `4d 3h`; `?` when unknown. */
+export function formatAge(ms: number | undefined): string {
+  if (ms === undefined) return '?';
+  if (ms < 1000) return `${Math.round(ms)}ms`;
+  const s = Math.floor(ms / 1000);
+  if (s < 60) return `${s}s`;
+  const m = Math.floor(s / 60);
+  if (m < 60) return `${m}m ${String(s % 60).padStart(2, '0')}s`;
+  const h = Math.floor(m / 60);
+  if (h < 24) return `${h}h ${String(m % 60).padStart(2, '0')}m`;
+  return `${Math.floor(h / 24)}d ${h % 24}h`;
+}
+
+/** Shortens to `max` characters (code points, so no emoji is cut in half), ending with …. */
+export function shorten(text: string, max: number): string {
+  const chars = [...text];
+  return chars.length <= max ? text : `${chars.slice(0, max - 1).join('')}…`;
+}
+
+/** Newlines and other control characters shown as one visible character: a row stays one row. */
+export const oneLine = (text: string): string => text.replace(/\r\n|[\r\n]/g, '↵').replace(/[\u0000-\u001f\u007f]/g, '�');
+
+export const stepLabel = (l: Pick<LeakEntry, 'step' | 'stepName'>): string =>
+  l.step === undefined ? 'unknown' : l.stepName ? `${l.stepName} (${l.step})` : l.step;
+
+export const userLabel = (l: Pick<LeakEntry, 'user' | 'uid'>): string => l.user ?? (l.uid === undefined ? '?' : `uid ${l.uid}`);
+
+/** What it holds: `tcp 127.0.0.1:9419`, `cwd workspace/repo`, `open workspace/db.sqlite`, `fds unreadable`. */
+export function holdsList(h: HoldsEntry, places: Places): string[] {
+  const out = h.listening.map((l) => `${l.proto} ${l.endpoint}`);
+  if (h.cwd !== undefined && h.cwdPlace !== undefined) out.push(`cwd ${shortPath(h.cwd, places)}`);
+  for (const f of h.openFiles) out.push(`open ${shortPath(f.path, places)}`);
+  if (h.fds === 'unreadable') out.push('fds unreadable');
+  if (h.fdsCapped) out.push(`first ${h.fdsRead ?? '?'} of ${h.fdsTotal ?? '?'} fds read`);
+  if (h.children.length > 0) out.push(`${h.children.length} ${h.children.length === 1 ? 'child' : 'children'}`);
+  return out;
+}
+
+export const plural = (n: number, one: string, many = `${one}es`): string => `${n} ${n === 1 ? one : many}`;
