@@ -1,14 +1,113 @@
-/** Termination: end the findings, by process group where safe. (Stub: issue 4 replaces this.) */
+/**
+ * Termination: end the findings, and say truthfully what happened to each.
+ *
+ * 1. Stop the world: SIGSTOP every finding, rescan, SIGSTOP what was forked
+ *    meanwhile, until a rescan finds nothing new (bounded). A stopped process
+ *    cannot fork, so supervisors and fork loops cannot outrun the kill.
+ * 2. SIGTERM, then SIGCONT: a stopped process must run to handle SIGTERM.
+ *    Whole process groups where groups.ts proves it safe, else per pid.
+ * 3. Poll every ~20 ms; return as soon as all have ended (a zombie has ended).
+ * 4. After the grace period: stop the world again (survivors plus anything
+ *    forked while they ran), then SIGKILL + SIGCONT.
+ * 5. Verify briefly, then one last look decides each outcome (outcome.ts).
+ *
+ * Every signal is preceded by an identity check (signals.ts); the current
+ * process and its ancestors are never signalled, whatever we are handed.
+ */
 import type { Finding } from '../engine/findings.js';
+import { readTable } from '../proc/index.js';
+import { protectedPids } from './groups.js';
+import { deliver } from './deliver.js';
+import { type FinalLook, type TargetRecord, outcomeOf, reportedOnly } from './outcome.js';
+import { isDeadState, probe, readWchan } from './probe.js';
+import { Records, signalRecord } from './records.js';
 import type { Termination, TerminateOptions } from './types.js';
+import { DEFAULT_POLL_MS, waitForEnd } from './wait.js';
 
 export * from './types.js';
 
+/** Rescans per stop-the-world phase: a fork bomb must not keep us here forever. */
+export const MAX_RESCAN_ROUNDS = 8;
+export const DEFAULT_VERIFY_MS = 500;
+
 export async function terminate(findings: readonly Finding[], options: TerminateOptions): Promise<Termination> {
-  void options;
+  const began = Date.now();
+  if (!options.kill) return { results: reportedOnly(findings), added: [], durationMs: Date.now() - began };
+  const warnings: string[] = [];
+  const self = options.self ?? process.pid;
+  const records = new Records(await guardedPids(self, warnings), self);
+  const pollMs = options.pollMs ?? DEFAULT_POLL_MS;
+
+  await stopTheWorld(records, records.add(findings, false), options, warnings);
+  await deliver(records.active(), ['SIGTERM', 'SIGCONT'], records.guarded);
+  const survivors = await waitForEnd(records.active(), Date.now() + options.graceMs, pollMs);
+
+  // Survivors may have forked while they ran; stop them and find those children before the SIGKILL.
+  const late = await stopTheWorld(records, survivors, options, warnings);
+  const toKill = [...survivors, ...late].filter((r) => r.settled === undefined);
+  if (toKill.length > 0) {
+    await deliver(toKill, ['SIGKILL', 'SIGCONT'], records.guarded);
+    await waitForEnd(toKill, Date.now() + (options.verifyMs ?? DEFAULT_VERIFY_MS), pollMs);
+  }
+
+  const all = records.all();
+  const looks = await finalLooks(all);
   return {
-    results: findings.map((f) => ({ pid: f.process.pid, start: f.process.start, outcome: 'reported', signals: [], via: 'none' })),
-    added: [],
-    durationMs: 0,
+    results: all.map((r, i) => outcomeOf(r, looks[i] as FinalLook)),
+    added: records.added,
+    durationMs: Date.now() - began,
+    ...(warnings.length > 0 ? { warnings } : {}),
   };
+}
+
+/** SIGSTOPs `fresh`, then rescans until nothing new appears; returns the records the rescans added. */
+async function stopTheWorld(records: Records, fresh: readonly TargetRecord[], options: TerminateOptions, warnings: string[]): Promise<TargetRecord[]> {
+  for (const r of fresh) signalRecord(r, 'SIGSTOP');
+  const added: TargetRecord[] = [];
+  if (!options.rescan) return added;
+  for (let round = 0; round < MAX_RESCAN_ROUNDS; round++) {
+    let found: readonly Finding[];
+    try {
+      found = await options.rescan();
+    } catch (error) {
+      warnings.push(`rescan failed, continuing with the processes already found: ${(error as Error).message}`);
+      return added;
+    }
+    const more = records.add(found, true);
+    if (more.length === 0) return added;
+    for (const r of more) signalRecord(r, 'SIGSTOP');
+    added.push(...more);
+  }
+  warnings.push(`new processes kept appearing after ${MAX_RESCAN_ROUNDS} rescans; a fork loop may have escaped`);
+  return added;
+}
+
+async function guardedPids(self: number, warnings: string[]): Promise<Set<number>> {
+  try {
+    const { processes } = await readTable();
+    return new Set([...protectedPids(processes, self), ...protectedPids(processes, process.pid)]);
+  } catch (error) {
+    warnings.push(`could not read the process table to find our ancestors: ${(error as Error).message}`);
+    return new Set([self, process.pid, process.ppid]);
+  }
+}
+
+/** One last look at each record; where /proc is missing, one table read tells zombies from the living. */
+async function finalLooks(all: readonly TargetRecord[]): Promise<FinalLook[]> {
+  const probes = all.map((r) => probe(r.pid));
+  let states: Map<number, { state: string; ppid: number; start: number }> | undefined;
+  if (probes.some((p) => p !== undefined && p.state === undefined)) {
+    const table = await readTable().catch(() => undefined);
+    states = new Map((table?.processes ?? []).map((p) => [p.pid, p] as const));
+  }
+  return all.map((r, i): FinalLook => {
+    const p = probes[i];
+    if (!p) return { kind: 'dead' };
+    const row = p.state === undefined ? states?.get(r.pid) : undefined;
+    const state = p.state ?? row?.state;
+    const ppid = p.ppid ?? row?.ppid;
+    if (p.start !== undefined && p.start !== r.start) return { kind: 'dead' };
+    if (isDeadState(state)) return { kind: 'zombie', reaper: ppid };
+    return { kind: 'running', state, wchan: readWchan(r.pid) };
+  });
 }

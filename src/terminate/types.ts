@@ -37,6 +37,10 @@ export interface TerminateOptions {
   readonly rescan?: () => Promise<readonly Finding[]>;
   /** How often to poll while waiting for processes to end (default 20 ms). */
   readonly pollMs?: number;
+  /** How long to wait for SIGKILLed processes to disappear before calling them `survived` (default 500 ms). */
+  readonly verifyMs?: number;
+  /** The process whose ancestors are never signalled (default this one; process.pid is always protected too). */
+  readonly self?: number;
 }
 
 export interface Termination {
@@ -44,4 +48,6 @@ export interface Termination {
   /** Findings added by rescans during stop-the-world (not in the input). */
   readonly added: readonly Finding[];
   readonly durationMs: number;
+  /** Problems that did not stop termination, e.g. a rescan that failed. */
+  readonly warnings?: readonly string[];
 }

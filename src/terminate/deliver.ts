@@ -1,0 +1,69 @@
+/**
+ * Delivering a sequence of signals (e.g. SIGTERM then SIGCONT) to a set of
+ * records: whole process groups where groups.ts says it is safe, one process
+ * at a time otherwise.
+ *
+ * Each signal goes to every target before the next signal goes to any: with
+ * SIGTERM then SIGCONT, every stopped process resumes with its SIGTERM already
+ * pending (signal(7): pending signals are delivered on return to user mode),
+ * so a supervisor cannot run and restart a child that has not yet been told
+ * to end.
+ */
+import { readTable } from '../proc/index.js';
+import { identityKey } from '../proc/types.js';
+import { protectedPids, safeGroups } from './groups.js';
+import type { TargetRecord } from './outcome.js';
+import { isDeadState, probe } from './probe.js';
+import { signalRecord } from './records.js';
+import { type SignalName, signalGroup } from './signals.js';
+
+export async function deliver(records: readonly TargetRecord[], signals: readonly SignalName[], guarded: ReadonlySet<number>): Promise<void> {
+  const live = records.filter((r) => r.settled === undefined);
+  if (live.length === 0) return;
+  const groups = await groupsFor(live, guarded);
+  const byPid = new Map(live.map((r) => [r.pid, r] as const));
+  for (const signal of signals) {
+    const done = new Set<TargetRecord>();
+    for (const [pgid, pids] of groups) {
+      const members = pids.map((pid) => byPid.get(pid)).filter((r): r is TargetRecord => r !== undefined && !r.settled);
+      const running = members.length === 0 ? undefined : runningMembers(members, pgid);
+      if (!running) continue;
+      if (signalGroup(pgid, signal).kind !== 'sent') continue; // fall back to one by one, which reports why
+      for (const m of members) done.add(m); // ended members need nothing more
+      for (const m of running) {
+        m.signals.push(signal);
+        m.via = 'group';
+      }
+    }
+    for (const r of live) if (!done.has(r)) signalRecord(r, signal);
+  }
+}
+
+/** The safe groups, judged on a table read now (after the world was stopped). */
+async function groupsFor(live: readonly TargetRecord[], guarded: ReadonlySet<number>): Promise<Map<number, number[]>> {
+  try {
+    const table = await readTable();
+    const all = new Set([...guarded, ...protectedPids(table.processes, process.pid)]);
+    return safeGroups(table.processes, new Set(live.map(identityKey)), all);
+  } catch {
+    return new Map(); // no table, no proof: per-pid only
+  }
+}
+
+/**
+ * Right before a group signal: every member that still runs must still be the
+ * same process (start ticks) in the same group. Otherwise a pid was recycled or
+ * a member moved (setpgid), and the group is no longer the one we judged.
+ * Members that have ended (gone or zombie) are fine: the signal cannot hurt them.
+ * Returns the members that still run, or undefined when the group must not be signalled.
+ */
+function runningMembers(members: readonly TargetRecord[], pgid: number): TargetRecord[] | undefined {
+  const running: TargetRecord[] = [];
+  for (const m of members) {
+    const now = probe(m.pid);
+    if (!now || isDeadState(now.state)) continue;
+    if (now.start === undefined || now.start !== m.start || now.pgid !== pgid) return undefined;
+    running.push(m);
+  }
+  return running.length > 0 ? running : undefined;
+}

@@ -1,0 +1,62 @@
+/**
+ * Sending one signal to one process, or to one process group, without ever
+ * hitting a process that is not the one we mean.
+ *
+ * Pids are recycled: between detection and the signal a finding can exit and
+ * its pid can be given to an unrelated process. So the identity (pid + start
+ * ticks) is re-read from /proc immediately before every kill(2). A window of a
+ * few microseconds remains between that read and the syscall (pidfd_send_signal
+ * would close it, but Node has no pidfd API); it is the smallest we can make it.
+ *
+ * kill(2) errors: ESRCH "the target process or process group does not exist"
+ * is a fact about the target, not a failure; EPERM "the calling process does
+ * not have permission" means another user's process.
+ */
+import { isDeadState, probe } from './probe.js';
+
+export type SignalName = 'SIGSTOP' | 'SIGCONT' | 'SIGTERM' | 'SIGKILL';
+
+export type SignalResult =
+  | { readonly kind: 'sent' }
+  | { readonly kind: 'gone' }
+  | { readonly kind: 'reused'; readonly start: number }
+  | { readonly kind: 'zombie'; readonly reaper: number | undefined }
+  | { readonly kind: 'denied'; readonly detail: string };
+
+export interface Target {
+  readonly pid: number;
+  readonly start: number;
+}
+
+/** Signals `target` only if its pid still belongs to the process that started at `target.start`. */
+export function signalProcess(target: Target, signal: SignalName): SignalResult {
+  const now = probe(target.pid);
+  if (!now) return { kind: 'gone' };
+  if (now.start !== undefined && now.start !== target.start) return { kind: 'reused', start: now.start };
+  // A zombie has already exited; signalling it does nothing and it is not ours to reap.
+  if (isDeadState(now.state)) return { kind: 'zombie', reaper: now.ppid };
+  return send(target.pid, signal);
+}
+
+/**
+ * kill(-pgid): every member of the group at once, so a member forked after
+ * our last look is caught too. The caller decides when that is safe (groups.ts)
+ * and re-checks the members' identities first.
+ */
+export function signalGroup(pgid: number, signal: SignalName): SignalResult {
+  // kill(-1) means "every process we may signal" and kill(0) "our own group": never.
+  if (!Number.isInteger(pgid) || pgid <= 1) return { kind: 'denied', detail: `refusing to signal process group ${pgid}` };
+  return send(-pgid, signal);
+}
+
+function send(pid: number, signal: SignalName): SignalResult {
+  try {
+    process.kill(pid, signal);
+    return { kind: 'sent' };
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'ESRCH') return { kind: 'gone' };
+    if (code === 'EPERM') return { kind: 'denied', detail: `EPERM: not permitted to send ${signal} (owned by another user)` };
+    return { kind: 'denied', detail: `${signal} failed: ${code ?? (error as Error).message}` };
+  }
+}
