@@ -1,0 +1,55 @@
+/** Helpers for termination tests: findings for known pids, a rescan, and a marker-based safety sweep. */
+import { check } from '../../src/engine/index.js';
+import type { Finding } from '../../src/engine/findings.js';
+import { readLinuxTable } from '../../src/proc/linux.js';
+import type { TerminationResult } from '../../src/terminate/types.js';
+import { isAlive } from './leakers.js';
+import type { TestJob } from './job.js';
+
+/** A finding for a live pid, read from the table now (for cases detection would not produce). */
+export function findingFor(pid: number, override: Partial<Finding['process']> = {}): Finding {
+  const p = readLinuxTable().processes.find((q) => q.pid === pid);
+  if (!p) throw new Error(`pid ${pid} is not in the process table`);
+  return { process: { ...p, ...override }, attribution: 'marker', reasons: ['test'], ancestry: [], children: [], step: undefined };
+}
+
+/** What the post step would pass as `rescan`: the job's findings from a fresh table. */
+export const rescanOf = (job: TestJob) => async (): Promise<readonly Finding[]> => (await check(job.baseline)).detection.findings;
+
+/** The job's findings that still run: must be none after termination. */
+export async function stillLeaking(job: TestJob): Promise<Finding[]> {
+  return (await check(job.baseline)).detection.findings.filter((f) => isAlive(f.process.pid));
+}
+
+/**
+ * Safety net for afterEach: SIGKILLs whatever still carries this test job's
+ * marker (or descends from it), identity-checked, so a failing test leaves
+ * nothing behind. Only ever processes this test started.
+ */
+export async function sweepJob(job: TestJob | undefined): Promise<void> {
+  if (!job) return;
+  for (let round = 0; round < 5; round++) {
+    const left = (await check(job.baseline)).detection.findings;
+    if (left.length === 0) return;
+    // Stop all first, then kill: a respawning pair cannot restart what is already stopped.
+    for (const signal of ['SIGSTOP', 'SIGKILL'] as const) {
+      const table = new Map(readLinuxTable().processes.map((q) => [q.pid, q] as const));
+      for (const f of left) {
+        const now = table.get(f.process.pid);
+        if (!now || now.start !== f.process.start) continue;
+        try {
+          process.kill(f.process.pid, signal);
+        } catch {
+          // gone already
+        }
+      }
+    }
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+export const byPid = (results: readonly TerminationResult[], pid: number): TerminationResult | undefined =>
+  results.find((r) => r.pid === pid);
+
+/** Ended: outcomes that mean the process no longer runs. A zombie is dead (PID 1 may not reap outside the test namespace). */
+export const ENDED = ['exited', 'killed', 'zombie', 'gone'] as const;
