@@ -18,7 +18,8 @@ const HEAD = ['PID', 'Command', 'Step', 'Age', 'User', 'Holds', 'Outcome'];
 export function renderSummary(report: Report): string {
   const { leaks, unattributed, zombies } = report;
   if (leaks.length + unattributed.length + zombies.length === 0) {
-    return `### strays: no leaked processes\n\nThe job left nothing running${report.counts.spared > 0 ? ` (${plural(report.counts.spared, 'allowed process', 'allowed processes')} left alone)` : ''}.\n`;
+    const spared = report.counts.spared > 0 ? ` (${plural(report.counts.spared, 'allowed process', 'allowed processes')} left alone)` : '';
+    return `**strays:** no leaked processes, the job left nothing running${spared}.\n`;
   }
   const out: string[] = [`### strays: ${plural(leaks.length, 'leaked process')}`, ''];
   out.push(intro(report), '');

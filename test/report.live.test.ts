@@ -1,0 +1,145 @@
+import fs from 'node:fs';
+import net from 'node:net';
+import path from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { check } from '../src/engine/index.js';
+import { explainFindings } from '../src/explain/explain.js';
+import { annotations, buildReport, renderConsole, renderSummary, writeJsonReport, REPORT_VERSION, type Report, type ReportContext } from '../src/report/index.js';
+import { startTestJob, type TestJob } from './helpers/job.js';
+import { Leakers, waitFor } from './helpers/leakers.js';
+
+let leakers: Leakers;
+afterEach(async () => leakers.cleanup());
+
+const MODE = { kill: false, graceMs: 5000, failOnLeak: true };
+
+/** A report built the way the post step builds it, from a real check of the live table. */
+async function reportOf(job: TestJob, context: Partial<ReportContext> = {}, mode = MODE): Promise<Report> {
+  const { table, detection } = await check(job.baseline);
+  const ctx: ReportContext = { host: 'test-host', checkedAt: Date.now(), ...context };
+  const explanations = explainFindings(detection.findings, table, ctx, { baseline: job.baseline });
+  return buildReport({ baseline: job.baseline, detection, termination: undefined, explanations, options: mode, context: ctx });
+}
+
+const dataRows = (markdown: string): string[] => markdown.split('\n').filter((l) => /^\| \d+ \|/.test(l));
+const execd = (pid: number, name: string): boolean => fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').startsWith(name);
+
+async function listen(leakers: Leakers, env: NodeJS.ProcessEnv): Promise<{ pid: number; port: number }> {
+  const port = await new Promise<number>((resolve) => {
+    const s = net.createServer().listen(0, '127.0.0.1', () => {
+      const p = (s.address() as net.AddressInfo).port;
+      s.close(() => resolve(p));
+    });
+  });
+  const pid = await leakers.daemon(`sh -c 'echo $$ > "$PIDFILE"; exec python3 -m http.server --bind 127.0.0.1 ${port}' &`, { env });
+  await waitFor(() => fs.readFileSync('/proc/net/tcp', 'utf8').includes(`0100007F:${port.toString(16).toUpperCase().padStart(4, '0')} 00000000:0000 0A`), 'listener');
+  return { pid, port };
+}
+
+describe('reports rendered from real detections', () => {
+  it('escapes hostile command lines, shortens long ones, names the step and what each leak holds', async () => {
+    leakers = new Leakers();
+    const job = startTestJob();
+    const server = await listen(leakers, { ...job.env, GITHUB_ACTION: 'serve' });
+    const hostile = 'evil|pipe`tick<b>bold</b>\nsecond *star* _u_ [x](y)';
+    const evil = await leakers.daemon(`bash -c 'echo $$ > "$PIDFILE"; exec -a "$NAME" sleep 321' &`, {
+      env: { ...job.env, GITHUB_ACTION: '__run_3', NAME: hostile, SECRET_TOKEN: 'hunter2-do-not-print' },
+    });
+    const long = await leakers.daemon(`sh -c 'echo $$ > "$PIDFILE"; exec sleep 322 ${'0 '.repeat(60)}' &`, { env: job.env });
+    const report = await reportOf(job, { stepNames: { serve: 'Start docs server' } });
+    const md = renderSummary(report);
+    if (process.env.STRAYS_SHOW_REPORT) console.log(`${md}\n${renderConsole(report, { color: false })}\n${JSON.stringify(annotations(report), null, 1)}`);
+
+    expect(md.split('\n')[0]).toBe('### strays: 3 leaked processes');
+    const rows = dataRows(md);
+    expect(rows).toHaveLength(3);
+    const serverRow = rows.find((r) => r.startsWith(`| ${server.pid} |`)) as string;
+    expect(serverRow).toContain('Start docs server \\(serve\\)');
+    expect(serverRow).toContain(`tcp 127.0.0.1:${server.port}`);
+    const evilRow = rows.find((r) => r.startsWith(`| ${evil} |`)) as string;
+    expect(evilRow).toContain('evil\\|pipe\\`tick&lt;b&gt;bold&lt;/b&gt;↵second \\*star\\* \\_u\\_ \\[x\\]\\(y\\)');
+    expect(evilRow.split(/(?<!\\)\|/)).toHaveLength(9); // 7 cells: no unescaped pipe inside
+    expect(md).not.toContain('<b>');
+    const longRow = rows.find((r) => r.startsWith(`| ${long} |`)) as string;
+    expect(longRow).toMatch(/sleep 322 0 0 .*…/);
+    expect(report.leaks.find((l) => l.pid === long)?.command).toBe(`sleep 322 ${'0 '.repeat(59)}0`);
+
+    // Console: the same rows in plain text, colours only when asked.
+    const plain = renderConsole(report, { color: false });
+    expect(plain).not.toContain('\u001b[');
+    expect(plain).toContain(`tcp 127.0.0.1:${server.port}`);
+    expect(plain.split('\n').at(-1)).toBe('strays: 3 leaked processes (3 reported); failing the job.');
+    expect(renderConsole(report, { color: true })).toContain('\u001b[31m');
+
+    // Annotations: one per leak, error because the job fails, naming process and step.
+    const notes = annotations(report);
+    expect(notes).toHaveLength(3);
+    expect(notes.every((n) => n.level === 'error')).toBe(true);
+    const serverNote = notes.find((n) => n.message.startsWith(`pid ${server.pid} `));
+    expect(serverNote?.message).toContain('started by step Start docs server (serve)');
+    expect(serverNote?.message).toContain(`holds tcp 127.0.0.1:${server.port}`);
+    expect(annotations(report, false).every((n) => n.level === 'warning')).toBe(true);
+
+    // JSON: versioned, every leak, no environment beyond the step id and the marker.
+    const file = path.join(leakers.dir, 'out', 'report.json');
+    writeJsonReport(file, report);
+    const text = fs.readFileSync(file, 'utf8');
+    expect(text).not.toContain('hunter2');
+    expect(text).not.toContain('SECRET_TOKEN');
+    const json = JSON.parse(text) as Report;
+    expect(json).toMatchObject({ version: REPORT_VERSION, tool: 'strays', session: job.baseline.session, failed: true, mode: MODE });
+    expect(json.counts).toMatchObject({ leaked: 3, unattributed: 0, zombies: 0, outcomes: { reported: 3 } });
+    const entry = json.leaks.find((l) => l.pid === server.pid);
+    expect(entry).toMatchObject({ step: 'serve', stepName: 'Start docs server', attribution: 'marker', outcome: 'reported', reparented: true });
+    expect(entry?.holds.listening[0]?.endpoint).toBe(`127.0.0.1:${server.port}`);
+    expect(json.leaks.find((l) => l.pid === evil)?.argv[0]).toBe(hostile);
+    expect(fs.readdirSync(path.dirname(file))).toEqual(['report.json']); // no temp file left
+  });
+
+  it('shows 50 rows grouped by step and points to the JSON report for the rest', async () => {
+    leakers = new Leakers();
+    const job = startTestJob();
+    const pids: number[] = [];
+    for (let i = 0; i < 60; i++) {
+      const child = leakers.spawn('sleep', [String(400 + i)], { env: { ...job.env, GITHUB_ACTION: i < 35 ? 'unit' : 'integration' } });
+      pids.push(child.pid as number);
+    }
+    await waitFor(() => pids.every((p) => execd(p, 'sleep')), '60 sleeps');
+    const report = await reportOf(job, { stepNames: { unit: 'Unit tests' } });
+    expect(report.leaks).toHaveLength(60);
+    const md = renderSummary(report);
+    expect(md.split('\n')[0]).toBe('### strays: 60 leaked processes');
+    expect(dataRows(md)).toHaveLength(50);
+    expect(md).toContain('#### Step Unit tests \\(unit\\): 35 processes');
+    expect(md).toContain('#### Step integration: 25 processes');
+    expect(md).toContain('… and 10 more not shown here: see the JSON report for every process.');
+    expect(renderConsole(report, { color: false }).split('\n').filter((l) => /^\d+ /.test(l))).toHaveLength(60);
+  });
+
+  it('lists zombies separately from leaks', async () => {
+    leakers = new Leakers();
+    const job = startTestJob();
+    const parent = await leakers.daemon(`sh -c 'echo $$ > "$PIDFILE"; sleep 0.01 & exec sleep 323' &`, { env: job.env });
+    await waitFor(() => {
+      const kids = fs.readFileSync(`/proc/${parent}/task/${parent}/children`, 'utf8').trim().split(' ').filter(Boolean);
+      return kids.some((k) => fs.readFileSync(`/proc/${k}/stat`, 'utf8').split(') ')[1]?.startsWith('Z'));
+    }, 'zombie child');
+    const report = await reportOf(job, {}, { ...MODE, failOnLeak: false });
+    expect(report.counts).toMatchObject({ leaked: 1, zombies: 1 });
+    const md = renderSummary(report);
+    expect(md).toContain('#### Zombies: 1 process already dead');
+    expect(md).toMatch(new RegExp(`\\| \\d+ \\| \\\\\\[sleep\\\\\\] \\| unknown \\| ${parent} \\|`));
+    expect(report.leaks[0]?.zombieChildren).toHaveLength(1);
+    expect(annotations(report).map((n) => n.level)).toEqual(['warning']);
+  });
+
+  it('gives a clean job one line', async () => {
+    leakers = new Leakers();
+    const job = startTestJob();
+    const report = await reportOf(job);
+    expect(report.failed).toBe(false);
+    expect(renderSummary(report)).toBe('**strays:** no leaked processes, the job left nothing running.\n');
+    expect(renderConsole(report, { color: false })).toBe('strays: no leaked processes.');
+    expect(annotations(report)).toEqual([]);
+  });
+});
