@@ -1,0 +1,36 @@
+/**
+ * Every name the action shares with action.yml and with the runner, in one
+ * place: a typo here is a compile error, not a silently ignored input.
+ */
+
+/** Inputs, exactly as action.yml declares them (the runner exposes them as INPUT_<NAME>, dashes kept). */
+export enum Input {
+  Kill = 'kill',
+  FailOnLeak = 'fail-on-leak',
+  GracePeriod = 'grace-period',
+  Allow = 'allow',
+  ReportPath = 'report-path',
+  Isolation = 'isolation',
+  Unattributed = 'unattributed',
+}
+
+/** Outputs, set by the post step. */
+export enum Output {
+  LeakedCount = 'leaked-count',
+  ReportPath = 'report-path',
+}
+
+/** State passed from pre to main and post (the runner turns it into STATE_<name>). */
+export enum State {
+  /** Absolute path of the baseline file pre wrote. */
+  BaselinePath = 'baseline-path',
+}
+
+/** Defaults action.yml declares; repeated here because a unit test or a local run has no runner to apply them. */
+export const INPUT_DEFAULTS: Readonly<Partial<Record<Input, string>>> = {
+  [Input.Kill]: 'true',
+  [Input.FailOnLeak]: 'true',
+  [Input.GracePeriod]: '5s',
+  [Input.Isolation]: 'auto',
+  [Input.Unattributed]: 'report',
+};
