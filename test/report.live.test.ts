@@ -119,7 +119,7 @@ describe('reports rendered from real detections', () => {
   it('lists zombies separately from leaks', async () => {
     leakers = new Leakers();
     const job = startTestJob();
-    const parent = await leakers.daemon(`sh -c 'echo $$ > "$PIDFILE"; sleep 0.01 & exec sleep 323' &`, { env: job.env });
+    const parent = await leakers.daemon(`sh -c 'echo $$ > "$PIDFILE"; sleep 0.01 & exec sleep 323' &`, { env: { ...job.env, GITHUB_ACTION: 'zombie_maker' } });
     await waitFor(() => {
       const kids = fs.readFileSync(`/proc/${parent}/task/${parent}/children`, 'utf8').trim().split(' ').filter(Boolean);
       return kids.some((k) => fs.readFileSync(`/proc/${k}/stat`, 'utf8').split(') ')[1]?.startsWith('Z'));
@@ -128,7 +128,7 @@ describe('reports rendered from real detections', () => {
     expect(report.counts).toMatchObject({ leaked: 1, zombies: 1 });
     const md = renderSummary(report);
     expect(md).toContain('#### Zombies: 1 process already dead');
-    expect(md).toMatch(new RegExp(`\\| \\d+ \\| \\\\\\[sleep\\\\\\] \\| unknown \\| ${parent} \\|`));
+    expect(md).toMatch(new RegExp(`\\| \\d+ \\| \\\\\\[sleep\\\\\\] \\| zombie\\\\_maker \\| ${parent} \\|`));
     expect(report.leaks[0]?.zombieChildren).toHaveLength(1);
     expect(annotations(report).map((n) => n.level)).toEqual(['warning']);
   });

@@ -119,7 +119,8 @@ export function buildReport(input: BuildReportInput): Report {
     zombies: detection.zombies.map((z) => ({
       pid: z.process.pid,
       command: commandLine(z.process),
-      step: z.process.env?.readable ? z.process.env.vars[STEP_VAR] : undefined,
+      // A zombie's environment is gone with its memory: its step is its parent's, when the parent is a leak.
+      step: (z.process.env?.readable ? z.process.env.vars[STEP_VAR] : undefined) || leaks.find((l) => l.pid === z.reaper)?.step,
       reaper: z.reaper,
     })),
     spared: detection.spared.map((s) => ({ pid: s.process.pid, command: commandLine(s.process), reason: s.reason })),
