@@ -160,6 +160,7 @@ describe('terminate against live leakers', () => {
     expect(t.results.filter((r) => r.outcome === 'survived')).toEqual([]);
     await sleep(200); // a supervisor that escaped would have restarted something by now
     expect(await stillLeaking(j)).toEqual([]);
+    console.log(`[terminate] supervisors: ${t.results.length} results, ${t.added.length} added by rescans, ${t.durationMs} ms`);
   });
 
   it('reports the zombie child and kills its parent', async () => {
