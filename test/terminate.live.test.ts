@@ -165,7 +165,8 @@ describe('terminate against live leakers', () => {
 
   it('reports the zombie child and kills its parent', async () => {
     const j = setup();
-    const parent = await leakers.daemon(`sh -c 'true & echo $$ > "$PIDFILE"; exec sleep 306' &`, { env: j.env });
+    // The child outlives the exec, so the shell cannot reap it first; `sleep 306` never calls wait(2).
+    const parent = await leakers.daemon(`sh -c 'sleep 0.3 & echo $$ > "$PIDFILE"; exec sleep 306' &`, { env: j.env });
     const zombie = await waitFor(() => {
       const kids = fs.readFileSync(`/proc/${parent}/task/${parent}/children`, 'utf8').trim().split(/\s+/).filter(Boolean).map(Number);
       return kids.find((k) => readStartTicks(k)?.state === 'Z');
