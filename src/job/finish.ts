@@ -40,7 +40,10 @@ export async function finishJob(input: FinishInput): Promise<FinishResult> {
   const { table, detection } = await check(baseline, detectOptions);
   const context: ReportContext = { host: os.hostname(), checkedAt: Date.now(), ...input.context };
   // Explain before terminating: once a process is gone, its sockets and files are gone too.
-  const explanations = explainFindings([...detection.findings, ...detection.unattributed], table, context);
+  const explanations = explainFindings([...detection.findings, ...detection.unattributed], table, context, {
+    baseline,
+    checker: input.checker,
+  });
   const targets = options.unattributed === 'kill' ? [...detection.findings, ...detection.unattributed] : detection.findings;
   const termination = await terminate(targets, {
     graceMs: options.graceMs,
