@@ -1,0 +1,23 @@
+/**
+ * Atomic file writes: a reader (the next sweep, node_exporter's textfile
+ * collector) sees the old file or the new one, never half of one.
+ *
+ * rename(2): "If newpath already exists, it will be atomically replaced", but
+ * only within one filesystem, so the temp file lives in the target's own
+ * directory. Its name does not end in `.prom` or `.json`, so node_exporter
+ * ("*.prom" only) and listJobs ("*.json" only) never read it half-written.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+
+export function writeFileAtomic(file: string, text: string, mode = 0o644): void {
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  const temp = path.join(path.dirname(file), `.${path.basename(file)}.${process.pid}.tmp`);
+  try {
+    fs.writeFileSync(temp, text, { mode });
+    fs.renameSync(temp, file);
+  } catch (error) {
+    fs.rmSync(temp, { force: true });
+    throw error;
+  }
+}

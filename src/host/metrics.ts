@@ -1,0 +1,96 @@
+/**
+ * The sweep as Prometheus text exposition format (version 0.0.4), for
+ * node_exporter's textfile collector: fleets that already scrape node_exporter
+ * see leaks on their dashboards with nothing new to run.
+ *
+ * Every value describes the last sweep, so every metric is a gauge (a
+ * `_total` counter would have to survive across runs). Each outcome is
+ * written even at 0, so a series does not vanish when a host is clean and
+ * `rate`/alert expressions keep working. The age of the oldest is left out
+ * when there is nothing to measure: 0 would claim a leak of age 0.
+ */
+import type { Outcome } from '../terminate/types.js';
+import { writeFileAtomic } from './atomic.js';
+import type { MarkedProcess } from './plan.js';
+import type { SweepResult } from './sweep.js';
+
+export const OUTCOMES: readonly Outcome[] = ['exited', 'killed', 'gone', 'zombie', 'survived', 'not-permitted', 'reported'];
+
+interface Family {
+  readonly name: string;
+  readonly help: string;
+  readonly samples: ReadonlyArray<{ readonly labels?: Readonly<Record<string, string>>; readonly value: number }>;
+}
+
+/** Label values escape backslash, double quote and newline (exposition format spec). */
+const escapeLabel = (v: string): string => v.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, '\\n');
+const escapeHelp = (v: string): string => v.replace(/\\/g, '\\\\').replace(/\n/g, '\\n');
+
+function render(families: readonly Family[]): string {
+  const lines: string[] = [];
+  for (const f of families) {
+    lines.push(`# HELP ${f.name} ${escapeHelp(f.help)}`, `# TYPE ${f.name} gauge`);
+    for (const s of f.samples) {
+      const labels = Object.entries(s.labels ?? {});
+      const text = labels.length === 0 ? '' : `{${labels.map(([k, v]) => `${k}="${escapeLabel(v)}"`).join(',')}}`;
+      lines.push(`${f.name}${text} ${Number.isFinite(s.value) ? String(s.value) : 'NaN'}`);
+    }
+  }
+  return `${lines.join('\n')}\n`;
+}
+
+const oldest = (list: readonly MarkedProcess[]): number | undefined => {
+  const ages = list.map((m) => m.ageMs).filter((a): a is number => a !== undefined);
+  return ages.length === 0 ? undefined : Math.max(...ages) / 1000;
+};
+
+export function sweepMetrics(result: SweepResult): string {
+  const { plan, termination } = result;
+  const counts = new Map<Outcome, number>(OUTCOMES.map((o) => [o, 0]));
+  for (const r of termination.results) counts.set(r.outcome, (counts.get(r.outcome) ?? 0) + 1);
+  const leaked = [...plan.targetInfo.values()].filter((m) => m.job !== undefined);
+  const leakedAge = oldest([...leaked, ...plan.young.filter((m) => m.job !== undefined)]);
+  const unrecordedAge = oldest(plan.unrecorded);
+  const jobs = (state: string): number => plan.jobs.filter((j) => j.state === state).length;
+  return render([
+    {
+      name: 'strays_sweep_leaked_processes',
+      help: 'Live processes of jobs that are over (owner gone) found by the last sweep, any age.',
+      samples: [{ value: leaked.length + plan.young.filter((m) => m.job !== undefined).length }],
+    },
+    {
+      name: 'strays_sweep_processes',
+      help: 'Processes the last sweep acted on, by outcome (reported = not signalled: dry run).',
+      samples: OUTCOMES.map((o) => ({ labels: { outcome: o }, value: counts.get(o) ?? 0 })),
+    },
+    { name: 'strays_sweep_young_processes', help: 'Marked processes spared by the last sweep for being younger than --older-than.', samples: [{ value: plan.young.length }] },
+    { name: 'strays_sweep_unrecorded_processes', help: 'Live processes carrying a job marker that no job record names.', samples: [{ value: plan.unrecorded.length }] },
+    { name: 'strays_sweep_live_job_processes', help: 'Marked processes of jobs whose owner is alive (never touched).', samples: [{ value: plan.live.length }] },
+    {
+      name: 'strays_sweep_oldest_process_age_seconds',
+      help: 'Age of the oldest leaked (job over) or unrecorded process in the last sweep; absent when there was none.',
+      samples: [
+        ...(leakedAge === undefined ? [] : [{ labels: { kind: 'leaked' }, value: leakedAge }]),
+        ...(unrecordedAge === undefined ? [] : [{ labels: { kind: 'unrecorded' }, value: unrecordedAge }]),
+      ],
+    },
+    {
+      name: 'strays_sweep_jobs',
+      help: 'Job records by state: over (owner gone), live, unknown (cannot tell, left alone), corrupt (skipped).',
+      samples: [
+        { labels: { state: 'over' }, value: jobs('over') },
+        { labels: { state: 'live' }, value: jobs('live') },
+        { labels: { state: 'unknown' }, value: jobs('unknown') },
+        { labels: { state: 'corrupt' }, value: result.corrupt.length },
+      ],
+    },
+    { name: 'strays_sweep_dry_run', help: '1 when the last sweep was a dry run (nothing signalled).', samples: [{ value: result.options.dryRun ? 1 : 0 }] },
+    { name: 'strays_sweep_duration_seconds', help: 'How long the last sweep took.', samples: [{ value: result.durationMs / 1000 }] },
+    { name: 'strays_sweep_last_run_timestamp_seconds', help: 'When the last sweep ran, seconds since the epoch.', samples: [{ value: Math.floor(result.at / 1000) }] },
+  ]);
+}
+
+/** Writes atomically in the file's own directory: the collector never reads half a file. */
+export function writeSweepMetrics(file: string, result: SweepResult): void {
+  writeFileAtomic(file, sweepMetrics(result));
+}

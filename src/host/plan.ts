@@ -1,0 +1,153 @@
+/**
+ * The sweep's decision, pure: job records + a process table (with marker
+ * variables read) → what to end, what to leave, and why.
+ *
+ * A job is over when its owner (pid + start stamp) is no longer alive. Only a
+ * process that carries the marker of a job that is over, and is at least
+ * `olderThanMs` old, is a target. Never a target: a process of a job whose
+ * owner lives (its step-1 service may be used in step 3, even as an orphan),
+ * a process without a marker, the sweeper and its ancestors, and, unless
+ * `unrecorded` is set, a marker that no record names.
+ */
+import { type Finding } from '../engine/findings.js';
+import { SESSION_VAR, STEP_VAR, CLI_STEP_VAR, TRACKING_VAR } from '../engine/session.js';
+import { ancestorsOf, buildTree } from '../engine/tree.js';
+import { ticksToMs } from '../proc/clock.js';
+import { type ProcessInfo, type ProcessTable, isZombie } from '../proc/types.js';
+import type { JobRecord } from './job-record.js';
+
+export type JobState = 'over' | 'live' | 'unknown';
+
+export interface JobStatus {
+  readonly record: JobRecord;
+  /** `unknown` (owner stamped by another reader) is treated as live: never swept. */
+  readonly state: JobState;
+  readonly reason: string;
+}
+
+/** A live process carrying a marker. */
+export interface MarkedProcess {
+  readonly process: ProcessInfo;
+  /** undefined when the start time is unknown: then never "old enough". */
+  readonly ageMs: number | undefined;
+  readonly session: string | undefined;
+  readonly trackingId: string | undefined;
+  /** The session of the recorded job it belongs to; undefined for unrecorded markers. */
+  readonly job: string | undefined;
+}
+
+export interface SweepInput {
+  readonly jobs: readonly JobRecord[];
+  readonly table: ProcessTable;
+  readonly bootId: string | undefined;
+  readonly olderThanMs: number;
+  /** End markers that no record names too (at least olderThanMs old). */
+  readonly unrecorded: boolean;
+  /** The sweeping process: it and its ancestors are never looked at. */
+  readonly self: number;
+  /** Limits the sweep to these processes (embedding and tests). */
+  readonly within?: ((p: ProcessInfo) => boolean) | undefined;
+}
+
+export interface SweepPlan {
+  readonly jobs: readonly JobStatus[];
+  /** To terminate: processes of jobs that are over (and unrecorded ones with `unrecorded`), old enough. */
+  readonly targets: readonly Finding[];
+  readonly targetInfo: ReadonlyMap<number, MarkedProcess>;
+  /** Marked processes left alone because they are younger than olderThanMs. */
+  readonly young: readonly MarkedProcess[];
+  /** Processes of jobs whose owner is alive: never touched. */
+  readonly live: readonly MarkedProcess[];
+  /** Markers that no record names (targets too when `unrecorded`). */
+  readonly unrecorded: readonly MarkedProcess[];
+  /** Processes whose environment could not be read (another user's, as non-root): markers unknown, left alone. */
+  readonly unreadable: number;
+}
+
+export function jobStatus(record: JobRecord, table: ProcessTable, bootId: string | undefined): JobStatus {
+  const { owner } = record;
+  const who = `owner pid ${owner.pid}${owner.comm ? ` (${owner.comm})` : ''}`;
+  if (record.bootId !== undefined && bootId !== undefined && record.bootId !== bootId) {
+    return { record, state: 'over', reason: `the machine has rebooted since the job started; ${who} is gone` };
+  }
+  if (owner.reader !== table.reader) {
+    return { record, state: 'unknown', reason: `${who} was recorded by the ${owner.reader} reader, this sweep reads ${table.reader}: cannot tell, left alone` };
+  }
+  const now = table.processes.find((p) => p.pid === owner.pid);
+  if (!now) return { record, state: 'over', reason: `${who} has exited` };
+  if (now.start !== owner.start) return { record, state: 'over', reason: `${who} has exited (the pid now belongs to ${now.comm}, started later)` };
+  if (isZombie(now)) return { record, state: 'over', reason: `${who} has exited (zombie)` };
+  return { record, state: 'live', reason: `${who} is running` };
+}
+
+export function ageOf(p: ProcessInfo, table: ProcessTable): number | undefined {
+  if (table.reader === 'linux-proc') return Math.max(0, ticksToMs(table.now - p.start));
+  return p.startedAt === undefined ? undefined : Math.max(0, table.takenAt - p.startedAt);
+}
+
+const nonEmpty = (v: string | undefined): string | undefined => (v === undefined || v === '' ? undefined : v);
+
+export function planSweep(input: SweepInput): SweepPlan {
+  const { table } = input;
+  const statuses = input.jobs.map((r) => jobStatus(r, table, input.bootId));
+  const bySession = new Map(statuses.map((s) => [s.record.session, s] as const));
+  const byTracking = new Map<string, JobStatus[]>();
+  for (const s of statuses) {
+    const id = s.record.runnerTrackingId;
+    if (id !== undefined) byTracking.set(id, [...(byTracking.get(id) ?? []), s]);
+  }
+  const tree = buildTree(table.processes);
+  const guarded = new Set([input.self, ...ancestorsOf(tree, input.self)]);
+
+  const targets: Finding[] = [];
+  const targetInfo = new Map<number, MarkedProcess>();
+  const young: MarkedProcess[] = [];
+  const live: MarkedProcess[] = [];
+  const unrecorded: MarkedProcess[] = [];
+  let unreadable = 0;
+  const oldEnough = (m: MarkedProcess): boolean => m.ageMs !== undefined && m.ageMs >= input.olderThanMs;
+
+  for (const p of table.processes) {
+    if (guarded.has(p.pid) || p.pid <= 1 || isZombie(p)) continue;
+    if (input.within && !input.within(p)) continue;
+    if (p.env && !p.env.readable && p.env.reason !== 'process gone') unreadable++;
+    const vars = p.env?.readable ? p.env.vars : undefined;
+    const session = nonEmpty(vars?.[SESSION_VAR]);
+    const trackingId = nonEmpty(vars?.[TRACKING_VAR]);
+    if (session === undefined && trackingId === undefined) continue;
+    const matches = [
+      ...(session !== undefined && bySession.has(session) ? [bySession.get(session) as JobStatus] : []),
+      ...(trackingId !== undefined ? byTracking.get(trackingId) ?? [] : []),
+    ];
+    // Any match with a job that may still run wins: ending a live job's process is the one mistake we must not make.
+    const alive = matches.find((m) => m.state !== 'over');
+    const over = matches.find((m) => m.state === 'over');
+    const entry: MarkedProcess = { process: p, ageMs: ageOf(p, table), session, trackingId, job: (alive ?? over)?.record.session };
+    if (alive) {
+      live.push(entry);
+      continue;
+    }
+    if (!over) unrecorded.push(entry);
+    if (!over && !input.unrecorded) continue;
+    if (!oldEnough(entry)) {
+      young.push(entry);
+      continue;
+    }
+    const reasons = over
+      ? [
+          session === over.record.session ? `carries ${SESSION_VAR}=${session} of a job that is over` : `carries ${TRACKING_VAR}=${trackingId} of a job that is over`,
+          over.reason,
+        ]
+      : [`carries ${session !== undefined ? `${SESSION_VAR}=${session}` : `${TRACKING_VAR}=${trackingId}`}, which no job record names (--unrecorded)`];
+    targets.push({
+      process: p,
+      attribution: session !== undefined && (!over || session === over.record.session) ? 'marker' : 'tracking-id',
+      reasons,
+      ancestry: ancestorsOf(tree, p.pid),
+      children: [...(tree.children.get(p.pid) ?? [])],
+      step: nonEmpty(vars?.[STEP_VAR]) ?? nonEmpty(vars?.[CLI_STEP_VAR]),
+    });
+    targetInfo.set(p.pid, entry);
+  }
+  return { jobs: statuses, targets, targetInfo, young, live, unrecorded, unreadable };
+}

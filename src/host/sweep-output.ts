@@ -1,0 +1,99 @@
+/**
+ * The sweep told to people (console) and to programs (JSON file).
+ *
+ * Only marker variables appear (STRAYS_SESSION, RUNNER_TRACKING_ID): they were
+ * the only ones read, and environments hold secrets.
+ */
+import os from 'node:os';
+import { formatDuration } from '../config/duration.js';
+import { commandLine, identityKey } from '../proc/types.js';
+import type { TerminationResult } from '../terminate/types.js';
+import { writeFileAtomic } from './atomic.js';
+import type { MarkedProcess } from './plan.js';
+import type { SweepResult } from './sweep.js';
+
+export const SWEEP_KIND = 'strays-sweep';
+export const SWEEP_VERSION = 1;
+
+const age = (ms: number | undefined): string => (ms === undefined ? 'age unknown' : `age ${formatDuration(ms)}`);
+const seconds = (ms: number | undefined): number | undefined => (ms === undefined ? undefined : Math.round(ms / 1000));
+const marks = (m: MarkedProcess): string =>
+  [m.session && `STRAYS_SESSION=${m.session}`, m.trackingId && `RUNNER_TRACKING_ID=${m.trackingId}`].filter(Boolean).join(' ');
+const what = (m: MarkedProcess): string => `pid ${m.process.pid} ${commandLine(m.process)}`;
+
+/** Failures worth a non-zero exit: a process we meant to end is still running. */
+export const unended = (result: SweepResult): TerminationResult[] =>
+  result.termination.results.filter((r) => r.outcome === 'survived' || r.outcome === 'not-permitted');
+
+export function renderSweep(result: SweepResult, quiet = false): string {
+  const { plan, termination, options } = result;
+  const out: string[] = [];
+  const by = new Map(termination.results.map((r) => [identityKey(r), r] as const));
+  const over = plan.jobs.filter((j) => j.state === 'over').length;
+  if (!quiet) {
+    out.push(
+      `strays sweep${options.dryRun ? ' (dry run: nothing signalled)' : ''}: ${plan.jobs.length} job record(s) in ${result.stateDir}, ` +
+        `${over} over, ${plan.jobs.length - over} live; processes at least ${formatDuration(options.olderThanMs)} old.`,
+    );
+  }
+  for (const c of result.corrupt) out.push(`  skipped corrupt record ${c.file}: ${c.problem}; nothing is ended on its account`);
+  for (const t of plan.targets) {
+    const m = plan.targetInfo.get(t.process.pid) as MarkedProcess;
+    const r = by.get(identityKey(t.process));
+    const outcome = r ? `${r.outcome}${r.detail ? ` (${r.detail})` : ''}` : 'not handled';
+    out.push(`  ${options.dryRun ? 'would end' : 'ended'}: ${what(m)} (${age(m.ageMs)}) ${m.job ? `of job ${m.job}: ${t.reasons[1] ?? ''}` : `(${marks(m)}, unrecorded)`} → ${outcome}`);
+  }
+  for (const f of termination.added) out.push(`  also ended (forked during the sweep): pid ${f.process.pid} ${commandLine(f.process)}`);
+  if (!quiet) {
+    for (const m of plan.young) out.push(`  spared, younger than --older-than: ${what(m)} (${age(m.ageMs)})${m.job ? ` of job ${m.job}` : ''}`);
+    for (const m of plan.unrecorded.filter((u) => !plan.targetInfo.has(u.process.pid) && !plan.young.includes(u))) {
+      out.push(`  unrecorded, left alone: ${what(m)} (${age(m.ageMs)}, ${marks(m)}): no job record names it${options.unrecorded ? '' : '; --unrecorded with --older-than would end it'}`);
+    }
+    if (plan.live.length > 0) out.push(`  ${plan.live.length} process(es) of live jobs left alone.`);
+    if (plan.unreadable > 0) out.push(`  ${plan.unreadable} process(es) with unreadable environments (other users') left alone.`);
+    if (result.pruned.length > 0) out.push(`  ${options.dryRun ? 'would remove' : 'removed'} the record(s) of ${result.pruned.length} finished job(s): ${result.pruned.join(', ')}`);
+    if (plan.targets.length === 0 && result.corrupt.length === 0) out.push('  nothing to end.');
+  }
+  return out.length === 0 ? '' : `${out.join('\n')}\n`;
+}
+
+const entry = (m: MarkedProcess) => ({
+  pid: m.process.pid,
+  start: m.process.start,
+  comm: m.process.comm,
+  argv: m.process.argv,
+  ageSeconds: seconds(m.ageMs),
+  session: m.session,
+  runnerTrackingId: m.trackingId,
+  job: m.job,
+});
+
+export function sweepJson(result: SweepResult): object {
+  const { plan, termination } = result;
+  const by = new Map(termination.results.map((r) => [identityKey(r), r] as const));
+  return {
+    kind: SWEEP_KIND,
+    version: SWEEP_VERSION,
+    host: os.hostname(),
+    at: new Date(result.at).toISOString(),
+    durationMs: result.durationMs,
+    stateDir: result.stateDir,
+    options: result.options,
+    jobs: plan.jobs.map((j) => ({ session: j.record.session, runnerTrackingId: j.record.runnerTrackingId, state: j.state, reason: j.reason, owner: j.record.owner, startedAt: new Date(j.record.startedAt).toISOString() })),
+    targets: plan.targets.map((t) => {
+      const r = by.get(identityKey(t.process));
+      return { ...entry(plan.targetInfo.get(t.process.pid) as MarkedProcess), reasons: t.reasons, outcome: r?.outcome, signals: r?.signals ?? [], via: r?.via, detail: r?.detail };
+    }),
+    added: termination.added.map((f) => ({ pid: f.process.pid, start: f.process.start, comm: f.process.comm, reasons: f.reasons })),
+    young: plan.young.map(entry),
+    unrecorded: plan.unrecorded.map(entry),
+    liveJobProcesses: plan.live.length,
+    unreadable: plan.unreadable,
+    corrupt: result.corrupt,
+    pruned: result.pruned,
+  };
+}
+
+export function writeSweepJson(file: string, result: SweepResult): void {
+  writeFileAtomic(file, `${JSON.stringify(sweepJson(result), null, 2)}\n`);
+}

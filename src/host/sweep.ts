@@ -1,0 +1,100 @@
+/**
+ * `strays sweep`, the I/O around planSweep: list the job records, read the
+ * process table and the marker variables, end what the plan says with the
+ * post step's own termination, and forget jobs that have nothing left.
+ *
+ * Records are listed before the table is read: a job registered in between
+ * then looks unrecorded (left alone), never over. The reverse order could
+ * judge an owner dead because it started after the table was read.
+ */
+import { type ProcessTable, readDetails, readTable } from '../proc/index.js';
+import type { ProcessInfo } from '../proc/types.js';
+import { identityKey } from '../proc/types.js';
+import { ancestorsOf, buildTree } from '../engine/tree.js';
+import { terminate } from '../terminate/index.js';
+import type { Outcome, Termination } from '../terminate/types.js';
+import { readBootId } from './boot.js';
+import { type CorruptEntry, listJobs, unregisterJob } from './registry.js';
+import { type SweepPlan, planSweep } from './plan.js';
+import { defaultStateDir } from './state-dir.js';
+
+export const DEFAULT_OLDER_THAN = '10m';
+
+export interface SweepOptions {
+  readonly olderThanMs: number;
+  /** Report only: signal nothing, remove no record. */
+  readonly dryRun: boolean;
+  readonly graceMs: number;
+  /** Also end markers that no record names (at least olderThanMs old). */
+  readonly unrecorded: boolean;
+  readonly stateDir?: string | undefined;
+  /** Limits the sweep to these processes (embedding and tests; the CLI sweeps everything). */
+  readonly within?: ((p: ProcessInfo) => boolean) | undefined;
+}
+
+export interface SweepResult {
+  /** ms since the epoch, when the sweep began. */
+  readonly at: number;
+  readonly durationMs: number;
+  readonly stateDir: string;
+  readonly options: Omit<SweepOptions, 'within' | 'stateDir'>;
+  readonly plan: SweepPlan;
+  readonly corrupt: readonly CorruptEntry[];
+  readonly termination: Termination;
+  /** Sessions of over jobs with nothing left whose records were removed (dry run: would be). */
+  readonly pruned: readonly string[];
+}
+
+/** Outcomes after which a process no longer runs. */
+const ENDED: ReadonlySet<Outcome> = new Set(['exited', 'killed', 'gone', 'zombie']);
+
+async function look(options: SweepOptions, dir: string): Promise<{ plan: SweepPlan; corrupt: readonly CorruptEntry[] }> {
+  const { jobs, corrupt } = listJobs({ stateDir: dir });
+  const table = await readMarkers(await readTable(), options.within);
+  const plan = planSweep({
+    jobs,
+    table,
+    bootId: readBootId(),
+    olderThanMs: options.olderThanMs,
+    unrecorded: options.unrecorded,
+    self: process.pid,
+    within: options.within,
+  });
+  return { plan, corrupt };
+}
+
+/** Reads marker variables of every process but ourselves and our ancestors (kernel threads are never in the table). */
+async function readMarkers(table: ProcessTable, within: SweepOptions['within']): Promise<ProcessTable> {
+  const skip = new Set([process.pid, ...ancestorsOf(buildTree(table.processes), process.pid)]);
+  return readDetails(table, (p) => p.pid > 1 && !skip.has(p.pid) && p.state !== 'Z' && (within === undefined || within(p)));
+}
+
+export async function sweep(options: SweepOptions): Promise<SweepResult> {
+  const at = Date.now();
+  const dir = options.stateDir ?? defaultStateDir();
+  const { plan, corrupt } = await look(options, dir);
+  const termination = await terminate(plan.targets, {
+    graceMs: options.graceMs,
+    kill: !options.dryRun,
+    // Children forked while we work belong to the same over jobs: the fresh plan finds them.
+    rescan: async () => (await look(options, dir)).plan.targets,
+  });
+  const pruned = prunable(plan, termination, options.dryRun);
+  if (!options.dryRun) for (const session of pruned) unregisterJob(session, { stateDir: dir });
+  const kept = { olderThanMs: options.olderThanMs, dryRun: options.dryRun, graceMs: options.graceMs, unrecorded: options.unrecorded };
+  return { at, durationMs: Date.now() - at, stateDir: dir, options: kept, plan, corrupt, termination, pruned };
+}
+
+/** Over jobs whose every process has ended (or that had none left): their records have done their work. */
+function prunable(plan: SweepPlan, termination: Termination, dryRun: boolean): string[] {
+  const outcome = new Map(termination.results.map((r) => [identityKey(r), r.outcome] as const));
+  const remaining = new Set<string>();
+  for (const y of plan.young) if (y.job !== undefined) remaining.add(y.job);
+  for (const t of plan.targets) {
+    const job = plan.targetInfo.get(t.process.pid)?.job;
+    const o = outcome.get(identityKey(t.process));
+    // A dry run ends nothing, but says which records a real sweep would remove once its targets end.
+    if (job !== undefined && !dryRun && (o === undefined || !ENDED.has(o))) remaining.add(job);
+  }
+  return plan.jobs.filter((j) => j.state === 'over' && !remaining.has(j.record.session)).map((j) => j.record.session);
+}
