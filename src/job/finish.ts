@@ -48,6 +48,7 @@ export async function finishJob(input: FinishInput): Promise<FinishResult> {
   const termination = await terminate(targets, {
     graceMs: options.graceMs,
     kill: options.kill,
+    self: input.checker,
     rescan: async () => rescan(baseline, detectOptions, options),
   });
   const report = buildReport({ baseline, detection, termination, explanations, options, context, table });
