@@ -1,0 +1,80 @@
+/**
+ * `strays sweep`: for self-hosted hosts, end what earlier jobs left running
+ * when their cleanup never ran (runner crash, reboot, job killed hard).
+ * Only processes carrying the marker of a recorded job whose owner is gone;
+ * see src/host/plan.ts for what is never touched.
+ */
+import { DEFAULT_GRACE } from '../../config/options.js';
+import { DURATION_FORMS, parseDuration } from '../../config/duration.js';
+import { DEFAULT_OLDER_THAN, renderSweep, sweep, unended, writeSweepJson, writeSweepMetrics } from '../../host/index.js';
+import { type OptionSpecs, flag, parseCommandArgs, stringValue, usageText } from '../args.js';
+import type { Command } from '../command.js';
+import { EXIT, UsageError } from '../exit.js';
+
+const OPTIONS: OptionSpecs = {
+  'older-than': { type: 'string', value: 'DURATION', help: `only processes at least this old (default ${DEFAULT_OLDER_THAN}; ${DURATION_FORMS})` },
+  'dry-run': { type: 'boolean', help: 'report what would be ended, signal nothing, remove no record' },
+  grace: { type: 'string', value: 'DURATION', help: `time between SIGTERM and SIGKILL (default ${DEFAULT_GRACE})` },
+  json: { type: 'string', value: 'FILE', help: 'also write the sweep as JSON' },
+  metrics: { type: 'string', value: 'FILE', help: 'write Prometheus text format for node_exporter\'s textfile collector (atomically)' },
+  unrecorded: { type: 'boolean', help: 'also end marked processes no job record names (needs an explicit --older-than; see the docs for the risk)' },
+  'state-dir': { type: 'string', value: 'DIR', help: 'job records directory (default $STRAYS_STATE_DIR, /var/lib/strays as root, else $XDG_STATE_HOME/strays)' },
+  quiet: { type: 'boolean', short: 'q', help: 'print only what was ended and problems' },
+};
+
+function duration(value: string | undefined, fallback: string, option: string): number {
+  try {
+    return parseDuration(value ?? fallback, option);
+  } catch (error) {
+    throw new UsageError(`strays sweep: ${(error as Error).message}`, 'sweep');
+  }
+}
+
+export const sweepCommand: Command = {
+  name: 'sweep',
+  summary: 'end what earlier jobs on this host left running when their cleanup never ran',
+  help: () =>
+    usageText(
+      'sweep',
+      'strays sweep [--older-than DURATION] [--dry-run] [options]',
+      'Ends processes that carry the marker of a recorded job whose owner (runner worker, strays run …) is gone.\n' +
+        'Never touches a job whose owner is alive, a process without a marker, or (without --unrecorded) a marker no record names.\n' +
+        'Exit status 1 when a process could not be ended (survived SIGKILL, not permitted) or a file could not be written.',
+      OPTIONS,
+    ),
+  async run(argv, io) {
+    const { values, positionals, rest } = parseCommandArgs('sweep', argv, OPTIONS);
+    if (flag(values, 'help')) {
+      io.out(sweepCommand.help());
+      return EXIT.ok;
+    }
+    if (positionals.length > 0 || rest !== undefined) throw new UsageError(`strays sweep: unexpected argument "${positionals[0] ?? '--'}"; sweep takes only options.`, 'sweep');
+    const olderThanGiven = stringValue(values, 'older-than');
+    const unrecorded = flag(values, 'unrecorded');
+    if (unrecorded && olderThanGiven === undefined) {
+      throw new UsageError('strays sweep: --unrecorded needs an explicit --older-than DURATION (e.g. --older-than 24h): an unrecorded marker may belong to a job that is still running.', 'sweep');
+    }
+    const quiet = flag(values, 'quiet');
+    const result = await sweep({
+      olderThanMs: duration(olderThanGiven, DEFAULT_OLDER_THAN, '--older-than'),
+      graceMs: duration(stringValue(values, 'grace'), DEFAULT_GRACE, '--grace'),
+      dryRun: flag(values, 'dry-run'),
+      unrecorded,
+      stateDir: stringValue(values, 'state-dir'),
+    });
+    const text = renderSweep(result, quiet);
+    if (text !== '') io.out(text.trimEnd());
+    let status: number = unended(result).length > 0 ? EXIT.failure : EXIT.ok;
+    for (const [option, write] of [['json', writeSweepJson], ['metrics', writeSweepMetrics]] as const) {
+      const file = stringValue(values, option);
+      if (file === undefined) continue;
+      try {
+        write(file, result);
+      } catch (error) {
+        io.err(`strays sweep: cannot write --${option} ${file}: ${(error as Error).message}`);
+        status = EXIT.failure;
+      }
+    }
+    return status;
+  },
+};
