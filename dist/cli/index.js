@@ -1,0 +1,3751 @@
+#!/usr/bin/env node
+import { createRequire as __WEBPACK_EXTERNAL_createRequire } from "module";
+/******/ // The require scope
+/******/ var __nccwpck_require__ = {};
+/******/ 
+/************************************************************************/
+/******/ /* webpack/runtime/compat get default export */
+/******/ (() => {
+/******/ 	// getDefaultExport function for compatibility with non-harmony modules
+/******/ 	__nccwpck_require__.n = (module) => {
+/******/ 		var getter = module && module.__esModule ?
+/******/ 			() => (module['default']) :
+/******/ 			() => (module);
+/******/ 		__nccwpck_require__.d(getter, { a: getter });
+/******/ 		return getter;
+/******/ 	};
+/******/ })();
+/******/ 
+/******/ /* webpack/runtime/define property getters */
+/******/ (() => {
+/******/ 	// define getter functions for harmony exports
+/******/ 	__nccwpck_require__.d = (exports, definition) => {
+/******/ 		for(var key in definition) {
+/******/ 			if(__nccwpck_require__.o(definition, key) && !__nccwpck_require__.o(exports, key)) {
+/******/ 				Object.defineProperty(exports, key, { enumerable: true, get: definition[key] });
+/******/ 			}
+/******/ 		}
+/******/ 	};
+/******/ })();
+/******/ 
+/******/ /* webpack/runtime/hasOwnProperty shorthand */
+/******/ (() => {
+/******/ 	__nccwpck_require__.o = (obj, prop) => (Object.prototype.hasOwnProperty.call(obj, prop))
+/******/ })();
+/******/ 
+/************************************************************************/
+var __webpack_exports__ = {};
+
+;// CONCATENATED MODULE: external "node:fs"
+const external_node_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
+var external_node_fs_default = /*#__PURE__*/__nccwpck_require__.n(external_node_fs_namespaceObject);
+;// CONCATENATED MODULE: external "node:util"
+const external_node_util_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:util");
+;// CONCATENATED MODULE: ./src/config/duration.ts
+/**
+ * Durations as users write them: `500ms`, `5s`, `1m`, or a bare number of seconds.
+ * Anything else is an error naming the setting, the value and the accepted forms.
+ */
+const DURATION_FORMS = '"500ms", "5s", "1m", "2h" or a bare number of seconds such as "5" or "0.5"';
+const UNIT_MS = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
+function parseDuration(value, setting = 'duration') {
+    const match = /^\s*(\d+(?:\.\d+)?)\s*(ms|s|m|h)?\s*$/.exec(value);
+    if (!match)
+        throw new Error(`Invalid ${setting} "${value}": expected ${DURATION_FORMS}.`);
+    const ms = Number(match[1]) * UNIT_MS[match[2] ?? 's'];
+    if (!Number.isFinite(ms))
+        throw new Error(`Invalid ${setting} "${value}": too large. Expected ${DURATION_FORMS}.`);
+    return Math.round(ms);
+}
+function formatDuration(ms) {
+    if (ms < 1000)
+        return `${Math.round(ms)}ms`;
+    const s = ms / 1000;
+    if (s < 60)
+        return `${Number(s.toFixed(1))}s`;
+    const m = Math.floor(s / 60);
+    if (m < 60)
+        return `${m}m${Math.round(s % 60) ? ` ${Math.round(s % 60)}s` : ''}`;
+    const h = Math.floor(m / 60);
+    if (h < 48)
+        return `${h}h${m % 60 ? ` ${m % 60}m` : ''}`;
+    return `${Math.floor(h / 24)}d ${h % 24}h`;
+}
+
+;// CONCATENATED MODULE: ./src/cli/exit.ts
+/**
+ * Exit statuses of the CLI. `strays run` passes the command's own status
+ * through; these are the statuses strays adds. Documented in docs/cli.md.
+ */
+const EXIT = {
+    ok: 0,
+    /** strays itself failed after starting work (cannot read /proc, cannot write --json …). */
+    failure: 1,
+    /** Bad input: unknown option, missing command, bad value, unusable state file. Nothing was signalled. */
+    usage: 2,
+    /** Something leaked and --fail-on-leak was given (for `run`: only when the command itself succeeded). */
+    leaked: 3,
+    /** The command exists but cannot be executed (EACCES …), as in a POSIX shell. */
+    cannotExecute: 126,
+    /** The command was not found (ENOENT), as in a POSIX shell. */
+    notFound: 127,
+};
+/** Bad input: the message names what is wrong and the accepted forms; the CLI exits with EXIT.usage. */
+class UsageError extends Error {
+    command;
+    constructor(message, 
+    /** The command whose usage to point at (`strays run --help`). */
+    command) {
+        super(message);
+        this.command = command;
+        this.name = 'UsageError';
+    }
+}
+
+;// CONCATENATED MODULE: ./src/cli/args.ts
+/**
+ * Argument parsing for every command: node:util parseArgs in strict mode,
+ * with its errors rewritten to name the option and the accepted forms.
+ * Parsing only; values are validated by parseGuardOptions (src/config).
+ */
+
+
+
+/** Options of every command that guards a job (run, check, start, ps). */
+const GUARD_OPTIONS = {
+    grace: { type: 'string', value: 'DURATION', help: `time between SIGTERM and SIGKILL (default 5s; ${DURATION_FORMS})` },
+    allow: { type: 'string', multiple: true, value: 'GLOB', help: 'spare processes whose command line matches (repeatable)' },
+    'no-kill': { type: 'boolean', help: 'report what leaked, signal nothing' },
+    'fail-on-leak': { type: 'boolean', help: 'exit with status 3 when something leaked' },
+    json: { type: 'string', value: 'FILE', help: 'also write the report as JSON (same schema as the action)' },
+    quiet: { type: 'boolean', short: 'q', help: 'print nothing unless something leaked' },
+    isolation: { type: 'string', value: 'MODE', help: 'auto, marker or cgroup (default auto)' },
+    unattributed: { type: 'string', value: 'POLICY', help: 'report or kill processes that may be the job\'s (default report)' },
+};
+const HELP_OPTION = { help: { type: 'boolean', short: 'h', help: 'show this help' } };
+const optionLabel = (name, spec) => `--${name}${spec.type === 'string' ? ` ${spec.value ?? 'VALUE'}` : ''}`;
+const accepted = (specs) => Object.entries(specs).map(([n, s]) => optionLabel(n, s)).join(', ');
+function parseCommandArgs(command, argv, specs) {
+    const all = { ...specs, ...HELP_OPTION };
+    let parsed;
+    try {
+        parsed = (0,external_node_util_namespaceObject.parseArgs)({ args: [...argv], options: all, strict: true, allowPositionals: true, tokens: true });
+    }
+    catch (error) {
+        throw new UsageError(explainParseError(command, error, all), command);
+    }
+    const tokens = parsed.tokens ?? [];
+    const seen = new Set();
+    for (const t of tokens) {
+        if (t.kind !== 'option')
+            continue;
+        const spec = all[t.name];
+        if (spec && !spec.multiple && seen.has(t.name))
+            throw new UsageError(`strays ${command}: ${t.rawName} was given twice; give it once.`, command);
+        seen.add(t.name);
+        if (spec?.type === 'string' && (t.value === undefined || t.value === '')) {
+            throw new UsageError(`strays ${command}: ${t.rawName} needs a value: ${optionLabel(t.name, spec)}.`, command);
+        }
+    }
+    const terminator = tokens.find((t) => t.kind === 'option-terminator');
+    const rest = terminator ? argv.slice(terminator.index + 1) : undefined;
+    const positionals = tokens.filter((t) => t.kind === 'positional' && (!terminator || t.index < terminator.index)).map((t) => t.value);
+    return { values: parsed.values, positionals, rest };
+}
+function explainParseError(command, error, specs) {
+    const quoted = /'([^']+)'/.exec(error.message)?.[1];
+    const option = quoted?.split(' ')[0] ?? 'an option';
+    switch (error.code) {
+        case 'ERR_PARSE_ARGS_UNKNOWN_OPTION':
+            return `strays ${command}: unknown option ${option}. Accepted: ${accepted(specs)}.`;
+        case 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE': {
+            const spec = specs[option.replace(/^-+/, '')];
+            if (spec?.type === 'boolean')
+                return `strays ${command}: ${option} takes no value (it is a switch; leave it out to turn it off).`;
+            return `strays ${command}: ${option} needs a value: ${spec ? optionLabel(option.replace(/^-+/, ''), spec) : option}.`;
+        }
+        default:
+            return `strays ${command}: ${error.message}`;
+    }
+}
+const stringValue = (values, name) => {
+    const v = values[name];
+    return typeof v === 'string' ? v : undefined;
+};
+const flag = (values, name) => values[name] === true;
+function usageText(command, synopsis, summary, specs) {
+    const all = { ...specs, ...HELP_OPTION };
+    const labels = Object.entries(all).map(([n, s]) => [`${s.short ? `-${s.short}, ` : '    '}${optionLabel(n, s)}`, s.help]);
+    const width = Math.max(...labels.map(([l]) => l.length));
+    return [`Usage: ${synopsis}`, '', summary, '', 'Options:', ...labels.map(([l, h]) => `  ${l.padEnd(width)}  ${h}`), '', `Exit statuses: see \`strays --help\`.`].join('\n');
+}
+
+;// CONCATENATED MODULE: external "node:os"
+const external_node_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:os");
+var external_node_os_default = /*#__PURE__*/__nccwpck_require__.n(external_node_os_namespaceObject);
+;// CONCATENATED MODULE: external "node:path"
+const external_node_path_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:path");
+var external_node_path_default = /*#__PURE__*/__nccwpck_require__.n(external_node_path_namespaceObject);
+;// CONCATENATED MODULE: ./src/engine/allowlist.ts
+const ALLOW_FORMS = 'a glob on the command line (e.g. "sleep 60*") or name:GLOB on the process name (e.g. "name:postgres*")';
+function parseAllowEntry(entry) {
+    const source = entry.trim();
+    const isName = source.startsWith('name:');
+    const glob = isName ? source.slice('name:'.length).trim() : source;
+    if (glob.length === 0)
+        throw new Error(`Invalid allow entry "${entry}": the glob is empty. Use ${ALLOW_FORMS}.`);
+    return { source, target: isName ? 'name' : 'command', pattern: globToRegExp(glob, entry) };
+}
+/** Splits a newline- or comma-separated list (the action input form) and parses each entry. */
+function parseAllowlist(entries) {
+    return entries
+        .flatMap((e) => e.split(/[\n,]/))
+        .map((e) => e.trim())
+        .filter((e) => e.length > 0)
+        .map(parseAllowEntry);
+}
+function globToRegExp(glob, entry = glob) {
+    let out = '';
+    for (let i = 0; i < glob.length; i++) {
+        const c = glob[i];
+        if (c === '*')
+            out += '.*';
+        else if (c === '?')
+            out += '.';
+        else if (c === '[') {
+            const end = glob.indexOf(']', i + 2);
+            if (end < 0)
+                throw new Error(`Invalid allow entry "${entry}": "[" at position ${i + 1} is never closed. Use ${ALLOW_FORMS}.`);
+            const body = glob.slice(i + 1, end).replace(/\\/g, '\\\\');
+            out += `[${body.startsWith('!') ? `^${body.slice(1)}` : body}]`;
+            i = end;
+        }
+        else
+            out += c.replace(/[.+^${}()|\\\]]/g, '\\$&');
+    }
+    return new RegExp(`^${out}$`, 's');
+}
+/** The rule that allows `p`, if any. */
+function allowedBy(list, p) {
+    const command = p.argv.join(' ');
+    const base = p.argv[0]?.split('/').pop() ?? '';
+    return list.find((rule) => rule.target === 'command' ? rule.pattern.test(command) : rule.pattern.test(p.comm) || rule.pattern.test(base));
+}
+
+;// CONCATENATED MODULE: ./src/config/options.ts
+/**
+ * The options every adapter shares, parsed once into a frozen object.
+ * A bad value throws an error naming the setting, the value and the accepted
+ * forms; nothing falls back silently.
+ */
+
+
+const DEFAULT_GRACE = '5s';
+function parseBoolean(value, setting) {
+    if (typeof value === 'boolean')
+        return value;
+    // The YAML 1.2 core schema booleans, as @actions/core getBooleanInput accepts them.
+    if (['true', 'True', 'TRUE'].includes(value.trim()))
+        return true;
+    if (['false', 'False', 'FALSE'].includes(value.trim()))
+        return false;
+    throw new Error(`Invalid ${setting} "${value}": expected true or false.`);
+}
+function parseChoice(value, setting, choices) {
+    const v = value.trim();
+    if (choices.includes(v))
+        return v;
+    throw new Error(`Invalid ${setting} "${value}": expected one of ${choices.join(', ')}.`);
+}
+const given = (v) => v !== undefined && v.trim() !== '';
+function parseGuardOptions(raw, names) {
+    const allowEntries = raw.allow ?? [];
+    let allow;
+    try {
+        allow = parseAllowlist(allowEntries);
+    }
+    catch (error) {
+        throw new Error(`Invalid ${names.allow}: ${error.message}`);
+    }
+    return Object.freeze({
+        kill: raw.kill === undefined || raw.kill === '' ? true : parseBoolean(raw.kill, names.kill),
+        failOnLeak: raw.failOnLeak === undefined || raw.failOnLeak === '' ? false : parseBoolean(raw.failOnLeak, names.failOnLeak),
+        graceMs: parseDuration(given(raw.grace) ? raw.grace : DEFAULT_GRACE, names.grace),
+        allow,
+        reportPath: given(raw.reportPath) ? raw.reportPath : undefined,
+        isolation: given(raw.isolation) ? parseChoice(raw.isolation, names.isolation, ['auto', 'marker', 'cgroup']) : 'auto',
+        unattributed: given(raw.unattributed)
+            ? parseChoice(raw.unattributed, names.unattributed, ['report', 'kill'])
+            : 'report',
+    });
+}
+
+;// CONCATENATED MODULE: ./src/cli/guard.ts
+/**
+ * From parsed flags to the frozen GuardOptions every layer shares, plus the
+ * report context of a CLI job. Bad values become UsageError (status 2)
+ * before anything is read or signalled.
+ */
+
+
+
+
+
+
+const CLI_SETTING_NAMES = {
+    kill: '--no-kill',
+    failOnLeak: '--fail-on-leak',
+    grace: '--grace',
+    allow: '--allow',
+    isolation: '--isolation',
+    unattributed: '--unattributed',
+};
+function guardOptionsFrom(command, values) {
+    let options;
+    try {
+        options = parseGuardOptions({
+            kill: !flag(values, 'no-kill'),
+            failOnLeak: flag(values, 'fail-on-leak'),
+            grace: stringValue(values, 'grace'),
+            allow: values.allow ?? [],
+            reportPath: stringValue(values, 'json'),
+            isolation: stringValue(values, 'isolation'),
+            unattributed: stringValue(values, 'unattributed'),
+        }, CLI_SETTING_NAMES);
+    }
+    catch (error) {
+        throw new UsageError(`strays ${command}: ${error.message}`, command);
+    }
+    if (options.reportPath !== undefined)
+        checkWritableDir(command, '--json', options.reportPath);
+    return options;
+}
+/** Fails early (status 2) when a file could never be written: its directory is missing or not a directory. */
+function checkWritableDir(command, option, file) {
+    const dir = external_node_path_default().dirname(external_node_path_default().resolve(file));
+    let ok = false;
+    try {
+        ok = external_node_fs_default().statSync(dir).isDirectory();
+    }
+    catch {
+        ok = false;
+    }
+    if (!ok)
+        throw new UsageError(`strays ${command}: ${option} ${file}: directory ${dir} does not exist. Give a path in an existing directory.`, command);
+}
+/**
+ * Isolation for CLI jobs. The CLI records the marker/lineage isolation only:
+ * per-job cgroups (src/cgroup, issue 8) are not wired into the CLI yet, and
+ * rather than pretend, we say so once when something else was asked for.
+ */
+function cliIsolation(options) {
+    const note = options.isolation === 'marker' ? undefined : `strays: isolation: marker (${options.isolation} requested; the CLI does not create job cgroups yet).`;
+    return { used: 'marker', note };
+}
+function cliContext(options) {
+    return {
+        host: external_node_os_default().hostname(),
+        workspace: process.env.GITHUB_WORKSPACE || process.cwd(),
+        runnerTemp: process.env.RUNNER_TEMP || undefined,
+        isolation: cliIsolation(options).used,
+    };
+}
+
+;// CONCATENATED MODULE: ./src/proc/procfs.ts
+/**
+ * Small synchronous readers for /proc files.
+ *
+ * A process can exit between readdir and open: ENOENT/ESRCH then mean "gone",
+ * which is a fact about the process, not an error of ours (so `undefined`).
+ * One shared buffer and open/read/close avoids the extra fstat that
+ * `readFileSync` makes per file: this runs thousands of times per snapshot.
+ */
+
+let buffer = Buffer.allocUnsafe(64 * 1024);
+/** Errors that mean the process (or the file) went away while we looked. */
+const isGone = (error) => {
+    const code = error?.code;
+    return code === 'ENOENT' || code === 'ESRCH';
+};
+const isDenied = (error) => {
+    const code = error?.code;
+    return code === 'EACCES' || code === 'EPERM';
+};
+/** Reads a whole file as latin1-safe UTF-8; throws what fs throws. */
+function readProcFile(path) {
+    const fd = external_node_fs_default().openSync(path, 'r');
+    try {
+        let length = 0;
+        for (;;) {
+            if (length === buffer.length) {
+                const bigger = Buffer.allocUnsafe(buffer.length * 2);
+                buffer.copy(bigger, 0, 0, length);
+                buffer = bigger;
+            }
+            const n = external_node_fs_default().readSync(fd, buffer, length, buffer.length - length, null);
+            if (n === 0)
+                break;
+            length += n;
+        }
+        return buffer.toString('utf8', 0, length);
+    }
+    finally {
+        external_node_fs_default().closeSync(fd);
+    }
+}
+/** Like `readProcFile`, but `undefined` when the process is gone. */
+function procfs_readIfPresent(path) {
+    try {
+        return readProcFile(path);
+    }
+    catch (error) {
+        if (isGone(error))
+            return undefined;
+        throw error;
+    }
+}
+/** Reads a file and reports a failure instead of throwing (for optional details). */
+function attempt(read) {
+    try {
+        return { ok: true, value: read() };
+    }
+    catch (error) {
+        const e = error;
+        const reason = isDenied(e) ? 'permission denied' : isGone(e) ? 'process gone' : (e.code ?? e.message);
+        return { ok: false, gone: isGone(e), reason };
+    }
+}
+
+;// CONCATENATED MODULE: ./src/proc/clock.ts
+/**
+ * Linux clocks used to date processes.
+ *
+ * proc(5): stat field 22 `starttime` is "the time the process started after
+ * system boot ... expressed in clock ticks (divide by sysconf(_SC_CLK_TCK))".
+ * _SC_CLK_TCK is USER_HZ, which the kernel fixes at 100 for user space on every
+ * architecture Node.js runs on (include/asm-generic/param.h), so we need not
+ * spawn `getconf CLK_TCK` to learn it. /proc/uptime and starttime both count
+ * from boot on the same clock (boot time, including suspend).
+ */
+
+const CLOCK_TICKS_PER_SECOND = 100;
+/** Seconds since boot, from /proc/uptime, as clock ticks. */
+function uptimeTicks(procRoot = '/proc') {
+    const seconds = Number(readProcFile(`${procRoot}/uptime`).split(' ')[0]);
+    return Math.floor(seconds * CLOCK_TICKS_PER_SECOND);
+}
+/** Boot time in ms since the epoch: `btime` from /proc/stat. */
+function bootTimeMs(procRoot = '/proc') {
+    const match = /^btime (\d+)$/m.exec(readProcFile(`${procRoot}/stat`));
+    return match ? Number(match[1]) * 1000 : undefined;
+}
+const ticksToMs = (ticks) => (ticks * 1000) / CLOCK_TICKS_PER_SECOND;
+
+;// CONCATENATED MODULE: ./src/proc/environ.ts
+/**
+ * Picks named variables out of a NUL-separated /proc/PID/environ buffer.
+ *
+ * Environments hold secrets (tokens, keys), so this never returns a whole
+ * environment: only the variables the caller names are kept.
+ */
+function environ_pickEnv(raw, wanted) {
+    const out = {};
+    let found = 0;
+    for (const entry of raw.split('\0')) {
+        const eq = entry.indexOf('=');
+        if (eq <= 0)
+            continue;
+        const name = entry.slice(0, eq);
+        if (wanted.has(name) && !(name in out)) {
+            out[name] = entry.slice(eq + 1);
+            if (++found === wanted.size)
+                break;
+        }
+    }
+    return out;
+}
+/** argv from /proc/PID/cmdline: NUL-separated, usually with a trailing NUL. */
+function parseCmdline(raw) {
+    if (raw.length === 0)
+        return [];
+    const parts = raw.split('\0');
+    if (parts[parts.length - 1] === '')
+        parts.pop();
+    return parts;
+}
+
+;// CONCATENATED MODULE: ./src/proc/stat.ts
+/** include/linux/sched.h: `#define PF_KTHREAD 0x00200000` (I am a kernel thread). */
+const PF_KTHREAD = 0x00200000;
+function stat_parseStat(text) {
+    const open = text.indexOf('(');
+    const close = text.lastIndexOf(')');
+    if (open < 0 || close < open)
+        return undefined;
+    const pid = Number(text.slice(0, open).trim());
+    const comm = text.slice(open + 1, close);
+    // After ") ": field 3 (state) is rest[0], so field N is rest[N - 3].
+    const rest = text.slice(close + 2).split(' ');
+    const field = (n) => Number(rest[n - 3]);
+    const state = rest[0];
+    const startTicks = field(22);
+    if (!Number.isInteger(pid) || state === undefined || !Number.isFinite(startTicks))
+        return undefined;
+    return {
+        pid,
+        comm,
+        state,
+        ppid: field(4),
+        pgid: field(5),
+        sid: field(6),
+        flags: field(9),
+        startTicks,
+    };
+}
+const isKernelThread = (s) => (s.flags & PF_KTHREAD) !== 0;
+
+;// CONCATENATED MODULE: ./src/proc/linux.ts
+/**
+ * Process table reader for Linux, straight from /proc.
+ *
+ * `readLinuxTable` reads what every process needs (stat, cmdline, owner);
+ * `readLinuxDetails` reads the costly or sensitive parts (environment, cwd,
+ * cgroup) only for the processes detection asks about.
+ *
+ * Cost is per process and per file: each /proc/PID/* open is a path walk in
+ * the kernel. `fullFor` lets the engine skip cmdline and the owner stat(2)
+ * for processes it only needs the identity of (those in the baseline), which
+ * is most of a snapshot's time on a busy host (docs/bench.md).
+ */
+
+
+
+
+
+function readLinuxTable(options = {}) {
+    const root = options.procRoot ?? '/proc';
+    const full = options.fullFor;
+    const takenAt = Date.now();
+    const now = uptimeTicks(root);
+    const boot = bootTimeMs(root);
+    const processes = [];
+    for (const name of external_node_fs_default().readdirSync(root)) {
+        const first = name.charCodeAt(0);
+        if (first < 48 || first > 57)
+            continue; // not a pid directory
+        const info = readOne(root, name, boot, full);
+        if (info)
+            processes.push(info);
+    }
+    return { reader: 'linux-proc', takenAt, now, processes };
+}
+function readOne(root, pid, boot, full) {
+    const statText = procfs_readIfPresent(`${root}/${pid}/stat`);
+    if (statText === undefined)
+        return undefined;
+    const stat = stat_parseStat(statText);
+    if (!stat || isKernelThread(stat))
+        return undefined;
+    let argv = [];
+    let uid;
+    if (full === undefined || full(stat.pid, stat.startTicks)) {
+        const cmdline = procfs_readIfPresent(`${root}/${pid}/cmdline`);
+        if (cmdline === undefined)
+            return undefined;
+        const owner = external_node_fs_default().statSync(`${root}/${pid}`, { throwIfNoEntry: false });
+        if (!owner)
+            return undefined;
+        argv = parseCmdline(cmdline);
+        uid = owner.uid;
+    }
+    return {
+        pid: stat.pid,
+        ppid: stat.ppid,
+        pgid: stat.pgid,
+        sid: stat.sid,
+        state: stat.state,
+        uid,
+        start: stat.startTicks,
+        startedAt: boot === undefined ? undefined : boot + ticksToMs(stat.startTicks),
+        comm: stat.comm,
+        argv,
+    };
+}
+/** `pid` and its ancestors, from a few stat reads: the processes a snapshot needs in full before it reads the rest. */
+function linuxLineage(pid, procRoot = '/proc') {
+    const line = new Set();
+    for (let current = pid; current > 0 && !line.has(current);) {
+        line.add(current);
+        const text = procfs_readIfPresent(`${procRoot}/${current}/stat`);
+        const stat = text === undefined ? undefined : stat_parseStat(text);
+        if (!stat)
+            break;
+        current = stat.ppid;
+    }
+    return line;
+}
+/** Reads environment (only `wanted` variables), cwd and cgroup for one process. */
+function readLinuxDetails(p, wanted, options = {}) {
+    const dir = `${options.procRoot ?? '/proc'}/${p.pid}`;
+    const environ = attempt(() => external_node_fs_default().readFileSync(`${dir}/environ`, 'utf8'));
+    const env = environ.ok
+        ? { readable: true, vars: environ_pickEnv(environ.value, wanted) }
+        : { readable: false, reason: environ.reason };
+    const cwd = attempt(() => external_node_fs_default().readlinkSync(`${dir}/cwd`));
+    const cgroup = attempt(() => external_node_fs_default().readFileSync(`${dir}/cgroup`, 'utf8'));
+    return {
+        ...p,
+        env,
+        cwd: cwd.ok ? cwd.value : undefined,
+        cgroup: cgroup.ok ? parseCgroupV2(cgroup.value) : undefined,
+    };
+}
+/** The unified-hierarchy line of /proc/PID/cgroup is `0::/path` (cgroups(7)). */
+function parseCgroupV2(text) {
+    const line = text.split('\n').find((l) => l.startsWith('0::'));
+    return line?.slice(3);
+}
+/** Re-reads one process's start stamp: the check made right before each signal. */
+function readStartTicks(pid, procRoot = '/proc') {
+    const text = readIfPresent(`${procRoot}/${pid}/stat`);
+    const stat = text === undefined ? undefined : parseStat(text);
+    return stat ? { state: stat.state, start: stat.startTicks } : undefined;
+}
+
+;// CONCATENATED MODULE: external "node:child_process"
+const external_node_child_process_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:child_process");
+;// CONCATENATED MODULE: external "node:process"
+const external_node_process_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:process");
+;// CONCATENATED MODULE: external "node:url"
+const external_node_url_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:url");
+;// CONCATENATED MODULE: ./node_modules/ps-list/index.js
+
+
+
+
+
+
+
+const ps_list_dirname = external_node_path_namespaceObject.dirname((0,external_node_url_namespaceObject.fileURLToPath)(import.meta.url));
+
+const DEFAULT_MAX_BUFFER = 64_000_000; // 64 MB
+const MAXIMUM_PATH_COMBINATION_ATTEMPTS = 6; // Limit path parsing attempts for performance
+
+const ps_list_execFile = (0,external_node_util_namespaceObject.promisify)(external_node_child_process_namespaceObject.execFile);
+
+// Process list field names (used in ps command output)
+const PROCESS_FIELDS = {
+	CPU_PERCENT: '%cpu',
+	MEMORY_PERCENT: '%mem',
+	PROCESS_ID: 'pid',
+	PARENT_PROCESS_ID: 'ppid',
+	USER_ID: 'uid',
+	START_TIME: 'lstart',
+	COMMAND_NAME: 'comm',
+	ARGUMENTS: 'args',
+};
+
+// Helper to build ps command flags consistently
+const buildProcessCommandFlags = includeAllUsersProcesses => (includeAllUsersProcesses === false ? '' : 'a') + 'wwxo';
+
+// Safe Date parsing with validation
+const makeStartTime = startTimeString => {
+	if (!startTimeString) {
+		return undefined;
+	}
+
+	const parsedDate = new Date(startTimeString);
+	return Number.isNaN(parsedDate.getTime()) ? undefined : parsedDate;
+};
+
+// Extract executable path from command line using filesystem validation only
+const extractExecutablePath = commandLine => {
+	if (!commandLine) {
+		return '';
+	}
+
+	// Skip non-path commands (no filesystem validation possible)
+	if (!commandLine.startsWith('/') && !commandLine.startsWith('"')) {
+		return '';
+	}
+
+	// Handle quoted paths first: "/path with spaces/executable"
+	if (commandLine.startsWith('"')) {
+		const quotedPathMatch = commandLine.match(/^"([^"]+)"/);
+		if (quotedPathMatch && external_node_fs_namespaceObject.existsSync(quotedPathMatch[1])) {
+			return quotedPathMatch[1];
+		}
+
+		return '';
+	}
+
+	// For unquoted absolute paths, try different strategies
+	const commandParts = commandLine.split(' ');
+
+	// Strategy 1: Simple first token (most common case)
+	const firstCommandToken = commandParts[0];
+	if (external_node_fs_namespaceObject.existsSync(firstCommandToken)) {
+		return firstCommandToken;
+	}
+
+	// Strategy 2: Progressive combination for paths with spaces
+	// Limit to reasonable number of attempts for performance
+	const maximumCombinationAttempts = Math.min(commandParts.length, MAXIMUM_PATH_COMBINATION_ATTEMPTS);
+	for (let tokenCount = 2; tokenCount <= maximumCombinationAttempts; tokenCount++) {
+		const candidateExecutablePath = commandParts.slice(0, tokenCount).join(' ');
+		if (external_node_fs_namespaceObject.existsSync(candidateExecutablePath)) {
+			return candidateExecutablePath;
+		}
+	}
+
+	return '';
+};
+
+// Resolve executable path - simple approach
+const resolveExecutablePath = (operatingSystemPlatform, processId, commandLine) => {
+	// On Linux, try /proc/{pid}/exe first for accurate path
+	if (operatingSystemPlatform === 'linux' && processId) {
+		try {
+			const symbolicLink = external_node_fs_namespaceObject.readlinkSync(`/proc/${processId}/exe`);
+			return symbolicLink.replace(/\s+\(deleted\)$/, '');
+		} catch {
+			// Continue to other methods
+		}
+	}
+
+	// Extract path from command line
+	return extractExecutablePath(commandLine);
+};
+
+// Parse and validate numeric field with fallback
+const parseNumericField = (fieldValue, parserFunction = Number.parseInt, defaultValue = 0) => {
+	if (!fieldValue) {
+		return defaultValue;
+	}
+
+	const parsedValue = parserFunction(fieldValue, 10);
+	return Number.isNaN(parsedValue) ? defaultValue : parsedValue;
+};
+
+// Parse integer or return undefined - used for uid to avoid conflating unknown with root (0)
+const parseIntegerOrUndefined = fieldValue => {
+	if (fieldValue === undefined || fieldValue === '') {
+		return undefined;
+	}
+
+	const parsedValue = Number.parseInt(fieldValue, 10);
+	return Number.isNaN(parsedValue) ? undefined : parsedValue;
+};
+
+// Unified field parser
+const parseProcessFields = ({processId, parentProcessId, userId, cpuUsage, memoryUsage, commandName, startTimeString, command}) => {
+	// Parse numeric fields with proper defaults
+	const parsedProcessId = parseNumericField(processId);
+	const parsedParentProcessId = parseNumericField(parentProcessId);
+	const parsedUserId = parseIntegerOrUndefined(userId);
+	const parsedCpuUsagePercentage = parseNumericField(cpuUsage, Number.parseFloat);
+	const parsedMemoryUsagePercentage = parseNumericField(memoryUsage, Number.parseFloat);
+
+	// Resolve executable path from command line
+	const resolvedExecutablePath = resolveExecutablePath(external_node_process_namespaceObject.platform, parsedProcessId, command);
+
+	// Derive process name: prefer basename of path, fallback to command name
+	const derivedProcessName = resolvedExecutablePath ? external_node_path_namespaceObject.basename(resolvedExecutablePath) : (commandName || '');
+
+	return {
+		pid: parsedProcessId,
+		ppid: parsedParentProcessId,
+		uid: parsedUserId, // Undefined when uid can't be parsed (avoid conflating with root)
+		cpu: parsedCpuUsagePercentage,
+		memory: parsedMemoryUsagePercentage,
+		name: derivedProcessName,
+		path: resolvedExecutablePath,
+		startTime: makeStartTime(startTimeString),
+		cmd: command || '',
+	};
+};
+
+const windows = async () => {
+	// Source: https://github.com/MarkTiedemann/fastlist
+	let binary;
+	switch (external_node_process_namespaceObject.arch) {
+		case 'x64': {
+			binary = 'fastlist-0.3.0-x64.exe';
+			break;
+		}
+
+		case 'ia32': {
+			binary = 'fastlist-0.3.0-x86.exe';
+			break;
+		}
+
+		case 'arm64': {
+			throw new Error('Windows ARM64 is not supported yet.');
+		}
+
+		default: {
+			throw new Error(`Unsupported architecture: ${external_node_process_namespaceObject.arch}`);
+		}
+	}
+
+	const binaryPath = external_node_path_namespaceObject.join(ps_list_dirname, 'vendor', binary);
+	const {stdout} = await ps_list_execFile(binaryPath, {
+		maxBuffer: DEFAULT_MAX_BUFFER,
+		windowsHide: true,
+		encoding: 'utf8',
+	});
+
+	return stdout
+		.trim()
+		.split(/\r?\n/)
+		.map(line => line.split('\t'))
+		.map(([processId, parentProcessId, processName]) => ({
+			pid: Number.parseInt(processId, 10),
+			ppid: Number.parseInt(parentProcessId, 10),
+			name: processName,
+		}));
+};
+
+// Fallback implementation with multiple ps calls
+const nonWindowsFallbackMultipleCalls = async (options = {}) => {
+	const processDataByProcessId = {};
+	const processCommandFlags = buildProcessCommandFlags(options.all);
+
+	const fields = [
+		PROCESS_FIELDS.COMMAND_NAME,
+		PROCESS_FIELDS.ARGUMENTS,
+		PROCESS_FIELDS.PARENT_PROCESS_ID,
+		PROCESS_FIELDS.USER_ID,
+		PROCESS_FIELDS.CPU_PERCENT,
+		PROCESS_FIELDS.MEMORY_PERCENT,
+		PROCESS_FIELDS.START_TIME,
+	];
+
+	await Promise.all(fields.map(async fieldName => {
+		// Use headerless output with = syntax
+		const {stdout} = await ps_list_execFile('ps', [processCommandFlags, `${PROCESS_FIELDS.PROCESS_ID}=,${fieldName}=`], {
+			maxBuffer: DEFAULT_MAX_BUFFER,
+			encoding: 'utf8',
+			env: {
+				...external_node_process_namespaceObject.env,
+				LC_ALL: 'C',
+				LANG: 'C',
+			},
+		});
+
+		for (const line of stdout.trim().split('\n')) {
+			const trimmedLine = line.trim();
+			const spaceIndex = trimmedLine.indexOf(' ');
+			if (spaceIndex === -1) {
+				// No space found - treat entire line as processId with empty field value
+				const processId = trimmedLine;
+				const fieldValue = '';
+				processDataByProcessId[processId] ??= {};
+				processDataByProcessId[processId][fieldName] = fieldValue;
+				continue;
+			}
+
+			const processId = trimmedLine.slice(0, spaceIndex);
+			const fieldValue = trimmedLine.slice(spaceIndex + 1).trim();
+
+			processDataByProcessId[processId] ??= {};
+			processDataByProcessId[processId][fieldName] = fieldValue;
+		}
+	}));
+
+	// Filter out incomplete entries and convert to process objects
+	return Object.entries(processDataByProcessId)
+		.filter(([, data]) => data[PROCESS_FIELDS.COMMAND_NAME] && data[PROCESS_FIELDS.PARENT_PROCESS_ID] !== undefined)
+		.map(([processId, data]) => parseProcessFields({
+			processId,
+			parentProcessId: data[PROCESS_FIELDS.PARENT_PROCESS_ID],
+			userId: data[PROCESS_FIELDS.USER_ID],
+			cpuUsage: data[PROCESS_FIELDS.CPU_PERCENT],
+			memoryUsage: data[PROCESS_FIELDS.MEMORY_PERCENT],
+			commandName: data[PROCESS_FIELDS.COMMAND_NAME],
+			startTimeString: data[PROCESS_FIELDS.START_TIME],
+			command: data[PROCESS_FIELDS.ARGUMENTS] ?? '',
+		}));
+};
+
+// Main implementation with headerless output and simpler parsing
+const nonWindowsCall = async (options = {}) => {
+	const processCommandFlags = buildProcessCommandFlags(options.all);
+
+	// Common execFile options to avoid duplication
+	const executeFileOptions = {
+		maxBuffer: DEFAULT_MAX_BUFFER,
+		encoding: 'utf8',
+		env: {
+			...external_node_process_namespaceObject.env,
+			LC_ALL: 'C',
+			LANG: 'C',
+		},
+	};
+
+	// Build field lists for ps commands
+	const processFieldCommaSeparatedList = [
+		PROCESS_FIELDS.PROCESS_ID,
+		PROCESS_FIELDS.PARENT_PROCESS_ID,
+		PROCESS_FIELDS.USER_ID,
+		PROCESS_FIELDS.CPU_PERCENT,
+		PROCESS_FIELDS.MEMORY_PERCENT,
+		PROCESS_FIELDS.START_TIME,
+		PROCESS_FIELDS.COMMAND_NAME,
+	].map(fieldName => `${fieldName}=`).join(',');
+
+	const commandFieldCommaSeparatedList = [
+		PROCESS_FIELDS.PROCESS_ID,
+		PROCESS_FIELDS.ARGUMENTS,
+	].map(fieldName => `${fieldName}=`).join(',');
+
+	// Use headerless output with = syntax for consistent parsing
+	const processListingPromises = [
+		ps_list_execFile('ps', [processCommandFlags, processFieldCommaSeparatedList], executeFileOptions),
+		ps_list_execFile('ps', [processCommandFlags, commandFieldCommaSeparatedList], executeFileOptions),
+	];
+
+	const [processOutput, commandOutput] = await Promise.all(processListingPromises);
+	const processLines = processOutput.stdout.trim().split('\n');
+	const commandLines = commandOutput.stdout.trim().split('\n');
+
+	// Build command lookup map
+	const commandLinesByProcessId = {};
+	for (const line of commandLines) {
+		const trimmedLine = line.trim();
+		const spaceIndex = trimmedLine.indexOf(' ');
+		if (spaceIndex === -1) {
+			// No space found - treat entire line as processId with empty command
+			const processId = trimmedLine;
+			commandLinesByProcessId[processId] = '';
+			continue;
+		}
+
+		const processId = trimmedLine.slice(0, spaceIndex);
+		const command = trimmedLine.slice(spaceIndex + 1).trim();
+		commandLinesByProcessId[processId] = command;
+	}
+
+	// Parse process lines - format: pid ppid uid cpu mem lstart comm
+	const processes = [];
+	for (const line of processLines) {
+		const trimmedLine = line.trim();
+		if (!trimmedLine) {
+			continue;
+		}
+
+		// Parse fixed-width fields more carefully
+		// Format: "pid ppid uid cpu mem Day Mon DD HH:MM:SS YYYY comm"
+		// First 5 fields should be numeric values (pid, ppid, uid are integers; cpu, memory are floats)
+		// Regex breakdown: ^(\d+) = pid, \s+(\d+) = ppid, \s+(\d+) = uid, \s+([\d.]+) = cpu%, \s+([\d.]+) = mem%, \s+(.+) = rest
+		const processLineRegexMatch = trimmedLine.match(/^(\d+)\s+(\d+)\s+(\d+)\s+([\d.]+)\s+([\d.]+)\s+(.+)/);
+		if (!processLineRegexMatch) {
+			continue;
+		}
+
+		const [, processId, parentProcessId, userId, cpuUsage, memoryUsage, dateAndCommandPortion] = processLineRegexMatch;
+
+		// Parse lstart from dateAndCommandPortion - it's always: "Day Mon DD HH:MM:SS YYYY"
+		// This regex handles both single and double digit days
+		// Regex breakdown: ((?:\w{3}\s+){2} = "Day Mon ", \d{1,2} = day, \s+(?:\d{2}:){2}\d{2} = "HH:MM:SS", \s+\d{4}) = " YYYY"
+		const startTimeRegexMatch = dateAndCommandPortion.match(/^((?:\w{3}\s+){2}\d{1,2}\s+(?:\d{2}:){2}\d{2}\s+\d{4})\s+(.*)$/);
+
+		let startTimeString = '';
+		let processCommandName = dateAndCommandPortion; // Fallback if start time parsing fails
+
+		if (startTimeRegexMatch) {
+			startTimeString = startTimeRegexMatch[1];
+			processCommandName = startTimeRegexMatch[2] || '';
+		}
+
+		processes.push(parseProcessFields({
+			processId,
+			parentProcessId,
+			userId,
+			cpuUsage,
+			memoryUsage,
+			commandName: processCommandName,
+			startTimeString,
+			command: commandLinesByProcessId[processId] ?? '',
+		}));
+	}
+
+	return processes;
+};
+
+const nonWindows = async (options = {}) => {
+	try {
+		return await nonWindowsCall(options);
+	} catch {
+		// Fallback to multiple calls if main approach fails
+		return nonWindowsFallbackMultipleCalls(options);
+	}
+};
+
+const psList = external_node_process_namespaceObject.platform === 'win32' ? windows : nonWindows;
+
+/* harmony default export */ const ps_list = (psList);
+
+;// CONCATENATED MODULE: ./src/proc/portable.ts
+/**
+ * Portable process table reader for macOS and other Unixes, built on `ps-list`
+ * for names and command lines plus one `ps` call for the fields ps-list does
+ * not give (process group, session, state, start time).
+ *
+ * `lstart` has one-second resolution, so identities from this reader are
+ * (pid, start second): coarser than Linux ticks, still enough to tell a reused
+ * pid from the original in all but same-second reuse.
+ */
+
+
+
+const run = (0,external_node_util_namespaceObject.promisify)(external_node_child_process_namespaceObject.execFile);
+const PS_FIELDS = ['pid=', 'ppid=', 'pgid=', 'sess=', 'stat=', 'uid=', 'lstart='];
+/** Parses `ps -A -o pid=,ppid=,pgid=,sess=,stat=,uid=,lstart=` output. */
+function parsePsRows(text) {
+    const rows = new Map();
+    for (const line of text.split('\n')) {
+        const m = /^\s*(\d+)\s+(\d+)\s+(\d+)\s+(\S+)\s+(\S+)\s+(\S+)\s+(.+?)\s*$/.exec(line);
+        if (!m)
+            continue;
+        const num = (s) => (s !== undefined && /^\d+$/.test(s) ? Number(s) : undefined);
+        const started = Date.parse(m[7] ?? '');
+        rows.set(Number(m[1]), {
+            pid: Number(m[1]),
+            ppid: Number(m[2]),
+            pgid: Number(m[3]),
+            sid: num(m[4]),
+            state: (m[5] ?? '?').charAt(0),
+            uid: num(m[6]),
+            startedAt: Number.isNaN(started) ? undefined : started,
+        });
+    }
+    return rows;
+}
+async function readPortableTable() {
+    const takenAt = Date.now();
+    const now = Math.floor(takenAt / 1000);
+    const [listed, ps] = await Promise.all([
+        ps_list({ all: true }),
+        run('ps', ['-A', '-o', PS_FIELDS.join(',')], { env: { ...process.env, LC_ALL: 'C', TZ: 'UTC' }, maxBuffer: 64 << 20 }),
+    ]);
+    const rows = parsePsRows(ps.stdout);
+    const processes = [];
+    for (const item of listed) {
+        const row = rows.get(item.pid);
+        if (!row || row.startedAt === undefined)
+            continue; // exited between the two reads
+        processes.push({
+            pid: item.pid,
+            ppid: row.ppid,
+            pgid: row.pgid,
+            sid: row.sid,
+            state: row.state,
+            uid: row.uid ?? item.uid,
+            start: Math.floor(row.startedAt / 1000),
+            startedAt: row.startedAt,
+            comm: item.name,
+            argv: item.cmd ? splitArgs(item.cmd) : [],
+        });
+    }
+    return { reader: 'ps', takenAt, now, processes };
+}
+/** ps prints argv joined by spaces; the split is lossy for arguments with spaces. */
+const splitArgs = (cmd) => cmd.split(' ').filter((s) => s.length > 0);
+/**
+ * Environment via `ps eww` (BSD/macOS and procps print it after the command).
+ * Only names in `wanted` are kept. `ps` prints nothing for processes whose
+ * environment the caller may not read, which we report as unreadable.
+ */
+async function readPortableEnv(pids, wanted) {
+    const out = new Map();
+    if (pids.length === 0)
+        return out;
+    const { stdout } = await run('ps', ['eww', '-o', 'pid=,command=', '-p', pids.join(',')], { maxBuffer: 64 << 20 }).catch((error) => ({ stdout: error.stdout ?? '' }));
+    for (const line of stdout.split('\n')) {
+        const m = /^\s*(\d+)\s(.*)$/.exec(line);
+        if (!m)
+            continue;
+        const vars = {};
+        for (const token of (m[2] ?? '').split(' ')) {
+            const eq = token.indexOf('=');
+            if (eq > 0 && wanted.has(token.slice(0, eq)))
+                vars[token.slice(0, eq)] = token.slice(eq + 1);
+        }
+        out.set(Number(m[1]), { readable: true, vars });
+    }
+    for (const pid of pids)
+        if (!out.has(pid))
+            out.set(pid, { readable: false, reason: 'not shown by ps' });
+    return out;
+}
+
+;// CONCATENATED MODULE: external "node:crypto"
+const external_node_crypto_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:crypto");
+;// CONCATENATED MODULE: ./src/proc/privileged.ts
+/**
+ * Reading environments the checker may not read, through ONE privileged helper
+ * invocation for all of them (issue 10).
+ *
+ * A non-root checker cannot read /proc/PID/environ of a process that is not
+ * dumpable: ssh-agent is setgid (execve(2) clears the dumpable flag) and
+ * gpg-agent calls prctl(PR_SET_DUMPABLE, 0); proc(5) then owns the file by
+ * root and ptrace access mode checks refuse it even to the same user. Where
+ * passwordless `sudo -n` works (GitHub-hosted runners), root can read them.
+ *
+ * One `sudo -n sh -c …` for every pid, not one per process: sudo logs each
+ * call and costs a fork/exec and a PAM session. The helper prints, per pid, a
+ * header entry `<token>=<pid>` followed by the raw environ; the token is
+ * random per call, so no process can forge a header through its own
+ * environment and make us read its variables as another pid's. The output is
+ * filtered to the wanted variables as it is parsed and the raw text dropped:
+ * whole environments (secrets) are never kept.
+ */
+
+
+
+const SUDO_PREFIX = (/* unused pure expression or super */ null && (['sudo', '-n']));
+// `printf '\0'` before each header ends an environ whose last entry lacks its NUL.
+const SCRIPT = (/* unused pure expression or super */ null && ('root=$1; token=$2; shift 2; for p; do printf "\\0%s=%s\\0" "$token" "$p"; ' +
+    'cat "$root/$p/environ" 2>/dev/null || printf "\\0%s-failed=%s\\0" "$token" "$p"; done'));
+/** The argv of the one helper invocation (exported for tests and for the report's wording). */
+function privilegedArgv(prefix, pids, token, procRoot = '/proc') {
+    return [...prefix, 'sh', '-c', SCRIPT, 'sh', procRoot, token, ...pids.map(String)];
+}
+/** Parses the helper's output into per-pid views holding only `wanted` variables. */
+function parsePrivilegedOutput(raw, token, pids, wanted) {
+    const out = new Map();
+    const header = `${token}=`;
+    const failed = `${token}-failed=`;
+    // Split into per-pid sections on the header entries; each section is a NUL-separated environ.
+    const parts = raw.split(`\0${header}`);
+    for (const part of parts.slice(1)) {
+        const end = part.indexOf('\0');
+        const pid = Number(end < 0 ? part : part.slice(0, end));
+        if (!Number.isInteger(pid))
+            continue;
+        const body = end < 0 ? '' : part.slice(end + 1);
+        if (body.includes(`\0${failed}${pid}\0`) || body.startsWith(`${failed}${pid}\0`)) {
+            out.set(pid, { readable: false, reason: 'unreadable even to root (process gone?)' });
+        }
+        else {
+            out.set(pid, { readable: true, vars: pickEnv(body, wanted), via: 'privileged' });
+        }
+    }
+    for (const pid of pids)
+        if (!out.has(pid))
+            out.set(pid, { readable: false, reason: 'not printed by the privileged helper' });
+    return out;
+}
+/** Helpers found unusable in this process (no sudo, password required): tried once, then one reason. */
+const refused = new Map();
+async function privileged_readEnvironsPrivileged(pids, wanted, options) {
+    const command = options.prefix.length > 0 ? options.prefix.join(' ') : '(direct)';
+    const known = refused.get(command);
+    if (known !== undefined)
+        return { ok: false, reason: known, command };
+    if (pids.length === 0)
+        return { ok: true, envs: new Map(), command };
+    const token = `strays-${randomBytes(12).toString('hex')}`;
+    const [file, ...args] = privilegedArgv(options.prefix, pids, token, options.procRoot);
+    const result = await new Promise((resolve) => {
+        execFile(file, args, { encoding: 'utf8', maxBuffer: 256 << 20, timeout: options.timeoutMs ?? 10_000, env: { ...process.env, LC_ALL: 'C' } }, (error, stdout, stderr) => resolve({ stdout, stderr, error }));
+    });
+    if (result.error) {
+        const e = result.error;
+        const reason = e.code === 'ENOENT'
+            ? `${options.prefix[0] ?? 'sh'} is not installed`
+            : `${command} refused: ${result.stderr.trim().split('\n')[0] || e.message}`;
+        // A helper that printed our headers did run as root (e.g. it timed out late): keep what it read.
+        if (!result.stdout.includes(token)) {
+            refused.set(command, reason);
+            return { ok: false, reason, command };
+        }
+    }
+    return { ok: true, envs: parsePrivilegedOutput(result.stdout, token, pids, wanted), command };
+}
+/** Forgets refusals (tests). */
+const resetPrivilegedRefusals = () => refused.clear();
+
+;// CONCATENATED MODULE: ./src/proc/types.ts
+/**
+ * What a process-table reader reports about one process.
+ *
+ * Unknown values are `undefined`, never `0`: pid 0, uid 0 (root) and tick 0 are
+ * all real values, and a guard that kills processes must not confuse "unknown"
+ * with "root" or "the swapper".
+ */
+const identityKey = (p) => `${p.pid}@${p.start}`;
+const sameIdentity = (a, b) => a.pid === b.pid && a.start === b.start;
+const isZombie = (p) => p.state === 'Z' || p.state === 'X';
+const commandLine = (p) => p.argv.length > 0 ? p.argv.join(' ') : `[${p.comm}]`;
+
+;// CONCATENATED MODULE: ./src/proc/index.ts
+/**
+ * The process table of this machine, from the best reader for the platform.
+ */
+
+
+
+
+
+/** Environment variables detection and reports may use. Nothing else is read into memory. */
+const WANTED_ENV = new Set([
+    'STRAYS_SESSION',
+    'RUNNER_TRACKING_ID',
+    'GITHUB_ACTION',
+    'STRAYS_STEP',
+]);
+const defaultReader = () => (process.platform === 'linux' ? 'linux-proc' : 'ps');
+async function readTable(reader = defaultReader(), options = {}) {
+    return reader === 'linux-proc' ? readLinuxTable({ fullFor: options.fullFor }) : readPortableTable();
+}
+/** Returns the table with environment, cwd and cgroup filled in for the chosen processes. */
+async function readDetails(table, choose) {
+    const chosen = new Set(table.processes.filter(choose).map((p) => p.pid));
+    if (table.reader === 'linux-proc') {
+        return { ...table, processes: table.processes.map((p) => (chosen.has(p.pid) ? readLinuxDetails(p, WANTED_ENV) : p)) };
+    }
+    const envs = await readPortableEnv([...chosen], WANTED_ENV);
+    return { ...table, processes: table.processes.map((p) => (envs.has(p.pid) ? { ...p, env: envs.get(p.pid) } : p)) };
+}
+/**
+ * Re-reads, through one privileged helper call (`prefix`, e.g. `sudo -n`), the
+ * environments that readDetails found unreadable ("permission denied"), and
+ * marks them `via: 'privileged'`. Linux only. `note` says why nothing was read
+ * when the helper is unusable (no sudo, password required); an unusable helper
+ * is tried once per process, later calls return the same note without running it.
+ */
+async function readUnreadableEnvs(table, prefix) {
+    const denied = table.processes.filter((p) => p.env?.readable === false && p.env.reason === 'permission denied').map((p) => p.pid);
+    if (table.reader !== 'linux-proc' || denied.length === 0)
+        return { table, read: 0 };
+    const result = await readEnvironsPrivileged(denied, WANTED_ENV, { prefix });
+    if (!result.ok)
+        return { table, read: 0, note: `Environments of ${denied.length} process(es) are unreadable and ${result.reason}: they are judged without them.` };
+    let read = 0;
+    const processes = table.processes.map((p) => {
+        const env = result.envs.get(p.pid);
+        if (!env?.readable)
+            return p;
+        read++;
+        return { ...p, env };
+    });
+    return { table: { ...table, processes }, read };
+}
+/** `pid` and its ancestors as far as can be read now (Linux), else undefined: a snapshot reads these in full. */
+const lineageOf = (pid, reader = defaultReader()) => reader === 'linux-proc' ? linuxLineage(pid) : undefined;
+
+;// CONCATENATED MODULE: ./src/engine/session.ts
+/**
+ * The job's marks: the variables that tie a process to one job.
+ *
+ * `STRAYS_SESSION` is ours: exported to every later step, inherited by every
+ * child, and kept by a daemon that double-forks to PID 1 (fork does not clear
+ * the environment). `RUNNER_TRACKING_ID` is the GitHub runner's own per-job
+ * mark, which it uses for its orphan cleanup; we honour it too.
+ */
+
+const SESSION_VAR = 'STRAYS_SESSION';
+const TRACKING_VAR = 'RUNNER_TRACKING_ID';
+/** Set by the runner to the step's id (or `__run_2`, `__actions_checkout`) for every step. */
+const STEP_VAR = 'GITHUB_ACTION';
+/** Set by `strays run` to the guarded command, so findings outside GitHub still name their step. */
+const CLI_STEP_VAR = 'STRAYS_STEP';
+/** 16 random hex digits: unguessable enough that another job never collides with ours. */
+const newSessionId = () => `strays-${(0,external_node_crypto_namespaceObject.randomBytes)(8).toString('hex')}`;
+const SESSION_PATTERN = /^strays-[0-9a-f]{16}$/;
+const isSessionId = (value) => SESSION_PATTERN.test(value);
+
+;// CONCATENATED MODULE: ./src/engine/tree.ts
+function buildTree(processes) {
+    const byPid = new Map();
+    const children = new Map();
+    for (const p of processes)
+        byPid.set(p.pid, p);
+    for (const p of processes) {
+        const list = children.get(p.ppid);
+        if (list)
+            list.push(p.pid);
+        else
+            children.set(p.ppid, [p.pid]);
+    }
+    return { byPid, children };
+}
+/** Pids of the ancestors of `pid`, parent first, as far as the table knows them. Cycle-safe. */
+function ancestorsOf(tree, pid) {
+    const chain = [];
+    const seen = new Set([pid]);
+    let current = tree.byPid.get(pid);
+    while (current && current.ppid > 0 && !seen.has(current.ppid)) {
+        chain.push(current.ppid);
+        seen.add(current.ppid);
+        current = tree.byPid.get(current.ppid);
+    }
+    return chain;
+}
+/** All descendants of `pid` in the table (breadth first). */
+function descendantsOf(tree, pid) {
+    const out = [];
+    const queue = [...(tree.children.get(pid) ?? [])];
+    const seen = new Set([pid]);
+    while (queue.length > 0) {
+        const next = queue.shift();
+        if (seen.has(next))
+            continue;
+        seen.add(next);
+        out.push(next);
+        queue.push(...(tree.children.get(next) ?? []));
+    }
+    return out;
+}
+
+;// CONCATENATED MODULE: ./src/engine/baseline.ts
+
+
+/** Builds the baseline from a table read at job start. Pure apart from the random session id. */
+function snapshotFrom(input) {
+    const self = input.self ?? process.pid;
+    const tree = buildTree(input.table.processes);
+    const me = tree.byPid.get(self);
+    if (!me)
+        throw new Error(`The process table has no entry for the snapshotting process (pid ${self}).`);
+    const ancestors = ancestorsOf(tree, self)
+        .map((pid) => tree.byPid.get(pid))
+        .filter((p) => p !== undefined)
+        .map((p) => ({ pid: p.pid, start: p.start, comm: p.comm, argv: p.argv }));
+    const tracking = input.runnerTrackingId;
+    return {
+        session: input.session ?? newSessionId(),
+        runnerTrackingId: tracking !== undefined && tracking !== '' ? tracking : undefined,
+        reader: input.table.reader,
+        takenAt: input.table.takenAt,
+        start: input.table.now,
+        snapshotter: { pid: me.pid, start: me.start },
+        ancestors,
+        uid: me.uid,
+        processes: input.table.processes.map((p) => ({ pid: p.pid, start: p.start })),
+    };
+}
+
+;// CONCATENATED MODULE: ./src/engine/activity.ts
+/**
+ * Was another job active on the host? The time-window rule (time-window.ts)
+ * may only guess when the answer is a confident "no".
+ *
+ * Evidence, all from the table detection already has (pure):
+ * - a live process carrying a different STRAYS_SESSION, or a RUNNER_TRACKING_ID
+ *   other than this job's: another job's step, or its leak;
+ * - a `Runner.Worker` that is not in our runner chain: the GitHub runner runs one
+ *   worker per job, so a second worker is a second job (several runners side by side);
+ * - another active strays session in the host state (`otherSessions`, supplied
+ *   by the caller; detection does no I/O).
+ * Only processes whose environment was read can show a marker: readCurrent
+ * reads the environments of every process when a time-window candidate exists.
+ * A process whose environment stays unreadable shows nothing; that is why a
+ * second worker and the host state are checked too.
+ */
+
+
+/** comm of the GitHub runner's per-job process (actions/runner src/Runner.Worker). */
+const RUNNER_WORKER_COMM = 'Runner.Worker';
+const MAX_EVIDENCE = 5;
+function hostActivity(input) {
+    const { baseline } = input;
+    const evidence = [];
+    let total = 0;
+    const note = (text) => {
+        total++;
+        if (evidence.length < MAX_EVIDENCE)
+            evidence.push(text);
+    };
+    for (const session of input.otherSessions ?? []) {
+        if (session !== baseline.session)
+            note(`strays session ${session} is active on this host`);
+    }
+    for (const p of input.processes) {
+        if (isZombie(p) || input.protectedPids.has(p.pid))
+            continue;
+        if (p.comm === RUNNER_WORKER_COMM) {
+            note(`pid ${p.pid} is another runner's ${RUNNER_WORKER_COMM}`);
+            continue;
+        }
+        const vars = p.env?.readable ? p.env.vars : undefined;
+        if (!vars)
+            continue;
+        const session = vars[SESSION_VAR];
+        const tracking = vars[TRACKING_VAR];
+        if (session !== undefined && session !== '' && session !== baseline.session) {
+            note(`pid ${p.pid} (${p.comm}) carries another job's ${SESSION_VAR}=${session}`);
+        }
+        else if (tracking !== undefined && tracking !== '' && tracking !== baseline.runnerTrackingId && session !== baseline.session) {
+            // Our own steps carry our session; without ours (strays run outside GitHub) any tracking id is another job's.
+            note(`pid ${p.pid} (${p.comm}) carries another job's ${TRACKING_VAR}=${tracking}`);
+        }
+    }
+    if (total > evidence.length)
+        evidence.push(`and ${total - evidence.length} more`);
+    return { quiet: total === 0, evidence };
+}
+
+;// CONCATENATED MODULE: ./src/engine/membership.ts
+
+function markerMembership(baseline, p) {
+    const vars = p.env?.readable ? p.env.vars : undefined;
+    if (!vars)
+        return { kind: 'unknown' };
+    const session = vars[SESSION_VAR];
+    const tracking = vars[TRACKING_VAR];
+    if (session !== undefined && session !== '' && session !== baseline.session) {
+        return { kind: 'foreign', reason: `carries another job's ${SESSION_VAR}=${session}` };
+    }
+    const ours = baseline.runnerTrackingId;
+    if (ours !== undefined && tracking !== undefined && tracking !== '' && tracking !== ours) {
+        return { kind: 'foreign', reason: `carries another job's ${TRACKING_VAR}=${tracking}` };
+    }
+    // An environment the checker could not read itself, read as root (src/proc/privileged.ts): exact, but say how.
+    const privileged = p.env?.readable === true && p.env.via === 'privileged';
+    const how = privileged ? ' (environment read as root; unreadable to the job\'s user)' : '';
+    if (session === baseline.session) {
+        return { kind: 'member', attribution: privileged ? 'privileged-read' : 'marker', reason: `carries this job's ${SESSION_VAR}${how}` };
+    }
+    if (ours !== undefined && tracking === ours) {
+        return { kind: 'member', attribution: privileged ? 'privileged-read' : 'tracking-id', reason: `carries this job's ${TRACKING_VAR}${how}` };
+    }
+    return { kind: 'unknown' };
+}
+function directMembership(baseline, p, rules) {
+    const marker = markerMembership(baseline, p);
+    if (marker.kind !== 'unknown')
+        return marker;
+    for (const rule of rules) {
+        const reason = rule.test(p);
+        if (reason !== undefined)
+            return { kind: 'member', attribution: rule.attribution, reason };
+    }
+    return marker;
+}
+
+;// CONCATENATED MODULE: ./src/engine/time-window.ts
+/**
+ * The time window: the one heuristic, for processes that show no marker at all
+ * (issue 10). ssh-agent and gpg-agent make their environment unreadable
+ * (PR_SET_DUMPABLE 0), and `env -i` or `sudo` daemons start without one; all
+ * of them double-fork and setsid, so no lineage is left either.
+ *
+ * Such a process is a candidate when every one of these holds:
+ * - it runs as the job's user (baseline.uid);
+ * - it is new: started at or after the baseline and not in it;
+ * - it is orphaned: its parent is PID 1, or a known subreaper (below);
+ * - it shows no job marker: environment unreadable, not read, or read without
+ *   STRAYS_SESSION / RUNNER_TRACKING_ID.
+ * Detection then attributes it only when the host was otherwise quiet
+ * (activity.ts); otherwise it is reported as unattributed.
+ *
+ * Subreapers (prctl(2) PR_SET_CHILD_SUBREAPER) adopt orphans instead of PID 1,
+ * and Linux does not show the flag in /proc. We do NOT take "any parent older
+ * than the job" as a subreaper: cron, sshd or a user's shell are older than the
+ * job too, and what they start during the job is not the job's. Only a parent
+ * that predates the job, is not our runner chain, and is one of the programs
+ * below (which set the flag to adopt orphans: systemd --user, container inits)
+ * counts. Anything else with a live, unrelated parent is left alone.
+ */
+
+
+/** comm of programs that make themselves child subreapers to adopt orphans. */
+const SUBREAPERS = new Set(['systemd', 'tini', 'docker-init', 'dumb-init', 'catatonit']);
+const isNewIn = (ctx, p) => p.start >= ctx.baseline.start && !ctx.baselineKeys.has(identityKey(p));
+/** True when the process's readable environment carries any job marker (ours or another's). */
+function hasMarker(p) {
+    const vars = p.env?.readable ? p.env.vars : undefined;
+    return Boolean(vars && (vars[SESSION_VAR] || vars[TRACKING_VAR]));
+}
+/** How `p` was orphaned, or undefined when it has a live parent that is not PID 1 or a known subreaper. */
+function orphanedHow(ctx, p) {
+    if (p.ppid === 1)
+        return 'orphaned (parent is PID 1)';
+    const parent = ctx.tree.byPid.get(p.ppid);
+    if (!parent || isNewIn(ctx, parent) || ctx.protectedPids.has(parent.pid))
+        return undefined;
+    return SUBREAPERS.has(parent.comm) ? `orphaned (adopted by subreaper pid ${parent.pid} ${parent.comm})` : undefined;
+}
+function envWording(p) {
+    if (p.env === undefined)
+        return 'environment not read';
+    if (!p.env.readable)
+        return `environment unreadable (${p.env.reason})`;
+    return p.env.via === 'privileged' ? 'environment (read as root) has no job marker' : 'environment has no job marker';
+}
+/**
+ * The time-window reason for `p` ("started during the job by its user,
+ * orphaned (parent is PID 1); environment unreadable (permission denied)"),
+ * or undefined when `p` is not a candidate. Host activity is judged separately.
+ */
+function timeWindowReason(ctx, p) {
+    const uid = ctx.baseline.uid;
+    if (uid === undefined || p.uid !== uid)
+        return undefined;
+    if (ctx.protectedPids.has(p.pid) || !isNewIn(ctx, p) || hasMarker(p))
+        return undefined;
+    const orphaned = orphanedHow(ctx, p);
+    if (orphaned === undefined)
+        return undefined;
+    return `started during the job by its user, ${orphaned}; ${envWording(p)}`;
+}
+
+;// CONCATENATED MODULE: ./src/engine/detect.ts
+/**
+ * Detection: baseline + current table → what the job left behind.
+ *
+ * Pure: no I/O, no clock, no signals. A live process is a finding only when
+ * it is new (not in the baseline by pid + start time, started at or after job
+ * start), it is the job's (its own marker, or descent from a process that has
+ * one), and it is not protected (the checker, the runner chain, another job's,
+ * or allowed by the user). A new process with no marker at all may still be
+ * the job's by the time window (time-window.ts): attributed when the host was
+ * quiet, reported as unattributed when another job was active.
+ */
+
+
+
+
+
+
+
+function isNew(baseline, baselineKeys, p) {
+    return p.start >= baseline.start && !baselineKeys.has(identityKey(p));
+}
+/** Processes detection needs environments for: only the new ones (cheap, and fewer secrets in memory). */
+function newProcesses(baseline, table) {
+    const keys = new Set(baseline.processes.map(identityKey));
+    return table.processes.filter((p) => isNew(baseline, keys, p));
+}
+/** Pids that must never be touched: the checker, its ancestors, and the runner chain recorded at job start. */
+function protectedPids(baseline, tree, checker) {
+    const out = new Map([[checker, 'is the checking process']]);
+    for (const pid of ancestorsOf(tree, checker))
+        out.set(pid, 'is an ancestor of the checking process');
+    for (const a of [baseline.snapshotter, ...baseline.ancestors]) {
+        const live = tree.byPid.get(a.pid);
+        if (live && live.start === a.start && !out.has(a.pid))
+            out.set(a.pid, 'is the runner chain recorded at job start');
+    }
+    return out;
+}
+function detect(baseline, table, options = {}) {
+    if (table.reader !== baseline.reader) {
+        throw new Error(`The baseline was read with "${baseline.reader}" but this table with "${table.reader}": start stamps are not comparable.`);
+    }
+    const tree = buildTree(table.processes);
+    const keys = new Set(baseline.processes.map(identityKey));
+    const guarded = protectedPids(baseline, tree, options.checker ?? process.pid);
+    const allow = options.allow ?? [];
+    const rules = options.rules ?? [];
+    const verdicts = new Map();
+    const window = { baseline, tree, baselineKeys: keys, protectedPids: guarded };
+    let activity;
+    const quietHost = () => (activity ??= hostActivity({
+        baseline,
+        processes: table.processes,
+        protectedPids: new Set(guarded.keys()),
+        otherSessions: options.otherSessions,
+    }));
+    const judge = (p, depth = 0) => {
+        const known = verdicts.get(p.pid);
+        if (known)
+            return known;
+        const verdict = decide(p, depth);
+        verdicts.set(p.pid, verdict);
+        return verdict;
+    };
+    const decide = (p, depth) => {
+        const guard = guarded.get(p.pid);
+        if (guard)
+            return { kind: 'protected', reason: guard };
+        if (!isNew(baseline, keys, p))
+            return { kind: 'old' };
+        const rule = allowedBy(allow, p);
+        if (rule)
+            return { kind: 'spared', reason: `allowed by "${rule.source}"` };
+        const own = directMembership(baseline, p, rules);
+        if (own.kind === 'foreign')
+            return { kind: 'spared', reason: own.reason };
+        const parent = tree.byPid.get(p.ppid);
+        const inherited = parent && depth < 4096 ? judge(parent, depth + 1) : undefined;
+        if (inherited?.kind === 'spared' && inherited.reason.startsWith('allowed')) {
+            return { kind: 'spared', reason: `descends from pid ${p.ppid}, ${inherited.reason}` };
+        }
+        if (own.kind === 'member') {
+            return { kind: 'member', finding: { process: p, attribution: own.attribution, reasons: [own.reason], step: stepOf(p) } };
+        }
+        if (inherited?.kind === 'member') {
+            const from = inherited.finding;
+            return {
+                kind: 'member',
+                finding: {
+                    process: p,
+                    attribution: 'lineage',
+                    reasons: [`descends from pid ${p.ppid} (${from.process.comm}), which ${from.reasons[0] ?? 'is the job\'s'}`],
+                    step: stepOf(p) ?? from.step,
+                },
+            };
+        }
+        if (own.kind !== 'unknown')
+            return { kind: 'none' };
+        if (inherited?.kind === 'unattributed') {
+            const from = inherited.finding;
+            const reasons = [`descends from pid ${p.ppid} (${from.process.comm}), which ${from.reasons[0] ?? 'may be the job\'s'}`, ...from.reasons.slice(1)];
+            return { kind: 'unattributed', finding: { process: p, attribution: 'lineage', reasons, step: stepOf(p) ?? from.step } };
+        }
+        const why = options.timeWindow === false ? undefined : timeWindowReason(window, p);
+        if (why === undefined)
+            return { kind: 'none' };
+        const host = quietHost();
+        if (host.quiet)
+            return { kind: 'member', finding: { process: p, attribution: 'time-window', reasons: [why], step: stepOf(p) } };
+        const ambiguous = `not attributed: another job was active (${host.evidence.join('; ')})`;
+        return { kind: 'unattributed', finding: { process: p, attribution: 'time-window', reasons: [why, ambiguous], step: stepOf(p) } };
+    };
+    const findings = [];
+    const zombies = [];
+    const spared = [];
+    const unattributed = [];
+    const full = (f, p) => ({
+        ...f,
+        ancestry: ancestorsOf(tree, p.pid),
+        children: [...(tree.children.get(p.pid) ?? [])],
+    });
+    for (const p of table.processes) {
+        const verdict = judge(p);
+        if (verdict.kind === 'member') {
+            if (isZombie(p))
+                zombies.push({ process: p, reaper: p.ppid });
+            else
+                findings.push(full(verdict.finding, p));
+        }
+        else if (verdict.kind === 'unattributed') {
+            if (!isZombie(p))
+                unattributed.push(full(verdict.finding, p));
+        }
+        else if (verdict.kind === 'spared' && !isZombie(p))
+            spared.push({ process: p, reason: verdict.reason });
+    }
+    return { findings, unattributed, zombies, spared };
+}
+function stepOf(p) {
+    const vars = p.env?.readable ? p.env.vars : undefined;
+    return vars?.[STEP_VAR] || vars?.[CLI_STEP_VAR] || undefined;
+}
+
+;// CONCATENATED MODULE: ./src/engine/baseline-file.ts
+/**
+ * The baseline on disk: a versioned JSON file passed from job start to job end.
+ *
+ * Loading refuses anything that is not exactly ours, naming the file and the
+ * fault: a post step that guessed at a damaged baseline could kill processes
+ * that predate the job.
+ */
+
+
+const BASELINE_KIND = 'strays-baseline';
+const BASELINE_VERSION = 1;
+class BaselineFileError extends Error {
+    file;
+    constructor(file, problem) {
+        super(`Baseline file ${file} ${problem}`);
+        this.file = file;
+        this.name = 'BaselineFileError';
+    }
+}
+function serializeBaseline(b) {
+    const file = { kind: BASELINE_KIND, version: BASELINE_VERSION, ...b, processes: b.processes.map((p) => [p.pid, p.start]) };
+    return JSON.stringify(file);
+}
+/** Writes atomically (temp file + rename), so a reader never sees half a baseline. */
+function saveBaseline(file, b) {
+    external_node_fs_default().mkdirSync(external_node_path_default().dirname(file), { recursive: true });
+    const temp = `${file}.${process.pid}.tmp`;
+    external_node_fs_default().writeFileSync(temp, serializeBaseline(b), { mode: 0o600 });
+    external_node_fs_default().renameSync(temp, file);
+}
+function loadBaseline(file) {
+    let text;
+    try {
+        text = external_node_fs_default().readFileSync(file, 'utf8');
+    }
+    catch (error) {
+        const code = error.code;
+        throw new BaselineFileError(file, code === 'ENOENT' ? 'does not exist.' : `cannot be read (${code ?? String(error)}).`);
+    }
+    return parseBaseline(file, text);
+}
+function parseBaseline(file, text) {
+    let data;
+    try {
+        data = JSON.parse(text);
+    }
+    catch {
+        throw new BaselineFileError(file, `is not valid JSON (truncated or damaged; ${text.length} bytes).`);
+    }
+    if (!isRecord(data) || data.kind !== BASELINE_KIND)
+        throw new BaselineFileError(file, 'is not a strays baseline (no "kind": "strays-baseline").');
+    if (data.version !== BASELINE_VERSION) {
+        throw new BaselineFileError(file, `has version ${JSON.stringify(data.version)}; this strays reads version ${BASELINE_VERSION}. Start and check with the same strays version.`);
+    }
+    const f = data;
+    const problems = [
+        typeof f.session !== 'string' && 'session',
+        (f.reader !== 'linux-proc' && f.reader !== 'ps') && 'reader',
+        !Number.isFinite(f.start) && 'start',
+        !Number.isFinite(f.takenAt) && 'takenAt',
+        !isIdentity(f.snapshotter) && 'snapshotter',
+        !Array.isArray(f.ancestors) && 'ancestors',
+        !(Array.isArray(f.processes) && f.processes.every((p) => Array.isArray(p) && p.length === 2)) && 'processes',
+    ].filter(Boolean);
+    if (problems.length > 0)
+        throw new BaselineFileError(file, `is missing or has malformed fields: ${problems.join(', ')}.`);
+    return {
+        session: f.session,
+        runnerTrackingId: typeof f.runnerTrackingId === 'string' ? f.runnerTrackingId : undefined,
+        reader: f.reader,
+        takenAt: f.takenAt,
+        start: f.start,
+        snapshotter: f.snapshotter,
+        ancestors: f.ancestors,
+        uid: typeof f.uid === 'number' ? f.uid : undefined,
+        processes: f.processes.map(([pid, start]) => ({ pid, start })),
+        owner: isIdentity(f.owner) ? f.owner : undefined,
+        cgroup: isRecord(f.cgroup) ? f.cgroup : undefined,
+    };
+}
+const isRecord = (v) => typeof v === 'object' && v !== null && !Array.isArray(v);
+const isIdentity = (v) => isRecord(v) && Number.isInteger(v.pid) && Number.isFinite(v.start);
+
+;// CONCATENATED MODULE: ./src/engine/index.ts
+/**
+ * The engine's front door: take a baseline at job start, check at job end.
+ * GitHub-free: adapters (action, CLI) call these and decide what to do.
+ */
+
+
+
+
+
+
+
+
+
+
+
+async function snapshot(options = {}) {
+    // The baseline keeps only identities, plus argv and uid of the snapshotter's chain: read just those in full.
+    const line = lineageOf(options.self ?? process.pid);
+    const table = await readTable(undefined, { fullFor: line && ((pid) => line.has(pid)) });
+    return snapshotFrom({
+        table,
+        self: options.self,
+        session: options.session,
+        runnerTrackingId: options.runnerTrackingId ?? process.env.RUNNER_TRACKING_ID,
+    });
+}
+/** Reads the table now, with details for the processes that are new since the baseline. */
+async function readCurrent(baseline) {
+    // Processes from the baseline are never findings: their identity (stat) is all detection needs of them.
+    const known = new Set(baseline.processes.map(identityKey));
+    const fullFor = (pid, start) => start >= baseline.start && !known.has(identityKey({ pid, start }));
+    const table = await readTable(baseline.reader, { fullFor });
+    const fresh = new Set(newProcesses(baseline, table).map((p) => p.pid));
+    return readDetails(table, (p) => fresh.has(p.pid));
+}
+async function check(baseline, options = {}) {
+    const table = await readCurrent(baseline);
+    return { table, detection: detect(baseline, table, options) };
+}
+
+;// CONCATENATED MODULE: ./src/explain/ancestry.ts
+/**
+ * How a leaked process got where it is: its chain of parents at check time
+ * and the facts that chain implies. Pure: table in, facts out.
+ *
+ * A daemon that double-forks (or whose step shell exited) is reparented by
+ * the kernel to the nearest subreaper, else PID 1 (prctl(2)
+ * PR_SET_CHILD_SUBREAPER). We cannot see the original parent any more, so
+ * "reparented" means: its parent is PID 1, or a process that is not one of
+ * the job's (a subreaper, the runner) — a job process's real parent is always
+ * a job process or the step's shell, and steps have ended by check time.
+ */
+
+function ancestryOf(tree, p, scope) {
+    const chain = [];
+    const seen = new Set([p.pid]);
+    let endsAt = 'unknown';
+    let current = p;
+    for (;;) {
+        const parent = tree.byPid.get(current.ppid);
+        if (!parent || seen.has(parent.pid))
+            break;
+        chain.push({ pid: parent.pid, comm: parent.comm });
+        seen.add(parent.pid);
+        if (parent.pid === 1) {
+            endsAt = 'init';
+            break;
+        }
+        if (scope.runnerPids.has(parent.pid)) {
+            endsAt = 'runner';
+            break;
+        }
+        current = parent;
+    }
+    const zombieChildren = (tree.children.get(p.pid) ?? []).filter((c) => {
+        const child = tree.byPid.get(c);
+        return child !== undefined && isZombie(child);
+    });
+    return {
+        chain,
+        endsAt,
+        reparented: p.ppid === 1 || !scope.jobPids.has(p.ppid),
+        sessionLeader: p.sid === undefined ? undefined : p.pid === p.sid,
+        groupLeader: p.pid === p.pgid,
+        stopped: p.state === 'T' || p.state === 't',
+        uninterruptible: p.state === 'D',
+        zombieChildren,
+    };
+}
+
+;// CONCATENATED MODULE: ./src/explain/fds.ts
+/**
+ * A process's open files, from the links in /proc/PID/fd (proc(5)).
+ *
+ * Bounded: a leaked server can hold tens of thousands of fds, so at most `cap`
+ * links are read per process and the result says when it stopped early.
+ * Reading another user's fd directory needs ptrace access (EACCES as a plain
+ * user): that is reported as "unreadable", never thrown.
+ */
+
+
+const DEFAULT_FD_CAP = 256;
+const SOCKET = /^socket:\[(\d+)\]$/;
+function scanFds(pid, cap = DEFAULT_FD_CAP, procRoot = '/proc') {
+    const dir = `${procRoot}/${pid}/fd`;
+    let names;
+    try {
+        names = external_node_fs_default().readdirSync(dir);
+    }
+    catch (error) {
+        if (isGone(error))
+            return { status: 'gone', reason: 'process gone' };
+        const code = error.code;
+        return { status: 'unreadable', reason: isDenied(error) ? 'permission denied' : (code ?? String(error)) };
+    }
+    // Numeric order, so a capped scan reads the low fds (where servers open their listeners first).
+    names.sort((a, b) => Number(a) - Number(b));
+    const sockets = [];
+    const paths = [];
+    const take = names.slice(0, cap);
+    for (const name of take) {
+        let target;
+        try {
+            target = external_node_fs_default().readlinkSync(`${dir}/${name}`);
+        }
+        catch {
+            continue; // closed while we looked, or denied for this one link
+        }
+        const socket = SOCKET.exec(target);
+        if (socket)
+            sockets.push(Number(socket[1]));
+        else if (target.startsWith('/'))
+            paths.push(target.endsWith(' (deleted)') ? target.slice(0, -' (deleted)'.length) : target);
+    }
+    return { status: 'read', sockets, paths, total: names.length, read: take.length, capped: names.length > cap };
+}
+/** /proc/PID/wchan: the kernel function a sleeping process waits in ("0" when running). */
+function readWchan(pid, procRoot = '/proc') {
+    try {
+        const text = external_node_fs_default().readFileSync(`${procRoot}/${pid}/wchan`, 'utf8').trim();
+        return text === '' || text === '0' ? undefined : text;
+    }
+    catch {
+        return undefined;
+    }
+}
+
+;// CONCATENATED MODULE: ./src/explain/net-table.ts
+/**
+ * Parser for /proc/net/{tcp,tcp6,udp,udp6} (proc(5), "/proc/net/tcp").
+ *
+ * Each row: `sl local_address rem_address st ... uid timeout inode ...`.
+ * Addresses are `HEX:PORT`. The port is big-endian hex, but the address is the
+ * kernel's in-memory `__be32`/`in6_addr` printed as host-order 32-bit words
+ * (net/ipv4/tcp_ipv4.c `%08X`, net/ipv6/tcp_ipv6.c `%08X%08X%08X%08X`): on a
+ * little-endian machine every 4-byte group comes out byte-reversed, so
+ * 127.0.0.1 reads `0100007F` and ::1 reads `00000000000000000000000001000000`.
+ */
+
+const TCP_LISTEN = 0x0a;
+const TCP_CLOSE = 0x07;
+function parseNetTable(text, file, endianness = external_node_os_default().endianness()) {
+    const proto = file.startsWith('tcp') ? 'tcp' : 'udp';
+    const family = file.endsWith('6') ? 6 : 4;
+    const out = [];
+    for (const line of text.split('\n')) {
+        const f = line.trim().split(/\s+/);
+        // f[0] "sl:", f[1] local, f[2] remote, f[3] st, f[7] uid, f[9] inode; the header row fails the pattern.
+        if (f.length < 10 || !/^\d+:$/.test(f[0] ?? ''))
+            continue;
+        const local = parseEndpoint(f[1] ?? '', endianness);
+        const remote = parseEndpoint(f[2] ?? '', endianness);
+        const state = Number.parseInt(f[3] ?? '', 16);
+        const inode = Number(f[9]);
+        if (!local || !remote || !Number.isFinite(state) || !Number.isInteger(inode))
+            continue;
+        out.push({
+            proto,
+            family,
+            address: local.address,
+            port: local.port,
+            remoteAddress: remote.address,
+            remotePort: remote.port,
+            state,
+            uid: Number(f[7]),
+            inode,
+            listening: proto === 'tcp' ? state === TCP_LISTEN : state === TCP_CLOSE && remote.port === 0,
+        });
+    }
+    return out;
+}
+function parseEndpoint(text, endianness = external_node_os_default().endianness()) {
+    const m = /^([0-9A-Fa-f]{8}|[0-9A-Fa-f]{32}):([0-9A-Fa-f]{4})$/.exec(text);
+    if (!m)
+        return undefined;
+    const hex = m[1];
+    const bytes = [];
+    for (let word = 0; word < hex.length; word += 8) {
+        const group = [0, 2, 4, 6].map((i) => Number.parseInt(hex.slice(word + i, word + i + 2), 16));
+        bytes.push(...(endianness === 'LE' ? group.reverse() : group));
+    }
+    return { address: bytes.length === 4 ? bytes.join('.') : formatIPv6(bytes), port: Number.parseInt(m[2], 16) };
+}
+/** RFC 5952 text form: lower case, longest run (≥2) of zero groups as `::`, IPv4-mapped as `::ffff:a.b.c.d`. */
+function formatIPv6(bytes) {
+    const groups = [];
+    for (let i = 0; i < 16; i += 2)
+        groups.push(((bytes[i] ?? 0) << 8) | (bytes[i + 1] ?? 0));
+    if (groups.slice(0, 5).every((g) => g === 0) && groups[5] === 0xffff)
+        return `::ffff:${bytes.slice(12).join('.')}`;
+    let best = -1;
+    let bestLength = 1;
+    for (let i = 0; i < 8;) {
+        if (groups[i] !== 0) {
+            i++;
+            continue;
+        }
+        let j = i;
+        while (j < 8 && groups[j] === 0)
+            j++;
+        if (j - i > bestLength)
+            [best, bestLength] = [i, j - i];
+        i = j;
+    }
+    const hex = groups.map((g) => g.toString(16));
+    if (best < 0)
+        return hex.join(':');
+    return `${hex.slice(0, best).join(':')}::${hex.slice(best + bestLength).join(':')}`;
+}
+/** `127.0.0.1:9419`, `[::1]:9420`: how reports show an endpoint. */
+const formatEndpoint = (s) => s.family === 6 ? `[${s.address}]:${s.port}` : `${s.address}:${s.port}`;
+
+;// CONCATENATED MODULE: ./src/explain/places.ts
+/**
+ * Where a path lies relative to the job: its workspace or the runner's temp
+ * directory. Files held open there are what make `rm -rf` of the workspace
+ * and unmounts of job volumes fail with EBUSY on the next job.
+ */
+
+const inside = (root, p) => {
+    if (!root)
+        return false;
+    const r = external_node_path_default().resolve(root);
+    return p === r || p.startsWith(r.endsWith('/') ? r : `${r}/`);
+};
+/** The place `p` lies in; the workspace wins when RUNNER_TEMP is inside it (or the reverse, the deeper one). */
+function placeOf(p, places) {
+    const inWorkspace = inside(places.workspace, p);
+    const inTemp = inside(places.runnerTemp, p);
+    if (inWorkspace && inTemp)
+        return (places.runnerTemp?.length ?? 0) > (places.workspace?.length ?? 0) ? 'runner-temp' : 'workspace';
+    return inWorkspace ? 'workspace' : inTemp ? 'runner-temp' : undefined;
+}
+/** `workspace/repo`, `runner-temp/cache.db`, or the absolute path outside both. */
+function shortPath(p, places) {
+    const place = placeOf(p, places);
+    const root = place === 'workspace' ? places.workspace : place === 'runner-temp' ? places.runnerTemp : undefined;
+    if (!place || !root)
+        return p;
+    const rest = external_node_path_default().relative(external_node_path_default().resolve(root), p);
+    return rest === '' ? place : `${place}/${rest}`;
+}
+
+;// CONCATENATED MODULE: ./src/explain/sockets.ts
+/**
+ * The machine's listening sockets by inode, read once per check: four files
+ * for every finding together, not four per process.
+ *
+ * /proc/net/* is per network namespace (network_namespaces(7)); reading it
+ * from the checker's namespace finds the job's sockets as long as the job
+ * shares it, which is the case for runner steps (containers excepted).
+ */
+
+
+
+const FILES = ['tcp', 'tcp6', 'udp', 'udp6'];
+function readListeners(procRoot = '/proc') {
+    const out = new Map();
+    for (const file of FILES) {
+        // A kernel without IPv6 has no tcp6/udp6: nothing listens there.
+        const text = attempt(() => readProcFile(`${procRoot}/net/${file}`));
+        if (!text.ok)
+            continue;
+        for (const s of parseNetTable(text.value, file))
+            if (s.listening)
+                out.set(s.inode, s);
+    }
+    return out;
+}
+
+;// CONCATENATED MODULE: ./src/explain/passwd.ts
+/**
+ * uid → user name from /etc/passwd (passwd(5)), parsed once and cached.
+ *
+ * No NSS: users from LDAP/SSSD stay unnamed (`undefined`), which reports show
+ * as the bare uid. Spawning `getent` per finding is not worth it.
+ */
+
+function parsePasswd(text) {
+    const out = new Map();
+    for (const line of text.split('\n')) {
+        if (line.startsWith('#'))
+            continue;
+        const [name, , uid] = line.split(':');
+        if (!name || uid === undefined || !/^\d+$/.test(uid))
+            continue;
+        if (!out.has(Number(uid)))
+            out.set(Number(uid), name); // first entry wins, as getpwuid(3) does
+    }
+    return out;
+}
+const cache = new Map();
+function userName(uid, file = '/etc/passwd') {
+    if (uid === undefined)
+        return undefined;
+    let users = cache.get(file);
+    if (!users) {
+        let text = '';
+        try {
+            text = external_node_fs_default().readFileSync(file, 'utf8');
+        }
+        catch {
+            // no passwd file (distroless images): every user stays unnamed
+        }
+        users = parsePasswd(text);
+        cache.set(file, users);
+    }
+    return users.get(uid);
+}
+
+;// CONCATENATED MODULE: ./src/explain/explain.ts
+
+
+
+
+
+
+
+
+
+function explainFindings(findings, table, context, options = {}) {
+    const procRoot = options.procRoot ?? '/proc';
+    const linux = table.reader === 'linux-proc';
+    const tree = buildTree(table.processes);
+    const jobPids = new Set(findings.map((f) => f.process.pid));
+    const runnerPids = new Set();
+    const checker = options.checker ?? process.pid;
+    for (const pid of [checker, ...ancestorsOf(tree, checker)])
+        runnerPids.add(pid);
+    const b = options.baseline;
+    if (b) {
+        for (const a of [b.snapshotter, ...b.ancestors])
+            if (tree.byPid.get(a.pid)?.start === a.start)
+                runnerPids.add(a.pid);
+    }
+    const scans = new Map();
+    for (const f of findings)
+        if (linux)
+            scans.set(f.process.pid, scanFds(f.process.pid, options.fdCap ?? DEFAULT_FD_CAP, procRoot));
+    const anySocket = [...scans.values()].some((s) => s.status === 'read' && s.sockets.length > 0);
+    const listeners = anySocket ? readListeners(procRoot) : new Map();
+    const out = new Map();
+    for (const f of findings) {
+        const p = f.process;
+        const scan = scans.get(p.pid) ?? { status: 'unreadable', reason: `not available from the ${table.reader} reader` };
+        const cwd = p.cwd ?? (linux ? readLinuxDetails(p, new Set(), { procRoot }).cwd : undefined);
+        const facts = ancestryOf(tree, p, { jobPids, runnerPids });
+        out.set(p.pid, {
+            ...facts,
+            pid: p.pid,
+            start: p.start,
+            command: commandLine(p),
+            uid: p.uid,
+            user: userName(p.uid, options.passwdFile),
+            startedAt: p.startedAt,
+            ageMs: p.startedAt === undefined ? undefined : Math.max(0, table.takenAt - p.startedAt),
+            state: p.state,
+            wchan: facts.uninterruptible && linux ? readWchan(p.pid, procRoot) : undefined,
+            holds: holdsOf(scan, cwd, listeners, context, tree.children.get(p.pid) ?? [], tree.byPid),
+        });
+    }
+    return out;
+}
+function holdsOf(scan, cwd, listeners, places, children, byPid) {
+    const read = scan.status === 'read' ? scan : undefined;
+    const listening = (read?.sockets ?? [])
+        .map((inode) => listeners.get(inode))
+        .filter((s) => s !== undefined)
+        .map((s) => ({ proto: s.proto, family: s.family, address: s.address, port: s.port, endpoint: formatEndpoint(s) }));
+    const openFiles = [];
+    for (const path of new Set(read?.paths ?? [])) {
+        const place = placeOf(path, places);
+        if (place)
+            openFiles.push({ path, place });
+    }
+    const cwdPlace = cwd === undefined ? undefined : placeOf(cwd, places);
+    return {
+        listening: dedupe(listening),
+        cwd,
+        cwdPlace,
+        cwdInWorkspace: cwd === undefined || !places.workspace ? undefined : cwdPlace === 'workspace',
+        openFiles,
+        fds: scan.status,
+        fdsReason: read ? undefined : scan.status !== 'read' ? scan.reason : undefined,
+        fdsRead: read?.read,
+        fdsTotal: read?.total,
+        fdsCapped: read?.capped ?? false,
+        children: children.map((pid) => ({ pid, comm: byPid.get(pid)?.comm ?? '?', state: byPid.get(pid)?.state ?? '?' })),
+    };
+}
+/** A socket shared by several fds (dup, fork) is listed once. */
+const dedupe = (ls) => [...new Map(ls.map((l) => [`${l.proto} ${l.endpoint}`, l])).values()];
+
+;// CONCATENATED MODULE: ./src/report/format.ts
+/** Small text helpers shared by the renderers. */
+
+/** `850ms`, `42s`, `3m 05s`, `2h 10m`, `4d 3h`; `?` when unknown. */
+function format_formatAge(ms) {
+    if (ms === undefined)
+        return '?';
+    if (ms < 1000)
+        return `${Math.round(ms)}ms`;
+    const s = Math.floor(ms / 1000);
+    if (s < 60)
+        return `${s}s`;
+    const m = Math.floor(s / 60);
+    if (m < 60)
+        return `${m}m ${String(s % 60).padStart(2, '0')}s`;
+    const h = Math.floor(m / 60);
+    if (h < 24)
+        return `${h}h ${String(m % 60).padStart(2, '0')}m`;
+    return `${Math.floor(h / 24)}d ${h % 24}h`;
+}
+/** Shortens to `max` characters (code points, so no emoji is cut in half), ending with …. */
+function format_shorten(text, max) {
+    const chars = [...text];
+    return chars.length <= max ? text : `${chars.slice(0, max - 1).join('')}…`;
+}
+/** Newlines and other control characters shown as one visible character: a row stays one row. */
+const format_oneLine = (text) => text.replace(/\r\n|[\r\n]/g, '↵').replace(/[\u0000-\u001f\u007f]/g, '�');
+const format_stepLabel = (l) => l.step === undefined ? 'unknown' : l.stepName ? `${l.stepName} (${l.step})` : l.step;
+const format_userLabel = (l) => l.user ?? (l.uid === undefined ? '?' : `uid ${l.uid}`);
+/** What it holds: `tcp 127.0.0.1:9419`, `cwd workspace/repo`, `open workspace/db.sqlite`, `fds unreadable`. */
+function format_holdsList(h, places) {
+    const out = h.listening.map((l) => `${l.proto} ${l.endpoint}`);
+    if (h.cwd !== undefined && h.cwdPlace !== undefined)
+        out.push(`cwd ${shortPath(h.cwd, places)}`);
+    for (const f of h.openFiles)
+        out.push(`open ${shortPath(f.path, places)}`);
+    if (h.fds === 'unreadable')
+        out.push('fds unreadable');
+    if (h.fdsCapped)
+        out.push(`first ${h.fdsRead ?? '?'} of ${h.fdsTotal ?? '?'} fds read`);
+    if (h.children.length > 0)
+        out.push(`${h.children.length} ${h.children.length === 1 ? 'child' : 'children'}`);
+    return out;
+}
+const format_plural = (n, one, many = `${one}es`) => `${n} ${n === 1 ? one : many}`;
+
+;// CONCATENATED MODULE: ./src/report/annotations.ts
+/**
+ * One annotation per leaked process, for core.error / core.warning: the
+ * adapter passes them on; this stays pure. `error` when the job fails on the
+ * leak, `warning` when it only reports.
+ */
+
+/** `failing` defaults to the report's own verdict (fail-on-leak and something leaked). */
+function annotations(report, failing = report.failed) {
+    const places = { workspace: report.workspace, runnerTemp: report.runnerTemp };
+    const one = (l, what) => {
+        const holds = holdsList(l.holds, places);
+        const facts = [
+            `started by step ${stepLabel(l)}`,
+            `running for ${formatAge(l.ageMs)}`,
+            holds.length > 0 ? `holds ${holds.join(', ')}` : undefined,
+            l.reparented ? `reparented to pid ${l.ppid}` : undefined,
+            `outcome: ${l.outcome}${l.detail ? ` (${l.detail})` : ''}`,
+        ].filter((s) => s !== undefined);
+        return {
+            level: failing ? 'error' : 'warning',
+            title: shorten(oneLine(`strays: ${what} ${l.comm} (pid ${l.pid})`), 120),
+            message: oneLine(`pid ${l.pid} ${shorten(l.command, 200)}: ${facts.join('; ')}.`),
+        };
+    };
+    return [...report.leaks.map((l) => one(l, 'leaked process')), ...report.unattributed.map((l) => ({ ...one(l, 'possibly leaked process'), level: 'warning' }))];
+}
+
+;// CONCATENATED MODULE: ./src/report/types.ts
+const REPORT_VERSION = 1;
+
+;// CONCATENATED MODULE: ./src/report/build.ts
+
+
+
+const iso = (ms) => (ms === undefined ? undefined : new Date(ms).toISOString());
+const UNKNOWN_HOLDS = {
+    listening: [],
+    cwd: undefined,
+    cwdInWorkspace: undefined,
+    cwdPlace: undefined,
+    openFiles: [],
+    fds: 'unknown',
+    fdsReason: 'not explained (found while terminating)',
+    fdsRead: undefined,
+    fdsTotal: undefined,
+    fdsCapped: false,
+    children: [],
+};
+function buildReport(input) {
+    const { detection, context, options, baseline } = input;
+    const results = new Map();
+    for (const r of input.termination?.results ?? [])
+        results.set(identityKey(r), r);
+    const stepNames = context.stepNames ?? {};
+    const entry = (f) => {
+        const p = f.process;
+        const x = input.explanations.get(p.pid);
+        const e = x && x.start === p.start ? x : undefined; // an explanation of a reused pid is not this process's
+        const r = results.get(identityKey(p));
+        const startedAt = p.startedAt;
+        return {
+            pid: p.pid,
+            start: p.start,
+            command: commandLine(p),
+            argv: p.argv,
+            comm: p.comm,
+            uid: p.uid,
+            user: e?.user,
+            startedAt: iso(startedAt),
+            ageMs: e?.ageMs ?? (startedAt === undefined ? undefined : Math.max(0, context.checkedAt - startedAt)),
+            step: f.step,
+            stepName: f.step === undefined ? undefined : stepNames[f.step],
+            attribution: f.attribution,
+            reasons: f.reasons,
+            ancestry: e?.chain ?? [],
+            ancestryEndsAt: e?.endsAt,
+            ppid: p.ppid,
+            reparented: e?.reparented,
+            sessionLeader: e?.sessionLeader ?? (p.sid === undefined ? undefined : p.sid === p.pid),
+            groupLeader: p.pid === p.pgid,
+            state: p.state,
+            stopped: p.state === 'T' || p.state === 't',
+            uninterruptible: p.state === 'D',
+            wchan: e?.wchan,
+            zombieChildren: e?.zombieChildren ?? [],
+            holds: e?.holds ?? UNKNOWN_HOLDS,
+            outcome: r?.outcome ?? 'reported',
+            signals: r?.signals ?? [],
+            via: r?.via ?? 'none',
+            detail: r?.detail ?? (r?.reaper === undefined ? undefined : `pid ${r.reaper} must reap it`),
+        };
+    };
+    const seen = new Set(detection.findings.map((f) => identityKey(f.process)));
+    const added = (input.termination?.added ?? []).filter((f) => !seen.has(identityKey(f.process)));
+    const leaks = [...detection.findings, ...added].map(entry);
+    const unattributed = detection.unattributed.map(entry);
+    const outcomes = {};
+    for (const l of [...leaks, ...unattributed])
+        outcomes[l.outcome] = (outcomes[l.outcome] ?? 0) + 1;
+    return {
+        version: REPORT_VERSION,
+        tool: 'strays',
+        session: baseline.session,
+        runnerTrackingId: baseline.runnerTrackingId,
+        host: context.host,
+        workspace: context.workspace,
+        runnerTemp: context.runnerTemp,
+        isolation: context.isolation,
+        times: {
+            jobStartedAt: new Date(baseline.takenAt).toISOString(),
+            checkedAt: new Date(context.checkedAt).toISOString(),
+            terminationMs: input.termination?.durationMs,
+        },
+        mode: { kill: options.kill, graceMs: options.graceMs, failOnLeak: options.failOnLeak },
+        failed: options.failOnLeak && leaks.length + unattributed.length > 0,
+        counts: {
+            leaked: leaks.length,
+            unattributed: unattributed.length,
+            zombies: detection.zombies.length,
+            spared: detection.spared.length,
+            outcomes,
+        },
+        leaks,
+        unattributed,
+        zombies: detection.zombies.map((z) => ({
+            pid: z.process.pid,
+            command: commandLine(z.process),
+            // A zombie's environment is gone with its memory: its step is its parent's, when the parent is a leak.
+            step: (z.process.env?.readable ? z.process.env.vars[STEP_VAR] : undefined) || leaks.find((l) => l.pid === z.reaper)?.step,
+            reaper: z.reaper,
+        })),
+        spared: detection.spared.map((s) => ({ pid: s.process.pid, command: commandLine(s.process), reason: s.reason })),
+    };
+}
+
+;// CONCATENATED MODULE: ./src/report/console.ts
+/**
+ * The console log: the summary's table in plain text, one line per process,
+ * then one summary line. ANSI colours only when the caller asks (a TTY, or
+ * the Actions log, which renders them); never decided here.
+ */
+
+const ANSI = { red: '\u001b[31m', yellow: '\u001b[33m', green: '\u001b[32m', dim: '\u001b[2m', bold: '\u001b[1m', reset: '\u001b[0m' };
+function renderConsole(report, options) {
+    const paint = (code, text) => (options.color ? `${ANSI[code]}${text}${ANSI.reset}` : text);
+    const places = { workspace: report.workspace, runnerTemp: report.runnerTemp };
+    const lines = [];
+    const section = (title, entries) => {
+        if (entries.length === 0)
+            return;
+        lines.push(paint('bold', title));
+        const rows = entries.map((l) => [
+            String(l.pid),
+            format_shorten(format_oneLine(l.command), 60),
+            format_shorten(format_oneLine(format_stepLabel(l)), 30),
+            format_formatAge(l.ageMs),
+            format_shorten(format_userLabel(l), 12),
+            format_shorten(format_oneLine(format_holdsList(l.holds, places).join(', ') || '-'), 60),
+            l.detail ? `${l.outcome} (${format_shorten(format_oneLine(l.detail), 40)})` : l.outcome,
+        ]);
+        lines.push(...columns(['PID', 'COMMAND', 'STEP', 'AGE', 'USER', 'HOLDS', 'OUTCOME'], rows));
+    };
+    section('Leaked processes:', report.leaks);
+    section('Unattributed (may be this job\'s; reported, not ended):', report.unattributed);
+    if (report.zombies.length > 0) {
+        lines.push(paint('bold', 'Zombies (dead; their parent must reap them):'));
+        lines.push(...columns(['PID', 'COMMAND', 'STEP', 'REAPER'], report.zombies.map((z) => [
+            String(z.pid), format_shorten(format_oneLine(z.command), 60), format_shorten(format_oneLine(z.step ?? 'unknown'), 30), String(z.reaper),
+        ])));
+    }
+    lines.push(summaryLine(report, paint));
+    return lines.join('\n');
+}
+function summaryLine(report, paint) {
+    const { counts } = report;
+    if (counts.leaked + counts.unattributed + counts.zombies === 0)
+        return paint('green', 'strays: no leaked processes.');
+    const outcomes = Object.entries(counts.outcomes).map(([o, n]) => `${n} ${o}`);
+    const parts = [
+        paint(report.failed ? 'red' : 'yellow', `strays: ${format_plural(counts.leaked, 'leaked process')}`),
+        outcomes.length > 0 ? `(${outcomes.join(', ')})` : '',
+        counts.unattributed > 0 ? `, ${counts.unattributed} unattributed` : '',
+        counts.zombies > 0 ? `, ${format_plural(counts.zombies, 'zombie', 'zombies')}` : '',
+        counts.spared > 0 ? `, ${counts.spared} spared` : '',
+    ];
+    return parts.filter((p) => p !== '').join(' ').replace(/ ,/g, ',') + (report.failed ? paint('red', '; failing the job.') : '.');
+}
+/** Left-aligned columns separated by two spaces; the last column is not padded. */
+function columns(head, rows) {
+    const all = [head, ...rows];
+    const widths = head.map((_, i) => Math.max(...all.map((r) => [...(r[i] ?? '')].length)));
+    return all.map((r) => r.map((cell, i) => (i === r.length - 1 ? cell : cell + ' '.repeat((widths[i] ?? 0) - [...cell].length))).join('  ').trimEnd());
+}
+
+;// CONCATENATED MODULE: ./src/report/json-file.ts
+/** The JSON report on disk, written atomically: a reader never sees half a report. */
+
+
+const serializeReport = (report) => `${JSON.stringify(report, null, 2)}\n`;
+function writeJsonReport(file, report) {
+    external_node_fs_default().mkdirSync(external_node_path_default().dirname(file), { recursive: true });
+    const temp = `${file}.${process.pid}.tmp`;
+    try {
+        external_node_fs_default().writeFileSync(temp, serializeReport(report));
+        external_node_fs_default().renameSync(temp, file);
+    }
+    catch (error) {
+        external_node_fs_default().rmSync(temp, { force: true });
+        throw error;
+    }
+}
+
+;// CONCATENATED MODULE: ./src/report/markdown.ts
+/**
+ * Escaping for GitHub-flavoured Markdown table cells. Command lines are
+ * attacker-shaped text (a test can name a process anything): a `|` would
+ * split the row, a newline end the table, `<tag>` become HTML, backticks and
+ * `*_[]` restyle the page. Every such character is escaped; the text is
+ * shortened first so an escape is never cut in half.
+ */
+
+const HTML = { '&': '&amp;', '<': '&lt;', '>': '&gt;' };
+function markdown_escapeCell(text, max = 80) {
+    return shorten(oneLine(text), max)
+        .replace(/[&<>]/g, (c) => HTML[c])
+        .replace(/[\\`*_[\]|#~!()]/g, (c) => `\\${c}`);
+}
+const markdown_table = (head, rows) => [`| ${head.join(' | ')} |`, `|${head.map(() => ' --- ').join('|')}|`, ...rows.map((r) => `| ${r.join(' | ')} |`)].join('\n');
+
+;// CONCATENATED MODULE: ./src/report/summary.ts
+/**
+ * The GitHub job summary (Markdown, for core.summary / GITHUB_STEP_SUMMARY).
+ *
+ * At most MAX_ROWS rows in all (GitHub caps a step summary at 1 MiB, and a
+ * wall of rows helps nobody); the JSON report has the rest. With many leaks
+ * from several steps, rows are grouped under one heading per step.
+ */
+
+
+const MAX_ROWS = 50;
+/** Group by step from this many leaks on (and only when there are two steps or more). */
+const GROUP_FROM = 10;
+const HEAD = (/* unused pure expression or super */ null && (['PID', 'Command', 'Step', 'Age', 'User', 'Holds', 'Outcome']));
+function renderSummary(report) {
+    const { leaks, unattributed, zombies } = report;
+    if (leaks.length + unattributed.length + zombies.length === 0) {
+        const spared = report.counts.spared > 0 ? ` (${plural(report.counts.spared, 'allowed process', 'allowed processes')} left alone)` : '';
+        return `**strays:** no leaked processes, the job left nothing running${spared}.\n`;
+    }
+    const out = [`### strays: ${plural(leaks.length, 'leaked process')}`, ''];
+    out.push(intro(report), '');
+    let budget = MAX_ROWS;
+    const take = (entries) => {
+        const shown = entries.slice(0, Math.max(0, budget));
+        budget -= shown.length;
+        return shown;
+    };
+    const steps = groupByStep(leaks);
+    if (leaks.length >= GROUP_FROM && steps.size > 1) {
+        for (const [, group] of steps) {
+            const shown = take(group);
+            if (shown.length === 0)
+                break;
+            out.push(`#### Step ${escapeCell(stepLabel(group[0]))}: ${plural(group.length, 'process', 'processes')}`, '');
+            out.push(rows(shown, report), '');
+        }
+    }
+    else if (leaks.length > 0) {
+        out.push(rows(take(leaks), report), '');
+    }
+    if (unattributed.length > 0 && budget > 0) {
+        out.push(`#### Unattributed: ${plural(unattributed.length, 'process', 'processes')} that may be this job's (reported, not ended)`, '');
+        out.push(rows(take(unattributed), report), '');
+    }
+    if (zombies.length > 0) {
+        out.push(`#### Zombies: ${plural(zombies.length, 'process', 'processes')} already dead, waiting for their parent to reap them`, '');
+        const shown = zombies.slice(0, Math.max(0, budget));
+        budget -= shown.length;
+        if (shown.length > 0) {
+            out.push(table(['PID', 'Command', 'Step', 'Parent that must reap it'], shown.map((z) => [
+                String(z.pid), escapeCell(z.command), escapeCell(z.step ?? 'unknown'), String(z.reaper),
+            ])), '');
+        }
+    }
+    const hidden = leaks.length + unattributed.length + zombies.length - MAX_ROWS;
+    if (hidden > 0)
+        out.push(`… and ${hidden} more not shown here: see the JSON report for every process.`, '');
+    return `${out.join('\n').trimEnd()}\n`;
+}
+function intro(report) {
+    const parts = [];
+    const o = report.counts.outcomes;
+    for (const [outcome, n] of Object.entries(o))
+        parts.push(`${n} ${outcome}`);
+    const mode = report.mode.kill ? `ended after a ${formatAge(report.mode.graceMs)} grace period` : 'reported only (kill: false)';
+    const extra = [
+        report.counts.unattributed > 0 && plural(report.counts.unattributed, 'unattributed process', 'unattributed processes'),
+        report.counts.zombies > 0 && plural(report.counts.zombies, 'zombie', 'zombies'),
+    ].filter(Boolean);
+    return `Processes this job started and left running: ${mode}${parts.length > 0 ? ` (${parts.join(', ')})` : ''}${extra.length > 0 ? `; also ${extra.join(', ')}` : ''}.`;
+}
+function rows(entries, report) {
+    const places = { workspace: report.workspace, runnerTemp: report.runnerTemp };
+    return table(HEAD, entries.map((l) => [
+        String(l.pid),
+        escapeCell(l.command),
+        escapeCell(stepLabel(l), 40),
+        formatAge(l.ageMs),
+        escapeCell(userLabel(l), 20),
+        escapeCell(holdsList(l.holds, places).join(', ') || '-', 80),
+        outcomeLabel(l),
+    ]));
+}
+const outcomeLabel = (l) => (l.detail ? `${l.outcome}: ${escapeCell(l.detail, 40)}` : l.outcome);
+/** Steps in order of first appearance; unknown step last. */
+function groupByStep(leaks) {
+    const groups = new Map();
+    for (const l of leaks) {
+        const key = l.step ?? '\u0000unknown';
+        const g = groups.get(key);
+        if (g)
+            g.push(l);
+        else
+            groups.set(key, [l]);
+    }
+    const unknown = groups.get('\u0000unknown');
+    if (unknown) {
+        groups.delete('\u0000unknown');
+        groups.set('\u0000unknown', unknown);
+    }
+    return groups;
+}
+
+;// CONCATENATED MODULE: ./src/report/index.ts
+/** Reports: one document (types.ts, the JSON schema) and its renderers. */
+
+
+
+
+
+
+
+
+
+
+;// CONCATENATED MODULE: ./src/terminate/groups.ts
+/**
+ * Which process groups may be signalled whole (kill(-pgid)). Pure.
+ *
+ * A group kill reaches members forked after our last look, which per-pid
+ * signals miss. But it reaches *every* member, so it is only safe when every
+ * live member is a finding. The classic trap is the runner's own group: a
+ * non-interactive shell has no job control, so `cmd &` in a step stays in the
+ * process group of the step shell, which is the group of the runner that
+ * spawned it (the runner does not setsid/setpgid its steps). The leak's pgid is
+ * then the runner's; kill(-pgid) would kill the runner. The runner is alive and
+ * not a finding, so rule 2 below already refuses; rules 3 and 4 hold even when
+ * we are handed wrong findings.
+ *
+ * A group may be signalled whole only when:
+ *  1. pgid > 1 (kill(-1) is "everything we may signal");
+ *  2. every live member of the group in the latest table is a finding being
+ *     terminated (zombies are dead and cannot be hurt);
+ *  3. no member is the current process or one of its ancestors, nor is the
+ *     pgid itself one of their pids;
+ *  4. the group is not in the session of the current process or its
+ *     ancestors: setpgid(2) lets any process of a session move into another
+ *     group of the same session, so in our own session a group could gain a
+ *     non-finding member between our read and the signal.
+ */
+
+/** The current process and its ancestors, as far as the table knows them. */
+function groups_protectedPids(processes, self) {
+    const byPid = new Map(processes.map((p) => [p.pid, p]));
+    const out = new Set([self]);
+    let current = byPid.get(self);
+    while (current && current.ppid > 0 && !out.has(current.ppid)) {
+        out.add(current.ppid);
+        current = byPid.get(current.ppid);
+    }
+    return out;
+}
+/**
+ * Returns the groups that may be signalled whole, each with the pids of its
+ * members that are targets. `targets` holds identity keys (pid@start).
+ */
+function safeGroups(processes, targets, guarded) {
+    const members = new Map();
+    for (const p of processes) {
+        const list = members.get(p.pgid);
+        if (list)
+            list.push(p);
+        else
+            members.set(p.pgid, [p]);
+    }
+    const guardedSessions = new Set();
+    for (const p of processes)
+        if (guarded.has(p.pid) && p.sid !== undefined)
+            guardedSessions.add(p.sid);
+    const out = new Map();
+    for (const [pgid, group] of members) {
+        if (!Number.isInteger(pgid) || pgid <= 1 || guarded.has(pgid))
+            continue;
+        const live = group.filter((p) => !isZombie(p));
+        const ours = live.filter((p) => targets.has(identityKey(p)));
+        if (ours.length === 0 || ours.length !== live.length)
+            continue;
+        if (group.some((p) => guarded.has(p.pid)))
+            continue;
+        // Unknown session (ps on macOS): we cannot prove rule 4, so no group kill.
+        if (group.some((p) => p.sid === undefined || guardedSessions.has(p.sid)))
+            continue;
+        out.set(pgid, ours.map((p) => p.pid));
+    }
+    return out;
+}
+
+;// CONCATENATED MODULE: ./src/terminate/probe.ts
+/**
+ * One look at one process, right before we act on it.
+ *
+ * Linux: a single read of /proc/PID/stat gives state, start ticks, parent and
+ * process group in one consistent snapshot (proc(5)). Elsewhere we only have
+ * kill(pid, 0) (kill(2): "If sig is 0, then no signal is sent, but existence
+ * and permission checks are still performed"), which cannot tell a zombie or a
+ * recycled pid from the original: `start` and `state` are then unknown.
+ */
+
+
+
+const onLinux = process.platform === 'linux';
+/** undefined: no process has this pid any more. */
+function probe(pid) {
+    if (onLinux) {
+        const text = procfs_readIfPresent(`/proc/${pid}/stat`);
+        const stat = text === undefined ? undefined : stat_parseStat(text);
+        return stat ? { state: stat.state, start: stat.startTicks, ppid: stat.ppid, pgid: stat.pgid } : undefined;
+    }
+    try {
+        process.kill(pid, 0);
+    }
+    catch (error) {
+        if (error.code === 'ESRCH')
+            return undefined;
+    }
+    return { state: undefined, start: undefined, ppid: undefined, pgid: undefined };
+}
+/** Z (zombie) and X (dead) hold no memory and run no code: for us they are dead. */
+const isDeadState = (state) => state === 'Z' || state === 'X';
+/**
+ * Whether `pid` still runs as the process that started at `start`. A different
+ * start stamp means the pid was recycled: the process we meant is dead.
+ */
+function stillRunning(pid, start) {
+    const now = probe(pid);
+    if (!now || isDeadState(now.state))
+        return false;
+    return now.start === undefined || now.start === start;
+}
+/**
+ * The kernel function a process sleeps in (/proc/PID/wchan, proc(5)); names the
+ * reason a state-D process ignores SIGKILL (e.g. `request_wait_answer` for a
+ * hung FUSE server). "0" means not sleeping. Needs the kernel to allow it
+ * (kptr_restrict); undefined when unreadable.
+ */
+function probe_readWchan(pid) {
+    try {
+        const text = external_node_fs_default().readFileSync(`/proc/${pid}/wchan`, 'utf8').trim();
+        return text === '' || text === '0' ? undefined : text;
+    }
+    catch {
+        return undefined;
+    }
+}
+
+;// CONCATENATED MODULE: ./src/terminate/signals.ts
+/**
+ * Sending one signal to one process, or to one process group, without ever
+ * hitting a process that is not the one we mean.
+ *
+ * Pids are recycled: between detection and the signal a finding can exit and
+ * its pid can be given to an unrelated process. So the identity (pid + start
+ * ticks) is re-read from /proc immediately before every kill(2). A window of a
+ * few microseconds remains between that read and the syscall (pidfd_send_signal
+ * would close it, but Node has no pidfd API); it is the smallest we can make it.
+ *
+ * kill(2) errors: ESRCH "the target process or process group does not exist"
+ * is a fact about the target, not a failure; EPERM "the calling process does
+ * not have permission" means another user's process.
+ */
+
+/** Signals `target` only if its pid still belongs to the process that started at `target.start`. */
+function signalProcess(target, signal) {
+    const now = probe(target.pid);
+    if (!now)
+        return { kind: 'gone' };
+    if (now.start !== undefined && now.start !== target.start)
+        return { kind: 'reused', start: now.start };
+    // A zombie has already exited; signalling it does nothing and it is not ours to reap.
+    if (isDeadState(now.state))
+        return { kind: 'zombie', reaper: now.ppid };
+    return send(target.pid, signal);
+}
+/**
+ * kill(-pgid): every member of the group at once, so a member forked after
+ * our last look is caught too. The caller decides when that is safe (groups.ts)
+ * and re-checks the members' identities first.
+ */
+function signalGroup(pgid, signal) {
+    // kill(-1) means "every process we may signal" and kill(0) "our own group": never.
+    if (!Number.isInteger(pgid) || pgid <= 1)
+        return { kind: 'denied', detail: `refusing to signal process group ${pgid}` };
+    return send(-pgid, signal);
+}
+function send(pid, signal) {
+    try {
+        process.kill(pid, signal);
+        return { kind: 'sent' };
+    }
+    catch (error) {
+        const code = error.code;
+        if (code === 'ESRCH')
+            return { kind: 'gone' };
+        if (code === 'EPERM')
+            return { kind: 'denied', detail: `EPERM: not permitted to send ${signal} (owned by another user)` };
+        return { kind: 'denied', detail: `${signal} failed: ${code ?? error.message}` };
+    }
+}
+
+;// CONCATENATED MODULE: ./src/terminate/records.ts
+
+
+class Records {
+    guarded;
+    self;
+    byKey = new Map();
+    /** Findings that rescans added (not in the input). */
+    added = [];
+    constructor(
+    /** The current process and its ancestors: never signalled, whatever we are handed. */
+    guarded, self) {
+        this.guarded = guarded;
+        this.self = self;
+    }
+    all() {
+        return [...this.byKey.values()];
+    }
+    /** Records still to be signalled: not settled (gone, reused, zombie, protected, denied). */
+    active() {
+        return this.all().filter((r) => r.settled === undefined);
+    }
+    /** Adds the findings not seen before (by pid + start) and returns their records. */
+    add(findings, fromRescan) {
+        const fresh = [];
+        for (const finding of findings) {
+            const key = identityKey(finding.process);
+            if (this.byKey.has(key))
+                continue;
+            const { pid, start } = finding.process;
+            const record = { finding, pid, start, signals: [], via: 'none', settled: this.protection(pid) };
+            this.byKey.set(key, record);
+            fresh.push(record);
+            if (fromRescan)
+                this.added.push(finding);
+        }
+        return fresh;
+    }
+    protection(pid) {
+        if (pid === this.self || pid === process.pid)
+            return { kind: 'protected', detail: 'is the strays process itself: never signalled' };
+        if (pid <= 1)
+            return { kind: 'protected', detail: `pid ${pid} is never signalled` };
+        if (this.guarded.has(pid))
+            return { kind: 'protected', detail: 'is an ancestor of the strays process: never signalled' };
+        return undefined;
+    }
+}
+/**
+ * Sends one signal to one record, after the identity check in signalProcess.
+ * Before the first signal lands, "gone", "reused" and "zombie" settle the
+ * record (nothing was done to it); after, they only mean it has ended.
+ */
+function signalRecord(record, signal) {
+    if (record.settled)
+        return;
+    const result = signalProcess(record, signal);
+    const untouched = record.signals.length === 0;
+    switch (result.kind) {
+        case 'sent':
+            record.signals.push(signal);
+            if (record.via === 'none')
+                record.via = 'process';
+            return;
+        case 'denied':
+            record.settled = { kind: 'denied', detail: result.detail };
+            return;
+        case 'gone':
+            if (untouched)
+                record.settled = { kind: 'gone' };
+            return;
+        case 'reused':
+            if (untouched)
+                record.settled = { kind: 'reused', start: result.start };
+            return;
+        case 'zombie':
+            if (untouched)
+                record.settled = { kind: 'zombie', reaper: result.reaper };
+            return;
+    }
+}
+
+;// CONCATENATED MODULE: ./src/terminate/deliver.ts
+/**
+ * Delivering a sequence of signals (e.g. SIGTERM then SIGCONT) to a set of
+ * records: whole process groups where groups.ts says it is safe, one process
+ * at a time otherwise.
+ *
+ * Each signal goes to every target before the next signal goes to any: with
+ * SIGTERM then SIGCONT, every stopped process resumes with its SIGTERM already
+ * pending (signal(7): pending signals are delivered on return to user mode),
+ * so a supervisor cannot run and restart a child that has not yet been told
+ * to end.
+ */
+
+
+
+
+
+
+async function deliver(records, signals, guarded) {
+    const live = records.filter((r) => r.settled === undefined);
+    if (live.length === 0)
+        return;
+    const groups = await groupsFor(live, guarded);
+    const byPid = new Map(live.map((r) => [r.pid, r]));
+    for (const signal of signals) {
+        const done = new Set();
+        for (const [pgid, pids] of groups) {
+            const members = pids.map((pid) => byPid.get(pid)).filter((r) => r !== undefined && !r.settled);
+            const running = members.length === 0 ? undefined : runningMembers(members, pgid);
+            if (!running)
+                continue;
+            if (signalGroup(pgid, signal).kind !== 'sent')
+                continue; // fall back to one by one, which reports why
+            for (const m of members)
+                done.add(m); // ended members need nothing more
+            for (const m of running) {
+                m.signals.push(signal);
+                m.via = 'group';
+            }
+        }
+        for (const r of live)
+            if (!done.has(r))
+                signalRecord(r, signal);
+    }
+}
+/** The safe groups, judged on a table read now (after the world was stopped). */
+async function groupsFor(live, guarded) {
+    try {
+        const table = await readTable();
+        const all = new Set([...guarded, ...groups_protectedPids(table.processes, process.pid)]);
+        return safeGroups(table.processes, new Set(live.map(identityKey)), all);
+    }
+    catch {
+        return new Map(); // no table, no proof: per-pid only
+    }
+}
+/**
+ * Right before a group signal: every member that still runs must still be the
+ * same process (start ticks) in the same group. Otherwise a pid was recycled or
+ * a member moved (setpgid), and the group is no longer the one we judged.
+ * Members that have ended (gone or zombie) are fine: the signal cannot hurt them.
+ * Returns the members that still run, or undefined when the group must not be signalled.
+ */
+function runningMembers(members, pgid) {
+    const running = [];
+    for (const m of members) {
+        const now = probe(m.pid);
+        if (!now || isDeadState(now.state))
+            continue;
+        if (now.start === undefined || now.start !== m.start || now.pgid !== pgid)
+            return undefined;
+        running.push(m);
+    }
+    return running.length > 0 ? running : undefined;
+}
+
+;// CONCATENATED MODULE: ./src/terminate/outcome.ts
+function outcomeOf(record, final) {
+    const base = { pid: record.pid, start: record.start, signals: [...record.signals], via: record.via };
+    const settled = record.settled;
+    if (settled) {
+        switch (settled.kind) {
+            case 'protected':
+                return { ...base, outcome: 'reported', via: 'none', detail: settled.detail };
+            case 'gone':
+                return { ...base, outcome: 'gone', detail: 'had exited before it was signalled' };
+            case 'reused':
+                return { ...base, outcome: 'gone', detail: `pid reused: now a process started at tick ${settled.start}, not ${record.start}; not signalled` };
+            case 'zombie':
+                return { ...base, outcome: 'zombie', reaper: settled.reaper, detail: zombieDetail(settled.reaper, 'had already exited') };
+            case 'denied':
+                return { ...base, outcome: 'not-permitted', detail: settled.detail };
+        }
+    }
+    const neededKill = record.signals.includes('SIGKILL');
+    const how = neededKill ? 'ended on SIGKILL' : 'ended on SIGTERM';
+    switch (final.kind) {
+        case 'zombie':
+            return { ...base, outcome: 'zombie', reaper: final.reaper, detail: zombieDetail(final.reaper, how) };
+        case 'dead':
+            return { ...base, outcome: neededKill ? 'killed' : 'exited' };
+        case 'running': {
+            const parts = [`still running after ${record.signals.join(', ') || 'no signal'}`];
+            if (final.state !== undefined)
+                parts.push(`state ${final.state}${final.state === 'D' ? ' (uninterruptible sleep)' : ''}`);
+            if (final.wchan !== undefined)
+                parts.push(`wchan ${final.wchan}`);
+            return { ...base, outcome: 'survived', detail: parts.join('; ') };
+        }
+    }
+}
+const zombieDetail = (reaper, how) => `${how}; zombie until its parent${reaper === undefined ? '' : ` (pid ${reaper})`} reaps it`;
+/** `kill: false`: nothing is signalled, everything is reported as found. */
+function reportedOnly(findings) {
+    return findings.map((f) => ({ pid: f.process.pid, start: f.process.start, outcome: 'reported', signals: [], via: 'none', detail: 'kill is off: not signalled' }));
+}
+
+;// CONCATENATED MODULE: ./src/terminate/wait.ts
+/**
+ * Waiting for processes to end: poll often, return as soon as all are dead.
+ *
+ * There is no portable way to wait(2) for a process that is not our child
+ * (pidfd_open + poll is Linux ≥ 5.3 and not in Node), so we poll /proc. At
+ * 20 ms a cooperative leak costs one poll after it exits, and 300 stat reads
+ * per poll are far below a millisecond of work.
+ */
+
+const DEFAULT_POLL_MS = 20;
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+/** Resolves with the targets still running at `deadline`, or [] as soon as none is. A zombie counts as dead. */
+async function waitForEnd(targets, deadline, pollMs = DEFAULT_POLL_MS) {
+    let running = targets.filter((t) => stillRunning(t.pid, t.start));
+    while (running.length > 0) {
+        const left = deadline - Date.now();
+        if (left <= 0)
+            break;
+        await sleep(Math.min(pollMs, left));
+        running = running.filter((t) => stillRunning(t.pid, t.start));
+    }
+    return running;
+}
+
+;// CONCATENATED MODULE: ./src/terminate/index.ts
+
+
+
+
+
+
+
+
+/** Rescans per stop-the-world phase: a fork bomb must not keep us here forever. */
+const MAX_RESCAN_ROUNDS = 8;
+const DEFAULT_VERIFY_MS = 500;
+async function terminate(findings, options) {
+    const began = Date.now();
+    if (!options.kill)
+        return { results: reportedOnly(findings), added: [], durationMs: Date.now() - began };
+    const warnings = [];
+    const self = options.self ?? process.pid;
+    const records = new Records(await guardedPids(self, warnings), self);
+    const pollMs = options.pollMs ?? DEFAULT_POLL_MS;
+    await stopTheWorld(records, records.add(findings, false), options, warnings);
+    await deliver(records.active(), ['SIGTERM', 'SIGCONT'], records.guarded);
+    const survivors = await waitForEnd(records.active(), Date.now() + options.graceMs, pollMs);
+    // Survivors may have forked while they ran; stop them and find those children before the SIGKILL.
+    const late = await stopTheWorld(records, survivors, options, warnings);
+    const toKill = [...survivors, ...late].filter((r) => r.settled === undefined);
+    if (toKill.length > 0) {
+        await deliver(toKill, ['SIGKILL', 'SIGCONT'], records.guarded);
+        await waitForEnd(toKill, Date.now() + (options.verifyMs ?? DEFAULT_VERIFY_MS), pollMs);
+    }
+    const all = records.all();
+    const looks = await finalLooks(all);
+    return {
+        results: all.map((r, i) => outcomeOf(r, looks[i])),
+        added: records.added,
+        durationMs: Date.now() - began,
+        ...(warnings.length > 0 ? { warnings } : {}),
+    };
+}
+/** SIGSTOPs `fresh`, then rescans until nothing new appears; returns the records the rescans added. */
+async function stopTheWorld(records, fresh, options, warnings) {
+    for (const r of fresh)
+        signalRecord(r, 'SIGSTOP');
+    const added = [];
+    if (!options.rescan)
+        return added;
+    for (let round = 0; round < MAX_RESCAN_ROUNDS; round++) {
+        let found;
+        try {
+            found = await options.rescan();
+        }
+        catch (error) {
+            warnings.push(`rescan failed, continuing with the processes already found: ${error.message}`);
+            return added;
+        }
+        const more = records.add(found, true);
+        if (more.length === 0)
+            return added;
+        for (const r of more)
+            signalRecord(r, 'SIGSTOP');
+        added.push(...more);
+    }
+    warnings.push(`new processes kept appearing after ${MAX_RESCAN_ROUNDS} rescans; a fork loop may have escaped`);
+    return added;
+}
+async function guardedPids(self, warnings) {
+    try {
+        const { processes } = await readTable();
+        return new Set([...groups_protectedPids(processes, self), ...groups_protectedPids(processes, process.pid)]);
+    }
+    catch (error) {
+        warnings.push(`could not read the process table to find our ancestors: ${error.message}`);
+        return new Set([self, process.pid, process.ppid]);
+    }
+}
+/** One last look at each record; where /proc is missing, one table read tells zombies from the living. */
+async function finalLooks(all) {
+    const probes = all.map((r) => probe(r.pid));
+    let states;
+    if (probes.some((p) => p !== undefined && p.state === undefined)) {
+        const table = await readTable().catch(() => undefined);
+        states = new Map((table?.processes ?? []).map((p) => [p.pid, p]));
+    }
+    return all.map((r, i) => {
+        const p = probes[i];
+        if (!p)
+            return { kind: 'dead' };
+        const row = p.state === undefined ? states?.get(r.pid) : undefined;
+        const state = p.state ?? row?.state;
+        const ppid = p.ppid ?? row?.ppid;
+        if (p.start !== undefined && p.start !== r.start)
+            return { kind: 'dead' };
+        if (isDeadState(state))
+            return { kind: 'zombie', reaper: ppid };
+        return { kind: 'running', state, wchan: probe_readWchan(r.pid) };
+    });
+}
+
+;// CONCATENATED MODULE: ./src/job/finish.ts
+/**
+ * The end of a job, shared by the action's post step, `strays check` and
+ * `strays run`: detect what the job left, end it (unless told not to), and
+ * build the report. Adapters only render the report and decide the exit.
+ */
+
+
+
+
+async function finishJob(input) {
+    const { baseline, options } = input;
+    const detectOptions = { allow: options.allow, rules: input.rules, checker: input.checker };
+    const { table, detection } = await check(baseline, detectOptions);
+    const context = { host: external_node_os_default().hostname(), checkedAt: Date.now(), ...input.context };
+    // Explain before terminating: once a process is gone, its sockets and files are gone too.
+    const explanations = explainFindings([...detection.findings, ...detection.unattributed], table, context, {
+        baseline,
+        checker: input.checker,
+    });
+    const targets = options.unattributed === 'kill' ? [...detection.findings, ...detection.unattributed] : detection.findings;
+    const termination = await terminate(targets, {
+        graceMs: options.graceMs,
+        kill: options.kill,
+        rescan: async () => rescan(baseline, detectOptions, options),
+    });
+    const report = buildReport({ baseline, detection, termination, explanations, options, context, table });
+    const leaked = detection.findings.length + detection.unattributed.length;
+    return { report, detection, termination, failed: options.failOnLeak && leaked > 0 };
+}
+async function rescan(baseline, detectOptions, options) {
+    const { detection } = await check(baseline, detectOptions);
+    return options.unattributed === 'kill' ? [...detection.findings, ...detection.unattributed] : detection.findings;
+}
+
+;// CONCATENATED MODULE: ./src/cli/output.ts
+
+const processIo = () => ({
+    out: (text) => process.stdout.write(`${text}\n`),
+    err: (text) => process.stderr.write(`${text}\n`),
+    errIsTty: process.stderr.isTTY === true,
+    outIsTty: process.stdout.isTTY === true,
+    env: process.env,
+});
+const useColor = (io, tty) => tty && !(io.env.NO_COLOR !== undefined && io.env.NO_COLOR !== '');
+const somethingLeaked = (r) => r.leaks.length + r.unattributed.length + r.zombies.length > 0;
+/**
+ * Prints the report (table + one-line summary) unless quiet and clean, and
+ * writes the JSON file when asked. Returns an error message when the JSON
+ * could not be written, so the caller decides the status.
+ */
+function emitReport(io, report, options) {
+    if (!options.quiet || somethingLeaked(report))
+        io.err(renderConsole(report, { color: useColor(io, io.errIsTty) }));
+    if (options.json === undefined)
+        return undefined;
+    try {
+        writeJsonReport(options.json, report);
+        return undefined;
+    }
+    catch (error) {
+        return `strays: cannot write the JSON report ${options.json}: ${error.message}`;
+    }
+}
+
+;// CONCATENATED MODULE: ./src/cli/job.ts
+
+
+
+
+
+/** Loads a --state file; any fault of the file is bad input (status 2), named with the file. */
+function loadState(command, file) {
+    try {
+        return loadBaseline(file);
+    }
+    catch (error) {
+        if (error instanceof BaselineFileError) {
+            throw new UsageError(`strays ${command}: ${error.message} Expected the --state FILE written by \`strays start\` of this strays version.`, command);
+        }
+        throw error;
+    }
+}
+async function finishAndReport(io, baseline, options, quiet) {
+    const { report, failed } = await finishJob({ baseline, options, context: cliContext(options), checker: process.pid });
+    const jsonError = emitReport(io, report, { quiet, json: options.reportPath });
+    if (jsonError)
+        io.err(jsonError);
+    const leaked = report.leaks.length + report.unattributed.length;
+    return { status: failed ? EXIT.leaked : jsonError ? EXIT.failure : EXIT.ok, leaked };
+}
+
+;// CONCATENATED MODULE: ./src/cli/commands/check.ts
+/** `strays check --state FILE`: the end of a job started with `strays start`. */
+
+
+
+
+
+const OPTIONS = {
+    state: { type: 'string', value: 'FILE', help: 'the baseline written by `strays start` (required)' },
+    'remove-state': { type: 'boolean', help: 'delete the state file after the check (the job is over)' },
+    ...GUARD_OPTIONS,
+};
+const check_check = {
+    name: 'check',
+    summary: 'find what the job left running since `strays start`, report it, end it',
+    help: () => usageText('check', 'strays check --state FILE [options]', 'Detects every process the job started since `strays start --state FILE` that is still alive,\nreports it, and ends it (SIGTERM, then SIGKILL after --grace) unless --no-kill.', OPTIONS),
+    async run(argv, io) {
+        const { values, positionals, rest } = parseCommandArgs('check', argv, OPTIONS);
+        if (flag(values, 'help')) {
+            io.out(check_check.help());
+            return EXIT.ok;
+        }
+        if (positionals.length > 0 || rest !== undefined)
+            throw new UsageError(`strays check: unexpected argument "${positionals[0] ?? '--'}"; check takes only options.`, 'check');
+        const file = stringValue(values, 'state');
+        if (file === undefined)
+            throw new UsageError('strays check: --state FILE is required (the file `strays start --state FILE` wrote).', 'check');
+        const options = guardOptionsFrom('check', values);
+        const baseline = loadState('check', file);
+        const quiet = flag(values, 'quiet');
+        const { note } = cliIsolation(options);
+        if (note && !quiet)
+            io.err(note);
+        const { status } = await finishAndReport(io, baseline, options, quiet);
+        if (flag(values, 'remove-state'))
+            external_node_fs_default().rmSync(file, { force: true });
+        return status;
+    },
+};
+
+;// CONCATENATED MODULE: ./src/cli/github-hooks.ts
+const HOOK_KINDS = ['job-started', 'job-completed'];
+const HOOK_ENV_VARS = {
+    'job-started': 'ACTIONS_RUNNER_HOOK_JOB_STARTED',
+    'job-completed': 'ACTIONS_RUNNER_HOOK_JOB_COMPLETED',
+};
+const COMMON = (bin) => `# Settings (in the runner's .env, or the environment of its service):
+#   STRAYS_BIN        how to run strays (default: ${bin})
+#   STRAYS_STATE_DIR  where baselines are kept between the two hooks
+#                     (default: \${XDG_STATE_HOME:-$HOME/.local/state}/strays/github)
+#   STRAYS_OPTIONS    options for \`strays check\`, e.g. "--fail-on-leak --grace 10s"
+set -eu
+strays_bin=\${STRAYS_BIN:-${bin}}
+state_dir=\${STRAYS_STATE_DIR:-\${XDG_STATE_HOME:-\${HOME:?set STRAYS_STATE_DIR or HOME}/.local/state}/strays/github}
+tracking_id=\${RUNNER_TRACKING_ID:-}
+case "$tracking_id" in
+  '' | *[!A-Za-z0-9_-]*)
+    # Unset when the job turns the runner's process cleanup off (process.clean: false).
+    echo "::warning title=strays::RUNNER_TRACKING_ID is \${tracking_id:-not set}; strays does not guard this job."
+    exit 0 ;;
+esac
+state="$state_dir/$tracking_id.json"
+`;
+function hookScript(kind, bin) {
+    const head = `#!/usr/bin/env bash
+# strays: GitHub self-hosted runner ${kind} hook (${HOOK_ENV_VARS[kind]}).
+# Generated by \`strays hooks github\`; see docs/cli.md.
+`;
+    if (kind === 'job-started') {
+        return `${head}${COMMON(bin)}mkdir -p "$state_dir"
+chmod 700 "$state_dir"
+# --owner: the runner worker (this shell's parent), whose exit ends the job, for \`strays sweep\`.
+# An assignment keeps start's exit status (eval "$(…)" would hide a failure).
+# shellcheck disable=SC2086 # STRAYS_BIN may be "node /path/to/dist/cli/index.js"
+export_line=$($strays_bin start --state "$state" --owner "$PPID")
+eval "$export_line"
+# Hooks cannot export variables, but they may write GITHUB_ENV: every later step gets the marker.
+if [ -n "\${GITHUB_ENV:-}" ]; then
+  echo "STRAYS_SESSION=$STRAYS_SESSION" >> "$GITHUB_ENV"
+fi
+`;
+    }
+    return `${head}${COMMON(bin)}if [ ! -f "$state" ]; then
+  echo "::warning title=strays::no baseline $state (did the job-started hook run?); nothing checked."
+  exit 0
+fi
+# check reports, ends what leaked, and exits 3 with --fail-on-leak: that fails the job.
+# shellcheck disable=SC2086 # STRAYS_OPTIONS and STRAYS_BIN are word lists
+exec $strays_bin check --state "$state" --remove-state \${STRAYS_OPTIONS:-}
+`;
+}
+
+;// CONCATENATED MODULE: ./src/cli/commands/hooks.ts
+/**
+ * `strays hooks github --out DIR`: writes the two GitHub self-hosted runner
+ * job hooks and prints the lines for the runner's .env.
+ */
+
+
+
+
+
+const hooks_OPTIONS = {
+    out: { type: 'string', value: 'DIR', help: 'directory to write job-started.sh and job-completed.sh into (required)' },
+    bin: { type: 'string', value: 'CMD', help: 'how the hooks run strays (default: this strays, as "NODE SCRIPT")' },
+};
+/** The scripts are run by bash and STRAYS_BIN is word-split: only plain path characters are safe. */
+const PLAIN = /^[A-Za-z0-9_./+:@=-]+( [A-Za-z0-9_./+:@=-]+)*$/;
+const hooks = {
+    name: 'hooks',
+    summary: 'write job hooks for a CI system (`strays hooks github --out DIR`)',
+    help: () => usageText('hooks', 'strays hooks github --out DIR [--bin CMD]', 'Writes job-started.sh and job-completed.sh for a GitHub self-hosted runner and prints the two\nlines to add to the runner\'s .env (then restart the runner).', hooks_OPTIONS),
+    async run(argv, io) {
+        const { values, positionals, rest } = parseCommandArgs('hooks', argv, hooks_OPTIONS);
+        if (flag(values, 'help')) {
+            io.out(hooks.help());
+            return EXIT.ok;
+        }
+        if (positionals.length !== 1 || positionals[0] !== 'github' || rest !== undefined) {
+            throw new UsageError(`strays hooks: expected the CI system: github (got ${positionals.length === 0 ? 'nothing' : `"${positionals.join(' ')}"`}).`, 'hooks');
+        }
+        const out = stringValue(values, 'out');
+        if (out === undefined)
+            throw new UsageError('strays hooks github: --out DIR is required (where to write the hook scripts).', 'hooks');
+        const bin = stringValue(values, 'bin') ?? `${process.execPath} ${external_node_path_default().resolve(process.argv[1])}`;
+        if (!PLAIN.test(bin)) {
+            throw new UsageError(`strays hooks github: --bin "${bin}" has characters the hook cannot word-split safely; expected plain paths such as --bin "/usr/bin/node /opt/strays/dist/cli/index.js".`, 'hooks');
+        }
+        const dir = external_node_path_default().resolve(out);
+        external_node_fs_default().mkdirSync(dir, { recursive: true });
+        const lines = [];
+        for (const kind of HOOK_KINDS) {
+            const file = external_node_path_default().join(dir, `${kind}.sh`);
+            external_node_fs_default().writeFileSync(file, hookScript(kind, bin), { mode: 0o755 });
+            external_node_fs_default().chmodSync(file, 0o755);
+            lines.push(`${HOOK_ENV_VARS[kind]}=${file}`);
+        }
+        io.err(`strays: wrote ${lines.length} hooks to ${dir}. Add these lines to the runner's .env and restart the runner:`);
+        io.out(lines.join('\n'));
+        return EXIT.ok;
+    },
+};
+
+;// CONCATENATED MODULE: ./src/cli/tree-view.ts
+/**
+ * A process tree as text, like `ps f`: the chosen processes, each under its
+ * parent when the parent is chosen too. Pure: rows in, lines out.
+ */
+
+
+const tree_view_oneLine = (text) => text.replace(/[\u0000-\u001f\u007f]/g, '?');
+function renderTree(rows, now) {
+    const byPid = new Map(rows.map((r) => [r.process.pid, r]));
+    const children = new Map();
+    const roots = [];
+    for (const r of rows) {
+        const parent = byPid.get(r.process.ppid);
+        if (parent && parent !== r)
+            children.set(parent.process.pid, [...(children.get(parent.process.pid) ?? []), r]);
+        else
+            roots.push(r);
+    }
+    const head = ['PID', 'PPID', 'PGID', 'STAT', 'AGE', 'COMMAND'];
+    const cells = [];
+    const seen = new Set();
+    const visit = (r, depth) => {
+        if (seen.has(r.process.pid))
+            return; // cycle-safe, as tables read while processes fork can be odd
+        seen.add(r.process.pid);
+        const p = r.process;
+        const age = p.startedAt === undefined ? '?' : formatDuration(Math.max(0, now - p.startedAt));
+        const indent = depth === 0 ? '' : `${'   '.repeat(depth - 1)} \\_ `;
+        const command = `${indent}${tree_view_oneLine(commandLine(p)).slice(0, 120)}${r.note ? `  [${r.note}]` : ''}`;
+        cells.push([String(p.pid), String(p.ppid), String(p.pgid), p.state, age, command]);
+        for (const c of [...(children.get(p.pid) ?? [])].sort((a, b) => a.process.pid - b.process.pid))
+            visit(c, depth + 1);
+    };
+    for (const r of [...roots].sort((a, b) => a.process.pid - b.process.pid))
+        visit(r, 0);
+    const widths = head.map((h, i) => Math.max(h.length, ...cells.map((c) => (c[i] ?? '').length)));
+    const line = (c) => c.map((cell, i) => (i === c.length - 1 ? cell : cell.padStart(i < 3 ? widths[i] ?? 0 : 0).padEnd(widths[i] ?? 0))).join('  ');
+    return [line(head), ...cells.map(line)];
+}
+
+;// CONCATENATED MODULE: ./src/cli/commands/ps.ts
+/**
+ * `strays ps [--state FILE]`: the job's live processes as a tree; touches
+ * nothing (a debugging aid). Without --state: every process carrying any
+ * STRAYS_SESSION, with its descendants, grouped by session.
+ */
+
+
+
+
+
+
+
+
+
+
+const ps_OPTIONS = {
+    state: { type: 'string', value: 'FILE', help: 'show the job of this baseline (default: every marked job)' },
+    ...GUARD_OPTIONS,
+};
+const ps = {
+    name: 'ps',
+    summary: 'show the job\'s live processes as a tree, without touching them',
+    help: () => usageText('ps', 'strays ps [--state FILE] [options]', `Lists what \`strays check\` would find now, as a tree, and signals nothing.\nWithout --state: every process carrying a ${SESSION_VAR}, and its descendants, by session.`, ps_OPTIONS),
+    async run(argv, io) {
+        const { values, positionals, rest } = parseCommandArgs('ps', argv, ps_OPTIONS);
+        if (flag(values, 'help')) {
+            io.out(ps.help());
+            return EXIT.ok;
+        }
+        if (positionals.length > 0 || rest !== undefined)
+            throw new UsageError(`strays ps: unexpected argument "${positionals[0] ?? '--'}"; ps takes only options.`, 'ps');
+        const options = guardOptionsFrom('ps', values);
+        const file = stringValue(values, 'state');
+        return file === undefined ? psAll(io, options.reportPath) : psJob(io, file, options);
+    },
+};
+async function psJob(io, file, options) {
+    const baseline = loadState('ps', file);
+    const { table, detection } = await check(baseline, { allow: options.allow, checker: process.pid });
+    const rows = [
+        ...detection.findings.map((f) => ({ process: f.process, note: `${f.attribution}${f.step ? `, step ${f.step}` : ''}` })),
+        ...detection.unattributed.map((f) => ({ process: f.process, note: `unattributed, ${f.attribution}` })),
+        ...detection.zombies.map((z) => ({ process: z.process, note: `zombie, reaper ${z.reaper}` })),
+    ];
+    io.out(`job ${baseline.session}: ${rows.length === 0 ? 'no live processes' : `${rows.length} processes`}`);
+    if (rows.length > 0)
+        io.out(renderTree(rows, Date.now()).join('\n'));
+    if (options.reportPath !== undefined) {
+        const context = { host: external_node_os_default().hostname(), checkedAt: Date.now(), ...cliContext(options) };
+        const explanations = explainFindings([...detection.findings, ...detection.unattributed], table, context);
+        writeJsonReport(options.reportPath, buildReport({ baseline, detection, termination: undefined, explanations, options: { ...options, kill: false }, context, table }));
+    }
+    return EXIT.ok;
+}
+async function psAll(io, json) {
+    const table = await readDetails(await readTable(), (p) => p.pid !== process.pid);
+    const tree = buildTree(table.processes);
+    const sessionOf = (p) => (p.env?.readable ? p.env.vars[SESSION_VAR] : undefined) || undefined;
+    const bySession = new Map();
+    for (const p of table.processes) {
+        const session = sessionOf(p);
+        if (session === undefined)
+            continue;
+        const pids = bySession.get(session) ?? new Set();
+        pids.add(p.pid);
+        // Descendants belong to the job even when they scrubbed their environment (env -i).
+        for (const d of descendantsOf(tree, p.pid))
+            if (d !== process.pid)
+                pids.add(d);
+        bySession.set(session, pids);
+    }
+    if (bySession.size === 0)
+        io.out(`no process carries ${SESSION_VAR}`);
+    const listing = [];
+    for (const [session, pids] of [...bySession].sort(([a], [b]) => a.localeCompare(b))) {
+        const rows = [...pids].map((pid) => tree.byPid.get(pid)).filter((p) => p !== undefined)
+            .map((p) => ({ process: p, note: sessionOf(p) === undefined ? 'descendant' : '' }));
+        io.out(`${SESSION_VAR}=${session}: ${rows.length} processes`);
+        io.out(renderTree(rows, Date.now()).join('\n'));
+        listing.push({ session, processes: rows.map(({ process: p }) => ({ pid: p.pid, ppid: p.ppid, pgid: p.pgid, state: p.state, command: [...p.argv] })) });
+    }
+    if (json !== undefined)
+        external_node_fs_default().writeFileSync(json, `${JSON.stringify({ tool: 'strays', sessions: listing }, null, 2)}\n`);
+    return EXIT.ok;
+}
+
+;// CONCATENATED MODULE: ./src/cli/child.ts
+/**
+ * The guarded command of `strays run`: spawned in its own session and
+ * process group (setsid, via `detached`), so strays can signal the whole
+ * group at once and no signal aimed at strays's own group (a terminal's ^C,
+ * a runner's `kill -TERM -pgid`) reaches the command except through strays.
+ */
+
+
+
+/** 128 + signal number, as a shell reports a command killed by a signal. */
+const signalStatus = (signal) => 128 + ((external_node_os_default()).constants.signals[signal] ?? 0);
+function startGuarded(command, args, env) {
+    let child;
+    let reaped = false;
+    const ended = new Promise((resolve) => {
+        child = (0,external_node_child_process_namespaceObject.spawn)(command, [...args], { detached: true, stdio: 'inherit', env });
+        child.once('error', (error) => {
+            if (child.pid !== undefined)
+                return; // an error after a successful spawn (e.g. kill failed) is not an exec failure
+            reaped = true;
+            const notFound = error.code === 'ENOENT';
+            resolve({
+                kind: 'not-started',
+                status: notFound ? EXIT.notFound : EXIT.cannotExecute,
+                description: notFound ? `command not found: ${command} (ENOENT)` : `cannot execute ${command} (${error.code ?? error.message})`,
+            });
+        });
+        child.once('exit', (code, signal) => {
+            reaped = true;
+            if (signal)
+                resolve({ kind: 'exited', status: signalStatus(signal), description: `killed by ${signal}` });
+            else
+                resolve({ kind: 'exited', status: code ?? EXIT.failure, description: `exited with status ${code ?? '?'}` });
+        });
+    });
+    // spawn() runs synchronously inside the Promise executor, so `child` is set here.
+    const leader = child;
+    return {
+        pid: leader.pid,
+        ended,
+        running: () => !reaped && leader.pid !== undefined,
+        signalGroup: (signal) => {
+            // An unreaped leader pins its pid, so -pid is still this command's group (never a recycled one).
+            if (reaped || leader.pid === undefined)
+                return false;
+            try {
+                process.kill(-leader.pid, signal);
+                return true;
+            }
+            catch {
+                return false; // ESRCH: the group is empty; a fact, not a failure
+            }
+        },
+    };
+}
+
+;// CONCATENATED MODULE: ./src/cli/commands/run.ts
+/**
+ * `strays run [options] -- CMD [ARGS…]`: a guarded job around one command.
+ *
+ * The GitLab shell-adapter problem (seeds/002): `su` passes SIGTERM, then
+ * SIGKILL, to its direct child only, and the job's tree is orphaned. Under
+ * `strays run` the direct child is strays: it forwards the signal to the
+ * command's whole process group at once, then hands the end of the job to a
+ * finisher (`strays check`) in its own session, which `su`'s SIGKILL of
+ * strays cannot reach, so the grace period and the SIGKILL still happen.
+ */
+
+
+
+
+
+
+
+
+
+
+const run_OPTIONS = {
+    state: { type: 'string', value: 'FILE', help: 'keep the baseline in FILE (for `strays ps --state FILE` from another shell)' },
+    ...GUARD_OPTIONS,
+};
+/** Signals a CI system or a terminal uses to stop a job; each is forwarded to the command's process group. */
+const FORWARDED = ['SIGINT', 'SIGTERM', 'SIGHUP'];
+/** STRAYS_STEP names the step in reports; a step name, not a script, so it is capped. */
+const stepName = (argv) => {
+    const line = argv.join(' ');
+    return line.length > 200 ? `${line.slice(0, 199)}…` : line;
+};
+const run_run = {
+    name: 'run',
+    summary: 'run a command as a guarded job; end whatever it leaves behind',
+    help: () => usageText('run', 'strays run [options] -- COMMAND [ARGS…]', [
+        'Runs COMMAND in its own process group, marked with STRAYS_SESSION, forwarding SIGINT, SIGTERM and SIGHUP',
+        'to the whole group. When it exits (or strays is told to stop), every process it left behind is reported',
+        'and ended. Exits with the command\'s status; with --fail-on-leak, 3 when the command succeeded but leaked.',
+    ].join('\n'), run_OPTIONS),
+    async run(argv, io) {
+        const { values, positionals, rest } = parseCommandArgs('run', argv, run_OPTIONS);
+        if (flag(values, 'help')) {
+            io.out(run_run.help());
+            return EXIT.ok;
+        }
+        if (positionals.length > 0) {
+            throw new UsageError(`strays run: "${positionals[0]}" before "--": put the command after "--", as in: strays run [options] -- ${positionals.join(' ')}`, 'run');
+        }
+        if (rest === undefined || rest.length === 0) {
+            throw new UsageError('strays run: no command given: expected "--" followed by the command, as in: strays run [options] -- ./build.sh', 'run');
+        }
+        const options = guardOptionsFrom('run', values);
+        const quiet = flag(values, 'quiet');
+        const keptState = stringValue(values, 'state');
+        if (keptState !== undefined)
+            checkWritableDir('run', '--state', keptState);
+        const { note } = cliIsolation(options);
+        if (note && !quiet)
+            io.err(note);
+        const baseline = await snapshot({ self: process.pid });
+        const tempDir = keptState === undefined ? external_node_fs_default().mkdtempSync(external_node_path_default().join(external_node_os_default().tmpdir(), 'strays-run-')) : undefined;
+        const stateFile = keptState ?? external_node_path_default().join(tempDir, 'baseline.json');
+        // The finisher (signal path) reads the baseline from here.
+        saveBaseline(stateFile, baseline);
+        const cleanup = () => {
+            if (tempDir !== undefined)
+                external_node_fs_default().rmSync(tempDir, { recursive: true, force: true });
+        };
+        const [command, ...args] = rest;
+        const env = { ...process.env, [SESSION_VAR]: baseline.session, [CLI_STEP_VAR]: stepName(rest) };
+        const child = startGuarded(command, args, env);
+        let finisher;
+        let stopped = () => undefined;
+        const stopRequested = new Promise((resolve) => (stopped = resolve));
+        const onSignal = (signal) => {
+            child.signalGroup(signal);
+            if (finisher === undefined && child.running()) {
+                finisher = startFinisher(argv, stateFile, tempDir !== undefined, signal, io);
+                stopped(signal);
+            }
+        };
+        for (const s of FORWARDED)
+            process.on(s, onSignal);
+        // Either the command ends by itself, or strays is told to stop first.
+        let end = await Promise.race([child.ended, stopRequested]);
+        if (end !== undefined && typeof end === 'object' && end.kind === 'not-started') {
+            for (const s of FORWARDED)
+                process.off(s, onSignal);
+            cleanup();
+            io.err(`strays run: ${end.description}`);
+            return end.status;
+        }
+        let finished;
+        if (typeof end === 'string') {
+            const signal = end;
+            finished = await finisher;
+            // The finisher ended the leader too, unless it could not (D state, EPERM): then do not wait forever.
+            end = await Promise.race([child.ended, sleepThen(2000, { kind: 'exited', status: signalStatus(signal), description: `still running after ${signal} and the finisher (see the report)` })]);
+        }
+        else {
+            // A signal now (the command is gone, its pid may be reused) is not forwarded; and
+            // finishJob's termination (grace, then SIGKILL) ends what the command left.
+            finisher = Promise.resolve(EXIT.ok);
+            if (!quiet || end.status !== 0)
+                io.err(`strays: ${stepName(rest)}: ${end.description}`);
+            finished = (await finishAndReport(io, baseline, options, quiet)).status;
+        }
+        for (const s of FORWARDED)
+            process.off(s, onSignal);
+        cleanup();
+        return combine(end.status, finished);
+    },
+};
+const sleepThen = (ms, value) => new Promise((resolve) => setTimeout(() => resolve(value), ms).unref());
+/**
+ * Precedence: a failing command's own status always wins (the job failed
+ * anyway and the report says what leaked); a leak under --fail-on-leak turns
+ * only a successful run into 3; strays's own failure (1) turns only a
+ * successful run into 1.
+ */
+function combine(commandStatus, finishStatus) {
+    if (commandStatus !== EXIT.ok)
+        return commandStatus;
+    return finishStatus;
+}
+/**
+ * Re-runs this strays as `check --state FILE` in a new session (setsid): if
+ * whoever told strays to stop kills it next, as `su` does after 2 s, the
+ * finisher is not its child to kill, and still ends the tree. Resolves with
+ * the finisher's status.
+ */
+function startFinisher(argv, stateFile, removeState, signal, io) {
+    const before = argv.indexOf('--');
+    const options = (before < 0 ? argv : argv.slice(0, before)).filter((a, i, all) => a !== '--state' && all[i - 1] !== '--state' && !a.startsWith('--state='));
+    const self = process.argv[1];
+    const checkArgs = [...process.execArgv, self, 'check', '--state', stateFile, ...(removeState ? ['--remove-state'] : []), ...options];
+    io.err(`strays: ${signal} received: forwarded to the command's process group; finishing the job.`);
+    return new Promise((resolve) => {
+        const finisher = (0,external_node_child_process_namespaceObject.spawn)(process.execPath, checkArgs, { detached: true, stdio: 'inherit', env: process.env });
+        finisher.once('error', (error) => {
+            io.err(`strays: cannot start the finisher: ${error.message}`);
+            resolve(EXIT.failure);
+        });
+        finisher.once('exit', (code, sig) => resolve(sig ? signalStatus(sig) : (code ?? EXIT.failure)));
+    });
+}
+
+;// CONCATENATED MODULE: ./src/cli/commands/start.ts
+/**
+ * `strays start --state FILE [--owner PID]`: the start of a job in a shell
+ * or a runner hook. Saves the baseline and prints the one line a shell evals
+ * to mark every later process: `eval "$(strays start --state f)"`.
+ */
+
+
+
+
+const start_OPTIONS = {
+    state: { type: 'string', value: 'FILE', help: 'where to save the baseline (required; pass the same FILE to check)' },
+    owner: { type: 'string', value: 'PID', help: 'the process whose exit ends the job (e.g. the runner worker), for `strays sweep`' },
+    ...GUARD_OPTIONS,
+};
+/** Single-quotes a value for sh: the printed line is eval'd. */
+const shellQuote = (value) => `'${value.replace(/'/g, `'\\''`)}'`;
+const start = {
+    name: 'start',
+    summary: 'snapshot the process table and print the marker to export (`eval "$(strays start --state FILE)"`)',
+    help: () => usageText('start', 'eval "$(strays start --state FILE [--owner PID])"', `Saves the baseline (every process alive now) to FILE and prints \`export ${SESSION_VAR}=…\`.\nEvery process started with that variable, and everything they start, belongs to the job.\n${TRACKING_VAR} (GitHub runner's per-job mark), when set, marks the job too.`, start_OPTIONS),
+    async run(argv, io) {
+        const { values, positionals, rest } = parseCommandArgs('start', argv, start_OPTIONS);
+        if (flag(values, 'help')) {
+            io.out(start.help());
+            return EXIT.ok;
+        }
+        if (positionals.length > 0 || rest !== undefined)
+            throw new UsageError(`strays start: unexpected argument "${positionals[0] ?? '--'}"; start takes only options.`, 'start');
+        const file = stringValue(values, 'state');
+        if (file === undefined)
+            throw new UsageError('strays start: --state FILE is required (where to save the baseline for `strays check`).', 'start');
+        checkWritableDir('start', '--state', file);
+        const options = guardOptionsFrom('start', values);
+        const ownerPid = ownerPidOf(stringValue(values, 'owner'));
+        const quiet = flag(values, 'quiet');
+        const baseline = await snapshot({ self: process.pid });
+        // The owner's identity in the baseline's own start-stamp units (reader-agnostic).
+        const owner = ownerPid === undefined ? undefined : baseline.processes.find((p) => p.pid === ownerPid);
+        if (ownerPid !== undefined && !owner)
+            throw new UsageError(`strays start: --owner ${ownerPid}: no such process.`, 'start');
+        saveBaseline(file, owner ? { ...baseline, owner } : baseline);
+        io.out(`export ${SESSION_VAR}=${shellQuote(baseline.session)}`);
+        if (!quiet) {
+            const { note } = cliIsolation(options);
+            if (note)
+                io.err(note);
+            const tracking = baseline.runnerTrackingId ? `; ${TRACKING_VAR}=${baseline.runnerTrackingId} marks it too` : '';
+            io.err(`strays: job ${baseline.session} started (${baseline.processes.length} processes in the baseline${tracking}); state in ${file}.`);
+        }
+        return EXIT.ok;
+    },
+};
+function ownerPidOf(value) {
+    if (value === undefined)
+        return undefined;
+    const pid = /^\d+$/.test(value.trim()) ? Number(value.trim()) : NaN;
+    if (!Number.isSafeInteger(pid) || pid <= 0)
+        throw new UsageError(`strays start: invalid --owner "${value}": expected a process id (a positive integer), e.g. --owner "$PPID".`, 'start');
+    return pid;
+}
+
+;// CONCATENATED MODULE: ./src/cli/commands/index.ts
+
+
+
+
+
+const COMMANDS = [
+    run_run,
+    start,
+    check_check,
+    ps,
+    hooks,
+];
+
+;// CONCATENATED MODULE: ./package.json
+const package_namespaceObject = {"rE":"0.1.0"};
+;// CONCATENATED MODULE: ./src/cli/main.ts
+/**
+ * The CLI without process.exit: argv in, exit status out (index.ts exits).
+ */
+
+
+
+/** The version of package.json; ncc inlines the file into the bundle. */
+
+const VERSION = package_namespaceObject.rE;
+function mainHelp() {
+    const width = Math.max(...COMMANDS.map((c) => c.name.length));
+    return [
+        'Usage: strays COMMAND [options]',
+        '',
+        'Guard a CI job against leaked processes: find what it left running, report it, end it.',
+        '',
+        'Commands:',
+        ...COMMANDS.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`),
+        '',
+        'Run `strays COMMAND --help` for its options. `strays --version` prints the version.',
+        '',
+        'Exit statuses: 0 ok; 1 strays failed; 2 bad input (nothing was signalled);',
+        '3 something leaked and --fail-on-leak was given; `run` passes the command\'s own status',
+        'through (126 cannot execute, 127 not found, 128+N killed by signal N).',
+    ].join('\n');
+}
+async function main(argv, io = processIo()) {
+    const [first, ...rest] = argv;
+    try {
+        if (first === undefined || first === '--help' || first === '-h' || first === 'help') {
+            (first === undefined ? io.err : io.out)(mainHelp());
+            return first === undefined ? EXIT.usage : EXIT.ok;
+        }
+        if (first === '--version' || first === '-V') {
+            io.out(VERSION);
+            return EXIT.ok;
+        }
+        const command = COMMANDS.find((c) => c.name === first);
+        if (!command) {
+            throw new UsageError(`strays: unknown command "${first}". Commands: ${COMMANDS.map((c) => c.name).join(', ')}; or --help, --version.`);
+        }
+        return await command.run(rest, io);
+    }
+    catch (error) {
+        if (error instanceof UsageError) {
+            io.err(error.message);
+            io.err(error.command ? `Run \`strays ${error.command} --help\` for the accepted options.` : 'Run `strays --help` for usage.');
+            return EXIT.usage;
+        }
+        io.err(`strays: ${error.stack ?? String(error)}`);
+        return EXIT.failure;
+    }
+}
+
+;// CONCATENATED MODULE: ./src/cli/index.ts
+/**
+ * The strays CLI entry point, bundled to dist/cli/index.js. The only place
+ * in strays that calls process.exit.
+ */
+
+main(process.argv.slice(2)).then((status) => {
+    process.exitCode = status;
+    // Exit now: a leaked handle (a stdin read, a timer) must not keep a finished job waiting.
+    process.exit(status);
+}, (error) => {
+    process.stderr.write(`strays: ${error?.stack ?? String(error)}\n`);
+    process.exit(1);
+});
+

@@ -1,0 +1,43 @@
+/** `strays check --state FILE`: the end of a job started with `strays start`. */
+import fs from 'node:fs';
+import { GUARD_OPTIONS, type OptionSpecs, flag, parseCommandArgs, stringValue, usageText } from '../args.js';
+import type { Command } from '../command.js';
+import { EXIT, UsageError } from '../exit.js';
+import { cliIsolation, guardOptionsFrom } from '../guard.js';
+import { finishAndReport, loadState } from '../job.js';
+
+const OPTIONS: OptionSpecs = {
+  state: { type: 'string', value: 'FILE', help: 'the baseline written by `strays start` (required)' },
+  'remove-state': { type: 'boolean', help: 'delete the state file after the check (the job is over)' },
+  ...GUARD_OPTIONS,
+};
+
+export const check: Command = {
+  name: 'check',
+  summary: 'find what the job left running since `strays start`, report it, end it',
+  help: () =>
+    usageText(
+      'check',
+      'strays check --state FILE [options]',
+      'Detects every process the job started since `strays start --state FILE` that is still alive,\nreports it, and ends it (SIGTERM, then SIGKILL after --grace) unless --no-kill.',
+      OPTIONS,
+    ),
+  async run(argv, io) {
+    const { values, positionals, rest } = parseCommandArgs('check', argv, OPTIONS);
+    if (flag(values, 'help')) {
+      io.out(check.help());
+      return EXIT.ok;
+    }
+    if (positionals.length > 0 || rest !== undefined) throw new UsageError(`strays check: unexpected argument "${positionals[0] ?? '--'}"; check takes only options.`, 'check');
+    const file = stringValue(values, 'state');
+    if (file === undefined) throw new UsageError('strays check: --state FILE is required (the file `strays start --state FILE` wrote).', 'check');
+    const options = guardOptionsFrom('check', values);
+    const baseline = loadState('check', file);
+    const quiet = flag(values, 'quiet');
+    const { note } = cliIsolation(options);
+    if (note && !quiet) io.err(note);
+    const { status } = await finishAndReport(io, baseline, options, quiet);
+    if (flag(values, 'remove-state')) fs.rmSync(file, { force: true });
+    return status;
+  },
+};

@@ -1,0 +1,58 @@
+/**
+ * `strays hooks github --out DIR`: writes the two GitHub self-hosted runner
+ * job hooks and prints the lines for the runner's .env.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { type OptionSpecs, flag, parseCommandArgs, stringValue, usageText } from '../args.js';
+import type { Command } from '../command.js';
+import { EXIT, UsageError } from '../exit.js';
+import { HOOK_ENV_VARS, HOOK_KINDS, hookScript } from '../github-hooks.js';
+
+const OPTIONS: OptionSpecs = {
+  out: { type: 'string', value: 'DIR', help: 'directory to write job-started.sh and job-completed.sh into (required)' },
+  bin: { type: 'string', value: 'CMD', help: 'how the hooks run strays (default: this strays, as "NODE SCRIPT")' },
+};
+
+/** The scripts are run by bash and STRAYS_BIN is word-split: only plain path characters are safe. */
+const PLAIN = /^[A-Za-z0-9_./+:@=-]+( [A-Za-z0-9_./+:@=-]+)*$/;
+
+export const hooks: Command = {
+  name: 'hooks',
+  summary: 'write job hooks for a CI system (`strays hooks github --out DIR`)',
+  help: () =>
+    usageText(
+      'hooks',
+      'strays hooks github --out DIR [--bin CMD]',
+      'Writes job-started.sh and job-completed.sh for a GitHub self-hosted runner and prints the two\nlines to add to the runner\'s .env (then restart the runner).',
+      OPTIONS,
+    ),
+  async run(argv, io) {
+    const { values, positionals, rest } = parseCommandArgs('hooks', argv, OPTIONS);
+    if (flag(values, 'help')) {
+      io.out(hooks.help());
+      return EXIT.ok;
+    }
+    if (positionals.length !== 1 || positionals[0] !== 'github' || rest !== undefined) {
+      throw new UsageError(`strays hooks: expected the CI system: github (got ${positionals.length === 0 ? 'nothing' : `"${positionals.join(' ')}"`}).`, 'hooks');
+    }
+    const out = stringValue(values, 'out');
+    if (out === undefined) throw new UsageError('strays hooks github: --out DIR is required (where to write the hook scripts).', 'hooks');
+    const bin = stringValue(values, 'bin') ?? `${process.execPath} ${path.resolve(process.argv[1] as string)}`;
+    if (!PLAIN.test(bin)) {
+      throw new UsageError(`strays hooks github: --bin "${bin}" has characters the hook cannot word-split safely; expected plain paths such as --bin "/usr/bin/node /opt/strays/dist/cli/index.js".`, 'hooks');
+    }
+    const dir = path.resolve(out);
+    fs.mkdirSync(dir, { recursive: true });
+    const lines: string[] = [];
+    for (const kind of HOOK_KINDS) {
+      const file = path.join(dir, `${kind}.sh`);
+      fs.writeFileSync(file, hookScript(kind, bin), { mode: 0o755 });
+      fs.chmodSync(file, 0o755);
+      lines.push(`${HOOK_ENV_VARS[kind]}=${file}`);
+    }
+    io.err(`strays: wrote ${lines.length} hooks to ${dir}. Add these lines to the runner's .env and restart the runner:`);
+    io.out(lines.join('\n'));
+    return EXIT.ok;
+  },
+};

@@ -1,0 +1,156 @@
+/**
+ * `strays run [options] -- CMD [ARGS…]`: a guarded job around one command.
+ *
+ * The GitLab shell-adapter problem (seeds/002): `su` passes SIGTERM, then
+ * SIGKILL, to its direct child only, and the job's tree is orphaned. Under
+ * `strays run` the direct child is strays: it forwards the signal to the
+ * command's whole process group at once, then hands the end of the job to a
+ * finisher (`strays check`) in its own session, which `su`'s SIGKILL of
+ * strays cannot reach, so the grace period and the SIGKILL still happen.
+ */
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { CLI_STEP_VAR, SESSION_VAR, saveBaseline, snapshot } from '../../engine/index.js';
+import { GUARD_OPTIONS, type OptionSpecs, flag, parseCommandArgs, stringValue, usageText } from '../args.js';
+import { type ChildEnd, signalStatus, startGuarded } from '../child.js';
+import type { Command } from '../command.js';
+import { EXIT, UsageError } from '../exit.js';
+import { checkWritableDir, cliIsolation, guardOptionsFrom } from '../guard.js';
+import { finishAndReport } from '../job.js';
+import type { Io } from '../output.js';
+
+const OPTIONS: OptionSpecs = {
+  state: { type: 'string', value: 'FILE', help: 'keep the baseline in FILE (for `strays ps --state FILE` from another shell)' },
+  ...GUARD_OPTIONS,
+};
+
+/** Signals a CI system or a terminal uses to stop a job; each is forwarded to the command's process group. */
+export const FORWARDED: readonly NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
+
+/** STRAYS_STEP names the step in reports; a step name, not a script, so it is capped. */
+const stepName = (argv: readonly string[]): string => {
+  const line = argv.join(' ');
+  return line.length > 200 ? `${line.slice(0, 199)}…` : line;
+};
+
+export const run: Command = {
+  name: 'run',
+  summary: 'run a command as a guarded job; end whatever it leaves behind',
+  help: () =>
+    usageText(
+      'run',
+      'strays run [options] -- COMMAND [ARGS…]',
+      [
+        'Runs COMMAND in its own process group, marked with STRAYS_SESSION, forwarding SIGINT, SIGTERM and SIGHUP',
+        'to the whole group. When it exits (or strays is told to stop), every process it left behind is reported',
+        'and ended. Exits with the command\'s status; with --fail-on-leak, 3 when the command succeeded but leaked.',
+      ].join('\n'),
+      OPTIONS,
+    ),
+  async run(argv, io) {
+    const { values, positionals, rest } = parseCommandArgs('run', argv, OPTIONS);
+    if (flag(values, 'help')) {
+      io.out(run.help());
+      return EXIT.ok;
+    }
+    if (positionals.length > 0) {
+      throw new UsageError(`strays run: "${positionals[0]}" before "--": put the command after "--", as in: strays run [options] -- ${positionals.join(' ')}`, 'run');
+    }
+    if (rest === undefined || rest.length === 0) {
+      throw new UsageError('strays run: no command given: expected "--" followed by the command, as in: strays run [options] -- ./build.sh', 'run');
+    }
+    const options = guardOptionsFrom('run', values);
+    const quiet = flag(values, 'quiet');
+    const keptState = stringValue(values, 'state');
+    if (keptState !== undefined) checkWritableDir('run', '--state', keptState);
+    const { note } = cliIsolation(options);
+    if (note && !quiet) io.err(note);
+
+    const baseline = await snapshot({ self: process.pid });
+    const tempDir = keptState === undefined ? fs.mkdtempSync(path.join(os.tmpdir(), 'strays-run-')) : undefined;
+    const stateFile = keptState ?? path.join(tempDir as string, 'baseline.json');
+    // The finisher (signal path) reads the baseline from here.
+    saveBaseline(stateFile, baseline);
+    const cleanup = (): void => {
+      if (tempDir !== undefined) fs.rmSync(tempDir, { recursive: true, force: true });
+    };
+
+    const [command, ...args] = rest as [string, ...string[]];
+    const env = { ...process.env, [SESSION_VAR]: baseline.session, [CLI_STEP_VAR]: stepName(rest) };
+    const child = startGuarded(command, args, env);
+
+    let finisher: Promise<number> | undefined;
+    let stopped: (signal: NodeJS.Signals) => void = () => undefined;
+    const stopRequested = new Promise<NodeJS.Signals>((resolve) => (stopped = resolve));
+    const onSignal = (signal: NodeJS.Signals): void => {
+      child.signalGroup(signal);
+      if (finisher === undefined && child.running()) {
+        finisher = startFinisher(argv, stateFile, tempDir !== undefined, signal, io);
+        stopped(signal);
+      }
+    };
+    for (const s of FORWARDED) process.on(s, onSignal);
+
+    // Either the command ends by itself, or strays is told to stop first.
+    let end: ChildEnd | NodeJS.Signals = await Promise.race([child.ended, stopRequested]);
+    if (end !== undefined && typeof end === 'object' && end.kind === 'not-started') {
+      for (const s of FORWARDED) process.off(s, onSignal);
+      cleanup();
+      io.err(`strays run: ${end.description}`);
+      return end.status;
+    }
+    let finished: number;
+    if (typeof end === 'string') {
+      const signal = end;
+      finished = await (finisher as Promise<number>);
+      // The finisher ended the leader too, unless it could not (D state, EPERM): then do not wait forever.
+      end = await Promise.race([child.ended, sleepThen(2000, { kind: 'exited', status: signalStatus(signal), description: `still running after ${signal} and the finisher (see the report)` } as const)]);
+    } else {
+      // A signal now (the command is gone, its pid may be reused) is not forwarded; and
+      // finishJob's termination (grace, then SIGKILL) ends what the command left.
+      finisher = Promise.resolve(EXIT.ok);
+      if (!quiet || end.status !== 0) io.err(`strays: ${stepName(rest)}: ${end.description}`);
+      finished = (await finishAndReport(io, baseline, options, quiet)).status;
+    }
+    for (const s of FORWARDED) process.off(s, onSignal);
+    cleanup();
+    return combine(end.status, finished);
+  },
+};
+
+const sleepThen = <T>(ms: number, value: T): Promise<T> => new Promise((resolve) => setTimeout(() => resolve(value), ms).unref());
+
+/**
+ * Precedence: a failing command's own status always wins (the job failed
+ * anyway and the report says what leaked); a leak under --fail-on-leak turns
+ * only a successful run into 3; strays's own failure (1) turns only a
+ * successful run into 1.
+ */
+export function combine(commandStatus: number, finishStatus: number): number {
+  if (commandStatus !== EXIT.ok) return commandStatus;
+  return finishStatus;
+}
+
+/**
+ * Re-runs this strays as `check --state FILE` in a new session (setsid): if
+ * whoever told strays to stop kills it next, as `su` does after 2 s, the
+ * finisher is not its child to kill, and still ends the tree. Resolves with
+ * the finisher's status.
+ */
+function startFinisher(argv: readonly string[], stateFile: string, removeState: boolean, signal: NodeJS.Signals, io: Io): Promise<number> {
+  const before = argv.indexOf('--');
+  const options = (before < 0 ? argv : argv.slice(0, before)).filter((a, i, all) => a !== '--state' && all[i - 1] !== '--state' && !a.startsWith('--state='));
+  const self = process.argv[1] as string;
+  const checkArgs = [...process.execArgv, self, 'check', '--state', stateFile, ...(removeState ? ['--remove-state'] : []), ...options];
+  io.err(`strays: ${signal} received: forwarded to the command's process group; finishing the job.`);
+  return new Promise((resolve) => {
+    const finisher = spawn(process.execPath, checkArgs, { detached: true, stdio: 'inherit', env: process.env });
+    finisher.once('error', (error) => {
+      io.err(`strays: cannot start the finisher: ${error.message}`);
+      resolve(EXIT.failure);
+    });
+    finisher.once('exit', (code, sig) => resolve(sig ? signalStatus(sig) : (code ?? EXIT.failure)));
+  });
+}

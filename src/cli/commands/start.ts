@@ -1,0 +1,65 @@
+/**
+ * `strays start --state FILE [--owner PID]`: the start of a job in a shell
+ * or a runner hook. Saves the baseline and prints the one line a shell evals
+ * to mark every later process: `eval "$(strays start --state f)"`.
+ */
+import { SESSION_VAR, TRACKING_VAR, saveBaseline, snapshot } from '../../engine/index.js';
+import { GUARD_OPTIONS, type OptionSpecs, flag, parseCommandArgs, stringValue, usageText } from '../args.js';
+import type { Command } from '../command.js';
+import { EXIT, UsageError } from '../exit.js';
+import { checkWritableDir, cliIsolation, guardOptionsFrom } from '../guard.js';
+
+const OPTIONS: OptionSpecs = {
+  state: { type: 'string', value: 'FILE', help: 'where to save the baseline (required; pass the same FILE to check)' },
+  owner: { type: 'string', value: 'PID', help: 'the process whose exit ends the job (e.g. the runner worker), for `strays sweep`' },
+  ...GUARD_OPTIONS,
+};
+
+/** Single-quotes a value for sh: the printed line is eval'd. */
+export const shellQuote = (value: string): string => `'${value.replace(/'/g, `'\\''`)}'`;
+
+export const start: Command = {
+  name: 'start',
+  summary: 'snapshot the process table and print the marker to export (`eval "$(strays start --state FILE)"`)',
+  help: () =>
+    usageText(
+      'start',
+      'eval "$(strays start --state FILE [--owner PID])"',
+      `Saves the baseline (every process alive now) to FILE and prints \`export ${SESSION_VAR}=…\`.\nEvery process started with that variable, and everything they start, belongs to the job.\n${TRACKING_VAR} (GitHub runner's per-job mark), when set, marks the job too.`,
+      OPTIONS,
+    ),
+  async run(argv, io) {
+    const { values, positionals, rest } = parseCommandArgs('start', argv, OPTIONS);
+    if (flag(values, 'help')) {
+      io.out(start.help());
+      return EXIT.ok;
+    }
+    if (positionals.length > 0 || rest !== undefined) throw new UsageError(`strays start: unexpected argument "${positionals[0] ?? '--'}"; start takes only options.`, 'start');
+    const file = stringValue(values, 'state');
+    if (file === undefined) throw new UsageError('strays start: --state FILE is required (where to save the baseline for `strays check`).', 'start');
+    checkWritableDir('start', '--state', file);
+    const options = guardOptionsFrom('start', values);
+    const ownerPid = ownerPidOf(stringValue(values, 'owner'));
+    const quiet = flag(values, 'quiet');
+    const baseline = await snapshot({ self: process.pid });
+    // The owner's identity in the baseline's own start-stamp units (reader-agnostic).
+    const owner = ownerPid === undefined ? undefined : baseline.processes.find((p) => p.pid === ownerPid);
+    if (ownerPid !== undefined && !owner) throw new UsageError(`strays start: --owner ${ownerPid}: no such process.`, 'start');
+    saveBaseline(file, owner ? { ...baseline, owner } : baseline);
+    io.out(`export ${SESSION_VAR}=${shellQuote(baseline.session)}`);
+    if (!quiet) {
+      const { note } = cliIsolation(options);
+      if (note) io.err(note);
+      const tracking = baseline.runnerTrackingId ? `; ${TRACKING_VAR}=${baseline.runnerTrackingId} marks it too` : '';
+      io.err(`strays: job ${baseline.session} started (${baseline.processes.length} processes in the baseline${tracking}); state in ${file}.`);
+    }
+    return EXIT.ok;
+  },
+};
+
+function ownerPidOf(value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  const pid = /^\d+$/.test(value.trim()) ? Number(value.trim()) : NaN;
+  if (!Number.isSafeInteger(pid) || pid <= 0) throw new UsageError(`strays start: invalid --owner "${value}": expected a process id (a positive integer), e.g. --owner "$PPID".`, 'start');
+  return pid;
+}

@@ -1,0 +1,36 @@
+/**
+ * The end of a CLI job (`check`, and `run` when its command exits): the
+ * shared finishJob, then the report on stderr and in --json, then the status.
+ */
+import type { GuardOptions } from '../config/options.js';
+import { type Baseline, BaselineFileError, loadBaseline } from '../engine/index.js';
+import { finishJob } from '../job/finish.js';
+import { EXIT, UsageError } from './exit.js';
+import { cliContext } from './guard.js';
+import { type Io, emitReport } from './output.js';
+
+/** Loads a --state file; any fault of the file is bad input (status 2), named with the file. */
+export function loadState(command: string, file: string): Baseline {
+  try {
+    return loadBaseline(file);
+  } catch (error) {
+    if (error instanceof BaselineFileError) {
+      throw new UsageError(`strays ${command}: ${error.message} Expected the --state FILE written by \`strays start\` of this strays version.`, command);
+    }
+    throw error;
+  }
+}
+
+export interface Finished {
+  /** EXIT.leaked when something leaked under --fail-on-leak, EXIT.failure when the JSON could not be written, else EXIT.ok. */
+  readonly status: number;
+  readonly leaked: number;
+}
+
+export async function finishAndReport(io: Io, baseline: Baseline, options: GuardOptions, quiet: boolean): Promise<Finished> {
+  const { report, failed } = await finishJob({ baseline, options, context: cliContext(options), checker: process.pid });
+  const jsonError = emitReport(io, report, { quiet, json: options.reportPath });
+  if (jsonError) io.err(jsonError);
+  const leaked = report.leaks.length + report.unattributed.length;
+  return { status: failed ? EXIT.leaked : jsonError ? EXIT.failure : EXIT.ok, leaked };
+}
