@@ -2,7 +2,7 @@
  * The engine's front door: take a baseline at job start, check at job end.
  * GitHub-free: adapters (action, CLI) call these and decide what to do.
  */
-import { type ProcessTable, readDetails, readTable } from '../proc/index.js';
+import { type ProcessTable, identityKey, lineageOf, readDetails, readTable } from '../proc/index.js';
 import type { Allowlist } from './allowlist.js';
 import { type Baseline, snapshotFrom } from './baseline.js';
 import { type DetectOptions, detect, newProcesses } from './detect.js';
@@ -25,7 +25,9 @@ export interface SnapshotOptions {
 }
 
 export async function snapshot(options: SnapshotOptions = {}): Promise<Baseline> {
-  const table = await readTable();
+  // The baseline keeps only identities, plus argv and uid of the snapshotter's chain: read just those in full.
+  const line = lineageOf(options.self ?? process.pid);
+  const table = await readTable(undefined, { fullFor: line && ((pid) => line.has(pid)) });
   return snapshotFrom({
     table,
     self: options.self,
@@ -36,7 +38,10 @@ export async function snapshot(options: SnapshotOptions = {}): Promise<Baseline>
 
 /** Reads the table now, with details for the processes that are new since the baseline. */
 export async function readCurrent(baseline: Baseline): Promise<ProcessTable> {
-  const table = await readTable(baseline.reader);
+  // Processes from the baseline are never findings: their identity (stat) is all detection needs of them.
+  const known = new Set(baseline.processes.map(identityKey));
+  const fullFor = (pid: number, start: number): boolean => start >= baseline.start && !known.has(identityKey({ pid, start }));
+  const table = await readTable(baseline.reader, { fullFor });
   const fresh = new Set(newProcesses(baseline, table).map((p) => p.pid));
   return readDetails(table, (p) => fresh.has(p.pid));
 }

@@ -1,7 +1,7 @@
 /**
  * The process table of this machine, from the best reader for the platform.
  */
-import { readLinuxDetails, readLinuxTable } from './linux.js';
+import { linuxLineage, readLinuxDetails, readLinuxTable } from './linux.js';
 import { readPortableEnv, readPortableTable } from './portable.js';
 import type { ProcessInfo, ProcessTable, ReaderName } from './types.js';
 
@@ -17,8 +17,13 @@ export const WANTED_ENV: ReadonlySet<string> = new Set([
 
 export const defaultReader = (): ReaderName => (process.platform === 'linux' ? 'linux-proc' : 'ps');
 
-export async function readTable(reader: ReaderName = defaultReader()): Promise<ProcessTable> {
-  return reader === 'linux-proc' ? readLinuxTable() : readPortableTable();
+export interface TableOptions {
+  /** Processes that need argv and uid (Linux reader; `ps` reads them anyway). Default: all. See LinuxReaderOptions. */
+  readonly fullFor?: (pid: number, start: number) => boolean;
+}
+
+export async function readTable(reader: ReaderName = defaultReader(), options: TableOptions = {}): Promise<ProcessTable> {
+  return reader === 'linux-proc' ? readLinuxTable({ fullFor: options.fullFor }) : readPortableTable();
 }
 
 /** Returns the table with environment, cwd and cgroup filled in for the chosen processes. */
@@ -30,3 +35,7 @@ export async function readDetails(table: ProcessTable, choose: (p: ProcessInfo) 
   const envs = await readPortableEnv([...chosen], WANTED_ENV);
   return { ...table, processes: table.processes.map((p) => (envs.has(p.pid) ? { ...p, env: envs.get(p.pid) } : p)) };
 }
+
+/** `pid` and its ancestors as far as can be read now (Linux), else undefined: a snapshot reads these in full. */
+export const lineageOf = (pid: number, reader: ReaderName = defaultReader()): ReadonlySet<number> | undefined =>
+  reader === 'linux-proc' ? linuxLineage(pid) : undefined;

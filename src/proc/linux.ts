@@ -4,6 +4,11 @@
  * `readLinuxTable` reads what every process needs (stat, cmdline, owner);
  * `readLinuxDetails` reads the costly or sensitive parts (environment, cwd,
  * cgroup) only for the processes detection asks about.
+ *
+ * Cost is per process and per file: each /proc/PID/* open is a path walk in
+ * the kernel. `fullFor` lets the engine skip cmdline and the owner stat(2)
+ * for processes it only needs the identity of (those in the baseline), which
+ * is most of a snapshot's time on a busy host (docs/bench.md).
  */
 import fs from 'node:fs';
 import { bootTimeMs, ticksToMs, uptimeTicks } from './clock.js';
@@ -15,10 +20,17 @@ import type { EnvView, ProcessInfo, ProcessTable } from './types.js';
 export interface LinuxReaderOptions {
   /** Where procfs is mounted; tests point this at recorded tables. */
   readonly procRoot?: string;
+  /**
+   * Which processes get their argv (cmdline) and owner (uid) read; default every
+   * one. The others get `argv: []` and `uid: undefined` ("not read", never a
+   * guess): only stat is read for them, about half the cost of a full row.
+   */
+  readonly fullFor?: (pid: number, start: number) => boolean;
 }
 
 export function readLinuxTable(options: LinuxReaderOptions = {}): ProcessTable {
   const root = options.procRoot ?? '/proc';
+  const full = options.fullFor;
   const takenAt = Date.now();
   const now = uptimeTicks(root);
   const boot = bootTimeMs(root);
@@ -26,33 +38,52 @@ export function readLinuxTable(options: LinuxReaderOptions = {}): ProcessTable {
   for (const name of fs.readdirSync(root)) {
     const first = name.charCodeAt(0);
     if (first < 48 || first > 57) continue; // not a pid directory
-    const info = readOne(root, name, boot);
+    const info = readOne(root, name, boot, full);
     if (info) processes.push(info);
   }
   return { reader: 'linux-proc', takenAt, now, processes };
 }
 
-function readOne(root: string, pid: string, boot: number | undefined): ProcessInfo | undefined {
+function readOne(root: string, pid: string, boot: number | undefined, full: LinuxReaderOptions['fullFor']): ProcessInfo | undefined {
   const statText = readIfPresent(`${root}/${pid}/stat`);
   if (statText === undefined) return undefined;
   const stat = parseStat(statText);
   if (!stat || isKernelThread(stat)) return undefined;
-  const cmdline = readIfPresent(`${root}/${pid}/cmdline`);
-  if (cmdline === undefined) return undefined;
-  const owner = fs.statSync(`${root}/${pid}`, { throwIfNoEntry: false });
-  if (!owner) return undefined;
+  let argv: string[] = [];
+  let uid: number | undefined;
+  if (full === undefined || full(stat.pid, stat.startTicks)) {
+    const cmdline = readIfPresent(`${root}/${pid}/cmdline`);
+    if (cmdline === undefined) return undefined;
+    const owner = fs.statSync(`${root}/${pid}`, { throwIfNoEntry: false });
+    if (!owner) return undefined;
+    argv = parseCmdline(cmdline);
+    uid = owner.uid;
+  }
   return {
     pid: stat.pid,
     ppid: stat.ppid,
     pgid: stat.pgid,
     sid: stat.sid,
     state: stat.state,
-    uid: owner.uid,
+    uid,
     start: stat.startTicks,
     startedAt: boot === undefined ? undefined : boot + ticksToMs(stat.startTicks),
     comm: stat.comm,
-    argv: parseCmdline(cmdline),
+    argv,
   };
+}
+
+/** `pid` and its ancestors, from a few stat reads: the processes a snapshot needs in full before it reads the rest. */
+export function linuxLineage(pid: number, procRoot = '/proc'): Set<number> {
+  const line = new Set<number>();
+  for (let current = pid; current > 0 && !line.has(current); ) {
+    line.add(current);
+    const text = readIfPresent(`${procRoot}/${current}/stat`);
+    const stat = text === undefined ? undefined : parseStat(text);
+    if (!stat) break;
+    current = stat.ppid;
+  }
+  return line;
 }
 
 /** Reads environment (only `wanted` variables), cwd and cgroup for one process. */
