@@ -5,14 +5,18 @@
  * it is new (not in the baseline by pid + start time, started at or after job
  * start), it is the job's (its own marker, or descent from a process that has
  * one), and it is not protected (the checker, the runner chain, another job's,
- * or allowed by the user).
+ * or allowed by the user). A new process with no marker at all may still be
+ * the job's by the time window (time-window.ts): attributed when the host was
+ * quiet, reported as unattributed when another job was active.
  */
 import { type ProcessInfo, type ProcessTable, identityKey, isZombie } from '../proc/types.js';
+import { hostActivity, type HostActivity } from './activity.js';
 import { type Allowlist, allowedBy } from './allowlist.js';
 import type { Baseline } from './baseline.js';
 import type { Detection, Finding, Spared, ZombieFinding } from './findings.js';
 import { type Membership, type MembershipRule, directMembership } from './membership.js';
 import { CLI_STEP_VAR, STEP_VAR } from './session.js';
+import { timeWindowReason } from './time-window.js';
 import { ancestorsOf, buildTree, type Tree } from './tree.js';
 
 export interface DetectOptions {
@@ -21,12 +25,17 @@ export interface DetectOptions {
   readonly allow?: Allowlist;
   /** Further membership rules (cgroup, privileged read). */
   readonly rules?: readonly MembershipRule[];
+  /** Attribute marker-less orphans by the time window (default true; false: marker, lineage and rules only). */
+  readonly timeWindow?: boolean;
+  /** STRAYS_SESSION values of other strays sessions active on this host (host state); default none. */
+  readonly otherSessions?: readonly string[];
 }
 
 type Verdict =
   | { readonly kind: 'old' }
   | { readonly kind: 'protected'; readonly reason: string }
   | { readonly kind: 'member'; readonly finding: Omit<Finding, 'ancestry' | 'children'> }
+  | { readonly kind: 'unattributed'; readonly finding: Omit<Finding, 'ancestry' | 'children'> }
   | { readonly kind: 'spared'; readonly reason: string }
   | { readonly kind: 'none' };
 
@@ -61,6 +70,15 @@ export function detect(baseline: Baseline, table: ProcessTable, options: DetectO
   const allow = options.allow ?? [];
   const rules = options.rules ?? [];
   const verdicts = new Map<number, Verdict>();
+  const window = { baseline, tree, baselineKeys: keys, protectedPids: guarded };
+  let activity: HostActivity | undefined;
+  const quietHost = (): HostActivity =>
+    (activity ??= hostActivity({
+      baseline,
+      processes: table.processes,
+      protectedPids: new Set(guarded.keys()),
+      otherSessions: options.otherSessions,
+    }));
 
   const judge = (p: ProcessInfo, depth = 0): Verdict => {
     const known = verdicts.get(p.pid);
@@ -98,20 +116,39 @@ export function detect(baseline: Baseline, table: ProcessTable, options: DetectO
         },
       };
     }
-    return { kind: 'none' };
+    if (own.kind !== 'unknown') return { kind: 'none' };
+    if (inherited?.kind === 'unattributed') {
+      const from = inherited.finding;
+      const reasons = [`descends from pid ${p.ppid} (${from.process.comm}), which ${from.reasons[0] ?? 'may be the job\'s'}`, ...from.reasons.slice(1)];
+      return { kind: 'unattributed', finding: { process: p, attribution: 'lineage', reasons, step: stepOf(p) ?? from.step } };
+    }
+    const why = options.timeWindow === false ? undefined : timeWindowReason(window, p);
+    if (why === undefined) return { kind: 'none' };
+    const host = quietHost();
+    if (host.quiet) return { kind: 'member', finding: { process: p, attribution: 'time-window', reasons: [why], step: stepOf(p) } };
+    const ambiguous = `not attributed: another job was active (${host.evidence.join('; ')})`;
+    return { kind: 'unattributed', finding: { process: p, attribution: 'time-window', reasons: [why, ambiguous], step: stepOf(p) } };
   };
 
   const findings: Finding[] = [];
   const zombies: ZombieFinding[] = [];
   const spared: Spared[] = [];
+  const unattributed: Finding[] = [];
+  const full = (f: Omit<Finding, 'ancestry' | 'children'>, p: ProcessInfo): Finding => ({
+    ...f,
+    ancestry: ancestorsOf(tree, p.pid),
+    children: [...(tree.children.get(p.pid) ?? [])],
+  });
   for (const p of table.processes) {
     const verdict = judge(p);
     if (verdict.kind === 'member') {
       if (isZombie(p)) zombies.push({ process: p, reaper: p.ppid });
-      else findings.push({ ...verdict.finding, ancestry: ancestorsOf(tree, p.pid), children: [...(tree.children.get(p.pid) ?? [])] });
+      else findings.push(full(verdict.finding, p));
+    } else if (verdict.kind === 'unattributed') {
+      if (!isZombie(p)) unattributed.push(full(verdict.finding, p));
     } else if (verdict.kind === 'spared' && !isZombie(p)) spared.push({ process: p, reason: verdict.reason });
   }
-  return { findings, unattributed: [], zombies, spared };
+  return { findings, unattributed, zombies, spared };
 }
 
 function stepOf(p: ProcessInfo): string | undefined {

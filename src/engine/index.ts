@@ -2,12 +2,24 @@
  * The engine's front door: take a baseline at job start, check at job end.
  * GitHub-free: adapters (action, CLI) call these and decide what to do.
  */
-import { type ProcessTable, identityKey, lineageOf, readDetails, readTable } from '../proc/index.js';
+import {
+  type PrivilegePrefix,
+  type ProcessTable,
+  SUDO_PREFIX,
+  identityKey,
+  lineageOf,
+  readDetails,
+  readTable,
+  readUnreadableEnvs,
+} from '../proc/index.js';
 import type { Allowlist } from './allowlist.js';
 import { type Baseline, snapshotFrom } from './baseline.js';
-import { type DetectOptions, detect, newProcesses } from './detect.js';
+import { type DetectOptions, detect, newProcesses, protectedPids } from './detect.js';
 import type { Detection } from './findings.js';
+import { timeWindowReason } from './time-window.js';
+import { buildTree } from './tree.js';
 
+export * from './activity.js';
 export * from './allowlist.js';
 export * from './baseline.js';
 export * from './baseline-file.js';
@@ -15,6 +27,7 @@ export * from './detect.js';
 export * from './findings.js';
 export * from './membership.js';
 export * from './session.js';
+export * from './time-window.js';
 export * from './tree.js';
 
 export interface SnapshotOptions {
@@ -36,21 +49,73 @@ export async function snapshot(options: SnapshotOptions = {}): Promise<Baseline>
   });
 }
 
-/** Reads the table now, with details for the processes that are new since the baseline. */
-export async function readCurrent(baseline: Baseline): Promise<ProcessTable> {
+export interface ReadOptions {
+  /**
+   * How to read environments the checker may not read (non-dumpable agents):
+   * a command prefix run once for all of them (default `sudo -n` when not root;
+   * none when root, who reads them directly); false: never.
+   */
+  readonly privileged?: PrivilegePrefix | false;
+  /** Time-window attribution (default true): read every process's environment for other jobs' markers when a candidate exists. */
+  readonly timeWindow?: boolean;
+  /** The checking process (default this one), never a candidate. */
+  readonly checker?: number;
+}
+
+export interface CurrentTable {
+  readonly table: ProcessTable;
+  /** Facts worth one log line, e.g. why unreadable environments could not be read as root. */
+  readonly notes: readonly string[];
+}
+
+const isRoot = (): boolean => process.getuid?.() === 0;
+
+/**
+ * Reads the table now, with details for the processes that are new since the
+ * baseline. When a marker-less orphan may be the job's by the time window, it
+ * also reads every other process's environment (only the marker variables are
+ * kept), so detection sees another job's processes that predate ours; the cost
+ * is measured in docs/unprivileged.md. Then one privileged call (sudo -n)
+ * reads every environment that stayed unreadable.
+ */
+export async function readCurrentWithNotes(baseline: Baseline, options: ReadOptions = {}): Promise<CurrentTable> {
   // Processes from the baseline are never findings: their identity (stat) is all detection needs of them.
   const known = new Set(baseline.processes.map(identityKey));
   const fullFor = (pid: number, start: number): boolean => start >= baseline.start && !known.has(identityKey({ pid, start }));
-  const table = await readTable(baseline.reader, { fullFor });
-  const fresh = new Set(newProcesses(baseline, table).map((p) => p.pid));
-  return readDetails(table, (p) => fresh.has(p.pid));
+  const plain = await readTable(baseline.reader, { fullFor });
+  const fresh = new Set(newProcesses(baseline, plain).map((p) => p.pid));
+  let table = await readDetails(plain, (p) => fresh.has(p.pid));
+  if (options.timeWindow !== false && hasTimeWindowCandidate(baseline, table, options.checker ?? process.pid)) {
+    table = await readDetails(table, (p) => !fresh.has(p.pid));
+  }
+  const prefix = options.privileged ?? (isRoot() ? false : SUDO_PREFIX);
+  if (prefix === false) return { table, notes: [] };
+  const privileged = await readUnreadableEnvs(table, prefix);
+  return { table: privileged.table, notes: privileged.note === undefined ? [] : [privileged.note] };
+}
+
+/** Reads the table now, with details for the processes that are new since the baseline. */
+export async function readCurrent(baseline: Baseline, options: ReadOptions = {}): Promise<ProcessTable> {
+  return (await readCurrentWithNotes(baseline, options)).table;
+}
+
+function hasTimeWindowCandidate(baseline: Baseline, table: ProcessTable, checker: number): boolean {
+  const tree = buildTree(table.processes);
+  const baselineKeys = new Set(baseline.processes.map(identityKey));
+  const ctx = { baseline, tree, baselineKeys, protectedPids: protectedPids(baseline, tree, checker) };
+  return table.processes.some((p) => timeWindowReason(ctx, p) !== undefined);
 }
 
 export interface CheckOptions extends DetectOptions {
   readonly allow?: Allowlist;
+  /** See ReadOptions.privileged. */
+  readonly privileged?: PrivilegePrefix | false;
 }
 
-export async function check(baseline: Baseline, options: CheckOptions = {}): Promise<{ table: ProcessTable; detection: Detection }> {
-  const table = await readCurrent(baseline);
-  return { table, detection: detect(baseline, table, options) };
+export async function check(
+  baseline: Baseline,
+  options: CheckOptions = {},
+): Promise<{ table: ProcessTable; detection: Detection; notes: readonly string[] }> {
+  const { table, notes } = await readCurrentWithNotes(baseline, options);
+  return { table, detection: detect(baseline, table, options), notes };
 }

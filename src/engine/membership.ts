@@ -31,9 +31,14 @@ export function markerMembership(baseline: Baseline, p: ProcessInfo): Membership
   if (ours !== undefined && tracking !== undefined && tracking !== '' && tracking !== ours) {
     return { kind: 'foreign', reason: `carries another job's ${TRACKING_VAR}=${tracking}` };
   }
-  if (session === baseline.session) return { kind: 'member', attribution: 'marker', reason: `carries this job's ${SESSION_VAR}` };
+  // An environment the checker could not read itself, read as root (src/proc/privileged.ts): exact, but say how.
+  const privileged = p.env?.readable === true && p.env.via === 'privileged';
+  const how = privileged ? ' (environment read as root; unreadable to the job\'s user)' : '';
+  if (session === baseline.session) {
+    return { kind: 'member', attribution: privileged ? 'privileged-read' : 'marker', reason: `carries this job's ${SESSION_VAR}${how}` };
+  }
   if (ours !== undefined && tracking === ours) {
-    return { kind: 'member', attribution: 'tracking-id', reason: `carries this job's ${TRACKING_VAR}` };
+    return { kind: 'member', attribution: privileged ? 'privileged-read' : 'tracking-id', reason: `carries this job's ${TRACKING_VAR}${how}` };
   }
   return { kind: 'unknown' };
 }

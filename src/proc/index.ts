@@ -3,9 +3,11 @@
  */
 import { linuxLineage, readLinuxDetails, readLinuxTable } from './linux.js';
 import { readPortableEnv, readPortableTable } from './portable.js';
+import { type PrivilegePrefix, readEnvironsPrivileged } from './privileged.js';
 import type { ProcessInfo, ProcessTable, ReaderName } from './types.js';
 
 export * from './types.js';
+export { type PrivilegePrefix, SUDO_PREFIX } from './privileged.js';
 
 /** Environment variables detection and reports may use. Nothing else is read into memory. */
 export const WANTED_ENV: ReadonlySet<string> = new Set([
@@ -34,6 +36,31 @@ export async function readDetails(table: ProcessTable, choose: (p: ProcessInfo) 
   }
   const envs = await readPortableEnv([...chosen], WANTED_ENV);
   return { ...table, processes: table.processes.map((p) => (envs.has(p.pid) ? { ...p, env: envs.get(p.pid) } : p)) };
+}
+
+/**
+ * Re-reads, through one privileged helper call (`prefix`, e.g. `sudo -n`), the
+ * environments that readDetails found unreadable ("permission denied"), and
+ * marks them `via: 'privileged'`. Linux only. `note` says why nothing was read
+ * when the helper is unusable (no sudo, password required); an unusable helper
+ * is tried once per process, later calls return the same note without running it.
+ */
+export async function readUnreadableEnvs(
+  table: ProcessTable,
+  prefix: PrivilegePrefix,
+): Promise<{ table: ProcessTable; read: number; note?: string }> {
+  const denied = table.processes.filter((p) => p.env?.readable === false && p.env.reason === 'permission denied').map((p) => p.pid);
+  if (table.reader !== 'linux-proc' || denied.length === 0) return { table, read: 0 };
+  const result = await readEnvironsPrivileged(denied, WANTED_ENV, { prefix });
+  if (!result.ok) return { table, read: 0, note: `Environments of ${denied.length} process(es) are unreadable and ${result.reason}: they are judged without them.` };
+  let read = 0;
+  const processes = table.processes.map((p) => {
+    const env = result.envs.get(p.pid);
+    if (!env?.readable) return p;
+    read++;
+    return { ...p, env };
+  });
+  return { table: { ...table, processes }, read };
 }
 
 /** `pid` and its ancestors as far as can be read now (Linux), else undefined: a snapshot reads these in full. */

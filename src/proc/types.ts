@@ -11,7 +11,12 @@ export type ProcessState = string;
 
 /** The variables of a process environment that detection and reports may use; nothing else is ever kept. */
 export type EnvView =
-  | { readonly readable: true; readonly vars: Readonly<Record<string, string>> }
+  | {
+      readonly readable: true;
+      readonly vars: Readonly<Record<string, string>>;
+      /** 'privileged': read through root/sudo because the checker could not (src/proc/privileged.ts). */
+      readonly via?: 'privileged' | undefined;
+    }
   | { readonly readable: false; readonly reason: string };
 
 export interface ProcessInfo {

@@ -1,0 +1,72 @@
+/**
+ * Was another job active on the host? The time-window rule (time-window.ts)
+ * may only guess when the answer is a confident "no".
+ *
+ * Evidence, all from the table detection already has (pure):
+ * - a live process carrying a different STRAYS_SESSION, or a RUNNER_TRACKING_ID
+ *   other than this job's: another job's step, or its leak;
+ * - a `Runner.Worker` that is not in our runner chain: the GitHub runner runs one
+ *   worker per job, so a second worker is a second job (several runners side by side);
+ * - another active strays session in the host state (`otherSessions`, supplied
+ *   by the caller; detection does no I/O).
+ * Only processes whose environment was read can show a marker: readCurrent
+ * reads the environments of every process when a time-window candidate exists.
+ * A process whose environment stays unreadable shows nothing; that is why a
+ * second worker and the host state are checked too.
+ */
+import { type ProcessInfo, isZombie } from '../proc/types.js';
+import type { Baseline } from './baseline.js';
+import { SESSION_VAR, TRACKING_VAR } from './session.js';
+
+/** comm of the GitHub runner's per-job process (actions/runner src/Runner.Worker). */
+export const RUNNER_WORKER_COMM = 'Runner.Worker';
+
+export interface HostActivity {
+  /** True when nothing suggests another job was active. */
+  readonly quiet: boolean;
+  /** Human evidence of other jobs, e.g. "pid 812 (sleep) carries STRAYS_SESSION=strays-…"; at most a few. */
+  readonly evidence: readonly string[];
+}
+
+export interface ActivityInput {
+  readonly baseline: Baseline;
+  readonly processes: readonly ProcessInfo[];
+  /** Pids never counted: the checker, its ancestors, our runner chain. */
+  readonly protectedPids: ReadonlySet<number>;
+  /** Other active strays sessions known from the host state (their STRAYS_SESSION values). */
+  readonly otherSessions?: readonly string[];
+}
+
+const MAX_EVIDENCE = 5;
+
+export function hostActivity(input: ActivityInput): HostActivity {
+  const { baseline } = input;
+  const evidence: string[] = [];
+  let total = 0;
+  const note = (text: string): void => {
+    total++;
+    if (evidence.length < MAX_EVIDENCE) evidence.push(text);
+  };
+  for (const session of input.otherSessions ?? []) {
+    if (session !== baseline.session) note(`strays session ${session} is active on this host`);
+  }
+  for (const p of input.processes) {
+    if (isZombie(p) || input.protectedPids.has(p.pid)) continue;
+    if (p.comm === RUNNER_WORKER_COMM) {
+      note(`pid ${p.pid} is another runner's ${RUNNER_WORKER_COMM}`);
+      continue;
+    }
+    const vars = p.env?.readable ? p.env.vars : undefined;
+    if (!vars) continue;
+    const session = vars[SESSION_VAR];
+    const tracking = vars[TRACKING_VAR];
+    if (session !== undefined && session !== '' && session !== baseline.session) {
+      note(`pid ${p.pid} (${p.comm}) carries another job's ${SESSION_VAR}=${session}`);
+    } else if (tracking !== undefined && tracking !== '' && tracking !== baseline.runnerTrackingId && session !== baseline.session) {
+      // Our own steps carry our session; without ours (strays run outside GitHub) any tracking id is another job's.
+      note(`pid ${p.pid} (${p.comm}) carries another job's ${TRACKING_VAR}=${tracking}`);
+    }
+  }
+  if (total > evidence.length) evidence.push(`and ${total - evidence.length} more`);
+  return { quiet: total === 0, evidence };
+}
