@@ -1,0 +1,162 @@
+/** Host state: where records live, how they are written and read, and how a job's owner is judged. */
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import {
+  type JobRecord,
+  defaultStateDir,
+  findRunnerWorker,
+  jobStatus,
+  listJobs,
+  ownerForAction,
+  ownerForRun,
+  ownerForStart,
+  planSweep,
+  readBootId,
+  registerJob,
+  unregisterJob,
+} from '../src/host/index.js';
+import { readTable } from '../src/proc/index.js';
+import { readStartTicks } from '../src/proc/linux.js';
+import type { ProcessInfo, ProcessTable } from '../src/proc/types.js';
+import { Leakers, waitFor } from './helpers/leakers.js';
+import { tempStateDir } from './helpers/sweep-jobs.js';
+
+let dir: string;
+let leakers: Leakers | undefined;
+afterEach(async () => {
+  await leakers?.cleanup();
+  leakers = undefined;
+  if (dir) fs.rmSync(dir, { recursive: true, force: true });
+});
+
+describe('state directory', () => {
+  it('is /var/lib/strays for root, the XDG state home otherwise, and STRAYS_STATE_DIR wins', () => {
+    expect(defaultStateDir({}, 0)).toBe('/var/lib/strays');
+    expect(defaultStateDir({ HOME: '/home/r', XDG_STATE_HOME: '/x/state' }, 1000)).toBe('/x/state/strays');
+    expect(defaultStateDir({ HOME: '/home/r' }, 1000)).toBe('/home/r/.local/state/strays');
+    expect(defaultStateDir({ HOME: '/home/r', XDG_STATE_HOME: 'relative' }, 1000)).toBe('/home/r/.local/state/strays');
+    expect(defaultStateDir({ STRAYS_STATE_DIR: '/srv/strays', HOME: '/home/r' }, 0)).toBe('/srv/strays');
+  });
+});
+
+describe('job records', () => {
+  const owner = { pid: 4242, start: 99, reader: 'linux-proc' as const, comm: 'Runner.Worker' };
+
+  it('round-trips a registration, writes atomically (no temp file left) and unregisters', () => {
+    dir = tempStateDir();
+    const file = registerJob({ session: 'strays-0123456789abcdef', runnerTrackingId: 'github_1', owner }, { stateDir: dir });
+    expect(fs.readdirSync(dir)).toEqual(['strays-0123456789abcdef.json']);
+    const { jobs, corrupt } = listJobs({ stateDir: dir });
+    expect(corrupt).toEqual([]);
+    expect(jobs).toHaveLength(1);
+    const job = jobs[0] as JobRecord;
+    expect(job).toMatchObject({ session: 'strays-0123456789abcdef', runnerTrackingId: 'github_1', owner, registrar: process.pid, bootId: readBootId() });
+    expect(JSON.parse(fs.readFileSync(file, 'utf8'))).toMatchObject({ kind: 'strays-job', version: 1 });
+    expect(unregisterJob('strays-0123456789abcdef', { stateDir: dir })).toBe(true);
+    expect(unregisterJob('strays-0123456789abcdef', { stateDir: dir })).toBe(false);
+    expect(listJobs({ stateDir: dir }).jobs).toEqual([]);
+  });
+
+  it('treats a missing directory as no jobs and refuses a session that could leave the directory', () => {
+    dir = tempStateDir();
+    expect(listJobs({ stateDir: path.join(dir, 'absent') })).toEqual({ dir: path.join(dir, 'absent'), jobs: [], corrupt: [] });
+    expect(() => registerJob({ session: '../etc/passwd', owner }, { stateDir: dir })).toThrow(/Invalid session "\.\.\/etc\/passwd"/);
+  });
+
+  it('reports and skips corrupt entries, each with its problem, and ignores temp files', () => {
+    dir = tempStateDir();
+    registerJob({ session: 'strays-00000000000000ok', owner }, { stateDir: dir });
+    const good = JSON.parse(fs.readFileSync(path.join(dir, 'strays-00000000000000ok.json'), 'utf8'));
+    const write = (name: string, value: unknown): void => fs.writeFileSync(path.join(dir, name), typeof value === 'string' ? value : JSON.stringify(value));
+    write('a-truncated.json', '{"kind":"strays-');
+    write('b-foreign.json', { hello: 1 });
+    write('c-future.json', { ...good, session: 'c-future', version: 2 });
+    write('d-no-owner.json', { ...good, session: 'd-no-owner', owner: { pid: 'x' } });
+    write('e-renamed.json', good);
+    write('.strays-1.json.123.tmp', '{');
+    const { jobs, corrupt } = listJobs({ stateDir: dir });
+    expect(jobs.map((j) => j.session)).toEqual(['strays-00000000000000ok']);
+    expect(corrupt.map((c) => [path.basename(c.file), c.problem])).toEqual([
+      ['a-truncated.json', expect.stringMatching(/not valid JSON/)],
+      ['b-foreign.json', expect.stringMatching(/not a strays job record/)],
+      ['c-future.json', expect.stringMatching(/has version 2; this strays reads version 1/)],
+      ['d-no-owner.json', expect.stringMatching(/malformed fields: owner, owner.reader/)],
+      ['e-renamed.json', expect.stringMatching(/holds session strays-00000000000000ok/)],
+    ]);
+  });
+});
+
+describe('owners', () => {
+  it('action: the parent; run: strays itself; start: --owner PID, else the parent', async () => {
+    const table = await readTable();
+    const me = table.processes.find((p) => p.pid === process.pid) as ProcessInfo;
+    const parent = table.processes.find((p) => p.pid === process.ppid) as ProcessInfo;
+    expect(await ownerForRun(table)).toEqual({ pid: me.pid, start: me.start, reader: 'linux-proc', comm: me.comm });
+    expect(await ownerForAction(table)).toEqual({ pid: parent.pid, start: parent.start, reader: 'linux-proc', comm: parent.comm });
+    expect((await ownerForStart(undefined, table)).pid).toBe(process.ppid); // no Runner.Worker above the tests
+    expect((await ownerForStart(process.pid, table)).pid).toBe(process.pid);
+    await expect(ownerForStart(2 ** 30, table)).rejects.toThrow(/--owner \(pid 1073741824\) is not in the process table/);
+  });
+
+  it('hook: the nearest ancestor whose command name is Runner.Worker', async () => {
+    leakers = new Leakers();
+    // comm is the basename of the executed file, so a link named Runner.Worker runs a shell called that.
+    const worker = path.join(leakers.dir, 'Runner.Worker');
+    fs.symlinkSync(spawnSync('sh', ['-c', 'command -v sh'], { encoding: 'utf8' }).stdout.trim(), worker);
+    const leafFile = leakers.file('leaf');
+    const child = leakers.spawn(worker, ['-c', `sleep 300 & echo $! > ${leafFile}; wait`]);
+    const leaf = await waitFor(() => Number(fs.existsSync(leafFile) && fs.readFileSync(leafFile, 'utf8')) || undefined, 'leaf pid');
+    leakers.track(leaf);
+    const table = await readTable();
+    const found = findRunnerWorker(table, leaf);
+    expect(found).toEqual({ pid: child.pid, start: readStartTicks(child.pid as number)?.start, reader: 'linux-proc', comm: 'Runner.Worker' });
+    expect(findRunnerWorker(table, process.pid)).toBeUndefined();
+  });
+});
+
+describe('when a job is over (pure)', () => {
+  const proc = (pid: number, start: number, more: Partial<ProcessInfo> = {}): ProcessInfo => ({
+    pid, ppid: 1, pgid: pid, sid: pid, state: 'S', uid: 1000, start, startedAt: undefined, comm: 'sleep', argv: ['sleep', '300'], ...more,
+  });
+  const table = (processes: ProcessInfo[]): ProcessTable => ({ reader: 'linux-proc', takenAt: 1_000_000, now: 100_000, processes });
+  const record = (session: string, owner: { pid: number; start: number }, more: Partial<JobRecord> = {}): JobRecord => ({
+    session, runnerTrackingId: undefined, owner: { ...owner, reader: 'linux-proc', comm: 'Runner.Worker' }, startedAt: 0, host: 'h', registrar: 1, bootId: 'boot-a', ...more,
+  });
+
+  it('is live while the owner runs with its start stamp; over when gone, reused, a zombie or after a reboot', () => {
+    const t = table([proc(10, 500), proc(11, 900), proc(12, 600, { state: 'Z' })]);
+    expect(jobStatus(record('s', { pid: 10, start: 500 }), t, 'boot-a').state).toBe('live');
+    expect(jobStatus(record('s', { pid: 99, start: 500 }), t, 'boot-a')).toMatchObject({ state: 'over', reason: 'owner pid 99 (Runner.Worker) has exited' });
+    expect(jobStatus(record('s', { pid: 11, start: 500 }), t, 'boot-a').reason).toMatch(/pid now belongs to sleep/);
+    expect(jobStatus(record('s', { pid: 12, start: 600 }), t, 'boot-a').reason).toMatch(/zombie/);
+    expect(jobStatus(record('s', { pid: 10, start: 500 }), t, 'boot-b').reason).toMatch(/rebooted/);
+    const ps = record('s', { pid: 10, start: 500 }, { owner: { pid: 10, start: 500, reader: 'ps' } });
+    expect(jobStatus(ps, t, 'boot-a').state).toBe('unknown');
+  });
+
+  it('never targets a process that any marker ties to a job that may still run, nor the sweeper\'s ancestors', () => {
+    const env = (vars: Record<string, string>) => ({ env: { readable: true as const, vars } });
+    const t = table([
+      proc(10, 500, { comm: 'Runner.Worker' }),
+      proc(20, 1000, env({ STRAYS_SESSION: 'dead', RUNNER_TRACKING_ID: 'live-t' })),
+      proc(21, 1000, env({ STRAYS_SESSION: 'dead' })),
+      proc(22, 1000, { ...env({ STRAYS_SESSION: 'dead' }), ppid: 23 }),
+      proc(23, 1000, { ...env({ STRAYS_SESSION: 'dead' }), comm: 'strays' }),
+      proc(24, 1000, { env: { readable: false, reason: 'permission denied' } }),
+      proc(25, 1000, env({ STRAYS_SESSION: 'unknown-one' })),
+    ]);
+    const plan = planSweep({
+      jobs: [record('dead', { pid: 77, start: 1 }), record('live', { pid: 10, start: 500 }, { runnerTrackingId: 'live-t' })],
+      table: t, bootId: 'boot-a', olderThanMs: 0, unrecorded: false, self: 22,
+    });
+    expect(plan.targets.map((f) => f.process.pid)).toEqual([21]);
+    expect(plan.live.map((m) => m.process.pid)).toEqual([20]);
+    expect(plan.unrecorded.map((m) => m.process.pid)).toEqual([25]);
+    expect(plan.unreadable).toBe(1);
+    // Age from start ticks: (100000 - 1000) ticks = 990 s.
+    expect(plan.targetInfo.get(21)?.ageMs).toBe(990_000);
+    expect(planSweep({ jobs: [], table: t, bootId: undefined, olderThanMs: 991_000, unrecorded: true, self: 22 }).targets).toEqual([]);
+  });
+});
