@@ -178,8 +178,11 @@ describe('post', () => {
     process.env.RUNNER_TRACKING_ID = tracking;
     const before = await leakers.daemon(`setsid sh -c 'echo $$ > "$PIDFILE"; exec sleep 313' &`, { env: { RUNNER_TRACKING_ID: 'github_other_job' } });
     const pid = await leakers.daemon(`setsid sh -c 'echo $$ > "$PIDFILE"; exec sleep 314' &`, { env: { RUNNER_TRACKING_ID: tracking } });
+    // An unmarked orphan started now: without a baseline there is no job user or start, so no time-window guess.
+    const unmarked = await leakers.daemon(`env -i PIDFILE="$PIDFILE" setsid sh -c 'echo $$ > "$PIDFILE"; exec sleep 315' &`);
     core.inputs[Input.GracePeriod] = '1s';
     await runPost();
+    expect(isAlive(unmarked)).toBe(true);
     expect(core.warning).toHaveBeenCalledWith(expect.stringMatching(/no baseline.*RUNNER_TRACKING_ID/));
     await waitFor(() => !isAlive(pid), `pid ${pid} to be ended`);
     expect(isAlive(before)).toBe(true);

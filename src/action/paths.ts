@@ -5,6 +5,6 @@ import path from 'node:path';
 export const runnerTemp = (): string => process.env.RUNNER_TEMP || os.tmpdir();
 
 /** The baseline of one session; named by the session so concurrent jobs on one host never share a file. */
-export const baselineFile = (session: string): string => path.join(runnerTemp(), `strays-${session}.baseline.json`);
+export const baselineFile = (session: string): string => path.join(runnerTemp(), `${session}.baseline.json`);
 
-export const defaultReportFile = (session: string): string => path.join(runnerTemp(), `strays-${session}.report.json`);
+export const defaultReportFile = (session: string): string => path.join(runnerTemp(), `${session}.report.json`);

@@ -20,7 +20,7 @@ export async function runPost(): Promise<void> {
     }
     const options = readInputs();
     const baseline = await baselineOrFallback();
-    const { report, failed } = await finishJob({
+    const { report, failed, notes } = await finishJob({
       baseline,
       options,
       context: {
@@ -29,6 +29,7 @@ export async function runPost(): Promise<void> {
         isolation: baseline.cgroup ? 'cgroup' : 'marker',
       },
     });
+    for (const note of notes) core.info(`strays: ${note}`);
     const reportPath = options.reportPath ?? defaultReportFile(baseline.session);
     writeJsonReport(reportPath, report);
 

@@ -1,0 +1,87 @@
+#!/usr/bin/env node
+// `npm run demo`: a real job on this machine, no GitHub needed. The committed
+// action bundles (dist/pre, dist/main, dist/post) run through the job
+// simulator (test/sim/) exactly as a runner would run them: pre, main, a step
+// that leaks like real test suites do, then post. Builds nothing.
+import fs from 'node:fs';
+import path from 'node:path';
+import { SimJob, REPO_ROOT } from '../test/sim/job.mjs';
+import { freePort, leakedPids, leakyStep, procState } from '../test/sim/leaks.mjs';
+
+if (process.platform !== 'linux') {
+  console.log('The demo needs Linux (/proc); the action itself skips Windows and is untested on macOS.');
+  process.exit(0);
+}
+for (const entry of ['pre', 'main', 'post']) {
+  if (!fs.existsSync(path.join(REPO_ROOT, 'dist', entry, 'index.js'))) {
+    console.error(`dist/${entry}/index.js is missing; run "npm run build" first.`);
+    process.exit(1);
+  }
+}
+
+const bold = (s) => (process.stdout.isTTY ? `\x1b[1m${s}\x1b[0m` : s);
+const started = Date.now();
+const job = new SimJob();
+const show = (title, step) => {
+  console.log(bold(`\n── ${title}  (GITHUB_ACTION=${step.name}, exit ${step.code})`));
+  const lines = step.stdout.split('\n').map((line) => {
+    // Workflow commands, as the runner would show them.
+    const m = /^::(error|warning|notice)(?: title=([^:]*))?::(.*)$/.exec(line);
+    return m ? `[${m[1]}] ${m[2] ? `${decodeURIComponent(m[2])}: ` : ''}${m[3]}` : line;
+  });
+  console.log(`${lines.join('\n').trimEnd()}${step.stderr.trim() ? `\n${step.stderr.trimEnd()}` : ''}`);
+};
+
+let pids = {};
+let ok = false;
+try {
+  console.log(bold('strays demo: a simulated GitHub Actions job on this machine'));
+  console.log(`job dir ${job.root}, RUNNER_TRACKING_ID=${job.trackingId}`);
+
+  show('Pre strays (uses: ./)', await job.pre());
+  show('strays (main)', await job.main());
+
+  const dir = path.join(job.root, 'leaks');
+  fs.mkdirSync(dir);
+  const step = await job.run(leakyStep(dir, await freePort()), { id: 'integration-tests' });
+  show('Run integration tests (leaks a git daemon, a setsid server and a sleep)', step);
+  pids = leakedPids(dir);
+  console.log('\nAfter the step ended, still running:');
+  for (const [name, pid] of Object.entries(pids)) console.log(`  ${name.padEnd(10)} pid ${String(pid).padEnd(7)} ${procState(pid)}`);
+
+  const post = await job.post();
+  show('Post strays (post-if: always())', post);
+  console.log(bold('\n── Job summary (GITHUB_STEP_SUMMARY, Markdown)'));
+  console.log(post.summary.trimEnd());
+  console.log(bold('\n── Outputs'));
+  for (const [k, v] of Object.entries(post.outputs)) console.log(`  ${k} = ${v}`);
+
+  console.log(bold('\n── Checking /proc for every leaked process'));
+  const verdicts = Object.entries(pids).map(([name, pid]) => {
+    const state = procState(pid);
+    const dead = state === 'gone' || state === 'zombie';
+    const note = state === 'zombie' ? 'dead (a zombie until its parent reaps it; nothing left to kill)' : state;
+    console.log(`  ${dead ? 'ok  ' : 'FAIL'} ${name.padEnd(10)} pid ${String(pid).padEnd(7)} ${note}`);
+    return dead;
+  });
+  ok = verdicts.length === 3 && verdicts.every(Boolean) && post.code !== 0;
+  console.log(
+    ok
+      ? `\nEvery leaked process is gone, and the post step failed the job as fail-on-leak asks (${((Date.now() - started) / 1000).toFixed(1)}s).`
+      : '\nSomething is off: see above.',
+  );
+} finally {
+  // The demo never leaves a process behind, even when it fails: SIGKILL what
+  // is still running of the pids the leaking step reported, and only those.
+  for (const pid of Object.values(pids)) {
+    if (procState(pid).startsWith('running')) {
+      try {
+        process.kill(pid, 'SIGKILL');
+      } catch {
+        // gone meanwhile
+      }
+    }
+  }
+  job.dispose();
+}
+process.exit(ok ? 0 : 1);

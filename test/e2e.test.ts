@@ -1,0 +1,162 @@
+/**
+ * End to end: the committed action bundles (dist/pre, dist/main, dist/post)
+ * run by the job simulator as a runner would run them, against real leakers.
+ * Every pid a step reports is tracked at once, so afterEach ends whatever an
+ * assertion left behind, by pid and start time, never by name.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { SimJob, REPO_ROOT, type StepResult } from './sim/job.mjs';
+import { freePort, leakedPids, leakyStep } from './sim/leaks.mjs';
+import { Leakers, isAlive, waitFor } from './helpers/leakers.js';
+
+let leakers: Leakers;
+const jobs: SimJob[] = [];
+
+beforeAll(() => {
+  for (const entry of ['pre', 'main', 'post']) {
+    if (!fs.existsSync(path.join(REPO_ROOT, 'dist', entry, 'index.js'))) throw new Error(`dist/${entry}/index.js is missing: run npm run build`);
+  }
+});
+
+afterEach(async () => {
+  await leakers.cleanup();
+  for (const job of jobs.splice(0)) job.dispose();
+});
+
+function newJob(options: ConstructorParameters<typeof SimJob>[0] = {}): SimJob {
+  const job = new SimJob(options);
+  jobs.push(job);
+  return job;
+}
+
+/** A run step that leaves `sleep <secs>` behind (in the runner's group, like `cmd &`) and reports its pid. */
+async function leakSleep(job: SimJob, secs: number, id?: string): Promise<number> {
+  const file = leakers.file('sleep');
+  const step = await job.run(`sleep ${secs} > /dev/null 2>&1 < /dev/null &\necho $! > ${file}\n`, id ? { id } : {});
+  expect(step.code).toBe(0);
+  return leakers.track(Number(fs.readFileSync(file, 'utf8'))).pid;
+}
+
+const leakedCount = (post: StepResult): number => Number(post.outputs['leaked-count']);
+
+describe('the action bundles in a simulated job', () => {
+  it('a clean job passes: nothing leaked, a summary saying so, the report written', async () => {
+    leakers = new Leakers();
+    const job = newJob();
+    expect((await job.pre()).code).toBe(0);
+    expect(job.jobEnv.STRAYS_SESSION).toMatch(/^strays-[0-9a-f]{16}$/);
+    const main = await job.main();
+    expect(main.stdout).toMatch(new RegExp(`guarded, session ${job.jobEnv.STRAYS_SESSION}, \\d+ processes`));
+    expect((await job.run('echo building; sleep 0.1 & wait')).code).toBe(0);
+    const post = await job.post();
+    expect(post.code).toBe(0);
+    expect(leakedCount(post)).toBe(0);
+    expect(post.summary).toMatch(/no leaked processes/i);
+    expect(post.annotations).toEqual([]);
+    const report = JSON.parse(fs.readFileSync(post.outputs['report-path'] as string, 'utf8'));
+    expect(report).toMatchObject({ version: 1, session: job.jobEnv.STRAYS_SESSION, leaks: [] });
+  });
+
+  it('a leaking job fails, names every leak and its step, and ends them (git daemon, setsid server, sleep &)', async () => {
+    leakers = new Leakers();
+    const job = newJob();
+    await job.pre({ inputs: { 'grace-period': '2s' } });
+    const dir = path.join(job.root, 'leaks');
+    fs.mkdirSync(dir);
+    const step = await job.run(leakyStep(dir, await freePort()), { id: 'integration-tests' });
+    const pids = leakedPids(dir);
+    for (const pid of Object.values(pids)) if (isAlive(pid)) leakers.track(pid);
+    expect(step.code).toBe(0);
+    expect(Object.keys(pids).sort()).toEqual(['git-daemon', 'server', 'sleep']);
+    for (const pid of Object.values(pids)) expect(isAlive(pid)).toBe(true);
+
+    const post = await job.post({ inputs: { 'grace-period': '2s' } });
+    expect(post.code).toBe(1);
+    expect(leakedCount(post)).toBe(3);
+    expect(post.summary).toMatch(/strays: 3 leaked processes/);
+    for (const pid of Object.values(pids)) expect(post.summary).toContain(String(pid));
+    expect(post.summary).toContain('git-daemon --detach');
+    expect(post.summary).toContain('sleep 300');
+    expect(post.summary).toMatch(/integration-tests/);
+    const errors = post.annotations.filter((a) => a.level === 'error');
+    for (const pid of Object.values(pids)) expect(errors.some((a) => a.message.includes(`pid ${pid}`) && a.message.includes('integration-tests'))).toBe(true);
+    for (const pid of Object.values(pids)) await waitFor(() => !isAlive(pid), `pid ${pid} to be ended`);
+    const report = JSON.parse(fs.readFileSync(post.outputs['report-path'] as string, 'utf8'));
+    expect(report.leaks.map((l: { pid: number }) => l.pid).sort()).toEqual(Object.values(pids).sort());
+  });
+
+  it('kill: false reports the leak as a warning and leaves it running', async () => {
+    leakers = new Leakers();
+    const job = newJob();
+    const inputs = { kill: 'false', 'fail-on-leak': 'false' };
+    await job.pre({ inputs });
+    const pid = await leakSleep(job, 331);
+    const post = await job.post({ inputs });
+    expect(post.code).toBe(0);
+    expect(leakedCount(post)).toBe(1);
+    expect(post.summary).toContain('sleep 331');
+    expect(post.annotations.map((a) => a.level)).toEqual(['warning']);
+    expect(isAlive(pid)).toBe(true);
+    process.kill(pid, 'SIGKILL'); // ours: the test started it (afterEach would too)
+  });
+
+  it('an allowed process survives, and alone it does not fail the job', async () => {
+    leakers = new Leakers();
+    const job = newJob();
+    const inputs = { allow: 'sleep 33[2]\nname:nothing-like-this' };
+    await job.pre({ inputs });
+    const allowed = await leakSleep(job, 332);
+    const post = await job.post({ inputs });
+    expect(post.code).toBe(0);
+    expect(leakedCount(post)).toBe(0);
+    expect(isAlive(allowed)).toBe(true);
+    const report = JSON.parse(fs.readFileSync(post.outputs['report-path'] as string, 'utf8'));
+    expect(JSON.stringify(report.spared)).toContain(String(allowed));
+  });
+
+  it('a bad input fails pre at once, naming the input, the value and the accepted forms', async () => {
+    leakers = new Leakers();
+    const job = newJob();
+    const pre = await job.pre({ inputs: { 'grace-period': 'a while' } });
+    expect(pre.code).toBe(1);
+    expect(pre.annotations[0]?.message).toMatch(/grace-period "a while".*"500ms", "5s", "1m"/);
+    expect(job.jobEnv.STRAYS_SESSION).toBeUndefined();
+  });
+
+  it('spares a process from before the job and one of a concurrent job, ending only its own', async () => {
+    leakers = new Leakers();
+    const before = await leakers.daemon(`setsid sh -c 'echo $$ > "$PIDFILE"; exec sleep 333' &`);
+    const a = newJob();
+    const b = newJob();
+    expect(a.trackingId).not.toBe(b.trackingId);
+    await a.pre({ inputs: { 'grace-period': '2s' } });
+    await b.pre({ inputs: { 'grace-period': '2s' } });
+    expect(a.jobEnv.STRAYS_SESSION).not.toBe(b.jobEnv.STRAYS_SESSION);
+    const ofB = await leakSleep(b, 334);
+    const ofA = await leakSleep(a, 335);
+
+    const postA = await a.post({ inputs: { 'grace-period': '2s' } });
+    expect(postA.code).toBe(1);
+    expect(leakedCount(postA)).toBe(1);
+    await waitFor(() => !isAlive(ofA), `job A's pid ${ofA} to be ended`);
+    expect(isAlive(ofB)).toBe(true);
+    expect(isAlive(before)).toBe(true);
+
+    const postB = await b.post({ inputs: { 'grace-period': '2s' } });
+    expect(leakedCount(postB)).toBe(1);
+    await waitFor(() => !isAlive(ofB), `job B's pid ${ofB} to be ended`);
+    expect(isAlive(before)).toBe(true);
+  });
+
+  it('post without pre still cleans up by RUNNER_TRACKING_ID, with a warning', async () => {
+    leakers = new Leakers();
+    const job = newJob();
+    const pid = await leakSleep(job, 336);
+    const post = await job.post({ inputs: { 'grace-period': '2s' } });
+    expect(post.annotations.some((a) => a.level === 'warning' && /no baseline/.test(a.message))).toBe(true);
+    expect(leakedCount(post)).toBe(1);
+    await waitFor(() => !isAlive(pid), `pid ${pid} to be ended`);
+  });
+});
