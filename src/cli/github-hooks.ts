@@ -25,12 +25,19 @@ export const HOOK_ENV_VARS: Readonly<Record<HookKind, string>> = {
 
 const COMMON = (bin: string): string => `# Settings (in the runner's .env, or the environment of its service):
 #   STRAYS_BIN        how to run strays (default: ${bin})
-#   STRAYS_STATE_DIR  where baselines are kept between the two hooks
-#                     (default: \${XDG_STATE_HOME:-$HOME/.local/state}/strays/github)
+#   STRAYS_STATE_DIR  strays's state directory (default: /var/lib/strays as root, else
+#                     \${XDG_STATE_HOME:-~/.local/state}/strays); baselines go in its github-hooks/
 #   STRAYS_OPTIONS    options for \`strays check\`, e.g. "--fail-on-leak --grace 10s"
 set -eu
 strays_bin=\${STRAYS_BIN:-${bin}}
-state_dir=\${STRAYS_STATE_DIR:-\${XDG_STATE_HOME:-\${HOME:?set STRAYS_STATE_DIR or HOME}/.local/state}/strays/github}
+if [ -n "\${STRAYS_STATE_DIR:-}" ]; then
+  state_base=$STRAYS_STATE_DIR
+elif [ "$(id -u)" = 0 ]; then
+  state_base=/var/lib/strays
+else
+  state_base=\${XDG_STATE_HOME:-\${HOME:?set STRAYS_STATE_DIR or HOME}/.local/state}/strays
+fi
+state_dir=$state_base/github-hooks
 tracking_id=\${RUNNER_TRACKING_ID:-}
 case "$tracking_id" in
   '' | *[!A-Za-z0-9_-]*)

@@ -1,0 +1,121 @@
+/**
+ * `strays run` as a subprocess against real leakers: the built bundle, real
+ * daemons, real signals. Every leaker writes its pid to a file so the test can
+ * check it by pid (and clean it up by pid if strays failed to).
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { Leakers, isAlive, sleep, waitFor } from './helpers/leakers.js';
+import { DEAD, cli, ensureBuilt, freePort, readPid, startCli } from './cli-support.js';
+
+let leakers: Leakers;
+beforeAll(ensureBuilt, 120_000);
+afterEach(async () => leakers.cleanup());
+
+/** Registers pids for cleanup if they are (wrongly) still alive, and returns which are. */
+const survivors = (pids: readonly number[]): number[] => {
+  const alive = pids.filter(isAlive);
+  for (const pid of alive) leakers.track(pid);
+  return alive;
+};
+
+interface JsonLeak { pid: number; outcome: string; step?: string; attribution: string }
+const leaksOf = (file: string): JsonLeak[] => (JSON.parse(fs.readFileSync(file, 'utf8')) as { leaks: JsonLeak[] }).leaks;
+
+describe('strays run', () => {
+  it('catches a setsid daemon the command left, names its step, and keeps the command\'s status', async () => {
+    leakers = new Leakers();
+    const pidFile = leakers.file();
+    const json = leakers.file('report.json');
+    const script = `setsid sh -c 'echo $$ > ${pidFile}; exec sleep 310' & while [ ! -s ${pidFile} ]; do sleep 0.05; done; exit 7`;
+    const result = await cli(['run', '--grace', '2s', '--json', json, '--', 'sh', '-c', script]);
+    const daemon = readPid(pidFile) as number;
+    expect(daemon).toBeGreaterThan(0);
+    expect(survivors([daemon])).toEqual([]);
+    expect(result.status).toBe(7);
+    const leak = leaksOf(json).find((l) => l.pid === daemon);
+    expect(leak?.attribution).toBe('marker');
+    expect(DEAD).toContain(leak?.outcome);
+    expect(leak?.step).toMatch(/^sh -c setsid/);
+    expect(result.stderr).toMatch(/1 leaked process/);
+  });
+
+  it('catches `git daemon --detach` and exits 3 with --fail-on-leak when the command succeeded', async () => {
+    leakers = new Leakers();
+    const base = fs.mkdtempSync(path.join(leakers.dir, 'git-'));
+    const pidFile = path.join(base, 'pid');
+    const port = await freePort();
+    const json = leakers.file('report.json');
+    const result = await cli([
+      'run', '--fail-on-leak', '--grace', '2s', '--json', json, '--',
+      'git', 'daemon', '--detach', '--listen=127.0.0.1', `--port=${port}`, `--base-path=${base}`, `--pid-file=${pidFile}`, base,
+    ]);
+    const daemon = readPid(pidFile) as number;
+    expect(daemon).toBeGreaterThan(0);
+    expect(survivors([daemon])).toEqual([]);
+    expect(result.status).toBe(3);
+    expect(DEAD).toContain(leaksOf(json).find((l) => l.pid === daemon)?.outcome);
+  });
+
+  it('forwards SIGTERM to the group and ends the whole tree, a double-forked setsid child included', async () => {
+    leakers = new Leakers();
+    const [shellFile, grandFile, daemonFile] = [leakers.file('shell'), leakers.file('grand'), leakers.file('daemon')];
+    // The shell waits in the foreground; a grandchild in its group; a double-forked setsid daemon outside it.
+    const script = [
+      `echo $$ > ${shellFile}`,
+      `sh -c 'echo $$ > ${grandFile}; exec sleep 320' &`,
+      `( setsid sh -c 'echo $$ > ${daemonFile}; exec sleep 321' & )`,
+      'sleep 322',
+    ].join('\n');
+    const run = startCli(['run', '--grace', '1s', '--', 'sh', '-c', script]);
+    const pids = await waitFor(() => {
+      const all = [shellFile, grandFile, daemonFile].map(readPid);
+      return all.every((p) => p !== undefined) ? (all as number[]) : undefined;
+    }, 'the three pid files');
+    run.child.kill('SIGTERM');
+    const result = await run.done;
+    expect(survivors(pids)).toEqual([]);
+    expect(result.status).toBe(143); // sh killed by the forwarded SIGTERM: 128 + 15
+    expect(result.stderr).toMatch(/SIGTERM received/);
+  });
+
+  it('still ends the tree when strays itself is SIGKILLed after the SIGTERM, as su does (GitLab shell-adapter case)', async () => {
+    leakers = new Leakers();
+    const [stubbornFile, daemonFile] = [leakers.file('stubborn'), leakers.file('daemon')];
+    // Ignores SIGTERM (SIG_IGN survives exec, so its sleeps do too): only a SIGKILL after the grace ends it.
+    const script = [
+      `( setsid sh -c 'echo $$ > ${daemonFile}; exec sleep 330' & )`,
+      `trap '' TERM; echo $$ > ${stubbornFile}; while :; do sleep 1; done`,
+    ].join('\n');
+    const run = startCli(['run', '--grace', '1s', '--', 'sh', '-c', script]);
+    const pids = await waitFor(() => {
+      const all = [stubbornFile, daemonFile].map(readPid);
+      return all.every((p) => p !== undefined) ? (all as number[]) : undefined;
+    }, 'the pid files');
+    run.child.kill('SIGTERM');
+    await sleep(300);
+    run.child.kill('SIGKILL');
+    await run.done;
+    // The finisher runs in its own session: it outlives strays and kills after the grace period.
+    const gone = await waitFor(() => pids.every((p) => !isAlive(p)) || undefined, 'the tree to end', 20_000).catch(() => false);
+    expect(survivors(pids)).toEqual([]);
+    expect(gone).toBe(true);
+  });
+
+  it('reports a command that does not exist and exits 127, like a shell', async () => {
+    leakers = new Leakers();
+    const result = await cli(['run', '--', 'strays-no-such-command-xyz', 'arg']);
+    expect(result.status).toBe(127);
+    expect(result.stderr).toMatch(/command not found: strays-no-such-command-xyz \(ENOENT\)/);
+  });
+
+  it('exits 126 for a file that cannot be executed', async () => {
+    leakers = new Leakers();
+    const file = leakers.file('not-executable');
+    fs.writeFileSync(file, '#!/bin/sh\n', { mode: 0o644 });
+    const result = await cli(['run', '--', file]);
+    expect(result.status).toBe(126);
+    expect(result.stderr).toMatch(/cannot execute/);
+  });
+});
