@@ -1,0 +1,173 @@
+/**
+ * The measurements of one table size. Each returns medians of `runs`
+ * repetitions; tasks compared with each other run interleaved.
+ */
+import { execFile } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import psList from 'ps-list';
+import { type GuardOptions, parseGuardOptions } from '../src/config/options.js';
+import { type Baseline, SESSION_VAR, check, detect, readCurrent, saveBaseline, snapshot } from '../src/engine/index.js';
+import { finishJob } from '../src/job/finish.js';
+import { readLinuxTable } from '../src/proc/linux.js';
+import { terminate } from '../src/terminate/index.js';
+import { ActionJob, runProcess } from './action.js';
+import { endLeaks, startLeaks } from './leaks.js';
+import { interleaved, median, timed } from './timing.js';
+
+const run = promisify(execFile);
+const NAMES = { kill: 'kill', failOnLeak: 'fail-on-leak', grace: 'grace', allow: 'allow', isolation: 'isolation', unattributed: 'unattributed' };
+export const guardOptions = (grace: string): GuardOptions => parseGuardOptions({ grace, isolation: 'marker' }, NAMES);
+
+export interface SnapshotTimes {
+  readonly processes: number;
+  /** readLinuxTable() with every field of every process (what ps-list returns, and more). */
+  readonly fullMs: number;
+  /** What the post step reads: readCurrent (identity for old processes, full rows and details for new ones). */
+  readonly postReadMs: number;
+  readonly psListMs: number;
+  readonly psMs: number;
+}
+
+export async function snapshotTimes(runs: number, baseline: Baseline): Promise<SnapshotTimes> {
+  const t = await interleaved(runs, {
+    full: () => readLinuxTable(),
+    postRead: () => readCurrent(baseline),
+    psList: () => psList(),
+    ps: () => run('ps', ['-eo', 'pid,ppid,pgid,sid,stat,lstart,args'], { maxBuffer: 64 << 20 }),
+  });
+  return {
+    processes: readLinuxTable().processes.length,
+    fullMs: median(t.full as number[]),
+    postReadMs: median(t.postRead as number[]),
+    psListMs: median(t.psList as number[]),
+    psMs: median(t.ps as number[]),
+  };
+}
+
+export async function detectMs(runs: number, baseline: Baseline): Promise<number> {
+  const table = await readCurrent(baseline);
+  const t = await interleaved(runs, { detect: () => detect(baseline, table, { checker: process.pid }) });
+  return median(t.detect as number[]);
+}
+
+/** finishJob on a clean job, in this (warm) process. */
+export async function finishMs(runs: number, baseline: Baseline): Promise<number> {
+  const options = guardOptions('5s');
+  const t = await interleaved(runs, { finish: () => finishJob({ baseline, options }) });
+  return median(t.finish as number[]);
+}
+
+export interface ChildPost {
+  readonly ms: number;
+  readonly rssMb: number;
+}
+
+/** finishJob on a clean job in a fresh process (this bundle, --child-post): cold wall time and peak RSS. */
+export async function childPost(runs: number, baseline: Baseline, dir: string, self: string): Promise<ChildPost> {
+  const file = path.join(dir, 'child.baseline.json');
+  saveBaseline(file, baseline);
+  const ms: number[] = [];
+  const rss: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    const r = await runProcess([self, '--child-post', file], process.env);
+    const line = r.output.trim().split('\n').pop() ?? '';
+    const parsed = JSON.parse(line) as { ms: number; maxRssKb: number; findings: number };
+    if (parsed.findings !== 0) throw new Error(`clean job has ${parsed.findings} findings`);
+    ms.push(r.ms);
+    rss.push(parsed.maxRssKb / 1024);
+  }
+  return { ms: median(ms), rssMb: median(rss) };
+}
+
+/** The --child-post side: one clean post step, then its numbers on stdout. */
+export async function childPostMain(file: string): Promise<void> {
+  const { loadBaseline } = await import('../src/engine/baseline-file.js');
+  const start = performance.now();
+  const result = await finishJob({ baseline: loadBaseline(file), options: guardOptions('5s') });
+  const ms = performance.now() - start;
+  console.log(JSON.stringify({ ms, maxRssKb: process.resourceUsage().maxRSS, findings: result.detection.findings.length }));
+}
+
+export interface DistTimes {
+  readonly floorMs: number;
+  readonly preMs: number | undefined;
+  readonly postMs: number | undefined;
+  readonly postRssMb: number | undefined;
+  readonly failures: readonly string[];
+}
+
+/** dist/pre and dist/post on a clean job as whole processes, against `node -e 0`; post's RSS through a --require hook. */
+export async function distTimes(runs: number, repo: string, dir: string): Promise<DistTimes> {
+  const have = fs.existsSync(path.join(repo, 'dist/pre/index.js')) && fs.existsSync(path.join(repo, 'dist/post/index.js'));
+  const floor: number[] = [];
+  const pre: number[] = [];
+  const post: number[] = [];
+  const rss: number[] = [];
+  const failures: string[] = [];
+  const hook = path.join(dir, 'rss-hook.cjs');
+  fs.writeFileSync(hook, "process.on('exit', () => require('fs').writeFileSync(process.env.BENCH_RSS_FILE, String(process.resourceUsage().maxRSS)));\n");
+  for (let i = 0; i < runs; i++) {
+    floor.push((await runProcess(['-e', '0'], process.env)).ms);
+    if (!have) continue;
+    const job = new ActionJob(fs.mkdtempSync(path.join(dir, 'job-')), repo);
+    const p = await job.step('pre');
+    const q = await job.step('post');
+    for (const [name, r] of [['pre', p], ['post', q]] as const) if (r.code !== 0) failures.push(`dist/${name} exited ${r.code}: ${r.output.slice(-300)}`);
+    pre.push(p.ms);
+    post.push(q.ms);
+    // A second clean job, post measured with the RSS hook (kept out of the timed runs).
+    const measured = new ActionJob(fs.mkdtempSync(path.join(dir, 'job-')), repo);
+    await measured.step('pre');
+    const rssFile = path.join(measured.root, 'rss');
+    await measured.step('post', { NODE_OPTIONS: `--require ${hook}`, BENCH_RSS_FILE: rssFile });
+    if (fs.existsSync(rssFile)) rss.push(Number(fs.readFileSync(rssFile, 'utf8')) / 1024);
+  }
+  return {
+    floorMs: median(floor),
+    preMs: have ? median(pre) : undefined,
+    postMs: have ? median(post) : undefined,
+    postRssMb: rss.length > 0 ? median(rss) : undefined,
+    failures,
+  };
+}
+
+export interface TerminationTimes {
+  readonly ms: number;
+  readonly outcomes: string;
+  readonly leftBehind: number;
+}
+
+/** terminate() on `count` leaks found by check(), `ignoring` of them deaf to SIGTERM. */
+export async function terminationTimes(runs: number, count: number, ignoring: number, grace: string): Promise<TerminationTimes> {
+  const options = guardOptions(grace);
+  const ms: number[] = [];
+  const outcomes = new Map<string, number>();
+  let leftBehind = 0;
+  for (let i = 0; i < runs; i++) {
+    const baseline = await snapshot();
+    const leaks = await startLeaks(count, ignoring, { ...process.env, [SESSION_VAR]: baseline.session });
+    try {
+      const detectOptions = { checker: process.pid };
+      const { detection } = await check(baseline, detectOptions);
+      if (detection.findings.length !== count) throw new Error(`found ${detection.findings.length} of ${count} leaks`);
+      const t = await timed(() =>
+        terminate(detection.findings, {
+          graceMs: options.graceMs,
+          kill: true,
+          rescan: async () => (await check(baseline, detectOptions)).detection.findings,
+        }),
+      );
+      ms.push(t.ms);
+      for (const r of t.value.results) outcomes.set(r.outcome, (outcomes.get(r.outcome) ?? 0) + 1);
+    } finally {
+      leftBehind += endLeaks(leaks);
+    }
+  }
+  const summary = [...outcomes].map(([k, n]) => `${Math.round(n / runs)} ${k}`).join(', ');
+  return { ms: median(ms), outcomes: summary, leftBehind };
+}
+
+export const cores = (): number => os.availableParallelism?.() ?? os.cpus().length;

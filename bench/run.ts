@@ -1,0 +1,83 @@
+/**
+ * `npm run bench` (scripts/bench.mjs bundles this and runs it in a private
+ * PID namespace): how much a guarded job pays for strays, at process tables
+ * of about 100, 1,000 and 4,000 live processes that the bench starts and ends
+ * itself by pid. Medians of --runs repetitions (default 5); every ratio is of
+ * two numbers from the same run, because the machines are shared and noisy.
+ * Exits 0 even when a target is missed: it measures, it does not judge CI.
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { snapshot } from '../src/engine/index.js';
+import { Crowd } from './crowd.js';
+import { childPost, childPostMain, cores, detectMs, distTimes, finishMs, snapshotTimes, terminationTimes } from './measure.js';
+import { type SizeResult, printResults } from './report.js';
+import { timed } from './timing.js';
+
+const SELF = fileURLToPath(import.meta.url);
+const REPO = path.resolve(path.dirname(SELF), '..');
+
+interface Args {
+  readonly runs: number;
+  readonly sizes: readonly number[];
+  readonly leaks: number;
+}
+
+function parseArgs(argv: readonly string[]): Args {
+  const value = (flag: string): string | undefined => {
+    const i = argv.indexOf(flag);
+    return i >= 0 ? argv[i + 1] : undefined;
+  };
+  const runs = Number(value('--runs') ?? 5);
+  const sizes = (value('--sizes') ?? '100,1000,4000').split(',').map(Number);
+  const leaks = Number(value('--leaks') ?? 300);
+  if (!Number.isInteger(runs) || runs < 1) throw new Error(`--runs "${value('--runs')}": expected a whole number ≥ 1`);
+  if (sizes.some((s) => !Number.isInteger(s) || s < 1)) throw new Error(`--sizes "${value('--sizes')}": expected comma-separated whole numbers`);
+  if (!Number.isInteger(leaks) || leaks < 1) throw new Error(`--leaks "${value('--leaks')}": expected a whole number ≥ 1`);
+  return { runs, sizes: [...sizes].sort((a, b) => a - b), leaks };
+}
+
+async function main(): Promise<void> {
+  const argv = process.argv.slice(2);
+  if (argv[0] === '--child-post') return childPostMain(argv[1] as string);
+  const args = parseArgs(argv);
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'strays-bench-'));
+  const crowd = new Crowd();
+  const results: SizeResult[] = [];
+  const began = Date.now();
+  console.log(
+    `strays bench: ${cores()} cores, node ${process.version}, PID namespace: ${process.env.STRAYS_BENCH_NAMESPACE ?? 'unknown'}, ` +
+      `${args.runs} runs per cell (medians), ${args.leaks} leaks per termination run`,
+  );
+  try {
+    for (const size of args.sizes) {
+      // The crowd tops the table up to `size`; the bench's own few processes are on top.
+      const grown = await timed(() => crowd.growTo(Math.max(0, size - 5)));
+      const baseline = await snapshot();
+      const snap = await snapshotTimes(args.runs, baseline);
+      process.stdout.write(`  ${snap.processes} processes (crowd started in ${(grown.ms / 1000).toFixed(1)} s): snapshot`);
+      const detect = await detectMs(args.runs, baseline);
+      const finish = await finishMs(args.runs, baseline);
+      process.stdout.write(', post');
+      const child = await childPost(args.runs, baseline, dir, SELF);
+      const dist = await distTimes(args.runs, REPO, dir);
+      process.stdout.write(', dist');
+      const termRuns = Math.max(1, Math.min(args.runs, 3));
+      const cooperative = await terminationTimes(termRuns, args.leaks, 0, '5s');
+      const ignoring = await terminationTimes(termRuns, args.leaks, Math.min(10, args.leaks), '1s');
+      console.log(', termination.');
+      results.push({ size, snap, detectMs: detect, finishMs: finish, child, dist, cooperative, ignoring });
+    }
+  } finally {
+    await crowd.end();
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+  printResults(results, { cores: cores(), runs: args.runs, leaks: args.leaks, seconds: (Date.now() - began) / 1000 });
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exitCode = 1;
+});
