@@ -47,7 +47,7 @@ describe('job records', () => {
   it('round-trips a registration, writes atomically (no temp file left) and unregisters', () => {
     dir = tempStateDir();
     const file = registerJob({ session: 'strays-0123456789abcdef', runnerTrackingId: 'github_1', owner }, { stateDir: dir });
-    expect(fs.readdirSync(dir)).toEqual(['strays-0123456789abcdef.json']);
+    expect(fs.readdirSync(path.join(dir, 'jobs'))).toEqual(['strays-0123456789abcdef.json']);
     const { jobs, corrupt } = listJobs({ stateDir: dir });
     expect(corrupt).toEqual([]);
     expect(jobs).toHaveLength(1);
@@ -61,24 +61,29 @@ describe('job records', () => {
 
   it('treats a missing directory as no jobs and refuses a session that could leave the directory', () => {
     dir = tempStateDir();
-    expect(listJobs({ stateDir: path.join(dir, 'absent') })).toEqual({ dir: path.join(dir, 'absent'), jobs: [], corrupt: [] });
+    expect(listJobs({ stateDir: path.join(dir, 'absent') })).toEqual({ dir: path.join(dir, 'absent', 'jobs'), jobs: [], corrupt: [] });
     expect(() => registerJob({ session: '../etc/passwd', owner }, { stateDir: dir })).toThrow(/Invalid session "\.\.\/etc\/passwd"/);
   });
 
   it('reports and skips corrupt entries, each with its problem, and ignores temp files', () => {
     dir = tempStateDir();
     registerJob({ session: 'strays-00000000000000ok', owner }, { stateDir: dir });
-    const good = JSON.parse(fs.readFileSync(path.join(dir, 'strays-00000000000000ok.json'), 'utf8'));
-    const write = (name: string, value: unknown): void => fs.writeFileSync(path.join(dir, name), typeof value === 'string' ? value : JSON.stringify(value));
+    const jobs = path.join(dir, 'jobs');
+    const good = JSON.parse(fs.readFileSync(path.join(jobs, 'strays-00000000000000ok.json'), 'utf8'));
+    const write = (name: string, value: unknown): void => fs.writeFileSync(path.join(jobs, name), typeof value === 'string' ? value : JSON.stringify(value));
+    // Other state (the hooks' baselines) lives beside jobs/ and is never read as a record.
+    fs.mkdirSync(path.join(dir, 'github-hooks'));
+    fs.writeFileSync(path.join(dir, 'github-hooks', 'x.json'), '{}');
+    fs.writeFileSync(path.join(dir, 'stray-baseline.json'), '{}');
     write('a-truncated.json', '{"kind":"strays-');
     write('b-foreign.json', { hello: 1 });
     write('c-future.json', { ...good, session: 'c-future', version: 2 });
     write('d-no-owner.json', { ...good, session: 'd-no-owner', owner: { pid: 'x' } });
     write('e-renamed.json', good);
     write('.strays-1.json.123.tmp', '{');
-    const { jobs, corrupt } = listJobs({ stateDir: dir });
-    expect(jobs.map((j) => j.session)).toEqual(['strays-00000000000000ok']);
-    expect(corrupt.map((c) => [path.basename(c.file), c.problem])).toEqual([
+    const list = listJobs({ stateDir: dir });
+    expect(list.jobs.map((j) => j.session)).toEqual(['strays-00000000000000ok']);
+    expect(list.corrupt.map((c) => [path.basename(c.file), c.problem])).toEqual([
       ['a-truncated.json', expect.stringMatching(/not valid JSON/)],
       ['b-foreign.json', expect.stringMatching(/not a strays job record/)],
       ['c-future.json', expect.stringMatching(/has version 2; this strays reads version 1/)],

@@ -118,14 +118,14 @@ describe('strays sweep', () => {
     const job = await registeredJob(leakers, stateDir);
     const daemon = await markedDaemon(leakers, { [SESSION_VAR]: job.session });
     const broken = await markedDaemon(leakers, { [SESSION_VAR]: 'strays-00000000000000aa' });
-    fs.writeFileSync(`${stateDir}/strays-00000000000000aa.json`, '{"kind":"strays-job","version":1,"session":"strays-00');
+    fs.writeFileSync(`${stateDir}/jobs/strays-00000000000000aa.json`, '{"kind":"strays-job","version":1,"session":"strays-00');
     await job.end();
     const result = await sweep(options());
-    expect(result.corrupt).toEqual([{ file: `${stateDir}/strays-00000000000000aa.json`, problem: expect.stringMatching(/not valid JSON/) }]);
+    expect(result.corrupt).toEqual([{ file: `${stateDir}/jobs/strays-00000000000000aa.json`, problem: expect.stringMatching(/not valid JSON/) }]);
     expect(renderSweep(result)).toMatch(/skipped corrupt record .*strays-00000000000000aa\.json: is not valid JSON/);
     expect(isAlive(daemon)).toBe(false);
     expect(isAlive(broken)).toBe(true);
     expect(result.plan.unrecorded.map((m) => m.process.pid)).toContain(broken);
-    expect(fs.existsSync(`${stateDir}/strays-00000000000000aa.json`)).toBe(true);
+    expect(fs.existsSync(`${stateDir}/jobs/strays-00000000000000aa.json`)).toBe(true);
   });
 });

@@ -13,7 +13,7 @@ import { type JobRecord, type Owner, isSafeSession, parseJob, serializeJob } fro
 import { defaultStateDir } from './state-dir.js';
 
 export interface StateDirOption {
-  /** Default: defaultStateDir() (STRAYS_STATE_DIR, /var/lib/strays as root, XDG state home otherwise). */
+  /** The state directory (records go in its jobs/). Default: defaultStateDir(): STRAYS_STATE_DIR, /var/lib/strays as root, XDG state home otherwise. */
   readonly stateDir?: string | undefined;
 }
 
@@ -29,13 +29,21 @@ export interface CorruptEntry {
 }
 
 export interface JobList {
+  /** The jobs/ directory that was read. */
   readonly dir: string;
   readonly jobs: readonly JobRecord[];
   /** Entries that could not be trusted: reported, skipped, never a reason to kill. */
   readonly corrupt: readonly CorruptEntry[];
 }
 
-const dirOf = (options: StateDirOption): string => options.stateDir ?? defaultStateDir();
+/**
+ * Records live in `jobs/` under the state directory: the directory is shared
+ * (the GitHub hooks keep baselines in its `github-hooks/`), and only files in
+ * `jobs/` are ever read as job records.
+ */
+export const jobsDir = (stateDir: string): string => path.join(stateDir, 'jobs');
+
+const dirOf = (options: StateDirOption): string => jobsDir(options.stateDir ?? defaultStateDir());
 
 export function jobFile(dir: string, session: string): string {
   if (!isSafeSession(session)) throw new Error(`Invalid session "${session}": expected letters, digits, "_", "." and "-" (e.g. strays-0123456789abcdef).`);
