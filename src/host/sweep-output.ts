@@ -43,6 +43,7 @@ export function renderSweep(result: SweepResult, quiet = false): string {
     const outcome = r ? `${r.outcome}${r.detail ? ` (${r.detail})` : ''}` : 'not handled';
     out.push(`  ${options.dryRun ? 'would end' : 'ended'}: ${what(m)} (${age(m.ageMs)}) ${m.job ? `of job ${m.job}: ${t.reasons[1] ?? ''}` : `(${marks(m)}, unrecorded)`} → ${outcome}`);
   }
+  for (const w of termination.warnings ?? []) out.push(`  warning: ${w}`);
   for (const f of termination.added) out.push(`  also ended (forked during the sweep): pid ${f.process.pid} ${commandLine(f.process)}`);
   if (!quiet) {
     for (const m of plan.young) out.push(`  spared, younger than --older-than: ${what(m)} (${age(m.ageMs)})${m.job ? ` of job ${m.job}` : ''}`);
@@ -91,6 +92,7 @@ export function sweepJson(result: SweepResult): object {
     unreadable: plan.unreadable,
     corrupt: result.corrupt,
     pruned: result.pruned,
+    warnings: termination.warnings ?? [],
   };
 }
 
