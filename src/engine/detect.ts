@@ -16,7 +16,7 @@ import type { Baseline } from './baseline.js';
 import type { Detection, Finding, Spared, ZombieFinding } from './findings.js';
 import { type Membership, type MembershipRule, directMembership } from './membership.js';
 import { CLI_STEP_VAR, STEP_VAR } from './session.js';
-import { timeWindowReason } from './time-window.js';
+import { referenceCgroups, timeWindowReason } from './time-window.js';
 import { ancestorsOf, buildTree, type Tree } from './tree.js';
 
 export interface DetectOptions {
@@ -70,7 +70,7 @@ export function detect(baseline: Baseline, table: ProcessTable, options: DetectO
   const allow = options.allow ?? [];
   const rules = options.rules ?? [];
   const verdicts = new Map<number, Verdict>();
-  const window = { baseline, tree, baselineKeys: keys, protectedPids: guarded };
+  const window = { baseline, tree, baselineKeys: keys, protectedPids: guarded, cgroups: referenceCgroups(baseline, tree, guarded) };
   let activity: HostActivity | undefined;
   const quietHost = (): HostActivity =>
     (activity ??= hostActivity({

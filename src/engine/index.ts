@@ -102,6 +102,7 @@ export async function readCurrent(baseline: Baseline, options: ReadOptions = {})
 function hasTimeWindowCandidate(baseline: Baseline, table: ProcessTable, checker: number): boolean {
   const tree = buildTree(table.processes);
   const baselineKeys = new Set(baseline.processes.map(identityKey));
+  // No cgroup check here: the runner chain's cgroups are not read yet, and this must be a superset of detect's candidates.
   const ctx = { baseline, tree, baselineKeys, protectedPids: protectedPids(baseline, tree, checker) };
   return table.processes.some((p) => timeWindowReason(ctx, p) !== undefined);
 }

@@ -8,6 +8,11 @@
  * - it runs as the job's user (baseline.uid);
  * - it is new: started at or after the baseline and not in it;
  * - it is orphaned: its parent is PID 1, or a known subreaper (below);
+ * - it lives in the cgroup of the checker or the runner chain (or below it, or
+ *   in the job's cgroup): fork(2) keeps the cgroup, so a daemon the job
+ *   double-forked stays in the runner service's cgroup, while a service that
+ *   systemd (PID 1, or systemd --user) starts during the job gets its own unit
+ *   cgroup and is not the job's. Unknown cgroups (v1-only hosts) do not exclude;
  * - it shows no job marker: environment unreadable, not read, or read without
  *   STRAYS_SESSION / RUNNER_TRACKING_ID.
  * Detection then attributes it only when the host was otherwise quiet
@@ -35,6 +40,30 @@ export interface WindowContext {
   /** identityKey of every baseline process. */
   readonly baselineKeys: ReadonlySet<string>;
   readonly protectedPids: ReadonlyMap<number, string>;
+  /** cgroup v2 paths a job process may live in (referenceCgroups); undefined: not checked (a superset pre-check). */
+  readonly cgroups?: readonly string[] | undefined;
+}
+
+/** The cgroups of the checker and the live runner chain, and the job's own cgroup: where the job's processes live. */
+export function referenceCgroups(baseline: Baseline, tree: Tree, protectedPids: ReadonlyMap<number, string>): string[] {
+  const out = new Set<string>();
+  for (const pid of protectedPids.keys()) {
+    const cgroup = tree.byPid.get(pid)?.cgroup;
+    if (cgroup !== undefined) out.add(cgroup);
+  }
+  const job = baseline.cgroup;
+  if (job) out.add(`${job.mountRoot && job.mountRoot !== '/' ? job.mountRoot : ''}${job.path}`);
+  return [...out];
+}
+
+const within = (cgroup: string, parent: string): boolean =>
+  cgroup === parent || parent === '/' || cgroup.startsWith(`${parent}/`);
+
+/** False when `p`'s cgroup is known and is none of (nor below) the job's reference cgroups. */
+export function inJobCgroups(ctx: WindowContext, p: ProcessInfo): boolean {
+  if (ctx.cgroups === undefined || ctx.cgroups.length === 0 || p.cgroup === undefined) return true;
+  const cgroup = p.cgroup;
+  return ctx.cgroups.some((ref) => within(cgroup, ref));
 }
 
 const isNewIn = (ctx: WindowContext, p: ProcessInfo): boolean =>
@@ -70,6 +99,6 @@ export function timeWindowReason(ctx: WindowContext, p: ProcessInfo): string | u
   if (uid === undefined || p.uid !== uid) return undefined;
   if (ctx.protectedPids.has(p.pid) || !isNewIn(ctx, p) || hasMarker(p)) return undefined;
   const orphaned = orphanedHow(ctx, p);
-  if (orphaned === undefined) return undefined;
+  if (orphaned === undefined || !inJobCgroups(ctx, p)) return undefined;
   return `started during the job by its user, ${orphaned}; ${envWording(p)}`;
 }

@@ -96,6 +96,9 @@ export async function readEnvironsPrivileged(
     const reason =
       e.code === 'ENOENT'
         ? `${options.prefix[0] ?? 'sh'} is not installed`
+        : // execvp reports EACCES when a PATH directory is unreadable and the program was found nowhere else.
+          e.code === 'EACCES' && (e as { syscall?: string }).syscall?.startsWith('spawn')
+          ? `${options.prefix[0] ?? 'sh'} is not installed (or not executable by this user)`
         : `${command} refused: ${result.stderr.trim().split('\n')[0] || e.message}`;
     // A helper that printed our headers did run as root (e.g. it timed out late): keep what it read.
     if (!result.stdout.includes(token)) {
