@@ -14,9 +14,11 @@ import {
   ownerForStart,
   planSweep,
   readBootId,
+  registerBaseline,
   registerJob,
   unregisterJob,
 } from '../src/host/index.js';
+import { snapshotFrom } from '../src/engine/baseline.js';
 import { readTable } from '../src/proc/index.js';
 import { readStartTicks } from '../src/proc/linux.js';
 import type { ProcessInfo, ProcessTable } from '../src/proc/types.js';
@@ -163,5 +165,21 @@ describe('when a job is over (pure)', () => {
     // Age from start ticks: (100000 - 1000) ticks = 990 s.
     expect(plan.targetInfo.get(21)?.ageMs).toBe(990_000);
     expect(planSweep({ jobs: [], table: t, bootId: undefined, olderThanMs: 991_000, unrecorded: true, self: 22 }).targets).toEqual([]);
+  });
+});
+
+describe('registerBaseline', () => {
+  it('records the baseline\'s session, tracking id and owner in the baseline\'s reader units', async () => {
+    dir = tempStateDir();
+    const table = await readTable();
+    const baseline = snapshotFrom({ table, session: 'strays-00000000000000bb', runnerTrackingId: 'gh-7' });
+    expect(() => registerBaseline(baseline, { stateDir: dir })).toThrow(/has no owner/);
+    const parent = baseline.ancestors[0] as { pid: number; start: number };
+    registerBaseline({ ...baseline, owner: { pid: parent.pid, start: parent.start } }, { stateDir: dir });
+    expect(listJobs({ stateDir: dir }).jobs[0]).toMatchObject({
+      session: 'strays-00000000000000bb',
+      runnerTrackingId: 'gh-7',
+      owner: { pid: parent.pid, start: parent.start, reader: 'linux-proc' },
+    });
   });
 });

@@ -7,6 +7,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import type { Baseline } from '../engine/baseline.js';
 import { writeFileAtomic } from './atomic.js';
 import { readBootId } from './boot.js';
 import { type JobRecord, type Owner, isSafeSession, parseJob, serializeJob } from './job-record.js';
@@ -66,6 +67,13 @@ export function registerJob(job: JobRegistration, options: StateDirOption = {}):
   fs.mkdirSync(dir, { recursive: true, mode: 0o755 });
   writeFileAtomic(file, serializeJob(record));
   return file;
+}
+
+/** Registers the job of a baseline that has an owner (its start stamp is in the baseline's reader units). */
+export function registerBaseline(baseline: Baseline, options: StateDirOption = {}): string {
+  if (!baseline.owner) throw new Error(`Cannot register job ${baseline.session}: its baseline has no owner.`);
+  const owner: Owner = { pid: baseline.owner.pid, start: baseline.owner.start, reader: baseline.reader };
+  return registerJob({ session: baseline.session, runnerTrackingId: baseline.runnerTrackingId, owner }, options);
 }
 
 /** Removes a job's record at its normal end. True if there was one. */
