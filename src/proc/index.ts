@@ -24,6 +24,9 @@ export interface TableOptions {
   readonly fullFor?: (pid: number, start: number) => boolean;
 }
 
+/** For callers that need only what stat gives (pid, ppid, pgid, sid, state, start, comm): about half the cost of a full read. */
+export const STAT_ONLY: TableOptions = Object.freeze({ fullFor: () => false });
+
 export async function readTable(reader: ReaderName = defaultReader(), options: TableOptions = {}): Promise<ProcessTable> {
   return reader === 'linux-proc' ? readLinuxTable({ fullFor: options.fullFor }) : readPortableTable();
 }

@@ -27,8 +27,18 @@ export function parseStat(text: string): StatFields | undefined {
   if (open < 0 || close < open) return undefined;
   const pid = Number(text.slice(0, open).trim());
   const comm = text.slice(open + 1, close);
-  // After ") ": field 3 (state) is rest[0], so field N is rest[N - 3].
-  const rest = text.slice(close + 2).split(' ');
+  // After ") ": field 3 (state) is rest[0], so field N is rest[N - 3]. Only fields up to 22 are
+  // needed: scanning for them, rather than splitting all ~52, matters at thousands of processes a read.
+  const rest: string[] = [];
+  for (let at = close + 2; rest.length < 20; ) {
+    const end = text.indexOf(' ', at);
+    if (end < 0) {
+      rest.push(text.slice(at));
+      break;
+    }
+    rest.push(text.slice(at, end));
+    at = end + 1;
+  }
   const field = (n: number): number => Number(rest[n - 3]);
   const state = rest[0];
   const startTicks = field(22);

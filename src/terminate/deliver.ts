@@ -9,7 +9,7 @@
  * so a supervisor cannot run and restart a child that has not yet been told
  * to end.
  */
-import { readTable } from '../proc/index.js';
+import { STAT_ONLY, readTable } from '../proc/index.js';
 import { identityKey } from '../proc/types.js';
 import { protectedPids, safeGroups } from './groups.js';
 import type { TargetRecord } from './outcome.js';
@@ -42,7 +42,7 @@ export async function deliver(records: readonly TargetRecord[], signals: readonl
 /** The safe groups, judged on a table read now (after the world was stopped). */
 async function groupsFor(live: readonly TargetRecord[], guarded: ReadonlySet<number>): Promise<Map<number, number[]>> {
   try {
-    const table = await readTable();
+    const table = await readTable(undefined, STAT_ONLY);
     const all = new Set([...guarded, ...protectedPids(table.processes, process.pid)]);
     return safeGroups(table.processes, new Set(live.map(identityKey)), all);
   } catch {

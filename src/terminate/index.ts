@@ -15,7 +15,7 @@
  * process and its ancestors are never signalled, whatever we are handed.
  */
 import type { Finding } from '../engine/findings.js';
-import { readTable } from '../proc/index.js';
+import { STAT_ONLY, readTable } from '../proc/index.js';
 import { protectedPids } from './groups.js';
 import { deliver } from './deliver.js';
 import { type FinalLook, type TargetRecord, outcomeOf, reportedOnly } from './outcome.js';
@@ -84,7 +84,7 @@ async function stopTheWorld(records: Records, fresh: readonly TargetRecord[], op
 
 async function guardedPids(self: number, warnings: string[]): Promise<Set<number>> {
   try {
-    const { processes } = await readTable();
+    const { processes } = await readTable(undefined, STAT_ONLY);
     return new Set([...protectedPids(processes, self), ...protectedPids(processes, process.pid)]);
   } catch (error) {
     warnings.push(`could not read the process table to find our ancestors: ${(error as Error).message}`);
@@ -97,7 +97,7 @@ async function finalLooks(all: readonly TargetRecord[]): Promise<FinalLook[]> {
   const probes = all.map((r) => probe(r.pid));
   let states: Map<number, { state: string; ppid: number; start: number }> | undefined;
   if (probes.some((p) => p !== undefined && p.state === undefined)) {
-    const table = await readTable().catch(() => undefined);
+    const table = await readTable(undefined, STAT_ONLY).catch(() => undefined);
     states = new Map((table?.processes ?? []).map((p) => [p.pid, p] as const));
   }
   return all.map((r, i): FinalLook => {
