@@ -50,6 +50,7 @@ export const run: Command = {
       OPTIONS,
     ),
   async run(argv, io) {
+    if (!argv.includes('--')) refuseCommandWithoutTerminator(argv);
     const { values, positionals, rest } = parseCommandArgs('run', argv, OPTIONS);
     if (flag(values, 'help')) {
       io.out(run.help());
@@ -121,6 +122,21 @@ export const run: Command = {
 };
 
 const sleepThen = <T>(ms: number, value: T): Promise<T> => new Promise((resolve) => setTimeout(() => resolve(value), ms).unref());
+
+/**
+ * Without `--`, the command's own options (`sh -c …`) would be read as
+ * strays's: name the real mistake rather than "unknown option -c".
+ */
+function refuseCommandWithoutTerminator(argv: readonly string[]): void {
+  for (let i = 0; i < argv.length; i++) {
+    const token = argv[i] as string;
+    if (!token.startsWith('-')) {
+      throw new UsageError(`strays run: "${token}" before "--": put the command after "--", as in: strays run [options] -- ${argv.slice(i).join(' ')}`, 'run');
+    }
+    const spec = OPTIONS[token.replace(/^-+/, '')];
+    if (spec?.type === 'string' && !token.includes('=')) i++; // skip the option's value
+  }
+}
 
 /**
  * Precedence: a failing command's own status always wins (the job failed
