@@ -31985,6 +31985,8 @@ const WANTED_ENV = new Set([
     'STRAYS_STEP',
 ]);
 const defaultReader = () => (process.platform === 'linux' ? 'linux-proc' : 'ps');
+/** For callers that need only what stat gives (pid, ppid, pgid, sid, state, start, comm): about half the cost of a full read. */
+const STAT_ONLY = Object.freeze({ fullFor: () => false });
 async function proc_readTable(reader = defaultReader(), options = {}) {
     return reader === 'linux-proc' ? readLinuxTable({ fullFor: options.fullFor }) : readPortableTable();
 }

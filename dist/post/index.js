@@ -31715,8 +31715,18 @@ function stat_parseStat(text) {
         return undefined;
     const pid = Number(text.slice(0, open).trim());
     const comm = text.slice(open + 1, close);
-    // After ") ": field 3 (state) is rest[0], so field N is rest[N - 3].
-    const rest = text.slice(close + 2).split(' ');
+    // After ") ": field 3 (state) is rest[0], so field N is rest[N - 3]. Only fields up to 22 are
+    // needed: scanning for them, rather than splitting all ~52, matters at thousands of processes a read.
+    const rest = [];
+    for (let at = close + 2; rest.length < 20;) {
+        const end = text.indexOf(' ', at);
+        if (end < 0) {
+            rest.push(text.slice(at));
+            break;
+        }
+        rest.push(text.slice(at, end));
+        at = end + 1;
+    }
     const field = (n) => Number(rest[n - 3]);
     const state = rest[0];
     const startTicks = field(22);
@@ -32436,6 +32446,8 @@ const WANTED_ENV = new Set([
     'STRAYS_STEP',
 ]);
 const defaultReader = () => (process.platform === 'linux' ? 'linux-proc' : 'ps');
+/** For callers that need only what stat gives (pid, ppid, pgid, sid, state, start, comm): about half the cost of a full read. */
+const STAT_ONLY = Object.freeze({ fullFor: () => false });
 async function proc_readTable(reader = defaultReader(), options = {}) {
     return reader === 'linux-proc' ? readLinuxTable({ fullFor: options.fullFor }) : readPortableTable();
 }
@@ -34186,7 +34198,7 @@ async function deliver(records, signals, guarded) {
 /** The safe groups, judged on a table read now (after the world was stopped). */
 async function groupsFor(live, guarded) {
     try {
-        const table = await proc_readTable();
+        const table = await proc_readTable(undefined, STAT_ONLY);
         const all = new Set([...guarded, ...groups_protectedPids(table.processes, process.pid)]);
         return safeGroups(table.processes, new Set(live.map(identityKey)), all);
     }
@@ -34347,7 +34359,7 @@ async function stopTheWorld(records, fresh, options, warnings) {
 }
 async function guardedPids(self, warnings) {
     try {
-        const { processes } = await proc_readTable();
+        const { processes } = await proc_readTable(undefined, STAT_ONLY);
         return new Set([...groups_protectedPids(processes, self), ...groups_protectedPids(processes, process.pid)]);
     }
     catch (error) {
@@ -34360,7 +34372,7 @@ async function finalLooks(all) {
     const probes = all.map((r) => probe(r.pid));
     let states;
     if (probes.some((p) => p !== undefined && p.state === undefined)) {
-        const table = await proc_readTable().catch(() => undefined);
+        const table = await proc_readTable(undefined, STAT_ONLY).catch(() => undefined);
         states = new Map((table?.processes ?? []).map((p) => [p.pid, p]));
     }
     return all.map((r, i) => {
