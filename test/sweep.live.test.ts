@@ -50,6 +50,18 @@ describe('strays sweep', () => {
     expect(isAlive(daemon)).toBe(false);
   });
 
+  it('ends a leftover that ignores SIGTERM with SIGKILL after the grace period', async () => {
+    setup();
+    const job = await registeredJob(leakers, stateDir);
+    const stubborn = await leakers.daemon(`setsid sh -c 'trap "" TERM; echo $$ > "$PIDFILE"; while :; do sleep 1; done' &`, { env: { [SESSION_VAR]: job.session } });
+    await job.end();
+    const result = await sweep(options({ graceMs: 300 }));
+    const r = result.termination.results.find((x) => x.pid === stubborn);
+    expect(r?.signals).toContain('SIGKILL');
+    expect(r?.outcome).toMatch(/^(killed|zombie)$/);
+    expect(isAlive(stubborn)).toBe(false);
+  });
+
   it('leaves a live job alone even when its marked daemon is an orphan', async () => {
     setup();
     const job = await registeredJob(leakers, stateDir);
@@ -72,7 +84,7 @@ describe('strays sweep', () => {
     expect(listed?.session).toBe(stranger);
     expect(first.plan.targets.map((t) => t.process.pid)).not.toContain(daemon);
     expect(isAlive(daemon)).toBe(true);
-    expect(renderSweep(first)).toMatch(new RegExp(`unrecorded, left alone: pid ${daemon} .*${stranger}`));
+    expect(renderSweep(first)).toMatch(new RegExp(`unrecorded, left alone: STRAYS_SESSION=${stranger}: 1 process\\(es\\).*pid ${daemon} `));
 
     // Other test files run marked daemons at the same time: `within` keeps this sweep to our own.
     const second = await sweep(options({ unrecorded: true, within: (p) => p.pid === daemon }));

@@ -47,8 +47,16 @@ export function renderSweep(result: SweepResult, quiet = false): string {
   for (const f of termination.added) out.push(`  also ended (forked during the sweep): pid ${f.process.pid} ${commandLine(f.process)}`);
   if (!quiet) {
     for (const m of plan.young) out.push(`  spared, younger than --older-than: ${what(m)} (${age(m.ageMs)})${m.job ? ` of job ${m.job}` : ''}`);
-    for (const m of plan.unrecorded.filter((u) => !plan.targetInfo.has(u.process.pid) && !plan.young.includes(u))) {
-      out.push(`  unrecorded, left alone: ${what(m)} (${age(m.ageMs)}, ${marks(m)}): no job record names it${options.unrecorded ? '' : '; --unrecorded with --older-than would end it'}`);
+    // One line per marker: a leaked job often left many processes.
+    const left = new Map<string, MarkedProcess[]>();
+    for (const m of plan.unrecorded.filter((u) => !plan.targetInfo.has(u.process.pid) && !plan.young.includes(u))) left.set(marks(m), [...(left.get(marks(m)) ?? []), m]);
+    for (const [marker, list] of left) {
+      const ages = list.map((m) => m.ageMs).filter((a): a is number => a !== undefined);
+      const shown = list.slice(0, 3).map(what).join('; ') + (list.length > 3 ? `; +${list.length - 3} more` : '');
+      out.push(
+        `  unrecorded, left alone: ${marker}: ${list.length} process(es)${ages.length > 0 ? `, oldest ${formatDuration(Math.max(...ages))}` : ''} (${shown}); ` +
+          `no job record names it${options.unrecorded ? '' : ', --unrecorded with --older-than would end it'}`,
+      );
     }
     if (plan.live.length > 0) out.push(`  ${plan.live.length} process(es) of live jobs left alone.`);
     if (plan.unreadable > 0) out.push(`  ${plan.unreadable} process(es) with unreadable environments (other users') left alone.`);
