@@ -33,6 +33,8 @@ export const DEFAULT_VERIFY_MS = 500;
 export async function terminate(findings: readonly Finding[], options: TerminateOptions): Promise<Termination> {
   const began = Date.now();
   if (!options.kill) return { results: reportedOnly(findings), added: [], durationMs: Date.now() - began };
+  // Nothing to end: skip the table reads and the rescan. Only a job process forks job processes, and none was found.
+  if (findings.length === 0) return { results: [], added: [], durationMs: Date.now() - began };
   const warnings: string[] = [];
   const self = options.self ?? process.pid;
   const records = new Records(await guardedPids(self, warnings), self);
