@@ -448,7 +448,7 @@ const ticksToMs = (ticks) => (ticks * 1000) / CLOCK_TICKS_PER_SECOND;
  * Environments hold secrets (tokens, keys), so this never returns a whole
  * environment: only the variables the caller names are kept.
  */
-function environ_pickEnv(raw, wanted) {
+function pickEnv(raw, wanted) {
     const out = {};
     let found = 0;
     for (const entry of raw.split('\0')) {
@@ -484,8 +484,18 @@ function stat_parseStat(text) {
         return undefined;
     const pid = Number(text.slice(0, open).trim());
     const comm = text.slice(open + 1, close);
-    // After ") ": field 3 (state) is rest[0], so field N is rest[N - 3].
-    const rest = text.slice(close + 2).split(' ');
+    // After ") ": field 3 (state) is rest[0], so field N is rest[N - 3]. Only fields up to 22 are
+    // needed: scanning for them, rather than splitting all ~52, matters at thousands of processes a read.
+    const rest = [];
+    for (let at = close + 2; rest.length < 20;) {
+        const end = text.indexOf(' ', at);
+        if (end < 0) {
+            rest.push(text.slice(at));
+            break;
+        }
+        rest.push(text.slice(at, end));
+        at = end + 1;
+    }
     const field = (n) => Number(rest[n - 3]);
     const state = rest[0];
     const startTicks = field(22);
@@ -589,7 +599,7 @@ function readLinuxDetails(p, wanted, options = {}) {
     const dir = `${options.procRoot ?? '/proc'}/${p.pid}`;
     const environ = attempt(() => external_node_fs_default().readFileSync(`${dir}/environ`, 'utf8'));
     const env = environ.ok
-        ? { readable: true, vars: environ_pickEnv(environ.value, wanted) }
+        ? { readable: true, vars: pickEnv(environ.value, wanted) }
         : { readable: false, reason: environ.reason };
     const cwd = attempt(() => external_node_fs_default().readlinkSync(`${dir}/cwd`));
     const cgroup = attempt(() => external_node_fs_default().readFileSync(`${dir}/cgroup`, 'utf8'));
@@ -631,7 +641,7 @@ const ps_list_dirname = external_node_path_namespaceObject.dirname((0,external_n
 const DEFAULT_MAX_BUFFER = 64_000_000; // 64 MB
 const MAXIMUM_PATH_COMBINATION_ATTEMPTS = 6; // Limit path parsing attempts for performance
 
-const ps_list_execFile = (0,external_node_util_namespaceObject.promisify)(external_node_child_process_namespaceObject.execFile);
+const execFile = (0,external_node_util_namespaceObject.promisify)(external_node_child_process_namespaceObject.execFile);
 
 // Process list field names (used in ps command output)
 const PROCESS_FIELDS = {
@@ -789,7 +799,7 @@ const windows = async () => {
 	}
 
 	const binaryPath = external_node_path_namespaceObject.join(ps_list_dirname, 'vendor', binary);
-	const {stdout} = await ps_list_execFile(binaryPath, {
+	const {stdout} = await execFile(binaryPath, {
 		maxBuffer: DEFAULT_MAX_BUFFER,
 		windowsHide: true,
 		encoding: 'utf8',
@@ -823,7 +833,7 @@ const nonWindowsFallbackMultipleCalls = async (options = {}) => {
 
 	await Promise.all(fields.map(async fieldName => {
 		// Use headerless output with = syntax
-		const {stdout} = await ps_list_execFile('ps', [processCommandFlags, `${PROCESS_FIELDS.PROCESS_ID}=,${fieldName}=`], {
+		const {stdout} = await execFile('ps', [processCommandFlags, `${PROCESS_FIELDS.PROCESS_ID}=,${fieldName}=`], {
 			maxBuffer: DEFAULT_MAX_BUFFER,
 			encoding: 'utf8',
 			env: {
@@ -901,8 +911,8 @@ const nonWindowsCall = async (options = {}) => {
 
 	// Use headerless output with = syntax for consistent parsing
 	const processListingPromises = [
-		ps_list_execFile('ps', [processCommandFlags, processFieldCommaSeparatedList], executeFileOptions),
-		ps_list_execFile('ps', [processCommandFlags, commandFieldCommaSeparatedList], executeFileOptions),
+		execFile('ps', [processCommandFlags, processFieldCommaSeparatedList], executeFileOptions),
+		execFile('ps', [processCommandFlags, commandFieldCommaSeparatedList], executeFileOptions),
 	];
 
 	const [processOutput, commandOutput] = await Promise.all(processListingPromises);
@@ -1104,10 +1114,10 @@ const external_node_crypto_namespaceObject = __WEBPACK_EXTERNAL_createRequire(im
 
 
 
-const SUDO_PREFIX = (/* unused pure expression or super */ null && (['sudo', '-n']));
+const SUDO_PREFIX = ['sudo', '-n'];
 // `printf '\0'` before each header ends an environ whose last entry lacks its NUL.
-const SCRIPT = (/* unused pure expression or super */ null && ('root=$1; token=$2; shift 2; for p; do printf "\\0%s=%s\\0" "$token" "$p"; ' +
-    'cat "$root/$p/environ" 2>/dev/null || printf "\\0%s-failed=%s\\0" "$token" "$p"; done'));
+const SCRIPT = 'root=$1; token=$2; shift 2; for p; do printf "\\0%s=%s\\0" "$token" "$p"; ' +
+    'cat "$root/$p/environ" 2>/dev/null || printf "\\0%s-failed=%s\\0" "$token" "$p"; done';
 /** The argv of the one helper invocation (exported for tests and for the report's wording). */
 function privilegedArgv(prefix, pids, token, procRoot = '/proc') {
     return [...prefix, 'sh', '-c', SCRIPT, 'sh', procRoot, token, ...pids.map(String)];
@@ -1139,23 +1149,26 @@ function parsePrivilegedOutput(raw, token, pids, wanted) {
 }
 /** Helpers found unusable in this process (no sudo, password required): tried once, then one reason. */
 const refused = new Map();
-async function privileged_readEnvironsPrivileged(pids, wanted, options) {
+async function readEnvironsPrivileged(pids, wanted, options) {
     const command = options.prefix.length > 0 ? options.prefix.join(' ') : '(direct)';
     const known = refused.get(command);
     if (known !== undefined)
         return { ok: false, reason: known, command };
     if (pids.length === 0)
         return { ok: true, envs: new Map(), command };
-    const token = `strays-${randomBytes(12).toString('hex')}`;
+    const token = `strays-${(0,external_node_crypto_namespaceObject.randomBytes)(12).toString('hex')}`;
     const [file, ...args] = privilegedArgv(options.prefix, pids, token, options.procRoot);
     const result = await new Promise((resolve) => {
-        execFile(file, args, { encoding: 'utf8', maxBuffer: 256 << 20, timeout: options.timeoutMs ?? 10_000, env: { ...process.env, LC_ALL: 'C' } }, (error, stdout, stderr) => resolve({ stdout, stderr, error }));
+        (0,external_node_child_process_namespaceObject.execFile)(file, args, { encoding: 'utf8', maxBuffer: 256 << 20, timeout: options.timeoutMs ?? 10_000, env: { ...process.env, LC_ALL: 'C' } }, (error, stdout, stderr) => resolve({ stdout, stderr, error }));
     });
     if (result.error) {
         const e = result.error;
         const reason = e.code === 'ENOENT'
             ? `${options.prefix[0] ?? 'sh'} is not installed`
-            : `${command} refused: ${result.stderr.trim().split('\n')[0] || e.message}`;
+            : // execvp reports EACCES when a PATH directory is unreadable and the program was found nowhere else.
+                e.code === 'EACCES' && e.syscall?.startsWith('spawn')
+                    ? `${options.prefix[0] ?? 'sh'} is not installed (or not executable by this user)`
+                    : `${command} refused: ${result.stderr.trim().split('\n')[0] || e.message}`;
         // A helper that printed our headers did run as root (e.g. it timed out late): keep what it read.
         if (!result.stdout.includes(token)) {
             refused.set(command, reason);
@@ -1197,7 +1210,9 @@ const WANTED_ENV = new Set([
     'STRAYS_STEP',
 ]);
 const defaultReader = () => (process.platform === 'linux' ? 'linux-proc' : 'ps');
-async function readTable(reader = defaultReader(), options = {}) {
+/** For callers that need only what stat gives (pid, ppid, pgid, sid, state, start, comm): about half the cost of a full read. */
+const STAT_ONLY = Object.freeze({ fullFor: () => false });
+async function proc_readTable(reader = defaultReader(), options = {}) {
     return reader === 'linux-proc' ? readLinuxTable({ fullFor: options.fullFor }) : readPortableTable();
 }
 /** Returns the table with environment, cwd and cgroup filled in for the chosen processes. */
@@ -1437,6 +1452,11 @@ function directMembership(baseline, p, rules) {
  * - it runs as the job's user (baseline.uid);
  * - it is new: started at or after the baseline and not in it;
  * - it is orphaned: its parent is PID 1, or a known subreaper (below);
+ * - it lives in the cgroup of the checker or the runner chain (or below it, or
+ *   in the job's cgroup): fork(2) keeps the cgroup, so a daemon the job
+ *   double-forked stays in the runner service's cgroup, while a service that
+ *   systemd (PID 1, or systemd --user) starts during the job gets its own unit
+ *   cgroup and is not the job's. Unknown cgroups (v1-only hosts) do not exclude;
  * - it shows no job marker: environment unreadable, not read, or read without
  *   STRAYS_SESSION / RUNNER_TRACKING_ID.
  * Detection then attributes it only when the host was otherwise quiet
@@ -1454,6 +1474,27 @@ function directMembership(baseline, p, rules) {
 
 /** comm of programs that make themselves child subreapers to adopt orphans. */
 const SUBREAPERS = new Set(['systemd', 'tini', 'docker-init', 'dumb-init', 'catatonit']);
+/** The cgroups of the checker and the live runner chain, and the job's own cgroup: where the job's processes live. */
+function referenceCgroups(baseline, tree, protectedPids) {
+    const out = new Set();
+    for (const pid of protectedPids.keys()) {
+        const cgroup = tree.byPid.get(pid)?.cgroup;
+        if (cgroup !== undefined)
+            out.add(cgroup);
+    }
+    const job = baseline.cgroup;
+    if (job)
+        out.add(`${job.mountRoot && job.mountRoot !== '/' ? job.mountRoot : ''}${job.path}`);
+    return [...out];
+}
+const within = (cgroup, parent) => cgroup === parent || parent === '/' || cgroup.startsWith(`${parent}/`);
+/** False when `p`'s cgroup is known and is none of (nor below) the job's reference cgroups. */
+function inJobCgroups(ctx, p) {
+    if (ctx.cgroups === undefined || ctx.cgroups.length === 0 || p.cgroup === undefined)
+        return true;
+    const cgroup = p.cgroup;
+    return ctx.cgroups.some((ref) => within(cgroup, ref));
+}
 const isNewIn = (ctx, p) => p.start >= ctx.baseline.start && !ctx.baselineKeys.has(identityKey(p));
 /** True when the process's readable environment carries any job marker (ours or another's). */
 function hasMarker(p) {
@@ -1488,7 +1529,7 @@ function timeWindowReason(ctx, p) {
     if (ctx.protectedPids.has(p.pid) || !isNewIn(ctx, p) || hasMarker(p))
         return undefined;
     const orphaned = orphanedHow(ctx, p);
-    if (orphaned === undefined)
+    if (orphaned === undefined || !inJobCgroups(ctx, p))
         return undefined;
     return `started during the job by its user, ${orphaned}; ${envWording(p)}`;
 }
@@ -1542,7 +1583,7 @@ function detect(baseline, table, options = {}) {
     const allow = options.allow ?? [];
     const rules = options.rules ?? [];
     const verdicts = new Map();
-    const window = { baseline, tree, baselineKeys: keys, protectedPids: guarded };
+    const window = { baseline, tree, baselineKeys: keys, protectedPids: guarded, cgroups: referenceCgroups(baseline, tree, guarded) };
     let activity;
     const quietHost = () => (activity ??= hostActivity({
         baseline,
@@ -1737,10 +1778,14 @@ const isIdentity = (v) => isRecord(v) && Number.isInteger(v.pid) && Number.isFin
 
 
 
+
+
+
+
 async function snapshot(options = {}) {
     // The baseline keeps only identities, plus argv and uid of the snapshotter's chain: read just those in full.
     const line = lineageOf(options.self ?? process.pid);
-    const table = await readTable(undefined, { fullFor: line && ((pid) => line.has(pid)) });
+    const table = await proc_readTable(undefined, { fullFor: line && ((pid) => line.has(pid)) });
     return snapshotFrom({
         table,
         self: options.self,
@@ -1748,18 +1793,45 @@ async function snapshot(options = {}) {
         runnerTrackingId: options.runnerTrackingId ?? process.env.RUNNER_TRACKING_ID,
     });
 }
-/** Reads the table now, with details for the processes that are new since the baseline. */
-async function readCurrent(baseline) {
+const isRoot = () => process.getuid?.() === 0;
+/**
+ * Reads the table now, with details for the processes that are new since the
+ * baseline. When a marker-less orphan may be the job's by the time window, it
+ * also reads every other process's environment (only the marker variables are
+ * kept), so detection sees another job's processes that predate ours; the cost
+ * is measured in docs/unprivileged.md. Then one privileged call (sudo -n)
+ * reads every environment that stayed unreadable.
+ */
+async function readCurrentWithNotes(baseline, options = {}) {
     // Processes from the baseline are never findings: their identity (stat) is all detection needs of them.
     const known = new Set(baseline.processes.map(identityKey));
     const fullFor = (pid, start) => start >= baseline.start && !known.has(identityKey({ pid, start }));
-    const table = await readTable(baseline.reader, { fullFor });
-    const fresh = new Set(newProcesses(baseline, table).map((p) => p.pid));
-    return readDetails(table, (p) => fresh.has(p.pid));
+    const plain = await proc_readTable(baseline.reader, { fullFor });
+    const fresh = new Set(newProcesses(baseline, plain).map((p) => p.pid));
+    let table = await readDetails(plain, (p) => fresh.has(p.pid));
+    if (options.timeWindow !== false && hasTimeWindowCandidate(baseline, table, options.checker ?? process.pid)) {
+        table = await readDetails(table, (p) => !fresh.has(p.pid));
+    }
+    const prefix = options.privileged ?? (isRoot() ? false : SUDO_PREFIX);
+    if (prefix === false)
+        return { table, notes: [] };
+    const privileged = await readUnreadableEnvs(table, prefix);
+    return { table: privileged.table, notes: privileged.note === undefined ? [] : [privileged.note] };
+}
+/** Reads the table now, with details for the processes that are new since the baseline. */
+async function readCurrent(baseline, options = {}) {
+    return (await readCurrentWithNotes(baseline, options)).table;
+}
+function hasTimeWindowCandidate(baseline, table, checker) {
+    const tree = buildTree(table.processes);
+    const baselineKeys = new Set(baseline.processes.map(identityKey));
+    // No cgroup check here: the runner chain's cgroups are not read yet, and this must be a superset of detect's candidates.
+    const ctx = { baseline, tree, baselineKeys, protectedPids: protectedPids(baseline, tree, checker) };
+    return table.processes.some((p) => timeWindowReason(ctx, p) !== undefined);
 }
 async function check(baseline, options = {}) {
-    const table = await readCurrent(baseline);
-    return { table, detection: detect(baseline, table, options) };
+    const { table, notes } = await readCurrentWithNotes(baseline, options);
+    return { table, detection: detect(baseline, table, options), notes };
 }
 
 ;// CONCATENATED MODULE: ./src/explain/ancestry.ts
@@ -2841,7 +2913,7 @@ async function deliver(records, signals, guarded) {
 /** The safe groups, judged on a table read now (after the world was stopped). */
 async function groupsFor(live, guarded) {
     try {
-        const table = await readTable();
+        const table = await proc_readTable(undefined, STAT_ONLY);
         const all = new Set([...guarded, ...groups_protectedPids(table.processes, process.pid)]);
         return safeGroups(table.processes, new Set(live.map(identityKey)), all);
     }
@@ -2951,6 +3023,9 @@ async function terminate(findings, options) {
     const began = Date.now();
     if (!options.kill)
         return { results: reportedOnly(findings), added: [], durationMs: Date.now() - began };
+    // Nothing to end: skip the table reads and the rescan. Only a job process forks job processes, and none was found.
+    if (findings.length === 0)
+        return { results: [], added: [], durationMs: Date.now() - began };
     const warnings = [];
     const self = options.self ?? process.pid;
     const records = new Records(await guardedPids(self, warnings), self);
@@ -3002,7 +3077,7 @@ async function stopTheWorld(records, fresh, options, warnings) {
 }
 async function guardedPids(self, warnings) {
     try {
-        const { processes } = await readTable();
+        const { processes } = await proc_readTable(undefined, STAT_ONLY);
         return new Set([...groups_protectedPids(processes, self), ...groups_protectedPids(processes, process.pid)]);
     }
     catch (error) {
@@ -3015,7 +3090,7 @@ async function finalLooks(all) {
     const probes = all.map((r) => probe(r.pid));
     let states;
     if (probes.some((p) => p !== undefined && p.state === undefined)) {
-        const table = await readTable().catch(() => undefined);
+        const table = await proc_readTable(undefined, STAT_ONLY).catch(() => undefined);
         states = new Map((table?.processes ?? []).map((p) => [p.pid, p]));
     }
     return all.map((r, i) => {
@@ -3045,8 +3120,14 @@ async function finalLooks(all) {
 
 async function finishJob(input) {
     const { baseline, options } = input;
-    const detectOptions = { allow: options.allow, rules: input.rules, checker: input.checker };
-    const { table, detection } = await check(baseline, detectOptions);
+    const detectOptions = {
+        allow: options.allow,
+        rules: input.rules,
+        checker: input.checker,
+        otherSessions: input.otherSessions,
+        privileged: input.privileged,
+    };
+    const { table, detection, notes } = await check(baseline, detectOptions);
     const context = { host: external_node_os_default().hostname(), checkedAt: Date.now(), ...input.context };
     // Explain before terminating: once a process is gone, its sockets and files are gone too.
     const explanations = explainFindings([...detection.findings, ...detection.unattributed], table, context, {
@@ -3057,11 +3138,12 @@ async function finishJob(input) {
     const termination = await terminate(targets, {
         graceMs: options.graceMs,
         kill: options.kill,
+        self: input.checker,
         rescan: async () => rescan(baseline, detectOptions, options),
     });
     const report = buildReport({ baseline, detection, termination, explanations, options, context, table });
     const leaked = detection.findings.length + detection.unattributed.length;
-    return { report, detection, termination, failed: options.failOnLeak && leaked > 0 };
+    return { report, detection, termination, failed: options.failOnLeak && leaked > 0, notes };
 }
 async function rescan(baseline, detectOptions, options) {
     const { detection } = await check(baseline, detectOptions);
@@ -3173,12 +3255,19 @@ const HOOK_ENV_VARS = {
 };
 const COMMON = (bin) => `# Settings (in the runner's .env, or the environment of its service):
 #   STRAYS_BIN        how to run strays (default: ${bin})
-#   STRAYS_STATE_DIR  where baselines are kept between the two hooks
-#                     (default: \${XDG_STATE_HOME:-$HOME/.local/state}/strays/github)
+#   STRAYS_STATE_DIR  strays's state directory (default: /var/lib/strays as root, else
+#                     \${XDG_STATE_HOME:-~/.local/state}/strays); baselines go in its github-hooks/
 #   STRAYS_OPTIONS    options for \`strays check\`, e.g. "--fail-on-leak --grace 10s"
 set -eu
 strays_bin=\${STRAYS_BIN:-${bin}}
-state_dir=\${STRAYS_STATE_DIR:-\${XDG_STATE_HOME:-\${HOME:?set STRAYS_STATE_DIR or HOME}/.local/state}/strays/github}
+if [ -n "\${STRAYS_STATE_DIR:-}" ]; then
+  state_base=$STRAYS_STATE_DIR
+elif [ "$(id -u)" = 0 ]; then
+  state_base=/var/lib/strays
+else
+  state_base=\${XDG_STATE_HOME:-\${HOME:?set STRAYS_STATE_DIR or HOME}/.local/state}/strays
+fi
+state_dir=$state_base/github-hooks
 tracking_id=\${RUNNER_TRACKING_ID:-}
 case "$tracking_id" in
   '' | *[!A-Za-z0-9_-]*)
@@ -3365,7 +3454,7 @@ async function psJob(io, file, options) {
     return EXIT.ok;
 }
 async function psAll(io, json) {
-    const table = await readDetails(await readTable(), (p) => p.pid !== process.pid);
+    const table = await readDetails(await proc_readTable(), (p) => p.pid !== process.pid);
     const tree = buildTree(table.processes);
     const sessionOf = (p) => (p.env?.readable ? p.env.vars[SESSION_VAR] : undefined) || undefined;
     const bySession = new Map();
@@ -3494,6 +3583,8 @@ const run_run = {
         'and ended. Exits with the command\'s status; with --fail-on-leak, 3 when the command succeeded but leaked.',
     ].join('\n'), run_OPTIONS),
     async run(argv, io) {
+        if (!argv.includes('--'))
+            refuseCommandWithoutTerminator(argv);
         const { values, positionals, rest } = parseCommandArgs('run', argv, run_OPTIONS);
         if (flag(values, 'help')) {
             io.out(run_run.help());
@@ -3568,6 +3659,21 @@ const run_run = {
     },
 };
 const sleepThen = (ms, value) => new Promise((resolve) => setTimeout(() => resolve(value), ms).unref());
+/**
+ * Without `--`, the command's own options (`sh -c …`) would be read as
+ * strays's: name the real mistake rather than "unknown option -c".
+ */
+function refuseCommandWithoutTerminator(argv) {
+    for (let i = 0; i < argv.length; i++) {
+        const token = argv[i];
+        if (!token.startsWith('-')) {
+            throw new UsageError(`strays run: "${token}" before "--": put the command after "--", as in: strays run [options] -- ${argv.slice(i).join(' ')}`, 'run');
+        }
+        const spec = run_OPTIONS[token.replace(/^-+/, '')];
+        if (spec?.type === 'string' && !token.includes('='))
+            i++; // skip the option's value
+    }
+}
 /**
  * Precedence: a failing command's own status always wins (the job failed
  * anyway and the report says what leaked); a leak under --fail-on-leak turns
@@ -3663,7 +3769,758 @@ function ownerPidOf(value) {
     return pid;
 }
 
+;// CONCATENATED MODULE: ./src/host/state-dir.ts
+/**
+ * Where a host keeps its job records.
+ *
+ * Root: /var/lib/strays (FHS "variable state information", like systemd's
+ * StateDirectory=). Others: $XDG_STATE_HOME/strays, default
+ * ~/.local/state/strays (XDG Base Directory spec: "state data that should
+ * persist between (application) restarts"). STRAYS_STATE_DIR overrides both,
+ * so a root sweeper and unprivileged runners can share one directory.
+ */
+
+
+const STATE_DIR_VAR = 'STRAYS_STATE_DIR';
+const ROOT_STATE_DIR = '/var/lib/strays';
+function defaultStateDir(env = process.env, uid = process.getuid?.()) {
+    const override = env[STATE_DIR_VAR];
+    if (override !== undefined && override !== '')
+        return external_node_path_default().resolve(override);
+    if (uid === 0)
+        return ROOT_STATE_DIR;
+    const xdg = env.XDG_STATE_HOME;
+    // The spec: a relative XDG path is invalid and must be ignored.
+    if (xdg !== undefined && external_node_path_default().isAbsolute(xdg))
+        return external_node_path_default().join(xdg, 'strays');
+    return external_node_path_default().join(env.HOME || external_node_os_default().homedir(), '.local', 'state', 'strays');
+}
+
+;// CONCATENATED MODULE: ./src/host/atomic.ts
+/**
+ * Atomic file writes: a reader (the next sweep, node_exporter's textfile
+ * collector) sees the old file or the new one, never half of one.
+ *
+ * rename(2): "If newpath already exists, it will be atomically replaced", but
+ * only within one filesystem, so the temp file lives in the target's own
+ * directory. Its name does not end in `.prom` or `.json`, so node_exporter
+ * ("*.prom" only) and listJobs ("*.json" only) never read it half-written.
+ */
+
+
+function atomic_writeFileAtomic(file, text, mode = 0o644) {
+    external_node_fs_default().mkdirSync(external_node_path_default().dirname(file), { recursive: true });
+    const temp = external_node_path_default().join(external_node_path_default().dirname(file), `.${external_node_path_default().basename(file)}.${process.pid}.tmp`);
+    try {
+        external_node_fs_default().writeFileSync(temp, text, { mode });
+        external_node_fs_default().renameSync(temp, file);
+    }
+    catch (error) {
+        external_node_fs_default().rmSync(temp, { force: true });
+        throw error;
+    }
+}
+
+;// CONCATENATED MODULE: ./src/host/boot.ts
+/**
+ * Which boot of the machine this is. proc(5): /proc/sys/kernel/random/boot_id
+ * is "a random UUID generated once per boot". After a reboot mid-job (one of
+ * the ways a post step never runs) pids and start ticks start again from zero,
+ * so an old owner identity could by chance match a new process; a changed boot
+ * id says the owner is gone without that risk.
+ */
+
+function boot_readBootId(procRoot = '/proc') {
+    try {
+        const id = external_node_fs_default().readFileSync(`${procRoot}/sys/kernel/random/boot_id`, 'utf8').trim();
+        return id === '' ? undefined : id;
+    }
+    catch {
+        return undefined; // not Linux, or hidden: fall back to pid + start alone
+    }
+}
+
+;// CONCATENATED MODULE: ./src/host/job-record.ts
+const JOB_KIND = 'strays-job';
+const JOB_VERSION = 1;
+/** Sessions become file names: nothing that could leave the directory or hide as a dot file. */
+const SAFE_SESSION = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,127}$/;
+const isSafeSession = (s) => SAFE_SESSION.test(s);
+function job_record_serializeJob(r) {
+    return `${JSON.stringify({ kind: JOB_KIND, version: JOB_VERSION, ...r }, null, 1)}\n`;
+}
+/** The record, or the reason it cannot be trusted. */
+function parseJob(text) {
+    let data;
+    try {
+        data = JSON.parse(text);
+    }
+    catch {
+        return { ok: false, problem: `is not valid JSON (truncated or damaged; ${text.length} bytes)` };
+    }
+    if (!isObject(data) || data.kind !== JOB_KIND)
+        return { ok: false, problem: `is not a strays job record (no "kind": "${JOB_KIND}")` };
+    if (data.version !== JOB_VERSION) {
+        return { ok: false, problem: `has version ${JSON.stringify(data.version)}; this strays reads version ${JOB_VERSION}` };
+    }
+    const owner = data.owner;
+    const problems = [
+        !(typeof data.session === 'string' && isSafeSession(data.session)) && 'session',
+        !(data.runnerTrackingId === undefined || typeof data.runnerTrackingId === 'string') && 'runnerTrackingId',
+        !(isObject(owner) && Number.isInteger(owner.pid) && owner.pid > 0 && Number.isFinite(owner.start)) && 'owner',
+        !(isObject(owner) && (owner.reader === 'linux-proc' || owner.reader === 'ps')) && 'owner.reader',
+        !Number.isFinite(data.startedAt) && 'startedAt',
+        typeof data.host !== 'string' && 'host',
+        !Number.isInteger(data.registrar) && 'registrar',
+        !(data.bootId === undefined || typeof data.bootId === 'string') && 'bootId',
+    ].filter((p) => typeof p === 'string');
+    if (problems.length > 0)
+        return { ok: false, problem: `has missing or malformed fields: ${problems.join(', ')}` };
+    const o = owner;
+    return {
+        ok: true,
+        record: {
+            session: data.session,
+            runnerTrackingId: data.runnerTrackingId === '' ? undefined : data.runnerTrackingId,
+            owner: { pid: o.pid, start: o.start, reader: o.reader, comm: typeof o.comm === 'string' ? o.comm : undefined },
+            startedAt: data.startedAt,
+            host: data.host,
+            registrar: data.registrar,
+            bootId: data.bootId,
+        },
+    };
+}
+const isObject = (v) => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+;// CONCATENATED MODULE: ./src/host/registry.ts
+/**
+ * The host's job registry: one file per job in the state directory.
+ *
+ * Job start registers, a normal job end unregisters; what is left belongs to
+ * jobs whose cleanup never ran, which is what `strays sweep` looks for.
+ */
+
+
+
+
+
+
+
+/**
+ * Records live in `jobs/` under the state directory: the directory is shared
+ * (the GitHub hooks keep baselines in its `github-hooks/`), and only files in
+ * `jobs/` are ever read as job records.
+ */
+const jobsDir = (stateDir) => external_node_path_default().join(stateDir, 'jobs');
+const dirOf = (options) => jobsDir(options.stateDir ?? defaultStateDir());
+function jobFile(dir, session) {
+    if (!isSafeSession(session))
+        throw new Error(`Invalid session "${session}": expected letters, digits, "_", "." and "-" (e.g. strays-0123456789abcdef).`);
+    return external_node_path_default().join(dir, `${session}.json`);
+}
+/** Records a job at its start; returns the file written. */
+function registerJob(job, options = {}) {
+    const dir = dirOf(options);
+    const file = jobFile(dir, job.session);
+    const record = {
+        session: job.session,
+        runnerTrackingId: job.runnerTrackingId || undefined,
+        owner: job.owner,
+        startedAt: Date.now(),
+        host: os.hostname(),
+        registrar: process.pid,
+        bootId: readBootId(),
+    };
+    fs.mkdirSync(dir, { recursive: true, mode: 0o755 });
+    writeFileAtomic(file, serializeJob(record));
+    return file;
+}
+/** Registers the job of a baseline that has an owner (its start stamp is in the baseline's reader units). */
+function registerBaseline(baseline, options = {}) {
+    if (!baseline.owner)
+        throw new Error(`Cannot register job ${baseline.session}: its baseline has no owner.`);
+    const owner = { pid: baseline.owner.pid, start: baseline.owner.start, reader: baseline.reader };
+    return registerJob({ session: baseline.session, runnerTrackingId: baseline.runnerTrackingId, owner }, options);
+}
+/** Removes a job's record at its normal end. True if there was one. */
+function unregisterJob(session, options = {}) {
+    const file = jobFile(dirOf(options), session);
+    try {
+        external_node_fs_default().unlinkSync(file);
+        return true;
+    }
+    catch (error) {
+        if (error.code === 'ENOENT')
+            return false;
+        throw error;
+    }
+}
+/** Every job record in the directory; a missing directory is an empty registry. */
+function listJobs(options = {}) {
+    const dir = dirOf(options);
+    let names;
+    try {
+        names = external_node_fs_default().readdirSync(dir);
+    }
+    catch (error) {
+        if (error.code === 'ENOENT')
+            return { dir, jobs: [], corrupt: [] };
+        throw error;
+    }
+    const jobs = [];
+    const corrupt = [];
+    for (const name of names.sort()) {
+        if (!name.endsWith('.json') || name.startsWith('.'))
+            continue; // temp files of atomic writes start with "."
+        const file = external_node_path_default().join(dir, name);
+        let text;
+        try {
+            text = external_node_fs_default().readFileSync(file, 'utf8');
+        }
+        catch (error) {
+            const code = error.code;
+            if (code === 'ENOENT')
+                continue; // unregistered while we listed: the job ended normally
+            corrupt.push({ file, problem: `cannot be read (${code ?? String(error)})` });
+            continue;
+        }
+        const parsed = parseJob(text);
+        if (!parsed.ok)
+            corrupt.push({ file, problem: parsed.problem });
+        else if (`${parsed.record.session}.json` !== name)
+            corrupt.push({ file, problem: `holds session ${parsed.record.session}, not the one its name says` });
+        else
+            jobs.push(parsed.record);
+    }
+    return { dir, jobs, corrupt };
+}
+
+;// CONCATENATED MODULE: ./src/host/owner.ts
+/**
+ * Who owns a job: the process whose exit means the job is over.
+ *
+ * - Action (pre step): the pre step's parent, the runner's `Runner.Worker`,
+ *   which runs exactly one job and exits at its end.
+ * - GitHub job-started hook (ACTIONS_RUNNER_HOOK_JOB_STARTED): the nearest
+ *   ancestor named `Runner.Worker`; the hook's own shell exits long before the job.
+ * - `strays start`: `--owner PID`; by default (`auto`) the nearest
+ *   `Runner.Worker` ancestor if there is one (a GitHub hook), else the parent
+ *   of `strays start`, the shell running the script. In GitLab's shell
+ *   executor that shell runs before_script and script together and exits when
+ *   they end; after_script runs in a new shell, so `strays check` there sees a
+ *   job that is already "over" (harmless: it is a leak by then). Never use the
+ *   gitlab-runner service itself: it outlives every job, so the job would never end.
+ * - `strays run`: strays itself.
+ *
+ * Identities are read from the process table, so they carry the reader's own
+ * start stamp; `Owner.reader` says which.
+ */
+
+/** comm of the GitHub runner's per-job process (bin/Runner.Worker). */
+const RUNNER_WORKER = 'Runner.Worker';
+const tableOr = async (table) => table ?? readTable();
+function ownerOf(table, pid, what) {
+    const p = table.processes.find((q) => q.pid === pid);
+    if (!p)
+        throw new Error(`Cannot record the job owner: ${what} (pid ${pid}) is not in the process table.`);
+    return { pid: p.pid, start: p.start, reader: table.reader, comm: p.comm };
+}
+function ancestors(table, pid) {
+    const byPid = new Map(table.processes.map((p) => [p.pid, p]));
+    const out = [];
+    const seen = new Set([pid]);
+    let current = byPid.get(pid);
+    while (current && current.ppid > 0 && !seen.has(current.ppid)) {
+        seen.add(current.ppid);
+        current = byPid.get(current.ppid);
+        if (current)
+            out.push(current);
+    }
+    return out;
+}
+/** The pre step's parent (Runner.Worker). */
+async function ownerForAction(table) {
+    return ownerOf(await tableOr(table), process.ppid, 'the parent of the pre step');
+}
+/** The nearest `Runner.Worker` ancestor of `self`, or undefined when there is none (not under a GitHub runner). */
+function findRunnerWorker(table, self = process.pid) {
+    const worker = ancestors(table, self).find((p) => p.comm === RUNNER_WORKER);
+    return worker ? { pid: worker.pid, start: worker.start, reader: table.reader, comm: worker.comm } : undefined;
+}
+/** The job-started hook's owner: the nearest Runner.Worker ancestor; an error when there is none. */
+async function ownerForHook(table) {
+    const t = await tableOr(table);
+    const worker = findRunnerWorker(t);
+    if (!worker)
+        throw new Error(`Cannot record the job owner: no ancestor of pid ${process.pid} is named ${RUNNER_WORKER}. Is this a GitHub runner job-started hook?`);
+    return worker;
+}
+/** `strays start`'s owner: `--owner PID`, else (auto) the nearest Runner.Worker, else the parent of strays start. */
+async function ownerForStart(ownerPid, table) {
+    const t = await tableOr(table);
+    if (ownerPid !== undefined)
+        return ownerOf(t, ownerPid, '--owner');
+    return findRunnerWorker(t) ?? ownerOf(t, process.ppid, 'the parent of strays start');
+}
+/** `strays run`'s owner: strays itself, whose exit ends the guarded command's job. */
+async function ownerForRun(table) {
+    return ownerOf(await tableOr(table), process.pid, 'strays run');
+}
+
+;// CONCATENATED MODULE: ./src/host/plan.ts
+/**
+ * The sweep's decision, pure: job records + a process table (with marker
+ * variables read) → what to end, what to leave, and why.
+ *
+ * A job is over when its owner (pid + start stamp) is no longer alive. Only a
+ * process that carries the marker of a job that is over, and is at least
+ * `olderThanMs` old, is a target. Never a target: a process of a job whose
+ * owner lives (its step-1 service may be used in step 3, even as an orphan),
+ * a process without a marker, the sweeper and its ancestors, and, unless
+ * `unrecorded` is set, a marker that no record names.
+ */
+
+
+
+
+
+function jobStatus(record, table, bootId) {
+    const { owner } = record;
+    const who = `owner pid ${owner.pid}${owner.comm ? ` (${owner.comm})` : ''}`;
+    if (record.bootId !== undefined && bootId !== undefined && record.bootId !== bootId) {
+        return { record, state: 'over', reason: `the machine has rebooted since the job started; ${who} is gone` };
+    }
+    if (owner.reader !== table.reader) {
+        return { record, state: 'unknown', reason: `${who} was recorded by the ${owner.reader} reader, this sweep reads ${table.reader}: cannot tell, left alone` };
+    }
+    const now = table.processes.find((p) => p.pid === owner.pid);
+    if (!now)
+        return { record, state: 'over', reason: `${who} has exited` };
+    if (now.start !== owner.start)
+        return { record, state: 'over', reason: `${who} has exited (the pid now belongs to ${now.comm}, started later)` };
+    if (isZombie(now))
+        return { record, state: 'over', reason: `${who} has exited (zombie)` };
+    return { record, state: 'live', reason: `${who} is running` };
+}
+function ageOf(p, table) {
+    if (table.reader === 'linux-proc')
+        return Math.max(0, ticksToMs(table.now - p.start));
+    return p.startedAt === undefined ? undefined : Math.max(0, table.takenAt - p.startedAt);
+}
+const nonEmpty = (v) => (v === undefined || v === '' ? undefined : v);
+function planSweep(input) {
+    const { table } = input;
+    const statuses = input.jobs.map((r) => jobStatus(r, table, input.bootId));
+    const bySession = new Map(statuses.map((s) => [s.record.session, s]));
+    const byTracking = new Map();
+    for (const s of statuses) {
+        const id = s.record.runnerTrackingId;
+        if (id !== undefined)
+            byTracking.set(id, [...(byTracking.get(id) ?? []), s]);
+    }
+    const tree = buildTree(table.processes);
+    const guarded = new Set([input.self, ...ancestorsOf(tree, input.self)]);
+    const targets = [];
+    const targetInfo = new Map();
+    const young = [];
+    const live = [];
+    const unrecorded = [];
+    let unreadable = 0;
+    const oldEnough = (m) => m.ageMs !== undefined && m.ageMs >= input.olderThanMs;
+    for (const p of table.processes) {
+        if (guarded.has(p.pid) || p.pid <= 1 || isZombie(p))
+            continue;
+        if (input.within && !input.within(p))
+            continue;
+        if (p.env && !p.env.readable && p.env.reason !== 'process gone')
+            unreadable++;
+        const vars = p.env?.readable ? p.env.vars : undefined;
+        const session = nonEmpty(vars?.[SESSION_VAR]);
+        const trackingId = nonEmpty(vars?.[TRACKING_VAR]);
+        if (session === undefined && trackingId === undefined)
+            continue;
+        const matches = [
+            ...(session !== undefined && bySession.has(session) ? [bySession.get(session)] : []),
+            ...(trackingId !== undefined ? byTracking.get(trackingId) ?? [] : []),
+        ];
+        // Any match with a job that may still run wins: ending a live job's process is the one mistake we must not make.
+        const alive = matches.find((m) => m.state !== 'over');
+        const over = matches.find((m) => m.state === 'over');
+        const entry = { process: p, ageMs: ageOf(p, table), session, trackingId, job: (alive ?? over)?.record.session };
+        if (alive) {
+            live.push(entry);
+            continue;
+        }
+        if (!over)
+            unrecorded.push(entry);
+        if (!over && !input.unrecorded)
+            continue;
+        if (!oldEnough(entry)) {
+            young.push(entry);
+            continue;
+        }
+        const reasons = over
+            ? [
+                session === over.record.session ? `carries ${SESSION_VAR}=${session} of a job that is over` : `carries ${TRACKING_VAR}=${trackingId} of a job that is over`,
+                over.reason,
+            ]
+            : [`carries ${session !== undefined ? `${SESSION_VAR}=${session}` : `${TRACKING_VAR}=${trackingId}`}, which no job record names (--unrecorded)`];
+        targets.push({
+            process: p,
+            attribution: session !== undefined && (!over || session === over.record.session) ? 'marker' : 'tracking-id',
+            reasons,
+            ancestry: ancestorsOf(tree, p.pid),
+            children: [...(tree.children.get(p.pid) ?? [])],
+            step: nonEmpty(vars?.[STEP_VAR]) ?? nonEmpty(vars?.[CLI_STEP_VAR]),
+        });
+        targetInfo.set(p.pid, entry);
+    }
+    return { jobs: statuses, targets, targetInfo, young, live, unrecorded, unreadable };
+}
+
+;// CONCATENATED MODULE: ./src/host/sweep.ts
+/**
+ * `strays sweep`, the I/O around planSweep: list the job records, read the
+ * process table and the marker variables, end what the plan says with the
+ * post step's own termination, and forget jobs that have nothing left.
+ *
+ * Records are listed before the table is read: a job registered in between
+ * then looks unrecorded (left alone), never over. The reverse order could
+ * judge an owner dead because it started after the table was read.
+ */
+
+
+
+
+
+
+
+
+const DEFAULT_OLDER_THAN = '10m';
+/** Outcomes after which a process no longer runs. */
+const ENDED = new Set(['exited', 'killed', 'gone', 'zombie']);
+async function look(options, dir) {
+    const { jobs, corrupt } = listJobs({ stateDir: dir });
+    const table = await readMarkers(await proc_readTable(), options.within);
+    const plan = planSweep({
+        jobs,
+        table,
+        bootId: boot_readBootId(),
+        olderThanMs: options.olderThanMs,
+        unrecorded: options.unrecorded,
+        self: process.pid,
+        within: options.within,
+    });
+    return { plan, corrupt };
+}
+/** Reads marker variables of every process but ourselves and our ancestors (kernel threads are never in the table). */
+async function readMarkers(table, within) {
+    const skip = new Set([process.pid, ...ancestorsOf(buildTree(table.processes), process.pid)]);
+    return readDetails(table, (p) => p.pid > 1 && !skip.has(p.pid) && p.state !== 'Z' && (within === undefined || within(p)));
+}
+async function sweep(options) {
+    const at = Date.now();
+    const dir = options.stateDir ?? defaultStateDir();
+    const { plan, corrupt } = await look(options, dir);
+    const termination = await terminate(plan.targets, {
+        graceMs: options.graceMs,
+        kill: !options.dryRun,
+        // Children forked while we work belong to the same over jobs: the fresh plan finds them.
+        rescan: async () => (await look(options, dir)).plan.targets,
+    });
+    const pruned = prunable(plan, termination, options.dryRun);
+    if (!options.dryRun)
+        for (const session of pruned)
+            unregisterJob(session, { stateDir: dir });
+    const kept = { olderThanMs: options.olderThanMs, dryRun: options.dryRun, graceMs: options.graceMs, unrecorded: options.unrecorded };
+    return { at, durationMs: Date.now() - at, stateDir: dir, options: kept, plan, corrupt, termination, pruned };
+}
+/** Over jobs whose every process has ended (or that had none left): their records have done their work. */
+function prunable(plan, termination, dryRun) {
+    const outcome = new Map(termination.results.map((r) => [identityKey(r), r.outcome]));
+    const remaining = new Set();
+    for (const y of plan.young)
+        if (y.job !== undefined)
+            remaining.add(y.job);
+    for (const t of plan.targets) {
+        const job = plan.targetInfo.get(t.process.pid)?.job;
+        const o = outcome.get(identityKey(t.process));
+        // A dry run ends nothing, but says which records a real sweep would remove once its targets end.
+        if (job !== undefined && !dryRun && (o === undefined || !ENDED.has(o)))
+            remaining.add(job);
+    }
+    return plan.jobs.filter((j) => j.state === 'over' && !remaining.has(j.record.session)).map((j) => j.record.session);
+}
+
+;// CONCATENATED MODULE: ./src/host/metrics.ts
+
+const OUTCOMES = ['exited', 'killed', 'gone', 'zombie', 'survived', 'not-permitted', 'reported'];
+/** Label values escape backslash, double quote and newline (exposition format spec). */
+const escapeLabel = (v) => v.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, '\\n');
+const escapeHelp = (v) => v.replace(/\\/g, '\\\\').replace(/\n/g, '\\n');
+function render(families) {
+    const lines = [];
+    for (const f of families) {
+        lines.push(`# HELP ${f.name} ${escapeHelp(f.help)}`, `# TYPE ${f.name} gauge`);
+        for (const s of f.samples) {
+            const labels = Object.entries(s.labels ?? {});
+            const text = labels.length === 0 ? '' : `{${labels.map(([k, v]) => `${k}="${escapeLabel(v)}"`).join(',')}}`;
+            lines.push(`${f.name}${text} ${Number.isFinite(s.value) ? String(s.value) : 'NaN'}`);
+        }
+    }
+    return `${lines.join('\n')}\n`;
+}
+const oldest = (list) => {
+    const ages = list.map((m) => m.ageMs).filter((a) => a !== undefined);
+    return ages.length === 0 ? undefined : Math.max(...ages) / 1000;
+};
+function sweepMetrics(result) {
+    const { plan, termination } = result;
+    const counts = new Map(OUTCOMES.map((o) => [o, 0]));
+    for (const r of termination.results)
+        counts.set(r.outcome, (counts.get(r.outcome) ?? 0) + 1);
+    const leaked = [...plan.targetInfo.values()].filter((m) => m.job !== undefined);
+    const leakedAge = oldest([...leaked, ...plan.young.filter((m) => m.job !== undefined)]);
+    const unrecordedAge = oldest(plan.unrecorded);
+    const jobs = (state) => plan.jobs.filter((j) => j.state === state).length;
+    return render([
+        {
+            name: 'strays_sweep_leaked_processes',
+            help: 'Live processes of jobs that are over (owner gone) found by the last sweep, any age.',
+            samples: [{ value: leaked.length + plan.young.filter((m) => m.job !== undefined).length }],
+        },
+        {
+            name: 'strays_sweep_processes',
+            help: 'Processes the last sweep acted on, by outcome (reported = not signalled: dry run).',
+            samples: OUTCOMES.map((o) => ({ labels: { outcome: o }, value: counts.get(o) ?? 0 })),
+        },
+        { name: 'strays_sweep_young_processes', help: 'Marked processes spared by the last sweep for being younger than --older-than.', samples: [{ value: plan.young.length }] },
+        { name: 'strays_sweep_unrecorded_processes', help: 'Live processes carrying a job marker that no job record names.', samples: [{ value: plan.unrecorded.length }] },
+        { name: 'strays_sweep_live_job_processes', help: 'Marked processes of jobs whose owner is alive (never touched).', samples: [{ value: plan.live.length }] },
+        {
+            name: 'strays_sweep_oldest_process_age_seconds',
+            help: 'Age of the oldest leaked (job over) or unrecorded process in the last sweep; absent when there was none.',
+            samples: [
+                ...(leakedAge === undefined ? [] : [{ labels: { kind: 'leaked' }, value: leakedAge }]),
+                ...(unrecordedAge === undefined ? [] : [{ labels: { kind: 'unrecorded' }, value: unrecordedAge }]),
+            ],
+        },
+        {
+            name: 'strays_sweep_jobs',
+            help: 'Job records by state: over (owner gone), live, unknown (cannot tell, left alone), corrupt (skipped).',
+            samples: [
+                { labels: { state: 'over' }, value: jobs('over') },
+                { labels: { state: 'live' }, value: jobs('live') },
+                { labels: { state: 'unknown' }, value: jobs('unknown') },
+                { labels: { state: 'corrupt' }, value: result.corrupt.length },
+            ],
+        },
+        { name: 'strays_sweep_dry_run', help: '1 when the last sweep was a dry run (nothing signalled).', samples: [{ value: result.options.dryRun ? 1 : 0 }] },
+        { name: 'strays_sweep_duration_seconds', help: 'How long the last sweep took.', samples: [{ value: result.durationMs / 1000 }] },
+        { name: 'strays_sweep_last_run_timestamp_seconds', help: 'When the last sweep ran, seconds since the epoch.', samples: [{ value: Math.floor(result.at / 1000) }] },
+    ]);
+}
+/** Writes atomically in the file's own directory: the collector never reads half a file. */
+function writeSweepMetrics(file, result) {
+    atomic_writeFileAtomic(file, sweepMetrics(result));
+}
+
+;// CONCATENATED MODULE: ./src/host/sweep-output.ts
+/**
+ * The sweep told to people (console) and to programs (JSON file).
+ *
+ * Only marker variables appear (STRAYS_SESSION, RUNNER_TRACKING_ID): they were
+ * the only ones read, and environments hold secrets.
+ */
+
+
+
+
+const SWEEP_KIND = 'strays-sweep';
+const SWEEP_VERSION = 1;
+const age = (ms) => (ms === undefined ? 'age unknown' : `age ${formatDuration(ms)}`);
+const seconds = (ms) => (ms === undefined ? undefined : Math.round(ms / 1000));
+const marks = (m) => [m.session && `STRAYS_SESSION=${m.session}`, m.trackingId && `RUNNER_TRACKING_ID=${m.trackingId}`].filter(Boolean).join(' ');
+const what = (m) => `pid ${m.process.pid} ${commandLine(m.process)}`;
+/** Failures worth a non-zero exit: a process we meant to end is still running. */
+const unended = (result) => result.termination.results.filter((r) => r.outcome === 'survived' || r.outcome === 'not-permitted');
+function renderSweep(result, quiet = false) {
+    const { plan, termination, options } = result;
+    const out = [];
+    const by = new Map(termination.results.map((r) => [identityKey(r), r]));
+    const over = plan.jobs.filter((j) => j.state === 'over').length;
+    if (!quiet) {
+        out.push(`strays sweep${options.dryRun ? ' (dry run: nothing signalled)' : ''}: ${plan.jobs.length} job record(s) in ${result.stateDir}, ` +
+            `${over} over, ${plan.jobs.length - over} live; processes at least ${formatDuration(options.olderThanMs)} old.`);
+    }
+    for (const c of result.corrupt)
+        out.push(`  skipped corrupt record ${c.file}: ${c.problem}; nothing is ended on its account`);
+    for (const t of plan.targets) {
+        const m = plan.targetInfo.get(t.process.pid);
+        const r = by.get(identityKey(t.process));
+        const outcome = r ? `${r.outcome}${r.detail ? ` (${r.detail})` : ''}` : 'not handled';
+        out.push(`  ${options.dryRun ? 'would end' : 'ended'}: ${what(m)} (${age(m.ageMs)}) ${m.job ? `of job ${m.job}: ${t.reasons[1] ?? ''}` : `(${marks(m)}, unrecorded)`} → ${outcome}`);
+    }
+    for (const w of termination.warnings ?? [])
+        out.push(`  warning: ${w}`);
+    for (const f of termination.added)
+        out.push(`  also ended (forked during the sweep): pid ${f.process.pid} ${commandLine(f.process)}`);
+    if (!quiet) {
+        for (const m of plan.young)
+            out.push(`  spared, younger than --older-than: ${what(m)} (${age(m.ageMs)})${m.job ? ` of job ${m.job}` : ''}`);
+        // One line per marker: a leaked job often left many processes.
+        const left = new Map();
+        for (const m of plan.unrecorded.filter((u) => !plan.targetInfo.has(u.process.pid) && !plan.young.includes(u)))
+            left.set(marks(m), [...(left.get(marks(m)) ?? []), m]);
+        for (const [marker, list] of left) {
+            const ages = list.map((m) => m.ageMs).filter((a) => a !== undefined);
+            const shown = list.slice(0, 3).map(what).join('; ') + (list.length > 3 ? `; +${list.length - 3} more` : '');
+            out.push(`  unrecorded, left alone: ${marker}: ${list.length} process(es)${ages.length > 0 ? `, oldest ${formatDuration(Math.max(...ages))}` : ''} (${shown}); ` +
+                `no job record names it${options.unrecorded ? '' : ', --unrecorded with --older-than would end it'}`);
+        }
+        if (plan.live.length > 0)
+            out.push(`  ${plan.live.length} process(es) of live jobs left alone.`);
+        if (plan.unreadable > 0)
+            out.push(`  ${plan.unreadable} process(es) with unreadable environments (other users') left alone.`);
+        if (result.pruned.length > 0)
+            out.push(`  ${options.dryRun ? 'would remove' : 'removed'} the record(s) of ${result.pruned.length} finished job(s): ${result.pruned.join(', ')}`);
+        if (plan.targets.length === 0 && result.corrupt.length === 0)
+            out.push('  nothing to end.');
+    }
+    return out.length === 0 ? '' : `${out.join('\n')}\n`;
+}
+const entry = (m) => ({
+    pid: m.process.pid,
+    start: m.process.start,
+    comm: m.process.comm,
+    argv: m.process.argv,
+    ageSeconds: seconds(m.ageMs),
+    session: m.session,
+    runnerTrackingId: m.trackingId,
+    job: m.job,
+});
+function sweepJson(result) {
+    const { plan, termination } = result;
+    const by = new Map(termination.results.map((r) => [identityKey(r), r]));
+    return {
+        kind: SWEEP_KIND,
+        version: SWEEP_VERSION,
+        host: external_node_os_default().hostname(),
+        at: new Date(result.at).toISOString(),
+        durationMs: result.durationMs,
+        stateDir: result.stateDir,
+        options: result.options,
+        jobs: plan.jobs.map((j) => ({ session: j.record.session, runnerTrackingId: j.record.runnerTrackingId, state: j.state, reason: j.reason, owner: j.record.owner, startedAt: new Date(j.record.startedAt).toISOString() })),
+        targets: plan.targets.map((t) => {
+            const r = by.get(identityKey(t.process));
+            return { ...entry(plan.targetInfo.get(t.process.pid)), reasons: t.reasons, outcome: r?.outcome, signals: r?.signals ?? [], via: r?.via, detail: r?.detail };
+        }),
+        added: termination.added.map((f) => ({ pid: f.process.pid, start: f.process.start, comm: f.process.comm, reasons: f.reasons })),
+        young: plan.young.map(entry),
+        unrecorded: plan.unrecorded.map(entry),
+        liveJobProcesses: plan.live.length,
+        unreadable: plan.unreadable,
+        corrupt: result.corrupt,
+        pruned: result.pruned,
+        warnings: termination.warnings ?? [],
+    };
+}
+function writeSweepJson(file, result) {
+    atomic_writeFileAtomic(file, `${JSON.stringify(sweepJson(result), null, 2)}\n`);
+}
+
+;// CONCATENATED MODULE: ./src/host/index.ts
+/** Host state (which jobs run here, and who owns them) and `strays sweep`. */
+
+
+
+
+
+
+
+
+
+
+
+;// CONCATENATED MODULE: ./src/cli/commands/sweep.ts
+/**
+ * `strays sweep`: for self-hosted hosts, end what earlier jobs left running
+ * when their cleanup never ran (runner crash, reboot, job killed hard).
+ * Only processes carrying the marker of a recorded job whose owner is gone;
+ * see src/host/plan.ts for what is never touched.
+ */
+
+
+
+
+
+const sweep_OPTIONS = {
+    'older-than': { type: 'string', value: 'DURATION', help: `only processes at least this old (default ${DEFAULT_OLDER_THAN}; ${DURATION_FORMS})` },
+    'dry-run': { type: 'boolean', help: 'report what would be ended, signal nothing, remove no record' },
+    grace: { type: 'string', value: 'DURATION', help: `time between SIGTERM and SIGKILL (default ${DEFAULT_GRACE})` },
+    json: { type: 'string', value: 'FILE', help: 'also write the sweep as JSON' },
+    metrics: { type: 'string', value: 'FILE', help: 'write Prometheus text format for node_exporter\'s textfile collector (atomically)' },
+    unrecorded: { type: 'boolean', help: 'also end marked processes no job record names (needs an explicit --older-than; see the docs for the risk)' },
+    'state-dir': { type: 'string', value: 'DIR', help: 'job records directory (default $STRAYS_STATE_DIR, /var/lib/strays as root, else $XDG_STATE_HOME/strays)' },
+    quiet: { type: 'boolean', short: 'q', help: 'print only what was ended and problems' },
+};
+function duration(value, fallback, option) {
+    try {
+        return parseDuration(value ?? fallback, option);
+    }
+    catch (error) {
+        throw new UsageError(`strays sweep: ${error.message}`, 'sweep');
+    }
+}
+const sweepCommand = {
+    name: 'sweep',
+    summary: 'end what earlier jobs on this host left running when their cleanup never ran',
+    help: () => usageText('sweep', 'strays sweep [--older-than DURATION] [--dry-run] [options]', 'Ends processes that carry the marker of a recorded job whose owner (runner worker, strays run …) is gone.\n' +
+        'Never touches a job whose owner is alive, a process without a marker, or (without --unrecorded) a marker no record names.\n' +
+        'Exit status 1 when a process could not be ended (survived SIGKILL, not permitted) or a file could not be written.', sweep_OPTIONS),
+    async run(argv, io) {
+        const { values, positionals, rest } = parseCommandArgs('sweep', argv, sweep_OPTIONS);
+        if (flag(values, 'help')) {
+            io.out(sweepCommand.help());
+            return EXIT.ok;
+        }
+        if (positionals.length > 0 || rest !== undefined)
+            throw new UsageError(`strays sweep: unexpected argument "${positionals[0] ?? '--'}"; sweep takes only options.`, 'sweep');
+        const olderThanGiven = stringValue(values, 'older-than');
+        const unrecorded = flag(values, 'unrecorded');
+        if (unrecorded && olderThanGiven === undefined) {
+            throw new UsageError('strays sweep: --unrecorded needs an explicit --older-than DURATION (e.g. --older-than 24h): an unrecorded marker may belong to a job that is still running.', 'sweep');
+        }
+        const quiet = flag(values, 'quiet');
+        const result = await sweep({
+            olderThanMs: duration(olderThanGiven, DEFAULT_OLDER_THAN, '--older-than'),
+            graceMs: duration(stringValue(values, 'grace'), DEFAULT_GRACE, '--grace'),
+            dryRun: flag(values, 'dry-run'),
+            unrecorded,
+            stateDir: stringValue(values, 'state-dir'),
+        });
+        const text = renderSweep(result, quiet);
+        if (text !== '')
+            io.out(text.trimEnd());
+        let status = unended(result).length > 0 ? EXIT.failure : EXIT.ok;
+        for (const [option, write] of [['json', writeSweepJson], ['metrics', writeSweepMetrics]]) {
+            const file = stringValue(values, option);
+            if (file === undefined)
+                continue;
+            try {
+                write(file, result);
+            }
+            catch (error) {
+                io.err(`strays sweep: cannot write --${option} ${file}: ${error.message}`);
+                status = EXIT.failure;
+            }
+        }
+        return status;
+    },
+};
+
 ;// CONCATENATED MODULE: ./src/cli/commands/index.ts
+
 
 
 
@@ -3675,6 +4532,7 @@ const COMMANDS = [
     check_check,
     ps,
     hooks,
+    sweepCommand,
 ];
 
 ;// CONCATENATED MODULE: ./package.json
