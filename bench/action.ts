@@ -43,7 +43,7 @@ export class ActionJob {
 
   constructor(
     readonly root: string,
-    private readonly repo: string,
+    private readonly distDir: string,
   ) {
     this.temp = path.join(root, 'runner-temp');
     this.workspace = path.join(root, 'workspace');
@@ -75,7 +75,7 @@ export class ActionJob {
       fs.writeFileSync(files[name] as string, '');
     }
     const state = Object.fromEntries(Object.entries(this.state).map(([k, v]) => [`STATE_${k}`, v]));
-    const run = await runProcess([path.join(this.repo, 'dist', stage, 'index.js')], this.env({ ...files, ...state, ...extraEnv }), this.workspace);
+    const run = await runProcess([path.join(this.distDir, stage, 'index.js')], this.env({ ...files, ...state, ...extraEnv }), this.workspace);
     Object.assign(this.jobEnv, readFileCommands(files.GITHUB_ENV as string));
     Object.assign(this.state, readFileCommands(files.GITHUB_STATE as string));
     return run;

@@ -100,8 +100,8 @@ export interface DistTimes {
 }
 
 /** dist/pre and dist/post on a clean job as whole processes, against `node -e 0`; post's RSS through a --require hook. */
-export async function distTimes(runs: number, repo: string, dir: string): Promise<DistTimes> {
-  const have = fs.existsSync(path.join(repo, 'dist/pre/index.js')) && fs.existsSync(path.join(repo, 'dist/post/index.js'));
+export async function distTimes(runs: number, distDir: string, dir: string): Promise<DistTimes> {
+  const have = fs.existsSync(path.join(distDir, 'pre/index.js')) && fs.existsSync(path.join(distDir, 'post/index.js'));
   const floor: number[] = [];
   const pre: number[] = [];
   const post: number[] = [];
@@ -112,14 +112,14 @@ export async function distTimes(runs: number, repo: string, dir: string): Promis
   for (let i = 0; i < runs; i++) {
     floor.push((await runProcess(['-e', '0'], process.env)).ms);
     if (!have) continue;
-    const job = new ActionJob(fs.mkdtempSync(path.join(dir, 'job-')), repo);
+    const job = new ActionJob(fs.mkdtempSync(path.join(dir, 'job-')), distDir);
     const p = await job.step('pre');
     const q = await job.step('post');
     for (const [name, r] of [['pre', p], ['post', q]] as const) if (r.code !== 0) failures.push(`dist/${name} exited ${r.code}: ${r.output.slice(-300)}`);
     pre.push(p.ms);
     post.push(q.ms);
     // A second clean job, post measured with the RSS hook (kept out of the timed runs).
-    const measured = new ActionJob(fs.mkdtempSync(path.join(dir, 'job-')), repo);
+    const measured = new ActionJob(fs.mkdtempSync(path.join(dir, 'job-')), distDir);
     await measured.step('pre');
     const rssFile = path.join(measured.root, 'rss');
     await measured.step('post', { NODE_OPTIONS: `--require ${hook}`, BENCH_RSS_FILE: rssFile });

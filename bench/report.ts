@@ -46,7 +46,7 @@ export function rows(results: readonly SizeResult[]): string[][] {
     line('node -e 0 (floor)', (r) => ms(r.dist.floorMs)),
     line('dist/pre, clean job', (r) => ms(r.dist.preMs)),
     line('dist/post, clean job', (r) => ms(r.dist.postMs)),
-    line('dist/post ÷ (1.5 × floor + snapshot)', (r) => ratio(r.dist.postMs === undefined ? undefined : r.dist.postMs / postBudget(r))),
+    line('dist/post ÷ (1.5 × floor + snapshot), ≤ 1 meets', (r) => ratio(r.dist.postMs === undefined ? undefined : r.dist.postMs / postBudget(r))),
     line('peak RSS, dist/post', (r) => (r.dist.postRssMb === undefined ? 'n/a' : `${r.dist.postRssMb.toFixed(0)} MB`)),
     line(`terminate cooperative leaks (grace 5 s)`, (r) => ms(r.cooperative.ms)),
     line('  ÷ grace', (r) => pct(r.cooperative.ms / COOP_GRACE_MS)),

@@ -23,6 +23,8 @@ interface Args {
   readonly runs: number;
   readonly sizes: readonly number[];
   readonly leaks: number;
+  /** Where the action bundles are: dist/ as committed, or .bench/dist built from src/ (--fresh-dist). */
+  readonly dist: string;
 }
 
 function parseArgs(argv: readonly string[]): Args {
@@ -36,7 +38,8 @@ function parseArgs(argv: readonly string[]): Args {
   if (!Number.isInteger(runs) || runs < 1) throw new Error(`--runs "${value('--runs')}": expected a whole number ≥ 1`);
   if (sizes.some((s) => !Number.isInteger(s) || s < 1)) throw new Error(`--sizes "${value('--sizes')}": expected comma-separated whole numbers`);
   if (!Number.isInteger(leaks) || leaks < 1) throw new Error(`--leaks "${value('--leaks')}": expected a whole number ≥ 1`);
-  return { runs, sizes: [...sizes].sort((a, b) => a - b), leaks };
+  const dist = argv.includes('--fresh-dist') ? path.join(REPO, '.bench', 'dist') : path.join(REPO, 'dist');
+  return { runs, sizes: [...sizes].sort((a, b) => a - b), leaks, dist };
 }
 
 async function main(): Promise<void> {
@@ -49,7 +52,7 @@ async function main(): Promise<void> {
   const began = Date.now();
   console.log(
     `strays bench: ${cores()} cores, node ${process.version}, PID namespace: ${process.env.STRAYS_BENCH_NAMESPACE ?? 'unknown'}, ` +
-      `${args.runs} runs per cell (medians), ${args.leaks} leaks per termination run`,
+      `${args.runs} runs per cell (medians), ${args.leaks} leaks per termination run, bundles from ${path.relative(REPO, args.dist)}/`,
   );
   try {
     for (const size of args.sizes) {
@@ -62,7 +65,7 @@ async function main(): Promise<void> {
       const finish = await finishMs(args.runs, baseline);
       process.stdout.write(', post');
       const child = await childPost(args.runs, baseline, dir, SELF);
-      const dist = await distTimes(args.runs, REPO, dir);
+      const dist = await distTimes(args.runs, args.dist, dir);
       process.stdout.write(', dist');
       const termRuns = Math.max(1, Math.min(args.runs, 3));
       const cooperative = await terminationTimes(termRuns, args.leaks, 0, '5s');

@@ -4,7 +4,7 @@
 // allows (`unshare --pid --fork --mount-proc`, as scripts/test.mjs does), so
 // the process table holds exactly what the bench creates, and bash as the
 // namespace's PID 1 reaps every orphan. Arguments are passed on
-// (`npm run bench -- --runs 3 --sizes 100,1000`). --transpile-only: type errors
+// (`npm run bench -- --runs 3 --sizes 100,1000 --leaks 300 --fresh-dist`). --transpile-only: type errors
 // are tsc's job (`npx tsc --noEmit -p .`); a half-written file elsewhere must not stop a measurement.
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -17,6 +17,14 @@ const build = spawnSync('node_modules/.bin/ncc', ['build', 'bench/run.ts', '-o',
 if (build.status !== 0) process.exit(build.status ?? 1);
 // ncc emits an ES module for a "type": "module" package; the marker keeps it one wherever .bench/ is read from.
 fs.writeFileSync('.bench/package.json', '{ "type": "module" }\n');
+
+// --fresh-dist: measure action bundles built now from src/ (in .bench/dist) instead of the committed dist/.
+if (args.includes('--fresh-dist')) {
+  for (const stage of ['pre', 'post']) {
+    const built = spawnSync('node_modules/.bin/ncc', ['build', `src/action/${stage}.ts`, '-o', `.bench/dist/${stage}`, '--quiet'], { stdio: 'inherit' });
+    if (built.status !== 0) process.exit(built.status ?? 1);
+  }
+}
 
 let command = ['node', '.bench/index.js', ...args];
 if (process.platform === 'linux' && env.STRAYS_BENCH_NAMESPACE !== 'off') {
