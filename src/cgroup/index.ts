@@ -8,3 +8,4 @@ export * from './isolation.js';
 export * from './lifecycle.js';
 export * from './members.js';
 export * from './mount.js';
+export * from './prune.js';

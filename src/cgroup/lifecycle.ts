@@ -16,6 +16,7 @@ import { readStartTicks } from '../proc/linux.js';
 import type { Identity } from '../proc/types.js';
 import { CgroupError, cgroupOfPid, dirOf, explain, moveProcess, readKeyed, relativeToMount, subCgroups, writeControl } from './files.js';
 import { inJobCgroup, jobDir, memberPids } from './members.js';
+import { pruneStaleJobCgroups } from './prune.js';
 import { type Cgroup2Mount, readCgroup2Mount } from './mount.js';
 
 export interface OpenOptions {
@@ -67,6 +68,7 @@ export function openJobCgroup(options: OpenOptions): JobCgroupRecord {
   for (const parent of parents) {
     const relative = path.posix.join(parent, name);
     const dir = dirOf(mount.mountPoint, relative);
+    pruneStaleJobCgroups(dirOf(mount.mountPoint, parent));
     makeDir(dir);
     try {
       if (!moveProcess(dir, options.movePid)) throw new CgroupError(`Cannot move pid ${options.movePid} into a job cgroup: no such process.`, 'ESRCH');

@@ -1,0 +1,61 @@
+/**
+ * Pruning what crashed jobs left: empty, old `strays-*` cgroups go; a
+ * populated one, a young one and anything not named like a job cgroup stay.
+ * Real cgroups on this host's cgroup2 mount (skipped where not writable).
+ */
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { PRUNE_MIN_AGE_MS, moveProcess, probeCgroup, pruneStaleJobCgroups, readCgroup2Mount } from '../src/cgroup/index.js';
+import { Leakers } from './helpers/leakers.js';
+
+const usable = probeCgroup({ pid: process.pid }).usable;
+const made: string[] = [];
+let leakers: Leakers | undefined;
+
+afterEach(async () => {
+  await leakers?.cleanup();
+  for (const dir of made.reverse()) {
+    try {
+      fs.rmdirSync(dir);
+    } catch {
+      // already pruned, or removed with its parent
+    }
+  }
+  made.length = 0;
+});
+
+const hex = (): string => Array.from({ length: 16 }, () => Math.floor(Math.random() * 16).toString(16)).join('');
+
+describe.skipIf(!usable)('pruneStaleJobCgroups', () => {
+  it('removes only old, empty job cgroups', async () => {
+    const mount = readCgroup2Mount()!;
+    const parent = path.join(mount.mountPoint, `strays-prune-test-${hex()}`);
+    fs.mkdirSync(parent);
+    made.push(parent);
+    const mk = (name: string): string => {
+      const dir = path.join(parent, name);
+      fs.mkdirSync(dir);
+      made.push(dir);
+      return dir;
+    };
+    const stale = mk(`strays-${hex()}`);
+    const populated = mk(`strays-${hex()}`);
+    const other = mk('not-a-job');
+    leakers = new Leakers();
+    const sleeper = spawn('sleep', ['300'], { stdio: 'ignore' });
+    leakers.track(sleeper.pid as number);
+    moveProcess(populated, sleeper.pid as number);
+
+    expect(pruneStaleJobCgroups(parent)).toEqual([]); // all younger than the minimum age
+    const later = Date.now() + PRUNE_MIN_AGE_MS + 1000;
+    expect(pruneStaleJobCgroups(parent, later)).toEqual([stale]);
+    expect(fs.existsSync(populated)).toBe(true);
+    expect(fs.existsSync(other)).toBe(true);
+
+    // Put the sleeper back in the test's own cgroup so the fixtures can be removed.
+    const own = fs.readFileSync('/proc/self/cgroup', 'utf8').match(/^0::(.*)$/m)?.[1] ?? '/';
+    moveProcess(path.join(mount.mountPoint, own), sleeper.pid as number);
+  });
+});
