@@ -5,10 +5,15 @@
 // orphan they make. Where unshare is refused, the suite runs as is; the tests
 // still signal only what they started, and treat zombies as dead.
 import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 
 const args = process.argv.slice(2);
 const vitest = ['node_modules/.bin/vitest', 'run', ...args];
 const env = { ...process.env };
+// Jobs that tests start register in the host state: keep that off the machine's real state dir.
+if (!env.STRAYS_STATE_DIR) env.STRAYS_STATE_DIR = fs.mkdtempSync(path.join(os.tmpdir(), 'strays-test-state-'));
 let command = vitest;
 
 if (process.platform === 'linux' && env.STRAYS_TEST_NAMESPACE !== 'off') {
@@ -22,5 +27,44 @@ if (process.platform === 'linux' && env.STRAYS_TEST_NAMESPACE !== 'off') {
     env.STRAYS_TEST_NAMESPACE = 'none';
   }
 }
+const cgroup = enterTestCgroup();
 const result = spawnSync(command[0], command.slice(1), { stdio: 'inherit', env });
+if (cgroup) leaveTestCgroup(cgroup);
+if (env.STRAYS_STATE_DIR !== process.env.STRAYS_STATE_DIR) fs.rmSync(env.STRAYS_STATE_DIR, { recursive: true, force: true });
 process.exit(result.status ?? 1);
+
+/**
+ * Runs the suite inside a cgroup of its own where cgroup v2 is writable: the
+ * tests create job cgroups (issue 8) under it, and whatever a test leaves
+ * there (a job started and never checked) is removed with it at the end.
+ */
+function enterTestCgroup() {
+  try {
+    const line = fs.readFileSync('/proc/self/mountinfo', 'utf8').split('\n').find((l) => l.split(' - ')[1]?.startsWith('cgroup2 '));
+    const [, , , root, mountPoint] = line?.split(' ') ?? [];
+    const own = /^0::(.*)$/m.exec(fs.readFileSync('/proc/self/cgroup', 'utf8'))?.[1];
+    if (!mountPoint || own === undefined || root !== '/') return undefined;
+    const origin = path.join(mountPoint, own);
+    const dir = path.join(origin, `strays-tests-${process.pid}`);
+    fs.mkdirSync(dir);
+    fs.writeFileSync(path.join(dir, 'cgroup.procs'), String(process.pid));
+    return { origin, dir };
+  } catch {
+    return undefined; // not permitted here: the tests fall back to marker isolation on their own
+  }
+}
+
+function leaveTestCgroup({ origin, dir }) {
+  try {
+    fs.writeFileSync(path.join(origin, 'cgroup.procs'), String(process.pid));
+    const dirs = [];
+    const walk = (d) => {
+      for (const e of fs.readdirSync(d, { withFileTypes: true })) if (e.isDirectory()) walk(path.join(d, e.name));
+      dirs.push(d);
+    };
+    walk(dir);
+    for (const d of dirs) fs.rmdirSync(d); // children first; EBUSY means a test left a process: say so
+  } catch (error) {
+    console.warn(`strays tests: could not remove the test cgroup ${dir}: ${error.message}`);
+  }
+}

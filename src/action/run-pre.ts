@@ -4,7 +4,9 @@
  * every process they start inherits STRAYS_SESSION through GITHUB_ENV.
  */
 import * as core from '@actions/core';
-import { SESSION_VAR, saveBaseline, snapshot } from '../engine/index.js';
+import { SESSION_VAR, saveBaseline } from '../engine/index.js';
+import { beginJob } from '../job/begin.js';
+import { ownerOf } from '../host/index.js';
 import { State } from './constants.js';
 import { readInputs } from './inputs.js';
 import { baselineFile } from './paths.js';
@@ -17,7 +19,14 @@ export async function runPre(): Promise<void> {
     }
     // Inputs first: a bad value must fail here, before the job spends any time.
     const options = readInputs();
-    const baseline = await snapshot();
+    // The pre step's parent is the runner's Runner.Worker: it runs this one job and exits at
+    // its end (host state owner), and every later step is its child (moved into the job cgroup).
+    const { baseline, notes } = await beginJob({
+      isolation: options.isolation,
+      owner: (table) => ownerOf(table, process.ppid, 'the parent of the pre step'),
+      cgroupPid: process.ppid,
+    });
+    for (const note of notes) core.info(`strays: ${note}`);
     const file = baselineFile(baseline.session);
     saveBaseline(file, baseline);
     core.exportVariable(SESSION_VAR, baseline.session);

@@ -7,6 +7,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { type GuardOptions, type SettingNames, parseGuardOptions } from '../config/options.js';
+import type { Baseline } from '../engine/baseline.js';
 import type { ReportContext } from '../report/types.js';
 import { type Values, flag, stringValue } from './args.js';
 import { UsageError } from './exit.js';
@@ -54,21 +55,11 @@ export function checkWritableDir(command: string, option: string, file: string):
   if (!ok) throw new UsageError(`strays ${command}: ${option} ${file}: directory ${dir} does not exist. Give a path in an existing directory.`, command);
 }
 
-/**
- * Isolation for CLI jobs. The CLI records the marker/lineage isolation only:
- * per-job cgroups (src/cgroup, issue 8) are not wired into the CLI yet, and
- * rather than pretend, we say so once when something else was asked for.
- */
-export function cliIsolation(options: GuardOptions): { used: 'marker'; note: string | undefined } {
-  const note = options.isolation === 'marker' ? undefined : `strays: isolation: marker (${options.isolation} requested; the CLI does not create job cgroups yet).`;
-  return { used: 'marker', note };
-}
-
-export function cliContext(options: GuardOptions): Partial<ReportContext> {
+export function cliContext(baseline: Baseline): Partial<ReportContext> {
   return {
     host: os.hostname(),
     workspace: process.env.GITHUB_WORKSPACE || process.cwd(),
     runnerTemp: process.env.RUNNER_TEMP || undefined,
-    isolation: cliIsolation(options).used,
+    isolation: baseline.cgroup ? 'cgroup' : 'marker',
   };
 }

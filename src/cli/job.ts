@@ -28,7 +28,8 @@ export interface Finished {
 }
 
 export async function finishAndReport(io: Io, baseline: Baseline, options: GuardOptions, quiet: boolean): Promise<Finished> {
-  const { report, failed } = await finishJob({ baseline, options, context: cliContext(options), checker: process.pid });
+  const { report, failed, notes } = await finishJob({ baseline, options, context: cliContext(baseline), checker: process.pid });
+  if (!quiet) for (const note of notes) io.err(`strays: ${note}`);
   const jsonError = emitReport(io, report, { quiet, json: options.reportPath });
   if (jsonError) io.err(jsonError);
   const leaked = report.leaks.length + report.unattributed.length;

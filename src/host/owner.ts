@@ -26,7 +26,7 @@ export const RUNNER_WORKER = 'Runner.Worker';
 
 const tableOr = async (table?: ProcessTable): Promise<ProcessTable> => table ?? readTable();
 
-function ownerOf(table: ProcessTable, pid: number, what: string): Owner {
+export function ownerOf(table: ProcessTable, pid: number, what: string): Owner {
   const p = table.processes.find((q) => q.pid === pid);
   if (!p) throw new Error(`Cannot record the job owner: ${what} (pid ${pid}) is not in the process table.`);
   return { pid: p.pid, start: p.start, reader: table.reader, comm: p.comm };

@@ -14,6 +14,10 @@ import type { ProcessTable } from '../proc/types.js';
 import { buildReport, explainFindings } from '../report/index.js';
 import type { Report, ReportContext } from '../report/types.js';
 import { terminate } from '../terminate/index.js';
+import { cgroupRule } from '../cgroup/index.js';
+import { readTable, STAT_ONLY } from '../proc/index.js';
+import { closeCgroup, detectFrozen, evacuateRunner } from './cgroup-phase.js';
+import { activeOtherSessions, forgetJob } from './host-phase.js';
 import type { Termination } from '../terminate/types.js';
 
 export interface FinishInput {
@@ -29,6 +33,10 @@ export interface FinishInput {
   readonly otherSessions?: readonly string[];
   /** Reading environments the checker cannot: default `sudo -n` when not root (src/proc/privileged.ts); false: never. */
   readonly privileged?: PrivilegePrefix | false;
+  /** Host state directory (default: src/host/state-dir.ts); used to see other jobs and to drop this job's record. */
+  readonly stateDir?: string | undefined;
+  /** Drop this job's host-state record at the end (default true: this is the job's end). */
+  readonly forget?: boolean;
 }
 
 export interface FinishResult {
@@ -43,39 +51,40 @@ export interface FinishResult {
 
 export async function finishJob(input: FinishInput): Promise<FinishResult> {
   const { baseline, options } = input;
+  const checker = input.checker ?? process.pid;
+  const cgroup = baseline.cgroup;
+  const notes: string[] = [];
+  if (cgroup) evacuateRunner(cgroup, baseline, checker);
+  const others = await activeOtherSessions(baseline.session, () => readTable(baseline.reader, STAT_ONLY), input.stateDir);
+  notes.push(...others.notes);
   const detectOptions: CheckOptions = {
     allow: options.allow,
-    rules: input.rules,
-    checker: input.checker,
-    otherSessions: input.otherSessions,
+    rules: [...(input.rules ?? []), ...(cgroup ? [cgroupRule(cgroup)] : [])],
+    checker,
+    otherSessions: [...(input.otherSessions ?? []), ...others.sessions],
     privileged: input.privileged,
   };
-  const { table, detection, notes } = await check(baseline, detectOptions);
+  const targetsOf = (d: Detection): readonly Finding[] => (options.unattributed === 'kill' ? [...d.findings, ...d.unattributed] : d.findings);
+  const runCheck = () => check(baseline, detectOptions);
+  const checked = cgroup
+    ? await detectFrozen(cgroup, checker, options.kill, runCheck, (r) => targetsOf(r.detection))
+    : { result: await runCheck(), notes: [] };
+  const { table, detection } = checked.result;
+  notes.push(...checked.result.notes, ...checked.notes);
   const context: ReportContext = { host: os.hostname(), checkedAt: Date.now(), ...input.context };
   // Explain before terminating: once a process is gone, its sockets and files are gone too.
-  const explanations = explainFindings([...detection.findings, ...detection.unattributed], table, context, {
-    baseline,
-    checker: input.checker,
-  });
-  const targets = options.unattributed === 'kill' ? [...detection.findings, ...detection.unattributed] : detection.findings;
-  const termination = await terminate(targets, {
+  const explanations = explainFindings([...detection.findings, ...detection.unattributed], table, context, { baseline, checker });
+  const termination = await terminate(targetsOf(detection), {
     graceMs: options.graceMs,
     kill: options.kill,
-    self: input.checker,
-    rescan: async () => rescan(baseline, detectOptions, options),
+    self: checker,
+    rescan: async () => targetsOf((await runCheck()).detection),
   });
+  if (cgroup) notes.push(...(await closeCgroup(cgroup)));
+  if (input.forget !== false) notes.push(...forgetJob(baseline.session, input.stateDir));
   const report = buildReport({ baseline, detection, termination, explanations, options, context, table });
   const leaked = detection.findings.length + detection.unattributed.length;
   return { report, detection, termination, failed: options.failOnLeak && leaked > 0, notes };
-}
-
-async function rescan(
-  baseline: Baseline,
-  detectOptions: CheckOptions,
-  options: GuardOptions,
-): Promise<readonly Finding[]> {
-  const { detection } = await check(baseline, detectOptions);
-  return options.unattributed === 'kill' ? [...detection.findings, ...detection.unattributed] : detection.findings;
 }
 
 export type { ProcessTable };

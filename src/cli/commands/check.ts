@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import { GUARD_OPTIONS, type OptionSpecs, flag, parseCommandArgs, stringValue, usageText } from '../args.js';
 import type { Command } from '../command.js';
 import { EXIT, UsageError } from '../exit.js';
-import { cliIsolation, guardOptionsFrom } from '../guard.js';
+import { guardOptionsFrom } from '../guard.js';
 import { finishAndReport, loadState } from '../job.js';
 
 const OPTIONS: OptionSpecs = {
@@ -34,8 +34,6 @@ export const check: Command = {
     const options = guardOptionsFrom('check', values);
     const baseline = loadState('check', file);
     const quiet = flag(values, 'quiet');
-    const { note } = cliIsolation(options);
-    if (note && !quiet) io.err(note);
     const { status } = await finishAndReport(io, baseline, options, quiet);
     if (flag(values, 'remove-state')) fs.rmSync(file, { force: true });
     return status;

@@ -3,6 +3,7 @@
  * nothing (a debugging aid). Without --state: every process carrying any
  * STRAYS_SESSION, with its descendants, grouped by session.
  */
+import { cgroupRule } from '../../cgroup/index.js';
 import { buildTree, check, descendantsOf, SESSION_VAR } from '../../engine/index.js';
 import { type ProcessInfo, readDetails, readTable } from '../../proc/index.js';
 import { buildReport, explainFindings, writeJsonReport } from '../../report/index.js';
@@ -46,7 +47,8 @@ export const ps: Command = {
 
 async function psJob(io: Io, file: string, options: ReturnType<typeof guardOptionsFrom>): Promise<number> {
   const baseline = loadState('ps', file);
-  const { table, detection } = await check(baseline, { allow: options.allow, checker: process.pid });
+  const rules = baseline.cgroup ? [cgroupRule(baseline.cgroup)] : [];
+  const { table, detection } = await check(baseline, { allow: options.allow, checker: process.pid, rules });
   const rows: TreeRow[] = [
     ...detection.findings.map((f) => ({ process: f.process, note: `${f.attribution}${f.step ? `, step ${f.step}` : ''}` })),
     ...detection.unattributed.map((f) => ({ process: f.process, note: `unattributed, ${f.attribution}` })),
@@ -55,7 +57,7 @@ async function psJob(io: Io, file: string, options: ReturnType<typeof guardOptio
   io.out(`job ${baseline.session}: ${rows.length === 0 ? 'no live processes' : `${rows.length} processes`}`);
   if (rows.length > 0) io.out(renderTree(rows, Date.now()).join('\n'));
   if (options.reportPath !== undefined) {
-    const context = { host: os.hostname(), checkedAt: Date.now(), ...cliContext(options) };
+    const context = { host: os.hostname(), checkedAt: Date.now(), ...cliContext(baseline) };
     const explanations = explainFindings([...detection.findings, ...detection.unattributed], table, context);
     writeJsonReport(options.reportPath, buildReport({ baseline, detection, termination: undefined, explanations, options: { ...options, kill: false }, context, table }));
   }

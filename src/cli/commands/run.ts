@@ -12,12 +12,15 @@ import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { CLI_STEP_VAR, SESSION_VAR, saveBaseline, snapshot } from '../../engine/index.js';
+import { evacuate } from '../../cgroup/index.js';
+import { CLI_STEP_VAR, SESSION_VAR, saveBaseline } from '../../engine/index.js';
+import { ownerForRun } from '../../host/index.js';
+import { beginJob } from '../../job/begin.js';
 import { GUARD_OPTIONS, type OptionSpecs, flag, parseCommandArgs, stringValue, usageText } from '../args.js';
 import { type ChildEnd, signalStatus, startGuarded } from '../child.js';
 import type { Command } from '../command.js';
 import { EXIT, UsageError } from '../exit.js';
-import { checkWritableDir, cliIsolation, guardOptionsFrom } from '../guard.js';
+import { checkWritableDir, guardOptionsFrom } from '../guard.js';
 import { finishAndReport } from '../job.js';
 import type { Io } from '../output.js';
 
@@ -66,10 +69,10 @@ export const run: Command = {
     const quiet = flag(values, 'quiet');
     const keptState = stringValue(values, 'state');
     if (keptState !== undefined) checkWritableDir('run', '--state', keptState);
-    const { note } = cliIsolation(options);
-    if (note && !quiet) io.err(note);
-
-    const baseline = await snapshot({ self: process.pid });
+    // strays owns the job (its exit ends it) and steps into the job cgroup just long enough
+    // to fork the command there: the command and all it starts stay in, strays steps out.
+    const { baseline, notes } = await beginJob({ isolation: options.isolation, owner: (table) => ownerForRun(table), cgroupPid: process.pid });
+    if (!quiet) for (const note of notes) io.err(`strays: ${note}`);
     const tempDir = keptState === undefined ? fs.mkdtempSync(path.join(os.tmpdir(), 'strays-run-')) : undefined;
     const stateFile = keptState ?? path.join(tempDir as string, 'baseline.json');
     // The finisher (signal path) reads the baseline from here.
@@ -81,6 +84,7 @@ export const run: Command = {
     const [command, ...args] = rest as [string, ...string[]];
     const env = { ...process.env, [SESSION_VAR]: baseline.session, [CLI_STEP_VAR]: stepName(rest) };
     const child = startGuarded(command, args, env);
+    if (baseline.cgroup) evacuate(baseline.cgroup, [process.pid]);
 
     let finisher: Promise<number> | undefined;
     let stopped: (signal: NodeJS.Signals) => void = () => undefined;

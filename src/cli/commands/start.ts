@@ -3,11 +3,13 @@
  * or a runner hook. Saves the baseline and prints the one line a shell evals
  * to mark every later process: `eval "$(strays start --state f)"`.
  */
-import { SESSION_VAR, TRACKING_VAR, saveBaseline, snapshot } from '../../engine/index.js';
+import { SESSION_VAR, TRACKING_VAR, saveBaseline } from '../../engine/index.js';
+import { ownerForStart } from '../../host/index.js';
+import { beginJob } from '../../job/begin.js';
 import { GUARD_OPTIONS, type OptionSpecs, flag, parseCommandArgs, stringValue, usageText } from '../args.js';
 import type { Command } from '../command.js';
 import { EXIT, UsageError } from '../exit.js';
-import { checkWritableDir, cliIsolation, guardOptionsFrom } from '../guard.js';
+import { checkWritableDir, guardOptionsFrom } from '../guard.js';
 
 const OPTIONS: OptionSpecs = {
   state: { type: 'string', value: 'FILE', help: 'where to save the baseline (required; pass the same FILE to check)' },
@@ -41,15 +43,26 @@ export const start: Command = {
     const options = guardOptionsFrom('start', values);
     const ownerPid = ownerPidOf(stringValue(values, 'owner'));
     const quiet = flag(values, 'quiet');
-    const baseline = await snapshot({ self: process.pid });
-    // The owner's identity in the baseline's own start-stamp units (reader-agnostic).
-    const owner = ownerPid === undefined ? undefined : baseline.processes.find((p) => p.pid === ownerPid);
-    if (ownerPid !== undefined && !owner) throw new UsageError(`strays start: --owner ${ownerPid}: no such process.`, 'start');
-    saveBaseline(file, owner ? { ...baseline, owner } : baseline);
+    // The owner (default: the nearest Runner.Worker, else the shell running strays start) is
+    // also the process moved into the job cgroup: every step it starts from now on is the job's.
+    let ownerError: Error | undefined;
+    const { baseline, notes } = await beginJob({
+      isolation: options.isolation,
+      owner: async (table) => {
+        try {
+          return await ownerForStart(ownerPid, table);
+        } catch (error) {
+          ownerError = error as Error;
+          return undefined;
+        }
+      },
+      cgroupPid: 'owner',
+    });
+    if (ownerError) throw new UsageError(`strays start: --owner ${ownerPid}: no such process.`, 'start');
+    saveBaseline(file, baseline);
     io.out(`export ${SESSION_VAR}=${shellQuote(baseline.session)}`);
     if (!quiet) {
-      const { note } = cliIsolation(options);
-      if (note) io.err(note);
+      for (const note of notes) io.err(`strays: ${note}`);
       const tracking = baseline.runnerTrackingId ? `; ${TRACKING_VAR}=${baseline.runnerTrackingId} marks it too` : '';
       io.err(`strays: job ${baseline.session} started (${baseline.processes.length} processes in the baseline${tracking}); state in ${file}.`);
     }

@@ -1,0 +1,67 @@
+/**
+ * The start of a job, shared by the action's pre step, `strays start` and
+ * `strays run`: snapshot, isolation (a job cgroup where the host allows it),
+ * and the host-state record `strays sweep` uses when the job's end never runs.
+ * Isolation and host state are best effort: they add notes, never failures.
+ */
+import { startIsolation } from '../cgroup/index.js';
+import type { Isolation } from '../config/options.js';
+import { type Baseline, snapshotFrom } from '../engine/index.js';
+import { registerBaseline } from '../host/index.js';
+import type { Owner } from '../host/job-record.js';
+import { readTable } from '../proc/index.js';
+import type { ProcessTable } from '../proc/types.js';
+
+export interface BeginInput {
+  readonly isolation: Isolation;
+  /** The process whose exit ends the job (host state), chosen from the baseline's own table. */
+  readonly owner: (table: ProcessTable) => Owner | undefined | Promise<Owner | undefined>;
+  /**
+   * The process to move into the job cgroup: everything it starts from now on
+   * is the job's (the runner worker for the action; strays itself for `run`;
+   * `'owner'`: the owner, as for `strays start`).
+   */
+  readonly cgroupPid: number | 'owner' | undefined;
+  /** Record the job in the host state directory (default true). */
+  readonly register?: boolean;
+  readonly stateDir?: string | undefined;
+  readonly session?: string;
+  readonly runnerTrackingId?: string | undefined;
+}
+
+export interface Begun {
+  readonly baseline: Baseline;
+  readonly isolation: 'marker' | 'cgroup';
+  /** One log line each: which isolation and why, host state problems. */
+  readonly notes: readonly string[];
+}
+
+export async function beginJob(input: BeginInput): Promise<Begun> {
+  const table = await readTable();
+  const plain = snapshotFrom({
+    table,
+    session: input.session,
+    runnerTrackingId: input.runnerTrackingId ?? process.env.RUNNER_TRACKING_ID,
+  });
+  const notes: string[] = [];
+  const owner = await input.owner(table);
+  const movePid = input.cgroupPid === 'owner' ? owner?.pid : input.cgroupPid;
+  const isolation =
+    movePid === undefined
+      ? { used: 'marker' as const, reason: 'isolation: marker (no process to put in a job cgroup).' }
+      : startIsolation({ requested: input.isolation, session: plain.session, pid: movePid });
+  notes.push(isolation.reason);
+  const baseline: Baseline = {
+    ...plain,
+    owner: owner ? { pid: owner.pid, start: owner.start } : undefined,
+    cgroup: 'record' in isolation ? isolation.record : undefined,
+  };
+  if (input.register !== false && baseline.owner) {
+    try {
+      registerBaseline(baseline, { stateDir: input.stateDir });
+    } catch (error) {
+      notes.push(`host state: not recorded (${(error as Error).message}); \`strays sweep\` will list this job's leftovers as unrecorded.`);
+    }
+  }
+  return { baseline, isolation: baseline.cgroup ? 'cgroup' : 'marker', notes };
+}

@@ -1,0 +1,53 @@
+/**
+ * The end of a job that has its own cgroup (issue 8).
+ *
+ * Stop-the-world through the freezer: a frozen cgroup cannot fork, so the
+ * table read while frozen is complete, and the SIGSTOP sent to every finding
+ * while frozen takes effect on thaw before any of them runs a user-space
+ * instruction (signals are handled on the way back to user mode). Only then
+ * does termination send TERM. The runner's worker and the checker live in
+ * the job cgroup too (the worker was moved in at job start): they are moved
+ * out first, so freezing never stops the runner.
+ */
+import { chainOf, closeJobCgroup, evacuate, jobFreezer } from '../cgroup/index.js';
+import type { Baseline, JobCgroupRecord } from '../engine/baseline.js';
+import type { Finding } from '../engine/findings.js';
+import { signalProcess } from '../terminate/signals.js';
+
+/** Moves the checker's chain and the runner chain out of the job cgroup. */
+export function evacuateRunner(record: JobCgroupRecord, baseline: Baseline, checker: number): number[] {
+  const runner = [...chainOf(checker), ...baseline.ancestors.map((a) => a.pid), ...record.moved.map((m) => m.pid)];
+  return evacuate(record, [...new Set(runner)]);
+}
+
+/**
+ * Runs `detect` with the job cgroup frozen and SIGSTOPs what it returns before
+ * thawing. When freezing is refused or fails, `detect` runs unfrozen and the
+ * reason comes back as a note: termination's own SIGSTOP pass still runs.
+ */
+export async function detectFrozen<T>(
+  record: JobCgroupRecord,
+  checker: number,
+  stopThem: boolean,
+  detect: () => Promise<T>,
+  targets: (result: T) => readonly Finding[],
+): Promise<{ result: T; notes: string[] }> {
+  const freezer = jobFreezer(record, { checker });
+  try {
+    await freezer.freeze();
+  } catch (error) {
+    return { result: await detect(), notes: [`cgroup freezer not used: ${(error as Error).message}`] };
+  }
+  try {
+    const result = await detect();
+    if (stopThem) for (const f of targets(result)) signalProcess(f.process, 'SIGSTOP');
+    return { result, notes: [] };
+  } finally {
+    await freezer.thaw();
+  }
+}
+
+export async function closeCgroup(record: JobCgroupRecord): Promise<string[]> {
+  const closed = await closeJobCgroup(record);
+  return [...closed.problems];
+}

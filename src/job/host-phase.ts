@@ -1,0 +1,40 @@
+/**
+ * What the host state tells the end of a job: which other jobs are running
+ * here now (so the time-window rule refuses to guess), and the removal of
+ * this job's record once its end has run.
+ */
+import { jobStatus, listJobs, readBootId, unregisterJob } from '../host/index.js';
+import type { ProcessTable } from '../proc/types.js';
+
+/** Sessions of other recorded jobs whose owner is still alive; the table is read only when there are other records. */
+export async function activeOtherSessions(
+  session: string,
+  readTable: () => Promise<ProcessTable>,
+  stateDir?: string,
+): Promise<{ sessions: string[]; notes: string[] }> {
+  let list: ReturnType<typeof listJobs>;
+  try {
+    list = listJobs({ stateDir });
+  } catch (error) {
+    return { sessions: [], notes: [`host state: cannot list jobs (${(error as Error).message}).`] };
+  }
+  const notes = list.corrupt.map((c) => `host state: skipped ${c.file}: ${c.problem}`);
+  const others = list.jobs.filter((record) => record.session !== session);
+  if (others.length === 0) return { sessions: [], notes };
+  const table = await readTable();
+  const boot = readBootId();
+  const sessions = others
+    .filter((record) => jobStatus(record, table, boot).state !== 'over')
+    .map((record) => record.session);
+  return { sessions, notes };
+}
+
+/** Removes this job's record; a failure is a note, the sweeper copes with a stale record. */
+export function forgetJob(session: string, stateDir?: string): string[] {
+  try {
+    unregisterJob(session, { stateDir });
+    return [];
+  } catch (error) {
+    return [`host state: cannot remove this job's record (${(error as Error).message}).`];
+  }
+}
