@@ -333,21 +333,12 @@ function checkWritableDir(command, option, file) {
     if (!ok)
         throw new UsageError(`strays ${command}: ${option} ${file}: directory ${dir} does not exist. Give a path in an existing directory.`, command);
 }
-/**
- * Isolation for CLI jobs. The CLI records the marker/lineage isolation only:
- * per-job cgroups (src/cgroup, issue 8) are not wired into the CLI yet, and
- * rather than pretend, we say so once when something else was asked for.
- */
-function cliIsolation(options) {
-    const note = options.isolation === 'marker' ? undefined : `strays: isolation: marker (${options.isolation} requested; the CLI does not create job cgroups yet).`;
-    return { used: 'marker', note };
-}
-function cliContext(options) {
+function cliContext(baseline) {
     return {
         host: external_node_os_default().hostname(),
         workspace: process.env.GITHUB_WORKSPACE || process.cwd(),
         runnerTemp: process.env.RUNNER_TEMP || undefined,
-        isolation: cliIsolation(options).used,
+        isolation: baseline.cgroup ? 'cgroup' : 'marker',
     };
 }
 
@@ -582,12 +573,12 @@ function readOne(root, pid, boot, full) {
     };
 }
 /** `pid` and its ancestors, from a few stat reads: the processes a snapshot needs in full before it reads the rest. */
-function linuxLineage(pid, procRoot = '/proc') {
+function linux_linuxLineage(pid, procRoot = '/proc') {
     const line = new Set();
     for (let current = pid; current > 0 && !line.has(current);) {
         line.add(current);
-        const text = procfs_readIfPresent(`${procRoot}/${current}/stat`);
-        const stat = text === undefined ? undefined : stat_parseStat(text);
+        const text = readIfPresent(`${procRoot}/${current}/stat`);
+        const stat = text === undefined ? undefined : parseStat(text);
         if (!stat)
             break;
         current = stat.ppid;
@@ -617,8 +608,8 @@ function parseCgroupV2(text) {
 }
 /** Re-reads one process's start stamp: the check made right before each signal. */
 function readStartTicks(pid, procRoot = '/proc') {
-    const text = readIfPresent(`${procRoot}/${pid}/stat`);
-    const stat = text === undefined ? undefined : parseStat(text);
+    const text = procfs_readIfPresent(`${procRoot}/${pid}/stat`);
+    const stat = text === undefined ? undefined : stat_parseStat(text);
     return stat ? { state: stat.state, start: stat.startTicks } : undefined;
 }
 
@@ -1249,7 +1240,7 @@ async function readUnreadableEnvs(table, prefix) {
     return { table: { ...table, processes }, read };
 }
 /** `pid` and its ancestors as far as can be read now (Linux), else undefined: a snapshot reads these in full. */
-const lineageOf = (pid, reader = defaultReader()) => reader === 'linux-proc' ? linuxLineage(pid) : undefined;
+const proc_lineageOf = (pid, reader = defaultReader()) => reader === 'linux-proc' ? linuxLineage(pid) : undefined;
 
 ;// CONCATENATED MODULE: ./src/engine/session.ts
 /**
@@ -1319,7 +1310,7 @@ function descendantsOf(tree, pid) {
 
 
 /** Builds the baseline from a table read at job start. Pure apart from the random session id. */
-function snapshotFrom(input) {
+function baseline_snapshotFrom(input) {
     const self = input.self ?? process.pid;
     const tree = buildTree(input.table.processes);
     const me = tree.byPid.get(self);
@@ -1785,7 +1776,7 @@ const isIdentity = (v) => isRecord(v) && Number.isInteger(v.pid) && Number.isFin
 async function snapshot(options = {}) {
     // The baseline keeps only identities, plus argv and uid of the snapshotter's chain: read just those in full.
     const line = lineageOf(options.self ?? process.pid);
-    const table = await proc_readTable(undefined, { fullFor: line && ((pid) => line.has(pid)) });
+    const table = await readTable(undefined, { fullFor: line && ((pid) => line.has(pid)) });
     return snapshotFrom({
         table,
         self: options.self,
@@ -3108,665 +3099,639 @@ async function finalLooks(all) {
     });
 }
 
-;// CONCATENATED MODULE: ./src/job/finish.ts
+;// CONCATENATED MODULE: ./src/cgroup/files.ts
 /**
- * The end of a job, shared by the action's post step, `strays check` and
- * `strays run`: detect what the job left, end it (unless told not to), and
- * build the report. Adapters only render the report and decide the exit.
+ * The few cgroupfs operations strays needs, with errors that say what was
+ * attempted, where, and what the kernel answered (cgroup-v2.rst, "Core
+ * Interface Files"). Everything here is synchronous and tiny: one write moves
+ * a whole process (all its threads) between cgroups.
  */
 
 
 
-
-async function finishJob(input) {
-    const { baseline, options } = input;
-    const detectOptions = {
-        allow: options.allow,
-        rules: input.rules,
-        checker: input.checker,
-        otherSessions: input.otherSessions,
-        privileged: input.privileged,
-    };
-    const { table, detection, notes } = await check(baseline, detectOptions);
-    const context = { host: external_node_os_default().hostname(), checkedAt: Date.now(), ...input.context };
-    // Explain before terminating: once a process is gone, its sockets and files are gone too.
-    const explanations = explainFindings([...detection.findings, ...detection.unattributed], table, context, {
-        baseline,
-        checker: input.checker,
-    });
-    const targets = options.unattributed === 'kill' ? [...detection.findings, ...detection.unattributed] : detection.findings;
-    const termination = await terminate(targets, {
-        graceMs: options.graceMs,
-        kill: options.kill,
-        self: input.checker,
-        rescan: async () => rescan(baseline, detectOptions, options),
-    });
-    const report = buildReport({ baseline, detection, termination, explanations, options, context, table });
-    const leaked = detection.findings.length + detection.unattributed.length;
-    return { report, detection, termination, failed: options.failOnLeak && leaked > 0, notes };
+class CgroupError extends Error {
+    code;
+    constructor(message, code) {
+        super(message);
+        this.code = code;
+        this.name = 'CgroupError';
+    }
 }
-async function rescan(baseline, detectOptions, options) {
-    const { detection } = await check(baseline, detectOptions);
-    return options.unattributed === 'kill' ? [...detection.findings, ...detection.unattributed] : detection.findings;
+const codeOf = (error) => error?.code;
+/** Why an errno matters here, in words (cgroup-v2.rst "Migration and Delegation"/"No Internal Process Constraint"). */
+function explain(code) {
+    switch (code) {
+        case 'EACCES':
+        case 'EPERM':
+            return 'permission denied (needs root, sudo, or a delegated subtree that contains both cgroups)';
+        case 'EROFS':
+            return 'the cgroup filesystem is mounted read-only (a container without cgroup write access)';
+        case 'EBUSY':
+            return 'refused by the "no internal processes" rule: the target has controllers enabled for its children';
+        case 'EOPNOTSUPP':
+            return 'the target is a threaded or otherwise unsupported cgroup';
+        case 'ENOENT':
+            return 'no such cgroup';
+        case 'ENOTDIR':
+            return 'not a cgroup directory';
+        case 'ESRCH':
+            return 'no such process';
+        default:
+            return code ?? 'unknown error';
+    }
 }
-
-;// CONCATENATED MODULE: ./src/cli/output.ts
-
-const processIo = () => ({
-    out: (text) => process.stdout.write(`${text}\n`),
-    err: (text) => process.stderr.write(`${text}\n`),
-    errIsTty: process.stderr.isTTY === true,
-    outIsTty: process.stdout.isTTY === true,
-    env: process.env,
-});
-const useColor = (io, tty) => tty && !(io.env.NO_COLOR !== undefined && io.env.NO_COLOR !== '');
-const somethingLeaked = (r) => r.leaks.length + r.unattributed.length + r.zombies.length > 0;
+/** `mountPoint` + a path relative to the mount; the path must stay inside the mount. */
+function dirOf(mountPoint, relative) {
+    const dir = external_node_path_default().join(mountPoint, relative);
+    if (dir !== mountPoint && !dir.startsWith(`${mountPoint.replace(/\/$/, '')}/`)) {
+        throw new CgroupError(`cgroup path "${relative}" leaves the mount ${mountPoint}.`);
+    }
+    return dir;
+}
 /**
- * Prints the report (table + one-line summary) unless quiet and clean, and
- * writes the JSON file when asked. Returns an error message when the JSON
- * could not be written, so the caller decides the status.
+ * A hierarchy path as /proc/PID/cgroup shows it → the same cgroup relative to
+ * the mount; `undefined` when the mount does not show it (a subtree mount, or
+ * a path outside our cgroup namespace, shown as "/../…" per cgroup_namespaces(7)).
  */
-function emitReport(io, report, options) {
-    if (!options.quiet || somethingLeaked(report))
-        io.err(renderConsole(report, { color: useColor(io, io.errIsTty) }));
-    if (options.json === undefined)
+function relativeToMount(mount, hierarchyPath) {
+    if (hierarchyPath.startsWith('/..'))
         return undefined;
-    try {
-        writeJsonReport(options.json, report);
-        return undefined;
-    }
-    catch (error) {
-        return `strays: cannot write the JSON report ${options.json}: ${error.message}`;
-    }
+    if (mount.root === '/')
+        return hierarchyPath;
+    if (hierarchyPath === mount.root)
+        return '/';
+    return hierarchyPath.startsWith(`${mount.root}/`) ? hierarchyPath.slice(mount.root.length) : undefined;
 }
-
-;// CONCATENATED MODULE: ./src/cli/job.ts
-
-
-
-
-
-/** Loads a --state file; any fault of the file is bad input (status 2), named with the file. */
-function loadState(command, file) {
+/** The inverse: a path relative to the mount → the hierarchy path /proc/PID/cgroup shows. */
+const hierarchyPathOf = (mountRoot, relative) => !mountRoot || mountRoot === '/' ? relative : relative === '/' ? mountRoot : `${mountRoot}${relative}`;
+/** The cgroup v2 path of a process (as /proc/PID/cgroup shows it); `undefined` when it is gone. */
+function cgroupOfPid(pid, procRoot = '/proc') {
     try {
-        return loadBaseline(file);
+        return parseCgroupV2(external_node_fs_default().readFileSync(`${procRoot}/${pid}/cgroup`, 'utf8'));
     }
     catch (error) {
-        if (error instanceof BaselineFileError) {
-            throw new UsageError(`strays ${command}: ${error.message} Expected the --state FILE written by \`strays start\` of this strays version.`, command);
-        }
+        if (codeOf(error) === 'ENOENT' || codeOf(error) === 'ESRCH')
+            return undefined;
         throw error;
     }
 }
-async function finishAndReport(io, baseline, options, quiet) {
-    const { report, failed } = await finishJob({ baseline, options, context: cliContext(options), checker: process.pid });
-    const jsonError = emitReport(io, report, { quiet, json: options.reportPath });
-    if (jsonError)
-        io.err(jsonError);
-    const leaked = report.leaks.length + report.unattributed.length;
-    return { status: failed ? EXIT.leaked : jsonError ? EXIT.failure : EXIT.ok, leaked };
-}
-
-;// CONCATENATED MODULE: ./src/cli/commands/check.ts
-/** `strays check --state FILE`: the end of a job started with `strays start`. */
-
-
-
-
-
-const OPTIONS = {
-    state: { type: 'string', value: 'FILE', help: 'the baseline written by `strays start` (required)' },
-    'remove-state': { type: 'boolean', help: 'delete the state file after the check (the job is over)' },
-    ...GUARD_OPTIONS,
-};
-const check_check = {
-    name: 'check',
-    summary: 'find what the job left running since `strays start`, report it, end it',
-    help: () => usageText('check', 'strays check --state FILE [options]', 'Detects every process the job started since `strays start --state FILE` that is still alive,\nreports it, and ends it (SIGTERM, then SIGKILL after --grace) unless --no-kill.', OPTIONS),
-    async run(argv, io) {
-        const { values, positionals, rest } = parseCommandArgs('check', argv, OPTIONS);
-        if (flag(values, 'help')) {
-            io.out(check_check.help());
-            return EXIT.ok;
-        }
-        if (positionals.length > 0 || rest !== undefined)
-            throw new UsageError(`strays check: unexpected argument "${positionals[0] ?? '--'}"; check takes only options.`, 'check');
-        const file = stringValue(values, 'state');
-        if (file === undefined)
-            throw new UsageError('strays check: --state FILE is required (the file `strays start --state FILE` wrote).', 'check');
-        const options = guardOptionsFrom('check', values);
-        const baseline = loadState('check', file);
-        const quiet = flag(values, 'quiet');
-        const { note } = cliIsolation(options);
-        if (note && !quiet)
-            io.err(note);
-        const { status } = await finishAndReport(io, baseline, options, quiet);
-        if (flag(values, 'remove-state'))
-            external_node_fs_default().rmSync(file, { force: true });
-        return status;
-    },
-};
-
-;// CONCATENATED MODULE: ./src/cli/github-hooks.ts
-const HOOK_KINDS = ['job-started', 'job-completed'];
-const HOOK_ENV_VARS = {
-    'job-started': 'ACTIONS_RUNNER_HOOK_JOB_STARTED',
-    'job-completed': 'ACTIONS_RUNNER_HOOK_JOB_COMPLETED',
-};
-const COMMON = (bin) => `# Settings (in the runner's .env, or the environment of its service):
-#   STRAYS_BIN        how to run strays (default: ${bin})
-#   STRAYS_STATE_DIR  strays's state directory (default: /var/lib/strays as root, else
-#                     \${XDG_STATE_HOME:-~/.local/state}/strays); baselines go in its github-hooks/
-#   STRAYS_OPTIONS    options for \`strays check\`, e.g. "--fail-on-leak --grace 10s"
-set -eu
-strays_bin=\${STRAYS_BIN:-${bin}}
-if [ -n "\${STRAYS_STATE_DIR:-}" ]; then
-  state_base=$STRAYS_STATE_DIR
-elif [ "$(id -u)" = 0 ]; then
-  state_base=/var/lib/strays
-else
-  state_base=\${XDG_STATE_HOME:-\${HOME:?set STRAYS_STATE_DIR or HOME}/.local/state}/strays
-fi
-state_dir=$state_base/github-hooks
-tracking_id=\${RUNNER_TRACKING_ID:-}
-case "$tracking_id" in
-  '' | *[!A-Za-z0-9_-]*)
-    # Unset when the job turns the runner's process cleanup off (process.clean: false).
-    echo "::warning title=strays::RUNNER_TRACKING_ID is \${tracking_id:-not set}; strays does not guard this job."
-    exit 0 ;;
-esac
-state="$state_dir/$tracking_id.json"
-`;
-function hookScript(kind, bin) {
-    const head = `#!/usr/bin/env bash
-# strays: GitHub self-hosted runner ${kind} hook (${HOOK_ENV_VARS[kind]}).
-# Generated by \`strays hooks github\`; see docs/cli.md.
-`;
-    if (kind === 'job-started') {
-        return `${head}${COMMON(bin)}mkdir -p "$state_dir"
-chmod 700 "$state_dir"
-# --owner: the runner worker (this shell's parent), whose exit ends the job, for \`strays sweep\`.
-# An assignment keeps start's exit status (eval "$(…)" would hide a failure).
-# shellcheck disable=SC2086 # STRAYS_BIN may be "node /path/to/dist/cli/index.js"
-export_line=$($strays_bin start --state "$state" --owner "$PPID")
-eval "$export_line"
-# Hooks cannot export variables, but they may write GITHUB_ENV: every later step gets the marker.
-if [ -n "\${GITHUB_ENV:-}" ]; then
-  echo "STRAYS_SESSION=$STRAYS_SESSION" >> "$GITHUB_ENV"
-fi
-`;
-    }
-    return `${head}${COMMON(bin)}if [ ! -f "$state" ]; then
-  echo "::warning title=strays::no baseline $state (did the job-started hook run?); nothing checked."
-  exit 0
-fi
-# check reports, ends what leaked, and exits 3 with --fail-on-leak: that fails the job.
-# shellcheck disable=SC2086 # STRAYS_OPTIONS and STRAYS_BIN are word lists
-exec $strays_bin check --state "$state" --remove-state \${STRAYS_OPTIONS:-}
-`;
-}
-
-;// CONCATENATED MODULE: ./src/cli/commands/hooks.ts
 /**
- * `strays hooks github --out DIR`: writes the two GitHub self-hosted runner
- * job hooks and prints the lines for the runner's .env.
+ * Pids listed in one cgroup's cgroup.procs. Processes outside our PID
+ * namespace are listed as 0 (pid_nr_ns has no number for them): dropped.
  */
-
-
-
-
-
-const hooks_OPTIONS = {
-    out: { type: 'string', value: 'DIR', help: 'directory to write job-started.sh and job-completed.sh into (required)' },
-    bin: { type: 'string', value: 'CMD', help: 'how the hooks run strays (default: this strays, as "NODE SCRIPT")' },
-};
-/** The scripts are run by bash and STRAYS_BIN is word-split: only plain path characters are safe. */
-const PLAIN = /^[A-Za-z0-9_./+:@=-]+( [A-Za-z0-9_./+:@=-]+)*$/;
-const hooks = {
-    name: 'hooks',
-    summary: 'write job hooks for a CI system (`strays hooks github --out DIR`)',
-    help: () => usageText('hooks', 'strays hooks github --out DIR [--bin CMD]', 'Writes job-started.sh and job-completed.sh for a GitHub self-hosted runner and prints the two\nlines to add to the runner\'s .env (then restart the runner).', hooks_OPTIONS),
-    async run(argv, io) {
-        const { values, positionals, rest } = parseCommandArgs('hooks', argv, hooks_OPTIONS);
-        if (flag(values, 'help')) {
-            io.out(hooks.help());
-            return EXIT.ok;
+function readProcs(dir) {
+    const text = external_node_fs_default().readFileSync(external_node_path_default().join(dir, 'cgroup.procs'), 'utf8');
+    return text.split('\n').filter((l) => /^\d+$/.test(l)).map(Number).filter((pid) => pid > 0);
+}
+/** Moves a process (all its threads) into `dir`. false when it no longer exists. */
+function moveProcess(dir, pid) {
+    const file = external_node_path_default().join(dir, 'cgroup.procs');
+    try {
+        // One write(2) per pid: the kernel parses one pid per write.
+        const fd = external_node_fs_default().openSync(file, 'w');
+        try {
+            external_node_fs_default().writeSync(fd, `${pid}\n`);
         }
-        if (positionals.length !== 1 || positionals[0] !== 'github' || rest !== undefined) {
-            throw new UsageError(`strays hooks: expected the CI system: github (got ${positionals.length === 0 ? 'nothing' : `"${positionals.join(' ')}"`}).`, 'hooks');
+        finally {
+            external_node_fs_default().closeSync(fd);
         }
-        const out = stringValue(values, 'out');
-        if (out === undefined)
-            throw new UsageError('strays hooks github: --out DIR is required (where to write the hook scripts).', 'hooks');
-        const bin = stringValue(values, 'bin') ?? `${process.execPath} ${external_node_path_default().resolve(process.argv[1])}`;
-        if (!PLAIN.test(bin)) {
-            throw new UsageError(`strays hooks github: --bin "${bin}" has characters the hook cannot word-split safely; expected plain paths such as --bin "/usr/bin/node /opt/strays/dist/cli/index.js".`, 'hooks');
-        }
-        const dir = external_node_path_default().resolve(out);
-        external_node_fs_default().mkdirSync(dir, { recursive: true });
-        const lines = [];
-        for (const kind of HOOK_KINDS) {
-            const file = external_node_path_default().join(dir, `${kind}.sh`);
-            external_node_fs_default().writeFileSync(file, hookScript(kind, bin), { mode: 0o755 });
-            external_node_fs_default().chmodSync(file, 0o755);
-            lines.push(`${HOOK_ENV_VARS[kind]}=${file}`);
-        }
-        io.err(`strays: wrote ${lines.length} hooks to ${dir}. Add these lines to the runner's .env and restart the runner:`);
-        io.out(lines.join('\n'));
-        return EXIT.ok;
-    },
-};
-
-;// CONCATENATED MODULE: ./src/cli/tree-view.ts
-/**
- * A process tree as text, like `ps f`: the chosen processes, each under its
- * parent when the parent is chosen too. Pure: rows in, lines out.
- */
-
-
-const tree_view_oneLine = (text) => text.replace(/[\u0000-\u001f\u007f]/g, '?');
-function renderTree(rows, now) {
-    const byPid = new Map(rows.map((r) => [r.process.pid, r]));
-    const children = new Map();
-    const roots = [];
-    for (const r of rows) {
-        const parent = byPid.get(r.process.ppid);
-        if (parent && parent !== r)
-            children.set(parent.process.pid, [...(children.get(parent.process.pid) ?? []), r]);
-        else
-            roots.push(r);
+        return true;
     }
-    const head = ['PID', 'PPID', 'PGID', 'STAT', 'AGE', 'COMMAND'];
-    const cells = [];
-    const seen = new Set();
-    const visit = (r, depth) => {
-        if (seen.has(r.process.pid))
-            return; // cycle-safe, as tables read while processes fork can be odd
-        seen.add(r.process.pid);
-        const p = r.process;
-        const age = p.startedAt === undefined ? '?' : formatDuration(Math.max(0, now - p.startedAt));
-        const indent = depth === 0 ? '' : `${'   '.repeat(depth - 1)} \\_ `;
-        const command = `${indent}${tree_view_oneLine(commandLine(p)).slice(0, 120)}${r.note ? `  [${r.note}]` : ''}`;
-        cells.push([String(p.pid), String(p.ppid), String(p.pgid), p.state, age, command]);
-        for (const c of [...(children.get(p.pid) ?? [])].sort((a, b) => a.process.pid - b.process.pid))
-            visit(c, depth + 1);
+    catch (error) {
+        const code = codeOf(error);
+        if (code === 'ESRCH')
+            return false;
+        throw new CgroupError(`Cannot move pid ${pid} into cgroup ${dir}: ${explain(code)}.`, code);
+    }
+}
+/** Writes a control file (cgroup.freeze …) with a clear error. */
+function writeControl(dir, name, value) {
+    const file = external_node_path_default().join(dir, name);
+    try {
+        external_node_fs_default().writeFileSync(file, value);
+    }
+    catch (error) {
+        const code = codeOf(error);
+        throw new CgroupError(`Cannot write "${value.trim()}" to ${file}: ${explain(code)}.`, code);
+    }
+}
+/** Key-value lines of a flat-keyed file such as cgroup.events ("populated 1\nfrozen 0"). */
+function readKeyed(dir, name) {
+    const out = new Map();
+    for (const line of external_node_fs_default().readFileSync(external_node_path_default().join(dir, name), 'utf8').split('\n')) {
+        const [key, value] = line.split(' ');
+        if (key && value !== undefined)
+            out.set(key, value);
+    }
+    return out;
+}
+/** Sub-cgroups of `dir`, depth first, deepest last (so reversing gives a safe rmdir order). */
+function subCgroups(dir) {
+    const out = [];
+    const walk = (d) => {
+        for (const entry of external_node_fs_default().readdirSync(d, { withFileTypes: true })) {
+            if (!entry.isDirectory())
+                continue;
+            const sub = external_node_path_default().join(d, entry.name);
+            out.push(sub);
+            walk(sub);
+        }
     };
-    for (const r of [...roots].sort((a, b) => a.process.pid - b.process.pid))
-        visit(r, 0);
-    const widths = head.map((h, i) => Math.max(h.length, ...cells.map((c) => (c[i] ?? '').length)));
-    const line = (c) => c.map((cell, i) => (i === c.length - 1 ? cell : cell.padStart(i < 3 ? widths[i] ?? 0 : 0).padEnd(widths[i] ?? 0))).join('  ');
-    return [line(head), ...cells.map(line)];
+    walk(dir);
+    return out;
 }
 
-;// CONCATENATED MODULE: ./src/cli/commands/ps.ts
+;// CONCATENATED MODULE: ./src/cgroup/members.ts
+
+/** The job cgroup's directory on this host. */
+const jobDir = (record) => dirOf(record.mount, record.path);
+/** The job cgroup as /proc/PID/cgroup shows it for processes inside it. */
+const jobHierarchyPath = (record) => hierarchyPathOf(record.mountRoot, record.path);
+/** Is a /proc/PID/cgroup path the job cgroup or one of its sub-cgroups? */
+function inJobCgroup(record, cgroupPath) {
+    if (cgroupPath === undefined)
+        return false;
+    const job = jobHierarchyPath(record);
+    return cgroupPath === job || cgroupPath.startsWith(`${job}/`);
+}
 /**
- * `strays ps [--state FILE]`: the job's live processes as a tree; touches
- * nothing (a debugging aid). Without --state: every process carrying any
- * STRAYS_SESSION, with its descendants, grouped by session.
+ * Every pid in the job cgroup and its sub-cgroups (a step may create its own,
+ * e.g. a nested systemd or docker). Empty when the cgroup is gone.
  */
-
-
-
-
-
-
-
-
-
-
-const ps_OPTIONS = {
-    state: { type: 'string', value: 'FILE', help: 'show the job of this baseline (default: every marked job)' },
-    ...GUARD_OPTIONS,
-};
-const ps = {
-    name: 'ps',
-    summary: 'show the job\'s live processes as a tree, without touching them',
-    help: () => usageText('ps', 'strays ps [--state FILE] [options]', `Lists what \`strays check\` would find now, as a tree, and signals nothing.\nWithout --state: every process carrying a ${SESSION_VAR}, and its descendants, by session.`, ps_OPTIONS),
-    async run(argv, io) {
-        const { values, positionals, rest } = parseCommandArgs('ps', argv, ps_OPTIONS);
-        if (flag(values, 'help')) {
-            io.out(ps.help());
-            return EXIT.ok;
+function memberPids(record) {
+    const top = jobDir(record);
+    const out = new Set();
+    let dirs;
+    try {
+        dirs = [top, ...subCgroups(top)];
+    }
+    catch {
+        return out; // removed already: no members
+    }
+    for (const dir of dirs) {
+        try {
+            for (const pid of readProcs(dir))
+                out.add(pid);
         }
-        if (positionals.length > 0 || rest !== undefined)
-            throw new UsageError(`strays ps: unexpected argument "${positionals[0] ?? '--'}"; ps takes only options.`, 'ps');
-        const options = guardOptionsFrom('ps', values);
-        const file = stringValue(values, 'state');
-        return file === undefined ? psAll(io, options.reportPath) : psJob(io, file, options);
-    },
-};
-async function psJob(io, file, options) {
-    const baseline = loadState('ps', file);
-    const { table, detection } = await check(baseline, { allow: options.allow, checker: process.pid });
-    const rows = [
-        ...detection.findings.map((f) => ({ process: f.process, note: `${f.attribution}${f.step ? `, step ${f.step}` : ''}` })),
-        ...detection.unattributed.map((f) => ({ process: f.process, note: `unattributed, ${f.attribution}` })),
-        ...detection.zombies.map((z) => ({ process: z.process, note: `zombie, reaper ${z.reaper}` })),
-    ];
-    io.out(`job ${baseline.session}: ${rows.length === 0 ? 'no live processes' : `${rows.length} processes`}`);
-    if (rows.length > 0)
-        io.out(renderTree(rows, Date.now()).join('\n'));
-    if (options.reportPath !== undefined) {
-        const context = { host: external_node_os_default().hostname(), checkedAt: Date.now(), ...cliContext(options) };
-        const explanations = explainFindings([...detection.findings, ...detection.unattributed], table, context);
-        writeJsonReport(options.reportPath, buildReport({ baseline, detection, termination: undefined, explanations, options: { ...options, kill: false }, context, table }));
+        catch {
+            // a sub-cgroup removed while we walked: its processes left with it
+        }
     }
-    return EXIT.ok;
+    return out;
 }
-async function psAll(io, json) {
-    const table = await readDetails(await proc_readTable(), (p) => p.pid !== process.pid);
-    const tree = buildTree(table.processes);
-    const sessionOf = (p) => (p.env?.readable ? p.env.vars[SESSION_VAR] : undefined) || undefined;
-    const bySession = new Map();
-    for (const p of table.processes) {
-        const session = sessionOf(p);
-        if (session === undefined)
-            continue;
-        const pids = bySession.get(session) ?? new Set();
-        pids.add(p.pid);
-        // Descendants belong to the job even when they scrubbed their environment (env -i).
-        for (const d of descendantsOf(tree, p.pid))
-            if (d !== process.pid)
-                pids.add(d);
-        bySession.set(session, pids);
-    }
-    if (bySession.size === 0)
-        io.out(`no process carries ${SESSION_VAR}`);
-    const listing = [];
-    for (const [session, pids] of [...bySession].sort(([a], [b]) => a.localeCompare(b))) {
-        const rows = [...pids].map((pid) => tree.byPid.get(pid)).filter((p) => p !== undefined)
-            .map((p) => ({ process: p, note: sessionOf(p) === undefined ? 'descendant' : '' }));
-        io.out(`${SESSION_VAR}=${session}: ${rows.length} processes`);
-        io.out(renderTree(rows, Date.now()).join('\n'));
-        listing.push({ session, processes: rows.map(({ process: p }) => ({ pid: p.pid, ppid: p.ppid, pgid: p.pgid, state: p.state, command: [...p.argv] })) });
-    }
-    if (json !== undefined)
-        external_node_fs_default().writeFileSync(json, `${JSON.stringify({ tool: 'strays', sessions: listing }, null, 2)}\n`);
-    return EXIT.ok;
-}
-
-;// CONCATENATED MODULE: ./src/cli/child.ts
 /**
- * The guarded command of `strays run`: spawned in its own session and
- * process group (setsid, via `detached`), so strays can signal the whole
- * group at once and no signal aimed at strays's own group (a terminal's ^C,
- * a runner's `kill -TERM -pgid`) reaches the command except through strays.
+ * A detection rule: a process in the job cgroup is the job's. Detection asks
+ * it only about processes that are new since job start and not protected, so
+ * the runner chain and the checker are never matched by it.
  */
-
-
-
-/** 128 + signal number, as a shell reports a command killed by a signal. */
-const signalStatus = (signal) => 128 + ((external_node_os_default()).constants.signals[signal] ?? 0);
-function startGuarded(command, args, env) {
-    let child;
-    let reaped = false;
-    const ended = new Promise((resolve) => {
-        child = (0,external_node_child_process_namespaceObject.spawn)(command, [...args], { detached: true, stdio: 'inherit', env });
-        child.once('error', (error) => {
-            if (child.pid !== undefined)
-                return; // an error after a successful spawn (e.g. kill failed) is not an exec failure
-            reaped = true;
-            const notFound = error.code === 'ENOENT';
-            resolve({
-                kind: 'not-started',
-                status: notFound ? EXIT.notFound : EXIT.cannotExecute,
-                description: notFound ? `command not found: ${command} (ENOENT)` : `cannot execute ${command} (${error.code ?? error.message})`,
-            });
-        });
-        child.once('exit', (code, signal) => {
-            reaped = true;
-            if (signal)
-                resolve({ kind: 'exited', status: signalStatus(signal), description: `killed by ${signal}` });
-            else
-                resolve({ kind: 'exited', status: code ?? EXIT.failure, description: `exited with status ${code ?? '?'}` });
-        });
-    });
-    // spawn() runs synchronously inside the Promise executor, so `child` is set here.
-    const leader = child;
+function cgroupRule(record, options = {}) {
+    const job = jobHierarchyPath(record);
     return {
-        pid: leader.pid,
-        ended,
-        running: () => !reaped && leader.pid !== undefined,
-        signalGroup: (signal) => {
-            // An unreaped leader pins its pid, so -pid is still this command's group (never a recycled one).
-            if (reaped || leader.pid === undefined)
-                return false;
-            try {
-                process.kill(-leader.pid, signal);
-                return true;
-            }
-            catch {
-                return false; // ESRCH: the group is empty; a fact, not a failure
-            }
+        attribution: 'cgroup',
+        test(p) {
+            if (inJobCgroup(record, p.cgroup))
+                return `lives in the job's cgroup ${p.cgroup === job ? job : `${job} (in ${p.cgroup})`}`;
+            if (p.cgroup === undefined && options.members?.has(p.pid))
+                return `lives in the job's cgroup ${job}`;
+            return undefined;
         },
     };
 }
 
-;// CONCATENATED MODULE: ./src/cli/commands/run.ts
+;// CONCATENATED MODULE: ./src/cgroup/freeze.ts
 /**
- * `strays run [options] -- CMD [ARGS…]`: a guarded job around one command.
+ * Stop-the-world through the cgroup freezer (cgroup-v2.rst "Core Interface
+ * Files": cgroup.freeze, and "frozen 1" in cgroup.events once every task in
+ * the subtree is frozen). Frozen processes cannot fork, so no child escapes
+ * between detection and signalling; SIGKILL still ends a frozen process,
+ * other signals are delivered on thaw.
  *
- * The GitLab shell-adapter problem (seeds/002): `su` passes SIGTERM, then
- * SIGKILL, to its direct child only, and the job's tree is orphaned. Under
- * `strays run` the direct child is strays: it forwards the signal to the
- * command's whole process group at once, then hands the end of the job to a
- * finisher (`strays check`) in its own session, which `su`'s SIGKILL of
- * strays cannot reach, so the grace period and the SIGKILL still happen.
+ * Freezing the job cgroup freezes everything in it, so it is only usable when
+ * the checker and the runner chain are outside: in the action's post step
+ * both the worker and the post step itself live in the job cgroup until they
+ * are moved out (`evacuate`). `jobFreezer` refuses rather than freeze them.
  */
 
 
 
 
-
-
-
-
-
-
-const run_OPTIONS = {
-    state: { type: 'string', value: 'FILE', help: 'keep the baseline in FILE (for `strays ps --state FILE` from another shell)' },
-    ...GUARD_OPTIONS,
-};
-/** Signals a CI system or a terminal uses to stop a job; each is forwarded to the command's process group. */
-const FORWARDED = ['SIGINT', 'SIGTERM', 'SIGHUP'];
-/** STRAYS_STEP names the step in reports; a step name, not a script, so it is capped. */
-const stepName = (argv) => {
-    const line = argv.join(' ');
-    return line.length > 200 ? `${line.slice(0, 199)}…` : line;
-};
-const run_run = {
-    name: 'run',
-    summary: 'run a command as a guarded job; end whatever it leaves behind',
-    help: () => usageText('run', 'strays run [options] -- COMMAND [ARGS…]', [
-        'Runs COMMAND in its own process group, marked with STRAYS_SESSION, forwarding SIGINT, SIGTERM and SIGHUP',
-        'to the whole group. When it exits (or strays is told to stop), every process it left behind is reported',
-        'and ended. Exits with the command\'s status; with --fail-on-leak, 3 when the command succeeded but leaked.',
-    ].join('\n'), run_OPTIONS),
-    async run(argv, io) {
-        if (!argv.includes('--'))
-            refuseCommandWithoutTerminator(argv);
-        const { values, positionals, rest } = parseCommandArgs('run', argv, run_OPTIONS);
-        if (flag(values, 'help')) {
-            io.out(run_run.help());
-            return EXIT.ok;
+const freeze_sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+/** Writes cgroup.freeze and waits until cgroup.events reports the state reached. */
+async function setFrozen(dir, frozen, timeoutMs = 5000) {
+    const want = frozen ? '1' : '0';
+    writeControl(dir, 'cgroup.freeze', want);
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+        if (readKeyed(dir, 'cgroup.events').get('frozen') === want)
+            return;
+        if (Date.now() > deadline) {
+            throw new CgroupError(`cgroup ${dir} did not ${frozen ? 'freeze' : 'thaw'} within ${timeoutMs} ms (a task in uninterruptible sleep?).`, 'ETIMEDOUT');
         }
-        if (positionals.length > 0) {
-            throw new UsageError(`strays run: "${positionals[0]}" before "--": put the command after "--", as in: strays run [options] -- ${positionals.join(' ')}`, 'run');
-        }
-        if (rest === undefined || rest.length === 0) {
-            throw new UsageError('strays run: no command given: expected "--" followed by the command, as in: strays run [options] -- ./build.sh', 'run');
-        }
-        const options = guardOptionsFrom('run', values);
-        const quiet = flag(values, 'quiet');
-        const keptState = stringValue(values, 'state');
-        if (keptState !== undefined)
-            checkWritableDir('run', '--state', keptState);
-        const { note } = cliIsolation(options);
-        if (note && !quiet)
-            io.err(note);
-        const baseline = await snapshot({ self: process.pid });
-        const tempDir = keptState === undefined ? external_node_fs_default().mkdtempSync(external_node_path_default().join(external_node_os_default().tmpdir(), 'strays-run-')) : undefined;
-        const stateFile = keptState ?? external_node_path_default().join(tempDir, 'baseline.json');
-        // The finisher (signal path) reads the baseline from here.
-        saveBaseline(stateFile, baseline);
-        const cleanup = () => {
-            if (tempDir !== undefined)
-                external_node_fs_default().rmSync(tempDir, { recursive: true, force: true });
-        };
-        const [command, ...args] = rest;
-        const env = { ...process.env, [SESSION_VAR]: baseline.session, [CLI_STEP_VAR]: stepName(rest) };
-        const child = startGuarded(command, args, env);
-        let finisher;
-        let stopped = () => undefined;
-        const stopRequested = new Promise((resolve) => (stopped = resolve));
-        const onSignal = (signal) => {
-            child.signalGroup(signal);
-            if (finisher === undefined && child.running()) {
-                finisher = startFinisher(argv, stateFile, tempDir !== undefined, signal, io);
-                stopped(signal);
-            }
-        };
-        for (const s of FORWARDED)
-            process.on(s, onSignal);
-        // Either the command ends by itself, or strays is told to stop first.
-        let end = await Promise.race([child.ended, stopRequested]);
-        if (end !== undefined && typeof end === 'object' && end.kind === 'not-started') {
-            for (const s of FORWARDED)
-                process.off(s, onSignal);
-            cleanup();
-            io.err(`strays run: ${end.description}`);
-            return end.status;
-        }
-        let finished;
-        if (typeof end === 'string') {
-            const signal = end;
-            finished = await finisher;
-            // The finisher ended the leader too, unless it could not (D state, EPERM): then do not wait forever.
-            end = await Promise.race([child.ended, sleepThen(2000, { kind: 'exited', status: signalStatus(signal), description: `still running after ${signal} and the finisher (see the report)` })]);
-        }
-        else {
-            // A signal now (the command is gone, its pid may be reused) is not forwarded; and
-            // finishJob's termination (grace, then SIGKILL) ends what the command left.
-            finisher = Promise.resolve(EXIT.ok);
-            if (!quiet || end.status !== 0)
-                io.err(`strays: ${stepName(rest)}: ${end.description}`);
-            finished = (await finishAndReport(io, baseline, options, quiet)).status;
-        }
-        for (const s of FORWARDED)
-            process.off(s, onSignal);
-        cleanup();
-        return combine(end.status, finished);
-    },
-};
-const sleepThen = (ms, value) => new Promise((resolve) => setTimeout(() => resolve(value), ms).unref());
-/**
- * Without `--`, the command's own options (`sh -c …`) would be read as
- * strays's: name the real mistake rather than "unknown option -c".
- */
-function refuseCommandWithoutTerminator(argv) {
-    for (let i = 0; i < argv.length; i++) {
-        const token = argv[i];
-        if (!token.startsWith('-')) {
-            throw new UsageError(`strays run: "${token}" before "--": put the command after "--", as in: strays run [options] -- ${argv.slice(i).join(' ')}`, 'run');
-        }
-        const spec = run_OPTIONS[token.replace(/^-+/, '')];
-        if (spec?.type === 'string' && !token.includes('='))
-            i++; // skip the option's value
+        await freeze_sleep(10);
     }
 }
-/**
- * Precedence: a failing command's own status always wins (the job failed
- * anyway and the report says what leaked); a leak under --fail-on-leak turns
- * only a successful run into 3; strays's own failure (1) turns only a
- * successful run into 1.
- */
-function combine(commandStatus, finishStatus) {
-    if (commandStatus !== EXIT.ok)
-        return commandStatus;
-    return finishStatus;
-}
-/**
- * Re-runs this strays as `check --state FILE` in a new session (setsid): if
- * whoever told strays to stop kills it next, as `su` does after 2 s, the
- * finisher is not its child to kill, and still ends the tree. Resolves with
- * the finisher's status.
- */
-function startFinisher(argv, stateFile, removeState, signal, io) {
-    const before = argv.indexOf('--');
-    const options = (before < 0 ? argv : argv.slice(0, before)).filter((a, i, all) => a !== '--state' && all[i - 1] !== '--state' && !a.startsWith('--state='));
-    const self = process.argv[1];
-    const checkArgs = [...process.execArgv, self, 'check', '--state', stateFile, ...(removeState ? ['--remove-state'] : []), ...options];
-    io.err(`strays: ${signal} received: forwarded to the command's process group; finishing the job.`);
-    return new Promise((resolve) => {
-        const finisher = (0,external_node_child_process_namespaceObject.spawn)(process.execPath, checkArgs, { detached: true, stdio: 'inherit', env: process.env });
-        finisher.once('error', (error) => {
-            io.err(`strays: cannot start the finisher: ${error.message}`);
-            resolve(EXIT.failure);
-        });
-        finisher.once('exit', (code, sig) => resolve(sig ? signalStatus(sig) : (code ?? EXIT.failure)));
-    });
-}
-
-;// CONCATENATED MODULE: ./src/cli/commands/start.ts
-/**
- * `strays start --state FILE [--owner PID]`: the start of a job in a shell
- * or a runner hook. Saves the baseline and prints the one line a shell evals
- * to mark every later process: `eval "$(strays start --state f)"`.
- */
-
-
-
-
-const start_OPTIONS = {
-    state: { type: 'string', value: 'FILE', help: 'where to save the baseline (required; pass the same FILE to check)' },
-    owner: { type: 'string', value: 'PID', help: 'the process whose exit ends the job (e.g. the runner worker), for `strays sweep`' },
-    ...GUARD_OPTIONS,
-};
-/** Single-quotes a value for sh: the printed line is eval'd. */
-const shellQuote = (value) => `'${value.replace(/'/g, `'\\''`)}'`;
-const start = {
-    name: 'start',
-    summary: 'snapshot the process table and print the marker to export (`eval "$(strays start --state FILE)"`)',
-    help: () => usageText('start', 'eval "$(strays start --state FILE [--owner PID])"', `Saves the baseline (every process alive now) to FILE and prints \`export ${SESSION_VAR}=…\`.\nEvery process started with that variable, and everything they start, belongs to the job.\n${TRACKING_VAR} (GitHub runner's per-job mark), when set, marks the job too.`, start_OPTIONS),
-    async run(argv, io) {
-        const { values, positionals, rest } = parseCommandArgs('start', argv, start_OPTIONS);
-        if (flag(values, 'help')) {
-            io.out(start.help());
-            return EXIT.ok;
+/** `pid` and its ancestors up to PID 1, read from /proc now. */
+function chainOf(pid) {
+    const out = [];
+    for (let p = pid; p > 1 && out.length < 4096;) {
+        out.push(p);
+        let text;
+        try {
+            text = external_node_fs_default().readFileSync(`/proc/${p}/stat`, 'utf8');
         }
-        if (positionals.length > 0 || rest !== undefined)
-            throw new UsageError(`strays start: unexpected argument "${positionals[0] ?? '--'}"; start takes only options.`, 'start');
-        const file = stringValue(values, 'state');
-        if (file === undefined)
-            throw new UsageError('strays start: --state FILE is required (where to save the baseline for `strays check`).', 'start');
-        checkWritableDir('start', '--state', file);
-        const options = guardOptionsFrom('start', values);
-        const ownerPid = ownerPidOf(stringValue(values, 'owner'));
-        const quiet = flag(values, 'quiet');
-        const baseline = await snapshot({ self: process.pid });
-        // The owner's identity in the baseline's own start-stamp units (reader-agnostic).
-        const owner = ownerPid === undefined ? undefined : baseline.processes.find((p) => p.pid === ownerPid);
-        if (ownerPid !== undefined && !owner)
-            throw new UsageError(`strays start: --owner ${ownerPid}: no such process.`, 'start');
-        saveBaseline(file, owner ? { ...baseline, owner } : baseline);
-        io.out(`export ${SESSION_VAR}=${shellQuote(baseline.session)}`);
-        if (!quiet) {
-            const { note } = cliIsolation(options);
-            if (note)
-                io.err(note);
-            const tracking = baseline.runnerTrackingId ? `; ${TRACKING_VAR}=${baseline.runnerTrackingId} marks it too` : '';
-            io.err(`strays: job ${baseline.session} started (${baseline.processes.length} processes in the baseline${tracking}); state in ${file}.`);
+        catch {
+            break;
         }
-        return EXIT.ok;
-    },
-};
-function ownerPidOf(value) {
-    if (value === undefined)
+        const stat = stat_parseStat(text);
+        if (!stat)
+            break;
+        p = stat.ppid;
+    }
+    return out;
+}
+/** Moves the given live processes out of the job cgroup back to its origin, so the cgroup can be frozen. */
+function evacuate(record, pids) {
+    const origin = dirOf(record.mount, record.origin);
+    return pids.filter((pid) => inJobCgroup(record, cgroupOfPid(pid)) && moveProcess(origin, pid));
+}
+/** A Freezer for the job cgroup; `freeze` throws CgroupError when it would freeze the checker or the runner. */
+function jobFreezer(record, options = {}) {
+    const dir = jobDir(record);
+    return {
+        async freeze() {
+            const guarded = [...chainOf(options.checker ?? process.pid), ...(options.protect ?? [])];
+            const inside = guarded.filter((pid) => inJobCgroup(record, cgroupOfPid(pid)));
+            if (inside.length > 0) {
+                throw new CgroupError(`Not freezing ${dir}: it holds pid ${inside.join(', ')} of the checker or the runner chain; move them out first.`);
+            }
+            await setFrozen(dir, true, options.timeoutMs);
+        },
+        async thaw() {
+            await setFrozen(dir, false, options.timeoutMs);
+        },
+    };
+}
+
+;// CONCATENATED MODULE: ./src/cgroup/prune.ts
+/**
+ * Removes job cgroups that earlier jobs left when their end never ran (runner
+ * crash, `strays start` without `strays check`): empty `strays-*` cgroups
+ * beside the one a new job is about to create.
+ *
+ * Safe by construction: rmdir(2) of a cgroup fails with EBUSY while it holds
+ * a process or a child cgroup (cgroup-v2.rst, "Creating and removing cgroups"),
+ * so a live job's cgroup can never be removed; the age limit only keeps us
+ * out of the microseconds between another job's mkdir and its first move.
+ */
+
+
+/** Empty job cgroups younger than this may belong to a job being set up right now. */
+const PRUNE_MIN_AGE_MS = 60_000;
+function pruneStaleJobCgroups(parentDir, now = Date.now()) {
+    const removed = [];
+    let entries;
+    try {
+        entries = external_node_fs_default().readdirSync(parentDir, { withFileTypes: true });
+    }
+    catch {
+        return removed;
+    }
+    for (const e of entries) {
+        if (!e.isDirectory() || !/^strays-[0-9a-f]{16}$/.test(e.name))
+            continue;
+        const dir = external_node_path_default().join(parentDir, e.name);
+        try {
+            if (now - external_node_fs_default().statSync(dir).mtimeMs < PRUNE_MIN_AGE_MS)
+                continue;
+            if (/^populated 1$/m.test(external_node_fs_default().readFileSync(external_node_path_default().join(dir, 'cgroup.events'), 'utf8')))
+                continue;
+            external_node_fs_default().rmdirSync(dir);
+            removed.push(dir);
+        }
+        catch {
+            // EBUSY (a child cgroup, a process that just arrived), EACCES, ENOENT: not ours to remove now.
+        }
+    }
+    return removed;
+}
+
+;// CONCATENATED MODULE: ./src/cgroup/mount.ts
+/**
+ * Where the cgroup v2 (unified) hierarchy is mounted, from /proc/self/mountinfo.
+ *
+ * Never assume /sys/fs/cgroup: hybrid hosts (systemd "hybrid" mode, older
+ * distributions, these CI machines) mount cgroup2 at /sys/fs/cgroup/unified
+ * and cgroup v1 controllers beside it; containers may mount only a subtree.
+ * Format: proc(5) "/proc/[pid]/mountinfo".
+ */
+
+/** mountinfo escapes space, tab, newline and backslash as octal (\040 …). */
+const mount_unescape = (field) => field.replace(/\\([0-7]{3})/g, (_, oct) => String.fromCharCode(parseInt(oct, 8)));
+/** Parses one mountinfo line; `undefined` when it is not a cgroup2 mount (or not a mountinfo line). */
+function parseCgroup2Line(line) {
+    const fields = line.trim().split(' ');
+    // Optional fields (shared:N, master:N …) sit between field 6 and the "-" separator.
+    const dash = fields.indexOf('-', 6);
+    if (dash < 0 || fields[dash + 1] !== 'cgroup2')
         return undefined;
-    const pid = /^\d+$/.test(value.trim()) ? Number(value.trim()) : NaN;
-    if (!Number.isSafeInteger(pid) || pid <= 0)
-        throw new UsageError(`strays start: invalid --owner "${value}": expected a process id (a positive integer), e.g. --owner "$PPID".`, 'start');
-    return pid;
+    const root = fields[3];
+    const mountPoint = fields[4];
+    if (root === undefined || mountPoint === undefined)
+        return undefined;
+    const options = [...(fields[5] ?? '').split(','), ...(fields[dash + 3] ?? '').split(',')];
+    return { mountPoint: mount_unescape(mountPoint), root: mount_unescape(root), readOnly: options.includes('ro') };
+}
+/**
+ * The cgroup2 mount to use: the first whose root is "/" (the whole hierarchy
+ * as this cgroup namespace sees it), else the first at all.
+ */
+function findCgroup2Mount(mountinfo) {
+    const mounts = mountinfo.split('\n').map(parseCgroup2Line).filter((m) => m !== undefined);
+    return mounts.find((m) => m.root === '/') ?? mounts[0];
+}
+/** Reads this process's mountinfo; `undefined` when cgroup2 is not mounted (or /proc is unreadable). */
+function readCgroup2Mount(mountinfoPath = '/proc/self/mountinfo') {
+    let text;
+    try {
+        text = external_node_fs_default().readFileSync(mountinfoPath, 'utf8');
+    }
+    catch {
+        return undefined;
+    }
+    return findCgroup2Mount(text);
+}
+
+;// CONCATENATED MODULE: ./src/cgroup/lifecycle.ts
+/**
+ * The job cgroup's life: created at job start next to the runner, holding the
+ * process that spawns the job's steps; emptied and removed at job end.
+ *
+ * Layout (cgroup-v2.rst "Top-down Constraint", "No Internal Process
+ * Constraint"): the job cgroup is a child of the moved process's own cgroup,
+ * `<origin>/strays-<session>`. A new child has no controllers enabled, so it
+ * may hold processes. Where the kernel still refuses the move (EBUSY from a
+ * threaded or controller-enabled layout, EOPNOTSUPP), the job cgroup is made
+ * a sibling leaf, `<parent of origin>/strays-<session>`, instead.
+ */
+
+
+
+
+
+
+
+/** A mount point given by hand (tests, `--cgroup-mount`): assumed to show the whole hierarchy. */
+const asMount = (mount) => typeof mount === 'string' ? { mountPoint: mount, root: '/', readOnly: false } : (mount ?? readCgroup2Mount());
+/** "strays-<hex>" sessions are used as they are; anything else gets the prefix. Never a path. */
+function cgroupName(session) {
+    const name = session.startsWith('strays-') ? session : `strays-${session}`;
+    if (!/^[A-Za-z0-9._-]+$/.test(name) || name.includes('..'))
+        throw new CgroupError(`Session "${session}" cannot name a cgroup.`);
+    return name;
+}
+const lifecycle_codeOf = (e) => e?.code;
+function makeDir(dir) {
+    try {
+        external_node_fs_default().mkdirSync(dir);
+    }
+    catch (error) {
+        const code = lifecycle_codeOf(error);
+        const why = code === 'EEXIST' ? 'it already exists (another job with the same session?)' : explain(code);
+        throw new CgroupError(`Cannot create cgroup ${dir}: ${why}.`, code);
+    }
+}
+/** Creates the job cgroup and moves `movePid` into it. Throws CgroupError, leaving nothing behind. */
+function openJobCgroup(options) {
+    const mount = asMount(options.mount);
+    if (!mount)
+        throw new CgroupError('cgroup v2 is not mounted (no cgroup2 line in /proc/self/mountinfo).');
+    const seen = readStartTicks(options.movePid);
+    const shown = cgroupOfPid(options.movePid);
+    if (!seen || shown === undefined)
+        throw new CgroupError(`Cannot move pid ${options.movePid} into a job cgroup: no such process.`, 'ESRCH');
+    const origin = relativeToMount(mount, shown);
+    if (origin === undefined)
+        throw new CgroupError(`pid ${options.movePid} is in cgroup ${shown}, which the cgroup2 mount ${mount.mountPoint} does not show (nested container?).`);
+    const name = cgroupName(options.session);
+    const parents = options.parent !== undefined ? [options.parent] : origin === '/' ? ['/'] : [origin, external_node_path_default().posix.dirname(origin)];
+    let last;
+    for (const parent of parents) {
+        const relative = external_node_path_default().posix.join(parent, name);
+        const dir = dirOf(mount.mountPoint, relative);
+        pruneStaleJobCgroups(dirOf(mount.mountPoint, parent));
+        makeDir(dir);
+        try {
+            if (!moveProcess(dir, options.movePid))
+                throw new CgroupError(`Cannot move pid ${options.movePid} into a job cgroup: no such process.`, 'ESRCH');
+        }
+        catch (error) {
+            external_node_fs_default().rmdirSync(dir);
+            last = error instanceof CgroupError ? error : new CgroupError(String(error));
+            if (last.code === 'EBUSY' || last.code === 'EOPNOTSUPP')
+                continue; // try the sibling layout
+            throw last;
+        }
+        const moved = { pid: options.movePid, start: seen.start };
+        return { mount: mount.mountPoint, path: relative, origin, moved: [moved], ...(mount.root !== '/' ? { mountRoot: mount.root } : {}) };
+    }
+    throw last ?? new CgroupError('No place for a job cgroup.');
+}
+const lifecycle_sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+/**
+ * Moves the moved process(es) back to their origin if they are still alive and
+ * still in the job cgroup, thaws the cgroup, then removes it when it is empty.
+ * A cgroup that still holds processes is left, and said so: rmdir would fail
+ * with EBUSY anyway, and its processes must not be dropped somewhere else.
+ */
+async function closeJobCgroup(record, options = {}) {
+    const dir = jobDir(record);
+    const problems = [];
+    const movedBack = [];
+    if (!external_node_fs_default().existsSync(dir))
+        return { movedBack, removed: true, remaining: [], problems };
+    thawAll(dir, problems);
+    for (const m of record.moved) {
+        const now = readStartTicks(m.pid);
+        if (!now || now.start !== m.start || now.state === 'Z')
+            continue; // gone, or the pid is someone else's now
+        if (!inJobCgroup(record, cgroupOfPid(m.pid)))
+            continue;
+        try {
+            if (moveProcess(dirOf(record.mount, record.origin), m.pid))
+                movedBack.push(m.pid);
+        }
+        catch (error) {
+            problems.push(`${error.message} It stays in ${dir}.`);
+        }
+    }
+    // Exiting tasks leave their cgroup in cgroup_exit(); give the last ones a moment.
+    const deadline = Date.now() + (options.settleMs ?? 1000);
+    let remaining = [...memberPids(record)];
+    while (remaining.length > 0 && Date.now() < deadline) {
+        await lifecycle_sleep(20);
+        remaining = [...memberPids(record)];
+    }
+    if (remaining.length > 0) {
+        problems.push(`The job cgroup ${dir} still holds pid ${remaining.join(', ')}; it is left in place.`);
+        return { movedBack, removed: false, remaining, problems };
+    }
+    for (const sub of [...subCgroups(dir).reverse(), dir]) {
+        try {
+            external_node_fs_default().rmdirSync(sub);
+        }
+        catch (error) {
+            if (lifecycle_codeOf(error) !== 'ENOENT')
+                problems.push(`Cannot remove cgroup ${sub}: ${explain(lifecycle_codeOf(error))}.`);
+        }
+    }
+    return { movedBack, removed: !external_node_fs_default().existsSync(dir), remaining: [], problems };
+}
+/** A frozen job cgroup would keep its processes frozen wherever they go: thaw before anything else. */
+function thawAll(dir, problems) {
+    try {
+        if (readKeyed(dir, 'cgroup.events').get('frozen') === '1' || external_node_fs_default().readFileSync(`${dir}/cgroup.freeze`, 'utf8').trim() === '1') {
+            writeControl(dir, 'cgroup.freeze', '0');
+        }
+    }
+    catch (error) {
+        problems.push(error.message);
+    }
+}
+
+;// CONCATENATED MODULE: ./src/cgroup/isolation.ts
+/**
+ * Choosing the isolation for a job: `cgroup` where the host allows it, else
+ * `marker` (environment + lineage). Issue 8: never fail the job for it; an
+ * impossible `cgroup` falls back to `marker` with one clear log line.
+ */
+
+
+
+/** statfs(2) f_type of cgroup2 (linux/magic.h CGROUP2_SUPER_MAGIC). */
+const CGROUP2_SUPER_MAGIC = 0x63677270;
+/** Can a job cgroup be made for `pid`? Reads only; creates nothing. */
+function probeCgroup(options) {
+    const no = (reason) => ({ usable: false, reason });
+    if (process.platform !== 'linux')
+        return no(`cgroups are Linux-only (this is ${process.platform})`);
+    const mount = asMount(options.mount);
+    if (!mount)
+        return no('cgroup v2 is not mounted (no cgroup2 line in /proc/self/mountinfo)');
+    if (mount.readOnly)
+        return no(`the cgroup2 mount ${mount.mountPoint} is read-only`);
+    try {
+        if (external_node_fs_default().statfsSync(mount.mountPoint).type !== CGROUP2_SUPER_MAGIC)
+            return no(`${mount.mountPoint} is not a cgroup2 filesystem`);
+    }
+    catch (error) {
+        return no(`${mount.mountPoint}: ${explain(error.code)}`);
+    }
+    const shown = cgroupOfPid(options.pid);
+    if (shown === undefined)
+        return no(`pid ${options.pid} is gone or has no cgroup v2 entry`);
+    const origin = relativeToMount(mount, shown);
+    if (origin === undefined)
+        return no(`pid ${options.pid}'s cgroup ${shown} is not visible under ${mount.mountPoint} (nested container?)`);
+    const dir = dirOf(mount.mountPoint, origin);
+    for (const target of [dir, `${dir}/cgroup.procs`]) {
+        try {
+            external_node_fs_default().accessSync(target, (external_node_fs_default()).constants.W_OK);
+        }
+        catch (error) {
+            return no(`cannot write ${target}: ${explain(error.code)}`);
+        }
+    }
+    return { usable: true, mount, origin };
+}
+/** Pure: the requested isolation and what the host allows → what is used. */
+function resolveIsolation(requested, probe) {
+    if (requested === 'marker')
+        return { used: 'marker', reason: 'isolation: marker (as requested): environment marker and lineage only.' };
+    if (probe.usable) {
+        return { used: 'cgroup', reason: `isolation: cgroup (${requested === 'auto' ? 'auto' : 'as requested'}): a job cgroup under ${probe.mount.mountPoint}${probe.origin}.` };
+    }
+    return requested === 'auto'
+        ? { used: 'marker', reason: `isolation: marker (auto): cgroups not usable here: ${probe.reason}.` }
+        : { used: 'marker', reason: `isolation: cgroup was requested but is not possible here (${probe.reason}); falling back to marker.` };
+}
+/**
+ * Probe, choose, and create the job cgroup when chosen. A failure to create it
+ * (a race, a refusal the probe could not foresee) is a fallback, not an error.
+ */
+function startIsolation(options) {
+    const choice = resolveIsolation(options.requested, options.requested === 'marker' ? { usable: false, reason: 'not probed' } : probeCgroup(options));
+    if (choice.used === 'marker')
+        return choice;
+    try {
+        const record = openJobCgroup({ session: options.session, movePid: options.pid, mount: options.mount });
+        return { used: 'cgroup', reason: `isolation: cgroup (${options.requested}): job cgroup ${dirOf(record.mount, record.path)}.`, record };
+    }
+    catch (error) {
+        if (!(error instanceof CgroupError))
+            throw error;
+        return { used: 'marker', reason: `isolation: ${options.requested === 'auto' ? 'marker (auto)' : 'cgroup was requested but failed'}: ${error.message} Falling back to marker.` };
+    }
+}
+
+;// CONCATENATED MODULE: ./src/cgroup/index.ts
+/**
+ * Per-job cgroup isolation (issue 8): find the cgroup2 mount, put the job in
+ * its own cgroup, tell detection who is in it, freeze it, and remove it.
+ */
+
+
+
+
+
+
+
+
+;// CONCATENATED MODULE: ./src/job/cgroup-phase.ts
+/**
+ * The end of a job that has its own cgroup (issue 8).
+ *
+ * Stop-the-world through the freezer: a frozen cgroup cannot fork, so the
+ * table read while frozen is complete, and the SIGSTOP sent to every finding
+ * while frozen takes effect on thaw before any of them runs a user-space
+ * instruction (signals are handled on the way back to user mode). Only then
+ * does termination send TERM. The runner's worker and the checker live in
+ * the job cgroup too (the worker was moved in at job start): they are moved
+ * out first, so freezing never stops the runner.
+ */
+
+
+/** Moves the checker's chain and the runner chain out of the job cgroup. */
+function evacuateRunner(record, baseline, checker) {
+    const runner = [...chainOf(checker), ...baseline.ancestors.map((a) => a.pid), ...record.moved.map((m) => m.pid)];
+    return evacuate(record, [...new Set(runner)]);
+}
+/**
+ * Runs `detect` with the job cgroup frozen and SIGSTOPs what it returns before
+ * thawing. When freezing is refused or fails, `detect` runs unfrozen and the
+ * reason comes back as a note: termination's own SIGSTOP pass still runs.
+ */
+async function detectFrozen(record, checker, stopThem, detect, targets) {
+    const freezer = jobFreezer(record, { checker });
+    try {
+        await freezer.freeze();
+    }
+    catch (error) {
+        return { result: await detect(), notes: [`cgroup freezer not used: ${error.message}`] };
+    }
+    try {
+        const result = await detect();
+        if (stopThem)
+            for (const f of targets(result))
+                signalProcess(f.process, 'SIGSTOP');
+        return { result, notes: [] };
+    }
+    finally {
+        await freezer.thaw();
+    }
+}
+async function closeCgroup(record) {
+    const closed = await closeJobCgroup(record);
+    return [...closed.problems];
 }
 
 ;// CONCATENATED MODULE: ./src/host/state-dir.ts
@@ -3808,7 +3773,7 @@ function defaultStateDir(env = process.env, uid = process.getuid?.()) {
  */
 
 
-function atomic_writeFileAtomic(file, text, mode = 0o644) {
+function writeFileAtomic(file, text, mode = 0o644) {
     external_node_fs_default().mkdirSync(external_node_path_default().dirname(file), { recursive: true });
     const temp = external_node_path_default().join(external_node_path_default().dirname(file), `.${external_node_path_default().basename(file)}.${process.pid}.tmp`);
     try {
@@ -3830,7 +3795,7 @@ function atomic_writeFileAtomic(file, text, mode = 0o644) {
  * id says the owner is gone without that risk.
  */
 
-function boot_readBootId(procRoot = '/proc') {
+function readBootId(procRoot = '/proc') {
     try {
         const id = external_node_fs_default().readFileSync(`${procRoot}/sys/kernel/random/boot_id`, 'utf8').trim();
         return id === '' ? undefined : id;
@@ -3846,7 +3811,7 @@ const JOB_VERSION = 1;
 /** Sessions become file names: nothing that could leave the directory or hide as a dot file. */
 const SAFE_SESSION = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,127}$/;
 const isSafeSession = (s) => SAFE_SESSION.test(s);
-function job_record_serializeJob(r) {
+function serializeJob(r) {
     return `${JSON.stringify({ kind: JOB_KIND, version: JOB_VERSION, ...r }, null, 1)}\n`;
 }
 /** The record, or the reason it cannot be trusted. */
@@ -3912,7 +3877,7 @@ const isObject = (v) => typeof v === 'object' && v !== null && !Array.isArray(v)
  * `jobs/` are ever read as job records.
  */
 const jobsDir = (stateDir) => external_node_path_default().join(stateDir, 'jobs');
-const dirOf = (options) => jobsDir(options.stateDir ?? defaultStateDir());
+const registry_dirOf = (options) => jobsDir(options.stateDir ?? defaultStateDir());
 function jobFile(dir, session) {
     if (!isSafeSession(session))
         throw new Error(`Invalid session "${session}": expected letters, digits, "_", "." and "-" (e.g. strays-0123456789abcdef).`);
@@ -3920,18 +3885,18 @@ function jobFile(dir, session) {
 }
 /** Records a job at its start; returns the file written. */
 function registerJob(job, options = {}) {
-    const dir = dirOf(options);
+    const dir = registry_dirOf(options);
     const file = jobFile(dir, job.session);
     const record = {
         session: job.session,
         runnerTrackingId: job.runnerTrackingId || undefined,
         owner: job.owner,
         startedAt: Date.now(),
-        host: os.hostname(),
+        host: external_node_os_default().hostname(),
         registrar: process.pid,
         bootId: readBootId(),
     };
-    fs.mkdirSync(dir, { recursive: true, mode: 0o755 });
+    external_node_fs_default().mkdirSync(dir, { recursive: true, mode: 0o755 });
     writeFileAtomic(file, serializeJob(record));
     return file;
 }
@@ -3944,7 +3909,7 @@ function registerBaseline(baseline, options = {}) {
 }
 /** Removes a job's record at its normal end. True if there was one. */
 function unregisterJob(session, options = {}) {
-    const file = jobFile(dirOf(options), session);
+    const file = jobFile(registry_dirOf(options), session);
     try {
         external_node_fs_default().unlinkSync(file);
         return true;
@@ -3957,7 +3922,7 @@ function unregisterJob(session, options = {}) {
 }
 /** Every job record in the directory; a missing directory is an empty registry. */
 function listJobs(options = {}) {
-    const dir = dirOf(options);
+    const dir = registry_dirOf(options);
     let names;
     try {
         names = external_node_fs_default().readdirSync(dir);
@@ -4018,7 +3983,7 @@ function listJobs(options = {}) {
 
 /** comm of the GitHub runner's per-job process (bin/Runner.Worker). */
 const RUNNER_WORKER = 'Runner.Worker';
-const tableOr = async (table) => table ?? readTable();
+const tableOr = async (table) => table ?? proc_readTable();
 function ownerOf(table, pid, what) {
     const p = table.processes.find((q) => q.pid === pid);
     if (!p)
@@ -4205,7 +4170,7 @@ async function look(options, dir) {
     const plan = planSweep({
         jobs,
         table,
-        bootId: boot_readBootId(),
+        bootId: readBootId(),
         olderThanMs: options.olderThanMs,
         unrecorded: options.unrecorded,
         self: process.pid,
@@ -4322,7 +4287,7 @@ function sweepMetrics(result) {
 }
 /** Writes atomically in the file's own directory: the collector never reads half a file. */
 function writeSweepMetrics(file, result) {
-    atomic_writeFileAtomic(file, sweepMetrics(result));
+    writeFileAtomic(file, sweepMetrics(result));
 }
 
 ;// CONCATENATED MODULE: ./src/host/sweep-output.ts
@@ -4426,7 +4391,7 @@ function sweepJson(result) {
     };
 }
 function writeSweepJson(file, result) {
-    atomic_writeFileAtomic(file, `${JSON.stringify(sweepJson(result), null, 2)}\n`);
+    writeFileAtomic(file, `${JSON.stringify(sweepJson(result), null, 2)}\n`);
 }
 
 ;// CONCATENATED MODULE: ./src/host/index.ts
@@ -4441,6 +4406,782 @@ function writeSweepJson(file, result) {
 
 
 
+
+;// CONCATENATED MODULE: ./src/job/host-phase.ts
+/**
+ * What the host state tells the end of a job: which other jobs are running
+ * here now (so the time-window rule refuses to guess), and the removal of
+ * this job's record once its end has run.
+ */
+
+/** Sessions of other recorded jobs whose owner is still alive; the table is read only when there are other records. */
+async function activeOtherSessions(session, readTable, stateDir) {
+    let list;
+    try {
+        list = listJobs({ stateDir });
+    }
+    catch (error) {
+        return { sessions: [], notes: [`host state: cannot list jobs (${error.message}).`] };
+    }
+    const notes = list.corrupt.map((c) => `host state: skipped ${c.file}: ${c.problem}`);
+    const others = list.jobs.filter((record) => record.session !== session);
+    if (others.length === 0)
+        return { sessions: [], notes };
+    const table = await readTable();
+    const boot = readBootId();
+    const sessions = others
+        .filter((record) => jobStatus(record, table, boot).state !== 'over')
+        .map((record) => record.session);
+    return { sessions, notes };
+}
+/** Removes this job's record; a failure is a note, the sweeper copes with a stale record. */
+function forgetJob(session, stateDir) {
+    try {
+        unregisterJob(session, { stateDir });
+        return [];
+    }
+    catch (error) {
+        return [`host state: cannot remove this job's record (${error.message}).`];
+    }
+}
+
+;// CONCATENATED MODULE: ./src/job/finish.ts
+/**
+ * The end of a job, shared by the action's post step, `strays check` and
+ * `strays run`: detect what the job left, end it (unless told not to), and
+ * build the report. Adapters only render the report and decide the exit.
+ */
+
+
+
+
+
+
+
+
+async function finishJob(input) {
+    const { baseline, options } = input;
+    const checker = input.checker ?? process.pid;
+    const cgroup = baseline.cgroup;
+    const notes = [];
+    if (cgroup)
+        evacuateRunner(cgroup, baseline, checker);
+    const others = await activeOtherSessions(baseline.session, () => proc_readTable(baseline.reader, STAT_ONLY), input.stateDir);
+    notes.push(...others.notes);
+    const detectOptions = {
+        allow: options.allow,
+        rules: [...(input.rules ?? []), ...(cgroup ? [cgroupRule(cgroup)] : [])],
+        checker,
+        otherSessions: [...(input.otherSessions ?? []), ...others.sessions],
+        privileged: input.privileged,
+    };
+    const targetsOf = (d) => (options.unattributed === 'kill' ? [...d.findings, ...d.unattributed] : d.findings);
+    const runCheck = () => check(baseline, detectOptions);
+    const checked = cgroup
+        ? await detectFrozen(cgroup, checker, options.kill, runCheck, (r) => targetsOf(r.detection))
+        : { result: await runCheck(), notes: [] };
+    const { table, detection } = checked.result;
+    notes.push(...checked.result.notes, ...checked.notes);
+    const context = { host: external_node_os_default().hostname(), checkedAt: Date.now(), ...input.context };
+    // Explain before terminating: once a process is gone, its sockets and files are gone too.
+    const explanations = explainFindings([...detection.findings, ...detection.unattributed], table, context, { baseline, checker });
+    const termination = await terminate(targetsOf(detection), {
+        graceMs: options.graceMs,
+        kill: options.kill,
+        self: checker,
+        rescan: async () => targetsOf((await runCheck()).detection),
+    });
+    if (cgroup)
+        notes.push(...(await closeCgroup(cgroup)));
+    if (input.forget !== false)
+        notes.push(...forgetJob(baseline.session, input.stateDir));
+    const report = buildReport({ baseline, detection, termination, explanations, options, context, table });
+    const leaked = detection.findings.length + detection.unattributed.length;
+    return { report, detection, termination, failed: options.failOnLeak && leaked > 0, notes };
+}
+
+;// CONCATENATED MODULE: ./src/cli/output.ts
+
+const processIo = () => ({
+    out: (text) => process.stdout.write(`${text}\n`),
+    err: (text) => process.stderr.write(`${text}\n`),
+    errIsTty: process.stderr.isTTY === true,
+    outIsTty: process.stdout.isTTY === true,
+    env: process.env,
+});
+const useColor = (io, tty) => tty && !(io.env.NO_COLOR !== undefined && io.env.NO_COLOR !== '');
+const somethingLeaked = (r) => r.leaks.length + r.unattributed.length + r.zombies.length > 0;
+/**
+ * Prints the report (table + one-line summary) unless quiet and clean, and
+ * writes the JSON file when asked. Returns an error message when the JSON
+ * could not be written, so the caller decides the status.
+ */
+function emitReport(io, report, options) {
+    if (!options.quiet || somethingLeaked(report))
+        io.err(renderConsole(report, { color: useColor(io, io.errIsTty) }));
+    if (options.json === undefined)
+        return undefined;
+    try {
+        writeJsonReport(options.json, report);
+        return undefined;
+    }
+    catch (error) {
+        return `strays: cannot write the JSON report ${options.json}: ${error.message}`;
+    }
+}
+
+;// CONCATENATED MODULE: ./src/cli/job.ts
+
+
+
+
+
+/** Loads a --state file; any fault of the file is bad input (status 2), named with the file. */
+function loadState(command, file) {
+    try {
+        return loadBaseline(file);
+    }
+    catch (error) {
+        if (error instanceof BaselineFileError) {
+            throw new UsageError(`strays ${command}: ${error.message} Expected the --state FILE written by \`strays start\` of this strays version.`, command);
+        }
+        throw error;
+    }
+}
+async function finishAndReport(io, baseline, options, quiet) {
+    const { report, failed, notes } = await finishJob({ baseline, options, context: cliContext(baseline), checker: process.pid });
+    if (!quiet)
+        for (const note of notes)
+            io.err(`strays: ${note}`);
+    const jsonError = emitReport(io, report, { quiet, json: options.reportPath });
+    if (jsonError)
+        io.err(jsonError);
+    const leaked = report.leaks.length + report.unattributed.length;
+    return { status: failed ? EXIT.leaked : jsonError ? EXIT.failure : EXIT.ok, leaked };
+}
+
+;// CONCATENATED MODULE: ./src/cli/commands/check.ts
+/** `strays check --state FILE`: the end of a job started with `strays start`. */
+
+
+
+
+
+const OPTIONS = {
+    state: { type: 'string', value: 'FILE', help: 'the baseline written by `strays start` (required)' },
+    'remove-state': { type: 'boolean', help: 'delete the state file after the check (the job is over)' },
+    ...GUARD_OPTIONS,
+};
+const check_check = {
+    name: 'check',
+    summary: 'find what the job left running since `strays start`, report it, end it',
+    help: () => usageText('check', 'strays check --state FILE [options]', 'Detects every process the job started since `strays start --state FILE` that is still alive,\nreports it, and ends it (SIGTERM, then SIGKILL after --grace) unless --no-kill.', OPTIONS),
+    async run(argv, io) {
+        const { values, positionals, rest } = parseCommandArgs('check', argv, OPTIONS);
+        if (flag(values, 'help')) {
+            io.out(check_check.help());
+            return EXIT.ok;
+        }
+        if (positionals.length > 0 || rest !== undefined)
+            throw new UsageError(`strays check: unexpected argument "${positionals[0] ?? '--'}"; check takes only options.`, 'check');
+        const file = stringValue(values, 'state');
+        if (file === undefined)
+            throw new UsageError('strays check: --state FILE is required (the file `strays start --state FILE` wrote).', 'check');
+        const options = guardOptionsFrom('check', values);
+        const baseline = loadState('check', file);
+        const quiet = flag(values, 'quiet');
+        const { status } = await finishAndReport(io, baseline, options, quiet);
+        if (flag(values, 'remove-state'))
+            external_node_fs_default().rmSync(file, { force: true });
+        return status;
+    },
+};
+
+;// CONCATENATED MODULE: ./src/cli/github-hooks.ts
+const HOOK_KINDS = ['job-started', 'job-completed'];
+const HOOK_ENV_VARS = {
+    'job-started': 'ACTIONS_RUNNER_HOOK_JOB_STARTED',
+    'job-completed': 'ACTIONS_RUNNER_HOOK_JOB_COMPLETED',
+};
+const COMMON = (bin) => `# Settings (in the runner's .env, or the environment of its service):
+#   STRAYS_BIN        how to run strays (default: ${bin})
+#   STRAYS_STATE_DIR  strays's state directory (default: /var/lib/strays as root, else
+#                     \${XDG_STATE_HOME:-~/.local/state}/strays); baselines go in its github-hooks/
+#   STRAYS_OPTIONS    options for \`strays check\`, e.g. "--fail-on-leak --grace 10s"
+set -eu
+strays_bin=\${STRAYS_BIN:-${bin}}
+if [ -n "\${STRAYS_STATE_DIR:-}" ]; then
+  state_base=$STRAYS_STATE_DIR
+elif [ "$(id -u)" = 0 ]; then
+  state_base=/var/lib/strays
+else
+  state_base=\${XDG_STATE_HOME:-\${HOME:?set STRAYS_STATE_DIR or HOME}/.local/state}/strays
+fi
+state_dir=$state_base/github-hooks
+tracking_id=\${RUNNER_TRACKING_ID:-}
+case "$tracking_id" in
+  '' | *[!A-Za-z0-9_-]*)
+    # Unset when the job turns the runner's process cleanup off (process.clean: false).
+    echo "::warning title=strays::RUNNER_TRACKING_ID is \${tracking_id:-not set}; strays does not guard this job."
+    exit 0 ;;
+esac
+state="$state_dir/$tracking_id.json"
+`;
+function hookScript(kind, bin) {
+    const head = `#!/usr/bin/env bash
+# strays: GitHub self-hosted runner ${kind} hook (${HOOK_ENV_VARS[kind]}).
+# Generated by \`strays hooks github\`; see docs/cli.md.
+`;
+    if (kind === 'job-started') {
+        return `${head}${COMMON(bin)}mkdir -p "$state_dir"
+chmod 700 "$state_dir"
+# --owner: the runner worker (this shell's parent), whose exit ends the job, for \`strays sweep\`.
+# An assignment keeps start's exit status (eval "$(…)" would hide a failure).
+# shellcheck disable=SC2086 # STRAYS_BIN may be "node /path/to/dist/cli/index.js"
+export_line=$($strays_bin start --state "$state" --owner "$PPID")
+eval "$export_line"
+# Hooks cannot export variables, but they may write GITHUB_ENV: every later step gets the marker.
+if [ -n "\${GITHUB_ENV:-}" ]; then
+  echo "STRAYS_SESSION=$STRAYS_SESSION" >> "$GITHUB_ENV"
+fi
+`;
+    }
+    return `${head}${COMMON(bin)}if [ ! -f "$state" ]; then
+  echo "::warning title=strays::no baseline $state (did the job-started hook run?); nothing checked."
+  exit 0
+fi
+# check reports, ends what leaked, and exits 3 with --fail-on-leak: that fails the job.
+# shellcheck disable=SC2086 # STRAYS_OPTIONS and STRAYS_BIN are word lists
+exec $strays_bin check --state "$state" --remove-state \${STRAYS_OPTIONS:-}
+`;
+}
+
+;// CONCATENATED MODULE: ./src/cli/commands/hooks.ts
+/**
+ * `strays hooks github --out DIR`: writes the two GitHub self-hosted runner
+ * job hooks and prints the lines for the runner's .env.
+ */
+
+
+
+
+
+const hooks_OPTIONS = {
+    out: { type: 'string', value: 'DIR', help: 'directory to write job-started.sh and job-completed.sh into (required)' },
+    bin: { type: 'string', value: 'CMD', help: 'how the hooks run strays (default: this strays, as "NODE SCRIPT")' },
+};
+/** The scripts are run by bash and STRAYS_BIN is word-split: only plain path characters are safe. */
+const PLAIN = /^[A-Za-z0-9_./+:@=-]+( [A-Za-z0-9_./+:@=-]+)*$/;
+const hooks = {
+    name: 'hooks',
+    summary: 'write job hooks for a CI system (`strays hooks github --out DIR`)',
+    help: () => usageText('hooks', 'strays hooks github --out DIR [--bin CMD]', 'Writes job-started.sh and job-completed.sh for a GitHub self-hosted runner and prints the two\nlines to add to the runner\'s .env (then restart the runner).', hooks_OPTIONS),
+    async run(argv, io) {
+        const { values, positionals, rest } = parseCommandArgs('hooks', argv, hooks_OPTIONS);
+        if (flag(values, 'help')) {
+            io.out(hooks.help());
+            return EXIT.ok;
+        }
+        if (positionals.length !== 1 || positionals[0] !== 'github' || rest !== undefined) {
+            throw new UsageError(`strays hooks: expected the CI system: github (got ${positionals.length === 0 ? 'nothing' : `"${positionals.join(' ')}"`}).`, 'hooks');
+        }
+        const out = stringValue(values, 'out');
+        if (out === undefined)
+            throw new UsageError('strays hooks github: --out DIR is required (where to write the hook scripts).', 'hooks');
+        const bin = stringValue(values, 'bin') ?? `${process.execPath} ${external_node_path_default().resolve(process.argv[1])}`;
+        if (!PLAIN.test(bin)) {
+            throw new UsageError(`strays hooks github: --bin "${bin}" has characters the hook cannot word-split safely; expected plain paths such as --bin "/usr/bin/node /opt/strays/dist/cli/index.js".`, 'hooks');
+        }
+        const dir = external_node_path_default().resolve(out);
+        external_node_fs_default().mkdirSync(dir, { recursive: true });
+        const lines = [];
+        for (const kind of HOOK_KINDS) {
+            const file = external_node_path_default().join(dir, `${kind}.sh`);
+            external_node_fs_default().writeFileSync(file, hookScript(kind, bin), { mode: 0o755 });
+            external_node_fs_default().chmodSync(file, 0o755);
+            lines.push(`${HOOK_ENV_VARS[kind]}=${file}`);
+        }
+        io.err(`strays: wrote ${lines.length} hooks to ${dir}. Add these lines to the runner's .env and restart the runner:`);
+        io.out(lines.join('\n'));
+        return EXIT.ok;
+    },
+};
+
+;// CONCATENATED MODULE: ./src/cli/tree-view.ts
+/**
+ * A process tree as text, like `ps f`: the chosen processes, each under its
+ * parent when the parent is chosen too. Pure: rows in, lines out.
+ */
+
+
+const tree_view_oneLine = (text) => text.replace(/[\u0000-\u001f\u007f]/g, '?');
+function renderTree(rows, now) {
+    const byPid = new Map(rows.map((r) => [r.process.pid, r]));
+    const children = new Map();
+    const roots = [];
+    for (const r of rows) {
+        const parent = byPid.get(r.process.ppid);
+        if (parent && parent !== r)
+            children.set(parent.process.pid, [...(children.get(parent.process.pid) ?? []), r]);
+        else
+            roots.push(r);
+    }
+    const head = ['PID', 'PPID', 'PGID', 'STAT', 'AGE', 'COMMAND'];
+    const cells = [];
+    const seen = new Set();
+    const visit = (r, depth) => {
+        if (seen.has(r.process.pid))
+            return; // cycle-safe, as tables read while processes fork can be odd
+        seen.add(r.process.pid);
+        const p = r.process;
+        const age = p.startedAt === undefined ? '?' : formatDuration(Math.max(0, now - p.startedAt));
+        const indent = depth === 0 ? '' : `${'   '.repeat(depth - 1)} \\_ `;
+        const command = `${indent}${tree_view_oneLine(commandLine(p)).slice(0, 120)}${r.note ? `  [${r.note}]` : ''}`;
+        cells.push([String(p.pid), String(p.ppid), String(p.pgid), p.state, age, command]);
+        for (const c of [...(children.get(p.pid) ?? [])].sort((a, b) => a.process.pid - b.process.pid))
+            visit(c, depth + 1);
+    };
+    for (const r of [...roots].sort((a, b) => a.process.pid - b.process.pid))
+        visit(r, 0);
+    const widths = head.map((h, i) => Math.max(h.length, ...cells.map((c) => (c[i] ?? '').length)));
+    const line = (c) => c.map((cell, i) => (i === c.length - 1 ? cell : cell.padStart(i < 3 ? widths[i] ?? 0 : 0).padEnd(widths[i] ?? 0))).join('  ');
+    return [line(head), ...cells.map(line)];
+}
+
+;// CONCATENATED MODULE: ./src/cli/commands/ps.ts
+/**
+ * `strays ps [--state FILE]`: the job's live processes as a tree; touches
+ * nothing (a debugging aid). Without --state: every process carrying any
+ * STRAYS_SESSION, with its descendants, grouped by session.
+ */
+
+
+
+
+
+
+
+
+
+
+
+const ps_OPTIONS = {
+    state: { type: 'string', value: 'FILE', help: 'show the job of this baseline (default: every marked job)' },
+    ...GUARD_OPTIONS,
+};
+const ps = {
+    name: 'ps',
+    summary: 'show the job\'s live processes as a tree, without touching them',
+    help: () => usageText('ps', 'strays ps [--state FILE] [options]', `Lists what \`strays check\` would find now, as a tree, and signals nothing.\nWithout --state: every process carrying a ${SESSION_VAR}, and its descendants, by session.`, ps_OPTIONS),
+    async run(argv, io) {
+        const { values, positionals, rest } = parseCommandArgs('ps', argv, ps_OPTIONS);
+        if (flag(values, 'help')) {
+            io.out(ps.help());
+            return EXIT.ok;
+        }
+        if (positionals.length > 0 || rest !== undefined)
+            throw new UsageError(`strays ps: unexpected argument "${positionals[0] ?? '--'}"; ps takes only options.`, 'ps');
+        const options = guardOptionsFrom('ps', values);
+        const file = stringValue(values, 'state');
+        return file === undefined ? psAll(io, options.reportPath) : psJob(io, file, options);
+    },
+};
+async function psJob(io, file, options) {
+    const baseline = loadState('ps', file);
+    const rules = baseline.cgroup ? [cgroupRule(baseline.cgroup)] : [];
+    const { table, detection } = await check(baseline, { allow: options.allow, checker: process.pid, rules });
+    const rows = [
+        ...detection.findings.map((f) => ({ process: f.process, note: `${f.attribution}${f.step ? `, step ${f.step}` : ''}` })),
+        ...detection.unattributed.map((f) => ({ process: f.process, note: `unattributed, ${f.attribution}` })),
+        ...detection.zombies.map((z) => ({ process: z.process, note: `zombie, reaper ${z.reaper}` })),
+    ];
+    io.out(`job ${baseline.session}: ${rows.length === 0 ? 'no live processes' : `${rows.length} processes`}`);
+    if (rows.length > 0)
+        io.out(renderTree(rows, Date.now()).join('\n'));
+    if (options.reportPath !== undefined) {
+        const context = { host: external_node_os_default().hostname(), checkedAt: Date.now(), ...cliContext(baseline) };
+        const explanations = explainFindings([...detection.findings, ...detection.unattributed], table, context);
+        writeJsonReport(options.reportPath, buildReport({ baseline, detection, termination: undefined, explanations, options: { ...options, kill: false }, context, table }));
+    }
+    return EXIT.ok;
+}
+async function psAll(io, json) {
+    const table = await readDetails(await proc_readTable(), (p) => p.pid !== process.pid);
+    const tree = buildTree(table.processes);
+    const sessionOf = (p) => (p.env?.readable ? p.env.vars[SESSION_VAR] : undefined) || undefined;
+    const bySession = new Map();
+    for (const p of table.processes) {
+        const session = sessionOf(p);
+        if (session === undefined)
+            continue;
+        const pids = bySession.get(session) ?? new Set();
+        pids.add(p.pid);
+        // Descendants belong to the job even when they scrubbed their environment (env -i).
+        for (const d of descendantsOf(tree, p.pid))
+            if (d !== process.pid)
+                pids.add(d);
+        bySession.set(session, pids);
+    }
+    if (bySession.size === 0)
+        io.out(`no process carries ${SESSION_VAR}`);
+    const listing = [];
+    for (const [session, pids] of [...bySession].sort(([a], [b]) => a.localeCompare(b))) {
+        const rows = [...pids].map((pid) => tree.byPid.get(pid)).filter((p) => p !== undefined)
+            .map((p) => ({ process: p, note: sessionOf(p) === undefined ? 'descendant' : '' }));
+        io.out(`${SESSION_VAR}=${session}: ${rows.length} processes`);
+        io.out(renderTree(rows, Date.now()).join('\n'));
+        listing.push({ session, processes: rows.map(({ process: p }) => ({ pid: p.pid, ppid: p.ppid, pgid: p.pgid, state: p.state, command: [...p.argv] })) });
+    }
+    if (json !== undefined)
+        external_node_fs_default().writeFileSync(json, `${JSON.stringify({ tool: 'strays', sessions: listing }, null, 2)}\n`);
+    return EXIT.ok;
+}
+
+;// CONCATENATED MODULE: ./src/job/begin.ts
+/**
+ * The start of a job, shared by the action's pre step, `strays start` and
+ * `strays run`: snapshot, isolation (a job cgroup where the host allows it),
+ * and the host-state record `strays sweep` uses when the job's end never runs.
+ * Isolation and host state are best effort: they add notes, never failures.
+ */
+
+
+
+
+async function beginJob(input) {
+    const table = await proc_readTable();
+    const plain = baseline_snapshotFrom({
+        table,
+        session: input.session,
+        runnerTrackingId: input.runnerTrackingId ?? process.env.RUNNER_TRACKING_ID,
+    });
+    const notes = [];
+    const owner = await input.owner(table);
+    const movePid = input.cgroupPid === 'owner' ? owner?.pid : input.cgroupPid;
+    const isolation = movePid === undefined
+        ? { used: 'marker', reason: 'isolation: marker (no process to put in a job cgroup).' }
+        : startIsolation({ requested: input.isolation, session: plain.session, pid: movePid });
+    notes.push(isolation.reason);
+    const baseline = {
+        ...plain,
+        owner: owner ? { pid: owner.pid, start: owner.start } : undefined,
+        cgroup: 'record' in isolation ? isolation.record : undefined,
+    };
+    if (input.register !== false && baseline.owner) {
+        try {
+            registerBaseline(baseline, { stateDir: input.stateDir });
+        }
+        catch (error) {
+            notes.push(`host state: not recorded (${error.message}); \`strays sweep\` will list this job's leftovers as unrecorded.`);
+        }
+    }
+    return { baseline, isolation: baseline.cgroup ? 'cgroup' : 'marker', notes };
+}
+
+;// CONCATENATED MODULE: ./src/cli/child.ts
+/**
+ * The guarded command of `strays run`: spawned in its own session and
+ * process group (setsid, via `detached`), so strays can signal the whole
+ * group at once and no signal aimed at strays's own group (a terminal's ^C,
+ * a runner's `kill -TERM -pgid`) reaches the command except through strays.
+ */
+
+
+
+/** 128 + signal number, as a shell reports a command killed by a signal. */
+const signalStatus = (signal) => 128 + ((external_node_os_default()).constants.signals[signal] ?? 0);
+function startGuarded(command, args, env) {
+    let child;
+    let reaped = false;
+    const ended = new Promise((resolve) => {
+        child = (0,external_node_child_process_namespaceObject.spawn)(command, [...args], { detached: true, stdio: 'inherit', env });
+        child.once('error', (error) => {
+            if (child.pid !== undefined)
+                return; // an error after a successful spawn (e.g. kill failed) is not an exec failure
+            reaped = true;
+            const notFound = error.code === 'ENOENT';
+            resolve({
+                kind: 'not-started',
+                status: notFound ? EXIT.notFound : EXIT.cannotExecute,
+                description: notFound ? `command not found: ${command} (ENOENT)` : `cannot execute ${command} (${error.code ?? error.message})`,
+            });
+        });
+        child.once('exit', (code, signal) => {
+            reaped = true;
+            if (signal)
+                resolve({ kind: 'exited', status: signalStatus(signal), description: `killed by ${signal}` });
+            else
+                resolve({ kind: 'exited', status: code ?? EXIT.failure, description: `exited with status ${code ?? '?'}` });
+        });
+    });
+    // spawn() runs synchronously inside the Promise executor, so `child` is set here.
+    const leader = child;
+    return {
+        pid: leader.pid,
+        ended,
+        running: () => !reaped && leader.pid !== undefined,
+        signalGroup: (signal) => {
+            // An unreaped leader pins its pid, so -pid is still this command's group (never a recycled one).
+            if (reaped || leader.pid === undefined)
+                return false;
+            try {
+                process.kill(-leader.pid, signal);
+                return true;
+            }
+            catch {
+                return false; // ESRCH: the group is empty; a fact, not a failure
+            }
+        },
+    };
+}
+
+;// CONCATENATED MODULE: ./src/cli/commands/run.ts
+/**
+ * `strays run [options] -- CMD [ARGS…]`: a guarded job around one command.
+ *
+ * The GitLab shell-adapter problem (seeds/002): `su` passes SIGTERM, then
+ * SIGKILL, to its direct child only, and the job's tree is orphaned. Under
+ * `strays run` the direct child is strays: it forwards the signal to the
+ * command's whole process group at once, then hands the end of the job to a
+ * finisher (`strays check`) in its own session, which `su`'s SIGKILL of
+ * strays cannot reach, so the grace period and the SIGKILL still happen.
+ */
+
+
+
+
+
+
+
+
+
+
+
+
+
+const run_OPTIONS = {
+    state: { type: 'string', value: 'FILE', help: 'keep the baseline in FILE (for `strays ps --state FILE` from another shell)' },
+    ...GUARD_OPTIONS,
+};
+/** Signals a CI system or a terminal uses to stop a job; each is forwarded to the command's process group. */
+const FORWARDED = ['SIGINT', 'SIGTERM', 'SIGHUP'];
+/** STRAYS_STEP names the step in reports; a step name, not a script, so it is capped. */
+const stepName = (argv) => {
+    const line = argv.join(' ');
+    return line.length > 200 ? `${line.slice(0, 199)}…` : line;
+};
+const run_run = {
+    name: 'run',
+    summary: 'run a command as a guarded job; end whatever it leaves behind',
+    help: () => usageText('run', 'strays run [options] -- COMMAND [ARGS…]', [
+        'Runs COMMAND in its own process group, marked with STRAYS_SESSION, forwarding SIGINT, SIGTERM and SIGHUP',
+        'to the whole group. When it exits (or strays is told to stop), every process it left behind is reported',
+        'and ended. Exits with the command\'s status; with --fail-on-leak, 3 when the command succeeded but leaked.',
+    ].join('\n'), run_OPTIONS),
+    async run(argv, io) {
+        if (!argv.includes('--'))
+            refuseCommandWithoutTerminator(argv);
+        const { values, positionals, rest } = parseCommandArgs('run', argv, run_OPTIONS);
+        if (flag(values, 'help')) {
+            io.out(run_run.help());
+            return EXIT.ok;
+        }
+        if (positionals.length > 0) {
+            throw new UsageError(`strays run: "${positionals[0]}" before "--": put the command after "--", as in: strays run [options] -- ${positionals.join(' ')}`, 'run');
+        }
+        if (rest === undefined || rest.length === 0) {
+            throw new UsageError('strays run: no command given: expected "--" followed by the command, as in: strays run [options] -- ./build.sh', 'run');
+        }
+        const options = guardOptionsFrom('run', values);
+        const quiet = flag(values, 'quiet');
+        const keptState = stringValue(values, 'state');
+        if (keptState !== undefined)
+            checkWritableDir('run', '--state', keptState);
+        // strays owns the job (its exit ends it) and steps into the job cgroup just long enough
+        // to fork the command there: the command and all it starts stay in, strays steps out.
+        const { baseline, notes } = await beginJob({ isolation: options.isolation, owner: (table) => ownerForRun(table), cgroupPid: process.pid });
+        if (!quiet)
+            for (const note of notes)
+                io.err(`strays: ${note}`);
+        const tempDir = keptState === undefined ? external_node_fs_default().mkdtempSync(external_node_path_default().join(external_node_os_default().tmpdir(), 'strays-run-')) : undefined;
+        const stateFile = keptState ?? external_node_path_default().join(tempDir, 'baseline.json');
+        // The finisher (signal path) reads the baseline from here.
+        saveBaseline(stateFile, baseline);
+        const cleanup = () => {
+            if (tempDir !== undefined)
+                external_node_fs_default().rmSync(tempDir, { recursive: true, force: true });
+        };
+        const [command, ...args] = rest;
+        const env = { ...process.env, [SESSION_VAR]: baseline.session, [CLI_STEP_VAR]: stepName(rest) };
+        const child = startGuarded(command, args, env);
+        if (baseline.cgroup)
+            evacuate(baseline.cgroup, [process.pid]);
+        let finisher;
+        let stopped = () => undefined;
+        const stopRequested = new Promise((resolve) => (stopped = resolve));
+        const onSignal = (signal) => {
+            child.signalGroup(signal);
+            if (finisher === undefined && child.running()) {
+                finisher = startFinisher(argv, stateFile, tempDir !== undefined, signal, io);
+                stopped(signal);
+            }
+        };
+        for (const s of FORWARDED)
+            process.on(s, onSignal);
+        // Either the command ends by itself, or strays is told to stop first.
+        let end = await Promise.race([child.ended, stopRequested]);
+        if (end !== undefined && typeof end === 'object' && end.kind === 'not-started') {
+            for (const s of FORWARDED)
+                process.off(s, onSignal);
+            cleanup();
+            io.err(`strays run: ${end.description}`);
+            return end.status;
+        }
+        let finished;
+        if (typeof end === 'string') {
+            const signal = end;
+            finished = await finisher;
+            // The finisher ended the leader too, unless it could not (D state, EPERM): then do not wait forever.
+            end = await Promise.race([child.ended, sleepThen(2000, { kind: 'exited', status: signalStatus(signal), description: `still running after ${signal} and the finisher (see the report)` })]);
+        }
+        else {
+            // A signal now (the command is gone, its pid may be reused) is not forwarded; and
+            // finishJob's termination (grace, then SIGKILL) ends what the command left.
+            finisher = Promise.resolve(EXIT.ok);
+            if (!quiet || end.status !== 0)
+                io.err(`strays: ${stepName(rest)}: ${end.description}`);
+            finished = (await finishAndReport(io, baseline, options, quiet)).status;
+        }
+        for (const s of FORWARDED)
+            process.off(s, onSignal);
+        cleanup();
+        return combine(end.status, finished);
+    },
+};
+const sleepThen = (ms, value) => new Promise((resolve) => setTimeout(() => resolve(value), ms).unref());
+/**
+ * Without `--`, the command's own options (`sh -c …`) would be read as
+ * strays's: name the real mistake rather than "unknown option -c".
+ */
+function refuseCommandWithoutTerminator(argv) {
+    for (let i = 0; i < argv.length; i++) {
+        const token = argv[i];
+        if (!token.startsWith('-')) {
+            throw new UsageError(`strays run: "${token}" before "--": put the command after "--", as in: strays run [options] -- ${argv.slice(i).join(' ')}`, 'run');
+        }
+        const spec = run_OPTIONS[token.replace(/^-+/, '')];
+        if (spec?.type === 'string' && !token.includes('='))
+            i++; // skip the option's value
+    }
+}
+/**
+ * Precedence: a failing command's own status always wins (the job failed
+ * anyway and the report says what leaked); a leak under --fail-on-leak turns
+ * only a successful run into 3; strays's own failure (1) turns only a
+ * successful run into 1.
+ */
+function combine(commandStatus, finishStatus) {
+    if (commandStatus !== EXIT.ok)
+        return commandStatus;
+    return finishStatus;
+}
+/**
+ * Re-runs this strays as `check --state FILE` in a new session (setsid): if
+ * whoever told strays to stop kills it next, as `su` does after 2 s, the
+ * finisher is not its child to kill, and still ends the tree. Resolves with
+ * the finisher's status.
+ */
+function startFinisher(argv, stateFile, removeState, signal, io) {
+    const before = argv.indexOf('--');
+    const options = (before < 0 ? argv : argv.slice(0, before)).filter((a, i, all) => a !== '--state' && all[i - 1] !== '--state' && !a.startsWith('--state='));
+    const self = process.argv[1];
+    const checkArgs = [...process.execArgv, self, 'check', '--state', stateFile, ...(removeState ? ['--remove-state'] : []), ...options];
+    io.err(`strays: ${signal} received: forwarded to the command's process group; finishing the job.`);
+    return new Promise((resolve) => {
+        const finisher = (0,external_node_child_process_namespaceObject.spawn)(process.execPath, checkArgs, { detached: true, stdio: 'inherit', env: process.env });
+        finisher.once('error', (error) => {
+            io.err(`strays: cannot start the finisher: ${error.message}`);
+            resolve(EXIT.failure);
+        });
+        finisher.once('exit', (code, sig) => resolve(sig ? signalStatus(sig) : (code ?? EXIT.failure)));
+    });
+}
+
+;// CONCATENATED MODULE: ./src/cli/commands/start.ts
+/**
+ * `strays start --state FILE [--owner PID]`: the start of a job in a shell
+ * or a runner hook. Saves the baseline and prints the one line a shell evals
+ * to mark every later process: `eval "$(strays start --state f)"`.
+ */
+
+
+
+
+
+
+const start_OPTIONS = {
+    state: { type: 'string', value: 'FILE', help: 'where to save the baseline (required; pass the same FILE to check)' },
+    owner: { type: 'string', value: 'PID', help: 'the process whose exit ends the job (e.g. the runner worker), for `strays sweep`' },
+    ...GUARD_OPTIONS,
+};
+/** Single-quotes a value for sh: the printed line is eval'd. */
+const shellQuote = (value) => `'${value.replace(/'/g, `'\\''`)}'`;
+const start = {
+    name: 'start',
+    summary: 'snapshot the process table and print the marker to export (`eval "$(strays start --state FILE)"`)',
+    help: () => usageText('start', 'eval "$(strays start --state FILE [--owner PID])"', `Saves the baseline (every process alive now) to FILE and prints \`export ${SESSION_VAR}=…\`.\nEvery process started with that variable, and everything they start, belongs to the job.\n${TRACKING_VAR} (GitHub runner's per-job mark), when set, marks the job too.`, start_OPTIONS),
+    async run(argv, io) {
+        const { values, positionals, rest } = parseCommandArgs('start', argv, start_OPTIONS);
+        if (flag(values, 'help')) {
+            io.out(start.help());
+            return EXIT.ok;
+        }
+        if (positionals.length > 0 || rest !== undefined)
+            throw new UsageError(`strays start: unexpected argument "${positionals[0] ?? '--'}"; start takes only options.`, 'start');
+        const file = stringValue(values, 'state');
+        if (file === undefined)
+            throw new UsageError('strays start: --state FILE is required (where to save the baseline for `strays check`).', 'start');
+        checkWritableDir('start', '--state', file);
+        const options = guardOptionsFrom('start', values);
+        const ownerPid = ownerPidOf(stringValue(values, 'owner'));
+        const quiet = flag(values, 'quiet');
+        // The owner (default: the nearest Runner.Worker, else the shell running strays start) is
+        // also the process moved into the job cgroup: every step it starts from now on is the job's.
+        let ownerError;
+        const { baseline, notes } = await beginJob({
+            isolation: options.isolation,
+            owner: async (table) => {
+                try {
+                    return await ownerForStart(ownerPid, table);
+                }
+                catch (error) {
+                    ownerError = error;
+                    return undefined;
+                }
+            },
+            cgroupPid: 'owner',
+        });
+        if (ownerError)
+            throw new UsageError(`strays start: --owner ${ownerPid}: no such process.`, 'start');
+        saveBaseline(file, baseline);
+        io.out(`export ${SESSION_VAR}=${shellQuote(baseline.session)}`);
+        if (!quiet) {
+            for (const note of notes)
+                io.err(`strays: ${note}`);
+            const tracking = baseline.runnerTrackingId ? `; ${TRACKING_VAR}=${baseline.runnerTrackingId} marks it too` : '';
+            io.err(`strays: job ${baseline.session} started (${baseline.processes.length} processes in the baseline${tracking}); state in ${file}.`);
+        }
+        return EXIT.ok;
+    },
+};
+function ownerPidOf(value) {
+    if (value === undefined)
+        return undefined;
+    const pid = /^\d+$/.test(value.trim()) ? Number(value.trim()) : NaN;
+    if (!Number.isSafeInteger(pid) || pid <= 0)
+        throw new UsageError(`strays start: invalid --owner "${value}": expected a process id (a positive integer), e.g. --owner "$PPID".`, 'start');
+    return pid;
+}
 
 ;// CONCATENATED MODULE: ./src/cli/commands/sweep.ts
 /**

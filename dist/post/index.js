@@ -31670,7 +31670,7 @@ function bootTimeMs(procRoot = '/proc') {
     const match = /^btime (\d+)$/m.exec(readProcFile(`${procRoot}/stat`));
     return match ? Number(match[1]) * 1000 : undefined;
 }
-const ticksToMs = (ticks) => (ticks * 1000) / CLOCK_TICKS_PER_SECOND;
+const clock_ticksToMs = (ticks) => (ticks * 1000) / CLOCK_TICKS_PER_SECOND;
 
 ;// CONCATENATED MODULE: ./src/proc/environ.ts
 /**
@@ -31807,7 +31807,7 @@ function readOne(root, pid, boot, full) {
         state: stat.state,
         uid,
         start: stat.startTicks,
-        startedAt: boot === undefined ? undefined : boot + ticksToMs(stat.startTicks),
+        startedAt: boot === undefined ? undefined : boot + clock_ticksToMs(stat.startTicks),
         comm: stat.comm,
         argv,
     };
@@ -31847,9 +31847,9 @@ function parseCgroupV2(text) {
     return line?.slice(3);
 }
 /** Re-reads one process's start stamp: the check made right before each signal. */
-function readStartTicks(pid, procRoot = '/proc') {
-    const text = readIfPresent(`${procRoot}/${pid}/stat`);
-    const stat = text === undefined ? undefined : parseStat(text);
+function linux_readStartTicks(pid, procRoot = '/proc') {
+    const text = procfs_readIfPresent(`${procRoot}/${pid}/stat`);
+    const stat = text === undefined ? undefined : stat_parseStat(text);
     return stat ? { state: stat.state, start: stat.startTicks } : undefined;
 }
 
@@ -32424,10 +32424,10 @@ const resetPrivilegedRefusals = () => refused.clear();
  * all real values, and a guard that kills processes must not confuse "unknown"
  * with "root" or "the swapper".
  */
-const identityKey = (p) => `${p.pid}@${p.start}`;
+const types_identityKey = (p) => `${p.pid}@${p.start}`;
 const sameIdentity = (a, b) => a.pid === b.pid && a.start === b.start;
-const isZombie = (p) => p.state === 'Z' || p.state === 'X';
-const commandLine = (p) => p.argv.length > 0 ? p.argv.join(' ') : `[${p.comm}]`;
+const types_isZombie = (p) => p.state === 'Z' || p.state === 'X';
+const types_commandLine = (p) => p.argv.length > 0 ? p.argv.join(' ') : `[${p.comm}]`;
 
 ;// CONCATENATED MODULE: ./src/proc/index.ts
 /**
@@ -32452,7 +32452,7 @@ async function proc_readTable(reader = defaultReader(), options = {}) {
     return reader === 'linux-proc' ? readLinuxTable({ fullFor: options.fullFor }) : readPortableTable();
 }
 /** Returns the table with environment, cwd and cgroup filled in for the chosen processes. */
-async function readDetails(table, choose) {
+async function proc_readDetails(table, choose) {
     const chosen = new Set(table.processes.filter(choose).map((p) => p.pid));
     if (table.reader === 'linux-proc') {
         return { ...table, processes: table.processes.map((p) => (chosen.has(p.pid) ? readLinuxDetails(p, WANTED_ENV) : p)) };
@@ -32497,19 +32497,19 @@ const proc_lineageOf = (pid, reader = defaultReader()) => reader === 'linux-proc
  * mark, which it uses for its orphan cleanup; we honour it too.
  */
 
-const SESSION_VAR = 'STRAYS_SESSION';
-const TRACKING_VAR = 'RUNNER_TRACKING_ID';
+const session_SESSION_VAR = 'STRAYS_SESSION';
+const session_TRACKING_VAR = 'RUNNER_TRACKING_ID';
 /** Set by the runner to the step's id (or `__run_2`, `__actions_checkout`) for every step. */
-const STEP_VAR = 'GITHUB_ACTION';
+const session_STEP_VAR = 'GITHUB_ACTION';
 /** Set by `strays run` to the guarded command, so findings outside GitHub still name their step. */
-const CLI_STEP_VAR = 'STRAYS_STEP';
+const session_CLI_STEP_VAR = 'STRAYS_STEP';
 /** 16 random hex digits: unguessable enough that another job never collides with ours. */
 const newSessionId = () => `strays-${(0,external_node_crypto_.randomBytes)(8).toString('hex')}`;
 const SESSION_PATTERN = /^strays-[0-9a-f]{16}$/;
 const isSessionId = (value) => SESSION_PATTERN.test(value);
 
 ;// CONCATENATED MODULE: ./src/engine/tree.ts
-function buildTree(processes) {
+function tree_buildTree(processes) {
     const byPid = new Map();
     const children = new Map();
     for (const p of processes)
@@ -32524,7 +32524,7 @@ function buildTree(processes) {
     return { byPid, children };
 }
 /** Pids of the ancestors of `pid`, parent first, as far as the table knows them. Cycle-safe. */
-function ancestorsOf(tree, pid) {
+function tree_ancestorsOf(tree, pid) {
     const chain = [];
     const seen = new Set([pid]);
     let current = tree.byPid.get(pid);
@@ -32557,11 +32557,11 @@ function descendantsOf(tree, pid) {
 /** Builds the baseline from a table read at job start. Pure apart from the random session id. */
 function baseline_snapshotFrom(input) {
     const self = input.self ?? process.pid;
-    const tree = buildTree(input.table.processes);
+    const tree = tree_buildTree(input.table.processes);
     const me = tree.byPid.get(self);
     if (!me)
         throw new Error(`The process table has no entry for the snapshotting process (pid ${self}).`);
-    const ancestors = ancestorsOf(tree, self)
+    const ancestors = tree_ancestorsOf(tree, self)
         .map((pid) => tree.byPid.get(pid))
         .filter((p) => p !== undefined)
         .map((p) => ({ pid: p.pid, start: p.start, comm: p.comm, argv: p.argv }));
@@ -32615,7 +32615,7 @@ function hostActivity(input) {
             note(`strays session ${session} is active on this host`);
     }
     for (const p of input.processes) {
-        if (isZombie(p) || input.protectedPids.has(p.pid))
+        if (types_isZombie(p) || input.protectedPids.has(p.pid))
             continue;
         if (p.comm === RUNNER_WORKER_COMM) {
             note(`pid ${p.pid} is another runner's ${RUNNER_WORKER_COMM}`);
@@ -32624,14 +32624,14 @@ function hostActivity(input) {
         const vars = p.env?.readable ? p.env.vars : undefined;
         if (!vars)
             continue;
-        const session = vars[SESSION_VAR];
-        const tracking = vars[TRACKING_VAR];
+        const session = vars[session_SESSION_VAR];
+        const tracking = vars[session_TRACKING_VAR];
         if (session !== undefined && session !== '' && session !== baseline.session) {
-            note(`pid ${p.pid} (${p.comm}) carries another job's ${SESSION_VAR}=${session}`);
+            note(`pid ${p.pid} (${p.comm}) carries another job's ${session_SESSION_VAR}=${session}`);
         }
         else if (tracking !== undefined && tracking !== '' && tracking !== baseline.runnerTrackingId && session !== baseline.session) {
             // Our own steps carry our session; without ours (strays run outside GitHub) any tracking id is another job's.
-            note(`pid ${p.pid} (${p.comm}) carries another job's ${TRACKING_VAR}=${tracking}`);
+            note(`pid ${p.pid} (${p.comm}) carries another job's ${session_TRACKING_VAR}=${tracking}`);
         }
     }
     if (total > evidence.length)
@@ -32691,23 +32691,23 @@ function markerMembership(baseline, p) {
     const vars = p.env?.readable ? p.env.vars : undefined;
     if (!vars)
         return { kind: 'unknown' };
-    const session = vars[SESSION_VAR];
-    const tracking = vars[TRACKING_VAR];
+    const session = vars[session_SESSION_VAR];
+    const tracking = vars[session_TRACKING_VAR];
     if (session !== undefined && session !== '' && session !== baseline.session) {
-        return { kind: 'foreign', reason: `carries another job's ${SESSION_VAR}=${session}` };
+        return { kind: 'foreign', reason: `carries another job's ${session_SESSION_VAR}=${session}` };
     }
     const ours = baseline.runnerTrackingId;
     if (ours !== undefined && tracking !== undefined && tracking !== '' && tracking !== ours) {
-        return { kind: 'foreign', reason: `carries another job's ${TRACKING_VAR}=${tracking}` };
+        return { kind: 'foreign', reason: `carries another job's ${session_TRACKING_VAR}=${tracking}` };
     }
     // An environment the checker could not read itself, read as root (src/proc/privileged.ts): exact, but say how.
     const privileged = p.env?.readable === true && p.env.via === 'privileged';
     const how = privileged ? ' (environment read as root; unreadable to the job\'s user)' : '';
     if (session === baseline.session) {
-        return { kind: 'member', attribution: privileged ? 'privileged-read' : 'marker', reason: `carries this job's ${SESSION_VAR}${how}` };
+        return { kind: 'member', attribution: privileged ? 'privileged-read' : 'marker', reason: `carries this job's ${session_SESSION_VAR}${how}` };
     }
     if (ours !== undefined && tracking === ours) {
-        return { kind: 'member', attribution: privileged ? 'privileged-read' : 'tracking-id', reason: `carries this job's ${TRACKING_VAR}${how}` };
+        return { kind: 'member', attribution: privileged ? 'privileged-read' : 'tracking-id', reason: `carries this job's ${session_TRACKING_VAR}${how}` };
     }
     return { kind: 'unknown' };
 }
@@ -32777,11 +32777,11 @@ function inJobCgroups(ctx, p) {
     const cgroup = p.cgroup;
     return ctx.cgroups.some((ref) => within(cgroup, ref));
 }
-const isNewIn = (ctx, p) => p.start >= ctx.baseline.start && !ctx.baselineKeys.has(identityKey(p));
+const isNewIn = (ctx, p) => p.start >= ctx.baseline.start && !ctx.baselineKeys.has(types_identityKey(p));
 /** True when the process's readable environment carries any job marker (ours or another's). */
 function hasMarker(p) {
     const vars = p.env?.readable ? p.env.vars : undefined;
-    return Boolean(vars && (vars[SESSION_VAR] || vars[TRACKING_VAR]));
+    return Boolean(vars && (vars[session_SESSION_VAR] || vars[session_TRACKING_VAR]));
 }
 /** How `p` was orphaned, or undefined when it has a live parent that is not PID 1 or a known subreaper. */
 function orphanedHow(ctx, p) {
@@ -32836,17 +32836,17 @@ function timeWindowReason(ctx, p) {
 
 
 function isNew(baseline, baselineKeys, p) {
-    return p.start >= baseline.start && !baselineKeys.has(identityKey(p));
+    return p.start >= baseline.start && !baselineKeys.has(types_identityKey(p));
 }
 /** Processes detection needs environments for: only the new ones (cheap, and fewer secrets in memory). */
 function newProcesses(baseline, table) {
-    const keys = new Set(baseline.processes.map(identityKey));
+    const keys = new Set(baseline.processes.map(types_identityKey));
     return table.processes.filter((p) => isNew(baseline, keys, p));
 }
 /** Pids that must never be touched: the checker, its ancestors, and the runner chain recorded at job start. */
 function protectedPids(baseline, tree, checker) {
     const out = new Map([[checker, 'is the checking process']]);
-    for (const pid of ancestorsOf(tree, checker))
+    for (const pid of tree_ancestorsOf(tree, checker))
         out.set(pid, 'is an ancestor of the checking process');
     for (const a of [baseline.snapshotter, ...baseline.ancestors]) {
         const live = tree.byPid.get(a.pid);
@@ -32859,8 +32859,8 @@ function detect(baseline, table, options = {}) {
     if (table.reader !== baseline.reader) {
         throw new Error(`The baseline was read with "${baseline.reader}" but this table with "${table.reader}": start stamps are not comparable.`);
     }
-    const tree = buildTree(table.processes);
-    const keys = new Set(baseline.processes.map(identityKey));
+    const tree = tree_buildTree(table.processes);
+    const keys = new Set(baseline.processes.map(types_identityKey));
     const guarded = protectedPids(baseline, tree, options.checker ?? process.pid);
     const allow = options.allow ?? [];
     const rules = options.rules ?? [];
@@ -32935,29 +32935,29 @@ function detect(baseline, table, options = {}) {
     const unattributed = [];
     const full = (f, p) => ({
         ...f,
-        ancestry: ancestorsOf(tree, p.pid),
+        ancestry: tree_ancestorsOf(tree, p.pid),
         children: [...(tree.children.get(p.pid) ?? [])],
     });
     for (const p of table.processes) {
         const verdict = judge(p);
         if (verdict.kind === 'member') {
-            if (isZombie(p))
+            if (types_isZombie(p))
                 zombies.push({ process: p, reaper: p.ppid });
             else
                 findings.push(full(verdict.finding, p));
         }
         else if (verdict.kind === 'unattributed') {
-            if (!isZombie(p))
+            if (!types_isZombie(p))
                 unattributed.push(full(verdict.finding, p));
         }
-        else if (verdict.kind === 'spared' && !isZombie(p))
+        else if (verdict.kind === 'spared' && !types_isZombie(p))
             spared.push({ process: p, reason: verdict.reason });
     }
     return { findings, unattributed, zombies, spared };
 }
 function stepOf(p) {
     const vars = p.env?.readable ? p.env.vars : undefined;
-    return vars?.[STEP_VAR] || vars?.[CLI_STEP_VAR] || undefined;
+    return vars?.[session_STEP_VAR] || vars?.[session_CLI_STEP_VAR] || undefined;
 }
 
 ;// CONCATENATED MODULE: ./src/engine/baseline-file.ts
@@ -33086,13 +33086,13 @@ const isRoot = () => process.getuid?.() === 0;
  */
 async function readCurrentWithNotes(baseline, options = {}) {
     // Processes from the baseline are never findings: their identity (stat) is all detection needs of them.
-    const known = new Set(baseline.processes.map(identityKey));
-    const fullFor = (pid, start) => start >= baseline.start && !known.has(identityKey({ pid, start }));
+    const known = new Set(baseline.processes.map(types_identityKey));
+    const fullFor = (pid, start) => start >= baseline.start && !known.has(types_identityKey({ pid, start }));
     const plain = await proc_readTable(baseline.reader, { fullFor });
     const fresh = new Set(newProcesses(baseline, plain).map((p) => p.pid));
-    let table = await readDetails(plain, (p) => fresh.has(p.pid));
+    let table = await proc_readDetails(plain, (p) => fresh.has(p.pid));
     if (options.timeWindow !== false && hasTimeWindowCandidate(baseline, table, options.checker ?? process.pid)) {
-        table = await readDetails(table, (p) => !fresh.has(p.pid));
+        table = await proc_readDetails(table, (p) => !fresh.has(p.pid));
     }
     const prefix = options.privileged ?? (isRoot() ? false : SUDO_PREFIX);
     if (prefix === false)
@@ -33105,8 +33105,8 @@ async function readCurrent(baseline, options = {}) {
     return (await readCurrentWithNotes(baseline, options)).table;
 }
 function hasTimeWindowCandidate(baseline, table, checker) {
-    const tree = buildTree(table.processes);
-    const baselineKeys = new Set(baseline.processes.map(identityKey));
+    const tree = tree_buildTree(table.processes);
+    const baselineKeys = new Set(baseline.processes.map(types_identityKey));
     // No cgroup check here: the runner chain's cgroups are not read yet, and this must be a superset of detect's candidates.
     const ctx = { baseline, tree, baselineKeys, protectedPids: protectedPids(baseline, tree, checker) };
     return table.processes.some((p) => timeWindowReason(ctx, p) !== undefined);
@@ -33155,7 +33155,7 @@ function ancestryOf(tree, p, scope) {
     }
     const zombieChildren = (tree.children.get(p.pid) ?? []).filter((c) => {
         const child = tree.byPid.get(c);
-        return child !== undefined && isZombie(child);
+        return child !== undefined && types_isZombie(child);
     });
     return {
         chain,
@@ -33422,11 +33422,11 @@ function userName(uid, file = '/etc/passwd') {
 function explainFindings(findings, table, context, options = {}) {
     const procRoot = options.procRoot ?? '/proc';
     const linux = table.reader === 'linux-proc';
-    const tree = buildTree(table.processes);
+    const tree = tree_buildTree(table.processes);
     const jobPids = new Set(findings.map((f) => f.process.pid));
     const runnerPids = new Set();
     const checker = options.checker ?? process.pid;
-    for (const pid of [checker, ...ancestorsOf(tree, checker)])
+    for (const pid of [checker, ...tree_ancestorsOf(tree, checker)])
         runnerPids.add(pid);
     const b = options.baseline;
     if (b) {
@@ -33450,7 +33450,7 @@ function explainFindings(findings, table, context, options = {}) {
             ...facts,
             pid: p.pid,
             start: p.start,
-            command: commandLine(p),
+            command: types_commandLine(p),
             uid: p.uid,
             user: userName(p.uid, options.passwdFile),
             startedAt: p.startedAt,
@@ -33591,18 +33591,18 @@ function buildReport(input) {
     const { detection, context, options, baseline } = input;
     const results = new Map();
     for (const r of input.termination?.results ?? [])
-        results.set(identityKey(r), r);
+        results.set(types_identityKey(r), r);
     const stepNames = context.stepNames ?? {};
     const entry = (f) => {
         const p = f.process;
         const x = input.explanations.get(p.pid);
         const e = x && x.start === p.start ? x : undefined; // an explanation of a reused pid is not this process's
-        const r = results.get(identityKey(p));
+        const r = results.get(types_identityKey(p));
         const startedAt = p.startedAt;
         return {
             pid: p.pid,
             start: p.start,
-            command: commandLine(p),
+            command: types_commandLine(p),
             argv: p.argv,
             comm: p.comm,
             uid: p.uid,
@@ -33631,8 +33631,8 @@ function buildReport(input) {
             detail: r?.detail ?? (r?.reaper === undefined ? undefined : `pid ${r.reaper} must reap it`),
         };
     };
-    const seen = new Set(detection.findings.map((f) => identityKey(f.process)));
-    const added = (input.termination?.added ?? []).filter((f) => !seen.has(identityKey(f.process)));
+    const seen = new Set(detection.findings.map((f) => types_identityKey(f.process)));
+    const added = (input.termination?.added ?? []).filter((f) => !seen.has(types_identityKey(f.process)));
     const leaks = [...detection.findings, ...added].map(entry);
     const unattributed = detection.unattributed.map(entry);
     const outcomes = {};
@@ -33665,12 +33665,12 @@ function buildReport(input) {
         unattributed,
         zombies: detection.zombies.map((z) => ({
             pid: z.process.pid,
-            command: commandLine(z.process),
+            command: types_commandLine(z.process),
             // A zombie's environment is gone with its memory: its step is its parent's, when the parent is a leak.
-            step: (z.process.env?.readable ? z.process.env.vars[STEP_VAR] : undefined) || leaks.find((l) => l.pid === z.reaper)?.step,
+            step: (z.process.env?.readable ? z.process.env.vars[session_STEP_VAR] : undefined) || leaks.find((l) => l.pid === z.reaper)?.step,
             reaper: z.reaper,
         })),
-        spared: detection.spared.map((s) => ({ pid: s.process.pid, command: commandLine(s.process), reason: s.reason })),
+        spared: detection.spared.map((s) => ({ pid: s.process.pid, command: types_commandLine(s.process), reason: s.reason })),
     };
 }
 
@@ -33942,8 +33942,8 @@ function safeGroups(processes, targets, guarded) {
     for (const [pgid, group] of members) {
         if (!Number.isInteger(pgid) || pgid <= 1 || guarded.has(pgid))
             continue;
-        const live = group.filter((p) => !isZombie(p));
-        const ours = live.filter((p) => targets.has(identityKey(p)));
+        const live = group.filter((p) => !types_isZombie(p));
+        const ours = live.filter((p) => targets.has(types_identityKey(p)));
         if (ours.length === 0 || ours.length !== live.length)
             continue;
         if (group.some((p) => guarded.has(p.pid)))
@@ -34094,7 +34094,7 @@ class Records {
     add(findings, fromRescan) {
         const fresh = [];
         for (const finding of findings) {
-            const key = identityKey(finding.process);
+            const key = types_identityKey(finding.process);
             if (this.byKey.has(key))
                 continue;
             const { pid, start } = finding.process;
@@ -34200,7 +34200,7 @@ async function groupsFor(live, guarded) {
     try {
         const table = await proc_readTable(undefined, STAT_ONLY);
         const all = new Set([...guarded, ...groups_protectedPids(table.processes, process.pid)]);
-        return safeGroups(table.processes, new Set(live.map(identityKey)), all);
+        return safeGroups(table.processes, new Set(live.map(types_identityKey)), all);
     }
     catch {
         return new Map(); // no table, no proof: per-pid only
@@ -34304,10 +34304,13 @@ async function waitForEnd(targets, deadline, pollMs = DEFAULT_POLL_MS) {
 /** Rescans per stop-the-world phase: a fork bomb must not keep us here forever. */
 const MAX_RESCAN_ROUNDS = 8;
 const DEFAULT_VERIFY_MS = 500;
-async function terminate(findings, options) {
+async function terminate_terminate(findings, options) {
     const began = Date.now();
     if (!options.kill)
         return { results: reportedOnly(findings), added: [], durationMs: Date.now() - began };
+    // Nothing to end: skip the table reads and the rescan. Only a job process forks job processes, and none was found.
+    if (findings.length === 0)
+        return { results: [], added: [], durationMs: Date.now() - began };
     const warnings = [];
     const self = options.self ?? process.pid;
     const records = new Records(await guardedPids(self, warnings), self);
@@ -34390,6 +34393,1383 @@ async function finalLooks(all) {
     });
 }
 
+;// CONCATENATED MODULE: ./src/cgroup/files.ts
+/**
+ * The few cgroupfs operations strays needs, with errors that say what was
+ * attempted, where, and what the kernel answered (cgroup-v2.rst, "Core
+ * Interface Files"). Everything here is synchronous and tiny: one write moves
+ * a whole process (all its threads) between cgroups.
+ */
+
+
+
+class files_CgroupError extends Error {
+    code;
+    constructor(message, code) {
+        super(message);
+        this.code = code;
+        this.name = 'CgroupError';
+    }
+}
+const codeOf = (error) => error?.code;
+/** Why an errno matters here, in words (cgroup-v2.rst "Migration and Delegation"/"No Internal Process Constraint"). */
+function files_explain(code) {
+    switch (code) {
+        case 'EACCES':
+        case 'EPERM':
+            return 'permission denied (needs root, sudo, or a delegated subtree that contains both cgroups)';
+        case 'EROFS':
+            return 'the cgroup filesystem is mounted read-only (a container without cgroup write access)';
+        case 'EBUSY':
+            return 'refused by the "no internal processes" rule: the target has controllers enabled for its children';
+        case 'EOPNOTSUPP':
+            return 'the target is a threaded or otherwise unsupported cgroup';
+        case 'ENOENT':
+            return 'no such cgroup';
+        case 'ENOTDIR':
+            return 'not a cgroup directory';
+        case 'ESRCH':
+            return 'no such process';
+        default:
+            return code ?? 'unknown error';
+    }
+}
+/** `mountPoint` + a path relative to the mount; the path must stay inside the mount. */
+function files_dirOf(mountPoint, relative) {
+    const dir = external_node_path_default().join(mountPoint, relative);
+    if (dir !== mountPoint && !dir.startsWith(`${mountPoint.replace(/\/$/, '')}/`)) {
+        throw new files_CgroupError(`cgroup path "${relative}" leaves the mount ${mountPoint}.`);
+    }
+    return dir;
+}
+/**
+ * A hierarchy path as /proc/PID/cgroup shows it → the same cgroup relative to
+ * the mount; `undefined` when the mount does not show it (a subtree mount, or
+ * a path outside our cgroup namespace, shown as "/../…" per cgroup_namespaces(7)).
+ */
+function files_relativeToMount(mount, hierarchyPath) {
+    if (hierarchyPath.startsWith('/..'))
+        return undefined;
+    if (mount.root === '/')
+        return hierarchyPath;
+    if (hierarchyPath === mount.root)
+        return '/';
+    return hierarchyPath.startsWith(`${mount.root}/`) ? hierarchyPath.slice(mount.root.length) : undefined;
+}
+/** The inverse: a path relative to the mount → the hierarchy path /proc/PID/cgroup shows. */
+const hierarchyPathOf = (mountRoot, relative) => !mountRoot || mountRoot === '/' ? relative : relative === '/' ? mountRoot : `${mountRoot}${relative}`;
+/** The cgroup v2 path of a process (as /proc/PID/cgroup shows it); `undefined` when it is gone. */
+function files_cgroupOfPid(pid, procRoot = '/proc') {
+    try {
+        return parseCgroupV2(external_node_fs_default().readFileSync(`${procRoot}/${pid}/cgroup`, 'utf8'));
+    }
+    catch (error) {
+        if (codeOf(error) === 'ENOENT' || codeOf(error) === 'ESRCH')
+            return undefined;
+        throw error;
+    }
+}
+/**
+ * Pids listed in one cgroup's cgroup.procs. Processes outside our PID
+ * namespace are listed as 0 (pid_nr_ns has no number for them): dropped.
+ */
+function readProcs(dir) {
+    const text = external_node_fs_default().readFileSync(external_node_path_default().join(dir, 'cgroup.procs'), 'utf8');
+    return text.split('\n').filter((l) => /^\d+$/.test(l)).map(Number).filter((pid) => pid > 0);
+}
+/** Moves a process (all its threads) into `dir`. false when it no longer exists. */
+function files_moveProcess(dir, pid) {
+    const file = external_node_path_default().join(dir, 'cgroup.procs');
+    try {
+        // One write(2) per pid: the kernel parses one pid per write.
+        const fd = external_node_fs_default().openSync(file, 'w');
+        try {
+            external_node_fs_default().writeSync(fd, `${pid}\n`);
+        }
+        finally {
+            external_node_fs_default().closeSync(fd);
+        }
+        return true;
+    }
+    catch (error) {
+        const code = codeOf(error);
+        if (code === 'ESRCH')
+            return false;
+        throw new files_CgroupError(`Cannot move pid ${pid} into cgroup ${dir}: ${files_explain(code)}.`, code);
+    }
+}
+/** Writes a control file (cgroup.freeze …) with a clear error. */
+function writeControl(dir, name, value) {
+    const file = external_node_path_default().join(dir, name);
+    try {
+        external_node_fs_default().writeFileSync(file, value);
+    }
+    catch (error) {
+        const code = codeOf(error);
+        throw new files_CgroupError(`Cannot write "${value.trim()}" to ${file}: ${files_explain(code)}.`, code);
+    }
+}
+/** Key-value lines of a flat-keyed file such as cgroup.events ("populated 1\nfrozen 0"). */
+function readKeyed(dir, name) {
+    const out = new Map();
+    for (const line of external_node_fs_default().readFileSync(external_node_path_default().join(dir, name), 'utf8').split('\n')) {
+        const [key, value] = line.split(' ');
+        if (key && value !== undefined)
+            out.set(key, value);
+    }
+    return out;
+}
+/** Sub-cgroups of `dir`, depth first, deepest last (so reversing gives a safe rmdir order). */
+function subCgroups(dir) {
+    const out = [];
+    const walk = (d) => {
+        for (const entry of external_node_fs_default().readdirSync(d, { withFileTypes: true })) {
+            if (!entry.isDirectory())
+                continue;
+            const sub = external_node_path_default().join(d, entry.name);
+            out.push(sub);
+            walk(sub);
+        }
+    };
+    walk(dir);
+    return out;
+}
+
+;// CONCATENATED MODULE: ./src/cgroup/members.ts
+
+/** The job cgroup's directory on this host. */
+const jobDir = (record) => files_dirOf(record.mount, record.path);
+/** The job cgroup as /proc/PID/cgroup shows it for processes inside it. */
+const jobHierarchyPath = (record) => hierarchyPathOf(record.mountRoot, record.path);
+/** Is a /proc/PID/cgroup path the job cgroup or one of its sub-cgroups? */
+function inJobCgroup(record, cgroupPath) {
+    if (cgroupPath === undefined)
+        return false;
+    const job = jobHierarchyPath(record);
+    return cgroupPath === job || cgroupPath.startsWith(`${job}/`);
+}
+/**
+ * Every pid in the job cgroup and its sub-cgroups (a step may create its own,
+ * e.g. a nested systemd or docker). Empty when the cgroup is gone.
+ */
+function memberPids(record) {
+    const top = jobDir(record);
+    const out = new Set();
+    let dirs;
+    try {
+        dirs = [top, ...subCgroups(top)];
+    }
+    catch {
+        return out; // removed already: no members
+    }
+    for (const dir of dirs) {
+        try {
+            for (const pid of readProcs(dir))
+                out.add(pid);
+        }
+        catch {
+            // a sub-cgroup removed while we walked: its processes left with it
+        }
+    }
+    return out;
+}
+/**
+ * A detection rule: a process in the job cgroup is the job's. Detection asks
+ * it only about processes that are new since job start and not protected, so
+ * the runner chain and the checker are never matched by it.
+ */
+function cgroupRule(record, options = {}) {
+    const job = jobHierarchyPath(record);
+    return {
+        attribution: 'cgroup',
+        test(p) {
+            if (inJobCgroup(record, p.cgroup))
+                return `lives in the job's cgroup ${p.cgroup === job ? job : `${job} (in ${p.cgroup})`}`;
+            if (p.cgroup === undefined && options.members?.has(p.pid))
+                return `lives in the job's cgroup ${job}`;
+            return undefined;
+        },
+    };
+}
+
+;// CONCATENATED MODULE: ./src/cgroup/freeze.ts
+/**
+ * Stop-the-world through the cgroup freezer (cgroup-v2.rst "Core Interface
+ * Files": cgroup.freeze, and "frozen 1" in cgroup.events once every task in
+ * the subtree is frozen). Frozen processes cannot fork, so no child escapes
+ * between detection and signalling; SIGKILL still ends a frozen process,
+ * other signals are delivered on thaw.
+ *
+ * Freezing the job cgroup freezes everything in it, so it is only usable when
+ * the checker and the runner chain are outside: in the action's post step
+ * both the worker and the post step itself live in the job cgroup until they
+ * are moved out (`evacuate`). `jobFreezer` refuses rather than freeze them.
+ */
+
+
+
+
+const freeze_sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+/** Writes cgroup.freeze and waits until cgroup.events reports the state reached. */
+async function setFrozen(dir, frozen, timeoutMs = 5000) {
+    const want = frozen ? '1' : '0';
+    writeControl(dir, 'cgroup.freeze', want);
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+        if (readKeyed(dir, 'cgroup.events').get('frozen') === want)
+            return;
+        if (Date.now() > deadline) {
+            throw new files_CgroupError(`cgroup ${dir} did not ${frozen ? 'freeze' : 'thaw'} within ${timeoutMs} ms (a task in uninterruptible sleep?).`, 'ETIMEDOUT');
+        }
+        await freeze_sleep(10);
+    }
+}
+/** `pid` and its ancestors up to PID 1, read from /proc now. */
+function chainOf(pid) {
+    const out = [];
+    for (let p = pid; p > 1 && out.length < 4096;) {
+        out.push(p);
+        let text;
+        try {
+            text = external_node_fs_default().readFileSync(`/proc/${p}/stat`, 'utf8');
+        }
+        catch {
+            break;
+        }
+        const stat = stat_parseStat(text);
+        if (!stat)
+            break;
+        p = stat.ppid;
+    }
+    return out;
+}
+/** Moves the given live processes out of the job cgroup back to its origin, so the cgroup can be frozen. */
+function evacuate(record, pids) {
+    const origin = files_dirOf(record.mount, record.origin);
+    return pids.filter((pid) => inJobCgroup(record, files_cgroupOfPid(pid)) && files_moveProcess(origin, pid));
+}
+/** A Freezer for the job cgroup; `freeze` throws CgroupError when it would freeze the checker or the runner. */
+function jobFreezer(record, options = {}) {
+    const dir = jobDir(record);
+    return {
+        async freeze() {
+            const guarded = [...chainOf(options.checker ?? process.pid), ...(options.protect ?? [])];
+            const inside = guarded.filter((pid) => inJobCgroup(record, files_cgroupOfPid(pid)));
+            if (inside.length > 0) {
+                throw new files_CgroupError(`Not freezing ${dir}: it holds pid ${inside.join(', ')} of the checker or the runner chain; move them out first.`);
+            }
+            await setFrozen(dir, true, options.timeoutMs);
+        },
+        async thaw() {
+            await setFrozen(dir, false, options.timeoutMs);
+        },
+    };
+}
+
+;// CONCATENATED MODULE: ./src/cgroup/prune.ts
+/**
+ * Removes job cgroups that earlier jobs left when their end never ran (runner
+ * crash, `strays start` without `strays check`): empty `strays-*` cgroups
+ * beside the one a new job is about to create.
+ *
+ * Safe by construction: rmdir(2) of a cgroup fails with EBUSY while it holds
+ * a process or a child cgroup (cgroup-v2.rst, "Creating and removing cgroups"),
+ * so a live job's cgroup can never be removed; the age limit only keeps us
+ * out of the microseconds between another job's mkdir and its first move.
+ */
+
+
+/** Empty job cgroups younger than this may belong to a job being set up right now. */
+const PRUNE_MIN_AGE_MS = 60_000;
+function prune_pruneStaleJobCgroups(parentDir, now = Date.now()) {
+    const removed = [];
+    let entries;
+    try {
+        entries = fs.readdirSync(parentDir, { withFileTypes: true });
+    }
+    catch {
+        return removed;
+    }
+    for (const e of entries) {
+        if (!e.isDirectory() || !/^strays-[0-9a-f]{16}$/.test(e.name))
+            continue;
+        const dir = path.join(parentDir, e.name);
+        try {
+            if (now - fs.statSync(dir).mtimeMs < PRUNE_MIN_AGE_MS)
+                continue;
+            if (/^populated 1$/m.test(fs.readFileSync(path.join(dir, 'cgroup.events'), 'utf8')))
+                continue;
+            fs.rmdirSync(dir);
+            removed.push(dir);
+        }
+        catch {
+            // EBUSY (a child cgroup, a process that just arrived), EACCES, ENOENT: not ours to remove now.
+        }
+    }
+    return removed;
+}
+
+;// CONCATENATED MODULE: ./src/cgroup/mount.ts
+/**
+ * Where the cgroup v2 (unified) hierarchy is mounted, from /proc/self/mountinfo.
+ *
+ * Never assume /sys/fs/cgroup: hybrid hosts (systemd "hybrid" mode, older
+ * distributions, these CI machines) mount cgroup2 at /sys/fs/cgroup/unified
+ * and cgroup v1 controllers beside it; containers may mount only a subtree.
+ * Format: proc(5) "/proc/[pid]/mountinfo".
+ */
+
+/** mountinfo escapes space, tab, newline and backslash as octal (\040 …). */
+const mount_unescape = (field) => field.replace(/\\([0-7]{3})/g, (_, oct) => String.fromCharCode(parseInt(oct, 8)));
+/** Parses one mountinfo line; `undefined` when it is not a cgroup2 mount (or not a mountinfo line). */
+function parseCgroup2Line(line) {
+    const fields = line.trim().split(' ');
+    // Optional fields (shared:N, master:N …) sit between field 6 and the "-" separator.
+    const dash = fields.indexOf('-', 6);
+    if (dash < 0 || fields[dash + 1] !== 'cgroup2')
+        return undefined;
+    const root = fields[3];
+    const mountPoint = fields[4];
+    if (root === undefined || mountPoint === undefined)
+        return undefined;
+    const options = [...(fields[5] ?? '').split(','), ...(fields[dash + 3] ?? '').split(',')];
+    return { mountPoint: mount_unescape(mountPoint), root: mount_unescape(root), readOnly: options.includes('ro') };
+}
+/**
+ * The cgroup2 mount to use: the first whose root is "/" (the whole hierarchy
+ * as this cgroup namespace sees it), else the first at all.
+ */
+function findCgroup2Mount(mountinfo) {
+    const mounts = mountinfo.split('\n').map(parseCgroup2Line).filter((m) => m !== undefined);
+    return mounts.find((m) => m.root === '/') ?? mounts[0];
+}
+/** Reads this process's mountinfo; `undefined` when cgroup2 is not mounted (or /proc is unreadable). */
+function mount_readCgroup2Mount(mountinfoPath = '/proc/self/mountinfo') {
+    let text;
+    try {
+        text = fs.readFileSync(mountinfoPath, 'utf8');
+    }
+    catch {
+        return undefined;
+    }
+    return findCgroup2Mount(text);
+}
+
+;// CONCATENATED MODULE: ./src/cgroup/lifecycle.ts
+/**
+ * The job cgroup's life: created at job start next to the runner, holding the
+ * process that spawns the job's steps; emptied and removed at job end.
+ *
+ * Layout (cgroup-v2.rst "Top-down Constraint", "No Internal Process
+ * Constraint"): the job cgroup is a child of the moved process's own cgroup,
+ * `<origin>/strays-<session>`. A new child has no controllers enabled, so it
+ * may hold processes. Where the kernel still refuses the move (EBUSY from a
+ * threaded or controller-enabled layout, EOPNOTSUPP), the job cgroup is made
+ * a sibling leaf, `<parent of origin>/strays-<session>`, instead.
+ */
+
+
+
+
+
+
+
+/** A mount point given by hand (tests, `--cgroup-mount`): assumed to show the whole hierarchy. */
+const lifecycle_asMount = (mount) => typeof mount === 'string' ? { mountPoint: mount, root: '/', readOnly: false } : (mount ?? readCgroup2Mount());
+/** "strays-<hex>" sessions are used as they are; anything else gets the prefix. Never a path. */
+function cgroupName(session) {
+    const name = session.startsWith('strays-') ? session : `strays-${session}`;
+    if (!/^[A-Za-z0-9._-]+$/.test(name) || name.includes('..'))
+        throw new CgroupError(`Session "${session}" cannot name a cgroup.`);
+    return name;
+}
+const lifecycle_codeOf = (e) => e?.code;
+function makeDir(dir) {
+    try {
+        fs.mkdirSync(dir);
+    }
+    catch (error) {
+        const code = lifecycle_codeOf(error);
+        const why = code === 'EEXIST' ? 'it already exists (another job with the same session?)' : explain(code);
+        throw new CgroupError(`Cannot create cgroup ${dir}: ${why}.`, code);
+    }
+}
+/** Creates the job cgroup and moves `movePid` into it. Throws CgroupError, leaving nothing behind. */
+function lifecycle_openJobCgroup(options) {
+    const mount = lifecycle_asMount(options.mount);
+    if (!mount)
+        throw new CgroupError('cgroup v2 is not mounted (no cgroup2 line in /proc/self/mountinfo).');
+    const seen = readStartTicks(options.movePid);
+    const shown = cgroupOfPid(options.movePid);
+    if (!seen || shown === undefined)
+        throw new CgroupError(`Cannot move pid ${options.movePid} into a job cgroup: no such process.`, 'ESRCH');
+    const origin = relativeToMount(mount, shown);
+    if (origin === undefined)
+        throw new CgroupError(`pid ${options.movePid} is in cgroup ${shown}, which the cgroup2 mount ${mount.mountPoint} does not show (nested container?).`);
+    const name = cgroupName(options.session);
+    const parents = options.parent !== undefined ? [options.parent] : origin === '/' ? ['/'] : [origin, path.posix.dirname(origin)];
+    let last;
+    for (const parent of parents) {
+        const relative = path.posix.join(parent, name);
+        const dir = dirOf(mount.mountPoint, relative);
+        pruneStaleJobCgroups(dirOf(mount.mountPoint, parent));
+        makeDir(dir);
+        try {
+            if (!moveProcess(dir, options.movePid))
+                throw new CgroupError(`Cannot move pid ${options.movePid} into a job cgroup: no such process.`, 'ESRCH');
+        }
+        catch (error) {
+            fs.rmdirSync(dir);
+            last = error instanceof CgroupError ? error : new CgroupError(String(error));
+            if (last.code === 'EBUSY' || last.code === 'EOPNOTSUPP')
+                continue; // try the sibling layout
+            throw last;
+        }
+        const moved = { pid: options.movePid, start: seen.start };
+        return { mount: mount.mountPoint, path: relative, origin, moved: [moved], ...(mount.root !== '/' ? { mountRoot: mount.root } : {}) };
+    }
+    throw last ?? new CgroupError('No place for a job cgroup.');
+}
+const lifecycle_sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+/**
+ * Moves the moved process(es) back to their origin if they are still alive and
+ * still in the job cgroup, thaws the cgroup, then removes it when it is empty.
+ * A cgroup that still holds processes is left, and said so: rmdir would fail
+ * with EBUSY anyway, and its processes must not be dropped somewhere else.
+ */
+async function closeJobCgroup(record, options = {}) {
+    const dir = jobDir(record);
+    const problems = [];
+    const movedBack = [];
+    if (!external_node_fs_default().existsSync(dir))
+        return { movedBack, removed: true, remaining: [], problems };
+    thawAll(dir, problems);
+    for (const m of record.moved) {
+        const now = linux_readStartTicks(m.pid);
+        if (!now || now.start !== m.start || now.state === 'Z')
+            continue; // gone, or the pid is someone else's now
+        if (!inJobCgroup(record, files_cgroupOfPid(m.pid)))
+            continue;
+        try {
+            if (files_moveProcess(files_dirOf(record.mount, record.origin), m.pid))
+                movedBack.push(m.pid);
+        }
+        catch (error) {
+            problems.push(`${error.message} It stays in ${dir}.`);
+        }
+    }
+    // Exiting tasks leave their cgroup in cgroup_exit(); give the last ones a moment.
+    const deadline = Date.now() + (options.settleMs ?? 1000);
+    let remaining = [...memberPids(record)];
+    while (remaining.length > 0 && Date.now() < deadline) {
+        await lifecycle_sleep(20);
+        remaining = [...memberPids(record)];
+    }
+    if (remaining.length > 0) {
+        problems.push(`The job cgroup ${dir} still holds pid ${remaining.join(', ')}; it is left in place.`);
+        return { movedBack, removed: false, remaining, problems };
+    }
+    for (const sub of [...subCgroups(dir).reverse(), dir]) {
+        try {
+            external_node_fs_default().rmdirSync(sub);
+        }
+        catch (error) {
+            if (lifecycle_codeOf(error) !== 'ENOENT')
+                problems.push(`Cannot remove cgroup ${sub}: ${files_explain(lifecycle_codeOf(error))}.`);
+        }
+    }
+    return { movedBack, removed: !external_node_fs_default().existsSync(dir), remaining: [], problems };
+}
+/** A frozen job cgroup would keep its processes frozen wherever they go: thaw before anything else. */
+function thawAll(dir, problems) {
+    try {
+        if (readKeyed(dir, 'cgroup.events').get('frozen') === '1' || external_node_fs_default().readFileSync(`${dir}/cgroup.freeze`, 'utf8').trim() === '1') {
+            writeControl(dir, 'cgroup.freeze', '0');
+        }
+    }
+    catch (error) {
+        problems.push(error.message);
+    }
+}
+
+;// CONCATENATED MODULE: ./src/cgroup/isolation.ts
+/**
+ * Choosing the isolation for a job: `cgroup` where the host allows it, else
+ * `marker` (environment + lineage). Issue 8: never fail the job for it; an
+ * impossible `cgroup` falls back to `marker` with one clear log line.
+ */
+
+
+
+/** statfs(2) f_type of cgroup2 (linux/magic.h CGROUP2_SUPER_MAGIC). */
+const CGROUP2_SUPER_MAGIC = 0x63677270;
+/** Can a job cgroup be made for `pid`? Reads only; creates nothing. */
+function probeCgroup(options) {
+    const no = (reason) => ({ usable: false, reason });
+    if (process.platform !== 'linux')
+        return no(`cgroups are Linux-only (this is ${process.platform})`);
+    const mount = asMount(options.mount);
+    if (!mount)
+        return no('cgroup v2 is not mounted (no cgroup2 line in /proc/self/mountinfo)');
+    if (mount.readOnly)
+        return no(`the cgroup2 mount ${mount.mountPoint} is read-only`);
+    try {
+        if (fs.statfsSync(mount.mountPoint).type !== CGROUP2_SUPER_MAGIC)
+            return no(`${mount.mountPoint} is not a cgroup2 filesystem`);
+    }
+    catch (error) {
+        return no(`${mount.mountPoint}: ${explain(error.code)}`);
+    }
+    const shown = cgroupOfPid(options.pid);
+    if (shown === undefined)
+        return no(`pid ${options.pid} is gone or has no cgroup v2 entry`);
+    const origin = relativeToMount(mount, shown);
+    if (origin === undefined)
+        return no(`pid ${options.pid}'s cgroup ${shown} is not visible under ${mount.mountPoint} (nested container?)`);
+    const dir = dirOf(mount.mountPoint, origin);
+    for (const target of [dir, `${dir}/cgroup.procs`]) {
+        try {
+            fs.accessSync(target, fs.constants.W_OK);
+        }
+        catch (error) {
+            return no(`cannot write ${target}: ${explain(error.code)}`);
+        }
+    }
+    return { usable: true, mount, origin };
+}
+/** Pure: the requested isolation and what the host allows → what is used. */
+function resolveIsolation(requested, probe) {
+    if (requested === 'marker')
+        return { used: 'marker', reason: 'isolation: marker (as requested): environment marker and lineage only.' };
+    if (probe.usable) {
+        return { used: 'cgroup', reason: `isolation: cgroup (${requested === 'auto' ? 'auto' : 'as requested'}): a job cgroup under ${probe.mount.mountPoint}${probe.origin}.` };
+    }
+    return requested === 'auto'
+        ? { used: 'marker', reason: `isolation: marker (auto): cgroups not usable here: ${probe.reason}.` }
+        : { used: 'marker', reason: `isolation: cgroup was requested but is not possible here (${probe.reason}); falling back to marker.` };
+}
+/**
+ * Probe, choose, and create the job cgroup when chosen. A failure to create it
+ * (a race, a refusal the probe could not foresee) is a fallback, not an error.
+ */
+function startIsolation(options) {
+    const choice = resolveIsolation(options.requested, options.requested === 'marker' ? { usable: false, reason: 'not probed' } : probeCgroup(options));
+    if (choice.used === 'marker')
+        return choice;
+    try {
+        const record = openJobCgroup({ session: options.session, movePid: options.pid, mount: options.mount });
+        return { used: 'cgroup', reason: `isolation: cgroup (${options.requested}): job cgroup ${dirOf(record.mount, record.path)}.`, record };
+    }
+    catch (error) {
+        if (!(error instanceof CgroupError))
+            throw error;
+        return { used: 'marker', reason: `isolation: ${options.requested === 'auto' ? 'marker (auto)' : 'cgroup was requested but failed'}: ${error.message} Falling back to marker.` };
+    }
+}
+
+;// CONCATENATED MODULE: ./src/cgroup/index.ts
+/**
+ * Per-job cgroup isolation (issue 8): find the cgroup2 mount, put the job in
+ * its own cgroup, tell detection who is in it, freeze it, and remove it.
+ */
+
+
+
+
+
+
+
+
+;// CONCATENATED MODULE: ./src/job/cgroup-phase.ts
+/**
+ * The end of a job that has its own cgroup (issue 8).
+ *
+ * Stop-the-world through the freezer: a frozen cgroup cannot fork, so the
+ * table read while frozen is complete, and the SIGSTOP sent to every finding
+ * while frozen takes effect on thaw before any of them runs a user-space
+ * instruction (signals are handled on the way back to user mode). Only then
+ * does termination send TERM. The runner's worker and the checker live in
+ * the job cgroup too (the worker was moved in at job start): they are moved
+ * out first, so freezing never stops the runner.
+ */
+
+
+/** Moves the checker's chain and the runner chain out of the job cgroup. */
+function evacuateRunner(record, baseline, checker) {
+    const runner = [...chainOf(checker), ...baseline.ancestors.map((a) => a.pid), ...record.moved.map((m) => m.pid)];
+    return evacuate(record, [...new Set(runner)]);
+}
+/**
+ * Runs `detect` with the job cgroup frozen and SIGSTOPs what it returns before
+ * thawing. When freezing is refused or fails, `detect` runs unfrozen and the
+ * reason comes back as a note: termination's own SIGSTOP pass still runs.
+ */
+async function detectFrozen(record, checker, stopThem, detect, targets) {
+    const freezer = jobFreezer(record, { checker });
+    try {
+        await freezer.freeze();
+    }
+    catch (error) {
+        return { result: await detect(), notes: [`cgroup freezer not used: ${error.message}`] };
+    }
+    try {
+        const result = await detect();
+        if (stopThem)
+            for (const f of targets(result))
+                signalProcess(f.process, 'SIGSTOP');
+        return { result, notes: [] };
+    }
+    finally {
+        await freezer.thaw();
+    }
+}
+async function closeCgroup(record) {
+    const closed = await closeJobCgroup(record);
+    return [...closed.problems];
+}
+
+;// CONCATENATED MODULE: ./src/host/state-dir.ts
+/**
+ * Where a host keeps its job records.
+ *
+ * Root: /var/lib/strays (FHS "variable state information", like systemd's
+ * StateDirectory=). Others: $XDG_STATE_HOME/strays, default
+ * ~/.local/state/strays (XDG Base Directory spec: "state data that should
+ * persist between (application) restarts"). STRAYS_STATE_DIR overrides both,
+ * so a root sweeper and unprivileged runners can share one directory.
+ */
+
+
+const STATE_DIR_VAR = 'STRAYS_STATE_DIR';
+const ROOT_STATE_DIR = '/var/lib/strays';
+function state_dir_defaultStateDir(env = process.env, uid = process.getuid?.()) {
+    const override = env[STATE_DIR_VAR];
+    if (override !== undefined && override !== '')
+        return external_node_path_default().resolve(override);
+    if (uid === 0)
+        return ROOT_STATE_DIR;
+    const xdg = env.XDG_STATE_HOME;
+    // The spec: a relative XDG path is invalid and must be ignored.
+    if (xdg !== undefined && external_node_path_default().isAbsolute(xdg))
+        return external_node_path_default().join(xdg, 'strays');
+    return external_node_path_default().join(env.HOME || external_node_os_default().homedir(), '.local', 'state', 'strays');
+}
+
+;// CONCATENATED MODULE: ./src/host/atomic.ts
+/**
+ * Atomic file writes: a reader (the next sweep, node_exporter's textfile
+ * collector) sees the old file or the new one, never half of one.
+ *
+ * rename(2): "If newpath already exists, it will be atomically replaced", but
+ * only within one filesystem, so the temp file lives in the target's own
+ * directory. Its name does not end in `.prom` or `.json`, so node_exporter
+ * ("*.prom" only) and listJobs ("*.json" only) never read it half-written.
+ */
+
+
+function atomic_writeFileAtomic(file, text, mode = 0o644) {
+    fs.mkdirSync(path.dirname(file), { recursive: true });
+    const temp = path.join(path.dirname(file), `.${path.basename(file)}.${process.pid}.tmp`);
+    try {
+        fs.writeFileSync(temp, text, { mode });
+        fs.renameSync(temp, file);
+    }
+    catch (error) {
+        fs.rmSync(temp, { force: true });
+        throw error;
+    }
+}
+
+;// CONCATENATED MODULE: ./src/host/boot.ts
+/**
+ * Which boot of the machine this is. proc(5): /proc/sys/kernel/random/boot_id
+ * is "a random UUID generated once per boot". After a reboot mid-job (one of
+ * the ways a post step never runs) pids and start ticks start again from zero,
+ * so an old owner identity could by chance match a new process; a changed boot
+ * id says the owner is gone without that risk.
+ */
+
+function boot_readBootId(procRoot = '/proc') {
+    try {
+        const id = external_node_fs_default().readFileSync(`${procRoot}/sys/kernel/random/boot_id`, 'utf8').trim();
+        return id === '' ? undefined : id;
+    }
+    catch {
+        return undefined; // not Linux, or hidden: fall back to pid + start alone
+    }
+}
+
+;// CONCATENATED MODULE: ./src/host/job-record.ts
+const JOB_KIND = 'strays-job';
+const JOB_VERSION = 1;
+/** Sessions become file names: nothing that could leave the directory or hide as a dot file. */
+const SAFE_SESSION = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,127}$/;
+const isSafeSession = (s) => SAFE_SESSION.test(s);
+function job_record_serializeJob(r) {
+    return `${JSON.stringify({ kind: JOB_KIND, version: JOB_VERSION, ...r }, null, 1)}\n`;
+}
+/** The record, or the reason it cannot be trusted. */
+function parseJob(text) {
+    let data;
+    try {
+        data = JSON.parse(text);
+    }
+    catch {
+        return { ok: false, problem: `is not valid JSON (truncated or damaged; ${text.length} bytes)` };
+    }
+    if (!isObject(data) || data.kind !== JOB_KIND)
+        return { ok: false, problem: `is not a strays job record (no "kind": "${JOB_KIND}")` };
+    if (data.version !== JOB_VERSION) {
+        return { ok: false, problem: `has version ${JSON.stringify(data.version)}; this strays reads version ${JOB_VERSION}` };
+    }
+    const owner = data.owner;
+    const problems = [
+        !(typeof data.session === 'string' && isSafeSession(data.session)) && 'session',
+        !(data.runnerTrackingId === undefined || typeof data.runnerTrackingId === 'string') && 'runnerTrackingId',
+        !(isObject(owner) && Number.isInteger(owner.pid) && owner.pid > 0 && Number.isFinite(owner.start)) && 'owner',
+        !(isObject(owner) && (owner.reader === 'linux-proc' || owner.reader === 'ps')) && 'owner.reader',
+        !Number.isFinite(data.startedAt) && 'startedAt',
+        typeof data.host !== 'string' && 'host',
+        !Number.isInteger(data.registrar) && 'registrar',
+        !(data.bootId === undefined || typeof data.bootId === 'string') && 'bootId',
+    ].filter((p) => typeof p === 'string');
+    if (problems.length > 0)
+        return { ok: false, problem: `has missing or malformed fields: ${problems.join(', ')}` };
+    const o = owner;
+    return {
+        ok: true,
+        record: {
+            session: data.session,
+            runnerTrackingId: data.runnerTrackingId === '' ? undefined : data.runnerTrackingId,
+            owner: { pid: o.pid, start: o.start, reader: o.reader, comm: typeof o.comm === 'string' ? o.comm : undefined },
+            startedAt: data.startedAt,
+            host: data.host,
+            registrar: data.registrar,
+            bootId: data.bootId,
+        },
+    };
+}
+const isObject = (v) => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+;// CONCATENATED MODULE: ./src/host/registry.ts
+/**
+ * The host's job registry: one file per job in the state directory.
+ *
+ * Job start registers, a normal job end unregisters; what is left belongs to
+ * jobs whose cleanup never ran, which is what `strays sweep` looks for.
+ */
+
+
+
+
+
+
+
+/**
+ * Records live in `jobs/` under the state directory: the directory is shared
+ * (the GitHub hooks keep baselines in its `github-hooks/`), and only files in
+ * `jobs/` are ever read as job records.
+ */
+const jobsDir = (stateDir) => external_node_path_default().join(stateDir, 'jobs');
+const registry_dirOf = (options) => jobsDir(options.stateDir ?? state_dir_defaultStateDir());
+function jobFile(dir, session) {
+    if (!isSafeSession(session))
+        throw new Error(`Invalid session "${session}": expected letters, digits, "_", "." and "-" (e.g. strays-0123456789abcdef).`);
+    return external_node_path_default().join(dir, `${session}.json`);
+}
+/** Records a job at its start; returns the file written. */
+function registerJob(job, options = {}) {
+    const dir = registry_dirOf(options);
+    const file = jobFile(dir, job.session);
+    const record = {
+        session: job.session,
+        runnerTrackingId: job.runnerTrackingId || undefined,
+        owner: job.owner,
+        startedAt: Date.now(),
+        host: os.hostname(),
+        registrar: process.pid,
+        bootId: readBootId(),
+    };
+    fs.mkdirSync(dir, { recursive: true, mode: 0o755 });
+    writeFileAtomic(file, serializeJob(record));
+    return file;
+}
+/** Registers the job of a baseline that has an owner (its start stamp is in the baseline's reader units). */
+function registerBaseline(baseline, options = {}) {
+    if (!baseline.owner)
+        throw new Error(`Cannot register job ${baseline.session}: its baseline has no owner.`);
+    const owner = { pid: baseline.owner.pid, start: baseline.owner.start, reader: baseline.reader };
+    return registerJob({ session: baseline.session, runnerTrackingId: baseline.runnerTrackingId, owner }, options);
+}
+/** Removes a job's record at its normal end. True if there was one. */
+function registry_unregisterJob(session, options = {}) {
+    const file = jobFile(registry_dirOf(options), session);
+    try {
+        external_node_fs_default().unlinkSync(file);
+        return true;
+    }
+    catch (error) {
+        if (error.code === 'ENOENT')
+            return false;
+        throw error;
+    }
+}
+/** Every job record in the directory; a missing directory is an empty registry. */
+function registry_listJobs(options = {}) {
+    const dir = registry_dirOf(options);
+    let names;
+    try {
+        names = external_node_fs_default().readdirSync(dir);
+    }
+    catch (error) {
+        if (error.code === 'ENOENT')
+            return { dir, jobs: [], corrupt: [] };
+        throw error;
+    }
+    const jobs = [];
+    const corrupt = [];
+    for (const name of names.sort()) {
+        if (!name.endsWith('.json') || name.startsWith('.'))
+            continue; // temp files of atomic writes start with "."
+        const file = external_node_path_default().join(dir, name);
+        let text;
+        try {
+            text = external_node_fs_default().readFileSync(file, 'utf8');
+        }
+        catch (error) {
+            const code = error.code;
+            if (code === 'ENOENT')
+                continue; // unregistered while we listed: the job ended normally
+            corrupt.push({ file, problem: `cannot be read (${code ?? String(error)})` });
+            continue;
+        }
+        const parsed = parseJob(text);
+        if (!parsed.ok)
+            corrupt.push({ file, problem: parsed.problem });
+        else if (`${parsed.record.session}.json` !== name)
+            corrupt.push({ file, problem: `holds session ${parsed.record.session}, not the one its name says` });
+        else
+            jobs.push(parsed.record);
+    }
+    return { dir, jobs, corrupt };
+}
+
+;// CONCATENATED MODULE: ./src/host/owner.ts
+/**
+ * Who owns a job: the process whose exit means the job is over.
+ *
+ * - Action (pre step): the pre step's parent, the runner's `Runner.Worker`,
+ *   which runs exactly one job and exits at its end.
+ * - GitHub job-started hook (ACTIONS_RUNNER_HOOK_JOB_STARTED): the nearest
+ *   ancestor named `Runner.Worker`; the hook's own shell exits long before the job.
+ * - `strays start`: `--owner PID`; by default (`auto`) the nearest
+ *   `Runner.Worker` ancestor if there is one (a GitHub hook), else the parent
+ *   of `strays start`, the shell running the script. In GitLab's shell
+ *   executor that shell runs before_script and script together and exits when
+ *   they end; after_script runs in a new shell, so `strays check` there sees a
+ *   job that is already "over" (harmless: it is a leak by then). Never use the
+ *   gitlab-runner service itself: it outlives every job, so the job would never end.
+ * - `strays run`: strays itself.
+ *
+ * Identities are read from the process table, so they carry the reader's own
+ * start stamp; `Owner.reader` says which.
+ */
+
+/** comm of the GitHub runner's per-job process (bin/Runner.Worker). */
+const RUNNER_WORKER = 'Runner.Worker';
+const tableOr = async (table) => table ?? readTable();
+function ownerOf(table, pid, what) {
+    const p = table.processes.find((q) => q.pid === pid);
+    if (!p)
+        throw new Error(`Cannot record the job owner: ${what} (pid ${pid}) is not in the process table.`);
+    return { pid: p.pid, start: p.start, reader: table.reader, comm: p.comm };
+}
+function ancestors(table, pid) {
+    const byPid = new Map(table.processes.map((p) => [p.pid, p]));
+    const out = [];
+    const seen = new Set([pid]);
+    let current = byPid.get(pid);
+    while (current && current.ppid > 0 && !seen.has(current.ppid)) {
+        seen.add(current.ppid);
+        current = byPid.get(current.ppid);
+        if (current)
+            out.push(current);
+    }
+    return out;
+}
+/** The pre step's parent (Runner.Worker). */
+async function ownerForAction(table) {
+    return ownerOf(await tableOr(table), process.ppid, 'the parent of the pre step');
+}
+/** The nearest `Runner.Worker` ancestor of `self`, or undefined when there is none (not under a GitHub runner). */
+function findRunnerWorker(table, self = process.pid) {
+    const worker = ancestors(table, self).find((p) => p.comm === RUNNER_WORKER);
+    return worker ? { pid: worker.pid, start: worker.start, reader: table.reader, comm: worker.comm } : undefined;
+}
+/** The job-started hook's owner: the nearest Runner.Worker ancestor; an error when there is none. */
+async function ownerForHook(table) {
+    const t = await tableOr(table);
+    const worker = findRunnerWorker(t);
+    if (!worker)
+        throw new Error(`Cannot record the job owner: no ancestor of pid ${process.pid} is named ${RUNNER_WORKER}. Is this a GitHub runner job-started hook?`);
+    return worker;
+}
+/** `strays start`'s owner: `--owner PID`, else (auto) the nearest Runner.Worker, else the parent of strays start. */
+async function ownerForStart(ownerPid, table) {
+    const t = await tableOr(table);
+    if (ownerPid !== undefined)
+        return ownerOf(t, ownerPid, '--owner');
+    return findRunnerWorker(t) ?? ownerOf(t, process.ppid, 'the parent of strays start');
+}
+/** `strays run`'s owner: strays itself, whose exit ends the guarded command's job. */
+async function ownerForRun(table) {
+    return ownerOf(await tableOr(table), process.pid, 'strays run');
+}
+
+;// CONCATENATED MODULE: ./src/host/plan.ts
+/**
+ * The sweep's decision, pure: job records + a process table (with marker
+ * variables read) → what to end, what to leave, and why.
+ *
+ * A job is over when its owner (pid + start stamp) is no longer alive. Only a
+ * process that carries the marker of a job that is over, and is at least
+ * `olderThanMs` old, is a target. Never a target: a process of a job whose
+ * owner lives (its step-1 service may be used in step 3, even as an orphan),
+ * a process without a marker, the sweeper and its ancestors, and, unless
+ * `unrecorded` is set, a marker that no record names.
+ */
+
+
+
+
+
+function jobStatus(record, table, bootId) {
+    const { owner } = record;
+    const who = `owner pid ${owner.pid}${owner.comm ? ` (${owner.comm})` : ''}`;
+    if (record.bootId !== undefined && bootId !== undefined && record.bootId !== bootId) {
+        return { record, state: 'over', reason: `the machine has rebooted since the job started; ${who} is gone` };
+    }
+    if (owner.reader !== table.reader) {
+        return { record, state: 'unknown', reason: `${who} was recorded by the ${owner.reader} reader, this sweep reads ${table.reader}: cannot tell, left alone` };
+    }
+    const now = table.processes.find((p) => p.pid === owner.pid);
+    if (!now)
+        return { record, state: 'over', reason: `${who} has exited` };
+    if (now.start !== owner.start)
+        return { record, state: 'over', reason: `${who} has exited (the pid now belongs to ${now.comm}, started later)` };
+    if (types_isZombie(now))
+        return { record, state: 'over', reason: `${who} has exited (zombie)` };
+    return { record, state: 'live', reason: `${who} is running` };
+}
+function ageOf(p, table) {
+    if (table.reader === 'linux-proc')
+        return Math.max(0, ticksToMs(table.now - p.start));
+    return p.startedAt === undefined ? undefined : Math.max(0, table.takenAt - p.startedAt);
+}
+const nonEmpty = (v) => (v === undefined || v === '' ? undefined : v);
+function plan_planSweep(input) {
+    const { table } = input;
+    const statuses = input.jobs.map((r) => jobStatus(r, table, input.bootId));
+    const bySession = new Map(statuses.map((s) => [s.record.session, s]));
+    const byTracking = new Map();
+    for (const s of statuses) {
+        const id = s.record.runnerTrackingId;
+        if (id !== undefined)
+            byTracking.set(id, [...(byTracking.get(id) ?? []), s]);
+    }
+    const tree = buildTree(table.processes);
+    const guarded = new Set([input.self, ...ancestorsOf(tree, input.self)]);
+    const targets = [];
+    const targetInfo = new Map();
+    const young = [];
+    const live = [];
+    const unrecorded = [];
+    let unreadable = 0;
+    const oldEnough = (m) => m.ageMs !== undefined && m.ageMs >= input.olderThanMs;
+    for (const p of table.processes) {
+        if (guarded.has(p.pid) || p.pid <= 1 || isZombie(p))
+            continue;
+        if (input.within && !input.within(p))
+            continue;
+        if (p.env && !p.env.readable && p.env.reason !== 'process gone')
+            unreadable++;
+        const vars = p.env?.readable ? p.env.vars : undefined;
+        const session = nonEmpty(vars?.[SESSION_VAR]);
+        const trackingId = nonEmpty(vars?.[TRACKING_VAR]);
+        if (session === undefined && trackingId === undefined)
+            continue;
+        const matches = [
+            ...(session !== undefined && bySession.has(session) ? [bySession.get(session)] : []),
+            ...(trackingId !== undefined ? byTracking.get(trackingId) ?? [] : []),
+        ];
+        // Any match with a job that may still run wins: ending a live job's process is the one mistake we must not make.
+        const alive = matches.find((m) => m.state !== 'over');
+        const over = matches.find((m) => m.state === 'over');
+        const entry = { process: p, ageMs: ageOf(p, table), session, trackingId, job: (alive ?? over)?.record.session };
+        if (alive) {
+            live.push(entry);
+            continue;
+        }
+        if (!over)
+            unrecorded.push(entry);
+        if (!over && !input.unrecorded)
+            continue;
+        if (!oldEnough(entry)) {
+            young.push(entry);
+            continue;
+        }
+        const reasons = over
+            ? [
+                session === over.record.session ? `carries ${SESSION_VAR}=${session} of a job that is over` : `carries ${TRACKING_VAR}=${trackingId} of a job that is over`,
+                over.reason,
+            ]
+            : [`carries ${session !== undefined ? `${SESSION_VAR}=${session}` : `${TRACKING_VAR}=${trackingId}`}, which no job record names (--unrecorded)`];
+        targets.push({
+            process: p,
+            attribution: session !== undefined && (!over || session === over.record.session) ? 'marker' : 'tracking-id',
+            reasons,
+            ancestry: ancestorsOf(tree, p.pid),
+            children: [...(tree.children.get(p.pid) ?? [])],
+            step: nonEmpty(vars?.[STEP_VAR]) ?? nonEmpty(vars?.[CLI_STEP_VAR]),
+        });
+        targetInfo.set(p.pid, entry);
+    }
+    return { jobs: statuses, targets, targetInfo, young, live, unrecorded, unreadable };
+}
+
+;// CONCATENATED MODULE: ./src/host/sweep.ts
+/**
+ * `strays sweep`, the I/O around planSweep: list the job records, read the
+ * process table and the marker variables, end what the plan says with the
+ * post step's own termination, and forget jobs that have nothing left.
+ *
+ * Records are listed before the table is read: a job registered in between
+ * then looks unrecorded (left alone), never over. The reverse order could
+ * judge an owner dead because it started after the table was read.
+ */
+
+
+
+
+
+
+
+
+const DEFAULT_OLDER_THAN = '10m';
+/** Outcomes after which a process no longer runs. */
+const ENDED = new Set(['exited', 'killed', 'gone', 'zombie']);
+async function look(options, dir) {
+    const { jobs, corrupt } = listJobs({ stateDir: dir });
+    const table = await readMarkers(await readTable(), options.within);
+    const plan = planSweep({
+        jobs,
+        table,
+        bootId: readBootId(),
+        olderThanMs: options.olderThanMs,
+        unrecorded: options.unrecorded,
+        self: process.pid,
+        within: options.within,
+    });
+    return { plan, corrupt };
+}
+/** Reads marker variables of every process but ourselves and our ancestors (kernel threads are never in the table). */
+async function readMarkers(table, within) {
+    const skip = new Set([process.pid, ...ancestorsOf(buildTree(table.processes), process.pid)]);
+    return readDetails(table, (p) => p.pid > 1 && !skip.has(p.pid) && p.state !== 'Z' && (within === undefined || within(p)));
+}
+async function sweep(options) {
+    const at = Date.now();
+    const dir = options.stateDir ?? defaultStateDir();
+    const { plan, corrupt } = await look(options, dir);
+    const termination = await terminate(plan.targets, {
+        graceMs: options.graceMs,
+        kill: !options.dryRun,
+        // Children forked while we work belong to the same over jobs: the fresh plan finds them.
+        rescan: async () => (await look(options, dir)).plan.targets,
+    });
+    const pruned = prunable(plan, termination, options.dryRun);
+    if (!options.dryRun)
+        for (const session of pruned)
+            unregisterJob(session, { stateDir: dir });
+    const kept = { olderThanMs: options.olderThanMs, dryRun: options.dryRun, graceMs: options.graceMs, unrecorded: options.unrecorded };
+    return { at, durationMs: Date.now() - at, stateDir: dir, options: kept, plan, corrupt, termination, pruned };
+}
+/** Over jobs whose every process has ended (or that had none left): their records have done their work. */
+function prunable(plan, termination, dryRun) {
+    const outcome = new Map(termination.results.map((r) => [identityKey(r), r.outcome]));
+    const remaining = new Set();
+    for (const y of plan.young)
+        if (y.job !== undefined)
+            remaining.add(y.job);
+    for (const t of plan.targets) {
+        const job = plan.targetInfo.get(t.process.pid)?.job;
+        const o = outcome.get(identityKey(t.process));
+        // A dry run ends nothing, but says which records a real sweep would remove once its targets end.
+        if (job !== undefined && !dryRun && (o === undefined || !ENDED.has(o)))
+            remaining.add(job);
+    }
+    return plan.jobs.filter((j) => j.state === 'over' && !remaining.has(j.record.session)).map((j) => j.record.session);
+}
+
+;// CONCATENATED MODULE: ./src/host/metrics.ts
+
+const OUTCOMES = (/* unused pure expression or super */ null && (['exited', 'killed', 'gone', 'zombie', 'survived', 'not-permitted', 'reported']));
+/** Label values escape backslash, double quote and newline (exposition format spec). */
+const escapeLabel = (v) => v.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, '\\n');
+const escapeHelp = (v) => v.replace(/\\/g, '\\\\').replace(/\n/g, '\\n');
+function render(families) {
+    const lines = [];
+    for (const f of families) {
+        lines.push(`# HELP ${f.name} ${escapeHelp(f.help)}`, `# TYPE ${f.name} gauge`);
+        for (const s of f.samples) {
+            const labels = Object.entries(s.labels ?? {});
+            const text = labels.length === 0 ? '' : `{${labels.map(([k, v]) => `${k}="${escapeLabel(v)}"`).join(',')}}`;
+            lines.push(`${f.name}${text} ${Number.isFinite(s.value) ? String(s.value) : 'NaN'}`);
+        }
+    }
+    return `${lines.join('\n')}\n`;
+}
+const oldest = (list) => {
+    const ages = list.map((m) => m.ageMs).filter((a) => a !== undefined);
+    return ages.length === 0 ? undefined : Math.max(...ages) / 1000;
+};
+function sweepMetrics(result) {
+    const { plan, termination } = result;
+    const counts = new Map(OUTCOMES.map((o) => [o, 0]));
+    for (const r of termination.results)
+        counts.set(r.outcome, (counts.get(r.outcome) ?? 0) + 1);
+    const leaked = [...plan.targetInfo.values()].filter((m) => m.job !== undefined);
+    const leakedAge = oldest([...leaked, ...plan.young.filter((m) => m.job !== undefined)]);
+    const unrecordedAge = oldest(plan.unrecorded);
+    const jobs = (state) => plan.jobs.filter((j) => j.state === state).length;
+    return render([
+        {
+            name: 'strays_sweep_leaked_processes',
+            help: 'Live processes of jobs that are over (owner gone) found by the last sweep, any age.',
+            samples: [{ value: leaked.length + plan.young.filter((m) => m.job !== undefined).length }],
+        },
+        {
+            name: 'strays_sweep_processes',
+            help: 'Processes the last sweep acted on, by outcome (reported = not signalled: dry run).',
+            samples: OUTCOMES.map((o) => ({ labels: { outcome: o }, value: counts.get(o) ?? 0 })),
+        },
+        { name: 'strays_sweep_young_processes', help: 'Marked processes spared by the last sweep for being younger than --older-than.', samples: [{ value: plan.young.length }] },
+        { name: 'strays_sweep_unrecorded_processes', help: 'Live processes carrying a job marker that no job record names.', samples: [{ value: plan.unrecorded.length }] },
+        { name: 'strays_sweep_live_job_processes', help: 'Marked processes of jobs whose owner is alive (never touched).', samples: [{ value: plan.live.length }] },
+        {
+            name: 'strays_sweep_oldest_process_age_seconds',
+            help: 'Age of the oldest leaked (job over) or unrecorded process in the last sweep; absent when there was none.',
+            samples: [
+                ...(leakedAge === undefined ? [] : [{ labels: { kind: 'leaked' }, value: leakedAge }]),
+                ...(unrecordedAge === undefined ? [] : [{ labels: { kind: 'unrecorded' }, value: unrecordedAge }]),
+            ],
+        },
+        {
+            name: 'strays_sweep_jobs',
+            help: 'Job records by state: over (owner gone), live, unknown (cannot tell, left alone), corrupt (skipped).',
+            samples: [
+                { labels: { state: 'over' }, value: jobs('over') },
+                { labels: { state: 'live' }, value: jobs('live') },
+                { labels: { state: 'unknown' }, value: jobs('unknown') },
+                { labels: { state: 'corrupt' }, value: result.corrupt.length },
+            ],
+        },
+        { name: 'strays_sweep_dry_run', help: '1 when the last sweep was a dry run (nothing signalled).', samples: [{ value: result.options.dryRun ? 1 : 0 }] },
+        { name: 'strays_sweep_duration_seconds', help: 'How long the last sweep took.', samples: [{ value: result.durationMs / 1000 }] },
+        { name: 'strays_sweep_last_run_timestamp_seconds', help: 'When the last sweep ran, seconds since the epoch.', samples: [{ value: Math.floor(result.at / 1000) }] },
+    ]);
+}
+/** Writes atomically in the file's own directory: the collector never reads half a file. */
+function writeSweepMetrics(file, result) {
+    writeFileAtomic(file, sweepMetrics(result));
+}
+
+;// CONCATENATED MODULE: ./src/config/duration.ts
+/**
+ * Durations as users write them: `500ms`, `5s`, `1m`, or a bare number of seconds.
+ * Anything else is an error naming the setting, the value and the accepted forms.
+ */
+const DURATION_FORMS = '"500ms", "5s", "1m", "2h" or a bare number of seconds such as "5" or "0.5"';
+const UNIT_MS = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
+function parseDuration(value, setting = 'duration') {
+    const match = /^\s*(\d+(?:\.\d+)?)\s*(ms|s|m|h)?\s*$/.exec(value);
+    if (!match)
+        throw new Error(`Invalid ${setting} "${value}": expected ${DURATION_FORMS}.`);
+    const ms = Number(match[1]) * UNIT_MS[match[2] ?? 's'];
+    if (!Number.isFinite(ms))
+        throw new Error(`Invalid ${setting} "${value}": too large. Expected ${DURATION_FORMS}.`);
+    return Math.round(ms);
+}
+function duration_formatDuration(ms) {
+    if (ms < 1000)
+        return `${Math.round(ms)}ms`;
+    const s = ms / 1000;
+    if (s < 60)
+        return `${Number(s.toFixed(1))}s`;
+    const m = Math.floor(s / 60);
+    if (m < 60)
+        return `${m}m${Math.round(s % 60) ? ` ${Math.round(s % 60)}s` : ''}`;
+    const h = Math.floor(m / 60);
+    if (h < 48)
+        return `${h}h${m % 60 ? ` ${m % 60}m` : ''}`;
+    return `${Math.floor(h / 24)}d ${h % 24}h`;
+}
+
+;// CONCATENATED MODULE: ./src/host/sweep-output.ts
+/**
+ * The sweep told to people (console) and to programs (JSON file).
+ *
+ * Only marker variables appear (STRAYS_SESSION, RUNNER_TRACKING_ID): they were
+ * the only ones read, and environments hold secrets.
+ */
+
+
+
+
+const SWEEP_KIND = 'strays-sweep';
+const SWEEP_VERSION = 1;
+const age = (ms) => (ms === undefined ? 'age unknown' : `age ${formatDuration(ms)}`);
+const seconds = (ms) => (ms === undefined ? undefined : Math.round(ms / 1000));
+const marks = (m) => [m.session && `STRAYS_SESSION=${m.session}`, m.trackingId && `RUNNER_TRACKING_ID=${m.trackingId}`].filter(Boolean).join(' ');
+const what = (m) => `pid ${m.process.pid} ${commandLine(m.process)}`;
+/** Failures worth a non-zero exit: a process we meant to end is still running. */
+const unended = (result) => result.termination.results.filter((r) => r.outcome === 'survived' || r.outcome === 'not-permitted');
+function renderSweep(result, quiet = false) {
+    const { plan, termination, options } = result;
+    const out = [];
+    const by = new Map(termination.results.map((r) => [identityKey(r), r]));
+    const over = plan.jobs.filter((j) => j.state === 'over').length;
+    if (!quiet) {
+        out.push(`strays sweep${options.dryRun ? ' (dry run: nothing signalled)' : ''}: ${plan.jobs.length} job record(s) in ${result.stateDir}, ` +
+            `${over} over, ${plan.jobs.length - over} live; processes at least ${formatDuration(options.olderThanMs)} old.`);
+    }
+    for (const c of result.corrupt)
+        out.push(`  skipped corrupt record ${c.file}: ${c.problem}; nothing is ended on its account`);
+    for (const t of plan.targets) {
+        const m = plan.targetInfo.get(t.process.pid);
+        const r = by.get(identityKey(t.process));
+        const outcome = r ? `${r.outcome}${r.detail ? ` (${r.detail})` : ''}` : 'not handled';
+        out.push(`  ${options.dryRun ? 'would end' : 'ended'}: ${what(m)} (${age(m.ageMs)}) ${m.job ? `of job ${m.job}: ${t.reasons[1] ?? ''}` : `(${marks(m)}, unrecorded)`} → ${outcome}`);
+    }
+    for (const w of termination.warnings ?? [])
+        out.push(`  warning: ${w}`);
+    for (const f of termination.added)
+        out.push(`  also ended (forked during the sweep): pid ${f.process.pid} ${commandLine(f.process)}`);
+    if (!quiet) {
+        for (const m of plan.young)
+            out.push(`  spared, younger than --older-than: ${what(m)} (${age(m.ageMs)})${m.job ? ` of job ${m.job}` : ''}`);
+        // One line per marker: a leaked job often left many processes.
+        const left = new Map();
+        for (const m of plan.unrecorded.filter((u) => !plan.targetInfo.has(u.process.pid) && !plan.young.includes(u)))
+            left.set(marks(m), [...(left.get(marks(m)) ?? []), m]);
+        for (const [marker, list] of left) {
+            const ages = list.map((m) => m.ageMs).filter((a) => a !== undefined);
+            const shown = list.slice(0, 3).map(what).join('; ') + (list.length > 3 ? `; +${list.length - 3} more` : '');
+            out.push(`  unrecorded, left alone: ${marker}: ${list.length} process(es)${ages.length > 0 ? `, oldest ${formatDuration(Math.max(...ages))}` : ''} (${shown}); ` +
+                `no job record names it${options.unrecorded ? '' : ', --unrecorded with --older-than would end it'}`);
+        }
+        if (plan.live.length > 0)
+            out.push(`  ${plan.live.length} process(es) of live jobs left alone.`);
+        if (plan.unreadable > 0)
+            out.push(`  ${plan.unreadable} process(es) with unreadable environments (other users') left alone.`);
+        if (result.pruned.length > 0)
+            out.push(`  ${options.dryRun ? 'would remove' : 'removed'} the record(s) of ${result.pruned.length} finished job(s): ${result.pruned.join(', ')}`);
+        if (plan.targets.length === 0 && result.corrupt.length === 0)
+            out.push('  nothing to end.');
+    }
+    return out.length === 0 ? '' : `${out.join('\n')}\n`;
+}
+const entry = (m) => ({
+    pid: m.process.pid,
+    start: m.process.start,
+    comm: m.process.comm,
+    argv: m.process.argv,
+    ageSeconds: seconds(m.ageMs),
+    session: m.session,
+    runnerTrackingId: m.trackingId,
+    job: m.job,
+});
+function sweepJson(result) {
+    const { plan, termination } = result;
+    const by = new Map(termination.results.map((r) => [identityKey(r), r]));
+    return {
+        kind: SWEEP_KIND,
+        version: SWEEP_VERSION,
+        host: os.hostname(),
+        at: new Date(result.at).toISOString(),
+        durationMs: result.durationMs,
+        stateDir: result.stateDir,
+        options: result.options,
+        jobs: plan.jobs.map((j) => ({ session: j.record.session, runnerTrackingId: j.record.runnerTrackingId, state: j.state, reason: j.reason, owner: j.record.owner, startedAt: new Date(j.record.startedAt).toISOString() })),
+        targets: plan.targets.map((t) => {
+            const r = by.get(identityKey(t.process));
+            return { ...entry(plan.targetInfo.get(t.process.pid)), reasons: t.reasons, outcome: r?.outcome, signals: r?.signals ?? [], via: r?.via, detail: r?.detail };
+        }),
+        added: termination.added.map((f) => ({ pid: f.process.pid, start: f.process.start, comm: f.process.comm, reasons: f.reasons })),
+        young: plan.young.map(entry),
+        unrecorded: plan.unrecorded.map(entry),
+        liveJobProcesses: plan.live.length,
+        unreadable: plan.unreadable,
+        corrupt: result.corrupt,
+        pruned: result.pruned,
+        warnings: termination.warnings ?? [],
+    };
+}
+function writeSweepJson(file, result) {
+    writeFileAtomic(file, `${JSON.stringify(sweepJson(result), null, 2)}\n`);
+}
+
+;// CONCATENATED MODULE: ./src/host/index.ts
+/** Host state (which jobs run here, and who owns them) and `strays sweep`. */
+
+
+
+
+
+
+
+
+
+
+
+;// CONCATENATED MODULE: ./src/job/host-phase.ts
+/**
+ * What the host state tells the end of a job: which other jobs are running
+ * here now (so the time-window rule refuses to guess), and the removal of
+ * this job's record once its end has run.
+ */
+
+/** Sessions of other recorded jobs whose owner is still alive; the table is read only when there are other records. */
+async function activeOtherSessions(session, readTable, stateDir) {
+    let list;
+    try {
+        list = registry_listJobs({ stateDir });
+    }
+    catch (error) {
+        return { sessions: [], notes: [`host state: cannot list jobs (${error.message}).`] };
+    }
+    const notes = list.corrupt.map((c) => `host state: skipped ${c.file}: ${c.problem}`);
+    const others = list.jobs.filter((record) => record.session !== session);
+    if (others.length === 0)
+        return { sessions: [], notes };
+    const table = await readTable();
+    const boot = boot_readBootId();
+    const sessions = others
+        .filter((record) => jobStatus(record, table, boot).state !== 'over')
+        .map((record) => record.session);
+    return { sessions, notes };
+}
+/** Removes this job's record; a failure is a note, the sweeper copes with a stale record. */
+function forgetJob(session, stateDir) {
+    try {
+        registry_unregisterJob(session, { stateDir });
+        return [];
+    }
+    catch (error) {
+        return [`host state: cannot remove this job's record (${error.message}).`];
+    }
+}
+
 ;// CONCATENATED MODULE: ./src/job/finish.ts
 /**
  * The end of a job, shared by the action's post step, `strays check` and
@@ -34400,36 +35780,49 @@ async function finalLooks(all) {
 
 
 
+
+
+
+
 async function finishJob(input) {
     const { baseline, options } = input;
+    const checker = input.checker ?? process.pid;
+    const cgroup = baseline.cgroup;
+    const notes = [];
+    if (cgroup)
+        evacuateRunner(cgroup, baseline, checker);
+    const others = await activeOtherSessions(baseline.session, () => proc_readTable(baseline.reader, STAT_ONLY), input.stateDir);
+    notes.push(...others.notes);
     const detectOptions = {
         allow: options.allow,
-        rules: input.rules,
-        checker: input.checker,
-        otherSessions: input.otherSessions,
+        rules: [...(input.rules ?? []), ...(cgroup ? [cgroupRule(cgroup)] : [])],
+        checker,
+        otherSessions: [...(input.otherSessions ?? []), ...others.sessions],
         privileged: input.privileged,
     };
-    const { table, detection, notes } = await check(baseline, detectOptions);
+    const targetsOf = (d) => (options.unattributed === 'kill' ? [...d.findings, ...d.unattributed] : d.findings);
+    const runCheck = () => check(baseline, detectOptions);
+    const checked = cgroup
+        ? await detectFrozen(cgroup, checker, options.kill, runCheck, (r) => targetsOf(r.detection))
+        : { result: await runCheck(), notes: [] };
+    const { table, detection } = checked.result;
+    notes.push(...checked.result.notes, ...checked.notes);
     const context = { host: external_node_os_default().hostname(), checkedAt: Date.now(), ...input.context };
     // Explain before terminating: once a process is gone, its sockets and files are gone too.
-    const explanations = explainFindings([...detection.findings, ...detection.unattributed], table, context, {
-        baseline,
-        checker: input.checker,
-    });
-    const targets = options.unattributed === 'kill' ? [...detection.findings, ...detection.unattributed] : detection.findings;
-    const termination = await terminate(targets, {
+    const explanations = explainFindings([...detection.findings, ...detection.unattributed], table, context, { baseline, checker });
+    const termination = await terminate_terminate(targetsOf(detection), {
         graceMs: options.graceMs,
         kill: options.kill,
-        self: input.checker,
-        rescan: async () => rescan(baseline, detectOptions, options),
+        self: checker,
+        rescan: async () => targetsOf((await runCheck()).detection),
     });
+    if (cgroup)
+        notes.push(...(await closeCgroup(cgroup)));
+    if (input.forget !== false)
+        notes.push(...forgetJob(baseline.session, input.stateDir));
     const report = buildReport({ baseline, detection, termination, explanations, options, context, table });
     const leaked = detection.findings.length + detection.unattributed.length;
     return { report, detection, termination, failed: options.failOnLeak && leaked > 0, notes };
-}
-async function rescan(baseline, detectOptions, options) {
-    const { detection } = await check(baseline, detectOptions);
-    return options.unattributed === 'kill' ? [...detection.findings, ...detection.unattributed] : detection.findings;
 }
 
 ;// CONCATENATED MODULE: ./src/action/constants.ts
@@ -34486,49 +35879,18 @@ const INPUT_DEFAULTS = {
 
 
 async function fallbackBaseline(env = process.env) {
-    const exported = env[SESSION_VAR];
+    const exported = env[session_SESSION_VAR];
     const taken = baseline_snapshotFrom({
         table: await proc_readTable(),
         // A fresh id matches nothing: then the tracking id alone decides.
         session: exported !== undefined && isSessionId(exported) ? exported : newSessionId(),
-        runnerTrackingId: env[TRACKING_VAR],
+        runnerTrackingId: env[session_TRACKING_VAR],
     });
     const parent = taken.ancestors[0];
     return { ...taken, start: parent?.start ?? 0, processes: [], uid: undefined };
 }
 /** True when the fallback can attribute anything at all. */
-const fallbackHasMarks = (env = process.env) => Boolean(env[TRACKING_VAR]) || (env[SESSION_VAR] !== undefined && isSessionId(env[SESSION_VAR]));
-
-;// CONCATENATED MODULE: ./src/config/duration.ts
-/**
- * Durations as users write them: `500ms`, `5s`, `1m`, or a bare number of seconds.
- * Anything else is an error naming the setting, the value and the accepted forms.
- */
-const DURATION_FORMS = '"500ms", "5s", "1m", "2h" or a bare number of seconds such as "5" or "0.5"';
-const UNIT_MS = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
-function parseDuration(value, setting = 'duration') {
-    const match = /^\s*(\d+(?:\.\d+)?)\s*(ms|s|m|h)?\s*$/.exec(value);
-    if (!match)
-        throw new Error(`Invalid ${setting} "${value}": expected ${DURATION_FORMS}.`);
-    const ms = Number(match[1]) * UNIT_MS[match[2] ?? 's'];
-    if (!Number.isFinite(ms))
-        throw new Error(`Invalid ${setting} "${value}": too large. Expected ${DURATION_FORMS}.`);
-    return Math.round(ms);
-}
-function formatDuration(ms) {
-    if (ms < 1000)
-        return `${Math.round(ms)}ms`;
-    const s = ms / 1000;
-    if (s < 60)
-        return `${Number(s.toFixed(1))}s`;
-    const m = Math.floor(s / 60);
-    if (m < 60)
-        return `${m}m${Math.round(s % 60) ? ` ${Math.round(s % 60)}s` : ''}`;
-    const h = Math.floor(m / 60);
-    if (h < 48)
-        return `${h}h${m % 60 ? ` ${m % 60}m` : ''}`;
-    return `${Math.floor(h / 24)}d ${h % 24}h`;
-}
+const fallbackHasMarks = (env = process.env) => Boolean(env[session_TRACKING_VAR]) || (env[session_SESSION_VAR] !== undefined && isSessionId(env[session_SESSION_VAR]));
 
 ;// CONCATENATED MODULE: ./src/config/options.ts
 /**
