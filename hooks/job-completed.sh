@@ -6,6 +6,7 @@
 #   STRAYS_STATE_DIR  strays's state directory (default: /var/lib/strays as root, else
 #                     ${XDG_STATE_HOME:-~/.local/state}/strays); baselines go in its github-hooks/
 #   STRAYS_OPTIONS    options for `strays check`, e.g. "--fail-on-leak --grace 10s"
+#   STRAYS_SWEEP_OPTIONS  options for the sweep before each job, e.g. "--older-than 30m"
 set -eu
 strays_bin=${STRAYS_BIN:-strays}
 if [ -n "${STRAYS_STATE_DIR:-}" ]; then

@@ -6,6 +6,7 @@
 #   STRAYS_STATE_DIR  strays's state directory (default: /var/lib/strays as root, else
 #                     ${XDG_STATE_HOME:-~/.local/state}/strays); baselines go in its github-hooks/
 #   STRAYS_OPTIONS    options for `strays check`, e.g. "--fail-on-leak --grace 10s"
+#   STRAYS_SWEEP_OPTIONS  options for the sweep before each job, e.g. "--older-than 30m"
 set -eu
 strays_bin=${STRAYS_BIN:-strays}
 if [ -n "${STRAYS_STATE_DIR:-}" ]; then
@@ -26,6 +27,10 @@ esac
 state="$state_dir/$tracking_id.json"
 mkdir -p "$state_dir"
 chmod 700 "$state_dir"
+# First sweep what earlier jobs left when their end never ran (runner crash, reboot, hard kill):
+# only processes marked by a recorded job whose owner has exited. It never fails this job.
+# shellcheck disable=SC2086 # STRAYS_SWEEP_OPTIONS is a word list
+$strays_bin sweep --quiet --grace 2s ${STRAYS_SWEEP_OPTIONS:-} || echo "::warning title=strays::strays sweep exited with status $?"
 # --owner: the runner worker (this shell's parent), whose exit ends the job, for `strays sweep`.
 # An assignment keeps start's exit status (eval "$(…)" would hide a failure).
 # shellcheck disable=SC2086 # STRAYS_BIN may be "node /path/to/dist/cli/index.js"
