@@ -27,6 +27,11 @@ if (process.platform === 'linux' && env.STRAYS_TEST_NAMESPACE !== 'off') {
     env.STRAYS_TEST_NAMESPACE = 'none';
   }
 }
+// The whole suite (no file filter) type-checks first: a type error is a failed test run.
+if (args.length === 0) {
+  const tsc = spawnSync('node_modules/.bin/tsc', ['--noEmit', '-p', '.'], { stdio: 'inherit' });
+  if (tsc.status !== 0) process.exit(tsc.status ?? 1);
+}
 const cgroup = enterTestCgroup();
 const result = spawnSync(command[0], command.slice(1), { stdio: 'inherit', env });
 if (cgroup) leaveTestCgroup(cgroup);
