@@ -17,6 +17,7 @@
  * Identities are read from the process table, so they carry the reader's own
  * start stamp; `Owner.reader` says which.
  */
+import { ancestorsOf, buildTree } from '../engine/tree.js';
 import { type ProcessTable, readTable } from '../proc/index.js';
 import type { ProcessInfo } from '../proc/types.js';
 import type { Owner } from './job-record.js';
@@ -33,16 +34,8 @@ export function ownerOf(table: ProcessTable, pid: number, what: string): Owner {
 }
 
 function ancestors(table: ProcessTable, pid: number): ProcessInfo[] {
-  const byPid = new Map(table.processes.map((p) => [p.pid, p] as const));
-  const out: ProcessInfo[] = [];
-  const seen = new Set<number>([pid]);
-  let current = byPid.get(pid);
-  while (current && current.ppid > 0 && !seen.has(current.ppid)) {
-    seen.add(current.ppid);
-    current = byPid.get(current.ppid);
-    if (current) out.push(current);
-  }
-  return out;
+  const tree = buildTree(table.processes);
+  return ancestorsOf(tree, pid).flatMap((a) => tree.byPid.get(a) ?? []);
 }
 
 /** The pre step's parent (Runner.Worker). */

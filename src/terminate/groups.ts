@@ -22,18 +22,12 @@
  *     group of the same session, so in our own session a group could gain a
  *     non-finding member between our read and the signal.
  */
+import { ancestorsOf, buildTree } from '../engine/tree.js';
 import { type ProcessInfo, identityKey, isZombie } from '../proc/types.js';
 
 /** The current process and its ancestors, as far as the table knows them. */
 export function protectedPids(processes: readonly ProcessInfo[], self: number): Set<number> {
-  const byPid = new Map(processes.map((p) => [p.pid, p] as const));
-  const out = new Set<number>([self]);
-  let current = byPid.get(self);
-  while (current && current.ppid > 0 && !out.has(current.ppid)) {
-    out.add(current.ppid);
-    current = byPid.get(current.ppid);
-  }
-  return out;
+  return new Set([self, ...ancestorsOf(buildTree(processes), self)]);
 }
 
 /**
