@@ -1,7 +1,7 @@
 /** `strays check --state FILE`: the end of a job started with `strays start`. */
 import fs from 'node:fs';
-import { GUARD_OPTIONS, type OptionSpecs, flag, parseCommandArgs, stringValue, usageText } from '../args.js';
-import type { Command } from '../command.js';
+import { GUARD_OPTIONS, type OptionSpecs, flag, stringValue, usageText } from '../args.js';
+import { type Command, optionsOnly } from '../command.js';
 import { EXIT, UsageError } from '../exit.js';
 import { guardOptionsFrom } from '../guard.js';
 import { finishAndReport, loadState } from '../job.js';
@@ -23,12 +23,8 @@ export const check: Command = {
       OPTIONS,
     ),
   async run(argv, io) {
-    const { values, positionals, rest } = parseCommandArgs('check', argv, OPTIONS);
-    if (flag(values, 'help')) {
-      io.out(check.help());
-      return EXIT.ok;
-    }
-    if (positionals.length > 0 || rest !== undefined) throw new UsageError(`strays check: unexpected argument "${positionals[0] ?? '--'}"; check takes only options.`, 'check');
+    const values = optionsOnly(check, argv, OPTIONS, io);
+    if (values === undefined) return EXIT.ok;
     const file = stringValue(values, 'state');
     if (file === undefined) throw new UsageError('strays check: --state FILE is required (the file `strays start --state FILE` wrote).', 'check');
     const options = guardOptionsFrom('check', values);

@@ -7,9 +7,9 @@ import { cgroupRule } from '../../cgroup/index.js';
 import { buildTree, check, descendantsOf, SESSION_VAR } from '../../engine/index.js';
 import { type ProcessInfo, readDetails, readTable } from '../../proc/index.js';
 import { buildReport, explainFindings, writeJsonReport } from '../../report/index.js';
-import { GUARD_OPTIONS, type OptionSpecs, flag, parseCommandArgs, stringValue, usageText } from '../args.js';
-import type { Command } from '../command.js';
-import { EXIT, UsageError } from '../exit.js';
+import { GUARD_OPTIONS, type OptionSpecs, stringValue, usageText } from '../args.js';
+import { type Command, optionsOnly } from '../command.js';
+import { EXIT } from '../exit.js';
 import { cliContext, guardOptionsFrom } from '../guard.js';
 import { loadState } from '../job.js';
 import type { Io } from '../output.js';
@@ -33,12 +33,8 @@ export const ps: Command = {
       OPTIONS,
     ),
   async run(argv, io) {
-    const { values, positionals, rest } = parseCommandArgs('ps', argv, OPTIONS);
-    if (flag(values, 'help')) {
-      io.out(ps.help());
-      return EXIT.ok;
-    }
-    if (positionals.length > 0 || rest !== undefined) throw new UsageError(`strays ps: unexpected argument "${positionals[0] ?? '--'}"; ps takes only options.`, 'ps');
+    const values = optionsOnly(ps, argv, OPTIONS, io);
+    if (values === undefined) return EXIT.ok;
     const options = guardOptionsFrom('ps', values);
     const file = stringValue(values, 'state');
     return file === undefined ? psAll(io, options.reportPath) : psJob(io, file, options);

@@ -6,8 +6,8 @@
 import { SESSION_VAR, TRACKING_VAR, saveBaseline } from '../../engine/index.js';
 import { ownerForStart } from '../../host/index.js';
 import { beginJob } from '../../job/begin.js';
-import { GUARD_OPTIONS, type OptionSpecs, flag, parseCommandArgs, stringValue, usageText } from '../args.js';
-import type { Command } from '../command.js';
+import { GUARD_OPTIONS, type OptionSpecs, flag, stringValue, usageText } from '../args.js';
+import { type Command, optionsOnly } from '../command.js';
 import { EXIT, UsageError } from '../exit.js';
 import { checkWritableDir, guardOptionsFrom } from '../guard.js';
 
@@ -31,12 +31,8 @@ export const start: Command = {
       OPTIONS,
     ),
   async run(argv, io) {
-    const { values, positionals, rest } = parseCommandArgs('start', argv, OPTIONS);
-    if (flag(values, 'help')) {
-      io.out(start.help());
-      return EXIT.ok;
-    }
-    if (positionals.length > 0 || rest !== undefined) throw new UsageError(`strays start: unexpected argument "${positionals[0] ?? '--'}"; start takes only options.`, 'start');
+    const values = optionsOnly(start, argv, OPTIONS, io);
+    if (values === undefined) return EXIT.ok;
     const file = stringValue(values, 'state');
     if (file === undefined) throw new UsageError('strays start: --state FILE is required (where to save the baseline for `strays check`).', 'start');
     checkWritableDir('start', '--state', file);

@@ -7,8 +7,8 @@
 import { DEFAULT_GRACE } from '../../config/options.js';
 import { DURATION_FORMS, parseDuration } from '../../config/duration.js';
 import { DEFAULT_OLDER_THAN, renderSweep, sweep, unended, writeSweepJson, writeSweepMetrics } from '../../host/index.js';
-import { type OptionSpecs, flag, parseCommandArgs, stringValue, usageText } from '../args.js';
-import type { Command } from '../command.js';
+import { type OptionSpecs, flag, stringValue, usageText } from '../args.js';
+import { type Command, optionsOnly } from '../command.js';
 import { EXIT, UsageError } from '../exit.js';
 
 const OPTIONS: OptionSpecs = {
@@ -43,12 +43,8 @@ export const sweepCommand: Command = {
       OPTIONS,
     ),
   async run(argv, io) {
-    const { values, positionals, rest } = parseCommandArgs('sweep', argv, OPTIONS);
-    if (flag(values, 'help')) {
-      io.out(sweepCommand.help());
-      return EXIT.ok;
-    }
-    if (positionals.length > 0 || rest !== undefined) throw new UsageError(`strays sweep: unexpected argument "${positionals[0] ?? '--'}"; sweep takes only options.`, 'sweep');
+    const values = optionsOnly(sweepCommand, argv, OPTIONS, io);
+    if (values === undefined) return EXIT.ok;
     const olderThanGiven = stringValue(values, 'older-than');
     const unrecorded = flag(values, 'unrecorded');
     if (unrecorded && olderThanGiven === undefined) {
