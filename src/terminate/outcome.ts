@@ -66,8 +66,9 @@ export function outcomeOf(record: TargetRecord, final: FinalLook): TerminationRe
   }
 }
 
+/** Short enough for a table cell: how it died, and who must wait(2) for it. */
 const zombieDetail = (reaper: number | undefined, how: string): string =>
-  `${how}; zombie until its parent${reaper === undefined ? '' : ` (pid ${reaper})`} reaps it`;
+  `${how}; ${reaper === undefined ? 'its parent' : `pid ${reaper}`} must reap it`;
 
 /** `kill: false`: nothing is signalled, everything is reported as found. */
 export function reportedOnly(findings: readonly Finding[]): TerminationResult[] {
