@@ -15,6 +15,7 @@ import type { JobCgroupRecord } from '../engine/baseline.js';
 import { parseStat } from '../proc/stat.js';
 import { CgroupError, cgroupOfPid, dirOf, moveProcess, readKeyed, writeControl } from './files.js';
 import { inJobCgroup, jobDir } from './members.js';
+import { type CgroupPrivilege, evacuateViaHelper, recordHelperPrefix } from './privileged-ops.js';
 
 /** The shape termination's stop-the-world phase plugs in. */
 export interface Freezer {
@@ -56,10 +57,18 @@ export function chainOf(pid: number): number[] {
   return out;
 }
 
-/** Moves the given live processes out of the job cgroup back to its origin, so the cgroup can be frozen. */
-export function evacuate(record: JobCgroupRecord, pids: readonly number[]): number[] {
+/**
+ * Moves the given live processes out of the job cgroup back to its origin, so
+ * the cgroup can be frozen. A cgroup made through the helper (`via: 'sudo'`)
+ * is left through it too, in one call for all pids; a pid it could not move
+ * is simply not returned (the freezer then refuses, naming it).
+ */
+export function evacuate(record: JobCgroupRecord, pids: readonly number[], privilege?: CgroupPrivilege): number[] {
+  const inside = pids.filter((pid) => inJobCgroup(record, cgroupOfPid(pid)));
+  const helper = recordHelperPrefix(privilege);
+  if (record.via === 'sudo' && helper !== false) return evacuateViaHelper(helper, record, inside).moved;
   const origin = dirOf(record.mount, record.origin);
-  return pids.filter((pid) => inJobCgroup(record, cgroupOfPid(pid)) && moveProcess(origin, pid));
+  return inside.filter((pid) => moveProcess(origin, pid));
 }
 
 export interface FreezerOptions {

@@ -8,4 +8,5 @@ export * from './isolation.js';
 export * from './lifecycle.js';
 export * from './members.js';
 export * from './mount.js';
+export * from './privileged-ops.js';
 export * from './prune.js';

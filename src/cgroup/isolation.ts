@@ -9,12 +9,20 @@ import type { JobCgroupRecord } from '../engine/baseline.js';
 import { CgroupError, cgroupOfPid, dirOf, explain, relativeToMount } from './files.js';
 import { asMount, openJobCgroup } from './lifecycle.js';
 import type { Cgroup2Mount } from './mount.js';
+import { type CgroupPrivilege, type CgroupVia, helperName, helperPrefix, helperUnavailable, isPermissionError } from './privileged-ops.js';
 
 /** statfs(2) f_type of cgroup2 (linux/magic.h CGROUP2_SUPER_MAGIC). */
 const CGROUP2_SUPER_MAGIC = 0x63677270;
 
 export type CgroupProbe =
-  | { readonly usable: true; readonly mount: Cgroup2Mount; readonly origin: string }
+  | {
+      readonly usable: true;
+      readonly mount: Cgroup2Mount;
+      readonly origin: string;
+      /** `sudo`: direct writes are refused, the job cgroup will be made through the helper named `helper`. */
+      readonly via?: CgroupVia;
+      readonly helper?: string;
+    }
   | { readonly usable: false; readonly reason: string };
 
 export interface ProbeOptions {
@@ -22,9 +30,15 @@ export interface ProbeOptions {
   readonly pid: number;
   /** The cgroup2 mount or its mount point; default: from /proc/self/mountinfo. */
   readonly mount?: Cgroup2Mount | string;
+  /** Where direct writes are refused: the privileged helper (default `sudo -n` when not root). */
+  readonly privilege?: CgroupPrivilege;
 }
 
-/** Can a job cgroup be made for `pid`? Reads only; creates nothing. */
+/**
+ * Can a job cgroup be made for `pid`? Reads only; creates nothing, and does not
+ * run the helper (that is one call per phase): a helper that is installed is
+ * assumed to work, and a refusal at job start is a fallback like any other.
+ */
 export function probeCgroup(options: ProbeOptions): CgroupProbe {
   const no = (reason: string): CgroupProbe => ({ usable: false, reason });
   if (process.platform !== 'linux') return no(`cgroups are Linux-only (this is ${process.platform})`);
@@ -41,14 +55,24 @@ export function probeCgroup(options: ProbeOptions): CgroupProbe {
   const origin = relativeToMount(mount, shown);
   if (origin === undefined) return no(`pid ${options.pid}'s cgroup ${shown} is not visible under ${mount.mountPoint} (nested container?)`);
   const dir = dirOf(mount.mountPoint, origin);
+  const helper = helperPrefix(options.privilege);
+  const viaHelper = (): CgroupProbe | undefined => {
+    if (helper === false) return undefined;
+    const missing = helperUnavailable(helper);
+    return missing === undefined ? { usable: true, mount, origin, via: 'sudo', helper: helperName(helper) } : undefined;
+  };
+  if (options.privilege?.mode === 'always' && helper !== false) return viaHelper() ?? no(`${helperUnavailable(helper)}`);
   for (const target of [dir, `${dir}/cgroup.procs`]) {
     try {
       fs.accessSync(target, fs.constants.W_OK);
     } catch (error) {
-      return no(`cannot write ${target}: ${explain((error as NodeJS.ErrnoException).code)}`);
+      const code = (error as NodeJS.ErrnoException).code;
+      const refused = `cannot write ${target}: ${explain(code)}`;
+      if (!isPermissionError(code) || helper === false) return no(refused);
+      return viaHelper() ?? no(`${refused}, and ${helperUnavailable(helper)}`);
     }
   }
-  return { usable: true, mount, origin };
+  return { usable: true, mount, origin, via: 'direct' };
 }
 
 export interface IsolationChoice {
@@ -61,7 +85,8 @@ export interface IsolationChoice {
 export function resolveIsolation(requested: Isolation, probe: CgroupProbe): IsolationChoice {
   if (requested === 'marker') return { used: 'marker', reason: 'isolation: marker (as requested): environment marker and lineage only.' };
   if (probe.usable) {
-    return { used: 'cgroup', reason: `isolation: cgroup (${requested === 'auto' ? 'auto' : 'as requested'}): a job cgroup under ${probe.mount.mountPoint}${probe.origin}.` };
+    const via = probe.via === 'sudo' ? ` via ${probe.helper ?? 'sudo -n'}` : '';
+    return { used: 'cgroup', reason: `isolation: cgroup (${requested === 'auto' ? 'auto' : 'as requested'}): a job cgroup under ${probe.mount.mountPoint}${probe.origin}${via}.` };
   }
   return requested === 'auto'
     ? { used: 'marker', reason: `isolation: marker (auto): cgroups not usable here: ${probe.reason}.` }
@@ -83,11 +108,16 @@ export interface StartedIsolation extends IsolationChoice {
  * (a race, a refusal the probe could not foresee) is a fallback, not an error.
  */
 export function startIsolation(options: StartIsolationOptions): StartedIsolation {
-  const choice = resolveIsolation(options.requested, options.requested === 'marker' ? { usable: false, reason: 'not probed' } : probeCgroup(options));
+  const probe: CgroupProbe = options.requested === 'marker' ? { usable: false, reason: 'not probed' } : probeCgroup(options);
+  const choice = resolveIsolation(options.requested, probe);
   if (choice.used === 'marker') return choice;
+  // The probe saw direct writes refused: go to the helper at once rather than fail the same write again.
+  const privilege: CgroupPrivilege | undefined = probe.usable && probe.via === 'sudo' ? { ...options.privilege, mode: 'always' } : options.privilege;
   try {
-    const record = openJobCgroup({ session: options.session, movePid: options.pid, mount: options.mount });
-    return { used: 'cgroup', reason: `isolation: cgroup (${options.requested}): job cgroup ${dirOf(record.mount, record.path)}.`, record };
+    const record = openJobCgroup({ session: options.session, movePid: options.pid, mount: options.mount, privilege });
+    const helper = helperPrefix(privilege);
+    const via = record.via === 'sudo' && helper !== false ? ` (via ${helperName(helper)})` : '';
+    return { used: 'cgroup', reason: `isolation: cgroup (${options.requested}): job cgroup ${dirOf(record.mount, record.path)}${via}.`, record };
   } catch (error) {
     if (!(error instanceof CgroupError)) throw error;
     return { used: 'marker', reason: `isolation: ${options.requested === 'auto' ? 'marker (auto)' : 'cgroup was requested but failed'}: ${error.message} Falling back to marker.` };

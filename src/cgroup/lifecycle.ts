@@ -16,8 +16,11 @@ import { readStartTicks } from '../proc/linux.js';
 import type { Identity } from '../proc/types.js';
 import { CgroupError, cgroupOfPid, dirOf, explain, moveProcess, readKeyed, relativeToMount, subCgroups, writeControl } from './files.js';
 import { inJobCgroup, jobDir, memberPids } from './members.js';
-import { pruneStaleJobCgroups } from './prune.js';
+import { pruneStaleJobCgroups, staleJobCgroups } from './prune.js';
 import { type Cgroup2Mount, readCgroup2Mount } from './mount.js';
+import {
+  type CgroupPrivilege, closeViaHelper, helperName, helperPrefix, isPermissionError, openViaHelper, recordHelperPrefix,
+} from './privileged-ops.js';
 
 export interface OpenOptions {
   /** The job's STRAYS_SESSION; names the cgroup. */
@@ -28,6 +31,10 @@ export interface OpenOptions {
   readonly mount?: Cgroup2Mount | string;
   /** Where to create the job cgroup, relative to the mount; default: the moved process's own cgroup. */
   readonly parent?: string;
+  /** Where direct writes are refused: the privileged helper (default `sudo -n` when not root). */
+  readonly privilege?: CgroupPrivilege;
+  /** Who may freeze and thaw the job cgroup when it is made through the helper; default this process's uid/gid. */
+  readonly owner?: { readonly uid: number; readonly gid: number };
 }
 
 /** A mount point given by hand (tests, `--cgroup-mount`): assumed to show the whole hierarchy. */
@@ -64,6 +71,37 @@ export function openJobCgroup(options: OpenOptions): JobCgroupRecord {
   if (origin === undefined) throw new CgroupError(`pid ${options.movePid} is in cgroup ${shown}, which the cgroup2 mount ${mount.mountPoint} does not show (nested container?).`);
   const name = cgroupName(options.session);
   const parents = options.parent !== undefined ? [options.parent] : origin === '/' ? ['/'] : [origin, path.posix.dirname(origin)];
+  const moved: Identity = { pid: options.movePid, start: seen.start };
+  const base = { mount: mount.mountPoint, origin, moved: [moved], ...(mount.root !== '/' ? { mountRoot: mount.root } : {}) };
+  const helper = helperPrefix(options.privilege);
+  const viaHelper = (): JobCgroupRecord => {
+    if (helper === false) throw new CgroupError('No privileged helper allowed for cgroup writes.');
+    const candidates = parents.map((parent) => path.posix.join(parent, name));
+    const stale = parents.flatMap((parent) => staleJobCgroups(dirOf(mount.mountPoint, parent)).map((d) => path.posix.join(parent, path.basename(d))));
+    const uid = options.owner?.uid ?? process.getuid?.() ?? 0;
+    const gid = options.owner?.gid ?? process.getgid?.() ?? 0;
+    const opened = openViaHelper(helper, { mount: mount.mountPoint, candidates, stale, pid: options.movePid, owner: { uid, gid } });
+    const relative = candidates.find((c) => dirOf(mount.mountPoint, c) === opened.opened);
+    if (relative === undefined) throw new CgroupError(`${helperName(helper)} created an unexpected cgroup ${String(opened.opened)}.`);
+    return { ...base, path: relative, via: 'sudo' };
+  };
+  if (options.privilege?.mode === 'always') return viaHelper();
+  try {
+    return openDirect(mount, parents, name, options.movePid, base);
+  } catch (error) {
+    // Refused to this user: the helper may do it (passwordless sudo on hosted runners).
+    if (error instanceof CgroupError && isPermissionError(error.code) && helper !== false) return viaHelper();
+    throw error;
+  }
+}
+
+function openDirect(
+  mount: Cgroup2Mount,
+  parents: readonly string[],
+  name: string,
+  movePid: number,
+  base: Omit<JobCgroupRecord, 'path'>,
+): JobCgroupRecord {
   let last: CgroupError | undefined;
   for (const parent of parents) {
     const relative = path.posix.join(parent, name);
@@ -71,15 +109,14 @@ export function openJobCgroup(options: OpenOptions): JobCgroupRecord {
     pruneStaleJobCgroups(dirOf(mount.mountPoint, parent));
     makeDir(dir);
     try {
-      if (!moveProcess(dir, options.movePid)) throw new CgroupError(`Cannot move pid ${options.movePid} into a job cgroup: no such process.`, 'ESRCH');
+      if (!moveProcess(dir, movePid)) throw new CgroupError(`Cannot move pid ${movePid} into a job cgroup: no such process.`, 'ESRCH');
     } catch (error) {
       fs.rmdirSync(dir);
       last = error instanceof CgroupError ? error : new CgroupError(String(error));
       if (last.code === 'EBUSY' || last.code === 'EOPNOTSUPP') continue; // try the sibling layout
       throw last;
     }
-    const moved: Identity = { pid: options.movePid, start: seen.start };
-    return { mount: mount.mountPoint, path: relative, origin, moved: [moved], ...(mount.root !== '/' ? { mountRoot: mount.root } : {}) };
+    return { ...base, path: relative };
   }
   throw last ?? new CgroupError('No place for a job cgroup.');
 }
@@ -103,18 +140,23 @@ const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms
  * A cgroup that still holds processes is left, and said so: rmdir would fail
  * with EBUSY anyway, and its processes must not be dropped somewhere else.
  */
-export async function closeJobCgroup(record: JobCgroupRecord, options: { settleMs?: number } = {}): Promise<CloseResult> {
+export async function closeJobCgroup(record: JobCgroupRecord, options: { settleMs?: number; privilege?: CgroupPrivilege } = {}): Promise<CloseResult> {
   const dir = jobDir(record);
   const problems: string[] = [];
   const movedBack: number[] = [];
   if (!fs.existsSync(dir)) return { movedBack, removed: true, remaining: [], problems };
+  const helper = recordHelperPrefix(options.privilege);
+  if (record.via === 'sudo' && helper !== false) {
+    // One helper call: thaw, move back, wait for the last exits, remove.
+    const closed = closeViaHelper(helper, record, stillInside(record), options.settleMs ?? 1000);
+    const remaining = closed.busy ? [...memberPids(record)] : [];
+    if (closed.busy) problems.push(`The job cgroup ${dir} still holds pid ${remaining.join(', ') || '(outside this PID namespace)'}; it is left in place.`);
+    return { movedBack: closed.movedBack, removed: !fs.existsSync(dir), remaining, problems: [...closed.problems, ...problems] };
+  }
   thawAll(dir, problems);
-  for (const m of record.moved) {
-    const now = readStartTicks(m.pid);
-    if (!now || now.start !== m.start || now.state === 'Z') continue; // gone, or the pid is someone else's now
-    if (!inJobCgroup(record, cgroupOfPid(m.pid))) continue;
+  for (const pid of stillInside(record)) {
     try {
-      if (moveProcess(dirOf(record.mount, record.origin), m.pid)) movedBack.push(m.pid);
+      if (moveProcess(dirOf(record.mount, record.origin), pid)) movedBack.push(pid);
     } catch (error) {
       problems.push(`${(error as Error).message} It stays in ${dir}.`);
     }
@@ -138,6 +180,17 @@ export async function closeJobCgroup(record: JobCgroupRecord, options: { settleM
     }
   }
   return { movedBack, removed: !fs.existsSync(dir), remaining: [], problems };
+}
+
+/** The moved processes that are still alive (same start time) and still in the job cgroup. */
+function stillInside(record: JobCgroupRecord): number[] {
+  return record.moved
+    .filter((m) => {
+      const now = readStartTicks(m.pid);
+      return now !== undefined && now.start === m.start && now.state !== 'Z'; // gone, or the pid is someone else's now
+    })
+    .filter((m) => inJobCgroup(record, cgroupOfPid(m.pid)))
+    .map((m) => m.pid);
 }
 
 /** A frozen job cgroup would keep its processes frozen wherever they go: thaw before anything else. */

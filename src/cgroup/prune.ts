@@ -16,18 +16,8 @@ export const PRUNE_MIN_AGE_MS = 60_000;
 
 export function pruneStaleJobCgroups(parentDir: string, now = Date.now()): string[] {
   const removed: string[] = [];
-  let entries: fs.Dirent[];
-  try {
-    entries = fs.readdirSync(parentDir, { withFileTypes: true });
-  } catch {
-    return removed;
-  }
-  for (const e of entries) {
-    if (!e.isDirectory() || !/^strays-[0-9a-f]{16}$/.test(e.name)) continue;
-    const dir = path.join(parentDir, e.name);
+  for (const dir of staleJobCgroups(parentDir, now)) {
     try {
-      if (now - fs.statSync(dir).mtimeMs < PRUNE_MIN_AGE_MS) continue;
-      if (/^populated 1$/m.test(fs.readFileSync(path.join(dir, 'cgroup.events'), 'utf8'))) continue;
       fs.rmdirSync(dir);
       removed.push(dir);
     } catch {
@@ -35,4 +25,27 @@ export function pruneStaleJobCgroups(parentDir: string, now = Date.now()): strin
     }
   }
   return removed;
+}
+
+/** The empty, old job cgroups in `parentDir` (reads only: the sudo path removes them in its one helper call). */
+export function staleJobCgroups(parentDir: string, now = Date.now()): string[] {
+  const out: string[] = [];
+  let entries: fs.Dirent[];
+  try {
+    entries = fs.readdirSync(parentDir, { withFileTypes: true });
+  } catch {
+    return out;
+  }
+  for (const e of entries) {
+    if (!e.isDirectory() || !/^strays-[0-9a-f]{16}$/.test(e.name)) continue;
+    const dir = path.join(parentDir, e.name);
+    try {
+      if (now - fs.statSync(dir).mtimeMs < PRUNE_MIN_AGE_MS) continue;
+      if (/^populated 1$/m.test(fs.readFileSync(path.join(dir, 'cgroup.events'), 'utf8'))) continue;
+      out.push(dir);
+    } catch {
+      // gone meanwhile, or unreadable: not a candidate
+    }
+  }
+  return out;
 }

@@ -9,15 +9,24 @@
  * the job cgroup too (the worker was moved in at job start): they are moved
  * out first, so freezing never stops the runner.
  */
-import { chainOf, closeJobCgroup, evacuate, jobFreezer } from '../cgroup/index.js';
+import { CgroupError, chainOf, closeJobCgroup, evacuate, jobFreezer } from '../cgroup/index.js';
 import type { Baseline, JobCgroupRecord } from '../engine/baseline.js';
 import type { Finding } from '../engine/findings.js';
 import { signalProcess } from '../terminate/signals.js';
 
-/** Moves the checker's chain and the runner chain out of the job cgroup. */
+/**
+ * Moves the checker's chain and the runner chain out of the job cgroup. A
+ * failure (e.g. sudo refused in the post step) is not the job's: the freezer
+ * then refuses, naming the pids still inside, and detection runs unfrozen.
+ */
 export function evacuateRunner(record: JobCgroupRecord, baseline: Baseline, checker: number): number[] {
   const runner = [...chainOf(checker), ...baseline.ancestors.map((a) => a.pid), ...record.moved.map((m) => m.pid)];
-  return evacuate(record, [...new Set(runner)]);
+  try {
+    return evacuate(record, [...new Set(runner)]);
+  } catch (error) {
+    if (error instanceof CgroupError) return [];
+    throw error;
+  }
 }
 
 /**
