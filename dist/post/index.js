@@ -32350,7 +32350,7 @@ var external_node_crypto_ = __nccwpck_require__(7598);
 
 
 
-const SUDO_PREFIX = ['sudo', '-n'];
+const privileged_SUDO_PREFIX = ['sudo', '-n'];
 // `printf '\0'` before each header ends an environ whose last entry lacks its NUL.
 const SCRIPT = 'root=$1; token=$2; shift 2; for p; do printf "\\0%s=%s\\0" "$token" "$p"; ' +
     'cat "$root/$p/environ" 2>/dev/null || printf "\\0%s-failed=%s\\0" "$token" "$p"; done';
@@ -33094,7 +33094,7 @@ async function readCurrentWithNotes(baseline, options = {}) {
     if (options.timeWindow !== false && hasTimeWindowCandidate(baseline, table, options.checker ?? process.pid)) {
         table = await proc_readDetails(table, (p) => !fresh.has(p.pid));
     }
-    const prefix = options.privileged ?? (isRoot() ? false : SUDO_PREFIX);
+    const prefix = options.privileged ?? (isRoot() ? false : privileged_SUDO_PREFIX);
     if (prefix === false)
         return { table, notes: [] };
     const privileged = await readUnreadableEnvs(table, prefix);
@@ -33910,16 +33910,10 @@ function groupByStep(leaks) {
  *     non-finding member between our read and the signal.
  */
 
+
 /** The current process and its ancestors, as far as the table knows them. */
 function groups_protectedPids(processes, self) {
-    const byPid = new Map(processes.map((p) => [p.pid, p]));
-    const out = new Set([self]);
-    let current = byPid.get(self);
-    while (current && current.ppid > 0 && !out.has(current.ppid)) {
-        out.add(current.ppid);
-        current = byPid.get(current.ppid);
-    }
-    return out;
+    return new Set([self, ...tree_ancestorsOf(tree_buildTree(processes), self)]);
 }
 /**
  * Returns the groups that may be signalled whole, each with the pids of its
@@ -34261,7 +34255,8 @@ function outcomeOf(record, final) {
         }
     }
 }
-const zombieDetail = (reaper, how) => `${how}; zombie until its parent${reaper === undefined ? '' : ` (pid ${reaper})`} reaps it`;
+/** Short enough for a table cell: how it died, and who must wait(2) for it. */
+const zombieDetail = (reaper, how) => `${how}; ${reaper === undefined ? 'its parent' : `pid ${reaper}`} must reap it`;
 /** `kill: false`: nothing is signalled, everything is reported as found. */
 function reportedOnly(findings) {
     return findings.map((f) => ({ pid: f.process.pid, start: f.process.start, outcome: 'reported', signals: [], via: 'none', detail: 'kill is off: not signalled' }));
@@ -34592,123 +34587,6 @@ function cgroupRule(record, options = {}) {
     };
 }
 
-;// CONCATENATED MODULE: ./src/cgroup/freeze.ts
-/**
- * Stop-the-world through the cgroup freezer (cgroup-v2.rst "Core Interface
- * Files": cgroup.freeze, and "frozen 1" in cgroup.events once every task in
- * the subtree is frozen). Frozen processes cannot fork, so no child escapes
- * between detection and signalling; SIGKILL still ends a frozen process,
- * other signals are delivered on thaw.
- *
- * Freezing the job cgroup freezes everything in it, so it is only usable when
- * the checker and the runner chain are outside: in the action's post step
- * both the worker and the post step itself live in the job cgroup until they
- * are moved out (`evacuate`). `jobFreezer` refuses rather than freeze them.
- */
-
-
-
-
-const freeze_sleep = (ms) => new Promise((r) => setTimeout(r, ms));
-/** Writes cgroup.freeze and waits until cgroup.events reports the state reached. */
-async function setFrozen(dir, frozen, timeoutMs = 5000) {
-    const want = frozen ? '1' : '0';
-    writeControl(dir, 'cgroup.freeze', want);
-    const deadline = Date.now() + timeoutMs;
-    for (;;) {
-        if (readKeyed(dir, 'cgroup.events').get('frozen') === want)
-            return;
-        if (Date.now() > deadline) {
-            throw new files_CgroupError(`cgroup ${dir} did not ${frozen ? 'freeze' : 'thaw'} within ${timeoutMs} ms (a task in uninterruptible sleep?).`, 'ETIMEDOUT');
-        }
-        await freeze_sleep(10);
-    }
-}
-/** `pid` and its ancestors up to PID 1, read from /proc now. */
-function chainOf(pid) {
-    const out = [];
-    for (let p = pid; p > 1 && out.length < 4096;) {
-        out.push(p);
-        let text;
-        try {
-            text = external_node_fs_default().readFileSync(`/proc/${p}/stat`, 'utf8');
-        }
-        catch {
-            break;
-        }
-        const stat = stat_parseStat(text);
-        if (!stat)
-            break;
-        p = stat.ppid;
-    }
-    return out;
-}
-/** Moves the given live processes out of the job cgroup back to its origin, so the cgroup can be frozen. */
-function evacuate(record, pids) {
-    const origin = files_dirOf(record.mount, record.origin);
-    return pids.filter((pid) => inJobCgroup(record, files_cgroupOfPid(pid)) && files_moveProcess(origin, pid));
-}
-/** A Freezer for the job cgroup; `freeze` throws CgroupError when it would freeze the checker or the runner. */
-function jobFreezer(record, options = {}) {
-    const dir = jobDir(record);
-    return {
-        async freeze() {
-            const guarded = [...chainOf(options.checker ?? process.pid), ...(options.protect ?? [])];
-            const inside = guarded.filter((pid) => inJobCgroup(record, files_cgroupOfPid(pid)));
-            if (inside.length > 0) {
-                throw new files_CgroupError(`Not freezing ${dir}: it holds pid ${inside.join(', ')} of the checker or the runner chain; move them out first.`);
-            }
-            await setFrozen(dir, true, options.timeoutMs);
-        },
-        async thaw() {
-            await setFrozen(dir, false, options.timeoutMs);
-        },
-    };
-}
-
-;// CONCATENATED MODULE: ./src/cgroup/prune.ts
-/**
- * Removes job cgroups that earlier jobs left when their end never ran (runner
- * crash, `strays start` without `strays check`): empty `strays-*` cgroups
- * beside the one a new job is about to create.
- *
- * Safe by construction: rmdir(2) of a cgroup fails with EBUSY while it holds
- * a process or a child cgroup (cgroup-v2.rst, "Creating and removing cgroups"),
- * so a live job's cgroup can never be removed; the age limit only keeps us
- * out of the microseconds between another job's mkdir and its first move.
- */
-
-
-/** Empty job cgroups younger than this may belong to a job being set up right now. */
-const PRUNE_MIN_AGE_MS = 60_000;
-function prune_pruneStaleJobCgroups(parentDir, now = Date.now()) {
-    const removed = [];
-    let entries;
-    try {
-        entries = fs.readdirSync(parentDir, { withFileTypes: true });
-    }
-    catch {
-        return removed;
-    }
-    for (const e of entries) {
-        if (!e.isDirectory() || !/^strays-[0-9a-f]{16}$/.test(e.name))
-            continue;
-        const dir = path.join(parentDir, e.name);
-        try {
-            if (now - fs.statSync(dir).mtimeMs < PRUNE_MIN_AGE_MS)
-                continue;
-            if (/^populated 1$/m.test(fs.readFileSync(path.join(dir, 'cgroup.events'), 'utf8')))
-                continue;
-            fs.rmdirSync(dir);
-            removed.push(dir);
-        }
-        catch {
-            // EBUSY (a child cgroup, a process that just arrived), EACCES, ENOENT: not ours to remove now.
-        }
-    }
-    return removed;
-}
-
 ;// CONCATENATED MODULE: ./src/cgroup/mount.ts
 /**
  * Where the cgroup v2 (unified) hierarchy is mounted, from /proc/self/mountinfo.
@@ -34755,6 +34633,362 @@ function mount_readCgroup2Mount(mountinfoPath = '/proc/self/mountinfo') {
     return findCgroup2Mount(text);
 }
 
+;// CONCATENATED MODULE: ./src/cgroup/privileged-ops.ts
+/**
+ * The cgroup writes a non-root job needs, through ONE privileged helper call
+ * per phase (issue 8: "root, passwordless sudo, or a delegated subtree").
+ *
+ * Moving a process between two cgroups needs write access to cgroup.procs of
+ * their common ancestor (cgroup-v2.rst "Delegation Containment"); for the job
+ * cgroup `<origin>/strays-<session>` that is the runner's own cgroup, owned by
+ * root. So moving the worker in at start, out before freezing, and back at
+ * the end all need root; so does mkdir/rmdir beside it. Where the direct
+ * write is refused (EACCES/EPERM) and a privilege prefix is available
+ * (`sudo -n` when not root, as for environments in src/proc/privileged.ts),
+ * the phase runs as `sudo -n sh -c '<fixed script>' sh <args…>`:
+ *
+ * - open: prune stale empty job cgroups, mkdir, move the pid, and chown only
+ *   the new cgroup's cgroup.freeze to the job's user, so freeze and thaw at
+ *   the end need no sudo. Nothing else is handed over: with cgroup.procs or
+ *   the directory the user could move processes or create sub-cgroups, and
+ *   freezing their own job is no more than SIGSTOP, which they can do anyway.
+ * - evacuate: move pids back to the origin (before freezing).
+ * - close: thaw, move pids back, wait until empty, rmdir deepest first.
+ *
+ * The scripts are constants; every value is a positional argument, so no
+ * value is ever parsed by the shell. Values are validated before anything
+ * runs: the mount must be a cgroup2 mount point listed in mountinfo, paths
+ * must stay inside it, the job cgroup must be named `strays-<16 hex>`.
+ */
+
+
+
+
+
+
+const privileged_ops_isRoot = () => process.getuid?.() === 0;
+/**
+ * The helper for a refused write: the default of src/engine (`sudo -n` when
+ * not root; none when root, whom running the same script unelevated would not help).
+ */
+const privileged_ops_helperPrefix = (privilege) => privilege?.prefix ?? (privileged_ops_isRoot() ? false : SUDO_PREFIX);
+/** The helper for a cgroup made through it (`via: 'sudo'`): root runs the same script directly. */
+const recordHelperPrefix = (privilege) => privilege?.prefix ?? (privileged_ops_isRoot() ? [] : privileged_SUDO_PREFIX);
+/** The helper in words, for log lines: "sudo -n". */
+const privileged_ops_helperName = (prefix) => (prefix.length > 0 ? prefix.join(' ') : 'sh (no elevation)');
+/** Errors the helper can fix; EROFS, EBUSY … are the same for root. */
+const privileged_ops_isPermissionError = (code) => code === 'EACCES' || code === 'EPERM';
+/** Helpers found unusable in this process (no sudo, password required): tried once, then the same reason. */
+const privileged_ops_refused = new Map();
+const resetCgroupHelperRefusals = () => privileged_ops_refused.clear();
+/** Why the helper cannot be used, without running it (no such program, refused earlier); undefined when it may work. */
+function privileged_ops_helperUnavailable(prefix) {
+    const known = privileged_ops_refused.get(privileged_ops_helperName(prefix));
+    if (known !== undefined)
+        return known;
+    const program = prefix[0];
+    if (program === undefined)
+        return undefined;
+    const candidates = program.includes('/') ? [program] : (process.env.PATH ?? '').split(':').filter(Boolean).map((d) => path.join(d, program));
+    const found = candidates.some((file) => {
+        try {
+            fs.accessSync(file, fs.constants.X_OK);
+            return fs.statSync(file).isFile();
+        }
+        catch {
+            return false;
+        }
+    });
+    return found ? undefined : `${program} is not installed`;
+}
+const JOB_NAME = /^strays-[0-9a-f]{16}$/;
+/** cgroup2 mount points in this mount namespace, exactly as mountinfo lists them. */
+function cgroup2MountPoints() {
+    try {
+        return external_node_fs_default().readFileSync('/proc/self/mountinfo', 'utf8').split('\n').map(parseCgroup2Line).flatMap((m) => (m ? [m.mountPoint] : []));
+    }
+    catch {
+        return [];
+    }
+}
+/**
+ * `mount` + `relative` as an absolute directory the helper may touch; throws
+ * CgroupError (EINVAL) when the mount is not a cgroup2 mount point, the path
+ * is not a plain absolute path inside it, or a job cgroup is misnamed.
+ */
+function helperDir(mount, relative, kind) {
+    const refuse = (why) => {
+        throw new files_CgroupError(`Refusing a privileged cgroup operation on "${mount}" + "${relative}": ${why}.`, 'EINVAL');
+    };
+    if (!cgroup2MountPoints().includes(mount))
+        refuse(`${JSON.stringify(mount)} is not a cgroup2 mount point in /proc/self/mountinfo`);
+    // Control characters would make the helper's line-based output ambiguous; "." and ".." segments could leave the tree.
+    if (/[\0-\x1f\x7f]/.test(relative))
+        refuse('the path contains control characters');
+    if (!relative.startsWith('/') || relative.split('/').some((s) => s === '.' || s === '..'))
+        refuse('not a plain absolute path');
+    if (kind === 'job' && !JOB_NAME.test(external_node_path_default().posix.basename(relative)))
+        refuse('a job cgroup is named strays-<16 hex digits>');
+    return files_dirOf(mount, relative);
+}
+/** The job cgroup and origin directories of a record, validated. */
+const helperDirsOf = (record) => ({
+    dir: helperDir(record.mount, record.path, 'job'),
+    origin: helperDir(record.mount, record.origin, 'cgroup'),
+});
+/** Printed first by every script: proof that the script itself ran (as opposed to sudo refusing). */
+const READY = 'strays-cgroup-helper';
+/** Runs one fixed script as `prefix sh -c SCRIPT sh args…`, synchronously (job start is synchronous). */
+function runHelper(prefix, script, args, timeoutMs = 10_000) {
+    const command = privileged_ops_helperName(prefix);
+    const known = privileged_ops_refused.get(command);
+    if (known !== undefined)
+        return { ok: false, reason: known, command };
+    const [file, ...rest] = [...prefix, 'sh', '-c', `echo ${READY}\n${script}`, 'sh', ...args];
+    const result = (0,external_node_child_process_namespaceObject.spawnSync)(file, rest, {
+        encoding: 'utf8',
+        timeout: timeoutMs,
+        stdio: ['ignore', 'pipe', 'pipe'],
+        env: { ...process.env, LC_ALL: 'C' },
+    });
+    const lines = (result.stdout ?? '').split('\n').filter(Boolean);
+    const stderr = (result.stderr ?? '').trim();
+    if (lines[0] !== READY) {
+        const code = result.error?.code;
+        const reason = code === 'ENOENT' || (code === 'EACCES' && result.error.syscall?.startsWith('spawn'))
+            ? `${file} is not installed`
+            : code === 'ETIMEDOUT'
+                ? `${command} did not answer within ${timeoutMs} ms`
+                : `${command} refused: ${stderr.split('\n')[0] || `exit status ${result.status ?? result.signal}`}`;
+        privileged_ops_refused.set(command, reason);
+        return { ok: false, reason, command };
+    }
+    return { ok: true, lines: lines.slice(1), stderr, command };
+}
+/** The helper's complaints, one line, for a problem message. */
+const lastWords = (run) => run.stderr.split('\n').filter(Boolean).slice(-2).join(' / ') || 'no reason given';
+// open: $1 owner uid:gid, $2 pid, $3 count of stale dirs, the stale dirs, then candidate job dirs in order.
+// A failed mkdir (exists, no permission) stops; a failed move (EBUSY/EOPNOTSUPP layouts) tries the next candidate.
+const OPEN = (/* unused pure expression or super */ null && (`owner=$1 pid=$2 n=$3; shift 3
+while [ "$n" -gt 0 ]; do rmdir -- "$1" 2>/dev/null && echo "pruned $1"; shift; n=$((n - 1)); done
+for dir; do
+  mkdir -- "$dir" || exit 3
+  if echo "$pid" > "$dir/cgroup.procs"; then
+    chown -- "$owner" "$dir/cgroup.freeze" || echo chown-failed
+    echo "opened $dir"; exit 0
+  fi
+  rmdir -- "$dir"
+done
+exit 4`));
+// evacuate: $1 origin dir, then pids. A pid that is gone is a fact, not a failure.
+const MOVE = `for p; do
+  if echo "$p" > "$to/cgroup.procs"; then echo "moved $p"; elif [ -d "/proc/$p" ]; then echo "failed $p"; fi
+done`;
+const EVACUATE = `to=$1; shift
+${MOVE}`;
+// close: $1 job dir, $2 origin dir, $3 ticks of 50 ms to wait for the last exits, then pids to move back.
+const CLOSE = `dir=$1 to=$2 ticks=$3; shift 3
+echo 0 > "$dir/cgroup.freeze" || echo thaw-failed
+${MOVE}
+while [ "$ticks" -gt 0 ] && grep -q '^populated 1' "$dir/cgroup.events"; do sleep 0.05; ticks=$((ticks - 1)); done
+if grep -q '^populated 1' "$dir/cgroup.events"; then echo busy; exit 0; fi
+find "$dir" -depth -type d -exec rmdir -- {} + && echo removed`;
+/** Start phase: one helper call that prunes `stale`, then creates the first candidate that takes `pid` (all relative to the mount). */
+function privileged_ops_openViaHelper(prefix, input, timeoutMs) {
+    const ids = [input.pid, input.owner.uid, input.owner.gid];
+    if (!ids.every((n) => Number.isSafeInteger(n) && n >= 0))
+        throw new CgroupError(`Refusing a privileged cgroup operation: bad pid/uid/gid ${ids.join('/')}.`, 'EINVAL');
+    const candidates = input.candidates.map((c) => helperDir(input.mount, c, 'job'));
+    const stale = input.stale.map((s) => helperDir(input.mount, s, 'job'));
+    const run = runHelper(prefix, OPEN, [`${input.owner.uid}:${input.owner.gid}`, String(input.pid), String(stale.length), ...stale, ...candidates], timeoutMs);
+    if (!run.ok)
+        throw new CgroupError(`Cannot create a job cgroup through ${run.command}: ${run.reason}.`);
+    const opened = run.lines.find((l) => l.startsWith('opened '))?.slice('opened '.length);
+    if (opened === undefined)
+        throw new CgroupError(`Cannot create a job cgroup ${candidates.join(' or ')} through ${run.command}: ${lastWords(run)}.`);
+    return {
+        opened: candidates.includes(opened) ? opened : undefined,
+        pruned: run.lines.filter((l) => l.startsWith('pruned ')).map((l) => l.slice('pruned '.length)),
+        chownFailed: run.lines.includes('chown-failed'),
+    };
+}
+const pidsOf = (lines, word) => lines.filter((l) => l.startsWith(`${word} `)).map((l) => Number(l.slice(word.length + 1)));
+/** Moves `pids` back to the record's origin in one helper call; returns those moved. Throws CgroupError only when it cannot run. */
+function evacuateViaHelper(prefix, record, pids, timeoutMs) {
+    if (pids.length === 0)
+        return { moved: [], problems: [] };
+    const { origin } = helperDirsOf(record);
+    const run = runHelper(prefix, EVACUATE, [origin, ...pids.map(String)], timeoutMs);
+    if (!run.ok)
+        throw new files_CgroupError(`Cannot move pid ${pids.join(', ')} out of the job cgroup through ${run.command}: ${run.reason}.`);
+    const failed = pidsOf(run.lines, 'failed');
+    return { moved: pidsOf(run.lines, 'moved'), problems: failed.length > 0 ? [`Cannot move pid ${failed.join(', ')} back to ${origin} through ${run.command}: ${lastWords(run)}.`] : [] };
+}
+/** End phase: thaw, move `pids` back, wait up to `settleMs` for the cgroup to empty, remove it; one helper call, never throws. */
+function closeViaHelper(prefix, record, pids, settleMs, timeoutMs) {
+    let dirs;
+    try {
+        dirs = helperDirsOf(record);
+    }
+    catch (error) {
+        return { movedBack: [], busy: false, problems: [error.message] };
+    }
+    const ticks = Math.max(0, Math.ceil(settleMs / 50));
+    const run = runHelper(prefix, CLOSE, [dirs.dir, dirs.origin, String(ticks), ...pids.map(String)], Math.max(timeoutMs ?? 10_000, settleMs + 5_000));
+    if (!run.ok)
+        return { movedBack: [], busy: false, problems: [`Cannot close the job cgroup ${dirs.dir} through ${run.command}: ${run.reason}.`] };
+    const problems = [];
+    if (run.lines.includes('thaw-failed'))
+        problems.push(`Cannot thaw ${dirs.dir} through ${run.command}.`);
+    const failed = pidsOf(run.lines, 'failed');
+    if (failed.length > 0)
+        problems.push(`Cannot move pid ${failed.join(', ')} back to ${dirs.origin} through ${run.command}; it stays in ${dirs.dir}.`);
+    const busy = run.lines.includes('busy');
+    if (!busy && !run.lines.includes('removed') && external_node_fs_default().existsSync(dirs.dir))
+        problems.push(`Cannot remove cgroup ${dirs.dir} through ${run.command}: ${lastWords(run)}.`);
+    return { movedBack: pidsOf(run.lines, 'moved'), busy, problems };
+}
+
+;// CONCATENATED MODULE: ./src/cgroup/freeze.ts
+/**
+ * Stop-the-world through the cgroup freezer (cgroup-v2.rst "Core Interface
+ * Files": cgroup.freeze, and "frozen 1" in cgroup.events once every task in
+ * the subtree is frozen). Frozen processes cannot fork, so no child escapes
+ * between detection and signalling; SIGKILL still ends a frozen process,
+ * other signals are delivered on thaw.
+ *
+ * Freezing the job cgroup freezes everything in it, so it is only usable when
+ * the checker and the runner chain are outside: in the action's post step
+ * both the worker and the post step itself live in the job cgroup until they
+ * are moved out (`evacuate`). `jobFreezer` refuses rather than freeze them.
+ */
+
+
+
+
+
+const freeze_sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+/** Writes cgroup.freeze and waits until cgroup.events reports the state reached. */
+async function setFrozen(dir, frozen, timeoutMs = 5000) {
+    const want = frozen ? '1' : '0';
+    writeControl(dir, 'cgroup.freeze', want);
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+        if (readKeyed(dir, 'cgroup.events').get('frozen') === want)
+            return;
+        if (Date.now() > deadline) {
+            throw new files_CgroupError(`cgroup ${dir} did not ${frozen ? 'freeze' : 'thaw'} within ${timeoutMs} ms (a task in uninterruptible sleep?).`, 'ETIMEDOUT');
+        }
+        await freeze_sleep(10);
+    }
+}
+/** `pid` and its ancestors up to PID 1, read from /proc now. */
+function chainOf(pid) {
+    const out = [];
+    for (let p = pid; p > 1 && out.length < 4096;) {
+        out.push(p);
+        let text;
+        try {
+            text = external_node_fs_default().readFileSync(`/proc/${p}/stat`, 'utf8');
+        }
+        catch {
+            break;
+        }
+        const stat = stat_parseStat(text);
+        if (!stat)
+            break;
+        p = stat.ppid;
+    }
+    return out;
+}
+/**
+ * Moves the given live processes out of the job cgroup back to its origin, so
+ * the cgroup can be frozen. A cgroup made through the helper (`via: 'sudo'`)
+ * is left through it too, in one call for all pids; a pid it could not move
+ * is simply not returned (the freezer then refuses, naming it).
+ */
+function evacuate(record, pids, privilege) {
+    const inside = pids.filter((pid) => inJobCgroup(record, files_cgroupOfPid(pid)));
+    const helper = recordHelperPrefix(privilege);
+    if (record.via === 'sudo' && helper !== false)
+        return evacuateViaHelper(helper, record, inside).moved;
+    const origin = files_dirOf(record.mount, record.origin);
+    return inside.filter((pid) => files_moveProcess(origin, pid));
+}
+/** A Freezer for the job cgroup; `freeze` throws CgroupError when it would freeze the checker or the runner. */
+function jobFreezer(record, options = {}) {
+    const dir = jobDir(record);
+    return {
+        async freeze() {
+            const guarded = [...chainOf(options.checker ?? process.pid), ...(options.protect ?? [])];
+            const inside = guarded.filter((pid) => inJobCgroup(record, files_cgroupOfPid(pid)));
+            if (inside.length > 0) {
+                throw new files_CgroupError(`Not freezing ${dir}: it holds pid ${inside.join(', ')} of the checker or the runner chain; move them out first.`);
+            }
+            await setFrozen(dir, true, options.timeoutMs);
+        },
+        async thaw() {
+            await setFrozen(dir, false, options.timeoutMs);
+        },
+    };
+}
+
+;// CONCATENATED MODULE: ./src/cgroup/prune.ts
+/**
+ * Removes job cgroups that earlier jobs left when their end never ran (runner
+ * crash, `strays start` without `strays check`): empty `strays-*` cgroups
+ * beside the one a new job is about to create.
+ *
+ * Safe by construction: rmdir(2) of a cgroup fails with EBUSY while it holds
+ * a process or a child cgroup (cgroup-v2.rst, "Creating and removing cgroups"),
+ * so a live job's cgroup can never be removed; the age limit only keeps us
+ * out of the microseconds between another job's mkdir and its first move.
+ */
+
+
+/** Empty job cgroups younger than this may belong to a job being set up right now. */
+const PRUNE_MIN_AGE_MS = 60_000;
+function prune_pruneStaleJobCgroups(parentDir, now = Date.now()) {
+    const removed = [];
+    for (const dir of prune_staleJobCgroups(parentDir, now)) {
+        try {
+            fs.rmdirSync(dir);
+            removed.push(dir);
+        }
+        catch {
+            // EBUSY (a child cgroup, a process that just arrived), EACCES, ENOENT: not ours to remove now.
+        }
+    }
+    return removed;
+}
+/** The empty, old job cgroups in `parentDir` (reads only: the sudo path removes them in its one helper call). */
+function prune_staleJobCgroups(parentDir, now = Date.now()) {
+    const out = [];
+    let entries;
+    try {
+        entries = fs.readdirSync(parentDir, { withFileTypes: true });
+    }
+    catch {
+        return out;
+    }
+    for (const e of entries) {
+        if (!e.isDirectory() || !/^strays-[0-9a-f]{16}$/.test(e.name))
+            continue;
+        const dir = path.join(parentDir, e.name);
+        try {
+            if (now - fs.statSync(dir).mtimeMs < PRUNE_MIN_AGE_MS)
+                continue;
+            if (/^populated 1$/m.test(fs.readFileSync(path.join(dir, 'cgroup.events'), 'utf8')))
+                continue;
+            out.push(dir);
+        }
+        catch {
+            // gone meanwhile, or unreadable: not a candidate
+        }
+    }
+    return out;
+}
+
 ;// CONCATENATED MODULE: ./src/cgroup/lifecycle.ts
 /**
  * The job cgroup's life: created at job start next to the runner, holding the
@@ -34767,6 +35001,7 @@ function mount_readCgroup2Mount(mountinfoPath = '/proc/self/mountinfo') {
  * threaded or controller-enabled layout, EOPNOTSUPP), the job cgroup is made
  * a sibling leaf, `<parent of origin>/strays-<session>`, instead.
  */
+
 
 
 
@@ -34808,6 +35043,35 @@ function lifecycle_openJobCgroup(options) {
         throw new CgroupError(`pid ${options.movePid} is in cgroup ${shown}, which the cgroup2 mount ${mount.mountPoint} does not show (nested container?).`);
     const name = cgroupName(options.session);
     const parents = options.parent !== undefined ? [options.parent] : origin === '/' ? ['/'] : [origin, path.posix.dirname(origin)];
+    const moved = { pid: options.movePid, start: seen.start };
+    const base = { mount: mount.mountPoint, origin, moved: [moved], ...(mount.root !== '/' ? { mountRoot: mount.root } : {}) };
+    const helper = helperPrefix(options.privilege);
+    const viaHelper = () => {
+        if (helper === false)
+            throw new CgroupError('No privileged helper allowed for cgroup writes.');
+        const candidates = parents.map((parent) => path.posix.join(parent, name));
+        const stale = parents.flatMap((parent) => staleJobCgroups(dirOf(mount.mountPoint, parent)).map((d) => path.posix.join(parent, path.basename(d))));
+        const uid = options.owner?.uid ?? process.getuid?.() ?? 0;
+        const gid = options.owner?.gid ?? process.getgid?.() ?? 0;
+        const opened = openViaHelper(helper, { mount: mount.mountPoint, candidates, stale, pid: options.movePid, owner: { uid, gid } });
+        const relative = candidates.find((c) => dirOf(mount.mountPoint, c) === opened.opened);
+        if (relative === undefined)
+            throw new CgroupError(`${helperName(helper)} created an unexpected cgroup ${String(opened.opened)}.`);
+        return { ...base, path: relative, via: 'sudo' };
+    };
+    if (options.privilege?.mode === 'always')
+        return viaHelper();
+    try {
+        return openDirect(mount, parents, name, options.movePid, base);
+    }
+    catch (error) {
+        // Refused to this user: the helper may do it (passwordless sudo on hosted runners).
+        if (error instanceof CgroupError && isPermissionError(error.code) && helper !== false)
+            return viaHelper();
+        throw error;
+    }
+}
+function openDirect(mount, parents, name, movePid, base) {
     let last;
     for (const parent of parents) {
         const relative = path.posix.join(parent, name);
@@ -34815,8 +35079,8 @@ function lifecycle_openJobCgroup(options) {
         pruneStaleJobCgroups(dirOf(mount.mountPoint, parent));
         makeDir(dir);
         try {
-            if (!moveProcess(dir, options.movePid))
-                throw new CgroupError(`Cannot move pid ${options.movePid} into a job cgroup: no such process.`, 'ESRCH');
+            if (!moveProcess(dir, movePid))
+                throw new CgroupError(`Cannot move pid ${movePid} into a job cgroup: no such process.`, 'ESRCH');
         }
         catch (error) {
             fs.rmdirSync(dir);
@@ -34825,8 +35089,7 @@ function lifecycle_openJobCgroup(options) {
                 continue; // try the sibling layout
             throw last;
         }
-        const moved = { pid: options.movePid, start: seen.start };
-        return { mount: mount.mountPoint, path: relative, origin, moved: [moved], ...(mount.root !== '/' ? { mountRoot: mount.root } : {}) };
+        return { ...base, path: relative };
     }
     throw last ?? new CgroupError('No place for a job cgroup.');
 }
@@ -34843,16 +35106,20 @@ async function closeJobCgroup(record, options = {}) {
     const movedBack = [];
     if (!external_node_fs_default().existsSync(dir))
         return { movedBack, removed: true, remaining: [], problems };
+    const helper = recordHelperPrefix(options.privilege);
+    if (record.via === 'sudo' && helper !== false) {
+        // One helper call: thaw, move back, wait for the last exits, remove.
+        const closed = closeViaHelper(helper, record, stillInside(record), options.settleMs ?? 1000);
+        const remaining = closed.busy ? [...memberPids(record)] : [];
+        if (closed.busy)
+            problems.push(`The job cgroup ${dir} still holds pid ${remaining.join(', ') || '(outside this PID namespace)'}; it is left in place.`);
+        return { movedBack: closed.movedBack, removed: !external_node_fs_default().existsSync(dir), remaining, problems: [...closed.problems, ...problems] };
+    }
     thawAll(dir, problems);
-    for (const m of record.moved) {
-        const now = linux_readStartTicks(m.pid);
-        if (!now || now.start !== m.start || now.state === 'Z')
-            continue; // gone, or the pid is someone else's now
-        if (!inJobCgroup(record, files_cgroupOfPid(m.pid)))
-            continue;
+    for (const pid of stillInside(record)) {
         try {
-            if (files_moveProcess(files_dirOf(record.mount, record.origin), m.pid))
-                movedBack.push(m.pid);
+            if (files_moveProcess(files_dirOf(record.mount, record.origin), pid))
+                movedBack.push(pid);
         }
         catch (error) {
             problems.push(`${error.message} It stays in ${dir}.`);
@@ -34880,6 +35147,16 @@ async function closeJobCgroup(record, options = {}) {
     }
     return { movedBack, removed: !external_node_fs_default().existsSync(dir), remaining: [], problems };
 }
+/** The moved processes that are still alive (same start time) and still in the job cgroup. */
+function stillInside(record) {
+    return record.moved
+        .filter((m) => {
+        const now = linux_readStartTicks(m.pid);
+        return now !== undefined && now.start === m.start && now.state !== 'Z'; // gone, or the pid is someone else's now
+    })
+        .filter((m) => inJobCgroup(record, files_cgroupOfPid(m.pid)))
+        .map((m) => m.pid);
+}
 /** A frozen job cgroup would keep its processes frozen wherever they go: thaw before anything else. */
 function thawAll(dir, problems) {
     try {
@@ -34901,9 +35178,14 @@ function thawAll(dir, problems) {
 
 
 
+
 /** statfs(2) f_type of cgroup2 (linux/magic.h CGROUP2_SUPER_MAGIC). */
 const CGROUP2_SUPER_MAGIC = 0x63677270;
-/** Can a job cgroup be made for `pid`? Reads only; creates nothing. */
+/**
+ * Can a job cgroup be made for `pid`? Reads only; creates nothing, and does not
+ * run the helper (that is one call per phase): a helper that is installed is
+ * assumed to work, and a refusal at job start is a fallback like any other.
+ */
 function probeCgroup(options) {
     const no = (reason) => ({ usable: false, reason });
     if (process.platform !== 'linux')
@@ -34927,22 +35209,36 @@ function probeCgroup(options) {
     if (origin === undefined)
         return no(`pid ${options.pid}'s cgroup ${shown} is not visible under ${mount.mountPoint} (nested container?)`);
     const dir = dirOf(mount.mountPoint, origin);
+    const helper = helperPrefix(options.privilege);
+    const viaHelper = () => {
+        if (helper === false)
+            return undefined;
+        const missing = helperUnavailable(helper);
+        return missing === undefined ? { usable: true, mount, origin, via: 'sudo', helper: helperName(helper) } : undefined;
+    };
+    if (options.privilege?.mode === 'always' && helper !== false)
+        return viaHelper() ?? no(`${helperUnavailable(helper)}`);
     for (const target of [dir, `${dir}/cgroup.procs`]) {
         try {
             fs.accessSync(target, fs.constants.W_OK);
         }
         catch (error) {
-            return no(`cannot write ${target}: ${explain(error.code)}`);
+            const code = error.code;
+            const refused = `cannot write ${target}: ${explain(code)}`;
+            if (!isPermissionError(code) || helper === false)
+                return no(refused);
+            return viaHelper() ?? no(`${refused}, and ${helperUnavailable(helper)}`);
         }
     }
-    return { usable: true, mount, origin };
+    return { usable: true, mount, origin, via: 'direct' };
 }
 /** Pure: the requested isolation and what the host allows → what is used. */
 function resolveIsolation(requested, probe) {
     if (requested === 'marker')
         return { used: 'marker', reason: 'isolation: marker (as requested): environment marker and lineage only.' };
     if (probe.usable) {
-        return { used: 'cgroup', reason: `isolation: cgroup (${requested === 'auto' ? 'auto' : 'as requested'}): a job cgroup under ${probe.mount.mountPoint}${probe.origin}.` };
+        const via = probe.via === 'sudo' ? ` via ${probe.helper ?? 'sudo -n'}` : '';
+        return { used: 'cgroup', reason: `isolation: cgroup (${requested === 'auto' ? 'auto' : 'as requested'}): a job cgroup under ${probe.mount.mountPoint}${probe.origin}${via}.` };
     }
     return requested === 'auto'
         ? { used: 'marker', reason: `isolation: marker (auto): cgroups not usable here: ${probe.reason}.` }
@@ -34953,12 +35249,17 @@ function resolveIsolation(requested, probe) {
  * (a race, a refusal the probe could not foresee) is a fallback, not an error.
  */
 function startIsolation(options) {
-    const choice = resolveIsolation(options.requested, options.requested === 'marker' ? { usable: false, reason: 'not probed' } : probeCgroup(options));
+    const probe = options.requested === 'marker' ? { usable: false, reason: 'not probed' } : probeCgroup(options);
+    const choice = resolveIsolation(options.requested, probe);
     if (choice.used === 'marker')
         return choice;
+    // The probe saw direct writes refused: go to the helper at once rather than fail the same write again.
+    const privilege = probe.usable && probe.via === 'sudo' ? { ...options.privilege, mode: 'always' } : options.privilege;
     try {
-        const record = openJobCgroup({ session: options.session, movePid: options.pid, mount: options.mount });
-        return { used: 'cgroup', reason: `isolation: cgroup (${options.requested}): job cgroup ${dirOf(record.mount, record.path)}.`, record };
+        const record = openJobCgroup({ session: options.session, movePid: options.pid, mount: options.mount, privilege });
+        const helper = helperPrefix(privilege);
+        const via = record.via === 'sudo' && helper !== false ? ` (via ${helperName(helper)})` : '';
+        return { used: 'cgroup', reason: `isolation: cgroup (${options.requested}): job cgroup ${dirOf(record.mount, record.path)}${via}.`, record };
     }
     catch (error) {
         if (!(error instanceof CgroupError))
@@ -34972,6 +35273,7 @@ function startIsolation(options) {
  * Per-job cgroup isolation (issue 8): find the cgroup2 mount, put the job in
  * its own cgroup, tell detection who is in it, freeze it, and remove it.
  */
+
 
 
 
@@ -34994,10 +35296,21 @@ function startIsolation(options) {
  */
 
 
-/** Moves the checker's chain and the runner chain out of the job cgroup. */
+/**
+ * Moves the checker's chain and the runner chain out of the job cgroup. A
+ * failure (e.g. sudo refused in the post step) is not the job's: the freezer
+ * then refuses, naming the pids still inside, and detection runs unfrozen.
+ */
 function evacuateRunner(record, baseline, checker) {
     const runner = [...chainOf(checker), ...baseline.ancestors.map((a) => a.pid), ...record.moved.map((m) => m.pid)];
-    return evacuate(record, [...new Set(runner)]);
+    try {
+        return evacuate(record, [...new Set(runner)]);
+    }
+    catch (error) {
+        if (error instanceof files_CgroupError)
+            return [];
+        throw error;
+    }
 }
 /**
  * Runs `detect` with the job cgroup frozen and SIGSTOPs what it returns before
@@ -35275,6 +35588,7 @@ function registry_listJobs(options = {}) {
  * start stamp; `Owner.reader` says which.
  */
 
+
 /** comm of the GitHub runner's per-job process (bin/Runner.Worker). */
 const RUNNER_WORKER = 'Runner.Worker';
 const tableOr = async (table) => table ?? readTable();
@@ -35285,17 +35599,8 @@ function ownerOf(table, pid, what) {
     return { pid: p.pid, start: p.start, reader: table.reader, comm: p.comm };
 }
 function ancestors(table, pid) {
-    const byPid = new Map(table.processes.map((p) => [p.pid, p]));
-    const out = [];
-    const seen = new Set([pid]);
-    let current = byPid.get(pid);
-    while (current && current.ppid > 0 && !seen.has(current.ppid)) {
-        seen.add(current.ppid);
-        current = byPid.get(current.ppid);
-        if (current)
-            out.push(current);
-    }
-    return out;
+    const tree = buildTree(table.processes);
+    return ancestorsOf(tree, pid).flatMap((a) => tree.byPid.get(a) ?? []);
 }
 /** The pre step's parent (Runner.Worker). */
 async function ownerForAction(table) {
