@@ -10,9 +10,8 @@
  * both the worker and the post step itself live in the job cgroup until they
  * are moved out (`evacuate`). `jobFreezer` refuses rather than freeze them.
  */
-import fs from 'node:fs';
 import type { JobCgroupRecord } from '../engine/baseline.js';
-import { parseStat } from '../proc/stat.js';
+import { linuxLineage } from '../proc/linux.js';
 import { CgroupError, cgroupOfPid, dirOf, moveProcess, readKeyed, writeControl } from './files.js';
 import { inJobCgroup, jobDir } from './members.js';
 import { type CgroupPrivilege, evacuateViaHelper, recordHelperPrefix } from './privileged-ops.js';
@@ -39,23 +38,8 @@ export async function setFrozen(dir: string, frozen: boolean, timeoutMs = 5000):
   }
 }
 
-/** `pid` and its ancestors up to PID 1, read from /proc now. */
-export function chainOf(pid: number): number[] {
-  const out: number[] = [];
-  for (let p = pid; p > 1 && out.length < 4096; ) {
-    out.push(p);
-    let text: string;
-    try {
-      text = fs.readFileSync(`/proc/${p}/stat`, 'utf8');
-    } catch {
-      break;
-    }
-    const stat = parseStat(text);
-    if (!stat) break;
-    p = stat.ppid;
-  }
-  return out;
-}
+/** `pid` and its ancestors below PID 1, read from /proc now (PID 1 is never in a job cgroup). */
+export const chainOf = (pid: number): number[] => [...linuxLineage(pid)].filter((p) => p > 1);
 
 /**
  * Moves the given live processes out of the job cgroup back to its origin, so
