@@ -31625,7 +31625,7 @@ function readProcFile(path) {
     }
 }
 /** Like `readProcFile`, but `undefined` when the process is gone. */
-function procfs_readIfPresent(path) {
+function readIfPresent(path) {
     try {
         return readProcFile(path);
     }
@@ -31708,7 +31708,7 @@ function parseCmdline(raw) {
 ;// CONCATENATED MODULE: ./src/proc/stat.ts
 /** include/linux/sched.h: `#define PF_KTHREAD 0x00200000` (I am a kernel thread). */
 const PF_KTHREAD = 0x00200000;
-function stat_parseStat(text) {
+function parseStat(text) {
     const open = text.indexOf('(');
     const close = text.lastIndexOf(')');
     if (open < 0 || close < open)
@@ -31781,16 +31781,16 @@ function readLinuxTable(options = {}) {
     return { reader: 'linux-proc', takenAt, now, processes };
 }
 function readOne(root, pid, boot, full) {
-    const statText = procfs_readIfPresent(`${root}/${pid}/stat`);
+    const statText = readIfPresent(`${root}/${pid}/stat`);
     if (statText === undefined)
         return undefined;
-    const stat = stat_parseStat(statText);
+    const stat = parseStat(statText);
     if (!stat || isKernelThread(stat))
         return undefined;
     let argv = [];
     let uid;
     if (full === undefined || full(stat.pid, stat.startTicks)) {
-        const cmdline = procfs_readIfPresent(`${root}/${pid}/cmdline`);
+        const cmdline = readIfPresent(`${root}/${pid}/cmdline`);
         if (cmdline === undefined)
             return undefined;
         const owner = external_node_fs_default().statSync(`${root}/${pid}`, { throwIfNoEntry: false });
@@ -31848,8 +31848,8 @@ function parseCgroupV2(text) {
 }
 /** Re-reads one process's start stamp: the check made right before each signal. */
 function linux_readStartTicks(pid, procRoot = '/proc') {
-    const text = procfs_readIfPresent(`${procRoot}/${pid}/stat`);
-    const stat = text === undefined ? undefined : stat_parseStat(text);
+    const text = readIfPresent(`${procRoot}/${pid}/stat`);
+    const stat = text === undefined ? undefined : parseStat(text);
     return stat ? { state: stat.state, start: stat.startTicks } : undefined;
 }
 
@@ -33967,8 +33967,8 @@ const onLinux = process.platform === 'linux';
 /** undefined: no process has this pid any more. */
 function probe(pid) {
     if (onLinux) {
-        const text = procfs_readIfPresent(`/proc/${pid}/stat`);
-        const stat = text === undefined ? undefined : stat_parseStat(text);
+        const text = readIfPresent(`/proc/${pid}/stat`);
+        const stat = text === undefined ? undefined : parseStat(text);
         return stat ? { state: stat.state, start: stat.startTicks, ppid: stat.ppid, pgid: stat.pgid } : undefined;
     }
     try {
@@ -34850,19 +34850,6 @@ function closeViaHelper(prefix, record, pids, settleMs, timeoutMs) {
 }
 
 ;// CONCATENATED MODULE: ./src/cgroup/freeze.ts
-/**
- * Stop-the-world through the cgroup freezer (cgroup-v2.rst "Core Interface
- * Files": cgroup.freeze, and "frozen 1" in cgroup.events once every task in
- * the subtree is frozen). Frozen processes cannot fork, so no child escapes
- * between detection and signalling; SIGKILL still ends a frozen process,
- * other signals are delivered on thaw.
- *
- * Freezing the job cgroup freezes everything in it, so it is only usable when
- * the checker and the runner chain are outside: in the action's post step
- * both the worker and the post step itself live in the job cgroup until they
- * are moved out (`evacuate`). `jobFreezer` refuses rather than freeze them.
- */
-
 
 
 
@@ -34882,25 +34869,8 @@ async function setFrozen(dir, frozen, timeoutMs = 5000) {
         await freeze_sleep(10);
     }
 }
-/** `pid` and its ancestors up to PID 1, read from /proc now. */
-function chainOf(pid) {
-    const out = [];
-    for (let p = pid; p > 1 && out.length < 4096;) {
-        out.push(p);
-        let text;
-        try {
-            text = external_node_fs_default().readFileSync(`/proc/${p}/stat`, 'utf8');
-        }
-        catch {
-            break;
-        }
-        const stat = stat_parseStat(text);
-        if (!stat)
-            break;
-        p = stat.ppid;
-    }
-    return out;
-}
+/** `pid` and its ancestors below PID 1, read from /proc now (PID 1 is never in a job cgroup). */
+const chainOf = (pid) => [...linux_linuxLineage(pid)].filter((p) => p > 1);
 /**
  * Moves the given live processes out of the job cgroup back to its origin, so
  * the cgroup can be frozen. A cgroup made through the helper (`via: 'sudo'`)

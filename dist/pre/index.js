@@ -33519,19 +33519,6 @@ function privileged_ops_closeViaHelper(prefix, record, pids, settleMs, timeoutMs
 }
 
 ;// CONCATENATED MODULE: ./src/cgroup/freeze.ts
-/**
- * Stop-the-world through the cgroup freezer (cgroup-v2.rst "Core Interface
- * Files": cgroup.freeze, and "frozen 1" in cgroup.events once every task in
- * the subtree is frozen). Frozen processes cannot fork, so no child escapes
- * between detection and signalling; SIGKILL still ends a frozen process,
- * other signals are delivered on thaw.
- *
- * Freezing the job cgroup freezes everything in it, so it is only usable when
- * the checker and the runner chain are outside: in the action's post step
- * both the worker and the post step itself live in the job cgroup until they
- * are moved out (`evacuate`). `jobFreezer` refuses rather than freeze them.
- */
-
 
 
 
@@ -33551,25 +33538,8 @@ async function setFrozen(dir, frozen, timeoutMs = 5000) {
         await sleep(10);
     }
 }
-/** `pid` and its ancestors up to PID 1, read from /proc now. */
-function chainOf(pid) {
-    const out = [];
-    for (let p = pid; p > 1 && out.length < 4096;) {
-        out.push(p);
-        let text;
-        try {
-            text = fs.readFileSync(`/proc/${p}/stat`, 'utf8');
-        }
-        catch {
-            break;
-        }
-        const stat = parseStat(text);
-        if (!stat)
-            break;
-        p = stat.ppid;
-    }
-    return out;
-}
+/** `pid` and its ancestors below PID 1, read from /proc now (PID 1 is never in a job cgroup). */
+const chainOf = (pid) => [...linuxLineage(pid)].filter((p) => p > 1);
 /**
  * Moves the given live processes out of the job cgroup back to its origin, so
  * the cgroup can be frozen. A cgroup made through the helper (`via: 'sudo'`)
