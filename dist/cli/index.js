@@ -4014,7 +4014,7 @@ function evacuateRunner(record, baseline, checker) {
  * thawing. When freezing is refused or fails, `detect` runs unfrozen and the
  * reason comes back as a note: termination's own SIGSTOP pass still runs.
  */
-async function detectFrozen(record, checker, stopThem, detect, targets) {
+async function detectFrozen(record, checker, detect, targets) {
     const freezer = jobFreezer(record, { checker });
     try {
         await freezer.freeze();
@@ -4024,9 +4024,8 @@ async function detectFrozen(record, checker, stopThem, detect, targets) {
     }
     try {
         const result = await detect();
-        if (stopThem)
-            for (const f of targets(result))
-                signalProcess(f.process, 'SIGSTOP');
+        for (const f of targets(result))
+            signalProcess(f.process, 'SIGSTOP');
         return { result, notes: [] };
     }
     finally {
@@ -4773,8 +4772,9 @@ async function finishJob(input) {
     };
     const targetsOf = (d) => (options.unattributed === 'kill' ? [...d.findings, ...d.unattributed] : d.findings);
     const runCheck = () => check(baseline, detectOptions);
-    const checked = cgroup
-        ? await detectFrozen(cgroup, checker, options.kill, runCheck, (r) => targetsOf(r.detection))
+    // Report-only jobs are not even paused: the freezer is for stopping what will be signalled.
+    const checked = cgroup && options.kill
+        ? await detectFrozen(cgroup, checker, runCheck, (r) => targetsOf(r.detection))
         : { result: await runCheck(), notes: [] };
     const { table, detection } = checked.result;
     notes.push(...checked.result.notes, ...checked.notes);

@@ -37,7 +37,6 @@ export function evacuateRunner(record: JobCgroupRecord, baseline: Baseline, chec
 export async function detectFrozen<T>(
   record: JobCgroupRecord,
   checker: number,
-  stopThem: boolean,
   detect: () => Promise<T>,
   targets: (result: T) => readonly Finding[],
 ): Promise<{ result: T; notes: string[] }> {
@@ -49,7 +48,7 @@ export async function detectFrozen<T>(
   }
   try {
     const result = await detect();
-    if (stopThem) for (const f of targets(result)) signalProcess(f.process, 'SIGSTOP');
+    for (const f of targets(result)) signalProcess(f.process, 'SIGSTOP');
     return { result, notes: [] };
   } finally {
     await freezer.thaw();

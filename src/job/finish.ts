@@ -66,8 +66,9 @@ export async function finishJob(input: FinishInput): Promise<FinishResult> {
   };
   const targetsOf = (d: Detection): readonly Finding[] => (options.unattributed === 'kill' ? [...d.findings, ...d.unattributed] : d.findings);
   const runCheck = () => check(baseline, detectOptions);
-  const checked = cgroup
-    ? await detectFrozen(cgroup, checker, options.kill, runCheck, (r) => targetsOf(r.detection))
+  // Report-only jobs are not even paused: the freezer is for stopping what will be signalled.
+  const checked = cgroup && options.kill
+    ? await detectFrozen(cgroup, checker, runCheck, (r) => targetsOf(r.detection))
     : { result: await runCheck(), notes: [] };
   const { table, detection } = checked.result;
   notes.push(...checked.result.notes, ...checked.notes);
