@@ -31902,7 +31902,10 @@ var external_node_crypto_ = __nccwpck_require__(7598);
 
 
 
-const privileged_SUDO_PREFIX = (/* unused pure expression or super */ null && (['sudo', '-n']));
+const SUDO_PREFIX = (/* unused pure expression or super */ null && (['sudo', '-n']));
+const isRoot = () => process.getuid?.() === 0;
+/** What to use when the caller chose nothing: `sudo -n` when not root; none (false) for root, who needs no helper. */
+const privileged_defaultPrivilegePrefix = () => (isRoot() ? false : SUDO_PREFIX);
 // `printf '\0'` before each header ends an environ whose last entry lacks its NUL.
 const SCRIPT = (/* unused pure expression or super */ null && ('root=$1; token=$2; shift 2; for p; do printf "\\0%s=%s\\0" "$token" "$p"; ' +
     'cat "$root/$p/environ" 2>/dev/null || printf "\\0%s-failed=%s\\0" "$token" "$p"; done'));
@@ -32527,7 +32530,6 @@ async function snapshot(options = {}) {
         runnerTrackingId: options.runnerTrackingId ?? process.env.RUNNER_TRACKING_ID,
     });
 }
-const isRoot = () => process.getuid?.() === 0;
 /**
  * Reads the table now, with details for the processes that are new since the
  * baseline. When a marker-less orphan may be the job's by the time window, it
@@ -32546,7 +32548,7 @@ async function readCurrentWithNotes(baseline, options = {}) {
     if (options.timeWindow !== false && hasTimeWindowCandidate(baseline, table, options.checker ?? process.pid)) {
         table = await readDetails(table, (p) => !fresh.has(p.pid));
     }
-    const prefix = options.privileged ?? (isRoot() ? false : SUDO_PREFIX);
+    const prefix = options.privileged ?? defaultPrivilegePrefix();
     if (prefix === false)
         return { table, notes: [] };
     const privileged = await readUnreadableEnvs(table, prefix);

@@ -32351,6 +32351,9 @@ var external_node_crypto_ = __nccwpck_require__(7598);
 
 
 const privileged_SUDO_PREFIX = ['sudo', '-n'];
+const privileged_isRoot = () => process.getuid?.() === 0;
+/** What to use when the caller chose nothing: `sudo -n` when not root; none (false) for root, who needs no helper. */
+const privileged_defaultPrivilegePrefix = () => (privileged_isRoot() ? false : privileged_SUDO_PREFIX);
 // `printf '\0'` before each header ends an environ whose last entry lacks its NUL.
 const SCRIPT = (/* unused pure expression or super */ null && ('root=$1; token=$2; shift 2; for p; do printf "\\0%s=%s\\0" "$token" "$p"; ' +
     'cat "$root/$p/environ" 2>/dev/null || printf "\\0%s-failed=%s\\0" "$token" "$p"; done'));
@@ -33016,7 +33019,6 @@ async function snapshot(options = {}) {
         runnerTrackingId: options.runnerTrackingId ?? process.env.RUNNER_TRACKING_ID,
     });
 }
-const isRoot = () => process.getuid?.() === 0;
 /**
  * Reads the table now, with details for the processes that are new since the
  * baseline. When a marker-less orphan may be the job's by the time window, it
@@ -33035,7 +33037,7 @@ async function readCurrentWithNotes(baseline, options = {}) {
     if (options.timeWindow !== false && hasTimeWindowCandidate(baseline, table, options.checker ?? process.pid)) {
         table = await readDetails(table, (p) => !fresh.has(p.pid));
     }
-    const prefix = options.privileged ?? (isRoot() ? false : SUDO_PREFIX);
+    const prefix = options.privileged ?? defaultPrivilegePrefix();
     if (prefix === false)
         return { table, notes: [] };
     const privileged = await readUnreadableEnvs(table, prefix);
@@ -33335,14 +33337,13 @@ function readCgroup2Mount(mountinfoPath = '/proc/self/mountinfo') {
 
 
 
-const privileged_ops_isRoot = () => process.getuid?.() === 0;
 /**
  * The helper for a refused write: the default of src/engine (`sudo -n` when
  * not root; none when root, whom running the same script unelevated would not help).
  */
-const helperPrefix = (privilege) => privilege?.prefix ?? (privileged_ops_isRoot() ? false : privileged_SUDO_PREFIX);
+const helperPrefix = (privilege) => privilege?.prefix ?? privileged_defaultPrivilegePrefix();
 /** The helper for a cgroup made through it (`via: 'sudo'`): root runs the same script directly. */
-const privileged_ops_recordHelperPrefix = (privilege) => privilege?.prefix ?? (privileged_ops_isRoot() ? [] : SUDO_PREFIX);
+const privileged_ops_recordHelperPrefix = (privilege) => privilege?.prefix ?? (isRoot() ? [] : SUDO_PREFIX);
 /** The helper in words, for log lines: "sudo -n". */
 const helperName = (prefix) => (prefix.length > 0 ? prefix.join(' ') : 'sh (no elevation)');
 /** Errors the helper can fix; EROFS, EBUSY … are the same for root. */

@@ -28,7 +28,7 @@ import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { JobCgroupRecord } from '../engine/baseline.js';
-import { type PrivilegePrefix, SUDO_PREFIX } from '../proc/privileged.js';
+import { type PrivilegePrefix, SUDO_PREFIX, defaultPrivilegePrefix, isRoot } from '../proc/privileged.js';
 import { CgroupError, dirOf } from './files.js';
 import { parseCgroup2Line } from './mount.js';
 
@@ -46,14 +46,13 @@ export interface CgroupPrivilege {
   readonly timeoutMs?: number;
 }
 
-const isRoot = (): boolean => process.getuid?.() === 0;
 
 /**
  * The helper for a refused write: the default of src/engine (`sudo -n` when
  * not root; none when root, whom running the same script unelevated would not help).
  */
 export const helperPrefix = (privilege?: CgroupPrivilege): PrivilegePrefix | false =>
-  privilege?.prefix ?? (isRoot() ? false : SUDO_PREFIX);
+  privilege?.prefix ?? defaultPrivilegePrefix();
 
 /** The helper for a cgroup made through it (`via: 'sudo'`): root runs the same script directly. */
 export const recordHelperPrefix = (privilege?: CgroupPrivilege): PrivilegePrefix | false =>

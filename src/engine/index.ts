@@ -5,7 +5,7 @@
 import {
   type PrivilegePrefix,
   type ProcessTable,
-  SUDO_PREFIX,
+  defaultPrivilegePrefix,
   identityKey,
   lineageOf,
   readDetails,
@@ -68,7 +68,6 @@ export interface CurrentTable {
   readonly notes: readonly string[];
 }
 
-const isRoot = (): boolean => process.getuid?.() === 0;
 
 /**
  * Reads the table now, with details for the processes that are new since the
@@ -88,7 +87,7 @@ export async function readCurrentWithNotes(baseline: Baseline, options: ReadOpti
   if (options.timeWindow !== false && hasTimeWindowCandidate(baseline, table, options.checker ?? process.pid)) {
     table = await readDetails(table, (p) => !fresh.has(p.pid));
   }
-  const prefix = options.privileged ?? (isRoot() ? false : SUDO_PREFIX);
+  const prefix = options.privileged ?? defaultPrivilegePrefix();
   if (prefix === false) return { table, notes: [] };
   const privileged = await readUnreadableEnvs(table, prefix);
   return { table: privileged.table, notes: privileged.note === undefined ? [] : [privileged.note] };

@@ -26,6 +26,11 @@ export type PrivilegePrefix = readonly string[];
 
 export const SUDO_PREFIX: PrivilegePrefix = ['sudo', '-n'];
 
+export const isRoot = (): boolean => process.getuid?.() === 0;
+
+/** What to use when the caller chose nothing: `sudo -n` when not root; none (false) for root, who needs no helper. */
+export const defaultPrivilegePrefix = (): PrivilegePrefix | false => (isRoot() ? false : SUDO_PREFIX);
+
 export interface PrivilegedReadOptions {
   readonly prefix: PrivilegePrefix;
   readonly procRoot?: string;
