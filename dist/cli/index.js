@@ -75,7 +75,7 @@ function formatDuration(ms) {
 ;// CONCATENATED MODULE: ./src/cli/exit.ts
 /**
  * Exit statuses of the CLI. `strays run` passes the command's own status
- * through; these are the statuses strays adds. Documented in docs/cli.md.
+ * through; these are the statuses strays adds. Documented in the README (Exit statuses).
  */
 const EXIT = {
     ok: 0,
@@ -537,7 +537,7 @@ const isKernelThread = (s) => (s.flags & PF_KTHREAD) !== 0;
  * Cost is per process and per file: each /proc/PID/* open is a path walk in
  * the kernel. `fullFor` lets the engine skip cmdline and the owner stat(2)
  * for processes it only needs the identity of (those in the baseline), which
- * is most of a snapshot's time on a busy host (docs/bench.md).
+ * is most of a snapshot's time on a busy host (README, Benchmark).
  */
 
 
@@ -1203,7 +1203,7 @@ const resetPrivilegedRefusals = () => refused.clear();
  * all real values, and a guard that kills processes must not confuse "unknown"
  * with "root" or "the swapper".
  */
-const identityKey = (p) => `${p.pid}@${p.start}`;
+const types_identityKey = (p) => `${p.pid}@${p.start}`;
 const sameIdentity = (a, b) => a.pid === b.pid && a.start === b.start;
 const isZombie = (p) => p.state === 'Z' || p.state === 'X';
 const commandLine = (p) => p.argv.length > 0 ? p.argv.join(' ') : `[${p.comm}]`;
@@ -1510,7 +1510,7 @@ function inJobCgroups(ctx, p) {
     const cgroup = p.cgroup;
     return ctx.cgroups.some((ref) => within(cgroup, ref));
 }
-const isNewIn = (ctx, p) => p.start >= ctx.baseline.start && !ctx.baselineKeys.has(identityKey(p));
+const isNewIn = (ctx, p) => p.start >= ctx.baseline.start && !ctx.baselineKeys.has(types_identityKey(p));
 /** True when the process's readable environment carries any job marker (ours or another's). */
 function hasMarker(p) {
     const vars = p.env?.readable ? p.env.vars : undefined;
@@ -1569,7 +1569,7 @@ function timeWindowReason(ctx, p) {
 
 
 function isNew(baseline, baselineKeys, p) {
-    return p.start >= baseline.start && !baselineKeys.has(identityKey(p));
+    return p.start >= baseline.start && !baselineKeys.has(types_identityKey(p));
 }
 /** Processes detection needs environments for: only the new ones (cheap, and fewer secrets in memory). */
 function newProcesses(baseline, table) {
@@ -1593,7 +1593,7 @@ function detect(baseline, table, options = {}) {
         throw new Error(`The baseline was read with "${baseline.reader}" but this table with "${table.reader}": start stamps are not comparable.`);
     }
     const tree = buildTree(table.processes);
-    const keys = new Set(baseline.processes.map(identityKey));
+    const keys = new Set(baseline.processes.map(types_identityKey));
     const guarded = protectedPids(baseline, tree, options.checker ?? process.pid);
     const allow = options.allow ?? [];
     const rules = options.rules ?? [];
@@ -1813,17 +1813,16 @@ async function snapshot(options = {}) {
  * baseline. When a marker-less orphan may be the job's by the time window, it
  * also reads every other process's environment (only the marker variables are
  * kept), so detection sees another job's processes that predate ours; the cost
- * is measured in docs/unprivileged.md. Then one privileged call (sudo -n)
+ * is measured in the README (Unprivileged runners). Then one privileged call (sudo -n)
  * reads every environment that stayed unreadable.
  */
 async function readCurrentWithNotes(baseline, options = {}) {
     // Processes from the baseline are never findings: their identity (stat) is all detection needs of them.
-    const known = new Set(baseline.processes.map(identityKey));
-    const fullFor = (pid, start) => start >= baseline.start && !known.has(identityKey({ pid, start }));
-    const plain = await proc_readTable(baseline.reader, { fullFor });
-    const fresh = new Set(newProcesses(baseline, plain).map((p) => p.pid));
+    const known = new Set(baseline.processes.map(types_identityKey));
+    const plain = await proc_readTable(baseline.reader, { fullFor: (pid, start) => isNew(baseline, known, { pid, start }) });
+    const fresh = new Set(plain.processes.filter((p) => isNew(baseline, known, p)).map((p) => p.pid));
     let table = await readDetails(plain, (p) => fresh.has(p.pid));
-    if (options.timeWindow !== false && hasTimeWindowCandidate(baseline, table, options.checker ?? process.pid)) {
+    if (options.timeWindow !== false && hasTimeWindowCandidate(baseline, known, table, options.checker ?? process.pid)) {
         table = await readDetails(table, (p) => !fresh.has(p.pid));
     }
     const prefix = options.privileged ?? defaultPrivilegePrefix();
@@ -1836,9 +1835,8 @@ async function readCurrentWithNotes(baseline, options = {}) {
 async function readCurrent(baseline, options = {}) {
     return (await readCurrentWithNotes(baseline, options)).table;
 }
-function hasTimeWindowCandidate(baseline, table, checker) {
+function hasTimeWindowCandidate(baseline, baselineKeys, table, checker) {
     const tree = buildTree(table.processes);
-    const baselineKeys = new Set(baseline.processes.map(identityKey));
     // No cgroup check here: the runner chain's cgroups are not read yet, and this must be a superset of detect's candidates.
     const ctx = { baseline, tree, baselineKeys, protectedPids: protectedPids(baseline, tree, checker) };
     return table.processes.some((p) => timeWindowReason(ctx, p) !== undefined);
@@ -2320,13 +2318,13 @@ function buildReport(input) {
     const { detection, context, options, baseline } = input;
     const results = new Map();
     for (const r of input.termination?.results ?? [])
-        results.set(identityKey(r), r);
+        results.set(types_identityKey(r), r);
     const stepNames = context.stepNames ?? {};
     const entry = (f) => {
         const p = f.process;
         const x = input.explanations.get(p.pid);
         const e = x && x.start === p.start ? x : undefined; // an explanation of a reused pid is not this process's
-        const r = results.get(identityKey(p));
+        const r = results.get(types_identityKey(p));
         const startedAt = p.startedAt;
         return {
             pid: p.pid,
@@ -2360,8 +2358,8 @@ function buildReport(input) {
             detail: r?.detail ?? (r?.reaper === undefined ? undefined : `pid ${r.reaper} must reap it`),
         };
     };
-    const seen = new Set(detection.findings.map((f) => identityKey(f.process)));
-    const added = (input.termination?.added ?? []).filter((f) => !seen.has(identityKey(f.process)));
+    const seen = new Set(detection.findings.map((f) => types_identityKey(f.process)));
+    const added = (input.termination?.added ?? []).filter((f) => !seen.has(types_identityKey(f.process)));
     const leaks = [...detection.findings, ...added].map(entry);
     const unattributed = detection.unattributed.map(entry);
     const outcomes = {};
@@ -2666,7 +2664,7 @@ function safeGroups(processes, targets, guarded) {
         if (!Number.isInteger(pgid) || pgid <= 1 || guarded.has(pgid))
             continue;
         const live = group.filter((p) => !isZombie(p));
-        const ours = live.filter((p) => targets.has(identityKey(p)));
+        const ours = live.filter((p) => targets.has(types_identityKey(p)));
         if (ours.length === 0 || ours.length !== live.length)
             continue;
         if (group.some((p) => guarded.has(p.pid)))
@@ -2817,7 +2815,7 @@ class Records {
     add(findings, fromRescan) {
         const fresh = [];
         for (const finding of findings) {
-            const key = identityKey(finding.process);
+            const key = types_identityKey(finding.process);
             if (this.byKey.has(key))
                 continue;
             const { pid, start } = finding.process;
@@ -2923,7 +2921,7 @@ async function groupsFor(live, guarded) {
     try {
         const table = await proc_readTable(undefined, STAT_ONLY);
         const all = new Set([...guarded, ...groups_protectedPids(table.processes, process.pid)]);
-        return safeGroups(table.processes, new Set(live.map(identityKey)), all);
+        return safeGroups(table.processes, new Set(live.map(types_identityKey)), all);
     }
     catch {
         return new Map(); // no table, no proof: per-pid only
@@ -4498,14 +4496,14 @@ async function sweep(options) {
 }
 /** Over jobs whose every process has ended (or that had none left): their records have done their work. */
 function prunable(plan, termination, dryRun) {
-    const outcome = new Map(termination.results.map((r) => [identityKey(r), r.outcome]));
+    const outcome = new Map(termination.results.map((r) => [types_identityKey(r), r.outcome]));
     const remaining = new Set();
     for (const y of plan.young)
         if (y.job !== undefined)
             remaining.add(y.job);
     for (const t of plan.targets) {
         const job = plan.targetInfo.get(t.process.pid)?.job;
-        const o = outcome.get(identityKey(t.process));
+        const o = outcome.get(types_identityKey(t.process));
         // A dry run ends nothing, but says which records a real sweep would remove once its targets end.
         if (job !== undefined && !dryRun && (o === undefined || !ENDED.has(o)))
             remaining.add(job);
@@ -4608,7 +4606,7 @@ const unended = (result) => result.termination.results.filter((r) => r.outcome =
 function renderSweep(result, quiet = false) {
     const { plan, termination, options } = result;
     const out = [];
-    const by = new Map(termination.results.map((r) => [identityKey(r), r]));
+    const by = new Map(termination.results.map((r) => [types_identityKey(r), r]));
     const over = plan.jobs.filter((j) => j.state === 'over').length;
     if (!quiet) {
         out.push(`strays sweep${options.dryRun ? ' (dry run: nothing signalled)' : ''}: ${plan.jobs.length} job record(s) in ${result.stateDir}, ` +
@@ -4618,7 +4616,7 @@ function renderSweep(result, quiet = false) {
         out.push(`  skipped corrupt record ${c.file}: ${c.problem}; nothing is ended on its account`);
     for (const t of plan.targets) {
         const m = plan.targetInfo.get(t.process.pid);
-        const r = by.get(identityKey(t.process));
+        const r = by.get(types_identityKey(t.process));
         const outcome = r ? `${r.outcome}${r.detail ? ` (${r.detail})` : ''}` : 'not handled';
         out.push(`  ${options.dryRun ? 'would end' : 'ended'}: ${what(m)} (${age(m.ageMs)}) ${m.job ? `of job ${m.job}: ${t.reasons[1] ?? ''}` : `(${marks(m)}, unrecorded)`} → ${outcome}`);
     }
@@ -4662,7 +4660,7 @@ const entry = (m) => ({
 });
 function sweepJson(result) {
     const { plan, termination } = result;
-    const by = new Map(termination.results.map((r) => [identityKey(r), r]));
+    const by = new Map(termination.results.map((r) => [types_identityKey(r), r]));
     return {
         kind: SWEEP_KIND,
         version: SWEEP_VERSION,
@@ -4673,7 +4671,7 @@ function sweepJson(result) {
         options: result.options,
         jobs: plan.jobs.map((j) => ({ session: j.record.session, runnerTrackingId: j.record.runnerTrackingId, state: j.state, reason: j.reason, owner: j.record.owner, startedAt: new Date(j.record.startedAt).toISOString() })),
         targets: plan.targets.map((t) => {
-            const r = by.get(identityKey(t.process));
+            const r = by.get(types_identityKey(t.process));
             return { ...entry(plan.targetInfo.get(t.process.pid)), reasons: t.reasons, outcome: r?.outcome, signals: r?.signals ?? [], via: r?.via, detail: r?.detail };
         }),
         added: termination.added.map((f) => ({ pid: f.process.pid, start: f.process.start, comm: f.process.comm, reasons: f.reasons })),
@@ -4925,7 +4923,7 @@ state="$state_dir/$tracking_id.json"
 function hookScript(kind, bin) {
     const head = `#!/usr/bin/env bash
 # strays: GitHub self-hosted runner ${kind} hook (${HOOK_ENV_VARS[kind]}).
-# Generated by \`strays hooks github\`; see docs/cli.md.
+# Generated by \`strays hooks github\`; see the README of strays.
 `;
     if (kind === 'job-started') {
         return `${head}${COMMON(bin)}mkdir -p "$state_dir"

@@ -31683,7 +31683,7 @@ const clock_ticksToMs = (ticks) => (ticks * 1000) / CLOCK_TICKS_PER_SECOND;
  * Cost is per process and per file: each /proc/PID/* open is a path walk in
  * the kernel. `fullFor` lets the engine skip cmdline and the owner stat(2)
  * for processes it only needs the identity of (those in the baseline), which
- * is most of a snapshot's time on a busy host (docs/bench.md).
+ * is most of a snapshot's time on a busy host (README, Benchmark).
  */
 
 
@@ -32288,13 +32288,13 @@ function time_window_timeWindowReason(ctx, p) {
 
 
 
-function isNew(baseline, baselineKeys, p) {
+function detect_isNew(baseline, baselineKeys, p) {
     return p.start >= baseline.start && !baselineKeys.has(identityKey(p));
 }
 /** Processes detection needs environments for: only the new ones (cheap, and fewer secrets in memory). */
-function detect_newProcesses(baseline, table) {
+function newProcesses(baseline, table) {
     const keys = new Set(baseline.processes.map(identityKey));
-    return table.processes.filter((p) => isNew(baseline, keys, p));
+    return table.processes.filter((p) => detect_isNew(baseline, keys, p));
 }
 /** Pids that must never be touched: the checker, its ancestors, and the runner chain recorded at job start. */
 function detect_protectedPids(baseline, tree, checker) {
@@ -32338,7 +32338,7 @@ function detect_detect(baseline, table, options = {}) {
         const guard = guarded.get(p.pid);
         if (guard)
             return { kind: 'protected', reason: guard };
-        if (!isNew(baseline, keys, p))
+        if (!detect_isNew(baseline, keys, p))
             return { kind: 'old' };
         const rule = allowedBy(allow, p);
         if (rule)
@@ -32535,17 +32535,16 @@ async function snapshot(options = {}) {
  * baseline. When a marker-less orphan may be the job's by the time window, it
  * also reads every other process's environment (only the marker variables are
  * kept), so detection sees another job's processes that predate ours; the cost
- * is measured in docs/unprivileged.md. Then one privileged call (sudo -n)
+ * is measured in the README (Unprivileged runners). Then one privileged call (sudo -n)
  * reads every environment that stayed unreadable.
  */
 async function readCurrentWithNotes(baseline, options = {}) {
     // Processes from the baseline are never findings: their identity (stat) is all detection needs of them.
     const known = new Set(baseline.processes.map(identityKey));
-    const fullFor = (pid, start) => start >= baseline.start && !known.has(identityKey({ pid, start }));
-    const plain = await readTable(baseline.reader, { fullFor });
-    const fresh = new Set(newProcesses(baseline, plain).map((p) => p.pid));
+    const plain = await readTable(baseline.reader, { fullFor: (pid, start) => isNew(baseline, known, { pid, start }) });
+    const fresh = new Set(plain.processes.filter((p) => isNew(baseline, known, p)).map((p) => p.pid));
     let table = await readDetails(plain, (p) => fresh.has(p.pid));
-    if (options.timeWindow !== false && hasTimeWindowCandidate(baseline, table, options.checker ?? process.pid)) {
+    if (options.timeWindow !== false && hasTimeWindowCandidate(baseline, known, table, options.checker ?? process.pid)) {
         table = await readDetails(table, (p) => !fresh.has(p.pid));
     }
     const prefix = options.privileged ?? defaultPrivilegePrefix();
@@ -32558,9 +32557,8 @@ async function readCurrentWithNotes(baseline, options = {}) {
 async function readCurrent(baseline, options = {}) {
     return (await readCurrentWithNotes(baseline, options)).table;
 }
-function hasTimeWindowCandidate(baseline, table, checker) {
+function hasTimeWindowCandidate(baseline, baselineKeys, table, checker) {
     const tree = buildTree(table.processes);
-    const baselineKeys = new Set(baseline.processes.map(identityKey));
     // No cgroup check here: the runner chain's cgroups are not read yet, and this must be a superset of detect's candidates.
     const ctx = { baseline, tree, baselineKeys, protectedPids: protectedPids(baseline, tree, checker) };
     return table.processes.some((p) => timeWindowReason(ctx, p) !== undefined);

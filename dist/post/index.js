@@ -31756,7 +31756,7 @@ const isKernelThread = (s) => (s.flags & PF_KTHREAD) !== 0;
  * Cost is per process and per file: each /proc/PID/* open is a path walk in
  * the kernel. `fullFor` lets the engine skip cmdline and the owner stat(2)
  * for processes it only needs the identity of (those in the baseline), which
- * is most of a snapshot's time on a busy host (docs/bench.md).
+ * is most of a snapshot's time on a busy host (README, Benchmark).
  */
 
 
@@ -32843,7 +32843,7 @@ function isNew(baseline, baselineKeys, p) {
 }
 /** Processes detection needs environments for: only the new ones (cheap, and fewer secrets in memory). */
 function newProcesses(baseline, table) {
-    const keys = new Set(baseline.processes.map(types_identityKey));
+    const keys = new Set(baseline.processes.map(identityKey));
     return table.processes.filter((p) => isNew(baseline, keys, p));
 }
 /** Pids that must never be touched: the checker, its ancestors, and the runner chain recorded at job start. */
@@ -33083,17 +33083,16 @@ async function snapshot(options = {}) {
  * baseline. When a marker-less orphan may be the job's by the time window, it
  * also reads every other process's environment (only the marker variables are
  * kept), so detection sees another job's processes that predate ours; the cost
- * is measured in docs/unprivileged.md. Then one privileged call (sudo -n)
+ * is measured in the README (Unprivileged runners). Then one privileged call (sudo -n)
  * reads every environment that stayed unreadable.
  */
 async function readCurrentWithNotes(baseline, options = {}) {
     // Processes from the baseline are never findings: their identity (stat) is all detection needs of them.
     const known = new Set(baseline.processes.map(types_identityKey));
-    const fullFor = (pid, start) => start >= baseline.start && !known.has(types_identityKey({ pid, start }));
-    const plain = await proc_readTable(baseline.reader, { fullFor });
-    const fresh = new Set(newProcesses(baseline, plain).map((p) => p.pid));
+    const plain = await proc_readTable(baseline.reader, { fullFor: (pid, start) => isNew(baseline, known, { pid, start }) });
+    const fresh = new Set(plain.processes.filter((p) => isNew(baseline, known, p)).map((p) => p.pid));
     let table = await proc_readDetails(plain, (p) => fresh.has(p.pid));
-    if (options.timeWindow !== false && hasTimeWindowCandidate(baseline, table, options.checker ?? process.pid)) {
+    if (options.timeWindow !== false && hasTimeWindowCandidate(baseline, known, table, options.checker ?? process.pid)) {
         table = await proc_readDetails(table, (p) => !fresh.has(p.pid));
     }
     const prefix = options.privileged ?? privileged_defaultPrivilegePrefix();
@@ -33106,9 +33105,8 @@ async function readCurrentWithNotes(baseline, options = {}) {
 async function readCurrent(baseline, options = {}) {
     return (await readCurrentWithNotes(baseline, options)).table;
 }
-function hasTimeWindowCandidate(baseline, table, checker) {
+function hasTimeWindowCandidate(baseline, baselineKeys, table, checker) {
     const tree = tree_buildTree(table.processes);
-    const baselineKeys = new Set(baseline.processes.map(types_identityKey));
     // No cgroup check here: the runner chain's cgroups are not read yet, and this must be a superset of detect's candidates.
     const ctx = { baseline, tree, baselineKeys, protectedPids: protectedPids(baseline, tree, checker) };
     return table.processes.some((p) => timeWindowReason(ctx, p) !== undefined);

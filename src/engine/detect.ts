@@ -9,7 +9,7 @@
  * the job's by the time window (time-window.ts): attributed when the host was
  * quiet, reported as unattributed when another job was active.
  */
-import { type ProcessInfo, type ProcessTable, identityKey, isZombie } from '../proc/types.js';
+import { type Identity, type ProcessInfo, type ProcessTable, identityKey, isZombie } from '../proc/types.js';
 import { hostActivity, type HostActivity } from './activity.js';
 import { type Allowlist, allowedBy } from './allowlist.js';
 import type { Baseline } from './baseline.js';
@@ -39,7 +39,7 @@ type Verdict =
   | { readonly kind: 'spared'; readonly reason: string }
   | { readonly kind: 'none' };
 
-export function isNew(baseline: Baseline, baselineKeys: ReadonlySet<string>, p: ProcessInfo): boolean {
+export function isNew(baseline: Baseline, baselineKeys: ReadonlySet<string>, p: Identity): boolean {
   return p.start >= baseline.start && !baselineKeys.has(identityKey(p));
 }
 

@@ -14,7 +14,7 @@ import {
 } from '../proc/index.js';
 import type { Allowlist } from './allowlist.js';
 import { type Baseline, snapshotFrom } from './baseline.js';
-import { type DetectOptions, detect, newProcesses, protectedPids } from './detect.js';
+import { type DetectOptions, detect, isNew, protectedPids } from './detect.js';
 import type { Detection } from './findings.js';
 import { timeWindowReason } from './time-window.js';
 import { buildTree } from './tree.js';
@@ -68,23 +68,21 @@ export interface CurrentTable {
   readonly notes: readonly string[];
 }
 
-
 /**
  * Reads the table now, with details for the processes that are new since the
  * baseline. When a marker-less orphan may be the job's by the time window, it
  * also reads every other process's environment (only the marker variables are
  * kept), so detection sees another job's processes that predate ours; the cost
- * is measured in docs/unprivileged.md. Then one privileged call (sudo -n)
+ * is measured in the README (Unprivileged runners). Then one privileged call (sudo -n)
  * reads every environment that stayed unreadable.
  */
 export async function readCurrentWithNotes(baseline: Baseline, options: ReadOptions = {}): Promise<CurrentTable> {
   // Processes from the baseline are never findings: their identity (stat) is all detection needs of them.
   const known = new Set(baseline.processes.map(identityKey));
-  const fullFor = (pid: number, start: number): boolean => start >= baseline.start && !known.has(identityKey({ pid, start }));
-  const plain = await readTable(baseline.reader, { fullFor });
-  const fresh = new Set(newProcesses(baseline, plain).map((p) => p.pid));
+  const plain = await readTable(baseline.reader, { fullFor: (pid, start) => isNew(baseline, known, { pid, start }) });
+  const fresh = new Set(plain.processes.filter((p) => isNew(baseline, known, p)).map((p) => p.pid));
   let table = await readDetails(plain, (p) => fresh.has(p.pid));
-  if (options.timeWindow !== false && hasTimeWindowCandidate(baseline, table, options.checker ?? process.pid)) {
+  if (options.timeWindow !== false && hasTimeWindowCandidate(baseline, known, table, options.checker ?? process.pid)) {
     table = await readDetails(table, (p) => !fresh.has(p.pid));
   }
   const prefix = options.privileged ?? defaultPrivilegePrefix();
@@ -98,9 +96,8 @@ export async function readCurrent(baseline: Baseline, options: ReadOptions = {})
   return (await readCurrentWithNotes(baseline, options)).table;
 }
 
-function hasTimeWindowCandidate(baseline: Baseline, table: ProcessTable, checker: number): boolean {
+function hasTimeWindowCandidate(baseline: Baseline, baselineKeys: ReadonlySet<string>, table: ProcessTable, checker: number): boolean {
   const tree = buildTree(table.processes);
-  const baselineKeys = new Set(baseline.processes.map(identityKey));
   // No cgroup check here: the runner chain's cgroups are not read yet, and this must be a superset of detect's candidates.
   const ctx = { baseline, tree, baselineKeys, protectedPids: protectedPids(baseline, tree, checker) };
   return table.processes.some((p) => timeWindowReason(ctx, p) !== undefined);
