@@ -1,6 +1,6 @@
 /**
  * Exit statuses of the CLI. `strays run` passes the command's own status
- * through; these are the statuses strays adds. Documented in docs/cli.md.
+ * through; these are the statuses strays adds. Documented in the README (Exit statuses).
  */
 export const EXIT = {
   ok: 0,

@@ -8,7 +8,7 @@
  * Cost is per process and per file: each /proc/PID/* open is a path walk in
  * the kernel. `fullFor` lets the engine skip cmdline and the owner stat(2)
  * for processes it only needs the identity of (those in the baseline), which
- * is most of a snapshot's time on a busy host (docs/bench.md).
+ * is most of a snapshot's time on a busy host (README, Benchmark).
  */
 import fs from 'node:fs';
 import { bootTimeMs, ticksToMs, uptimeTicks } from './clock.js';

@@ -1,7 +1,7 @@
 /**
  * The report: one document, rendered as the job summary, the console table,
  * the annotations and the JSON file. This file is the JSON schema: every field
- * is documented in docs/report.md, and any change that removes or retypes a
+ * is documented in the README (Reports), and any change that removes or retypes a
  * field bumps REPORT_VERSION (adding an optional field does not).
  *
  * Environments hold secrets, so no environment variable appears here except
