@@ -14,9 +14,11 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import {
-  cgroupOfPid, closeJobCgroup, dirOf, evacuate, helperDir, jobDir, jobFreezer, moveProcess, openJobCgroup, probeCgroup,
-  readKeyed, readProcs, resetCgroupHelperRefusals, startIsolation, subCgroups,
+  cgroupOfPid, closeJobCgroup, dirOf, evacuate, helperDir, jobDir, jobFreezer, openJobCgroup, probeCgroup,
+  readKeyed, readProcs, startIsolation, subCgroups,
 } from '../src/cgroup/index.js';
+import { resetHelperRefusals as resetCgroupHelperRefusals } from '../src/privilege/helper.js';
+import { moveProcess } from './helpers/cgroup.js';
 import { parseGuardOptions } from '../src/config/options.js';
 import type { JobCgroupRecord } from '../src/engine/baseline.js';
 import { newSessionId } from '../src/engine/session.js';

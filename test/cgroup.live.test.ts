@@ -10,9 +10,10 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import {
-  CgroupError, cgroupOfPid, cgroupRule, closeJobCgroup, dirOf, evacuate, jobDir, jobFreezer, memberPids, moveProcess,
+  CgroupError, cgroupOfPid, cgroupRule, closeJobCgroup, dirOf, evacuate, jobDir, jobFreezer, memberPids,
   openJobCgroup, probeCgroup, readKeyed, readProcs, startIsolation, subCgroups,
 } from '../src/cgroup/index.js';
+import { moveProcess } from './helpers/cgroup.js';
 import type { JobCgroupRecord } from '../src/engine/baseline.js';
 import { check } from '../src/engine/index.js';
 import { Leakers, isAlive, waitFor } from './helpers/leakers.js';

@@ -19,7 +19,8 @@ export class CgroupError extends Error {
   }
 }
 
-const codeOf = (error: unknown): string | undefined => (error as NodeJS.ErrnoException | undefined)?.code;
+/** The errno name of a failed system call (`ENOENT` …). */
+export const codeOf = (error: unknown): string | undefined => (error as NodeJS.ErrnoException | undefined)?.code;
 
 /** Why an errno matters here, in words (cgroup-v2.rst "Migration and Delegation"/"No Internal Process Constraint"). */
 export function explain(code: string | undefined): string {
@@ -43,6 +44,22 @@ export function explain(code: string | undefined): string {
       return code ?? 'unknown error';
   }
 }
+
+/** strerror(3) texts (C locale, glibc and musl alike) as the phase scripts print them → the errno. */
+const ERRNO_OF_TEXT: Readonly<Record<string, string>> = {
+  'Permission denied': 'EACCES',
+  'Operation not permitted': 'EPERM',
+  'Read-only file system': 'EROFS',
+  'Device or resource busy': 'EBUSY',
+  'Operation not supported': 'EOPNOTSUPP',
+  'Not supported': 'EOPNOTSUPP',
+  'No such file or directory': 'ENOENT',
+  'Not a directory': 'ENOTDIR',
+  'No such process': 'ESRCH',
+  'File exists': 'EEXIST',
+};
+
+export const codeOfText = (text: string): string | undefined => ERRNO_OF_TEXT[text.trim()];
 
 /** `mountPoint` + a path relative to the mount; the path must stay inside the mount. */
 export function dirOf(mountPoint: string, relative: string): string {
@@ -86,25 +103,6 @@ export function cgroupOfPid(pid: number, procRoot = '/proc'): string | undefined
 export function readProcs(dir: string): number[] {
   const text = fs.readFileSync(path.join(dir, 'cgroup.procs'), 'utf8');
   return text.split('\n').filter((l) => /^\d+$/.test(l)).map(Number).filter((pid) => pid > 0);
-}
-
-/** Moves a process (all its threads) into `dir`. false when it no longer exists. */
-export function moveProcess(dir: string, pid: number): boolean {
-  const file = path.join(dir, 'cgroup.procs');
-  try {
-    // One write(2) per pid: the kernel parses one pid per write.
-    const fd = fs.openSync(file, 'w');
-    try {
-      fs.writeSync(fd, `${pid}\n`);
-    } finally {
-      fs.closeSync(fd);
-    }
-    return true;
-  } catch (error) {
-    const code = codeOf(error);
-    if (code === 'ESRCH') return false;
-    throw new CgroupError(`Cannot move pid ${pid} into cgroup ${dir}: ${explain(code)}.`, code);
-  }
 }
 
 /** Writes a control file (cgroup.freeze …) with a clear error. */

@@ -12,9 +12,9 @@
  */
 import type { JobCgroupRecord } from '../engine/baseline.js';
 import { linuxLineage } from '../proc/linux.js';
-import { CgroupError, cgroupOfPid, dirOf, moveProcess, readKeyed, writeControl } from './files.js';
+import { CgroupError, cgroupOfPid, readKeyed, writeControl } from './files.js';
 import { inJobCgroup, jobDir } from './members.js';
-import { type CgroupPrivilege, evacuateViaHelper, recordHelperPrefix } from './privileged-ops.js';
+import { type CgroupPrivilege, movePhase } from './phases.js';
 
 /** The shape termination's stop-the-world phase plugs in. */
 export interface Freezer {
@@ -43,16 +43,13 @@ export const chainOf = (pid: number): number[] => [...linuxLineage(pid)].filter(
 
 /**
  * Moves the given live processes out of the job cgroup back to its origin, so
- * the cgroup can be frozen. A cgroup made through the helper (`via: 'sudo'`)
- * is left through it too, in one call for all pids; a pid it could not move
- * is simply not returned (the freezer then refuses, naming it).
+ * the cgroup can be frozen: one run for all pids, through the helper for a
+ * cgroup made through it (`via: 'sudo'`). A pid it could not move is simply
+ * not returned (the freezer then refuses, naming it). Throws CgroupError only
+ * when the helper cannot run.
  */
 export function evacuate(record: JobCgroupRecord, pids: readonly number[], privilege?: CgroupPrivilege): number[] {
-  const inside = pids.filter((pid) => inJobCgroup(record, cgroupOfPid(pid)));
-  const helper = recordHelperPrefix(privilege);
-  if (record.via === 'sudo' && helper !== false) return evacuateViaHelper(helper, record, inside).moved;
-  const origin = dirOf(record.mount, record.origin);
-  return inside.filter((pid) => moveProcess(origin, pid));
+  return movePhase(record, pids.filter((pid) => inJobCgroup(record, cgroupOfPid(pid))), privilege).moved;
 }
 
 export interface FreezerOptions {

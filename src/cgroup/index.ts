@@ -1,6 +1,7 @@
 /**
- * Per-job cgroup isolation (issue 8): find the cgroup2 mount, put the job in
- * its own cgroup, tell detection who is in it, freeze it, and remove it.
+ * Per-job cgroup isolation (README "Isolation: environment marker or per-job
+ * cgroup"): find the cgroup2 mount, put the job in its own cgroup, tell
+ * detection who is in it, freeze it, and remove it.
  */
 export * from './files.js';
 export * from './freeze.js';
@@ -8,5 +9,5 @@ export * from './isolation.js';
 export * from './lifecycle.js';
 export * from './members.js';
 export * from './mount.js';
-export * from './privileged-ops.js';
+export * from './phases.js';
 export * from './prune.js';

@@ -1,15 +1,17 @@
 /**
  * Choosing the isolation for a job: `cgroup` where the host allows it, else
- * `marker` (environment + lineage). Issue 8: never fail the job for it; an
- * impossible `cgroup` falls back to `marker` with one clear log line.
+ * `marker` (environment + lineage). Never fail the job for it: an impossible
+ * `cgroup` falls back to `marker` with one clear log line (README "Isolation:
+ * environment marker or per-job cgroup").
  */
 import fs from 'node:fs';
 import type { Isolation } from '../config/options.js';
 import type { JobCgroupRecord } from '../engine/baseline.js';
-import { CgroupError, cgroupOfPid, dirOf, explain, relativeToMount } from './files.js';
+import { CgroupError, cgroupOfPid, codeOf, dirOf, explain, relativeToMount } from './files.js';
 import { asMount, openJobCgroup } from './lifecycle.js';
 import type { Cgroup2Mount } from './mount.js';
-import { type CgroupPrivilege, type CgroupVia, helperName, helperPrefix, helperUnavailable, isPermissionError } from './privileged-ops.js';
+import { helperName, helperUnavailable } from '../privilege/helper.js';
+import { type CgroupPrivilege, type CgroupVia, helperPrefix, isPermissionError } from './phases.js';
 
 /** statfs(2) f_type of cgroup2 (linux/magic.h CGROUP2_SUPER_MAGIC). */
 const CGROUP2_SUPER_MAGIC = 0x63677270;
@@ -48,7 +50,7 @@ export function probeCgroup(options: ProbeOptions): CgroupProbe {
   try {
     if (fs.statfsSync(mount.mountPoint).type !== CGROUP2_SUPER_MAGIC) return no(`${mount.mountPoint} is not a cgroup2 filesystem`);
   } catch (error) {
-    return no(`${mount.mountPoint}: ${explain((error as NodeJS.ErrnoException).code)}`);
+    return no(`${mount.mountPoint}: ${explain(codeOf(error))}`);
   }
   const shown = cgroupOfPid(options.pid);
   if (shown === undefined) return no(`pid ${options.pid} is gone or has no cgroup v2 entry`);
@@ -66,7 +68,7 @@ export function probeCgroup(options: ProbeOptions): CgroupProbe {
     try {
       fs.accessSync(target, fs.constants.W_OK);
     } catch (error) {
-      const code = (error as NodeJS.ErrnoException).code;
+      const code = codeOf(error);
       const refused = `cannot write ${target}: ${explain(code)}`;
       if (!isPermissionError(code) || helper === false) return no(refused);
       return viaHelper() ?? no(`${refused}, and ${helperUnavailable(helper)}`);

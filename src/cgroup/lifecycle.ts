@@ -1,6 +1,7 @@
 /**
  * The job cgroup's life: created at job start next to the runner, holding the
- * process that spawns the job's steps; emptied and removed at job end.
+ * process that spawns the job's steps; emptied and removed at job end. The
+ * writes themselves are the scripts of ./phases.ts.
  *
  * Layout (cgroup-v2.rst "Top-down Constraint", "No Internal Process
  * Constraint"): the job cgroup is a child of the moved process's own cgroup,
@@ -14,13 +15,11 @@ import path from 'node:path';
 import type { JobCgroupRecord } from '../engine/baseline.js';
 import { readStartTicks } from '../proc/linux.js';
 import type { Identity } from '../proc/types.js';
-import { CgroupError, cgroupOfPid, dirOf, explain, moveProcess, readKeyed, relativeToMount, subCgroups, writeControl } from './files.js';
+import { CgroupError, cgroupOfPid, dirOf, relativeToMount } from './files.js';
 import { inJobCgroup, jobDir, memberPids } from './members.js';
-import { pruneStaleJobCgroups, staleJobCgroups } from './prune.js';
 import { type Cgroup2Mount, readCgroup2Mount } from './mount.js';
-import {
-  type CgroupPrivilege, closeViaHelper, helperName, helperPrefix, isPermissionError, openViaHelper, recordHelperPrefix,
-} from './privileged-ops.js';
+import { type CgroupPrivilege, closePhase, helperPrefix, isPermissionError, openPhase } from './phases.js';
+import { staleJobCgroups } from './prune.js';
 
 export interface OpenOptions {
   /** The job's STRAYS_SESSION; names the cgroup. */
@@ -48,18 +47,6 @@ export function cgroupName(session: string): string {
   return name;
 }
 
-const codeOf = (e: unknown): string | undefined => (e as NodeJS.ErrnoException | undefined)?.code;
-
-function makeDir(dir: string): void {
-  try {
-    fs.mkdirSync(dir);
-  } catch (error) {
-    const code = codeOf(error);
-    const why = code === 'EEXIST' ? 'it already exists (another job with the same session?)' : explain(code);
-    throw new CgroupError(`Cannot create cgroup ${dir}: ${why}.`, code);
-  }
-}
-
 /** Creates the job cgroup and moves `movePid` into it. Throws CgroupError, leaving nothing behind. */
 export function openJobCgroup(options: OpenOptions): JobCgroupRecord {
   const mount = asMount(options.mount);
@@ -71,54 +58,30 @@ export function openJobCgroup(options: OpenOptions): JobCgroupRecord {
   if (origin === undefined) throw new CgroupError(`pid ${options.movePid} is in cgroup ${shown}, which the cgroup2 mount ${mount.mountPoint} does not show (nested container?).`);
   const name = cgroupName(options.session);
   const parents = options.parent !== undefined ? [options.parent] : origin === '/' ? ['/'] : [origin, path.posix.dirname(origin)];
+  const input = {
+    mount: mount.mountPoint,
+    candidates: parents.map((parent) => path.posix.join(parent, name)),
+    stale: parents.flatMap((parent) => staleJobCgroups(dirOf(mount.mountPoint, parent)).map((d) => path.posix.join(parent, path.basename(d)))),
+    pid: options.movePid,
+    owner: { uid: options.owner?.uid ?? process.getuid?.() ?? 0, gid: options.owner?.gid ?? process.getgid?.() ?? 0 },
+  };
   const moved: Identity = { pid: options.movePid, start: seen.start };
   const base = { mount: mount.mountPoint, origin, moved: [moved], ...(mount.root !== '/' ? { mountRoot: mount.root } : {}) };
   const helper = helperPrefix(options.privilege);
+  const timeoutMs = options.privilege?.timeoutMs;
+  // Recorded as `via: 'sudo'`: the end changes it through the helper too, with the same checks.
   const viaHelper = (): JobCgroupRecord => {
     if (helper === false) throw new CgroupError('No privileged helper allowed for cgroup writes.');
-    const candidates = parents.map((parent) => path.posix.join(parent, name));
-    const stale = parents.flatMap((parent) => staleJobCgroups(dirOf(mount.mountPoint, parent)).map((d) => path.posix.join(parent, path.basename(d))));
-    const uid = options.owner?.uid ?? process.getuid?.() ?? 0;
-    const gid = options.owner?.gid ?? process.getgid?.() ?? 0;
-    const opened = openViaHelper(helper, { mount: mount.mountPoint, candidates, stale, pid: options.movePid, owner: { uid, gid } });
-    const relative = candidates.find((c) => dirOf(mount.mountPoint, c) === opened.opened);
-    if (relative === undefined) throw new CgroupError(`${helperName(helper)} created an unexpected cgroup ${String(opened.opened)}.`);
-    return { ...base, path: relative, via: 'sudo' };
+    return { ...base, path: openPhase(helper, true, input, timeoutMs), via: 'sudo' };
   };
   if (options.privilege?.mode === 'always') return viaHelper();
   try {
-    return openDirect(mount, parents, name, options.movePid, base);
+    return { ...base, path: openPhase([], false, input, timeoutMs) };
   } catch (error) {
     // Refused to this user: the helper may do it (passwordless sudo on hosted runners).
     if (error instanceof CgroupError && isPermissionError(error.code) && helper !== false) return viaHelper();
     throw error;
   }
-}
-
-function openDirect(
-  mount: Cgroup2Mount,
-  parents: readonly string[],
-  name: string,
-  movePid: number,
-  base: Omit<JobCgroupRecord, 'path'>,
-): JobCgroupRecord {
-  let last: CgroupError | undefined;
-  for (const parent of parents) {
-    const relative = path.posix.join(parent, name);
-    const dir = dirOf(mount.mountPoint, relative);
-    pruneStaleJobCgroups(dirOf(mount.mountPoint, parent));
-    makeDir(dir);
-    try {
-      if (!moveProcess(dir, movePid)) throw new CgroupError(`Cannot move pid ${movePid} into a job cgroup: no such process.`, 'ESRCH');
-    } catch (error) {
-      fs.rmdirSync(dir);
-      last = error instanceof CgroupError ? error : new CgroupError(String(error));
-      if (last.code === 'EBUSY' || last.code === 'EOPNOTSUPP') continue; // try the sibling layout
-      throw last;
-    }
-    return { ...base, path: relative };
-  }
-  throw last ?? new CgroupError('No place for a job cgroup.');
 }
 
 export interface CloseResult {
@@ -132,54 +95,19 @@ export interface CloseResult {
   readonly problems: readonly string[];
 }
 
-const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
-
 /**
- * Moves the moved process(es) back to their origin if they are still alive and
- * still in the job cgroup, thaws the cgroup, then removes it when it is empty.
- * A cgroup that still holds processes is left, and said so: rmdir would fail
+ * Thaws the job cgroup, moves the moved process(es) back to their origin if
+ * they are still alive and still inside, then removes it when it is empty. A
+ * cgroup that still holds processes is left, and said so: rmdir would fail
  * with EBUSY anyway, and its processes must not be dropped somewhere else.
  */
 export async function closeJobCgroup(record: JobCgroupRecord, options: { settleMs?: number; privilege?: CgroupPrivilege } = {}): Promise<CloseResult> {
   const dir = jobDir(record);
-  const problems: string[] = [];
-  const movedBack: number[] = [];
-  if (!fs.existsSync(dir)) return { movedBack, removed: true, remaining: [], problems };
-  const helper = recordHelperPrefix(options.privilege);
-  if (record.via === 'sudo' && helper !== false) {
-    // One helper call: thaw, move back, wait for the last exits, remove.
-    const closed = closeViaHelper(helper, record, stillInside(record), options.settleMs ?? 1000);
-    const remaining = closed.busy ? [...memberPids(record)] : [];
-    if (closed.busy) problems.push(`The job cgroup ${dir} still holds pid ${remaining.join(', ') || '(outside this PID namespace)'}; it is left in place.`);
-    return { movedBack: closed.movedBack, removed: !fs.existsSync(dir), remaining, problems: [...closed.problems, ...problems] };
-  }
-  thawAll(dir, problems);
-  for (const pid of stillInside(record)) {
-    try {
-      if (moveProcess(dirOf(record.mount, record.origin), pid)) movedBack.push(pid);
-    } catch (error) {
-      problems.push(`${(error as Error).message} It stays in ${dir}.`);
-    }
-  }
-  // Exiting tasks leave their cgroup in cgroup_exit(); give the last ones a moment.
-  const deadline = Date.now() + (options.settleMs ?? 1000);
-  let remaining = [...memberPids(record)];
-  while (remaining.length > 0 && Date.now() < deadline) {
-    await sleep(20);
-    remaining = [...memberPids(record)];
-  }
-  if (remaining.length > 0) {
-    problems.push(`The job cgroup ${dir} still holds pid ${remaining.join(', ')}; it is left in place.`);
-    return { movedBack, removed: false, remaining, problems };
-  }
-  for (const sub of [...subCgroups(dir).reverse(), dir]) {
-    try {
-      fs.rmdirSync(sub);
-    } catch (error) {
-      if (codeOf(error) !== 'ENOENT') problems.push(`Cannot remove cgroup ${sub}: ${explain(codeOf(error))}.`);
-    }
-  }
-  return { movedBack, removed: !fs.existsSync(dir), remaining: [], problems };
+  if (!fs.existsSync(dir)) return { movedBack: [], removed: true, remaining: [], problems: [] };
+  const closed = closePhase(record, stillInside(record), options.settleMs ?? 1000, options.privilege);
+  const remaining = closed.busy ? [...memberPids(record)] : [];
+  const busy = closed.busy ? [`The job cgroup ${dir} still holds pid ${remaining.join(', ') || '(outside this PID namespace)'}; it is left in place.`] : [];
+  return { movedBack: closed.movedBack, removed: !fs.existsSync(dir), remaining, problems: [...closed.notes, ...busy] };
 }
 
 /** The moved processes that are still alive (same start time) and still in the job cgroup. */
@@ -191,15 +119,4 @@ function stillInside(record: JobCgroupRecord): number[] {
     })
     .filter((m) => inJobCgroup(record, cgroupOfPid(m.pid)))
     .map((m) => m.pid);
-}
-
-/** A frozen job cgroup would keep its processes frozen wherever they go: thaw before anything else. */
-function thawAll(dir: string, problems: string[]): void {
-  try {
-    if (readKeyed(dir, 'cgroup.events').get('frozen') === '1' || fs.readFileSync(`${dir}/cgroup.freeze`, 'utf8').trim() === '1') {
-      writeControl(dir, 'cgroup.freeze', '0');
-    }
-  } catch (error) {
-    problems.push((error as Error).message);
-  }
 }

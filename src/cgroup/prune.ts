@@ -27,7 +27,7 @@ export function pruneStaleJobCgroups(parentDir: string, now = Date.now()): strin
   return removed;
 }
 
-/** The empty, old job cgroups in `parentDir` (reads only: the sudo path removes them in its one helper call). */
+/** The empty, old job cgroups in `parentDir` (reads only: the open phase of ./phases.ts removes them). */
 export function staleJobCgroups(parentDir: string, now = Date.now()): string[] {
   const out: string[] = [];
   let entries: fs.Dirent[];

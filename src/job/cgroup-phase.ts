@@ -1,5 +1,6 @@
 /**
- * The end of a job that has its own cgroup (issue 8).
+ * The end of a job that has its own cgroup (README "Isolation: environment
+ * marker or per-job cgroup", "What happens").
  *
  * Stop-the-world through the freezer: a frozen cgroup cannot fork, so the
  * table read while frozen is complete, and the SIGSTOP sent to every finding
@@ -13,6 +14,7 @@ import { CgroupError, chainOf, closeJobCgroup, evacuate, jobFreezer } from '../c
 import type { Baseline, JobCgroupRecord } from '../engine/baseline.js';
 import type { Finding } from '../engine/findings.js';
 import { signalProcess } from '../terminate/signals.js';
+import { messageOf } from '../text/error-message.js';
 
 /**
  * Moves the checker's chain and the runner chain out of the job cgroup. A
@@ -44,7 +46,7 @@ export async function detectFrozen<T>(
   try {
     await freezer.freeze();
   } catch (error) {
-    return { result: await detect(), notes: [`cgroup freezer not used: ${(error as Error).message}`] };
+    return { result: await detect(), notes: [`cgroup freezer not used: ${messageOf(error)}`] };
   }
   try {
     const result = await detect();
@@ -55,7 +57,7 @@ export async function detectFrozen<T>(
   }
 }
 
+/** Removes the job cgroup; what went wrong comes back as notes. */
 export async function closeCgroup(record: JobCgroupRecord): Promise<string[]> {
-  const closed = await closeJobCgroup(record);
-  return [...closed.problems];
+  return [...(await closeJobCgroup(record)).problems];
 }

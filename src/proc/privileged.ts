@@ -16,20 +16,12 @@
  * filtered to the wanted variables as it is parsed and the raw text dropped:
  * whole environments (secrets) are never kept.
  */
-import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { type PrivilegePrefix, helperArgv, resetHelperRefusals, runHelper } from '../privilege/helper.js';
 import { pickEnv } from './environ.js';
 import type { EnvView } from './types.js';
 
-/** The command prefix that runs the helper as root, e.g. `['sudo', '-n']`; `[]` runs it directly (already root, tests). */
-export type PrivilegePrefix = readonly string[];
-
-export const SUDO_PREFIX: PrivilegePrefix = ['sudo', '-n'];
-
-export const isRoot = (): boolean => process.getuid?.() === 0;
-
-/** What to use when the caller chose nothing: `sudo -n` when not root; none (false) for root, who needs no helper. */
-export const defaultPrivilegePrefix = (): PrivilegePrefix | false => (isRoot() ? false : SUDO_PREFIX);
+export { type PrivilegePrefix, SUDO_PREFIX, defaultPrivilegePrefix, isRoot } from '../privilege/helper.js';
 
 export interface PrivilegedReadOptions {
   readonly prefix: PrivilegePrefix;
@@ -47,10 +39,9 @@ const SCRIPT =
   'root=$1; token=$2; shift 2; for p; do printf "\\0%s=%s\\0" "$token" "$p"; ' +
   'cat "$root/$p/environ" 2>/dev/null || printf "\\0%s-failed=%s\\0" "$token" "$p"; done';
 
-/** The argv of the one helper invocation (exported for tests and for the report's wording). */
-export function privilegedArgv(prefix: PrivilegePrefix, pids: readonly number[], token: string, procRoot = '/proc'): string[] {
-  return [...prefix, 'sh', '-c', SCRIPT, 'sh', procRoot, token, ...pids.map(String)];
-}
+/** The argv of the one helper invocation (exported for tests). */
+export const privilegedArgv = (prefix: PrivilegePrefix, pids: readonly number[], token: string, procRoot = '/proc'): string[] =>
+  helperArgv(prefix, SCRIPT, [procRoot, token, ...pids.map(String)]);
 
 /** Parses the helper's output into per-pid views holding only `wanted` variables. */
 export function parsePrivilegedOutput(raw: string, token: string, pids: readonly number[], wanted: ReadonlySet<string>): Map<number, EnvView> {
@@ -74,45 +65,18 @@ export function parsePrivilegedOutput(raw: string, token: string, pids: readonly
   return out;
 }
 
-/** Helpers found unusable in this process (no sudo, password required): tried once, then one reason. */
-const refused = new Map<string, string>();
-
 export async function readEnvironsPrivileged(
   pids: readonly number[],
   wanted: ReadonlySet<string>,
   options: PrivilegedReadOptions,
 ): Promise<PrivilegedRead> {
-  const command = options.prefix.length > 0 ? options.prefix.join(' ') : '(direct)';
-  const known = refused.get(command);
-  if (known !== undefined) return { ok: false, reason: known, command };
-  if (pids.length === 0) return { ok: true, envs: new Map(), command };
   const token = `strays-${randomBytes(12).toString('hex')}`;
-  const [file, ...args] = privilegedArgv(options.prefix, pids, token, options.procRoot);
-  const result = await new Promise<{ stdout: string; stderr: string; error: { code?: unknown; message: string } | null }>((resolve) => {
-    execFile(
-      file as string,
-      args,
-      { encoding: 'utf8', maxBuffer: 256 << 20, timeout: options.timeoutMs ?? 10_000, env: { ...process.env, LC_ALL: 'C' } },
-      (error, stdout, stderr) => resolve({ stdout, stderr, error }),
-    );
-  });
-  if (result.error) {
-    const e = result.error;
-    const reason =
-      e.code === 'ENOENT'
-        ? `${options.prefix[0] ?? 'sh'} is not installed`
-        : // execvp reports EACCES when a PATH directory is unreadable and the program was found nowhere else.
-          e.code === 'EACCES' && (e as { syscall?: string }).syscall?.startsWith('spawn')
-          ? `${options.prefix[0] ?? 'sh'} is not installed (or not executable by this user)`
-        : `${command} refused: ${result.stderr.trim().split('\n')[0] || e.message}`;
-    // A helper that printed our headers did run as root (e.g. it timed out late): keep what it read.
-    if (!result.stdout.includes(token)) {
-      refused.set(command, reason);
-      return { ok: false, reason, command };
-    }
-  }
-  return { ok: true, envs: parsePrivilegedOutput(result.stdout, token, pids, wanted), command };
+  const args = [options.procRoot ?? '/proc', token, ...pids.map(String)];
+  if (pids.length === 0) return { ok: true, envs: new Map(), command: '' };
+  const run = await runHelper(options.prefix, SCRIPT, args, { timeoutMs: options.timeoutMs });
+  // A helper that timed out after printing some environments did run as root: what it printed is kept.
+  return run.ok ? { ok: true, envs: parsePrivilegedOutput(run.stdout, token, pids, wanted), command: run.command } : run;
 }
 
-/** Forgets refusals (tests). */
-export const resetPrivilegedRefusals = (): void => refused.clear();
+/** Forgets refusals of the one privileged helper (tests). */
+export const resetPrivilegedRefusals = resetHelperRefusals;

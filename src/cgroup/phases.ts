@@ -1,0 +1,228 @@
+/**
+ * Every cgroup write strays makes, as three fixed scripts run through the one
+ * privileged helper (src/privilege/helper.ts): with an empty prefix where this
+ * process may write the tree itself (root, a delegated subtree), with `sudo -n`
+ * where the kernel refuses it (README "When a job cgroup is used"). One
+ * implementation of each phase, whoever runs it:
+ *
+ * - open: prune stale empty job cgroups, mkdir, move the pid in; through sudo,
+ *   also chown only the new cgroup's cgroup.freeze to the job's user, so
+ *   freezing and thawing at the end need no sudo. Nothing else is handed over:
+ *   with cgroup.procs or the directory the user could move processes or create
+ *   sub-cgroups, and freezing their own job is no more than SIGSTOP.
+ * - move: move pids back to the origin (before freezing).
+ * - close: thaw, move pids back, wait until empty, rmdir deepest first.
+ *
+ * Moving a process between two cgroups needs write access to cgroup.procs of
+ * their common ancestor (cgroup-v2.rst "Delegation Containment"), here the
+ * runner's root-owned cgroup. Writes go through `tee`, whose errors name the
+ * errno (dash's `echo >` says only "I/O error"); the scripts print one fact a
+ * line and the C-locale strerror(3) text, mapped back to the errno by `codeOfText`.
+ *
+ * Values are validated before anything runs through sudo: the mount must be a
+ * cgroup2 mount point listed in mountinfo, paths must be plain absolute paths
+ * inside it, the job cgroup must be named `strays-<16 hex>`.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import type { JobCgroupRecord } from '../engine/baseline.js';
+import { type HelperRun, type PrivilegePrefix, SUDO_PREFIX, defaultPrivilegePrefix, isRoot, runHelperSync } from '../privilege/helper.js';
+import { messageOf } from '../text/error-message.js';
+import { CgroupError, codeOfText, dirOf, explain } from './files.js';
+import { parseCgroup2Line } from './mount.js';
+
+export type CgroupVia = 'direct' | 'sudo';
+
+export interface CgroupPrivilege {
+  /**
+   * The helper's command prefix (`[]`: run the script directly); default `sudo -n` when not root. As root: none
+   * for a refused write, `[]` to change a cgroup made through the helper. false: never.
+   */
+  readonly prefix?: PrivilegePrefix | false;
+  /** `fallback` (default): write directly, use the helper only where the kernel refuses; `always`: use the helper at once. */
+  readonly mode?: 'fallback' | 'always';
+  /** Give up after this long (default 10 s): a hung sudo (PAM, LDAP) must not hang the job. */
+  readonly timeoutMs?: number;
+}
+
+/** The helper for a refused write: `sudo -n` when not root; none when root, whom the same script unelevated would not help. */
+export const helperPrefix = (privilege?: CgroupPrivilege): PrivilegePrefix | false => privilege?.prefix ?? defaultPrivilegePrefix();
+
+/** The prefix that changes a cgroup made as `record` says: through the helper (root runs its scripts directly), else `[]`. */
+export function recordPrefix(record: JobCgroupRecord, privilege?: CgroupPrivilege): { prefix: PrivilegePrefix; elevated: boolean } {
+  const helper = record.via === 'sudo' ? (privilege?.prefix ?? (isRoot() ? [] : SUDO_PREFIX)) : false;
+  return helper === false ? { prefix: [], elevated: false } : { prefix: helper, elevated: true };
+}
+
+/** Errors the helper can fix; EROFS, EBUSY … are the same for root. */
+export const isPermissionError = (code: string | undefined): boolean => code === 'EACCES' || code === 'EPERM';
+
+const JOB_NAME = /^strays-[0-9a-f]{16}$/;
+
+/** cgroup2 mount points in this mount namespace, exactly as mountinfo lists them. */
+function cgroup2MountPoints(): string[] {
+  try {
+    return fs.readFileSync('/proc/self/mountinfo', 'utf8').split('\n').map(parseCgroup2Line).flatMap((m) => (m ? [m.mountPoint] : []));
+  } catch {
+    return [];
+  }
+}
+
+/**
+ * `mount` + `relative` as an absolute directory a script may touch. Always: no
+ * control characters (the scripts answer one fact a line), inside the mount.
+ * `elevated` (through sudo) also: a cgroup2 mount point, no "."/".." segments,
+ * a job cgroup named strays-<16 hex>. Throws CgroupError (EINVAL).
+ */
+export function phaseDir(mount: string, relative: string, kind: 'job' | 'cgroup', elevated: boolean): string {
+  const refuse = (why: string): never => {
+    throw new CgroupError(`Refusing a ${elevated ? 'privileged ' : ''}cgroup operation on "${mount}" + "${relative}": ${why}.`, 'EINVAL');
+  };
+  if (elevated && !cgroup2MountPoints().includes(mount)) refuse(`${JSON.stringify(mount)} is not a cgroup2 mount point in /proc/self/mountinfo`);
+  if (/[\0-\x1f\x7f]/.test(relative)) refuse('the path contains control characters');
+  if (elevated && (!relative.startsWith('/') || relative.split('/').some((s) => s === '.' || s === '..'))) refuse('not a plain absolute path');
+  if (elevated && kind === 'job' && !JOB_NAME.test(path.posix.basename(relative))) refuse('a job cgroup is named strays-<16 hex digits>');
+  return dirOf(mount, relative);
+}
+
+/** The checks of a privileged operation (exported for tests). */
+export const helperDir = (mount: string, relative: string, kind: 'job' | 'cgroup'): string => phaseDir(mount, relative, kind, true);
+
+// Writes one value with one write(2) and prints why it failed, as strerror(3) says it.
+const WRITE = `put() { why=$(echo "$1" | tee -- "$2" 2>&1 >/dev/null) || { why=\${why##*: }; return 1; }; }`;
+
+// open: $1 owner uid:gid ("" for none), $2 pid, $3 count of stale dirs, the stale dirs, then candidate job dirs in order.
+// A failed mkdir stops; a move refused by the layout (EBUSY, EOPNOTSUPP) tries the next candidate.
+const OPEN = `${WRITE}
+owner=$1 pid=$2 n=$3; shift 3
+while [ "$n" -gt 0 ]; do rmdir -- "$1" 2>/dev/null && echo "pruned $1"; shift; n=$((n - 1)); done
+for dir; do
+  echo "try $dir"
+  why=$(mkdir -- "$dir" 2>&1) || { echo "mkdir-failed \${why##*: }"; exit 0; }
+  if put "$pid" "$dir/cgroup.procs"; then
+    [ -z "$owner" ] || chown -- "$owner" "$dir/cgroup.freeze"
+    echo opened; exit 0
+  fi
+  rmdir -- "$dir"
+  [ -d "/proc/$pid" ] || { echo gone; exit 0; }
+  echo "move-failed $why"
+  case $why in 'Device or resource busy'|'Operation not supported') ;; *) exit 0 ;; esac
+done`;
+
+// $to: the origin; then pids. A pid that is gone is a fact, not a failure.
+const MOVE = `for p; do
+  if put "$p" "$to/cgroup.procs"; then echo "moved $p"; elif [ -d "/proc/$p" ]; then echo "failed $p $why"; fi
+done`;
+
+// move: $1 origin dir, then pids.
+const MOVE_OUT = `${WRITE}
+to=$1; shift
+${MOVE}`;
+
+// close: $1 job dir, $2 origin dir, $3 ticks of 50 ms to wait for the last exits, then pids to move back.
+// A frozen cgroup keeps its processes frozen wherever they go: thaw before anything else.
+const CLOSE = `${WRITE}
+dir=$1 to=$2 ticks=$3; shift 3
+if grep -qx 1 "$dir/cgroup.freeze"; then put 0 "$dir/cgroup.freeze" || echo "thaw-failed $why"; fi
+${MOVE}
+while [ "$ticks" -gt 0 ] && grep -q '^populated 1' "$dir/cgroup.events"; do sleep 0.05; ticks=$((ticks - 1)); done
+if grep -q '^populated 1' "$dir/cgroup.events"; then echo busy; exit 0; fi
+why=$(find "$dir" -depth -type d -exec rmdir -- {} + 2>&1) || echo "remove-failed \${why##*: }"`;
+
+const linesOf = (run: HelperRun & { ok: true }): string[] => run.stdout.split('\n').filter(Boolean);
+/** The rest of the last line that starts with `word`. */
+const valueOf = (lines: readonly string[], word: string): string | undefined =>
+  [...lines].reverse().find((l) => l === word || l.startsWith(`${word} `))?.slice(word.length + 1);
+/** An errno text from a script, in the words of `explain`. */
+const because = (text: string | undefined): string => explain(codeOfText(text ?? '') ?? text);
+/** " through sudo -n", or nothing for a direct write. */
+const through = (run: HelperRun, elevated: boolean): string => (elevated ? ` through ${run.command}` : '');
+
+/** "moved 12" lines → pids; "failed 12 Permission denied" lines → pid and reason. */
+function movesOf(lines: readonly string[]): { moved: number[]; failed: { pid: string; why: string }[] } {
+  const words = lines.map((l) => l.split(' '));
+  return {
+    moved: words.filter((w) => w[0] === 'moved').map((w) => Number(w[1])),
+    failed: words.filter((w) => w[0] === 'failed').map((w) => ({ pid: w[1] ?? '?', why: because(w.slice(2).join(' ')) })),
+  };
+}
+
+export interface OpenInput {
+  readonly mount: string;
+  /** Candidate job cgroups relative to the mount, in order; and stale ones to remove first. */
+  readonly candidates: readonly string[];
+  readonly stale: readonly string[];
+  readonly pid: number;
+  /** Who gets cgroup.freeze (through the helper only). */
+  readonly owner?: { readonly uid: number; readonly gid: number };
+}
+
+/** Job start: one run that prunes `stale`, then creates the first candidate that takes `pid`; returns it (relative). Throws CgroupError. */
+export function openPhase(prefix: PrivilegePrefix, elevated: boolean, input: OpenInput, timeoutMs?: number): string {
+  const ids = [input.pid, ...(input.owner ? [input.owner.uid, input.owner.gid] : [])];
+  if (!ids.every((n) => Number.isSafeInteger(n) && n >= 0)) throw new CgroupError(`Refusing a cgroup operation: bad pid/uid/gid ${ids.join('/')}.`, 'EINVAL');
+  const dirs = input.candidates.map((c) => phaseDir(input.mount, c, 'job', elevated));
+  const stale = input.stale.map((s) => phaseDir(input.mount, s, 'job', elevated));
+  const owner = elevated && input.owner ? `${input.owner.uid}:${input.owner.gid}` : '';
+  const run = runHelperSync(prefix, OPEN, [owner, String(input.pid), String(stale.length), ...stale, ...dirs], { timeoutMs });
+  if (!run.ok) throw new CgroupError(`Cannot create a job cgroup through ${run.command}: ${run.reason}.`);
+  const lines = linesOf(run);
+  const dir = valueOf(lines, 'try') ?? dirs[0] ?? '(none)';
+  const index = dirs.indexOf(dir);
+  // Without cgroup.freeze (chown refused) the user cannot freeze at the end: the freezer then says why.
+  if (lines.includes('opened') && index >= 0) return input.candidates[index] as string;
+  if (lines.includes('gone')) throw new CgroupError(`Cannot move pid ${input.pid} into a job cgroup: no such process.`, 'ESRCH');
+  const mkdir = valueOf(lines, 'mkdir-failed');
+  if (mkdir !== undefined) {
+    const code = codeOfText(mkdir);
+    const why = code === 'EEXIST' ? 'it already exists (another job with the same session?)' : because(mkdir);
+    throw new CgroupError(`Cannot create cgroup ${dir}${through(run, elevated)}: ${why}.`, code);
+  }
+  const move = valueOf(lines, 'move-failed');
+  throw new CgroupError(`Cannot move pid ${input.pid} into cgroup ${dir}${through(run, elevated)}: ${because(move ?? run.stderr)}.`, codeOfText(move ?? ''));
+}
+
+/** Before freezing: moves `pids` back to the record's origin in one run; returns those moved. Throws CgroupError only when it cannot run. */
+export function movePhase(record: JobCgroupRecord, pids: readonly number[], privilege?: CgroupPrivilege): { moved: number[]; notes: string[] } {
+  if (pids.length === 0) return { moved: [], notes: [] };
+  const { prefix, elevated } = recordPrefix(record, privilege);
+  const origin = phaseDir(record.mount, record.origin, 'cgroup', elevated);
+  const run = runHelperSync(prefix, MOVE_OUT, [origin, ...pids.map(String)], { timeoutMs: privilege?.timeoutMs });
+  if (!run.ok) throw new CgroupError(`Cannot move pid ${pids.join(', ')} out of the job cgroup through ${run.command}: ${run.reason}.`);
+  const { moved, failed } = movesOf(linesOf(run));
+  return { moved, notes: failed.map((f) => `Cannot move pid ${f.pid} back to ${origin}${through(run, elevated)}: ${f.why}.`) };
+}
+
+export interface PhaseClose {
+  readonly movedBack: number[];
+  /** The cgroup still held processes after the wait: it was left in place. */
+  readonly busy: boolean;
+  readonly notes: string[];
+}
+
+/** Job end: thaw, move `pids` back, wait up to `settleMs` for the cgroup to empty, remove it; one run, never throws. */
+export function closePhase(record: JobCgroupRecord, pids: readonly number[], settleMs: number, privilege?: CgroupPrivilege): PhaseClose {
+  const { prefix, elevated } = recordPrefix(record, privilege);
+  let dir: string;
+  let origin: string;
+  try {
+    dir = phaseDir(record.mount, record.path, 'job', elevated);
+    origin = phaseDir(record.mount, record.origin, 'cgroup', elevated);
+  } catch (error) {
+    return { movedBack: [], busy: false, notes: [messageOf(error)] };
+  }
+  const ticks = Math.max(0, Math.ceil(settleMs / 50));
+  const timeoutMs = Math.max(privilege?.timeoutMs ?? 10_000, settleMs + 5_000);
+  const run = runHelperSync(prefix, CLOSE, [dir, origin, String(ticks), ...pids.map(String)], { timeoutMs });
+  if (!run.ok) return { movedBack: [], busy: false, notes: [`Cannot close the job cgroup ${dir} through ${run.command}: ${run.reason}.`] };
+  const lines = linesOf(run);
+  const notes: string[] = [];
+  const thaw = valueOf(lines, 'thaw-failed');
+  if (thaw !== undefined) notes.push(`Cannot thaw ${dir}${through(run, elevated)}: ${because(thaw)}.`);
+  const moves = movesOf(lines);
+  notes.push(...moves.failed.map((f) => `Cannot move pid ${f.pid} back to ${origin}${through(run, elevated)}: ${f.why}; it stays in ${dir}.`));
+  const busy = lines.includes('busy');
+  const remove = valueOf(lines, 'remove-failed');
+  if (!busy && fs.existsSync(dir)) notes.push(`Cannot remove cgroup ${dir}${through(run, elevated)}: ${because(remove ?? run.stderr)}.`);
+  return { movedBack: moves.moved, busy, notes };
+}

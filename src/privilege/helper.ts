@@ -1,0 +1,136 @@
+/**
+ * The privileged helper: the one way strays runs anything as root. Environment
+ * reads (src/proc/privileged.ts), every cgroup phase (src/cgroup/phases.ts) and
+ * any privileged signal go through `runHelper` / `runHelperSync`.
+ *
+ * A run is `<prefix> sh -c '<fixed script>' sh <arg>…`: the prefix is
+ * `sudo -n` where the checker is not root (passwordless sudo on GitHub-hosted
+ * runners; sudo(8) `-n` fails instead of asking for a password), `[]` to run
+ * the same script with this process's own rights. The script is a constant of
+ * the caller; every value is a positional argument ("$1", "$@"), so no value
+ * is ever parsed by the shell (sh(1p), "-c").
+ *
+ * A helper that cannot run (not installed, a password required, a hung PAM
+ * stack) is tried once per process: its refusal is remembered and every later
+ * call returns the same reason without running it (sudo logs each call, and a
+ * refused one costs a fork/exec and a PAM session).
+ */
+import { type ExecFileException, execFile, spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+
+/** The command prefix that runs the helper as root, e.g. `['sudo', '-n']`; `[]` runs it directly. */
+export type PrivilegePrefix = readonly string[];
+
+export const SUDO_PREFIX: PrivilegePrefix = ['sudo', '-n'];
+
+export const isRoot = (): boolean => process.getuid?.() === 0;
+
+/** What to use when the caller chose nothing: `sudo -n` when not root; none (false) for root, who needs no helper. */
+export const defaultPrivilegePrefix = (): PrivilegePrefix | false => (isRoot() ? false : SUDO_PREFIX);
+
+/** The helper in words, for log lines and as the key of its refusal: "sudo -n". */
+export const helperName = (prefix: PrivilegePrefix): string => (prefix.length > 0 ? prefix.join(' ') : 'sh (no elevation)');
+
+/** Printed first by every script: proof that the script itself ran (as opposed to sudo refusing). */
+const READY = 'strays-helper-ran';
+
+/** The argv of one run (exported for tests and for the report's wording). */
+export const helperArgv = (prefix: PrivilegePrefix, script: string, args: readonly string[]): string[] => [
+  ...prefix, 'sh', '-c', `echo ${READY}\n${script}`, 'sh', ...args,
+];
+
+export interface HelperOptions {
+  /** Give up after this long (default 10 s): a hung sudo (PAM, LDAP) must not hang the job. */
+  readonly timeoutMs?: number;
+  /** The most stdout kept (default 256 MiB). */
+  readonly maxBuffer?: number;
+}
+
+export type HelperRun =
+  /** The script ran (it may have failed, or been stopped by the timeout): its output after the ready line. */
+  | { readonly ok: true; readonly stdout: string; readonly stderr: string; readonly command: string }
+  /** The helper did not run the script; `reason` is one clause ("sudo -n refused: …"). */
+  | { readonly ok: false; readonly reason: string; readonly command: string };
+
+/** Helpers found unusable in this process: tried once, then the same reason. Keyed by helperName. */
+const refused = new Map<string, string>();
+
+/** Forgets refusals (tests). */
+export const resetHelperRefusals = (): void => refused.clear();
+
+/** Why the helper cannot be used, without running it (no such program, refused earlier); undefined when it may work. */
+export function helperUnavailable(prefix: PrivilegePrefix): string | undefined {
+  const known = refused.get(helperName(prefix));
+  if (known !== undefined) return known;
+  const program = prefix[0];
+  if (program === undefined) return undefined;
+  const candidates = program.includes('/') ? [program] : (process.env.PATH ?? '').split(':').filter(Boolean).map((d) => path.join(d, program));
+  const found = candidates.some((file) => {
+    try {
+      fs.accessSync(file, fs.constants.X_OK);
+      return fs.statSync(file).isFile();
+    } catch {
+      return false;
+    }
+  });
+  return found ? undefined : `${program} is not installed`;
+}
+
+/** What a finished child left, from spawnSync or execFile alike. */
+interface Ended {
+  readonly stdout: string;
+  readonly stderr: string;
+  readonly status: number | null;
+  readonly error?: { readonly code?: unknown; readonly syscall?: string; readonly killed?: boolean } | null | undefined;
+}
+
+/** One reading of a finished run, and the one wording of a refusal. */
+function settle(prefix: PrivilegePrefix, ended: Ended, timeoutMs: number): HelperRun {
+  const command = helperName(prefix);
+  const newline = ended.stdout.indexOf('\n');
+  if (ended.stdout.slice(0, newline) === READY) return { ok: true, stdout: ended.stdout.slice(newline + 1), stderr: ended.stderr.trim(), command };
+  const program = prefix[0] ?? 'sh';
+  const code = ended.error?.code;
+  // execvp reports EACCES when a PATH directory is unreadable and the program was found nowhere else.
+  const reason =
+    code === 'ENOENT'
+      ? `${program} is not installed`
+      : code === 'EACCES' && ended.error?.syscall?.startsWith('spawn')
+        ? `${program} is not installed (or not executable by this user)`
+        : code === 'ETIMEDOUT' || ended.error?.killed === true
+          ? `${command} did not answer within ${timeoutMs} ms`
+          : `${command} refused: ${ended.stderr.trim().split('\n')[0] || `exit status ${ended.status ?? 'unknown'}`}`;
+  refused.set(command, reason);
+  return { ok: false, reason, command };
+}
+
+const childOptions = (options: HelperOptions) => ({
+  encoding: 'utf8' as const,
+  timeout: options.timeoutMs ?? 10_000,
+  maxBuffer: options.maxBuffer ?? 256 << 20,
+  // Messages the scripts parse (strerror texts) and the ones the report quotes are in the C locale.
+  env: { ...process.env, LC_ALL: 'C' },
+});
+
+/** Runs one fixed script through the helper, synchronously (job start and the freezer's evacuation are synchronous). */
+export function runHelperSync(prefix: PrivilegePrefix, script: string, args: readonly string[], options: HelperOptions = {}): HelperRun {
+  const known = refused.get(helperName(prefix));
+  if (known !== undefined) return { ok: false, reason: known, command: helperName(prefix) };
+  const [file, ...rest] = helperArgv(prefix, script, args);
+  const result = spawnSync(file as string, rest, { ...childOptions(options), stdio: ['ignore', 'pipe', 'pipe'] });
+  return settle(prefix, { stdout: result.stdout ?? '', stderr: result.stderr ?? '', status: result.status, error: result.error as Ended['error'] }, options.timeoutMs ?? 10_000);
+}
+
+/** Runs one fixed script through the helper without blocking the event loop. */
+export async function runHelper(prefix: PrivilegePrefix, script: string, args: readonly string[], options: HelperOptions = {}): Promise<HelperRun> {
+  const known = refused.get(helperName(prefix));
+  if (known !== undefined) return { ok: false, reason: known, command: helperName(prefix) };
+  const [file, ...rest] = helperArgv(prefix, script, args);
+  const ended = await new Promise<Ended>((resolve) => {
+    execFile(file as string, rest, childOptions(options), (error: ExecFileException | null, stdout, stderr) =>
+      resolve({ stdout, stderr, status: typeof error?.code === 'number' ? error.code : error ? null : 0, error: error as Ended['error'] }),
+    );
+  });
+  return settle(prefix, ended, options.timeoutMs ?? 10_000);
+}
