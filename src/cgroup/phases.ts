@@ -2,26 +2,15 @@
  * Every cgroup write strays makes, as three fixed scripts run through the one
  * privileged helper (src/privilege/helper.ts): with an empty prefix where this
  * process may write the tree itself (root, a delegated subtree), with `sudo -n`
- * where the kernel refuses it (README "When a job cgroup is used"). One
- * implementation of each phase, whoever runs it:
- *
- * - open: prune stale empty job cgroups, mkdir, move the pid in; through sudo,
- *   also chown only the new cgroup's cgroup.freeze to the job's user, so
- *   freezing and thawing at the end need no sudo. Nothing else is handed over:
- *   with cgroup.procs or the directory the user could move processes or create
- *   sub-cgroups, and freezing their own job is no more than SIGSTOP.
- * - move: move pids back to the origin (before freezing).
- * - close: thaw, move pids back, wait until empty, rmdir deepest first.
+ * where the kernel refuses (README "When a job cgroup is used": what each
+ * phase does, and why only cgroup.freeze is handed to the job's user).
  *
  * Moving a process between two cgroups needs write access to cgroup.procs of
- * their common ancestor (cgroup-v2.rst "Delegation Containment"), here the
- * runner's root-owned cgroup. Writes go through `tee`, whose errors name the
- * errno (dash's `echo >` says only "I/O error"); the scripts print one fact a
- * line and the C-locale strerror(3) text, mapped back to the errno by `codeOfText`.
- *
- * Values are validated before anything runs through sudo: the mount must be a
- * cgroup2 mount point listed in mountinfo, paths must be plain absolute paths
- * inside it, the job cgroup must be named `strays-<16 hex>`.
+ * their common ancestor (cgroup-v2.rst "Delegation Containment"). Writes go
+ * through tee(1), whose errors name the errno (dash's `echo >` says only
+ * "I/O error"); the scripts print one fact a line with the C-locale
+ * strerror(3) text, which `codeOfText` maps back to the errno. Every value is
+ * a positional argument, validated first (`phaseDir`).
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -31,7 +20,7 @@ import { messageOf } from '../text/error-message.js';
 import { CgroupError, codeOfText, dirOf, explain } from './files.js';
 import { parseCgroup2Line } from './mount.js';
 
-export type CgroupVia = 'direct' | 'sudo';
+export type CgroupVia = NonNullable<JobCgroupRecord['via']>;
 
 export interface CgroupPrivilege {
   /**
@@ -49,9 +38,9 @@ export interface CgroupPrivilege {
 export const helperPrefix = (privilege?: CgroupPrivilege): PrivilegePrefix | false => privilege?.prefix ?? defaultPrivilegePrefix();
 
 /** The prefix that changes a cgroup made as `record` says: through the helper (root runs its scripts directly), else `[]`. */
-export function recordPrefix(record: JobCgroupRecord, privilege?: CgroupPrivilege): { prefix: PrivilegePrefix; elevated: boolean } {
+function recordPrefix(record: JobCgroupRecord, privilege?: CgroupPrivilege): { prefix: PrivilegePrefix; viaHelper: boolean } {
   const helper = record.via === 'sudo' ? (privilege?.prefix ?? (isRoot() ? [] : SUDO_PREFIX)) : false;
-  return helper === false ? { prefix: [], elevated: false } : { prefix: helper, elevated: true };
+  return helper === false ? { prefix: [], viaHelper: false } : { prefix: helper, viaHelper: true };
 }
 
 /** Errors the helper can fix; EROFS, EBUSY … are the same for root. */
@@ -71,17 +60,17 @@ function cgroup2MountPoints(): string[] {
 /**
  * `mount` + `relative` as an absolute directory a script may touch. Always: no
  * control characters (the scripts answer one fact a line), inside the mount.
- * `elevated` (through sudo) also: a cgroup2 mount point, no "."/".." segments,
+ * `viaHelper` (as root) also: a cgroup2 mount point, no "."/".." segments,
  * a job cgroup named strays-<16 hex>. Throws CgroupError (EINVAL).
  */
-export function phaseDir(mount: string, relative: string, kind: 'job' | 'cgroup', elevated: boolean): string {
+function phaseDir(mount: string, relative: string, kind: 'job' | 'cgroup', viaHelper: boolean): string {
   const refuse = (why: string): never => {
-    throw new CgroupError(`Refusing a ${elevated ? 'privileged ' : ''}cgroup operation on "${mount}" + "${relative}": ${why}.`, 'EINVAL');
+    throw new CgroupError(`Refusing a ${viaHelper ? 'privileged ' : ''}cgroup operation on "${mount}" + "${relative}": ${why}.`, 'EINVAL');
   };
-  if (elevated && !cgroup2MountPoints().includes(mount)) refuse(`${JSON.stringify(mount)} is not a cgroup2 mount point in /proc/self/mountinfo`);
+  if (viaHelper && !cgroup2MountPoints().includes(mount)) refuse(`${JSON.stringify(mount)} is not a cgroup2 mount point in /proc/self/mountinfo`);
   if (/[\0-\x1f\x7f]/.test(relative)) refuse('the path contains control characters');
-  if (elevated && (!relative.startsWith('/') || relative.split('/').some((s) => s === '.' || s === '..'))) refuse('not a plain absolute path');
-  if (elevated && kind === 'job' && !JOB_NAME.test(path.posix.basename(relative))) refuse('a job cgroup is named strays-<16 hex digits>');
+  if (viaHelper && (!relative.startsWith('/') || relative.split('/').some((s) => s === '.' || s === '..'))) refuse('not a plain absolute path');
+  if (viaHelper && kind === 'job' && !JOB_NAME.test(path.posix.basename(relative))) refuse('a job cgroup is named strays-<16 hex digits>');
   return dirOf(mount, relative);
 }
 
@@ -136,7 +125,7 @@ const valueOf = (lines: readonly string[], word: string): string | undefined =>
 /** An errno text from a script, in the words of `explain`. */
 const because = (text: string | undefined): string => explain(codeOfText(text ?? '') ?? text);
 /** " through sudo -n", or nothing for a direct write. */
-const through = (run: HelperRun, elevated: boolean): string => (elevated ? ` through ${run.command}` : '');
+const through = (run: HelperRun, viaHelper: boolean): string => (viaHelper ? ` through ${run.command}` : '');
 
 /** "moved 12" lines → pids; "failed 12 Permission denied" lines → pid and reason. */
 function movesOf(lines: readonly string[]): { moved: number[]; failed: { pid: string; why: string }[] } {
@@ -158,12 +147,12 @@ export interface OpenInput {
 }
 
 /** Job start: one run that prunes `stale`, then creates the first candidate that takes `pid`; returns it (relative). Throws CgroupError. */
-export function openPhase(prefix: PrivilegePrefix, elevated: boolean, input: OpenInput, timeoutMs?: number): string {
+export function openPhase(prefix: PrivilegePrefix, viaHelper: boolean, input: OpenInput, timeoutMs?: number): string {
   const ids = [input.pid, ...(input.owner ? [input.owner.uid, input.owner.gid] : [])];
   if (!ids.every((n) => Number.isSafeInteger(n) && n >= 0)) throw new CgroupError(`Refusing a cgroup operation: bad pid/uid/gid ${ids.join('/')}.`, 'EINVAL');
-  const dirs = input.candidates.map((c) => phaseDir(input.mount, c, 'job', elevated));
-  const stale = input.stale.map((s) => phaseDir(input.mount, s, 'job', elevated));
-  const owner = elevated && input.owner ? `${input.owner.uid}:${input.owner.gid}` : '';
+  const dirs = input.candidates.map((c) => phaseDir(input.mount, c, 'job', viaHelper));
+  const stale = input.stale.map((s) => phaseDir(input.mount, s, 'job', viaHelper));
+  const owner = viaHelper && input.owner ? `${input.owner.uid}:${input.owner.gid}` : '';
   const run = runHelperSync(prefix, OPEN, [owner, String(input.pid), String(stale.length), ...stale, ...dirs], { timeoutMs });
   if (!run.ok) throw new CgroupError(`Cannot create a job cgroup through ${run.command}: ${run.reason}.`);
   const lines = linesOf(run);
@@ -176,21 +165,21 @@ export function openPhase(prefix: PrivilegePrefix, elevated: boolean, input: Ope
   if (mkdir !== undefined) {
     const code = codeOfText(mkdir);
     const why = code === 'EEXIST' ? 'it already exists (another job with the same session?)' : because(mkdir);
-    throw new CgroupError(`Cannot create cgroup ${dir}${through(run, elevated)}: ${why}.`, code);
+    throw new CgroupError(`Cannot create cgroup ${dir}${through(run, viaHelper)}: ${why}.`, code);
   }
   const move = valueOf(lines, 'move-failed');
-  throw new CgroupError(`Cannot move pid ${input.pid} into cgroup ${dir}${through(run, elevated)}: ${because(move ?? run.stderr)}.`, codeOfText(move ?? ''));
+  throw new CgroupError(`Cannot move pid ${input.pid} into cgroup ${dir}${through(run, viaHelper)}: ${because(move ?? run.stderr)}.`, codeOfText(move ?? ''));
 }
 
 /** Before freezing: moves `pids` back to the record's origin in one run; returns those moved. Throws CgroupError only when it cannot run. */
 export function movePhase(record: JobCgroupRecord, pids: readonly number[], privilege?: CgroupPrivilege): { moved: number[]; notes: string[] } {
   if (pids.length === 0) return { moved: [], notes: [] };
-  const { prefix, elevated } = recordPrefix(record, privilege);
-  const origin = phaseDir(record.mount, record.origin, 'cgroup', elevated);
+  const { prefix, viaHelper } = recordPrefix(record, privilege);
+  const origin = phaseDir(record.mount, record.origin, 'cgroup', viaHelper);
   const run = runHelperSync(prefix, MOVE_OUT, [origin, ...pids.map(String)], { timeoutMs: privilege?.timeoutMs });
   if (!run.ok) throw new CgroupError(`Cannot move pid ${pids.join(', ')} out of the job cgroup through ${run.command}: ${run.reason}.`);
   const { moved, failed } = movesOf(linesOf(run));
-  return { moved, notes: failed.map((f) => `Cannot move pid ${f.pid} back to ${origin}${through(run, elevated)}: ${f.why}.`) };
+  return { moved, notes: failed.map((f) => `Cannot move pid ${f.pid} back to ${origin}${through(run, viaHelper)}: ${f.why}.`) };
 }
 
 export interface PhaseClose {
@@ -202,12 +191,12 @@ export interface PhaseClose {
 
 /** Job end: thaw, move `pids` back, wait up to `settleMs` for the cgroup to empty, remove it; one run, never throws. */
 export function closePhase(record: JobCgroupRecord, pids: readonly number[], settleMs: number, privilege?: CgroupPrivilege): PhaseClose {
-  const { prefix, elevated } = recordPrefix(record, privilege);
+  const { prefix, viaHelper } = recordPrefix(record, privilege);
   let dir: string;
   let origin: string;
   try {
-    dir = phaseDir(record.mount, record.path, 'job', elevated);
-    origin = phaseDir(record.mount, record.origin, 'cgroup', elevated);
+    dir = phaseDir(record.mount, record.path, 'job', viaHelper);
+    origin = phaseDir(record.mount, record.origin, 'cgroup', viaHelper);
   } catch (error) {
     return { movedBack: [], busy: false, notes: [messageOf(error)] };
   }
@@ -218,11 +207,11 @@ export function closePhase(record: JobCgroupRecord, pids: readonly number[], set
   const lines = linesOf(run);
   const notes: string[] = [];
   const thaw = valueOf(lines, 'thaw-failed');
-  if (thaw !== undefined) notes.push(`Cannot thaw ${dir}${through(run, elevated)}: ${because(thaw)}.`);
+  if (thaw !== undefined) notes.push(`Cannot thaw ${dir}${through(run, viaHelper)}: ${because(thaw)}.`);
   const moves = movesOf(lines);
-  notes.push(...moves.failed.map((f) => `Cannot move pid ${f.pid} back to ${origin}${through(run, elevated)}: ${f.why}; it stays in ${dir}.`));
+  notes.push(...moves.failed.map((f) => `Cannot move pid ${f.pid} back to ${origin}${through(run, viaHelper)}: ${f.why}; it stays in ${dir}.`));
   const busy = lines.includes('busy');
   const remove = valueOf(lines, 'remove-failed');
-  if (!busy && fs.existsSync(dir)) notes.push(`Cannot remove cgroup ${dir}${through(run, elevated)}: ${because(remove ?? run.stderr)}.`);
+  if (!busy && fs.existsSync(dir)) notes.push(`Cannot remove cgroup ${dir}${through(run, viaHelper)}: ${because(remove ?? run.stderr)}.`);
   return { movedBack: moves.moved, busy, notes };
 }

@@ -15,7 +15,7 @@
  * call returns the same reason without running it (sudo logs each call, and a
  * refused one costs a fork/exec and a PAM session).
  */
-import { type ExecFileException, execFile, spawnSync } from 'node:child_process';
+import { execFile, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 
@@ -82,14 +82,14 @@ interface Ended {
   readonly stdout: string;
   readonly stderr: string;
   readonly status: number | null;
-  readonly error?: { readonly code?: unknown; readonly syscall?: string; readonly killed?: boolean } | null | undefined;
+  readonly error?: (Error & { readonly code?: unknown; readonly syscall?: string; readonly killed?: boolean }) | null | undefined;
 }
 
 /** One reading of a finished run, and the one wording of a refusal. */
 function settle(prefix: PrivilegePrefix, ended: Ended, timeoutMs: number): HelperRun {
   const command = helperName(prefix);
   const newline = ended.stdout.indexOf('\n');
-  if (ended.stdout.slice(0, newline) === READY) return { ok: true, stdout: ended.stdout.slice(newline + 1), stderr: ended.stderr.trim(), command };
+  if (newline >= 0 && ended.stdout.slice(0, newline) === READY) return { ok: true, stdout: ended.stdout.slice(newline + 1), stderr: ended.stderr.trim(), command };
   const program = prefix[0] ?? 'sh';
   const code = ended.error?.code;
   // execvp reports EACCES when a PATH directory is unreadable and the program was found nowhere else.
@@ -105,32 +105,37 @@ function settle(prefix: PrivilegePrefix, ended: Ended, timeoutMs: number): Helpe
   return { ok: false, reason, command };
 }
 
-const childOptions = (options: HelperOptions) => ({
-  encoding: 'utf8' as const,
-  timeout: options.timeoutMs ?? 10_000,
-  maxBuffer: options.maxBuffer ?? 256 << 20,
-  // Messages the scripts parse (strerror texts) and the ones the report quotes are in the C locale.
-  env: { ...process.env, LC_ALL: 'C' },
-});
+/** The argv to run, or the remembered refusal; and the child's options. */
+function prepare(prefix: PrivilegePrefix, script: string, args: readonly string[], options: HelperOptions) {
+  const known = refused.get(helperName(prefix));
+  const [file, ...rest] = helperArgv(prefix, script, args);
+  const child = {
+    encoding: 'utf8' as const,
+    timeout: options.timeoutMs ?? 10_000,
+    maxBuffer: options.maxBuffer ?? 256 << 20,
+    // Messages the scripts parse (strerror texts) and the ones the report quotes are in the C locale.
+    env: { ...process.env, LC_ALL: 'C' },
+  };
+  const refusal: HelperRun | undefined = known === undefined ? undefined : { ok: false, reason: known, command: helperName(prefix) };
+  return { refusal, file: file as string, rest, child };
+}
 
 /** Runs one fixed script through the helper, synchronously (job start and the freezer's evacuation are synchronous). */
 export function runHelperSync(prefix: PrivilegePrefix, script: string, args: readonly string[], options: HelperOptions = {}): HelperRun {
-  const known = refused.get(helperName(prefix));
-  if (known !== undefined) return { ok: false, reason: known, command: helperName(prefix) };
-  const [file, ...rest] = helperArgv(prefix, script, args);
-  const result = spawnSync(file as string, rest, { ...childOptions(options), stdio: ['ignore', 'pipe', 'pipe'] });
-  return settle(prefix, { stdout: result.stdout ?? '', stderr: result.stderr ?? '', status: result.status, error: result.error as Ended['error'] }, options.timeoutMs ?? 10_000);
+  const { refusal, file, rest, child } = prepare(prefix, script, args, options);
+  if (refusal) return refusal;
+  const result = spawnSync(file, rest, { ...child, stdio: ['ignore', 'pipe', 'pipe'] });
+  return settle(prefix, { stdout: result.stdout ?? '', stderr: result.stderr ?? '', status: result.status, error: result.error }, child.timeout);
 }
 
-/** Runs one fixed script through the helper without blocking the event loop. */
+/** Runs one fixed script through the helper without blocking the event loop (environment reads, signals). */
 export async function runHelper(prefix: PrivilegePrefix, script: string, args: readonly string[], options: HelperOptions = {}): Promise<HelperRun> {
-  const known = refused.get(helperName(prefix));
-  if (known !== undefined) return { ok: false, reason: known, command: helperName(prefix) };
-  const [file, ...rest] = helperArgv(prefix, script, args);
+  const { refusal, file, rest, child } = prepare(prefix, script, args, options);
+  if (refusal) return refusal;
   const ended = await new Promise<Ended>((resolve) => {
-    execFile(file as string, rest, childOptions(options), (error: ExecFileException | null, stdout, stderr) =>
-      resolve({ stdout, stderr, status: typeof error?.code === 'number' ? error.code : error ? null : 0, error: error as Ended['error'] }),
+    execFile(file, rest, child, (error, stdout, stderr) =>
+      resolve({ stdout, stderr, status: typeof error?.code === 'number' ? error.code : error ? null : 0, error }),
     );
   });
-  return settle(prefix, ended, options.timeoutMs ?? 10_000);
+  return settle(prefix, ended, child.timeout);
 }

@@ -1,6 +1,7 @@
 /**
- * Reading environments the checker may not read, through ONE privileged helper
- * invocation for all of them (issue 10).
+ * Reading environments the checker may not read, through ONE run of the
+ * privileged helper (src/privilege/helper.ts) for all of them (README "Leaks
+ * the marker cannot see").
  *
  * A non-root checker cannot read /proc/PID/environ of a process that is not
  * dumpable: ssh-agent is setgid (execve(2) clears the dumpable flag) and
@@ -17,7 +18,7 @@
  * whole environments (secrets) are never kept.
  */
 import { randomBytes } from 'node:crypto';
-import { type PrivilegePrefix, helperArgv, resetHelperRefusals, runHelper } from '../privilege/helper.js';
+import { type PrivilegePrefix, helperArgv, helperName, resetHelperRefusals, runHelper } from '../privilege/helper.js';
 import { pickEnv } from './environ.js';
 import type { EnvView } from './types.js';
 
@@ -70,10 +71,9 @@ export async function readEnvironsPrivileged(
   wanted: ReadonlySet<string>,
   options: PrivilegedReadOptions,
 ): Promise<PrivilegedRead> {
+  if (pids.length === 0) return { ok: true, envs: new Map(), command: helperName(options.prefix) };
   const token = `strays-${randomBytes(12).toString('hex')}`;
-  const args = [options.procRoot ?? '/proc', token, ...pids.map(String)];
-  if (pids.length === 0) return { ok: true, envs: new Map(), command: '' };
-  const run = await runHelper(options.prefix, SCRIPT, args, { timeoutMs: options.timeoutMs });
+  const run = await runHelper(options.prefix, SCRIPT, [options.procRoot ?? '/proc', token, ...pids.map(String)], { timeoutMs: options.timeoutMs });
   // A helper that timed out after printing some environments did run as root: what it printed is kept.
   return run.ok ? { ok: true, envs: parsePrivilegedOutput(run.stdout, token, pids, wanted), command: run.command } : run;
 }
