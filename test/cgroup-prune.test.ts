@@ -7,8 +7,8 @@ import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { PRUNE_MIN_AGE_MS, probeCgroup, pruneStaleJobCgroups, readCgroup2Mount } from '../src/cgroup/index.js';
-import { moveProcess } from './helpers/cgroup.js';
+import { PRUNE_MIN_AGE_MS, probeCgroup, readCgroup2Mount } from '../src/cgroup/index.js';
+import { moveProcess, pruneStaleJobCgroups } from './helpers/cgroup.js';
 import { Leakers } from './helpers/leakers.js';
 
 const usable = probeCgroup({ pid: process.pid }).usable;

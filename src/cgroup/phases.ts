@@ -15,6 +15,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { JobCgroupRecord } from '../engine/baseline.js';
+import { isSessionId } from '../engine/session.js';
 import { type HelperRun, type PrivilegePrefix, SUDO_PREFIX, defaultPrivilegePrefix, isRoot, runHelperSync } from '../privilege/helper.js';
 import { messageOf } from '../text/error-message.js';
 import { CgroupError, codeOfText, dirOf, explain } from './files.js';
@@ -46,8 +47,6 @@ function recordPrefix(record: JobCgroupRecord, privilege?: CgroupPrivilege): { p
 /** Errors the helper can fix; EROFS, EBUSY … are the same for root. */
 export const isPermissionError = (code: string | undefined): boolean => code === 'EACCES' || code === 'EPERM';
 
-const JOB_NAME = /^strays-[0-9a-f]{16}$/;
-
 /** cgroup2 mount points in this mount namespace, exactly as mountinfo lists them. */
 function cgroup2MountPoints(): string[] {
   try {
@@ -70,7 +69,7 @@ function phaseDir(mount: string, relative: string, kind: 'job' | 'cgroup', viaHe
   if (viaHelper && !cgroup2MountPoints().includes(mount)) refuse(`${JSON.stringify(mount)} is not a cgroup2 mount point in /proc/self/mountinfo`);
   if (/[\0-\x1f\x7f]/.test(relative)) refuse('the path contains control characters');
   if (viaHelper && (!relative.startsWith('/') || relative.split('/').some((s) => s === '.' || s === '..'))) refuse('not a plain absolute path');
-  if (viaHelper && kind === 'job' && !JOB_NAME.test(path.posix.basename(relative))) refuse('a job cgroup is named strays-<16 hex digits>');
+  if (viaHelper && kind === 'job' && !isSessionId(path.posix.basename(relative))) refuse('a job cgroup is named strays-<16 hex digits>');
   return dirOf(mount, relative);
 }
 
