@@ -122,7 +122,7 @@ const linesOf = (run: HelperRun & { ok: true }): string[] => run.stdout.split('\
 const valueOf = (lines: readonly string[], word: string): string | undefined =>
   [...lines].reverse().find((l) => l === word || l.startsWith(`${word} `))?.slice(word.length + 1);
 /** An errno text from a script, in the words of `explain`. */
-const because = (text: string | undefined): string => explain(codeOfText(text ?? '') ?? text);
+const because = (text: string | undefined): string => explain(codeOfText(text ?? '') ?? (text?.trim() || undefined));
 /** " through sudo -n", or nothing for a direct write. */
 const through = (run: HelperRun, viaHelper: boolean): string => (viaHelper ? ` through ${run.command}` : '');
 

@@ -36,8 +36,9 @@ export const helperName = (prefix: PrivilegePrefix): string => (prefix.length > 
 const READY = 'strays-helper-ran';
 
 /** The argv of one run (exported for tests and for the report's wording). */
+// LC_ALL=C inside the script too: sudo's env_reset may drop it, and callers parse strerror(3) texts.
 export const helperArgv = (prefix: PrivilegePrefix, script: string, args: readonly string[]): string[] => [
-  ...prefix, 'sh', '-c', `echo ${READY}\n${script}`, 'sh', ...args,
+  ...prefix, 'sh', '-c', `echo ${READY}; LC_ALL=C; export LC_ALL\n${script}`, 'sh', ...args,
 ];
 
 export interface HelperOptions {
@@ -113,7 +114,7 @@ function prepare(prefix: PrivilegePrefix, script: string, args: readonly string[
     encoding: 'utf8' as const,
     timeout: options.timeoutMs ?? 10_000,
     maxBuffer: options.maxBuffer ?? 256 << 20,
-    // Messages the scripts parse (strerror texts) and the ones the report quotes are in the C locale.
+    // Messages the report quotes (sudo's own refusal) in the C locale.
     env: { ...process.env, LC_ALL: 'C' },
   };
   const refusal: HelperRun | undefined = known === undefined ? undefined : { ok: false, reason: known, command: helperName(prefix) };
