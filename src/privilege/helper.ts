@@ -35,17 +35,17 @@ export const helperName = (prefix: PrivilegePrefix): string => (prefix.length > 
 /** Printed first by every script: proof that the script itself ran (as opposed to sudo refusing). */
 const READY = 'strays-helper-ran';
 
-/** The argv of one run (exported for tests and for the report's wording). */
-// LC_ALL=C inside the script too: sudo's env_reset may drop it, and callers parse strerror(3) texts.
+/**
+ * The argv of one run. LC_ALL=C is set inside the script too: sudo's env_reset
+ * may drop it from the environment, and callers parse strerror(3) texts.
+ */
 export const helperArgv = (prefix: PrivilegePrefix, script: string, args: readonly string[]): string[] => [
   ...prefix, 'sh', '-c', `echo ${READY}; LC_ALL=C; export LC_ALL\n${script}`, 'sh', ...args,
 ];
 
 export interface HelperOptions {
   /** Give up after this long (default 10 s): a hung sudo (PAM, LDAP) must not hang the job. */
-  readonly timeoutMs?: number;
-  /** The most stdout kept (default 256 MiB). */
-  readonly maxBuffer?: number;
+  readonly timeoutMs?: number | undefined;
 }
 
 export type HelperRun =
@@ -113,7 +113,7 @@ function prepare(prefix: PrivilegePrefix, script: string, args: readonly string[
   const child = {
     encoding: 'utf8' as const,
     timeout: options.timeoutMs ?? 10_000,
-    maxBuffer: options.maxBuffer ?? 256 << 20,
+    maxBuffer: 256 << 20, // environments of many processes
     // Messages the report quotes (sudo's own refusal) in the C locale.
     env: { ...process.env, LC_ALL: 'C' },
   };
