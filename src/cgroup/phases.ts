@@ -6,11 +6,11 @@
  * phase does, and why only cgroup.freeze is handed to the job's user).
  *
  * Moving a process between two cgroups needs write access to cgroup.procs of
- * their common ancestor (cgroup-v2.rst "Delegation Containment"). Writes go
- * through tee(1), whose errors name the errno (dash's `echo >` says only
- * "I/O error"); the scripts print one fact a line with the C-locale
- * strerror(3) text, which `codeOfText` maps back to the errno. Every value is
- * a positional argument, validated first (`phaseDir`).
+ * their common ancestor (cgroup-v2.rst "Delegation Containment"). A failed
+ * write is retried through tee(1), whose errors name the errno (dash's
+ * `echo >` says only "I/O error"); the scripts print one fact a line with
+ * the C-locale strerror(3) text, which `codeOfText` maps back to the errno.
+ * Every value is a positional argument, validated first (`phaseDir`).
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -76,8 +76,14 @@ function phaseDir(mount: string, relative: string, kind: 'job' | 'cgroup', viaHe
 /** The checks of a privileged operation (exported for tests). */
 export const helperDir = (mount: string, relative: string, kind: 'job' | 'cgroup'): string => phaseDir(mount, relative, kind, true);
 
-// Writes one value with one write(2) and prints why it failed, as strerror(3) says it.
-const WRITE = `put() { why=$(echo "$1" | tee -- "$2" 2>&1 >/dev/null) || { why=\${why##*: }; return 1; }; }`;
+// Writes one value with one write(2); where that fails, tries once more through tee to learn why (strerror(3)
+// text in $why). A refused write changed nothing, so the second try is as safe as the first and costs a fork
+// only on failure.
+const WRITE = `put() {
+  { echo "$1" > "$2"; } 2>/dev/null && return
+  why=$(echo "$1" | tee -- "$2" 2>&1 >/dev/null) && return
+  why=\${why##*: }; return 1
+}`;
 
 // open: $1 owner uid:gid ("" for none), $2 pid, $3 count of stale dirs, the stale dirs, then candidate job dirs in order.
 // A failed mkdir stops; a move refused by the layout (EBUSY, EOPNOTSUPP) tries the next candidate.
