@@ -44,7 +44,7 @@ export interface JobCgroupRecord {
   readonly moved: readonly Identity[];
   /** The mount's root in the hierarchy (mountinfo field 4) when not "/": /proc/PID/cgroup paths are `mountRoot + path`. */
   readonly mountRoot?: string | undefined;
-  /** How the cgroup was made and must be changed: `sudo` through the privileged helper (src/cgroup/privileged-ops.ts); absent: direct writes. */
+  /** How the cgroup was made and must be changed: `sudo` through the privileged helper (src/cgroup/phases.ts); absent: direct writes. */
   readonly via?: 'direct' | 'sudo' | undefined;
 }
 
