@@ -7,8 +7,8 @@
 import fs from 'node:fs';
 import type { Isolation } from '../config/options.js';
 import type { JobCgroupRecord } from '../engine/baseline.js';
-import { CgroupError, cgroupOfPid, codeOf, dirOf, explain, relativeToMount } from './files.js';
-import { asMount, openJobCgroup } from './lifecycle.js';
+import { CgroupError, codeOf, dirOf, explain } from './files.js';
+import { locateOrigin, openJobCgroup } from './lifecycle.js';
 import type { Cgroup2Mount } from './mount.js';
 import { helperName, helperUnavailable } from '../privilege/helper.js';
 import { type CgroupPrivilege, type CgroupVia, helperPrefix, isPermissionError } from './phases.js';
@@ -44,18 +44,15 @@ export interface ProbeOptions {
 export function probeCgroup(options: ProbeOptions): CgroupProbe {
   const no = (reason: string): CgroupProbe => ({ usable: false, reason });
   if (process.platform !== 'linux') return no(`cgroups are Linux-only (this is ${process.platform})`);
-  const mount = asMount(options.mount);
-  if (!mount) return no('cgroup v2 is not mounted (no cgroup2 line in /proc/self/mountinfo)');
+  const located = locateOrigin(options.pid, options.mount);
+  if ('reason' in located) return no(located.reason);
+  const { mount, origin } = located;
   if (mount.readOnly) return no(`the cgroup2 mount ${mount.mountPoint} is read-only`);
   try {
     if (fs.statfsSync(mount.mountPoint).type !== CGROUP2_SUPER_MAGIC) return no(`${mount.mountPoint} is not a cgroup2 filesystem`);
   } catch (error) {
     return no(`${mount.mountPoint}: ${explain(codeOf(error))}`);
   }
-  const shown = cgroupOfPid(options.pid);
-  if (shown === undefined) return no(`pid ${options.pid} is gone or has no cgroup v2 entry`);
-  const origin = relativeToMount(mount, shown);
-  if (origin === undefined) return no(`pid ${options.pid}'s cgroup ${shown} is not visible under ${mount.mountPoint} (nested container?)`);
   const dir = dirOf(mount.mountPoint, origin);
   const helper = helperPrefix(options.privilege);
   const viaHelper = (): CgroupProbe | undefined => {

@@ -40,6 +40,16 @@ export interface OpenOptions {
 export const asMount = (mount: Cgroup2Mount | string | undefined): Cgroup2Mount | undefined =>
   typeof mount === 'string' ? { mountPoint: mount, root: '/', readOnly: false } : (mount ?? readCgroup2Mount());
 
+/** The cgroup2 mount and `pid`'s cgroup relative to it (where its job cgroup goes), or why there is none. */
+export function locateOrigin(pid: number, given?: Cgroup2Mount | string): { mount: Cgroup2Mount; origin: string } | { reason: string; code?: string } {
+  const mount = asMount(given);
+  if (!mount) return { reason: 'cgroup v2 is not mounted (no cgroup2 line in /proc/self/mountinfo)' };
+  const shown = cgroupOfPid(pid);
+  if (shown === undefined) return { reason: `pid ${pid} is gone or has no cgroup v2 entry`, code: 'ESRCH' };
+  const origin = relativeToMount(mount, shown);
+  return origin === undefined ? { reason: `pid ${pid}'s cgroup ${shown} is not visible under ${mount.mountPoint} (nested container?)` } : { mount, origin };
+}
+
 /** "strays-<hex>" sessions are used as they are; anything else gets the prefix. Never a path. */
 export function cgroupName(session: string): string {
   const name = session.startsWith('strays-') ? session : `strays-${session}`;
@@ -49,13 +59,11 @@ export function cgroupName(session: string): string {
 
 /** Creates the job cgroup and moves `movePid` into it. Throws CgroupError, leaving nothing behind. */
 export function openJobCgroup(options: OpenOptions): JobCgroupRecord {
-  const mount = asMount(options.mount);
-  if (!mount) throw new CgroupError('cgroup v2 is not mounted (no cgroup2 line in /proc/self/mountinfo).');
   const seen = readStartTicks(options.movePid);
-  const shown = cgroupOfPid(options.movePid);
-  if (!seen || shown === undefined) throw new CgroupError(`Cannot move pid ${options.movePid} into a job cgroup: no such process.`, 'ESRCH');
-  const origin = relativeToMount(mount, shown);
-  if (origin === undefined) throw new CgroupError(`pid ${options.movePid} is in cgroup ${shown}, which the cgroup2 mount ${mount.mountPoint} does not show (nested container?).`);
+  if (!seen) throw new CgroupError(`Cannot move pid ${options.movePid} into a job cgroup: no such process.`, 'ESRCH');
+  const located = locateOrigin(options.movePid, options.mount);
+  if ('reason' in located) throw new CgroupError(`${located.reason}.`, located.code);
+  const { mount, origin } = located;
   const name = cgroupName(options.session);
   const parents = options.parent !== undefined ? [options.parent] : origin === '/' ? ['/'] : [origin, path.posix.dirname(origin)];
   const input = {
