@@ -7,10 +7,10 @@
 import fs from 'node:fs';
 import type { Isolation } from '../config/options.js';
 import type { JobCgroupRecord } from '../engine/baseline.js';
+import { helperName, helperUnavailable } from '../privilege/helper.js';
 import { CgroupError, codeOf, dirOf, explain } from './files.js';
 import { locateOrigin, openJobCgroup } from './lifecycle.js';
 import type { Cgroup2Mount } from './mount.js';
-import { helperName, helperUnavailable } from '../privilege/helper.js';
 import { type CgroupPrivilege, type CgroupVia, helperPrefix, isPermissionError } from './phases.js';
 
 /** statfs(2) f_type of cgroup2 (linux/magic.h CGROUP2_SUPER_MAGIC). */
