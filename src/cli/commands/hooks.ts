@@ -7,6 +7,8 @@ import path from 'node:path';
 import { type OptionSpecs, flag, parseCommandArgs, stringValue, usageText } from '../args.js';
 import type { Command } from '../command.js';
 import { EXIT, UsageError } from '../exit.js';
+import { pathOption } from '../guard.js';
+import { makeDirectory, validateDirectory } from '../../config/paths.js';
 import { HOOK_ENV_VARS, HOOK_KINDS, hookScript } from '../github-hooks.js';
 
 const OPTIONS: OptionSpecs = {
@@ -38,12 +40,12 @@ export const hooks: Command = {
     }
     const out = stringValue(values, 'out');
     if (out === undefined) throw new UsageError('strays hooks github: --out DIR is required (where to write the hook scripts).', 'hooks');
+    pathOption('hooks', () => validateDirectory('--out', out));
     const bin = stringValue(values, 'bin') ?? `${process.execPath} ${path.resolve(process.argv[1] as string)}`;
     if (!PLAIN.test(bin)) {
       throw new UsageError(`strays hooks github: --bin "${bin}" has characters the hook cannot word-split safely; expected plain paths such as --bin "/usr/bin/node /opt/strays/dist/cli/index.js".`, 'hooks');
     }
-    const dir = path.resolve(out);
-    fs.mkdirSync(dir, { recursive: true });
+    const dir = pathOption('hooks', () => makeDirectory('--out', out));
     const lines: string[] = [];
     for (const kind of HOOK_KINDS) {
       const file = path.join(dir, `${kind}.sh`);

@@ -10,6 +10,8 @@ import { DEFAULT_OLDER_THAN, renderSweep, sweep, unended, writeSweepJson, writeS
 import { type OptionSpecs, flag, stringValue, usageText } from '../args.js';
 import { type Command, optionsOnly } from '../command.js';
 import { EXIT, UsageError } from '../exit.js';
+import { pathOption } from '../guard.js';
+import { validateOutputFile, validateStateDir } from '../../config/paths.js';
 
 const OPTIONS: OptionSpecs = {
   'older-than': { type: 'string', value: 'DURATION', help: `only processes at least this old (default ${DEFAULT_OLDER_THAN}; ${DURATION_FORMS})` },
@@ -51,12 +53,18 @@ export const sweepCommand: Command = {
       throw new UsageError('strays sweep: --unrecorded needs an explicit --older-than DURATION (e.g. --older-than 24h): an unrecorded marker may belong to a job that is still running.', 'sweep');
     }
     const quiet = flag(values, 'quiet');
+    const stateDir = stringValue(values, 'state-dir');
+    if (stateDir !== undefined) pathOption('sweep', () => validateStateDir('--state-dir', stateDir));
+    for (const option of ['json', 'metrics']) {
+      const file = stringValue(values, option);
+      if (file !== undefined) pathOption('sweep', () => validateOutputFile(`--${option}`, file));
+    }
     const result = await sweep({
       olderThanMs: duration(olderThanGiven, DEFAULT_OLDER_THAN, '--older-than'),
       graceMs: duration(stringValue(values, 'grace'), DEFAULT_GRACE, '--grace'),
       dryRun: flag(values, 'dry-run'),
       unrecorded,
-      stateDir: stringValue(values, 'state-dir'),
+      stateDir,
     });
     const text = renderSweep(result, quiet);
     if (text !== '') io.out(text.trimEnd());
