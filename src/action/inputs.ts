@@ -7,14 +7,21 @@ import * as core from '@actions/core';
 import { type GuardOptions, parseGuardOptions } from '../config/options.js';
 import { INPUT_DEFAULTS, Input } from './constants.js';
 
-/** core.getInput, or action.yml's default when the runner did not set the input (local runs, tests). */
+/**
+ * The input as written: getInput trims by default, which would turn a value of
+ * only whitespace into '' and so, silently, into the default; the parsers trim
+ * and refuse a blank value instead.
+ */
+const raw = (name: Input): string => core.getInput(name, { trimWhitespace: false });
+
+/** The input, or action.yml's default when the runner did not set it (local runs, tests). */
 function input(name: Input): string | undefined {
-  const value = core.getInput(name);
+  const value = raw(name);
   return value !== '' ? value : INPUT_DEFAULTS[name];
 }
 
 export function readInputs(): GuardOptions {
-  const allow = core.getInput(Input.Allow);
+  const allow = raw(Input.Allow);
   return parseGuardOptions(
     {
       kill: input(Input.Kill),
@@ -31,6 +38,7 @@ export function readInputs(): GuardOptions {
       failOnLeak: `input ${Input.FailOnLeak}`,
       grace: `input ${Input.GracePeriod}`,
       allow: `input ${Input.Allow}`,
+      reportPath: `input ${Input.ReportPath}`,
       isolation: `input ${Input.Isolation}`,
       unattributed: `input ${Input.Unattributed}`,
     },

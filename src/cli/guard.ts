@@ -18,6 +18,7 @@ export const CLI_SETTING_NAMES: SettingNames = {
   allow: '--allow',
   isolation: '--isolation',
   unattributed: '--unattributed',
+  reportPath: '--json',
 };
 
 export function guardOptionsFrom(command: string, values: Values): GuardOptions {

@@ -4,7 +4,7 @@
  * Only processes carrying the marker of a recorded job whose owner is gone;
  * see src/host/plan.ts for what is never touched.
  */
-import { DEFAULT_GRACE } from '../../config/options.js';
+import { DEFAULT_GRACE, MAX_GRACE_MS } from '../../config/options.js';
 import { DURATION_FORMS, parseDuration } from '../../config/duration.js';
 import { DEFAULT_OLDER_THAN, renderSweep, sweep, unended, writeSweepJson, writeSweepMetrics } from '../../host/index.js';
 import { type OptionSpecs, flag, stringValue, usageText } from '../args.js';
@@ -24,9 +24,9 @@ const OPTIONS: OptionSpecs = {
   quiet: { type: 'boolean', short: 'q', help: 'print only what was ended and problems' },
 };
 
-function duration(value: string | undefined, fallback: string, option: string): number {
+function duration(value: string | undefined, fallback: string, option: string, maxMs?: number): number {
   try {
-    return parseDuration(value ?? fallback, option);
+    return parseDuration(value ?? fallback, option, maxMs);
   } catch (error) {
     throw new UsageError(`strays sweep: ${(error as Error).message}`, 'sweep');
   }
@@ -61,7 +61,7 @@ export const sweepCommand: Command = {
     }
     const result = await sweep({
       olderThanMs: duration(olderThanGiven, DEFAULT_OLDER_THAN, '--older-than'),
-      graceMs: duration(stringValue(values, 'grace'), DEFAULT_GRACE, '--grace'),
+      graceMs: duration(stringValue(values, 'grace'), DEFAULT_GRACE, '--grace', MAX_GRACE_MS),
       dryRun: flag(values, 'dry-run'),
       unrecorded,
       stateDir,
