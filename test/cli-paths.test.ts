@@ -91,6 +91,23 @@ describe('bad CLI paths', () => {
     expect(fs.lstatSync(fifo).isFIFO()).toBe(true);
   });
 
+  it('hooks: writes into a new nested directory, and never through a planted symbolic link', async () => {
+    const out = path.join(dir, 'hooks', 'nested');
+    const ok = await strays(['hooks', 'github', '--out', out, '--bin', '/usr/bin/node /opt/strays/cli.js']);
+    expect(ok.status).toBe(0);
+    expect(fs.statSync(path.join(out, 'job-started.sh')).mode & 0o777).toBe(0o755);
+    const planted = path.join(dir, 'planted');
+    fs.mkdirSync(planted);
+    const victim = path.join(dir, 'victim');
+    fs.writeFileSync(victim, 'keep me');
+    fs.symlinkSync(victim, path.join(planted, 'job-completed.sh'));
+    const ran = await strays(['hooks', 'github', '--out', planted, '--bin', '/usr/bin/node /opt/strays/cli.js']);
+    expect(ran.status).toBe(2);
+    expect(ran.stderr).toMatch(/^strays hooks: --out ".*planted\/job-completed\.sh" is a symbolic link; expected a regular file/);
+    expect(fs.readFileSync(victim, 'utf8')).toBe('keep me');
+    expect(fs.existsSync(path.join(planted, 'job-started.sh'))).toBe(false);
+  });
+
   it('a hostile path is quoted: capped, control and bidi characters escaped', async () => {
     const hostile = path.join(dir, `evil\u202e\n::error::x${'y'.repeat(100_000)}`, 'state.json');
     const ran = await strays(['start', '--state', hostile]);
