@@ -57,7 +57,8 @@ export const sweepCommand: Command = {
     if (stateDir !== undefined) pathOption('sweep', () => validateStateDir('--state-dir', stateDir));
     for (const option of ['json', 'metrics']) {
       const file = stringValue(values, option);
-      if (file !== undefined) pathOption('sweep', () => validateOutputFile(`--${option}`, file));
+      // The writers create missing directories (writeFileAtomic), so only an existing ancestor must be a directory.
+      if (file !== undefined) pathOption('sweep', () => validateOutputFile(`--${option}`, file, { createParents: true }));
     }
     const result = await sweep({
       olderThanMs: duration(olderThanGiven, DEFAULT_OLDER_THAN, '--older-than'),
