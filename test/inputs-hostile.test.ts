@@ -98,6 +98,8 @@ describe('the CLI refuses the same values with status 2', () => {
     [['run', '--grace', '2h', '--', 'true'], /^strays run: Invalid --grace "2h": too long/m],
     [['sweep', '--grace', '2h'], /^strays sweep: Invalid --grace "2h": too long/m],
     [['sweep', '--older-than', ' ', '--unrecorded'], /^strays sweep: Invalid --older-than " ": it is blank/m],
+    [['run', `${HUGE}\u202e`, '--', 'true'], /^strays run: "x+… \(99801 more characters\)" before "--"/m],
+    [[`${BIDI}${HUGE}`], /^strays: unknown command "report\\u202e\\u2066killx+… \(\d+ more characters\)"\. Commands:/m],
     [['sweep', '--older-than', '100000000000h'], /^strays sweep: Invalid --older-than "100000000000h": too long; .*at most 366d 0h\.$/m],
   ])('%j', async (args, message) => {
     const ran = await strays(args);
