@@ -16,6 +16,7 @@ import { type FakeCore, installFakeCore } from './helpers/fake-core.js';
 const core = vi.hoisted(() => ({}) as FakeCore);
 vi.mock('@actions/core', () => core);
 const { readInputs } = await import('../src/action/inputs.js');
+const { runPre } = await import('../src/action/run-pre.js');
 
 /** The action's inputs with these values; resolves to the error message, or undefined when accepted. */
 function actionError(inputs: Partial<Record<Input, string>>): string | undefined {
@@ -85,6 +86,26 @@ describe('a huge or bidi value is never echoed raw', () => {
     expect(message.length).toBeLessThan(500);
     expect(message).not.toMatch(/[\u202e\u2066]/);
     if (value === HUGE) expect(message).toContain('… (99800 more characters)"');
+  });
+});
+
+describe('pre refuses them before the job starts, never first in post', () => {
+  it.each([
+    [Input.Allow, `*${'x'.repeat(50_000)}*`, /^strays pre: Invalid input allow: Invalid allow entry "\*x+… \(49802 more characters\)": it is 50002 characters long; the limit is 256\./],
+    [Input.Allow, Array.from({ length: 50_000 }, (_, i) => `sleep ${i}`).join('\n'), /^strays pre: Invalid input allow: 50000 entries \("sleep 0, sleep 1, sleep 2", …\); the limit is 100\./],
+    [Input.Allow, '*a*a*a*a*a*b,[z-a]', /^strays pre: Invalid input allow: Invalid allow entry "\[z-a\]": the range "z-a" at position 2 runs backwards/],
+    [Input.GracePeriod, '100000000000h', /^strays pre: Invalid input grace-period "100000000000h": too long/],
+    [Input.Isolation, '   ', /^strays pre: Invalid input isolation " {3}": it is blank/],
+  ])('%s = %j', async (input, value, message) => {
+    installFakeCore(core);
+    core.inputs[input] = value;
+    await runPre();
+    expect(core.setFailed).toHaveBeenCalledTimes(1);
+    const failed = String(vi.mocked(core.setFailed).mock.calls[0]?.[0]);
+    expect(failed).toMatch(message);
+    expect(failed.length).toBeLessThan(1000);
+    expect(core.exportVariable).not.toHaveBeenCalled();
+    expect(core.saveState).not.toHaveBeenCalled();
   });
 });
 
