@@ -56,6 +56,8 @@ describe('bad CLI paths', () => {
     [['start', '--state', link], /--state ".*link" is a symbolic link; expected a regular file/],
     [['start', '--state', '/dev/null'], /--state "\/dev\/null" is a character device/],
     [['start', '--state', path.join(dir, 'x'.repeat(300))], /has a name longer than 255 bytes/],
+    [['start', '--state', path.join(dir, 'x'.repeat(240))], /has a file name longer than 223 bytes/],
+    [['start', '--state', `${path.join(dir, 'new')}/`], /--state ".*new\/" ends with "\/", which names a directory/],
     [['run', '--state', dir, '--', 'true'], /^strays run: --state ".*" is a directory; expected a regular file/],
     [['run', '--state', fifo, '--', 'true'], /--state ".*fifo" is a FIFO/],
     [['ps', '--json', dir], /^strays ps: --json ".*" is a directory; expected a regular file/],

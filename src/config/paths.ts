@@ -17,7 +17,9 @@
  *   link, matching readRegularFile (src/io/read-regular.ts): a FIFO with no
  *   writer would block, /dev/zero never ends.
  * - Path and name lengths are Linux's PATH_MAX (4096 with the NUL) and
- *   NAME_MAX (255 bytes), so ENAMETOOLONG is named here rather than after a kill.
+ *   NAME_MAX (255 bytes), so ENAMETOOLONG is named here rather than after a kill;
+ *   a file strays writes keeps 32 bytes of its name for the writer's temporary
+ *   name (`NAME.PID.tmp`, written then renamed).
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -38,6 +40,8 @@ export class PathError extends Error {
 
 const PATH_MAX = 4095;
 const NAME_MAX = 255;
+/** Room the atomic writers add to a file's name for their temporary file. */
+const TEMP_SUFFIX = 32;
 
 /** Pseudo-filesystems that are never a place for state or output. */
 export const REFUSED_ROOTS: readonly string[] = ['/proc', '/sys'];
@@ -70,13 +74,14 @@ const lstatOrUndefined = (file: string): fs.Stats | undefined => {
 };
 
 /** Shape checks that need no file system: empty, NUL, lengths, /proc and /sys. Returns the absolute path. */
-function checkShape(option: string, file: string, expected: string): string {
+function checkShape(option: string, file: string, expected: string, lastNameMax = NAME_MAX): string {
   if (file.trim() === '') throw new PathError(option, file, 'is empty', expected);
   if (file.includes('\0')) throw new PathError(option, file, 'contains a NUL character', expected);
   const absolute = path.resolve(file);
   if (Buffer.byteLength(absolute) > PATH_MAX) throw new PathError(option, file, `is longer than ${PATH_MAX} bytes`, expected);
   const long = absolute.split('/').find((name) => Buffer.byteLength(name) > NAME_MAX);
   if (long !== undefined) throw new PathError(option, file, `has a name longer than ${NAME_MAX} bytes`, expected);
+  if (Buffer.byteLength(path.basename(absolute)) > lastNameMax) throw new PathError(option, file, `has a file name longer than ${lastNameMax} bytes`, expected);
   refuseSpecialRoots(option, file, absolute, expected);
   return absolute;
 }
@@ -151,7 +156,8 @@ export function validateOutputFile(option: string, file: string, rules: OutputFi
 
 function outputFile(option: string, file: string, rules: OutputFileRules): string {
   const expected = OUTPUT_FILE_EXPECTED;
-  const absolute = checkShape(option, file, expected);
+  if (file.endsWith('/')) throw new PathError(option, file, 'ends with "/", which names a directory', expected);
+  const absolute = checkShape(option, file, expected, NAME_MAX - TEMP_SUFFIX);
   const stat = lstatOrUndefined(absolute);
   if (stat !== undefined) {
     if (!stat.isFile()) throw new PathError(option, file, `is ${kindOf(stat)}`, expected);
