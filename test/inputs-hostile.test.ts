@@ -71,6 +71,11 @@ describe('values of only whitespace are refused, not read as the default', () =>
   it('an unset input (the empty string) still means the default', () => {
     expect(actionError({ [Input.GracePeriod]: '', [Input.Isolation]: '' })).toBeUndefined();
   });
+  it('a value with surrounding whitespace (a YAML block scalar) is trimmed', () => {
+    installFakeCore(core);
+    Object.assign(core.inputs, { [Input.ReportPath]: ' /tmp/r.json\n', [Input.GracePeriod]: '2s\n', [Input.Allow]: 'sleep 60*\n' });
+    expect(readInputs()).toMatchObject({ reportPath: '/tmp/r.json', graceMs: 2000, allow: [{ source: 'sleep 60*' }] });
+  });
 });
 
 describe('a huge or bidi value is never echoed raw', () => {

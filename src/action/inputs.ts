@@ -8,11 +8,14 @@ import { type GuardOptions, parseGuardOptions } from '../config/options.js';
 import { INPUT_DEFAULTS, Input } from './constants.js';
 
 /**
- * The input as written: getInput trims by default, which would turn a value of
- * only whitespace into '' and so, silently, into the default; the parsers trim
- * and refuse a blank value instead.
+ * The input, trimmed (YAML block scalars add a line break) unless it is only
+ * whitespace: getInput's own trimming would turn that into '' and so, silently,
+ * into the default; the parsers refuse a blank value instead.
  */
-const raw = (name: Input): string => core.getInput(name, { trimWhitespace: false });
+function raw(name: Input): string {
+  const value = core.getInput(name, { trimWhitespace: false });
+  return value.trim() === '' ? value : value.trim();
+}
 
 /** The input, or action.yml's default when the runner did not set it (local runs, tests). */
 function input(name: Input): string | undefined {
