@@ -136,7 +136,7 @@ describe('bad input: status 2, nothing signalled', () => {
       [['check', '--state', state, '--json', '/nonexistent-dir/r.json'], /--json .*does not exist/],
       [['check', '--state', state, '--no-kill=false'], /--no-kill takes no value/],
       [['check'], /--state FILE is required/],
-      [['check', '--state', leakers.file('missing.json')], /missing\.json-\d+ does not exist/],
+      [['check', '--state', leakers.file('missing.json')], /missing\.json-\d+" does not exist/],
       [['check', '--state', corrupt], /is not valid JSON/],
       [['check', '--state', otherVersion], /has version 99; this strays reads version 1/],
       [['run', '--grace', 'soon', '--', 'sh', '-c', `echo ran > ${ranFile}`], /Invalid --grace "soon"/],

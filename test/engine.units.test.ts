@@ -59,7 +59,7 @@ describe('durations and options', () => {
   it.each([['500ms', 500], ['5s', 5000], ['1m', 60000], ['5', 5000], ['0.5', 500], [' 2h ', 7200000]])('parses %j', (v, ms) => {
     expect(parseDuration(v)).toBe(ms);
   });
-  it.each(['', '5 sec', '-1s', 'soon', '1e3'])('rejects %j naming value and forms', (v) => {
+  it.each(['5 sec', '-1s', 'soon', '1e3'])('rejects %j naming value and forms', (v) => {
     expect(() => parseDuration(v, 'grace-period')).toThrow(`Invalid grace-period "${v}": expected "500ms", "5s", "1m"`);
   });
   const names = { kill: 'kill', failOnLeak: 'fail-on-leak', grace: 'grace-period', allow: 'allow', isolation: 'isolation', unattributed: 'unattributed' };

@@ -7,14 +7,24 @@ import * as core from '@actions/core';
 import { type GuardOptions, parseGuardOptions } from '../config/options.js';
 import { INPUT_DEFAULTS, Input } from './constants.js';
 
-/** core.getInput, or action.yml's default when the runner did not set the input (local runs, tests). */
+/**
+ * The input, trimmed (YAML block scalars add a line break) unless it is only
+ * whitespace: getInput's own trimming would turn that into '' and so, silently,
+ * into the default; the parsers refuse a blank value instead.
+ */
+function raw(name: Input): string {
+  const value = core.getInput(name, { trimWhitespace: false });
+  return value.trim() === '' ? value : value.trim();
+}
+
+/** The input, or action.yml's default when the runner did not set it (local runs, tests). */
 function input(name: Input): string | undefined {
-  const value = core.getInput(name);
+  const value = raw(name);
   return value !== '' ? value : INPUT_DEFAULTS[name];
 }
 
 export function readInputs(): GuardOptions {
-  const allow = core.getInput(Input.Allow);
+  const allow = raw(Input.Allow);
   return parseGuardOptions(
     {
       kill: input(Input.Kill),
@@ -31,6 +41,7 @@ export function readInputs(): GuardOptions {
       failOnLeak: `input ${Input.FailOnLeak}`,
       grace: `input ${Input.GracePeriod}`,
       allow: `input ${Input.Allow}`,
+      reportPath: `input ${Input.ReportPath}`,
       isolation: `input ${Input.Isolation}`,
       unattributed: `input ${Input.Unattributed}`,
     },

@@ -3,10 +3,9 @@
  * report context of a CLI job. Bad values become UsageError (status 2)
  * before anything is read or signalled.
  */
-import fs from 'node:fs';
 import os from 'node:os';
-import path from 'node:path';
 import { type GuardOptions, type SettingNames, parseGuardOptions } from '../config/options.js';
+import { PathError, validateOutputFile } from '../config/paths.js';
 import type { Baseline } from '../engine/baseline.js';
 import type { ReportContext } from '../report/types.js';
 import { type Values, flag, stringValue } from './args.js';
@@ -19,6 +18,7 @@ export const CLI_SETTING_NAMES: SettingNames = {
   allow: '--allow',
   isolation: '--isolation',
   unattributed: '--unattributed',
+  reportPath: '--json',
 };
 
 export function guardOptionsFrom(command: string, values: Values): GuardOptions {
@@ -43,16 +43,23 @@ export function guardOptionsFrom(command: string, values: Values): GuardOptions 
   return options;
 }
 
-/** Fails early (status 2) when a file could never be written: its directory is missing or not a directory. */
-export function checkWritableDir(command: string, option: string, file: string): void {
-  const dir = path.dirname(path.resolve(file));
-  let ok = false;
+/**
+ * A path check of src/config/paths.ts, as bad input: its PathError (one
+ * sentence naming the option, the path and what was expected) becomes a
+ * UsageError, status 2, before anything is read, written or signalled.
+ */
+export function pathOption<T>(command: string, check: () => T): T {
   try {
-    ok = fs.statSync(dir).isDirectory();
-  } catch {
-    ok = false;
+    return check();
+  } catch (error) {
+    if (error instanceof PathError) throw new UsageError(`strays ${command}: ${error.message}`, command);
+    throw error;
   }
-  if (!ok) throw new UsageError(`strays ${command}: ${option} ${file}: directory ${dir} does not exist. Give a path in an existing directory.`, command);
+}
+
+/** Fails early (status 2) when a file could never be written: see validateOutputFile. */
+export function checkWritableDir(command: string, option: string, file: string): void {
+  pathOption(command, () => validateOutputFile(option, file));
 }
 
 export function cliContext(baseline: Baseline): Partial<ReportContext> {

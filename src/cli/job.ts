@@ -5,12 +5,15 @@
 import type { GuardOptions } from '../config/options.js';
 import { type Baseline, BaselineFileError, loadBaseline } from '../engine/index.js';
 import { finishJob } from '../job/finish.js';
+import { validateInputFile } from '../config/paths.js';
 import { EXIT, UsageError } from './exit.js';
-import { cliContext } from './guard.js';
+import { cliContext, pathOption } from './guard.js';
 import { type Io, emitReport } from './output.js';
 
 /** Loads a --state file; any fault of the file is bad input (status 2), named with the file. */
 export function loadState(command: string, file: string): Baseline {
+  // A FIFO, /dev/zero or a directory is refused by type before any read.
+  pathOption(command, () => validateInputFile('--state', file));
   try {
     return loadBaseline(file);
   } catch (error) {

@@ -4,6 +4,7 @@
 import { COMMANDS } from './commands/index.js';
 import { EXIT, UsageError } from './exit.js';
 import { type Io, processIo } from './output.js';
+import { quoted } from '../text/untrusted.js';
 
 /** The version of package.json; ncc inlines the file into the bundle. */
 import pkg from '../../package.json' with { type: 'json' };
@@ -41,7 +42,7 @@ export async function main(argv: readonly string[], io: Io = processIo()): Promi
     }
     const command = COMMANDS.find((c) => c.name === first);
     if (!command) {
-      throw new UsageError(`strays: unknown command "${first}". Commands: ${COMMANDS.map((c) => c.name).join(', ')}; or --help, --version.`);
+      throw new UsageError(`strays: unknown command ${quoted(first)}. Commands: ${COMMANDS.map((c) => c.name).join(', ')}; or --help, --version.`);
     }
     return await command.run(rest, io);
   } catch (error) {

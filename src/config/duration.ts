@@ -1,16 +1,31 @@
 /**
  * Durations as users write them: `500ms`, `5s`, `1m`, or a bare number of seconds.
- * Anything else is an error naming the setting, the value and the accepted forms.
+ * Anything else is an error naming the setting, the value (quoted: capped,
+ * control characters escaped) and the accepted forms; so is a duration over
+ * the setting's limit, since a grace period of 100000000000h would make the
+ * post step wait forever on a process that ignores SIGTERM.
  */
+import { quoted } from '../text/untrusted.js';
+
 export const DURATION_FORMS = '"500ms", "5s", "1m", "2h" or a bare number of seconds such as "5" or "0.5"';
 
 const UNIT_MS: Readonly<Record<string, number>> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
 
-export function parseDuration(value: string, setting = 'duration'): number {
-  const match = /^\s*(\d+(?:\.\d+)?)\s*(ms|s|m|h)?\s*$/.exec(value);
-  if (!match) throw new Error(`Invalid ${setting} "${value}": expected ${DURATION_FORMS}.`);
+/** The longest duration any setting accepts unless it says otherwise: a year (sweep's --older-than). */
+export const MAX_DURATION_MS = 366 * 24 * 3_600_000;
+
+/** No accepted form is longer; a longer value is refused before any pattern runs over it. */
+const MAX_TEXT = 32;
+
+export function parseDuration(value: string, setting = 'duration', maxMs = MAX_DURATION_MS): number {
+  const text = value.trim();
+  const limit = `at most ${formatDuration(maxMs)}`;
+  if (text === '') throw new Error(`Invalid ${setting} ${quoted(value)}: it is blank. Expected ${DURATION_FORMS}; leave it out for the default.`);
+  // One space at most between number and unit: no pattern here can backtrack over a long value.
+  const match = text.length <= MAX_TEXT ? /^(\d+(?:\.\d+)?) ?(ms|s|m|h)?$/.exec(text) : null;
+  if (!match) throw new Error(`Invalid ${setting} ${quoted(value)}: expected ${DURATION_FORMS}.`);
   const ms = Number(match[1]) * (UNIT_MS[match[2] ?? 's'] as number);
-  if (!Number.isFinite(ms)) throw new Error(`Invalid ${setting} "${value}": too large. Expected ${DURATION_FORMS}.`);
+  if (!Number.isFinite(ms) || ms > maxMs) throw new Error(`Invalid ${setting} ${quoted(value)}: too long; expected ${DURATION_FORMS}, ${limit}.`);
   return Math.round(ms);
 }
 

@@ -1,10 +1,14 @@
 /**
  * The options every adapter shares, parsed once into a frozen object.
- * A bad value throws an error naming the setting, the value and the accepted
- * forms; nothing falls back silently.
+ * A bad value throws an error naming the setting, the value (quoted: at most
+ * 200 characters, control characters escaped) and the accepted forms; nothing
+ * falls back silently. Not given (`undefined`, or the empty string an unset
+ * action input reads as) means the default; a value of only whitespace is an
+ * error, since it is usually a template that expanded to nothing.
  */
 import { type Allowlist, parseAllowlist } from '../engine/allowlist.js';
-import { parseDuration } from './duration.js';
+import { quoted } from '../text/untrusted.js';
+import { DURATION_FORMS, parseDuration } from './duration.js';
 
 export type Isolation = 'auto' | 'marker' | 'cgroup';
 export type UnattributedPolicy = 'report' | 'kill';
@@ -22,6 +26,9 @@ export interface GuardOptions {
 }
 
 export const DEFAULT_GRACE = '5s';
+
+/** The longest grace period: post waits this long for a process that ignores SIGTERM before SIGKILL. */
+export const MAX_GRACE_MS = 3_600_000;
 
 /** Raw values as the user wrote them; `undefined` means "not given". */
 export interface RawGuardOptions {
@@ -42,6 +49,8 @@ export interface SettingNames {
   readonly allow: string;
   readonly isolation: string;
   readonly unattributed: string;
+  /** Defaults to "report path". */
+  readonly reportPath?: string;
 }
 
 export function parseBoolean(value: string | boolean, setting: string): boolean {
@@ -49,34 +58,44 @@ export function parseBoolean(value: string | boolean, setting: string): boolean 
   // The YAML 1.2 core schema booleans, as @actions/core getBooleanInput accepts them.
   if (['true', 'True', 'TRUE'].includes(value.trim())) return true;
   if (['false', 'False', 'FALSE'].includes(value.trim())) return false;
-  throw new Error(`Invalid ${setting} "${value}": expected true or false.`);
+  throw new Error(`Invalid ${setting} ${quoted(value)}: expected true or false.`);
 }
 
 export function parseChoice<T extends string>(value: string, setting: string, choices: readonly T[]): T {
   const v = value.trim() as T;
   if (choices.includes(v)) return v;
-  throw new Error(`Invalid ${setting} "${value}": expected one of ${choices.join(', ')}.`);
+  throw new Error(`Invalid ${setting} ${quoted(value)}: expected one of ${choices.join(', ')}.`);
 }
 
-const given = (v: string | undefined): v is string => v !== undefined && v.trim() !== '';
+/** Whether a value was given: `undefined` and '' were not; only whitespace is refused, naming the setting. */
+export function given(value: string | undefined, setting: string, forms: string): value is string {
+  if (value === undefined || value === '') return false;
+  if (value.trim() === '') throw new Error(`Invalid ${setting} ${quoted(value)}: it is blank. Expected ${forms}; leave it out for the default.`);
+  return true;
+}
+
+const givenFlag = (value: string | boolean | undefined, setting: string): value is string | boolean =>
+  typeof value === 'boolean' || given(value, setting, 'true or false');
 
 export function parseGuardOptions(raw: RawGuardOptions, names: SettingNames): GuardOptions {
   const allowEntries = raw.allow ?? [];
   let allow: Allowlist;
   try {
+    const blank = allowEntries.find((e) => e !== '' && e.trim() === '');
+    if (blank !== undefined) throw new Error(`${quoted(blank)} is blank. Leave it out to allow nothing.`);
     allow = parseAllowlist(allowEntries);
   } catch (error) {
     throw new Error(`Invalid ${names.allow}: ${(error as Error).message}`);
   }
+  const isolations = ['auto', 'marker', 'cgroup'] as const;
+  const policies = ['report', 'kill'] as const;
   return Object.freeze({
-    kill: raw.kill === undefined || raw.kill === '' ? true : parseBoolean(raw.kill, names.kill),
-    failOnLeak: raw.failOnLeak === undefined || raw.failOnLeak === '' ? false : parseBoolean(raw.failOnLeak, names.failOnLeak),
-    graceMs: parseDuration(given(raw.grace) ? raw.grace : DEFAULT_GRACE, names.grace),
+    kill: givenFlag(raw.kill, names.kill) ? parseBoolean(raw.kill, names.kill) : true,
+    failOnLeak: givenFlag(raw.failOnLeak, names.failOnLeak) ? parseBoolean(raw.failOnLeak, names.failOnLeak) : false,
+    graceMs: parseDuration(given(raw.grace, names.grace, DURATION_FORMS) ? raw.grace : DEFAULT_GRACE, names.grace, MAX_GRACE_MS),
     allow,
-    reportPath: given(raw.reportPath) ? raw.reportPath : undefined,
-    isolation: given(raw.isolation) ? parseChoice(raw.isolation, names.isolation, ['auto', 'marker', 'cgroup'] as const) : 'auto',
-    unattributed: given(raw.unattributed)
-      ? parseChoice(raw.unattributed, names.unattributed, ['report', 'kill'] as const)
-      : 'report',
+    reportPath: given(raw.reportPath, names.reportPath ?? 'report path', 'a file path') ? raw.reportPath : undefined,
+    isolation: given(raw.isolation, names.isolation, isolations.join(', ')) ? parseChoice(raw.isolation, names.isolation, isolations) : 'auto',
+    unattributed: given(raw.unattributed, names.unattributed, policies.join(', ')) ? parseChoice(raw.unattributed, names.unattributed, policies) : 'report',
   });
 }

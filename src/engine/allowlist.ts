@@ -4,59 +4,73 @@
  * An entry is a glob matched against the whole command line (`sleep 60*`), or
  * `name:GLOB` matched against the process name (`comm`, or the basename of
  * argv[0], since the kernel truncates `comm` to 15 bytes). `*` matches any run
- * of characters, `?` one character, `[abc]` one of a set.
+ * of characters, `?` one character, `[abc]` one of a set, `[a-z]` one of a
+ * range, `[!x]` any but x. Matching takes time linear in the command line
+ * (src/engine/glob.ts): the command line is the job's to choose.
  */
 import type { ProcessInfo } from '../proc/types.js';
+import { quoted } from '../text/untrusted.js';
+import { type Glob, GlobError, codePoints, compileGlob, matchGlob } from './glob.js';
 
 export interface AllowRule {
   readonly source: string;
   readonly target: 'command' | 'name';
-  readonly pattern: RegExp;
+  readonly glob: Glob;
 }
 
 export type Allowlist = readonly AllowRule[];
 
 export const ALLOW_FORMS = 'a glob on the command line (e.g. "sleep 60*") or name:GLOB on the process name (e.g. "name:postgres*")';
 
+/**
+ * Limits that keep a check's cost bounded: every entry is matched against every
+ * candidate process. Real entries are a few dozen characters; a 50 000-character
+ * entry is a mistake or an attack, and is refused when the options are parsed.
+ */
+export const MAX_ALLOW_ENTRIES = 100;
+export const MAX_ALLOW_ENTRY_LENGTH = 256;
+
 export function parseAllowEntry(entry: string): AllowRule {
   const source = entry.trim();
+  if (source.length > MAX_ALLOW_ENTRY_LENGTH) {
+    throw new Error(`Invalid allow entry ${quoted(source)}: it is ${source.length} characters long; the limit is ${MAX_ALLOW_ENTRY_LENGTH}. Use ${ALLOW_FORMS}.`);
+  }
   const isName = source.startsWith('name:');
   const glob = isName ? source.slice('name:'.length).trim() : source;
-  if (glob.length === 0) throw new Error(`Invalid allow entry "${entry}": the glob is empty. Use ${ALLOW_FORMS}.`);
-  return { source, target: isName ? 'name' : 'command', pattern: globToRegExp(glob, entry) };
+  if (glob.length === 0) throw new Error(`Invalid allow entry ${quoted(entry)}: the glob is empty. Use ${ALLOW_FORMS}.`);
+  try {
+    return { source, target: isName ? 'name' : 'command', glob: compileGlob(glob) };
+  } catch (error) {
+    if (!(error instanceof GlobError)) throw error;
+    throw new Error(`Invalid allow entry ${quoted(entry)}: ${error.message}. Use ${ALLOW_FORMS}.`);
+  }
 }
 
 /** Splits a newline- or comma-separated list (the action input form) and parses each entry. */
 export function parseAllowlist(entries: readonly string[]): Allowlist {
-  return entries
+  const list = entries
     .flatMap((e) => e.split(/[\n,]/))
     .map((e) => e.trim())
-    .filter((e) => e.length > 0)
-    .map(parseAllowEntry);
+    .filter((e) => e.length > 0);
+  if (list.length > MAX_ALLOW_ENTRIES) {
+    throw new Error(`${list.length} entries (${quoted(list.slice(0, 3).join(', '))}, …); the limit is ${MAX_ALLOW_ENTRIES}. Use fewer, broader globs.`);
+  }
+  return list.map(parseAllowEntry);
 }
 
-export function globToRegExp(glob: string, entry = glob): RegExp {
-  let out = '';
-  for (let i = 0; i < glob.length; i++) {
-    const c = glob[i] as string;
-    if (c === '*') out += '.*';
-    else if (c === '?') out += '.';
-    else if (c === '[') {
-      const end = glob.indexOf(']', i + 2);
-      if (end < 0) throw new Error(`Invalid allow entry "${entry}": "[" at position ${i + 1} is never closed. Use ${ALLOW_FORMS}.`);
-      const body = glob.slice(i + 1, end).replace(/\\/g, '\\\\');
-      out += `[${body.startsWith('!') ? `^${body.slice(1)}` : body}]`;
-      i = end;
-    } else out += c.replace(/[.+^${}()|\\\]]/g, '\\$&');
-  }
-  return new RegExp(`^${out}$`, 's');
-}
+/** Does `glob` match the whole of `text`? For tests and one-off checks; allowedBy converts each text once. */
+export const globMatches = (glob: string, text: string): boolean => matchGlob(compileGlob(glob), codePoints(text));
 
 /** The rule that allows `p`, if any. */
 export function allowedBy(list: Allowlist, p: ProcessInfo): AllowRule | undefined {
-  const command = p.argv.join(' ');
-  const base = p.argv[0]?.split('/').pop() ?? '';
-  return list.find((rule) =>
-    rule.target === 'command' ? rule.pattern.test(command) : rule.pattern.test(p.comm) || rule.pattern.test(base),
-  );
+  if (list.length === 0) return undefined;
+  let command: Uint32Array | undefined;
+  let comm: Uint32Array | undefined;
+  let base: Uint32Array | undefined;
+  return list.find((rule) => {
+    if (rule.target === 'command') return matchGlob(rule.glob, (command ??= codePoints(p.argv.join(' '))));
+    comm ??= codePoints(p.comm);
+    base ??= codePoints(p.argv[0]?.split('/').pop() ?? '');
+    return matchGlob(rule.glob, comm) || matchGlob(rule.glob, base);
+  });
 }

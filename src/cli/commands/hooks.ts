@@ -7,6 +7,9 @@ import path from 'node:path';
 import { type OptionSpecs, flag, parseCommandArgs, stringValue, usageText } from '../args.js';
 import type { Command } from '../command.js';
 import { EXIT, UsageError } from '../exit.js';
+import { pathOption } from '../guard.js';
+import { makeDirectory, validateDirectory, validateOutputFile } from '../../config/paths.js';
+import { quoted } from '../../text/untrusted.js';
 import { HOOK_ENV_VARS, HOOK_KINDS, hookScript } from '../github-hooks.js';
 
 const OPTIONS: OptionSpecs = {
@@ -34,19 +37,20 @@ export const hooks: Command = {
       return EXIT.ok;
     }
     if (positionals.length !== 1 || positionals[0] !== 'github' || rest !== undefined) {
-      throw new UsageError(`strays hooks: expected the CI system: github (got ${positionals.length === 0 ? 'nothing' : `"${positionals.join(' ')}"`}).`, 'hooks');
+      throw new UsageError(`strays hooks: expected the CI system: github (got ${positionals.length === 0 ? 'nothing' : quoted(positionals.join(' '))}).`, 'hooks');
     }
     const out = stringValue(values, 'out');
     if (out === undefined) throw new UsageError('strays hooks github: --out DIR is required (where to write the hook scripts).', 'hooks');
+    pathOption('hooks', () => validateDirectory('--out', out));
     const bin = stringValue(values, 'bin') ?? `${process.execPath} ${path.resolve(process.argv[1] as string)}`;
     if (!PLAIN.test(bin)) {
-      throw new UsageError(`strays hooks github: --bin "${bin}" has characters the hook cannot word-split safely; expected plain paths such as --bin "/usr/bin/node /opt/strays/dist/cli/index.js".`, 'hooks');
+      throw new UsageError(`strays hooks github: --bin ${quoted(bin)} has characters the hook cannot word-split safely; expected plain paths such as --bin "/usr/bin/node /opt/strays/dist/cli/index.js".`, 'hooks');
     }
-    const dir = path.resolve(out);
-    fs.mkdirSync(dir, { recursive: true });
+    // Each script replaces a regular file or is new: never written through a symbolic link or into a device.
+    const files = HOOK_KINDS.map((kind) => [kind, pathOption('hooks', () => validateOutputFile('--out', path.join(path.resolve(out), `${kind}.sh`), { createParents: true }))] as const);
+    const dir = pathOption('hooks', () => makeDirectory('--out', out));
     const lines: string[] = [];
-    for (const kind of HOOK_KINDS) {
-      const file = path.join(dir, `${kind}.sh`);
+    for (const [kind, file] of files) {
       fs.writeFileSync(file, hookScript(kind, bin), { mode: 0o755 });
       fs.chmodSync(file, 0o755);
       lines.push(`${HOOK_ENV_VARS[kind]}=${file}`);

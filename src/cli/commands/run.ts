@@ -23,6 +23,7 @@ import { EXIT, UsageError } from '../exit.js';
 import { checkWritableDir, guardOptionsFrom } from '../guard.js';
 import { finishAndReport } from '../job.js';
 import type { Io } from '../output.js';
+import { quoted, untrusted } from '../../text/untrusted.js';
 
 const OPTIONS: OptionSpecs = {
   state: { type: 'string', value: 'FILE', help: 'keep the baseline in FILE (for `strays ps --state FILE` from another shell)' },
@@ -60,7 +61,7 @@ export const run: Command = {
       return EXIT.ok;
     }
     if (positionals.length > 0) {
-      throw new UsageError(`strays run: "${positionals[0]}" before "--": put the command after "--", as in: strays run [options] -- ${positionals.join(' ')}`, 'run');
+      throw new UsageError(`strays run: ${quoted(positionals[0] as string)} before "--": put the command after "--", as in: strays run [options] -- ${untrusted(positionals.join(' '))}`, 'run');
     }
     if (rest === undefined || rest.length === 0) {
       throw new UsageError('strays run: no command given: expected "--" followed by the command, as in: strays run [options] -- ./build.sh', 'run');
@@ -135,7 +136,7 @@ function refuseCommandWithoutTerminator(argv: readonly string[]): void {
   for (let i = 0; i < argv.length; i++) {
     const token = argv[i] as string;
     if (!token.startsWith('-')) {
-      throw new UsageError(`strays run: "${token}" before "--": put the command after "--", as in: strays run [options] -- ${argv.slice(i).join(' ')}`, 'run');
+      throw new UsageError(`strays run: ${quoted(token)} before "--": put the command after "--", as in: strays run [options] -- ${untrusted(argv.slice(i).join(' '))}`, 'run');
     }
     const spec = OPTIONS[token.replace(/^-+/, '')];
     if (spec?.type === 'string' && !token.includes('=')) i++; // skip the option's value

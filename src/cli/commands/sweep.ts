@@ -4,12 +4,14 @@
  * Only processes carrying the marker of a recorded job whose owner is gone;
  * see src/host/plan.ts for what is never touched.
  */
-import { DEFAULT_GRACE } from '../../config/options.js';
+import { DEFAULT_GRACE, MAX_GRACE_MS } from '../../config/options.js';
 import { DURATION_FORMS, parseDuration } from '../../config/duration.js';
 import { DEFAULT_OLDER_THAN, renderSweep, sweep, unended, writeSweepJson, writeSweepMetrics } from '../../host/index.js';
 import { type OptionSpecs, flag, stringValue, usageText } from '../args.js';
 import { type Command, optionsOnly } from '../command.js';
 import { EXIT, UsageError } from '../exit.js';
+import { pathOption } from '../guard.js';
+import { validateOutputFile, validateStateDir } from '../../config/paths.js';
 
 const OPTIONS: OptionSpecs = {
   'older-than': { type: 'string', value: 'DURATION', help: `only processes at least this old (default ${DEFAULT_OLDER_THAN}; ${DURATION_FORMS})` },
@@ -22,9 +24,9 @@ const OPTIONS: OptionSpecs = {
   quiet: { type: 'boolean', short: 'q', help: 'print only what was ended and problems' },
 };
 
-function duration(value: string | undefined, fallback: string, option: string): number {
+function duration(value: string | undefined, fallback: string, option: string, maxMs?: number): number {
   try {
-    return parseDuration(value ?? fallback, option);
+    return parseDuration(value ?? fallback, option, maxMs);
   } catch (error) {
     throw new UsageError(`strays sweep: ${(error as Error).message}`, 'sweep');
   }
@@ -51,12 +53,19 @@ export const sweepCommand: Command = {
       throw new UsageError('strays sweep: --unrecorded needs an explicit --older-than DURATION (e.g. --older-than 24h): an unrecorded marker may belong to a job that is still running.', 'sweep');
     }
     const quiet = flag(values, 'quiet');
+    const stateDir = stringValue(values, 'state-dir');
+    if (stateDir !== undefined) pathOption('sweep', () => validateStateDir('--state-dir', stateDir));
+    for (const option of ['json', 'metrics']) {
+      const file = stringValue(values, option);
+      // The writers create missing directories (writeFileAtomic), so only an existing ancestor must be a directory.
+      if (file !== undefined) pathOption('sweep', () => validateOutputFile(`--${option}`, file, { createParents: true }));
+    }
     const result = await sweep({
       olderThanMs: duration(olderThanGiven, DEFAULT_OLDER_THAN, '--older-than'),
-      graceMs: duration(stringValue(values, 'grace'), DEFAULT_GRACE, '--grace'),
+      graceMs: duration(stringValue(values, 'grace'), DEFAULT_GRACE, '--grace', MAX_GRACE_MS),
       dryRun: flag(values, 'dry-run'),
       unrecorded,
-      stateDir: stringValue(values, 'state-dir'),
+      stateDir,
     });
     const text = renderSweep(result, quiet);
     if (text !== '') io.out(text.trimEnd());
