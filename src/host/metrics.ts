@@ -129,6 +129,7 @@ export function sweepMetrics(result: SweepResult, context: MetricsContext = {}):
         { labels: { state: 'corrupt' }, value: result.corrupt.length },
       ],
     },
+    { name: 'strays_sweep_job_cgroups_removed', help: 'Empty job cgroups (ends that never ran) the last sweep removed (dry run: would remove).', samples: [{ value: result.cgroups.removed.length }] },
     { name: 'strays_sweep_dry_run', help: '1 when the last sweep was a dry run (nothing signalled).', samples: [{ value: result.options.dryRun ? 1 : 0 }] },
     { name: 'strays_sweep_duration_seconds', help: 'How long the last sweep took.', samples: [{ value: result.durationMs / 1000 }] },
     { name: 'strays_sweep_last_run_timestamp_seconds', help: 'When the last sweep ran, seconds since the epoch.', samples: [{ value: Math.floor(result.at / 1000) }] },
