@@ -8,8 +8,8 @@
  * - GitHub job-started hook: the nearest ancestor named `Runner.Worker`.
  * - `strays start --owner PID`: an ancestor of `strays start`, never PID 1.
  * - `strays start --ci SYSTEM`: the system's per-job process (src/host/ci-systems.ts).
- * - `strays start` (auto): the nearest `Runner.Worker` ancestor if there is
- *   one, else the nearest ancestor that outlives `strays start`: not a
+ * - `strays start` (auto): the nearest per-job agent ancestor if there is
+ *   one (`Runner.Worker`, `buildkite-agent`, `circleci-agent`), else the nearest ancestor that outlives `strays start`: not a
  *   subshell bash forked for a command substitution (`eval "$(strays start
  *   … 2>/dev/null)"` runs strays in a fork of the calling shell, which exits
  *   with it), not an npm/npx wrapper (`npx strays` runs strays under npm's
@@ -136,8 +136,10 @@ export async function ownerForStart(request: OwnerRequest = {}, table?: ProcessT
       return found;
     }
   }
-  const worker = findRunnerWorker(t, self);
-  if (worker) return worker;
+  // Without --ci, a known per-job agent process above us still wins: a hook's own shell never outlives the hook.
+  const agents = new Set(Object.values(CI_PROFILES).flatMap((p) => (p.ownerComm ? [p.ownerComm] : [])));
+  const agent = chain.find((p) => p.pid !== 1 && agents.has(p.comm));
+  if (agent) return asOwner(t, agent);
   const { owner, skipped } = nearestLastingAncestor(t, self);
   if (!owner) {
     const why = skipped.length > 0 ? ` (skipped ${skipped.map(described).join(', ')}: they exit with strays start)` : '';

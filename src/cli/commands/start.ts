@@ -1,7 +1,7 @@
 /**
- * `strays start --state FILE [--ci SYSTEM | --owner PID] [--env-file FILE]`:
+ * `strays start --state FILE [--ci SYSTEM | --owner PID] [--export-to FILE]`:
  * the start of a job in a shell or a CI hook. Saves the baseline and hands
- * the marker on: appended as `export …` lines to --env-file (a CI system's
+ * the marker on: appended as `export …` lines to --export-to (a CI system's
  * env file such as CircleCI's $BASH_ENV, or a file the next line sources),
  * else printed on stdout. Everything fails with status 2 and a sentence, so
  * `set -e` (every CI shell) stops the hook: no `eval "$(…)"` that hides it.
@@ -24,7 +24,10 @@ const OPTIONS: OptionSpecs = {
   state: { type: 'string', value: 'FILE', help: 'where to save the baseline (required; pass the same FILE to check); its directory is created' },
   ci: { type: 'string', value: 'SYSTEM', help: `${CI_SYSTEMS.join(', ')}: the owner is that system's per-job process; names the job in reports` },
   owner: { type: 'string', value: 'PID', help: 'the process whose exit ends the job, for `strays sweep`: an ancestor of strays start, not PID 1' },
-  'env-file': { type: 'string', value: 'FILE', help: 'append the `export` lines to FILE (e.g. "$BASH_ENV") instead of printing them' },
+  // Not --env-file: node (20.6+) reads any argv entry starting with --env-file as its own option,
+  // even after the script name, and exits 9 (nodejs/node#54232, #54255).
+  'export-to': { type: 'string', value: 'FILE', help: 'append the `export` lines to FILE (e.g. "$BASH_ENV") instead of printing them' },
+  'print-session': { type: 'boolean', help: 'print only the session (Jenkins: env.STRAYS_SESSION = sh(script: …, returnStdout: true).trim())' },
   ...GUARD_OPTIONS,
 };
 
@@ -33,12 +36,12 @@ export const shellQuote = (value: string): string => `'${value.replace(/'/g, `'\
 
 export const start: Command = {
   name: 'start',
-  summary: 'snapshot the process table and hand on the job marker (`strays start --state FILE --env-file FILE`)',
+  summary: 'snapshot the process table and hand on the job marker (`strays start --state FILE --export-to FILE`)',
   help: () =>
     usageText(
       'start',
-      'strays start --state FILE [--ci SYSTEM | --owner PID] [--env-file FILE]',
-      `Saves the baseline (every process alive now) to FILE and prints \`export ${SESSION_VAR}=…\`, or appends it to --env-file.\n` +
+      'strays start --state FILE [--ci SYSTEM | --owner PID] [--export-to FILE]',
+      `Saves the baseline (every process alive now) to FILE and prints \`export ${SESSION_VAR}=…\`, or appends it to --export-to.\n` +
         `Every process started with that variable, and everything they start, belongs to the job.\n${TRACKING_VAR} (GitHub runner's per-job mark), when set, marks the job too.\n` +
         'Fails (status 2, one sentence) when the state directory cannot be created or the owner is not a live ancestor.',
       OPTIONS,
@@ -51,9 +54,9 @@ export const start: Command = {
     const ci = ciOf(stringValue(values, 'ci'));
     const ownerPid = ownerPidOf(stringValue(values, 'owner'));
     if (ci !== undefined && ownerPid !== undefined) throw new UsageError('strays start: give --ci SYSTEM or --owner PID, not both (--ci chooses the owner).', 'start');
-    const envFile = stringValue(values, 'env-file');
-    if (envFile !== undefined) checkWritableDir('start', '--env-file', envFile);
+    const envFile = stringValue(values, 'export-to');
     ensureStateDir(file);
+    if (envFile !== undefined) checkWritableDir('start', '--export-to', envFile);
     const options = guardOptionsFrom('start', values);
     const quiet = flag(values, 'quiet');
     // Where no process outlives a step (Jenkins), a keeper is the owner; spawned before the
@@ -92,7 +95,8 @@ export const start: Command = {
     const step = ci !== undefined && !process.env[CLI_STEP_VAR] ? ciStepName(ci) : undefined;
     const lines = [`export ${SESSION_VAR}=${shellQuote(baseline.session)}`, ...(step ? [`export ${CLI_STEP_VAR}=${shellQuote(step)}`] : [])];
     if (envFile !== undefined) fs.appendFileSync(envFile, `${lines.join('\n')}\n`, { mode: 0o600 });
-    else io.out(lines.join('\n'));
+    if (flag(values, 'print-session')) io.out(baseline.session);
+    else if (envFile === undefined) io.out(lines.join('\n'));
     if (!quiet) {
       for (const note of notes) io.err(`strays: ${note}`);
       const tracking = baseline.runnerTrackingId ? `; ${TRACKING_VAR}=${baseline.runnerTrackingId} marks it too` : '';
