@@ -5,10 +5,11 @@
  * a symlink named `buildkite-agent` to bash runs a bash with that name), and
  * the concurrent sweep every simulation runs mid-build.
  */
+import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { CLI, ROOT, cli } from '../cli-support.js';
-import { waitFor } from '../helpers/leakers.js';
+import { type Leakers, waitFor } from '../helpers/leakers.js';
 
 /** The fenced block between `<!-- sim: NAME -->` and `<!-- /sim -->` in the README, without its fences. */
 export function recipe(name: string): string {
@@ -51,4 +52,53 @@ export const pastOlderThan = (): Promise<void> => new Promise((r) => setTimeout(
 export async function sweepNow(stateDir: string): Promise<{ status: number | null; out: string }> {
   const result = await cli(['sweep', '--older-than', '1s', '--grace', '1s', '--state-dir', stateDir]);
   return { status: result.status, out: result.stdout + result.stderr };
+}
+
+export interface Driver {
+  readonly pid: number;
+  /** Exit status and everything it printed (stdout and stderr), once it exits. */
+  readonly done: Promise<{ status: number | null; output: string }>;
+}
+
+/** Starts a simulated CI agent: `bin/NAME script args…` (a bash named NAME), its output collected. */
+export function startDriver(leakers: Leakers, bin: string, name: string, script: string, args: readonly string[], env: NodeJS.ProcessEnv): Driver {
+  const file = path.join(leakers.dir, `${name}.sh`);
+  fs.writeFileSync(file, script);
+  const child = spawn(path.join(bin, name), [file, ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  leakers.track(child.pid as number);
+  let output = '';
+  child.stdout?.on('data', (d: Buffer) => (output += d.toString()));
+  child.stderr?.on('data', (d: Buffer) => (output += d.toString()));
+  const done = new Promise<{ status: number | null; output: string }>((resolve) => child.on('close', (status) => resolve({ status, output })));
+  return { pid: child.pid as number, done };
+}
+
+/** YAML list items (`- text`) under each key (`key:`), for the README's flat recipes. */
+export function yamlLists(text: string): Record<string, string[]> {
+  const out: Record<string, string[]> = {};
+  let key = '';
+  for (const line of text.split('\n')) {
+    const k = /^\s*([a-z_]+):\s*$/.exec(line);
+    if (k?.[1]) {
+      key = k[1];
+      out[key] = [];
+      continue;
+    }
+    const item = /^\s*- (.*)$/.exec(line);
+    if (item?.[1] !== undefined && key) (out[key] ??= []).push(item[1]);
+  }
+  return out;
+}
+
+/** A live process whose argv is exactly `argv` (for processes in another PID namespace, whose own pid means nothing here). */
+export function pidByArgv(argv: string): number | undefined {
+  for (const name of fs.readdirSync('/proc')) {
+    if (!/^\d+$/.test(name)) continue;
+    try {
+      if (fs.readFileSync(`/proc/${name}/cmdline`, 'utf8').split('\0').filter(Boolean).join(' ') === argv) return Number(name);
+    } catch {
+      // gone meanwhile
+    }
+  }
+  return undefined;
 }
