@@ -25,6 +25,7 @@ import path from 'node:path';
 import { ancestorsOf, buildTree } from '../engine/tree.js';
 import { type ProcessTable, readTable } from '../proc/index.js';
 import type { ProcessInfo } from '../proc/types.js';
+import { untrusted } from '../text/untrusted.js';
 import { CI_PROFILES, type CiSystem } from './ci-systems.js';
 import type { Owner } from './job-record.js';
 
@@ -112,7 +113,8 @@ export interface OwnerRequest {
   readonly ci?: CiSystem | undefined;
 }
 
-const described = (p: ProcessInfo): string => `pid ${p.pid} (${p.comm})`;
+/** comm is the process's own choice (prctl PR_SET_NAME): escaped before it reaches a log line. */
+const described = (p: ProcessInfo): string => `pid ${p.pid} (${untrusted(p.comm, 32)})`;
 
 /** `strays start`'s owner (see the top of this file). Throws OwnerError with a sentence. */
 export async function ownerForStart(request: OwnerRequest = {}, table?: ProcessTable, self = process.pid): Promise<Owner> {
