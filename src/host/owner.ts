@@ -145,7 +145,10 @@ export async function ownerForStart(request: OwnerRequest = {}, table?: ProcessT
   const { owner, skipped } = nearestLastingAncestor(t, self);
   if (!owner) {
     const why = skipped.length > 0 ? ` (skipped ${skipped.map(described).join(', ')}: they exit with strays start)` : '';
-    throw new OwnerError(`Cannot choose the job owner: strays start has no ancestor below PID 1 that outlives it${why}. Give --owner PID.`);
+    throw new OwnerError(
+      `Cannot choose the job owner: strays start has no ancestor below PID 1 that outlives it${why}. Give --owner PID; ` +
+        'in a container whose shell is PID 1 (GitLab\'s docker executor), wrap the command instead: strays run -- CMD.',
+    );
   }
   return owner;
 }

@@ -90,6 +90,28 @@ describe('GitLab CI', () => {
     expect(isAlive(runner.pid)).toBe(false);
   });
 
+  it('docker executor: the before/after_script recipe fails loudly, since the stage shell is the container\'s PID 1', async () => {
+    leakers = new Leakers();
+    const bin = binDir(leakers.dir, ['gitlab-runner']);
+    const buildsDir = path.join(leakers.dir, 'builds'); // a volume both containers mount
+    fs.mkdirSync(buildsDir);
+    const ran = leakers.file('ran');
+    const lists = yamlLists(recipe('gitlab-shell'));
+    const vars = { PATH: `${bin}:/usr/local/bin:/usr/bin:/bin`, CI_JOB_ID: '78', CI_JOB_NAME: 'docker', CI_BUILDS_DIR: buildsDir, STRAYS_STATE_DIR: path.join(leakers.dir, 'container-state'), NO_COLOR: '1' };
+    const stepScript = path.join(leakers.dir, 'step_script');
+    fs.writeFileSync(stepScript, stageScript([...(lists.before_script ?? []), `echo ran > "${ran}"`], vars));
+    const afterScript = path.join(leakers.dir, 'after_script');
+    fs.writeFileSync(afterScript, stageScript(lists.after_script ?? [], vars));
+    const container = 'unshare --pid --fork --mount-proc --kill-child';
+    const runner = startDriver(leakers, bin, 'gitlab-runner', RUNNER, [stepScript, afterScript], buildEnv(bin, path.join(leakers.dir, 'host-state'), { SIM_CONTAINER: container }));
+    const { status, output } = await runner.done;
+    // No process in the container outlives the stage but its PID 1: start says so and fails the job,
+    // rather than guard nothing; after_script (a new container) has no state to check.
+    expect(status).not.toBe(0);
+    expect(output).toMatch(/strays start: Cannot choose the job owner: .*wrap the command instead: strays run -- CMD/);
+    expect(fs.existsSync(ran)).toBe(false);
+  });
+
   it('docker executor: strays run around the script reports and ends the leak; a host sweep leaves the running container alone', async () => {
     leakers = new Leakers();
     const bin = binDir(leakers.dir, ['gitlab-runner']);
