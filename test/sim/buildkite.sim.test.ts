@@ -58,11 +58,12 @@ describe('Buildkite agent hooks (environment, pre-exit)', () => {
     fs.writeFileSync(path.join(hooks, 'pre-exit'), recipe('buildkite-pre-exit'));
     fs.writeFileSync(path.join(dir, 'bootstrap.sh'), BOOTSTRAP);
     const jobId = `0190b1c2-${process.pid}-sim`;
-    fs.rmSync(`/tmp/strays-buildkite/${jobId}.json`, { force: true });
+    const buildPath = path.join(dir, 'builds');
     const files = { leak: leakers.file('leak'), cmd: leakers.file('cmd'), go: leakers.file('go'), wrappers: leakers.file('wrappers') };
     const before = await leakers.daemon(`setsid sh -c 'echo $$ > "$PIDFILE"; exec sleep 370' &`);
     const env = buildEnv(bin, stateDir, {
       BUILDKITE_JOB_ID: jobId,
+      BUILDKITE_BUILD_PATH: buildPath,
       BUILDKITE_LABEL: ':hammer: build',
       SIM_WRAPPERS: files.wrappers,
       BUILDKITE_COMMAND: `setsid sh -c 'echo $$ > "${files.leak}"; exec sleep 371' & echo $$ > "${files.cmd}"; while [ ! -e "${files.go}" ]; do sleep 0.05; done`,
@@ -97,7 +98,7 @@ describe('Buildkite agent hooks (environment, pre-exit)', () => {
     expect(output).toContain(':hammer: build'); // --ci buildkite names the step
     await waitFor(() => !isAlive(leak), 'the leak to end');
     expect(isAlive(before)).toBe(true);
-    expect(fs.existsSync(`/tmp/strays-buildkite/${jobId}.json`)).toBe(false);
+    expect(fs.readdirSync(path.join(buildPath, '.strays'))).toEqual([]); // pre-exit removed the state and the export file
   });
 
   it('a failing start fails the hook, so the job never runs unguarded', async () => {
@@ -107,12 +108,12 @@ describe('Buildkite agent hooks (environment, pre-exit)', () => {
     const hooks = path.join(dir, 'hooks');
     fs.mkdirSync(hooks);
     // A state directory this user cannot create: a file stands where the directory should be.
-    fs.writeFileSync(path.join(hooks, 'environment'), recipe('buildkite-environment').replaceAll('/tmp/strays-buildkite', path.join(dir, 'blocked', 'sub')));
+    fs.writeFileSync(path.join(hooks, 'environment'), recipe('buildkite-environment'));
     fs.writeFileSync(path.join(dir, 'blocked'), '');
     fs.writeFileSync(path.join(hooks, 'pre-exit'), 'true\n');
     fs.writeFileSync(path.join(dir, 'bootstrap.sh'), BOOTSTRAP);
     const ran = leakers.file('ran');
-    const env = buildEnv(bin, path.join(dir, 'state'), { BUILDKITE_JOB_ID: 'job-1', SIM_WRAPPERS: leakers.file('w'), BUILDKITE_COMMAND: `echo ran > "${ran}"` });
+    const env = buildEnv(bin, path.join(dir, 'state'), { BUILDKITE_JOB_ID: 'job-1', BUILDKITE_BUILD_PATH: path.join(dir, 'blocked'), SIM_WRAPPERS: leakers.file('w'), BUILDKITE_COMMAND: `echo ran > "${ran}"` });
     const bootstrap = spawn(path.join(bin, 'buildkite-agent'), [path.join(dir, 'bootstrap.sh'), hooks], { env, stdio: ['ignore', 'pipe', 'pipe'] });
     let output = '';
     bootstrap.stderr.on('data', (d: Buffer) => (output += d.toString()));

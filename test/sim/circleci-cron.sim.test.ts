@@ -63,13 +63,12 @@ describe('CircleCI run steps', () => {
     gatedScript(path.join(project, 'build.sh'), gate, 411);
     const steps = circleSteps(recipe('circleci'));
     expect(steps.map((s) => s.always)).toEqual([false, false, true]);
-    const jobState = path.join(leakers.dir, 'tmp-strays', 'job.json');
     const plan = path.join(leakers.dir, 'plan');
-    fs.writeFileSync(plan, steps.map((s) => `${s.always ? 'always' : 'success'}\t${s.command.replaceAll('/tmp/strays/job.json', jobState)}`).join('\n') + '\n');
+    fs.writeFileSync(plan, steps.map((s) => `${s.always ? 'always' : 'success'}\t${s.command}`).join('\n') + '\n');
     const bashEnv = path.join(leakers.dir, 'bash_env');
     fs.writeFileSync(bashEnv, '');
     const before = await leakers.daemon(`setsid sh -c 'echo $$ > "$PIDFILE"; exec sleep 410' &`);
-    const env = buildEnv(bin, stateDir, { BASH_ENV: bashEnv, CIRCLE_JOB: 'build-and-test' });
+    const env = buildEnv(bin, stateDir, { BASH_ENV: bashEnv, CIRCLE_JOB: 'build-and-test', CIRCLE_WORKFLOW_JOB_ID: 'f1e2d3c4', HOME: leakers.dir });
     const agent = startDriver(leakers, bin, 'circleci-agent', `cd "${project}"\n${AGENT}`, [plan], env);
 
     const command = await pidIn(gate.cmd, 'the build step');
@@ -89,6 +88,7 @@ describe('CircleCI run steps', () => {
     expect(status).toBe(3); // --fail-on-leak in the always step fails the job
     await waitFor(() => !isAlive(leak), 'the leak to end');
     expect(isAlive(before)).toBe(true);
+    expect(fs.readdirSync(path.join(leakers.dir, '.strays'))).toEqual([]); // --remove-state
   });
 });
 
