@@ -2,7 +2,8 @@
  * Buildkite, simulated the way buildkite-agent runs a job (agent source,
  * internal/job/hook/wrapper.go; docs "Job lifecycle hooks"): the job's bootstrap
  * process (`buildkite-agent bootstrap`) sources each hook in a generated
- * wrapper script run by its own `bash -e`, which exits with the hook; it diffs
+ * wrapper script run by its own shell (the agent's DefaultShell, `/bin/bash -e -c`,
+ * clicommand), which exits with the hook; it diffs
  * the exported environment before and after and applies the changes to later
  * phases; the command runs in a new `bash -e -c`; `pre-exit` runs after it.
  * The hooks are the README's recipe, verbatim.
