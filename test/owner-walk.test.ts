@@ -37,6 +37,11 @@ describe('nearestLastingAncestor', () => {
     const sh2 = proc(311, 310, 'sh', ['sh', '-c', 'strays start']);
     const strays2 = proc(312, 311, 'node', ['node', 'strays', 'start']);
     expect(nearestLastingAncestor(table([init, runner, stage, npx, sh2, strays2]), 312).owner?.pid).toBe(200);
+    // process.title rewrote argv into one string, comm still "node"
+    const titled = proc(320, 200, 'node', ['npm exec strays start']);
+    const sh3 = proc(321, 320, 'sh', ['sh', '-c', 'strays start']);
+    const strays3 = proc(322, 321, 'node', ['node', 'strays', 'start']);
+    expect(nearestLastingAncestor(table([init, runner, stage, titled, sh3, strays3]), 322).owner?.pid).toBe(200);
   });
 
   it('a script that runs `bash other.sh` keeps the outer shell: different argv is no fork', () => {

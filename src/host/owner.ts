@@ -82,9 +82,15 @@ const sameArgv = (a: ProcessInfo, b: ProcessInfo): boolean => a.argv.length > 0 
 export const isForkedSubshell = (p: ProcessInfo, parent: ProcessInfo | undefined): boolean =>
   parent !== undefined && isShell(p) && p.comm === parent.comm && sameArgv(p, parent);
 
-/** npm/npx's own node process (`npm exec`, `npx`, `npm run`): it exits with the command it runs. */
+/**
+ * npm/npx's own node process (`npm exec`, `npx`, `npm run`): it exits with the command it runs.
+ * npm sets process.title ("npm exec strays start"), which rewrites argv[0] and, where libuv
+ * also sets the thread name, comm; before that, argv[1] is npm-cli.js or npx-cli.js.
+ */
 export const isNpm = (p: ProcessInfo): boolean =>
-  /^(npm|npx)( |$)/.test(p.comm) || p.argv.slice(0, 2).some((a) => /(^|\/)(npm|npx)(-cli\.js)?$/.test(a));
+  /^(npm|npx)( |$)/.test(p.comm) ||
+  /^(npm|npx)( |$)/.test(p.argv[0] ?? '') ||
+  p.argv.slice(0, 2).some((a) => /(^|\/)(npm|npx)(-cli\.js)?$/.test(a));
 
 /**
  * The nearest ancestor of `self` that outlives it: skips shells forked for a
