@@ -80,6 +80,22 @@ describe('strays start and check in separate shells', () => {
   });
 });
 
+describe('an owner that is gone', () => {
+  it('an --owner that exits while start runs is status 2 with a sentence, and no job is recorded', async () => {
+    leakers = new Leakers();
+    const dir = leakers.dir;
+    const stateDir = path.join(dir, 'state');
+    // The owner shell exits at once; start, in a subshell, outlives it.
+    const script = `(${NODE_CLI} start --state ${dir}/s.json --owner $$ 2> ${dir}/err; echo $? > ${dir}/status.tmp; mv ${dir}/status.tmp ${dir}/status) & exit 0`;
+    leakers.spawn('sh', ['-c', script], { env: { ...process.env, STRAYS_STATE_DIR: stateDir, NO_COLOR: '1', STRAYS_SESSION: '' } });
+    const status = await waitFor(() => fs.existsSync(path.join(dir, 'status')) && fs.readFileSync(path.join(dir, 'status'), 'utf8').trim(), 'start to finish', 30_000);
+    expect(status).toBe('2');
+    expect(fs.readFileSync(path.join(dir, 'err'), 'utf8')).toMatch(/--owner \d+: (no such process|not an ancestor)|exited right after strays start/);
+    expect(fs.existsSync(path.join(dir, 's.json'))).toBe(false);
+    expect(fs.existsSync(path.join(stateDir, 'jobs')) ? fs.readdirSync(path.join(stateDir, 'jobs')) : []).toEqual([]);
+  });
+});
+
 describe('GitHub runner job hooks', () => {
   it('hooks/*.sh are exactly what `strays hooks github --bin strays` writes', async () => {
     leakers = new Leakers();
@@ -144,6 +160,13 @@ describe('bad input: status 2, nothing signalled', () => {
       [['run', '--'], /no command given/],
       [['run', '--frobnicate', '--', 'true'], /unknown option --frobnicate/],
       [['start', '--state', leakers.file('s.json'), '--owner', 'me'], /invalid --owner "me": expected a process id/],
+      [['start', '--state', leakers.file('s.json'), '--owner', '1'], /--owner 1: PID 1 never exits/],
+      [['start', '--state', leakers.file('s.json'), '--owner', String(2 ** 22 + 1)], /--owner \d+: no such process/],
+      [['start', '--state', leakers.file('s.json'), '--ci', 'travis'], /invalid --ci "travis": expected one of github, gitlab, buildkite, jenkins, circleci/],
+      [['start', '--state', leakers.file('s.json'), '--ci', 'gitlab', '--owner', '5'], /give --ci SYSTEM or --owner PID, not both/],
+      [['start', '--state', leakers.file('s.json'), '--ci', 'circleci'], /no ancestor of strays start is named circleci-agent/],
+      [['start', '--state', leakers.file('s.json'), '--export-to', '/nonexistent-dir/x.env'], /--export-to .*does not exist/],
+      [['start', '--state', `${corrupt}/under-a-file/s.json`], /--state .*cannot create its directory .*\(ENOTDIR\)/],
       [['ps', '--state', corrupt], /is not valid JSON/],
       [['hooks', 'jenkins', '--out', leakers.dir], /expected the CI system: github/],
       [['nonsense'], /unknown command "nonsense"/],

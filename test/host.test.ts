@@ -102,9 +102,11 @@ describe('owners', () => {
     const parent = table.processes.find((p) => p.pid === process.ppid) as ProcessInfo;
     expect(await ownerForRun(table)).toEqual({ pid: me.pid, start: me.start, reader: 'linux-proc', comm: me.comm });
     expect(await ownerForAction(table)).toEqual({ pid: parent.pid, start: parent.start, reader: 'linux-proc', comm: parent.comm });
-    expect((await ownerForStart(undefined, table)).pid).toBe(process.ppid); // no Runner.Worker above the tests
-    expect((await ownerForStart(process.pid, table)).pid).toBe(process.pid);
-    await expect(ownerForStart(2 ** 30, table)).rejects.toThrow(/--owner \(pid 1073741824\) is not in the process table/);
+    expect((await ownerForStart({}, table)).pid).toBe(process.ppid); // no Runner.Worker above the tests
+    expect((await ownerForStart({ pid: process.ppid }, table)).pid).toBe(process.ppid);
+    await expect(ownerForStart({ pid: process.pid }, table)).rejects.toThrow(/--owner \d+: not an ancestor of strays start/);
+    await expect(ownerForStart({ pid: 2 ** 30 }, table)).rejects.toThrow(/--owner 1073741824: no such process/);
+    await expect(ownerForStart({ pid: 1 }, table)).rejects.toThrow(/--owner 1: PID 1 never exits/);
   });
 
   it('hook: the nearest ancestor whose command name is Runner.Worker', async () => {

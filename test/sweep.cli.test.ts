@@ -53,7 +53,7 @@ describe('strays sweep (command)', () => {
     await job.end();
     const io = fakeIo();
     const json = path.join(leakers.dir, 'sweep.json');
-    const metrics = path.join(leakers.dir, 'out', 'strays.prom');
+    const metrics = path.join(leakers.dir, 'strays.prom');
     const status = await sweepCommand.run(['--older-than', '0s', '--grace', '2s', '--state-dir', stateDir, '--json', json, '--metrics', metrics], io);
     expect(status).toBe(0);
     expect(io.lines.join('\n')).toMatch(new RegExp(`ended: pid ${daemon} sleep 300 .* of job ${job.session}: owner pid \\d+ \\(sleep\\) has exited`));
@@ -62,6 +62,20 @@ describe('strays sweep (command)', () => {
     expect(report).toMatchObject({ kind: 'strays-sweep', version: 1, stateDir, pruned: [job.session] });
     expect(report.targets.map((t: { pid: number; outcome: string }) => [t.pid, ['exited', 'zombie'].includes(t.outcome)])).toEqual([[daemon, true]]);
     expect(fs.readFileSync(metrics, 'utf8')).toContain('# TYPE strays_sweep_processes gauge');
+    expect(fs.readFileSync(metrics, 'utf8')).toMatch(/^strays_swept_processes_total 1$/m);
+  });
+
+  it('--metrics in a missing directory: status 2 before anything is signalled, and no directory is created', async () => {
+    leakers = new Leakers();
+    stateDir = tempStateDir();
+    const job = await registeredJob(leakers, stateDir);
+    const daemon = await markedDaemon(leakers, { [SESSION_VAR]: job.session });
+    await job.end();
+    const missing = path.join(leakers.dir, 'no', 'such', 'dir');
+    const run = sweepCommand.run(['--older-than', '0s', '--state-dir', stateDir, '--metrics', path.join(missing, 'strays.prom')], fakeIo());
+    await expect(run).rejects.toThrow(/--metrics .*directory ".*no\/such\/dir" does not exist; strays never creates it/);
+    expect(fs.existsSync(path.join(leakers.dir, 'no'))).toBe(false);
+    expect(isAlive(daemon)).toBe(true);
   });
 
   it('--quiet prints nothing when nothing is ended', async () => {

@@ -56,7 +56,8 @@ describe('sweep --metrics', () => {
     const families = parseWithPrometheus(file);
     const value = (name: string, labels: Record<string, string> = {}): number | undefined =>
       families[name]?.samples.find(([, l]) => JSON.stringify(l) === JSON.stringify(labels))?.[2];
-    for (const f of Object.values(families)) expect(f.type).toBe('gauge');
+    for (const [name, f] of Object.entries(families)) expect([name, f.type]).toEqual([name, name === 'strays_swept_processes' ? 'counter' : 'gauge']);
+    expect(families.strays_build_info?.samples[0]?.[2]).toBe(1);
     expect(families.strays_sweep_processes?.help).toMatch(/by outcome/);
 
     const outcome = result.termination.results[0]?.outcome as string;
@@ -72,6 +73,12 @@ describe('sweep --metrics', () => {
     expect(leakedAge).toBe((result.plan.targetInfo.get(leaked)?.ageMs ?? Number.NaN) / 1000);
     expect(value('strays_sweep_oldest_process_age_seconds', { kind: 'unrecorded' })).toBeGreaterThanOrEqual(0);
     expect(value('strays_sweep_last_run_timestamp_seconds')).toBe(Math.floor(result.at / 1000));
+    // prometheus_client names a counter's family without `_total`; its sample keeps it.
+    expect(families.strays_swept_processes?.samples.find(([n]) => n === 'strays_swept_processes_total')?.[2]).toBe(1);
+
+    // A counter: the next sweep (here: the same result written again) adds to the file's value.
+    writeSweepMetrics(file, result);
+    expect(parseWithPrometheus(file).strays_swept_processes?.samples.find(([n]) => n === 'strays_swept_processes_total')?.[2]).toBe(2);
   });
 
   it('parses on a clean host too: every outcome at 0, no age sample', async () => {

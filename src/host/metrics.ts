@@ -3,12 +3,20 @@
  * node_exporter's textfile collector: fleets that already scrape node_exporter
  * see leaks on their dashboards with nothing new to run.
  *
- * Every value describes the last sweep, so every metric is a gauge (a
- * `_total` counter would have to survive across runs). Each outcome is
- * written even at 0, so a series does not vanish when a host is clean and
- * `rate`/alert expressions keep working. The age of the oldest is left out
- * when there is nothing to measure: 0 would claim a leak of age 0.
+ * Gauges describe the last sweep. `strays_swept_processes_total` is a counter:
+ * the file is the only state between runs, so each sweep adds its count to the
+ * value in the file it replaces (a missing or unreadable file starts from 0,
+ * which Prometheus's rate() reads as a counter reset). Each outcome is written
+ * even at 0, so a series does not vanish when a host is clean. The age of the
+ * oldest is left out when there is nothing to measure: 0 would claim a leak of age 0.
+ *
+ * The file's directory is never created: it is node_exporter's
+ * --collector.textfile.directory, and a typo must fail, not write elsewhere.
  */
+import fs from 'node:fs';
+import path from 'node:path';
+import { readRegularFile } from '../io/read-regular.js';
+import { quoted } from '../text/untrusted.js';
 import type { Outcome } from '../terminate/types.js';
 import { writeFileAtomic } from './atomic.js';
 import type { MarkedProcess } from './plan.js';
@@ -19,6 +27,7 @@ export const OUTCOMES: readonly Outcome[] = ['exited', 'killed', 'gone', 'zombie
 interface Family {
   readonly name: string;
   readonly help: string;
+  readonly type?: 'gauge' | 'counter';
   readonly samples: ReadonlyArray<{ readonly labels?: Readonly<Record<string, string>>; readonly value: number }>;
 }
 
@@ -29,7 +38,7 @@ const escapeHelp = (v: string): string => v.replace(/\\/g, '\\\\').replace(/\n/g
 function render(families: readonly Family[]): string {
   const lines: string[] = [];
   for (const f of families) {
-    lines.push(`# HELP ${f.name} ${escapeHelp(f.help)}`, `# TYPE ${f.name} gauge`);
+    lines.push(`# HELP ${f.name} ${escapeHelp(f.help)}`, `# TYPE ${f.name} ${f.type ?? 'gauge'}`);
     for (const s of f.samples) {
       const labels = Object.entries(s.labels ?? {});
       const text = labels.length === 0 ? '' : `{${labels.map(([k, v]) => `${k}="${escapeLabel(v)}"`).join(',')}}`;
@@ -44,7 +53,31 @@ const oldest = (list: readonly MarkedProcess[]): number | undefined => {
   return ages.length === 0 ? undefined : Math.max(...ages) / 1000;
 };
 
-export function sweepMetrics(result: SweepResult): string {
+/** Outcomes after which a swept process no longer runs: what the counter counts. */
+const ENDED: readonly Outcome[] = ['exited', 'killed', 'zombie'];
+
+export const SWEPT_TOTAL = 'strays_swept_processes_total';
+
+/** The counter's value in an earlier metrics file; 0 when there is none or it cannot be read. */
+export function previousSweptTotal(file: string): number {
+  let text: string;
+  try {
+    text = readRegularFile(file).text;
+  } catch {
+    return 0;
+  }
+  const match = new RegExp(`^${SWEPT_TOTAL} (\\d+)$`, 'm').exec(text);
+  return match ? Number(match[1]) : 0;
+}
+
+export interface MetricsContext {
+  /** strays_swept_processes_total before this sweep. */
+  readonly previousTotal?: number;
+  /** strays_build_info's version label. */
+  readonly version?: string;
+}
+
+export function sweepMetrics(result: SweepResult, context: MetricsContext = {}): string {
   const { plan, termination } = result;
   const counts = new Map<Outcome, number>(OUTCOMES.map((o) => [o, 0]));
   for (const r of termination.results) counts.set(r.outcome, (counts.get(r.outcome) ?? 0) + 1);
@@ -52,7 +85,19 @@ export function sweepMetrics(result: SweepResult): string {
   const leakedAge = oldest([...leaked, ...plan.young.filter((m) => m.job !== undefined)]);
   const unrecordedAge = oldest(plan.unrecorded);
   const jobs = (state: string): number => plan.jobs.filter((j) => j.state === state).length;
+  const swept = termination.results.filter((r) => ENDED.includes(r.outcome)).length;
   return render([
+    {
+      name: SWEPT_TOTAL,
+      type: 'counter',
+      help: 'Processes sweeps have ended (exited after SIGTERM, killed, or left a zombie), over every sweep that wrote this file.',
+      samples: [{ value: (context.previousTotal ?? 0) + swept }],
+    },
+    {
+      name: 'strays_build_info',
+      help: 'Always 1; the labels say which strays wrote this file.',
+      samples: [{ labels: { version: context.version ?? 'unknown', node: process.version }, value: 1 }],
+    },
     {
       name: 'strays_sweep_leaked_processes',
       help: 'Live processes of jobs that are over (owner gone) found by the last sweep, any age.',
@@ -84,13 +129,30 @@ export function sweepMetrics(result: SweepResult): string {
         { labels: { state: 'corrupt' }, value: result.corrupt.length },
       ],
     },
+    { name: 'strays_sweep_job_cgroups_removed', help: 'Empty job cgroups (ends that never ran) the last sweep removed (dry run: would remove).', samples: [{ value: result.cgroups.removed.length }] },
     { name: 'strays_sweep_dry_run', help: '1 when the last sweep was a dry run (nothing signalled).', samples: [{ value: result.options.dryRun ? 1 : 0 }] },
     { name: 'strays_sweep_duration_seconds', help: 'How long the last sweep took.', samples: [{ value: result.durationMs / 1000 }] },
     { name: 'strays_sweep_last_run_timestamp_seconds', help: 'When the last sweep ran, seconds since the epoch.', samples: [{ value: Math.floor(result.at / 1000) }] },
   ]);
 }
 
-/** Writes atomically in the file's own directory: the collector never reads half a file. */
-export function writeSweepMetrics(file: string, result: SweepResult): void {
-  writeFileAtomic(file, sweepMetrics(result));
+/**
+ * Writes atomically in the file's own directory (the collector never reads
+ * half a file), carrying the counter on. The directory must already exist.
+ */
+export function writeSweepMetrics(file: string, result: SweepResult, version?: string): void {
+  requireDirectory(file);
+  writeFileAtomic(file, sweepMetrics(result, { previousTotal: previousSweptTotal(file), version }));
+}
+
+/** Throws one sentence when the file's directory is missing or not a directory. */
+export function requireDirectory(file: string): void {
+  const dir = path.dirname(path.resolve(file));
+  let ok = false;
+  try {
+    ok = fs.statSync(dir).isDirectory();
+  } catch {
+    ok = false;
+  }
+  if (!ok) throw new Error(`directory ${quoted(dir)} does not exist; strays never creates it. Create it (node_exporter's --collector.textfile.directory) or give a file in an existing directory.`);
 }

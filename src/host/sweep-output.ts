@@ -61,6 +61,8 @@ export function renderSweep(result: SweepResult, quiet = false): string {
     if (plan.live.length > 0) out.push(`  ${plan.live.length} process(es) of live jobs left alone.`);
     if (plan.unreadable > 0) out.push(`  ${plan.unreadable} process(es) with unreadable environments (other users') left alone.`);
     if (result.pruned.length > 0) out.push(`  ${options.dryRun ? 'would remove' : 'removed'} the record(s) of ${result.pruned.length} finished job(s): ${result.pruned.join(', ')}`);
+    if (result.cgroups.thawed.length > 0) out.push(`  thawed ${result.cgroups.thawed.length} frozen job cgroup(s) of finished jobs: ${result.cgroups.thawed.join(', ')}`);
+    if (result.cgroups.removed.length > 0) out.push(`  ${options.dryRun ? 'would remove' : 'removed'} ${result.cgroups.removed.length} empty job cgroup(s): ${result.cgroups.removed.join(', ')}`);
     if (plan.targets.length === 0 && result.corrupt.length === 0) out.push('  nothing to end.');
   }
   return out.length === 0 ? '' : `${out.join('\n')}\n`;
@@ -100,6 +102,7 @@ export function sweepJson(result: SweepResult): object {
     unreadable: plan.unreadable,
     corrupt: result.corrupt,
     pruned: result.pruned,
+    cgroups: result.cgroups,
     warnings: termination.warnings ?? [],
   };
 }

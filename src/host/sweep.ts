@@ -14,6 +14,7 @@ import { ancestorsOf, buildTree } from '../engine/tree.js';
 import { terminate } from '../terminate/index.js';
 import type { Outcome, Termination } from '../terminate/types.js';
 import { readBootId } from './boot.js';
+import { type JobCgroupSweep, findJobCgroups, pruneJobCgroups, thawOverJobCgroups } from './job-cgroups.js';
 import { type CorruptEntry, listJobs, unregisterJob } from './registry.js';
 import { type SweepPlan, planSweep } from './plan.js';
 import { defaultStateDir } from './state-dir.js';
@@ -43,6 +44,8 @@ export interface SweepResult {
   readonly termination: Termination;
   /** Sessions of over jobs with nothing left whose records were removed (dry run: would be). */
   readonly pruned: readonly string[];
+  /** Job cgroups left by ends that never ran: thawed (over jobs) and removed when empty (src/host/job-cgroups.ts). */
+  readonly cgroups: JobCgroupSweep;
 }
 
 /** Outcomes after which a process no longer runs. */
@@ -73,6 +76,9 @@ export async function sweep(options: SweepOptions): Promise<SweepResult> {
   const at = Date.now();
   const dir = options.stateDir ?? defaultStateDir();
   const { plan, corrupt } = await look(options, dir);
+  const jobCgroups = options.within === undefined ? findJobCgroups() : [];
+  const over = new Set(plan.jobs.filter((j) => j.state === 'over').map((j) => j.record.session));
+  const thawed = options.dryRun ? [] : await thawOverJobCgroups(jobCgroups, over);
   const termination = await terminate(plan.targets, {
     graceMs: options.graceMs,
     kill: !options.dryRun,
@@ -81,8 +87,9 @@ export async function sweep(options: SweepOptions): Promise<SweepResult> {
   });
   const pruned = prunable(plan, termination, options.dryRun);
   if (!options.dryRun) for (const session of pruned) unregisterJob(session, { stateDir: dir });
+  const cgroups = { thawed, removed: pruneJobCgroups(jobCgroups, options.dryRun) };
   const kept = { olderThanMs: options.olderThanMs, dryRun: options.dryRun, graceMs: options.graceMs, unrecorded: options.unrecorded };
-  return { at, durationMs: Date.now() - at, stateDir: dir, options: kept, plan, corrupt, termination, pruned };
+  return { at, durationMs: Date.now() - at, stateDir: dir, options: kept, plan, corrupt, termination, pruned, cgroups };
 }
 
 /** Over jobs whose every process has ended (or that had none left): their records have done their work. */

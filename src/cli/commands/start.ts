@@ -1,33 +1,49 @@
 /**
- * `strays start --state FILE [--owner PID]`: the start of a job in a shell
- * or a runner hook. Saves the baseline and prints the one line a shell evals
- * to mark every later process: `eval "$(strays start --state f)"`.
+ * `strays start --state FILE [--ci SYSTEM | --owner PID] [--export-to FILE]`:
+ * the start of a job in a shell or a CI hook. Saves the baseline and hands
+ * the marker on: appended as `export …` lines to --export-to (a CI system's
+ * env file such as CircleCI's $BASH_ENV, or a file the next line sources),
+ * else printed on stdout. Everything fails with status 2 and a sentence, so
+ * `set -e` (every CI shell) stops the hook: no `eval "$(…)"` that hides it.
  */
-import { SESSION_VAR, TRACKING_VAR, saveBaseline } from '../../engine/index.js';
-import { ownerForStart } from '../../host/index.js';
+import fs from 'node:fs';
+import path from 'node:path';
+import { CLI_STEP_VAR, SESSION_VAR, TRACKING_VAR, saveBaseline } from '../../engine/index.js';
+import { CI_PROFILES, CI_SYSTEMS, type CiSystem, ciStepName, isCiSystem } from '../../host/ci-systems.js';
+import { type Keeper, spawnKeeper } from '../../host/keeper.js';
+import { OwnerError, ownerForStart, ownerOf, unregisterJob } from '../../host/index.js';
 import { beginJob } from '../../job/begin.js';
+import { readStartTicks } from '../../proc/linux.js';
+import { quoted } from '../../text/untrusted.js';
 import { GUARD_OPTIONS, type OptionSpecs, flag, stringValue, usageText } from '../args.js';
 import { type Command, optionsOnly } from '../command.js';
 import { EXIT, UsageError } from '../exit.js';
 import { checkWritableDir, guardOptionsFrom } from '../guard.js';
 
 const OPTIONS: OptionSpecs = {
-  state: { type: 'string', value: 'FILE', help: 'where to save the baseline (required; pass the same FILE to check)' },
-  owner: { type: 'string', value: 'PID', help: 'the process whose exit ends the job (e.g. the runner worker), for `strays sweep`' },
+  state: { type: 'string', value: 'FILE', help: 'where to save the baseline (required; pass the same FILE to check); its directory is created' },
+  ci: { type: 'string', value: 'SYSTEM', help: `${CI_SYSTEMS.join(', ')}: the owner is that system's per-job process; names the job in reports` },
+  owner: { type: 'string', value: 'PID', help: 'the process whose exit ends the job, for `strays sweep`: an ancestor of strays start, not PID 1' },
+  // Not --env-file: node (20.6+) reads any argv entry starting with --env-file as its own option,
+  // even after the script name, and exits 9 (nodejs/node#54232, #54255).
+  'export-to': { type: 'string', value: 'FILE', help: 'append the `export` lines to FILE (e.g. "$BASH_ENV") instead of printing them' },
+  'print-session': { type: 'boolean', help: 'print only the session (Jenkins: env.STRAYS_SESSION = sh(script: …, returnStdout: true).trim())' },
   ...GUARD_OPTIONS,
 };
 
-/** Single-quotes a value for sh: the printed line is eval'd. */
+/** Single-quotes a value for sh: the printed lines are sourced or eval'd. */
 export const shellQuote = (value: string): string => `'${value.replace(/'/g, `'\\''`)}'`;
 
 export const start: Command = {
   name: 'start',
-  summary: 'snapshot the process table and print the marker to export (`eval "$(strays start --state FILE)"`)',
+  summary: 'snapshot the process table and hand on the job marker (`strays start --state FILE --export-to FILE`)',
   help: () =>
     usageText(
       'start',
-      'eval "$(strays start --state FILE [--owner PID])"',
-      `Saves the baseline (every process alive now) to FILE and prints \`export ${SESSION_VAR}=…\`.\nEvery process started with that variable, and everything they start, belongs to the job.\n${TRACKING_VAR} (GitHub runner's per-job mark), when set, marks the job too.`,
+      'strays start --state FILE [--ci SYSTEM | --owner PID] [--export-to FILE]',
+      `Saves the baseline (every process alive now) to FILE and prints \`export ${SESSION_VAR}=…\`, or appends it to --export-to.\n` +
+        `Every process started with that variable, and everything they start, belongs to the job.\n${TRACKING_VAR} (GitHub runner's per-job mark), when set, marks the job too.\n` +
+        'Fails (status 2, one sentence) when the state directory cannot be created or the owner is not a live ancestor.',
       OPTIONS,
     ),
   async run(argv, io) {
@@ -35,40 +51,100 @@ export const start: Command = {
     if (values === undefined) return EXIT.ok;
     const file = stringValue(values, 'state');
     if (file === undefined) throw new UsageError('strays start: --state FILE is required (where to save the baseline for `strays check`).', 'start');
-    checkWritableDir('start', '--state', file);
-    const options = guardOptionsFrom('start', values);
+    const ci = ciOf(stringValue(values, 'ci'));
     const ownerPid = ownerPidOf(stringValue(values, 'owner'));
+    if (ci !== undefined && ownerPid !== undefined) throw new UsageError('strays start: give --ci SYSTEM or --owner PID, not both (--ci chooses the owner).', 'start');
+    const envFile = stringValue(values, 'export-to');
+    ensureStateDir(file);
+    if (envFile !== undefined) checkWritableDir('start', '--export-to', envFile);
+    const options = guardOptionsFrom('start', values);
     const quiet = flag(values, 'quiet');
-    // The owner (default: the nearest Runner.Worker, else the shell running strays start) is
-    // also the process moved into the job cgroup: every step it starts from now on is the job's.
+    // Where no process outlives a step (Jenkins), a keeper is the owner; spawned before the
+    // snapshot, it is in the baseline and never the job's leak.
+    const keeper: Keeper | undefined = ci !== undefined && CI_PROFILES[ci].keeper ? spawnKeeper(path.resolve(file)) : undefined;
     let ownerError: Error | undefined;
-    const { baseline, notes } = await beginJob({
-      isolation: options.isolation,
-      owner: async (table) => {
-        try {
-          return await ownerForStart(ownerPid, table);
-        } catch (error) {
-          ownerError = error as Error;
-          return undefined;
-        }
-      },
-      cgroupPid: 'owner',
-    });
-    if (ownerError) throw new UsageError(`strays start: --owner ${ownerPid}: no such process.`, 'start');
+    let begun: Awaited<ReturnType<typeof beginJob>>;
+    try {
+      begun = await beginJob({
+        isolation: options.isolation,
+        owner: async (table) => {
+          try {
+            return keeper ? ownerOf(table, keeper.pid, 'the keeper') : await ownerForStart({ pid: ownerPid, ci }, table);
+          } catch (error) {
+            ownerError = error as Error;
+            return undefined;
+          }
+        },
+        // The owner also moves into the job cgroup: every step it starts from now on is the job's.
+        // A keeper starts nothing, so a Jenkins job uses the marker.
+        cgroupPid: keeper ? undefined : 'owner',
+      });
+      if (ownerError) throw new UsageError(`strays start: ${ownerError instanceof OwnerError ? ownerError.message : String(ownerError)}`, 'start');
+      const owner = begun.baseline.owner;
+      // Verified alive right after start: a dead-on-arrival owner would make every sweep end this job.
+      if (owner && !aliveAs(owner.pid, owner.start)) {
+        unregisterJob(begun.baseline.session);
+        throw new UsageError(`strays start: the job owner pid ${owner.pid} exited right after strays start, so \`strays sweep\` would end this running job. Give --owner PID of a process that lives as long as the job, or --ci SYSTEM.`, 'start');
+      }
+    } catch (error) {
+      keeper?.stop();
+      throw error;
+    }
+    const { baseline, notes } = begun;
     saveBaseline(file, baseline);
-    io.out(`export ${SESSION_VAR}=${shellQuote(baseline.session)}`);
+    const step = ci !== undefined && !process.env[CLI_STEP_VAR] ? ciStepName(ci) : undefined;
+    const lines = [`export ${SESSION_VAR}=${shellQuote(baseline.session)}`, ...(step ? [`export ${CLI_STEP_VAR}=${shellQuote(step)}`] : [])];
+    if (envFile !== undefined) fs.appendFileSync(envFile, `${lines.join('\n')}\n`, { mode: 0o600 });
+    if (flag(values, 'print-session')) io.out(baseline.session);
+    else if (envFile === undefined) io.out(lines.join('\n'));
     if (!quiet) {
       for (const note of notes) io.err(`strays: ${note}`);
       const tracking = baseline.runnerTrackingId ? `; ${TRACKING_VAR}=${baseline.runnerTrackingId} marks it too` : '';
-      io.err(`strays: job ${baseline.session} started (${baseline.processes.length} processes in the baseline${tracking}); state in ${file}.`);
+      const owner = baseline.owner ? `; owner pid ${baseline.owner.pid}${keeper ? ' (keeper)' : ''}` : '';
+      const handed = envFile !== undefined ? `; marker appended to ${quoted(envFile)}` : '';
+      io.err(`strays: job ${baseline.session} started (${baseline.processes.length} processes in the baseline${tracking}${owner}); state in ${quoted(file)}${handed}.`);
     }
     return EXIT.ok;
   },
 };
 
+function aliveAs(pid: number, start: number): boolean {
+  if (process.platform !== 'linux') {
+    try {
+      process.kill(pid, 0);
+      return true;
+    } catch (error) {
+      return (error as NodeJS.ErrnoException).code === 'EPERM';
+    }
+  }
+  const now = readStartTicks(pid);
+  return now !== undefined && now.start === start && now.state !== 'Z' && now.state !== 'X';
+}
+
+/** Creates the state file's directory (0700, like the hooks' github-hooks/); status 2 with the reason when it cannot. */
+function ensureStateDir(file: string): void {
+  const dir = path.dirname(path.resolve(file));
+  try {
+    fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
+    if (!fs.statSync(dir).isDirectory()) throw Object.assign(new Error('not a directory'), { code: 'ENOTDIR' });
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code ?? 'error';
+    throw new UsageError(
+      `strays start: --state ${quoted(file)}: cannot create its directory ${quoted(dir)} (${code}). Create it for this user (e.g. sudo install -d -o "$(id -un)" ${dir}) or give --state in a directory this user can write.`,
+      'start',
+    );
+  }
+}
+
+function ciOf(value: string | undefined): CiSystem | undefined {
+  if (value === undefined) return undefined;
+  if (!isCiSystem(value)) throw new UsageError(`strays start: invalid --ci ${quoted(value)}: expected one of ${CI_SYSTEMS.join(', ')}.`, 'start');
+  return value;
+}
+
 function ownerPidOf(value: string | undefined): number | undefined {
   if (value === undefined) return undefined;
   const pid = /^\d+$/.test(value.trim()) ? Number(value.trim()) : NaN;
-  if (!Number.isSafeInteger(pid) || pid <= 0) throw new UsageError(`strays start: invalid --owner "${value}": expected a process id (a positive integer), e.g. --owner "$PPID".`, 'start');
+  if (!Number.isSafeInteger(pid) || pid <= 0) throw new UsageError(`strays start: invalid --owner ${quoted(value)}: expected a process id (a positive integer), e.g. --owner "$PPID".`, 'start');
   return pid;
 }

@@ -6,7 +6,8 @@
  */
 import { DEFAULT_GRACE, MAX_GRACE_MS } from '../../config/options.js';
 import { DURATION_FORMS, parseDuration } from '../../config/duration.js';
-import { DEFAULT_OLDER_THAN, renderSweep, sweep, unended, writeSweepJson, writeSweepMetrics } from '../../host/index.js';
+import { DEFAULT_OLDER_THAN, renderSweep, requireDirectory, sweep, unended, writeSweepJson, writeSweepMetrics } from '../../host/index.js';
+import pkg from '../../../package.json' with { type: 'json' };
 import { type OptionSpecs, flag, stringValue, usageText } from '../args.js';
 import { type Command, optionsOnly } from '../command.js';
 import { EXIT, UsageError } from '../exit.js';
@@ -52,6 +53,15 @@ export const sweepCommand: Command = {
     if (unrecorded && olderThanGiven === undefined) {
       throw new UsageError('strays sweep: --unrecorded needs an explicit --older-than DURATION (e.g. --older-than 24h): an unrecorded marker may belong to a job that is still running.', 'sweep');
     }
+    const metricsFile = stringValue(values, 'metrics');
+    if (metricsFile !== undefined) {
+      // Before anything is signalled: a typo in the unit must fail loudly, never create directories.
+      try {
+        requireDirectory(metricsFile);
+      } catch (error) {
+        throw new UsageError(`strays sweep: --metrics ${metricsFile}: ${(error as Error).message}`, 'sweep');
+      }
+    }
     const quiet = flag(values, 'quiet');
     const stateDir = stringValue(values, 'state-dir');
     if (stateDir !== undefined) pathOption('sweep', () => validateStateDir('--state-dir', stateDir));
@@ -70,7 +80,8 @@ export const sweepCommand: Command = {
     const text = renderSweep(result, quiet);
     if (text !== '') io.out(text.trimEnd());
     let status: number = unended(result).length > 0 ? EXIT.failure : EXIT.ok;
-    for (const [option, write] of [['json', writeSweepJson], ['metrics', writeSweepMetrics]] as const) {
+    const writeMetrics = (file: string, r: typeof result): void => writeSweepMetrics(file, r, pkg.version);
+    for (const [option, write] of [['json', writeSweepJson], ['metrics', writeMetrics]] as const) {
       const file = stringValue(values, option);
       if (file === undefined) continue;
       try {
