@@ -7,8 +7,9 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { moveProcess, probeCgroup, readCgroup2Mount, readKeyed, writeControl } from '../src/cgroup/index.js';
+import { probeCgroup, readCgroup2Mount, readKeyed, writeControl } from '../src/cgroup/index.js';
 import { findJobCgroups, pruneJobCgroups, thawOverJobCgroups } from '../src/host/job-cgroups.js';
+import { moveProcess } from './helpers/cgroup.js';
 import { Leakers, isAlive, waitFor } from './helpers/leakers.js';
 
 const usable = probeCgroup({ pid: process.pid }).usable;

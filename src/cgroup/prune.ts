@@ -15,7 +15,7 @@ import { isSessionId } from '../engine/session.js';
 /** Empty job cgroups younger than this may belong to a job being set up right now. */
 export const PRUNE_MIN_AGE_MS = 60_000;
 
-/** The empty, old job cgroups in `parentDir` (reads only: the open phase of ./phases.ts removes them). */
+/** The empty, old job cgroups in `parentDir` (reads only: the open phase of ./phases.ts and the sweep remove them). */
 export function staleJobCgroups(parentDir: string, now = Date.now()): string[] {
   const out: string[] = [];
   let entries: fs.Dirent[];
@@ -36,4 +36,20 @@ export function staleJobCgroups(parentDir: string, now = Date.now()): string[] {
     }
   }
   return out;
+}
+
+/**
+ * Removes the empty, old job cgroups in `parentDir` directly (the sweep, which
+ * runs as the cgroups' owner or root); returns those removed. A refused rmdir
+ * (EBUSY: a process just arrived; EACCES: not ours) leaves the cgroup alone.
+ */
+export function pruneStaleJobCgroups(parentDir: string, now = Date.now()): string[] {
+  return staleJobCgroups(parentDir, now).filter((dir) => {
+    try {
+      fs.rmdirSync(dir);
+      return true;
+    } catch {
+      return false;
+    }
+  });
 }

@@ -14,8 +14,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { pruneStaleJobCgroups, readCgroup2Mount, readKeyed, setFrozen, staleJobCgroups } from '../cgroup/index.js';
+import { isSessionId } from '../engine/session.js';
 
-const JOB_CGROUP = /^strays-[0-9a-f]{16}$/;
 /** Bounds the walk on hosts with very many cgroups (each is one readdir). */
 const MAX_DIRS = 20_000;
 const MAX_DEPTH = 12;
@@ -45,7 +45,7 @@ export function findJobCgroups(mountPoint = readCgroup2Mount()?.mountPoint): str
     for (const e of entries) {
       if (!e.isDirectory()) continue;
       const child = path.join(dir, e.name);
-      if (JOB_CGROUP.test(e.name)) found.push(child);
+      if (isSessionId(e.name)) found.push(child);
       else if (depth < MAX_DEPTH) queue.push([child, depth + 1]);
     }
   }

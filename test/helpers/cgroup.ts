@@ -1,7 +1,6 @@
-/** Moving and pruning by hand, for the cgroup tests (strays itself does both in the scripts of src/cgroup/phases.ts). */
+/** Moving a process by hand, for the cgroup tests (strays itself moves in the scripts of src/cgroup/phases.ts). */
 import fs from 'node:fs';
 import path from 'node:path';
-import { staleJobCgroups } from '../../src/cgroup/index.js';
 
 /** Moves a process (all its threads) into `dir`; false when it no longer exists (ESRCH). */
 export function moveProcess(dir: string, pid: number): boolean {
@@ -14,14 +13,4 @@ export function moveProcess(dir: string, pid: number): boolean {
   }
 }
 
-/** What the open phase does with staleJobCgroups' answer: one rmdir each, a refused one left (EBUSY: it just got a process). */
-export function pruneStaleJobCgroups(parentDir: string, now = Date.now()): string[] {
-  return staleJobCgroups(parentDir, now).filter((dir) => {
-    try {
-      fs.rmdirSync(dir);
-      return true;
-    } catch {
-      return false;
-    }
-  });
-}
+export { pruneStaleJobCgroups } from '../../src/cgroup/index.js';
