@@ -1,8 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import type { Finding } from '../src/engine/findings.js';
 import type { ProcessInfo } from '../src/proc/types.js';
-import { protectedPids, safeGroups } from '../src/terminate/groups.js';
+import { neverTouchPids } from '../src/engine/never-touch.js';
+import { buildTree } from '../src/engine/tree.js';
+import { safeGroups } from '../src/terminate/groups.js';
 import { outcomeOf, reportedOnly, type TargetRecord } from '../src/terminate/outcome.js';
+
+const protectedPids = (processes: readonly ProcessInfo[], checker: number): Set<number> => neverTouchPids({ tree: buildTree(processes), checker });
 
 const proc = (pid: number, ppid: number, pgid: number, sid: number | undefined, state = 'S'): ProcessInfo => ({
   pid, ppid, pgid, sid, state, uid: 1001, start: 1000 + pid, startedAt: undefined, comm: `p${pid}`, argv: [],

@@ -1,7 +1,7 @@
 /**
  * The baseline: what ran before the job, and who runs the job.
  */
-import type { Identity, ProcessInfo, ProcessTable, ReaderName } from '../proc/types.js';
+import { type Identity, type ProcessInfo, type ProcessTable, type ReaderName, identityKey } from '../proc/types.js';
 import { newSessionId } from './session.js';
 import { ancestorsOf, buildTree } from './tree.js';
 
@@ -47,6 +47,21 @@ export interface JobCgroupRecord {
   /** How the cgroup was made and must be changed: `sudo` through the privileged helper (src/cgroup/phases.ts); absent: direct writes. */
   readonly via?: 'direct' | 'sudo' | undefined;
 }
+
+/**
+ * New since the baseline: started at or after job start and not in the
+ * baseline by pid + start. The one test for it (detection, the reader, the
+ * post step's reads and the time-window guess all ask this).
+ */
+export function isNew(baseline: Pick<Baseline, 'start'>, baselineKeys: ReadonlySet<string>, p: Identity): boolean {
+  return p.start >= baseline.start && !baselineKeys.has(identityKey(p));
+}
+
+/** identityKey of every baseline process, for isNew. */
+export const baselineKeys = (baseline: Pick<Baseline, 'processes'>): Set<string> => new Set(baseline.processes.map(identityKey));
+
+/** The runner chain recorded at job start: the snapshotter and its ancestors, parent first. */
+export const recordedChain = (baseline: Pick<Baseline, 'snapshotter' | 'ancestors'>): Identity[] => [baseline.snapshotter, ...baseline.ancestors];
 
 export interface SnapshotInput {
   readonly table: ProcessTable;

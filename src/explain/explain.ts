@@ -7,9 +7,10 @@
  * once per call and only when some finding holds a socket. Nothing here
  * throws for a process that vanished or cannot be read: the explanation says so.
  */
-import type { Baseline } from '../engine/baseline.js';
+import { type Baseline, recordedChain } from '../engine/baseline.js';
 import type { Finding } from '../engine/findings.js';
-import { ancestorsOf, buildTree } from '../engine/tree.js';
+import { neverTouchPids } from '../engine/never-touch.js';
+import { buildTree } from '../engine/tree.js';
 import { type ProcessInfo, type ProcessTable, commandLine } from '../proc/types.js';
 import { readLinuxDetails } from '../proc/linux.js';
 import { type AncestryFacts, ancestryOf } from './ancestry.js';
@@ -93,13 +94,8 @@ export function explainFindings(
   const linux = table.reader === 'linux-proc';
   const tree = buildTree(table.processes);
   const jobPids = new Set(findings.map((f) => f.process.pid));
-  const runnerPids = new Set<number>();
   const checker = options.checker ?? process.pid;
-  for (const pid of [checker, ...ancestorsOf(tree, checker)]) runnerPids.add(pid);
-  const b = options.baseline;
-  if (b) {
-    for (const a of [b.snapshotter, ...b.ancestors]) if (tree.byPid.get(a.pid)?.start === a.start) runnerPids.add(a.pid);
-  }
+  const runnerPids = neverTouchPids({ tree, checker, recorded: options.baseline ? recordedChain(options.baseline) : undefined });
 
   const scans = new Map<number, FdScan>();
   for (const f of findings) if (linux) scans.set(f.process.pid, scanFds(f.process.pid, options.fdCap ?? DEFAULT_FD_CAP, procRoot));

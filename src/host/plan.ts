@@ -11,6 +11,7 @@
  */
 import { type Finding } from '../engine/findings.js';
 import { SESSION_VAR, STEP_VAR, CLI_STEP_VAR, TRACKING_VAR } from '../engine/session.js';
+import { neverTouchPids } from '../engine/never-touch.js';
 import { ancestorsOf, buildTree } from '../engine/tree.js';
 import { ticksToMs } from '../proc/clock.js';
 import { type ProcessInfo, type ProcessTable, isZombie } from '../proc/types.js';
@@ -97,7 +98,7 @@ export function planSweep(input: SweepInput): SweepPlan {
     if (id !== undefined) byTracking.set(id, [...(byTracking.get(id) ?? []), s]);
   }
   const tree = buildTree(table.processes);
-  const guarded = new Set([input.self, ...ancestorsOf(tree, input.self)]);
+  const guarded = neverTouchPids({ tree, checker: input.self });
 
   const targets: Finding[] = [];
   const targetInfo = new Map<number, MarkedProcess>();
@@ -108,7 +109,7 @@ export function planSweep(input: SweepInput): SweepPlan {
   const oldEnough = (m: MarkedProcess): boolean => m.ageMs !== undefined && m.ageMs >= input.olderThanMs;
 
   for (const p of table.processes) {
-    if (guarded.has(p.pid) || p.pid <= 1 || isZombie(p)) continue;
+    if (guarded.has(p.pid) || isZombie(p)) continue;
     if (input.within && !input.within(p)) continue;
     if (p.env && !p.env.readable && p.env.reason !== 'process gone') unreadable++;
     const vars = p.env?.readable ? p.env.vars : undefined;

@@ -9,8 +9,9 @@
  */
 import { type ProcessTable, readDetails, readTable } from '../proc/index.js';
 import type { ProcessInfo } from '../proc/types.js';
-import { identityKey } from '../proc/types.js';
-import { ancestorsOf, buildTree } from '../engine/tree.js';
+import { identityKey, isZombie } from '../proc/types.js';
+import { neverTouchPids } from '../engine/never-touch.js';
+import { buildTree } from '../engine/tree.js';
 import { terminate } from '../terminate/index.js';
 import type { Outcome, Termination } from '../terminate/types.js';
 import { readBootId } from './boot.js';
@@ -68,8 +69,8 @@ async function look(options: SweepOptions, dir: string): Promise<{ plan: SweepPl
 
 /** Reads marker variables of every process but ourselves and our ancestors (kernel threads are never in the table). */
 async function readMarkers(table: ProcessTable, within: SweepOptions['within']): Promise<ProcessTable> {
-  const skip = new Set([process.pid, ...ancestorsOf(buildTree(table.processes), process.pid)]);
-  return readDetails(table, (p) => p.pid > 1 && !skip.has(p.pid) && p.state !== 'Z' && (within === undefined || within(p)));
+  const skip = neverTouchPids({ tree: buildTree(table.processes), checker: process.pid });
+  return readDetails(table, (p) => !skip.has(p.pid) && !isZombie(p) && (within === undefined || within(p)));
 }
 
 export async function sweep(options: SweepOptions): Promise<SweepResult> {

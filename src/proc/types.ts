@@ -66,7 +66,10 @@ export const identityKey = (p: Identity): string => `${p.pid}@${p.start}`;
 
 export const sameIdentity = (a: Identity, b: Identity): boolean => a.pid === b.pid && a.start === b.start;
 
-export const isZombie = (p: Pick<ProcessInfo, 'state'>): boolean => p.state === 'Z' || p.state === 'X';
+/** Z (zombie) and X (dead) hold no memory and run no code: for strays they are dead, never leaks. The one test for it. */
+export const isDeadState = (state: string | undefined): boolean => state === 'Z' || state === 'X';
+
+export const isZombie = (p: Pick<ProcessInfo, 'state'>): boolean => isDeadState(p.state);
 
 export const commandLine = (p: Pick<ProcessInfo, 'argv' | 'comm'>): string =>
   p.argv.length > 0 ? p.argv.join(' ') : `[${p.comm}]`;

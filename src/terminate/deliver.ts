@@ -11,13 +11,15 @@
  */
 import { STAT_ONLY, readTable } from '../proc/index.js';
 import { identityKey } from '../proc/types.js';
-import { protectedPids, safeGroups } from './groups.js';
+import { neverTouch } from '../engine/never-touch.js';
+import { buildTree } from '../engine/tree.js';
+import { safeGroups } from './groups.js';
 import type { TargetRecord } from './outcome.js';
 import { isDeadState, probe } from './probe.js';
 import { signalRecord } from './records.js';
 import { type SignalName, signalGroup } from './signals.js';
 
-export async function deliver(records: readonly TargetRecord[], signals: readonly SignalName[], guarded: ReadonlySet<number>): Promise<void> {
+export async function deliver(records: readonly TargetRecord[], signals: readonly SignalName[], guarded: ReadonlyMap<number, string>): Promise<void> {
   const live = records.filter((r) => r.settled === undefined);
   if (live.length === 0) return;
   const groups = await groupsFor(live, guarded);
@@ -40,10 +42,10 @@ export async function deliver(records: readonly TargetRecord[], signals: readonl
 }
 
 /** The safe groups, judged on a table read now (after the world was stopped). */
-async function groupsFor(live: readonly TargetRecord[], guarded: ReadonlySet<number>): Promise<Map<number, number[]>> {
+async function groupsFor(live: readonly TargetRecord[], guarded: ReadonlyMap<number, string>): Promise<Map<number, number[]>> {
   try {
     const table = await readTable(undefined, STAT_ONLY);
-    const all = new Set([...guarded, ...protectedPids(table.processes, process.pid)]);
+    const all = new Set([...guarded.keys(), ...neverTouch({ tree: buildTree(table.processes), checker: process.pid }).keys()]);
     return safeGroups(table.processes, new Set(live.map(identityKey)), all);
   } catch {
     return new Map(); // no table, no proof: per-pid only

@@ -22,13 +22,7 @@
  *     group of the same session, so in our own session a group could gain a
  *     non-finding member between our read and the signal.
  */
-import { ancestorsOf, buildTree } from '../engine/tree.js';
 import { type ProcessInfo, identityKey, isZombie } from '../proc/types.js';
-
-/** The current process and its ancestors, as far as the table knows them. */
-export function protectedPids(processes: readonly ProcessInfo[], self: number): Set<number> {
-  return new Set([self, ...ancestorsOf(buildTree(processes), self)]);
-}
 
 /**
  * Returns the groups that may be signalled whole, each with the pids of its

@@ -16,7 +16,8 @@
  */
 import type { Finding } from '../engine/findings.js';
 import { STAT_ONLY, readTable } from '../proc/index.js';
-import { protectedPids } from './groups.js';
+import { buildTree } from '../engine/tree.js';
+import { neverTouch } from '../engine/never-touch.js';
 import { deliver } from './deliver.js';
 import { type FinalLook, type TargetRecord, outcomeOf, reportedOnly } from './outcome.js';
 import { isDeadState, probe, readWchan } from './probe.js';
@@ -36,8 +37,8 @@ export async function terminate(findings: readonly Finding[], options: Terminate
   // Nothing to end: skip the table reads and the rescan. Only a job process forks job processes, and none was found.
   if (findings.length === 0) return { results: [], added: [], durationMs: Date.now() - began };
   const warnings: string[] = [];
-  const self = options.self ?? process.pid;
-  const records = new Records(await guardedPids(self, warnings), self);
+  const checker = options.checker ?? process.pid;
+  const records = new Records(await guardedPids(checker, warnings));
   const pollMs = options.pollMs ?? DEFAULT_POLL_MS;
 
   await stopTheWorld(records, records.add(findings, false), options, warnings);
@@ -84,13 +85,16 @@ async function stopTheWorld(records: Records, fresh: readonly TargetRecord[], op
   return added;
 }
 
-async function guardedPids(self: number, warnings: string[]): Promise<Set<number>> {
+/** never-touch.ts on a table read now: the checker's chain and this process's, whatever we are handed. */
+async function guardedPids(checker: number, warnings: string[]): Promise<Map<number, string>> {
   try {
     const { processes } = await readTable(undefined, STAT_ONLY);
-    return new Set([...protectedPids(processes, self), ...protectedPids(processes, process.pid)]);
+    const tree = buildTree(processes);
+    return new Map([...neverTouch({ tree, checker: process.pid }), ...neverTouch({ tree, checker })]);
   } catch (error) {
     warnings.push(`could not read the process table to find our ancestors: ${(error as Error).message}`);
-    return new Set([self, process.pid, process.ppid]);
+    const fallback = 'is the checker or its parent (no process table to look further)';
+    return new Map([checker, process.pid, process.ppid, 1].map((pid) => [pid, fallback] as const));
   }
 }
 

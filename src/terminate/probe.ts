@@ -10,6 +10,7 @@
 import fs from 'node:fs';
 import { readIfPresent } from '../proc/procfs.js';
 import { parseStat } from '../proc/stat.js';
+import { isDeadState } from '../proc/types.js';
 
 export interface Probe {
   readonly state: string | undefined;
@@ -36,8 +37,7 @@ export function probe(pid: number): Probe | undefined {
   return { state: undefined, start: undefined, ppid: undefined, pgid: undefined };
 }
 
-/** Z (zombie) and X (dead) hold no memory and run no code: for us they are dead. */
-export const isDeadState = (state: string | undefined): boolean => state === 'Z' || state === 'X';
+export { isDeadState };
 
 /**
  * Whether `pid` still runs as the process that started at `start`. A different

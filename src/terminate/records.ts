@@ -13,9 +13,8 @@ export class Records {
   readonly added: Finding[] = [];
 
   constructor(
-    /** The current process and its ancestors: never signalled, whatever we are handed. */
-    readonly guarded: ReadonlySet<number>,
-    private readonly self: number,
+    /** never-touch.ts: never signalled, whatever we are handed (pid → why). */
+    readonly guarded: ReadonlyMap<number, string>,
   ) {}
 
   all(): TargetRecord[] {
@@ -43,10 +42,10 @@ export class Records {
   }
 
   private protection(pid: number): TargetRecord['settled'] {
-    if (pid === this.self || pid === process.pid) return { kind: 'protected', detail: 'is the strays process itself: never signalled' };
     if (pid <= 1) return { kind: 'protected', detail: `pid ${pid} is never signalled` };
-    if (this.guarded.has(pid)) return { kind: 'protected', detail: 'is an ancestor of the strays process: never signalled' };
-    return undefined;
+    if (pid === process.pid) return { kind: 'protected', detail: 'is the strays process itself: never signalled' };
+    const why = this.guarded.get(pid);
+    return why === undefined ? undefined : { kind: 'protected', detail: `${why}: never signalled` };
   }
 }
 

@@ -39,8 +39,8 @@ export interface TerminateOptions {
   readonly pollMs?: number;
   /** How long to wait for SIGKILLed processes to disappear before calling them `survived` (default 500 ms). */
   readonly verifyMs?: number;
-  /** The process whose ancestors are never signalled (default this one; process.pid is always protected too). */
-  readonly self?: number;
+  /** The checker: it and its ancestors are never signalled (default this process; this process is always protected too). */
+  readonly checker?: number;
 }
 
 export interface Termination {

@@ -1,0 +1,52 @@
+/**
+ * Who must never be touched: the one answer detection, termination, explain,
+ * sweep and the freezer share. Pure: it judges a table it is given.
+ *
+ * - PID 1 (init, or the agent that runs this host's commands): kill(2) on it
+ *   ends the machine or the container, and it is never the job's.
+ * - The checker (the process that judges: the post step, `strays check`,
+ *   `strays run`, `strays sweep`) and every ancestor of it: the step's shell,
+ *   the runner's worker and listener.
+ * - The runner chain recorded at job start (the baseline's snapshotter and
+ *   its ancestors), while each still has the start time it had then: a pid
+ *   given to another process since is no longer protected by this.
+ * - The checker's pipeline partners (src/proc/pipes.ts): `strays check | tee
+ *   log` makes tee a process of the job started after the baseline, and
+ *   ending it cuts the check's own output.
+ * Termination adds this process too, when it is not the checker (the table
+ * alone cannot know it; this module stays pure).
+ */
+import type { Identity } from '../proc/types.js';
+import { type Tree, ancestorsOf } from './tree.js';
+
+export interface NeverTouchInput {
+  readonly tree: Tree;
+  /** The checking process. */
+  readonly checker: number;
+  /** The runner chain recorded at job start (recordedChain(baseline)), matched by pid and start. */
+  readonly recorded?: readonly Identity[];
+  /** Pipeline partners of the checker (pid → why), from src/proc/pipes.ts. */
+  readonly partners?: ReadonlyMap<number, string>;
+}
+
+/** pid → why it is never touched; a reason reads after "pid N ", e.g. "is the checker". */
+export type NeverTouch = ReadonlyMap<number, string>;
+
+export function neverTouch(input: NeverTouchInput): Map<number, string> {
+  const out = new Map<number, string>();
+  const add = (pid: number, reason: string): void => {
+    if (!out.has(pid)) out.set(pid, reason);
+  };
+  add(1, 'is PID 1');
+  add(input.checker, 'is the checker (the process judging the job)');
+  for (const pid of ancestorsOf(input.tree, input.checker)) add(pid, 'is an ancestor of the checker');
+  for (const a of input.recorded ?? []) {
+    const live = input.tree.byPid.get(a.pid);
+    if (live && live.start === a.start) add(a.pid, 'is the runner chain recorded at job start');
+  }
+  for (const [pid, why] of input.partners ?? []) add(pid, why);
+  return out;
+}
+
+/** The pids alone, for callers that only ask "may I?". */
+export const neverTouchPids = (input: NeverTouchInput): Set<number> => new Set(neverTouch(input).keys());
