@@ -94,7 +94,9 @@ describe.skipIf(!root)('unprivileged job and check (uid 65534)', () => {
     for (const pid of agents) expect(fs.readFileSync(`/proc/${pid}/environ`, 'utf8')).toContain(`${SESSION_VAR}=${job.baseline.session}`);
   });
 
-  it('single-job host: finds ssh-agent, gpg-agent and an env -i daemon by the time window and ends them; spares another user and older processes', async () => {
+  // The env -i daemon is readable and marker-less: evidence against, so without a job cgroup it is left alone
+  // (it was ended by the time window before; a readable environment without the marker no longer ends anything).
+  it('single-job host: finds ssh-agent and gpg-agent by the one guess and ends them; spares an env -i daemon, another user and older processes', async () => {
     leakers = new Leakers();
     fs.chmodSync(leakers.dir, 0o777);
     const older = await step(ENV_I, { PATH: process.env.PATH });
@@ -103,17 +105,16 @@ describe.skipIf(!root)('unprivileged job and check (uid 65534)', () => {
     const gpgAgent = await step(GPG_AGENT, job.env);
     const envI = await step(ENV_I, job.env);
     const otherUser = await leakers.daemon(`env -i setsid sh -c 'echo $$ > "$0"; exec sleep 311' "$PIDFILE" &`);
-    const ours = [sshAgent, gpgAgent, envI];
+    const ours = [sshAgent, gpgAgent];
 
     const answer = await finish(job.file);
     const found = new Map(answer.detection.findings.map((f) => [f.process.pid, f]));
     for (const pid of ours) {
       expect(found.get(pid)?.attribution).toBe('time-window');
-      expect(found.get(pid)?.reasons[0]).toMatch(/^started during the job by its user, orphaned \(parent is PID 1\); environment/);
+      expect(found.get(pid)?.reasons[0]).toMatch(/^started during the job by its user, orphaned \(parent is PID 1\).*; environment unreadable \(permission denied\) and no privileged read$/);
+      expect(found.get(pid)?.reasons[1]).toMatch(/no other job visible/);
     }
-    expect(found.get(sshAgent)?.reasons[0]).toMatch(/environment unreadable \(permission denied\)$/);
-    expect(found.get(envI)?.reasons[0]).toMatch(/environment has no job marker$/);
-    for (const spared of [older, otherUser, answer.pid]) expect(found.has(spared)).toBe(false);
+    for (const spared of [older, otherUser, envI, answer.pid]) expect(found.has(spared)).toBe(false);
     expect(answer.detection.findings.map((f) => f.process.pid).sort()).toEqual([...ours].sort());
     expect(answer.detection.unattributed).toEqual([]);
     // No sudo on this machine: said once, and the check went on without it.
@@ -122,8 +123,7 @@ describe.skipIf(!root)('unprivileged job and check (uid 65534)', () => {
     const outcomes = new Map(answer.termination?.results.map((r) => [r.pid, r.outcome]));
     for (const pid of ours) expect(['exited', 'killed', 'zombie']).toContain(outcomes.get(pid));
     for (const pid of ours) await waitFor(() => !isAlive(pid), `pid ${pid} to end`);
-    expect(isAlive(older)).toBe(true);
-    expect(isAlive(otherUser)).toBe(true);
+    for (const pid of [older, otherUser, envI]) expect(isAlive(pid)).toBe(true);
   });
 
   it('another job active: the same processes are reported as unattributed and left alone', async () => {
@@ -135,15 +135,17 @@ describe.skipIf(!root)('unprivileged job and check (uid 65534)', () => {
     const gpgAgent = await step(GPG_AGENT, job.env);
     const envI = await step(ENV_I, job.env);
 
-    const answer = await finish(job.file, {}, true);
+    // The other job is a live job of the host state: its session is judged for what it is.
+    const answer = await finish(job.file, { otherSessions: ['strays-00000000000000ee'] }, true);
     expect(answer.detection.findings.map((f) => f.process.pid)).toEqual([]);
     const unattributed = new Map(answer.detection.unattributed.map((u) => [u.process.pid, u]));
-    for (const pid of [sshAgent, gpgAgent, envI]) {
+    expect(unattributed.has(envI)).toBe(false); // readable, marker-less: not even possibly the job's
+    for (const pid of [sshAgent, gpgAgent]) {
       expect(unattributed.get(pid)?.attribution).toBe('time-window');
-      expect(unattributed.get(pid)?.reasons[1]).toContain(`pid ${other} (sleep) carries another job's ${SESSION_VAR}=strays-00000000000000ee`);
+      expect(unattributed.get(pid)?.reasons[1]).toContain('strays session strays-00000000000000ee is active on this host');
     }
     expect(unattributed.has(other)).toBe(false);
-    expect(answer.detection.spared.find((s) => s.process.pid === other)?.reason).toMatch(/another job's/);
+    expect(answer.detection.spared.find((s) => s.process.pid === other)?.reason).toMatch(/of another live job/);
     expect(answer.termination).toBeUndefined();
     for (const pid of [sshAgent, gpgAgent, envI, other]) expect(isAlive(pid)).toBe(true);
   });
@@ -152,10 +154,10 @@ describe.skipIf(!root)('unprivileged job and check (uid 65534)', () => {
     leakers = new Leakers();
     fs.chmodSync(leakers.dir, 0o777);
     const job = await startJob();
-    const envI = await step(ENV_I, job.env);
+    const agent = await step(SSH_AGENT, job.env);
     const answer = await finish(job.file, { otherSessions: ['strays-00000000000000dd'] }, true);
-    expect(answer.detection.unattributed.find((u) => u.process.pid === envI)?.reasons[1]).toMatch(/strays session strays-00000000000000dd is active/);
-    expect(isAlive(envI)).toBe(true);
+    expect(answer.detection.unattributed.find((u) => u.process.pid === agent)?.reasons[1]).toMatch(/strays session strays-00000000000000dd is active/);
+    expect(isAlive(agent)).toBe(true);
   });
 
   it('another runner\'s Runner.Worker on the host makes it ambiguous too', async () => {
@@ -166,11 +168,11 @@ describe.skipIf(!root)('unprivileged job and check (uid 65534)', () => {
     fs.symlinkSync('/bin/sleep', worker);
     const otherWorker = await leakers.daemon(`sh -c 'echo $$ > "$PIDFILE"; exec "$0" 313' "${worker}" &`, { uid: NOBODY, gid: NOBODY });
     const job = await startJob();
-    const envI = await step(ENV_I, job.env);
+    const agent = await step(SSH_AGENT, job.env);
     const answer = await finish(job.file, {}, true);
     expect(answer.detection.findings).toEqual([]);
-    expect(answer.detection.unattributed.find((u) => u.process.pid === envI)?.reasons[1]).toContain(`pid ${otherWorker} is another runner's Runner.Worker`);
-    expect(isAlive(envI)).toBe(true);
+    expect(answer.detection.unattributed.find((u) => u.process.pid === agent)?.reasons[1]).toContain(`pid ${otherWorker} is another runner's Runner.Worker`);
+    expect(isAlive(agent)).toBe(true);
   });
 
   it('privileged read: root reads the agents\' environments in one call and attributes them by marker', async () => {
@@ -191,7 +193,7 @@ describe.skipIf(!root)('unprivileged job and check (uid 65534)', () => {
     expect(found.get(sshAgent)?.attribution).toBe('privileged-read');
     expect(found.get(gpgAgent)?.attribution).toBe('privileged-read');
     expect(found.get(sshAgent)?.reasons[0]).toMatch(/carries this job's STRAYS_SESSION \(environment read as root/);
-    expect(found.get(envI)?.attribution).toBe('time-window'); // readable, genuinely marker-less
+    expect(found.has(envI)).toBe(false); // readable, genuinely marker-less: evidence against
     // Only the marker variables were kept.
     const env = table.processes.find((p) => p.pid === sshAgent)?.env;
     expect(env?.readable && Object.keys(env.vars).every((k) => WANTED_ENV.has(k))).toBe(true);

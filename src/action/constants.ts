@@ -17,6 +17,8 @@ export enum Input {
 /** Outputs, set by the post step. */
 export enum Output {
   LeakedCount = 'leaked-count',
+  /** Processes that may be the job's but carry no proof: reported, never counted in leaked-count, never failing the job. */
+  UnattributedCount = 'unattributed-count',
   ReportPath = 'report-path',
 }
 

@@ -38,8 +38,10 @@ export async function runPost(): Promise<void> {
     // Outside a runner there is no summary file; core.summary.write would throw.
     if (process.env.GITHUB_STEP_SUMMARY) await core.summary.addRaw(renderSummary(report), true).write();
 
-    const leaked = report.leaks.length + report.unattributed.length;
+    // Only proven leaks count and fail; unattributed processes (possibly the job's) have their own count.
+    const leaked = report.leaks.length;
     core.setOutput(Output.LeakedCount, String(leaked));
+    core.setOutput(Output.UnattributedCount, String(report.unattributed.length));
     core.setOutput(Output.ReportPath, reportPath);
     if (failed) {
       core.setFailed(`strays: ${leaked} leaked process${leaked === 1 ? '' : 'es'} (fail-on-leak is on); see the job summary or ${reportPath}.`);

@@ -1,9 +1,10 @@
 /**
- * Was another job active on the host? The time-window rule (time-window.ts)
- * may only guess when the answer is a confident "no".
+ * Was another job active on the host? The time-window guess (time-window.ts)
+ * may only end a process when the answer is a confident "no".
  *
  * Evidence, all from the table detection already has (pure):
- * - a live process carrying a different STRAYS_SESSION, or a RUNNER_TRACKING_ID
+ * - a live process carrying a different well-formed STRAYS_SESSION (being
+ *   cautious here only ever spares), or a RUNNER_TRACKING_ID
  *   other than this job's: another job's step, or its leak;
  * - a `Runner.Worker` that is not in our runner chain: the GitHub runner runs one
  *   worker per job, so a second worker is a second job (several runners side by side);
@@ -16,7 +17,7 @@
  */
 import { type ProcessInfo, isZombie } from '../proc/types.js';
 import type { Baseline } from './baseline.js';
-import { SESSION_VAR, TRACKING_VAR } from './session.js';
+import { SESSION_VAR, TRACKING_VAR, isSessionId } from './session.js';
 
 /** comm of the GitHub runner's per-job process (actions/runner src/Runner.Worker). */
 export const RUNNER_WORKER_COMM = 'Runner.Worker';
@@ -31,7 +32,7 @@ export interface HostActivity {
 export interface ActivityInput {
   readonly baseline: Baseline;
   readonly processes: readonly ProcessInfo[];
-  /** Pids never counted: the checker, its ancestors, our runner chain. */
+  /** Pids never counted: never-touch.ts. */
   readonly protectedPids: ReadonlySet<number>;
   /** Other active strays sessions known from the host state (their STRAYS_SESSION values). */
   readonly otherSessions?: readonly string[];
@@ -60,7 +61,8 @@ export function hostActivity(input: ActivityInput): HostActivity {
     if (!vars) continue;
     const session = vars[SESSION_VAR];
     const tracking = vars[TRACKING_VAR];
-    if (session !== undefined && session !== '' && session !== baseline.session) {
+    // A malformed value is no job's session (newSessionId): evidence of nothing.
+    if (session !== undefined && isSessionId(session) && session !== baseline.session) {
       note(`pid ${p.pid} (${p.comm}) carries another job's ${SESSION_VAR}=${session}`);
     } else if (tracking !== undefined && tracking !== '' && tracking !== baseline.runnerTrackingId && session !== baseline.session) {
       // Our own steps carry our session; without ours (strays run outside GitHub) any tracking id is another job's.

@@ -1,63 +1,70 @@
 /**
- * Detection: baseline + current table → what the job left behind.
+ * Detection: baseline + current table → what the job left behind. Pure: no
+ * I/O, no clock, no signals.
  *
- * Pure: no I/O, no clock, no signals. A live process is a finding only when
- * it is new (not in the baseline by pid + start time, started at or after job
- * start), it is the job's (its own marker, or descent from a process that has
- * one), and it is not protected (the checker, the runner chain, another job's,
- * or allowed by the user). A new process with no marker at all may still be
- * the job's by the time window (time-window.ts): attributed when the host was
- * quiet, reported as unattributed when another job was active.
+ * Proof ends and fails. A live process is a finding when it is new (not in the
+ * baseline by pid + start, started at or after job start), not one never to be
+ * touched (never-touch.ts), not allowed, and proven the job's: this job's
+ * STRAYS_SESSION or RUNNER_TRACKING_ID in its environment, membership of the
+ * job's cgroup (membership.ts), or descent from such a process.
+ *
+ * A readable environment without this job's marker is evidence against: such
+ * a process did not inherit the job's environment, whatever its timing. The
+ * one guess left is for processes whose environment cannot be read at all
+ * (time-window.ts): attributed when no other job is visible, otherwise
+ * `unattributed` (reported, never failing the job, never signalled unless the
+ * user asks).
+ *
+ * `allow` is a verdict of its own: an allowed process, and everything it
+ * starts at any depth, is spared.
  */
-import { type Identity, type ProcessInfo, type ProcessTable, identityKey, isZombie } from '../proc/types.js';
+import { type ProcessInfo, type ProcessTable, isZombie } from '../proc/types.js';
 import { hostActivity, type HostActivity } from './activity.js';
 import { type Allowlist, allowedBy } from './allowlist.js';
-import type { Baseline } from './baseline.js';
+import { type Baseline, baselineKeys, isNew, recordedChain } from './baseline.js';
 import type { Detection, Finding, Spared, ZombieFinding } from './findings.js';
-import { type Membership, type MembershipRule, directMembership } from './membership.js';
+import { type MembershipRule, directMembership } from './membership.js';
+import { type NeverTouch, neverTouch } from './never-touch.js';
 import { CLI_STEP_VAR, STEP_VAR } from './session.js';
 import { referenceCgroups, timeWindowReason } from './time-window.js';
 import { ancestorsOf, buildTree, type Tree } from './tree.js';
+
+export { isNew };
 
 export interface DetectOptions {
   /** The checking process (default: this one): it and its ancestors are never findings. */
   readonly checker?: number;
   readonly allow?: Allowlist;
-  /** Further membership rules (cgroup, privileged read). */
+  /** Further membership rules (cgroup). */
   readonly rules?: readonly MembershipRule[];
-  /** Attribute marker-less orphans by the time window (default true; false: marker, lineage and rules only). */
+  /** The time-window guess for unreadable environments (default true; false: proof only). */
   readonly timeWindow?: boolean;
-  /** STRAYS_SESSION values of other strays sessions active on this host (host state); default none. */
+  /** STRAYS_SESSION values of other strays jobs the host state records as live; default none. */
   readonly otherSessions?: readonly string[];
+  /** The checker's pipeline partners (src/proc/pipes.ts): never findings. */
+  readonly partners?: ReadonlyMap<number, string>;
 }
+
+type Draft = Omit<Finding, 'ancestry' | 'children'>;
 
 type Verdict =
   | { readonly kind: 'old' }
   | { readonly kind: 'protected'; readonly reason: string }
-  | { readonly kind: 'member'; readonly finding: Omit<Finding, 'ancestry' | 'children'> }
-  | { readonly kind: 'unattributed'; readonly finding: Omit<Finding, 'ancestry' | 'children'> }
+  | { readonly kind: 'allowed'; readonly reason: string }
+  | { readonly kind: 'member'; readonly finding: Draft }
+  | { readonly kind: 'unattributed'; readonly finding: Draft }
   | { readonly kind: 'spared'; readonly reason: string }
   | { readonly kind: 'none' };
 
-export function isNew(baseline: Baseline, baselineKeys: ReadonlySet<string>, p: Identity): boolean {
-  return p.start >= baseline.start && !baselineKeys.has(identityKey(p));
-}
-
 /** Processes detection needs environments for: only the new ones (cheap, and fewer secrets in memory). */
 export function newProcesses(baseline: Baseline, table: ProcessTable): ProcessInfo[] {
-  const keys = new Set(baseline.processes.map(identityKey));
+  const keys = baselineKeys(baseline);
   return table.processes.filter((p) => isNew(baseline, keys, p));
 }
 
-/** Pids that must never be touched: the checker, its ancestors, and the runner chain recorded at job start. */
-export function protectedPids(baseline: Baseline, tree: Tree, checker: number): Map<number, string> {
-  const out = new Map<number, string>([[checker, 'is the checking process']]);
-  for (const pid of ancestorsOf(tree, checker)) out.set(pid, 'is an ancestor of the checking process');
-  for (const a of [baseline.snapshotter, ...baseline.ancestors]) {
-    const live = tree.byPid.get(a.pid);
-    if (live && live.start === a.start && !out.has(a.pid)) out.set(a.pid, 'is the runner chain recorded at job start');
-  }
-  return out;
+/** Who must never be touched for this baseline and checker (never-touch.ts). */
+export function guardedFor(baseline: Baseline, tree: Tree, checker: number, partners?: ReadonlyMap<number, string>): NeverTouch {
+  return neverTouch({ tree, checker, recorded: recordedChain(baseline), partners });
 }
 
 export function detect(baseline: Baseline, table: ProcessTable, options: DetectOptions = {}): Detection {
@@ -65,20 +72,16 @@ export function detect(baseline: Baseline, table: ProcessTable, options: DetectO
     throw new Error(`The baseline was read with "${baseline.reader}" but this table with "${table.reader}": start stamps are not comparable.`);
   }
   const tree = buildTree(table.processes);
-  const keys = new Set(baseline.processes.map(identityKey));
-  const guarded = protectedPids(baseline, tree, options.checker ?? process.pid);
+  const keys = baselineKeys(baseline);
+  const never = guardedFor(baseline, tree, options.checker ?? process.pid, options.partners);
   const allow = options.allow ?? [];
   const rules = options.rules ?? [];
+  const live = new Set((options.otherSessions ?? []).filter((s) => s !== baseline.session));
   const verdicts = new Map<number, Verdict>();
-  const window = { baseline, tree, baselineKeys: keys, protectedPids: guarded, cgroups: referenceCgroups(baseline, tree, guarded) };
+  const window = { baseline, tree, baselineKeys: keys, never, cgroups: referenceCgroups(tree, never) };
   let activity: HostActivity | undefined;
-  const quietHost = (): HostActivity =>
-    (activity ??= hostActivity({
-      baseline,
-      processes: table.processes,
-      protectedPids: new Set(guarded.keys()),
-      otherSessions: options.otherSessions,
-    }));
+  const host = (): HostActivity =>
+    (activity ??= hostActivity({ baseline, processes: table.processes, protectedPids: new Set(never.keys()), otherSessions: [...live] }));
 
   const judge = (p: ProcessInfo, depth = 0): Verdict => {
     const known = verdicts.get(p.pid);
@@ -89,18 +92,15 @@ export function detect(baseline: Baseline, table: ProcessTable, options: DetectO
   };
 
   const decide = (p: ProcessInfo, depth: number): Verdict => {
-    const guard = guarded.get(p.pid);
+    const guard = never.get(p.pid);
     if (guard) return { kind: 'protected', reason: guard };
     if (!isNew(baseline, keys, p)) return { kind: 'old' };
     const rule = allowedBy(allow, p);
-    if (rule) return { kind: 'spared', reason: `allowed by "${rule.source}"` };
-    const own: Membership = directMembership(baseline, p, rules);
-    if (own.kind === 'foreign') return { kind: 'spared', reason: own.reason };
+    if (rule) return { kind: 'allowed', reason: `allowed by "${rule.source}"` };
     const parent = tree.byPid.get(p.ppid);
     const inherited = parent && depth < 4096 ? judge(parent, depth + 1) : undefined;
-    if (inherited?.kind === 'spared' && inherited.reason.startsWith('allowed')) {
-      return { kind: 'spared', reason: `descends from pid ${p.ppid}, ${inherited.reason}` };
-    }
+    if (inherited?.kind === 'allowed') return { kind: 'allowed', reason: `descends from pid ${p.ppid}, ${inherited.reason.replace(/^descends from pid \d+, /, '')}` };
+    const own = directMembership(baseline, p, rules, live);
     if (own.kind === 'member') {
       return { kind: 'member', finding: { process: p, attribution: own.attribution, reasons: [own.reason], step: stepOf(p) } };
     }
@@ -116,7 +116,8 @@ export function detect(baseline: Baseline, table: ProcessTable, options: DetectO
         },
       };
     }
-    if (own.kind !== 'unknown') return { kind: 'none' };
+    if (own.kind === 'foreign') return { kind: 'spared', reason: own.reason };
+    if (own.kind === 'against') return own.marked ? { kind: 'spared', reason: own.reason } : { kind: 'none' };
     if (inherited?.kind === 'unattributed') {
       const from = inherited.finding;
       const reasons = [`descends from pid ${p.ppid} (${from.process.comm}), which ${from.reasons[0] ?? 'may be the job\'s'}`, ...from.reasons.slice(1)];
@@ -124,9 +125,12 @@ export function detect(baseline: Baseline, table: ProcessTable, options: DetectO
     }
     const why = options.timeWindow === false ? undefined : timeWindowReason(window, p);
     if (why === undefined) return { kind: 'none' };
-    const host = quietHost();
-    if (host.quiet) return { kind: 'member', finding: { process: p, attribution: 'time-window', reasons: [why], step: stepOf(p) } };
-    const ambiguous = `not attributed: another job was active (${host.evidence.join('; ')})`;
+    const activityNow = host();
+    if (activityNow.quiet) {
+      const quiet = 'no other job visible on this host (a guess: see "Leaks the marker cannot see")';
+      return { kind: 'member', finding: { process: p, attribution: 'time-window', reasons: [why, quiet], step: stepOf(p) } };
+    }
+    const ambiguous = `not attributed: another job was active (${activityNow.evidence.join('; ')})`;
     return { kind: 'unattributed', finding: { process: p, attribution: 'time-window', reasons: [why, ambiguous], step: stepOf(p) } };
   };
 
@@ -134,7 +138,7 @@ export function detect(baseline: Baseline, table: ProcessTable, options: DetectO
   const zombies: ZombieFinding[] = [];
   const spared: Spared[] = [];
   const unattributed: Finding[] = [];
-  const full = (f: Omit<Finding, 'ancestry' | 'children'>, p: ProcessInfo): Finding => ({
+  const full = (f: Draft, p: ProcessInfo): Finding => ({
     ...f,
     ancestry: ancestorsOf(tree, p.pid),
     children: [...(tree.children.get(p.pid) ?? [])],
@@ -146,7 +150,9 @@ export function detect(baseline: Baseline, table: ProcessTable, options: DetectO
       else findings.push(full(verdict.finding, p));
     } else if (verdict.kind === 'unattributed') {
       if (!isZombie(p)) unattributed.push(full(verdict.finding, p));
-    } else if (verdict.kind === 'spared' && !isZombie(p)) spared.push({ process: p, reason: verdict.reason });
+    } else if ((verdict.kind === 'spared' || verdict.kind === 'allowed') && !isZombie(p)) {
+      spared.push({ process: p, reason: verdict.reason });
+    }
   }
   return { findings, unattributed, zombies, spared };
 }

@@ -6,15 +6,15 @@ import {
   type PrivilegePrefix,
   type ProcessTable,
   defaultPrivilegePrefix,
-  identityKey,
   lineageOf,
   readDetails,
   readTable,
   readUnreadableEnvs,
 } from '../proc/index.js';
+import { pipelinePartners } from '../proc/pipes.js';
 import type { Allowlist } from './allowlist.js';
-import { type Baseline, snapshotFrom } from './baseline.js';
-import { type DetectOptions, detect, isNew, protectedPids } from './detect.js';
+import { type Baseline, baselineKeys, isNew, snapshotFrom } from './baseline.js';
+import { type DetectOptions, detect, guardedFor } from './detect.js';
 import type { Detection } from './findings.js';
 import { timeWindowReason } from './time-window.js';
 import { buildTree } from './tree.js';
@@ -26,6 +26,7 @@ export * from './baseline-file.js';
 export * from './detect.js';
 export * from './findings.js';
 export * from './membership.js';
+export * from './never-touch.js';
 export * from './session.js';
 export * from './time-window.js';
 export * from './tree.js';
@@ -78,7 +79,7 @@ export interface CurrentTable {
  */
 export async function readCurrentWithNotes(baseline: Baseline, options: ReadOptions = {}): Promise<CurrentTable> {
   // Processes from the baseline are never findings: their identity (stat) is all detection needs of them.
-  const known = new Set(baseline.processes.map(identityKey));
+  const known = baselineKeys(baseline);
   const plain = await readTable(baseline.reader, { fullFor: (pid, start) => isNew(baseline, known, { pid, start }) });
   const fresh = new Set(plain.processes.filter((p) => isNew(baseline, known, p)).map((p) => p.pid));
   let table = await readDetails(plain, (p) => fresh.has(p.pid));
@@ -96,10 +97,11 @@ export async function readCurrent(baseline: Baseline, options: ReadOptions = {})
   return (await readCurrentWithNotes(baseline, options)).table;
 }
 
-function hasTimeWindowCandidate(baseline: Baseline, baselineKeys: ReadonlySet<string>, table: ProcessTable, checker: number): boolean {
+function hasTimeWindowCandidate(baseline: Baseline, keys: ReadonlySet<string>, table: ProcessTable, checker: number): boolean {
+  if (baseline.cgroup !== undefined) return false; // with a job cgroup, membership decides
   const tree = buildTree(table.processes);
   // No cgroup check here: the runner chain's cgroups are not read yet, and this must be a superset of detect's candidates.
-  const ctx = { baseline, tree, baselineKeys, protectedPids: protectedPids(baseline, tree, checker) };
+  const ctx = { baseline, tree, baselineKeys: keys, never: guardedFor(baseline, tree, checker) };
   return table.processes.some((p) => timeWindowReason(ctx, p) !== undefined);
 }
 
@@ -114,5 +116,9 @@ export async function check(
   options: CheckOptions = {},
 ): Promise<{ table: ProcessTable; detection: Detection; notes: readonly string[] }> {
   const { table, notes } = await readCurrentWithNotes(baseline, options);
-  return { table, detection: detect(baseline, table, options), notes };
+  const checker = options.checker ?? process.pid;
+  // Only new processes can be findings, so only they are asked whether they hold the other end of our stdio.
+  const keys = baselineKeys(baseline);
+  const partners = table.reader === 'linux-proc' ? pipelinePartners(checker, table.processes.filter((p) => isNew(baseline, keys, p)).map((p) => p.pid)) : new Map<number, string>();
+  return { table, detection: detect(baseline, table, { ...options, partners: new Map([...partners, ...(options.partners ?? [])]) }), notes };
 }

@@ -1,15 +1,30 @@
 /**
- * Direct membership: does a process's own evidence tie it to this job, to
- * another job, or to nothing? Lineage is decided later, from these answers.
+ * Direct membership: what a process's own evidence says about this job.
+ * Lineage is decided later (detect.ts), from these answers.
+ *
+ * Proof (`member`): this job's STRAYS_SESSION, or this job's RUNNER_TRACKING_ID,
+ * in an environment read directly or through the privileged read; or a rule
+ * (the job's cgroup). Only this job's session proves: a marker is a value any
+ * process can set, so another value is judged for what it is:
+ * - the session of another job that the host state records as live, or
+ *   another RUNNER_TRACKING_ID: another job's process (`foreign`), spared and
+ *   listed by name;
+ * - any other session value (unregistered, malformed): evidence neither way
+ *   by itself; what remains is a readable environment without this job's
+ *   marker, which is evidence against (`against`).
+ * An environment that could not be read at all is `unknown`: the only case
+ * the time-window guess (time-window.ts) may consider.
  */
 import type { ProcessInfo } from '../proc/types.js';
 import type { Baseline } from './baseline.js';
 import type { Attribution } from './findings.js';
 import { SESSION_VAR, TRACKING_VAR } from './session.js';
+import { untrusted } from '../text/untrusted.js';
 
 export type Membership =
   | { readonly kind: 'member'; readonly attribution: Attribution; readonly reason: string }
   | { readonly kind: 'foreign'; readonly reason: string }
+  | { readonly kind: 'against'; readonly reason: string; readonly marked: boolean }
   | { readonly kind: 'unknown' };
 
 /** An extra way to recognise the job's processes (cgroup, privileged read …). */
@@ -19,33 +34,49 @@ export interface MembershipRule {
   test(p: ProcessInfo): string | undefined;
 }
 
-export function markerMembership(baseline: Baseline, p: ProcessInfo): Membership {
+const nonEmpty = (v: string | undefined): string | undefined => (v === undefined || v === '' ? undefined : v);
+
+/**
+ * `liveSessions`: STRAYS_SESSION values of other jobs the host state records
+ * as live; only those make another session value a foreign job's.
+ */
+export function markerMembership(baseline: Baseline, p: ProcessInfo, liveSessions: ReadonlySet<string> = new Set()): Membership {
   const vars = p.env?.readable ? p.env.vars : undefined;
   if (!vars) return { kind: 'unknown' };
-  const session = vars[SESSION_VAR];
-  const tracking = vars[TRACKING_VAR];
-  if (session !== undefined && session !== '' && session !== baseline.session) {
-    return { kind: 'foreign', reason: `carries another job's ${SESSION_VAR}=${session}` };
-  }
+  const session = nonEmpty(vars[SESSION_VAR]);
+  const tracking = nonEmpty(vars[TRACKING_VAR]);
   const ours = baseline.runnerTrackingId;
-  if (ours !== undefined && tracking !== undefined && tracking !== '' && tracking !== ours) {
-    return { kind: 'foreign', reason: `carries another job's ${TRACKING_VAR}=${tracking}` };
-  }
   // An environment the checker could not read itself, read as root (src/proc/privileged.ts): exact, but say how.
   const privileged = p.env?.readable === true && p.env.via === 'privileged';
   const how = privileged ? ' (environment read as root; unreadable to the job\'s user)' : '';
+  const liveOther = session !== undefined && session !== baseline.session && liveSessions.has(session);
   if (session === baseline.session) {
     return { kind: 'member', attribution: privileged ? 'privileged-read' : 'marker', reason: `carries this job's ${SESSION_VAR}${how}` };
   }
+  if (liveOther) return { kind: 'foreign', reason: `carries ${SESSION_VAR}=${untrusted(session, 60)} of another live job (host state)` };
   if (ours !== undefined && tracking === ours) {
     return { kind: 'member', attribution: privileged ? 'privileged-read' : 'tracking-id', reason: `carries this job's ${TRACKING_VAR}${how}` };
   }
-  return { kind: 'unknown' };
+  if (tracking !== undefined) return { kind: 'foreign', reason: `carries another job's ${TRACKING_VAR}=${untrusted(tracking, 60)}` };
+  const read = privileged ? 'environment (read as root)' : 'environment';
+  if (session !== undefined) {
+    return {
+      kind: 'against',
+      marked: true,
+      reason: `${read} carries ${SESSION_VAR}=${untrusted(session, 60)}, not this job's nor a live job's: no evidence either way; without this job's marker it is not the job's`,
+    };
+  }
+  return { kind: 'against', marked: false, reason: `${read} has no job marker` };
 }
 
-export function directMembership(baseline: Baseline, p: ProcessInfo, rules: readonly MembershipRule[]): Membership {
-  const marker = markerMembership(baseline, p);
-  if (marker.kind !== 'unknown') return marker;
+export function directMembership(
+  baseline: Baseline,
+  p: ProcessInfo,
+  rules: readonly MembershipRule[],
+  liveSessions?: ReadonlySet<string>,
+): Membership {
+  const marker = markerMembership(baseline, p, liveSessions);
+  if (marker.kind === 'member') return marker;
   for (const rule of rules) {
     const reason = rule.test(p);
     if (reason !== undefined) return { kind: 'member', attribution: rule.attribution, reason };

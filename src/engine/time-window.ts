@@ -1,34 +1,41 @@
 /**
- * The time window: the one heuristic, for processes that show no marker at all
- * (issue 10). ssh-agent and gpg-agent make their environment unreadable
- * (PR_SET_DUMPABLE 0), and `env -i` or `sudo` daemons start without one; all
- * of them double-fork and setsid, so no lineage is left either.
+ * The one guess: for a process whose environment cannot be read at all.
  *
- * Such a process is a candidate when every one of these holds:
+ * ssh-agent is setgid and gpg-agent calls prctl(PR_SET_DUMPABLE, 0); proc(5)
+ * then hides /proc/PID/environ even from their own user, and both double-fork
+ * to PID 1, so neither marker nor lineage is left. Where the checker has a
+ * privileged read (root, or `sudo -n`), their environments are read and the
+ * marker decides; this guess is for a checker without one.
+ *
+ * Everything else is decided by proof (membership.ts, detect.ts): a readable
+ * environment without this job's marker is evidence AGAINST (the process did
+ * not inherit the job's environment: a host agent's command, a cron job,
+ * another user session, another job), and time never makes it the job's.
+ *
+ * A process is a candidate only when every one of these holds:
+ * - its environment could not be read (not merely read without a marker);
+ * - the job has no cgroup of its own: with one, membership decides;
  * - it runs as the job's user (baseline.uid);
  * - it is new: started at or after the baseline and not in it;
  * - it is orphaned: its parent is PID 1, or a known subreaper (below);
- * - it lives in the cgroup of the checker or the runner chain (or below it, or
- *   in the job's cgroup): fork(2) keeps the cgroup, so a daemon the job
- *   double-forked stays in the runner service's cgroup, while a service that
- *   systemd (PID 1, or systemd --user) starts during the job gets its own unit
- *   cgroup and is not the job's. Unknown cgroups (v1-only hosts) do not exclude;
- * - it shows no job marker: environment unreadable, not read, or read without
- *   STRAYS_SESSION / RUNNER_TRACKING_ID.
- * Detection then attributes it only when the host was otherwise quiet
- * (activity.ts); otherwise it is reported as unattributed.
+ * - it lives in the cgroup of the checker or the recorded runner chain, or
+ *   below it: fork(2) keeps the cgroup, so a daemon the job double-forked
+ *   stays in the runner service's cgroup, while a service that systemd starts
+ *   gets its own unit. The root cgroup "/" contains only itself here, never
+ *   everything. Unknown cgroups (v1-only hosts, `ps`) do not exclude.
+ * Detection then ends it only when no other job is visible on the host
+ * (activity.ts); otherwise it is reported as unattributed and left alone.
+ * The limit: another user's job or an unregistered job whose processes are
+ * all unreadable to us is invisible, and its non-dumpable agent of the same
+ * uid, orphaned into our cgroup during our job, would be taken for ours.
  *
  * Subreapers (prctl(2) PR_SET_CHILD_SUBREAPER) adopt orphans instead of PID 1,
- * and Linux does not show the flag in /proc. We do NOT take "any parent older
- * than the job" as a subreaper: cron, sshd or a user's shell are older than the
- * job too, and what they start during the job is not the job's. Only a parent
- * that predates the job, is not our runner chain, and is one of the programs
- * below (which set the flag to adopt orphans: systemd --user, container inits)
- * counts. Anything else with a live, unrelated parent is left alone.
+ * and Linux does not show the flag in /proc. Only a parent that predates the
+ * job, is not the runner chain, and is one of the programs below counts.
  */
-import { type ProcessInfo, identityKey } from '../proc/types.js';
-import type { Baseline } from './baseline.js';
-import { SESSION_VAR, TRACKING_VAR } from './session.js';
+import type { ProcessInfo } from '../proc/types.js';
+import { type Baseline, isNew } from './baseline.js';
+import type { NeverTouch } from './never-touch.js';
 import type { Tree } from './tree.js';
 
 /** comm of programs that make themselves child subreapers to adopt orphans. */
@@ -39,66 +46,62 @@ export interface WindowContext {
   readonly tree: Tree;
   /** identityKey of every baseline process. */
   readonly baselineKeys: ReadonlySet<string>;
-  readonly protectedPids: ReadonlyMap<number, string>;
+  readonly never: NeverTouch;
   /** cgroup v2 paths a job process may live in (referenceCgroups); undefined: not checked (a superset pre-check). */
   readonly cgroups?: readonly string[] | undefined;
 }
 
-/** The cgroups of the checker and the live runner chain, and the job's own cgroup: where the job's processes live. */
-export function referenceCgroups(baseline: Baseline, tree: Tree, protectedPids: ReadonlyMap<number, string>): string[] {
+/** The cgroups of the checker's chain and the live recorded runner chain: where a double-forked job daemon stays. */
+export function referenceCgroups(tree: Tree, never: NeverTouch): string[] {
   const out = new Set<string>();
-  for (const pid of protectedPids.keys()) {
+  for (const [pid, why] of never) {
+    if (pid <= 1 || why.includes('pipeline partner')) continue;
     const cgroup = tree.byPid.get(pid)?.cgroup;
     if (cgroup !== undefined) out.add(cgroup);
   }
-  const job = baseline.cgroup;
-  if (job) out.add(`${job.mountRoot && job.mountRoot !== '/' ? job.mountRoot : ''}${job.path}`);
   return [...out];
 }
 
-const within = (cgroup: string, parent: string): boolean =>
-  cgroup === parent || parent === '/' || cgroup.startsWith(`${parent}/`);
+/** Is `cgroup` the reference cgroup or below it? The root "/" contains only itself: not every cgroup of the host. */
+export const within = (cgroup: string, reference: string): boolean =>
+  cgroup === reference || (reference !== '/' && cgroup.startsWith(`${reference}/`));
 
-/** False when `p`'s cgroup is known and is none of (nor below) the job's reference cgroups. */
-export function inJobCgroups(ctx: WindowContext, p: ProcessInfo): boolean {
+/** False when `p`'s cgroup is known and is none of (nor below) the reference cgroups. */
+export function inReferenceCgroups(ctx: WindowContext, p: ProcessInfo): boolean {
   if (ctx.cgroups === undefined || ctx.cgroups.length === 0 || p.cgroup === undefined) return true;
   const cgroup = p.cgroup;
   return ctx.cgroups.some((ref) => within(cgroup, ref));
-}
-
-const isNewIn = (ctx: WindowContext, p: ProcessInfo): boolean =>
-  p.start >= ctx.baseline.start && !ctx.baselineKeys.has(identityKey(p));
-
-/** True when the process's readable environment carries any job marker (ours or another's). */
-export function hasMarker(p: ProcessInfo): boolean {
-  const vars = p.env?.readable ? p.env.vars : undefined;
-  return Boolean(vars && (vars[SESSION_VAR] || vars[TRACKING_VAR]));
 }
 
 /** How `p` was orphaned, or undefined when it has a live parent that is not PID 1 or a known subreaper. */
 export function orphanedHow(ctx: WindowContext, p: ProcessInfo): string | undefined {
   if (p.ppid === 1) return 'orphaned (parent is PID 1)';
   const parent = ctx.tree.byPid.get(p.ppid);
-  if (!parent || isNewIn(ctx, parent) || ctx.protectedPids.has(parent.pid)) return undefined;
+  if (!parent || isNew(ctx.baseline, ctx.baselineKeys, parent) || ctx.never.has(parent.pid)) return undefined;
   return SUBREAPERS.has(parent.comm) ? `orphaned (adopted by subreaper pid ${parent.pid} ${parent.comm})` : undefined;
 }
 
-function envWording(p: ProcessInfo): string {
-  if (p.env === undefined) return 'environment not read';
-  if (!p.env.readable) return `environment unreadable (${p.env.reason})`;
-  return p.env.via === 'privileged' ? 'environment (read as root) has no job marker' : 'environment has no job marker';
+/** The environment could not be read at all (never "read, without a marker"). */
+function unreadableHow(p: ProcessInfo): string | undefined {
+  if (p.env === undefined) return 'environment not readable on this platform';
+  if (p.env.readable || p.env.reason === 'process gone') return undefined;
+  return `environment unreadable (${p.env.reason}) and no privileged read`;
 }
 
 /**
- * The time-window reason for `p` ("started during the job by its user,
- * orphaned (parent is PID 1); environment unreadable (permission denied)"),
- * or undefined when `p` is not a candidate. Host activity is judged separately.
+ * The guess's evidence for `p` ("started during the job by its user, orphaned
+ * (parent is PID 1); environment unreadable (permission denied) and no
+ * privileged read"), or undefined when `p` is not a candidate. Host activity
+ * is judged separately.
  */
 export function timeWindowReason(ctx: WindowContext, p: ProcessInfo): string | undefined {
   const uid = ctx.baseline.uid;
-  if (uid === undefined || p.uid !== uid) return undefined;
-  if (ctx.protectedPids.has(p.pid) || !isNewIn(ctx, p) || hasMarker(p)) return undefined;
+  if (ctx.baseline.cgroup !== undefined || uid === undefined || p.uid !== uid) return undefined;
+  if (ctx.never.has(p.pid) || !isNew(ctx.baseline, ctx.baselineKeys, p)) return undefined;
+  const unreadable = unreadableHow(p);
+  if (unreadable === undefined) return undefined;
   const orphaned = orphanedHow(ctx, p);
-  if (orphaned === undefined || !inJobCgroups(ctx, p)) return undefined;
-  return `started during the job by its user, ${orphaned}; ${envWording(p)}`;
+  if (orphaned === undefined || !inReferenceCgroups(ctx, p)) return undefined;
+  const where = p.cgroup === undefined ? '' : `, in the runner's cgroup ${p.cgroup}`;
+  return `started during the job by its user, ${orphaned}${where}; ${unreadable}`;
 }

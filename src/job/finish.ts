@@ -10,7 +10,7 @@ import { type CheckOptions, check } from '../engine/index.js';
 import type { Detection, Finding } from '../engine/findings.js';
 import type { MembershipRule } from '../engine/membership.js';
 import type { PrivilegePrefix } from '../proc/privileged.js';
-import type { ProcessTable } from '../proc/types.js';
+import { type ProcessTable, identityKey } from '../proc/types.js';
 import { buildReport, explainFindings } from '../report/index.js';
 import type { Report, ReportContext } from '../report/types.js';
 import { terminate } from '../terminate/index.js';
@@ -78,14 +78,25 @@ export async function finishJob(input: FinishInput): Promise<FinishResult> {
   const termination = await terminate(targetsOf(detection), {
     graceMs: options.graceMs,
     kill: options.kill,
-    self: checker,
-    rescan: async () => targetsOf((await runCheck()).detection),
+    checker,
+    rescan: async () => promotable(targetsOf((await runCheck()).detection), table),
   });
   if (cgroup) notes.push(...(await closeCgroup(cgroup)));
   if (input.forget !== false) notes.push(...forgetJob(baseline.session, input.stateDir));
   const report = buildReport({ baseline, detection, termination, explanations, options, context, table });
-  const leaked = detection.findings.length + detection.unattributed.length;
-  return { report, detection, termination, failed: options.failOnLeak && leaked > 0, notes };
+  // Only proof fails the job: unattributed processes are reported, never counted as leaks.
+  return { report, detection, termination, failed: options.failOnLeak && detection.findings.length > 0, notes };
+}
+
+/**
+ * What a termination rescan may add: only processes the first pass never saw
+ * (children forked since, found by their proof), never a guess. A rescan
+ * judges a fresh table with a fresh view of the host; a process the first
+ * pass saw and did not prove stays unproven, whatever the rescan thinks.
+ */
+export function promotable(found: readonly Finding[], first: ProcessTable): Finding[] {
+  const seen = new Set(first.processes.map(identityKey));
+  return found.filter((f) => !seen.has(identityKey(f.process)) && f.attribution !== 'time-window');
 }
 
 export type { ProcessTable };
