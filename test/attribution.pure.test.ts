@@ -13,7 +13,7 @@ import type { Detection } from '../src/engine/findings.js';
 import { SESSION_VAR, TRACKING_VAR } from '../src/engine/session.js';
 import { within } from '../src/engine/time-window.js';
 import { promotable } from '../src/job/finish.js';
-import { HostBuilder, OTHER_SESSION, SESSION, UNREADABLE, env, jobCgroup } from './helpers/process-builder.js';
+import { HostBuilder, OTHER_SESSION, UNREADABLE, env, jobCgroup } from './helpers/process-builder.js';
 
 const pids = (list: Detection['findings']): number[] => list.map((f) => f.process.pid).sort((a, b) => a - b);
 
