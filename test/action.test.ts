@@ -194,7 +194,33 @@ describe('post', () => {
     await pre();
     fs.writeFileSync(core.states[State.BaselinePath] as string, '{"kind":');
     await runPost();
-    expect(core.warning).toHaveBeenCalledWith(expect.stringMatching(/Baseline file .* is not valid JSON.*Falling back/));
+    // The digest pre kept in the action's state catches it before parsing.
+    expect(core.warning).toHaveBeenCalledWith(expect.stringMatching(/Baseline file .* was changed after job start.*Falling back/));
+    expect(core.setOutput).toHaveBeenCalledWith(Output.LeakedCount, '0');
+  });
+
+  it('a step that appends its leak to the baseline is caught by the digest; the leak is still ended by its marker', async () => {
+    const session = await pre();
+    const pid = await leakers.daemon(`setsid sh -c 'echo $$ > "$PIDFILE"; exec sleep 316' &`, { env: { [SESSION_VAR]: session } });
+    const file = core.states[State.BaselinePath] as string;
+    const data = JSON.parse(fs.readFileSync(file, 'utf8')) as { processes: Array<[number, number]> };
+    data.processes.push([pid, leakers.track(pid).start]);
+    fs.writeFileSync(file, JSON.stringify(data));
+    core.inputs[Input.GracePeriod] = '1s';
+    await runPost();
+    expect(core.warning).toHaveBeenCalledWith(expect.stringMatching(/was changed after job start/));
+    await waitFor(() => !isAlive(pid), `pid ${pid} to be ended`);
+    expect(core.setOutput).toHaveBeenCalledWith(Output.LeakedCount, '1');
+  });
+
+  it('a deleted baseline and another job\'s STRAYS_SESSION written to the environment: the fallback keeps the session pre recorded', async () => {
+    await pre();
+    const otherSession = 'strays-00000000000000cc';
+    const other = await leakers.daemon(`setsid sh -c 'echo $$ > "$PIDFILE"; exec sleep 317' &`, { env: { [SESSION_VAR]: otherSession } });
+    fs.rmSync(core.states[State.BaselinePath] as string);
+    process.env[SESSION_VAR] = otherSession; // what a step writing to GITHUB_ENV achieves
+    await runPost();
+    expect(isAlive(other)).toBe(true);
     expect(core.setOutput).toHaveBeenCalledWith(Output.LeakedCount, '0');
   });
 

@@ -156,4 +156,20 @@ describe.skipIf(!root)('allow and the checker\'s pipeline', () => {
     expect(log).toMatch(/strays: 1 leaked process/);
     expect(log).not.toMatch(/\btee\b/);
   });
+
+  it('a step that appends its leak to the --state file is caught by the digest `strays start` exported', async () => {
+    const d = tempDir();
+    const script = `cd ${d}; unset STRAYS_SESSION
+      eval "$(${NODE_CLI} start --state ${d}/state.json --quiet)"
+      setsid sh -c 'echo $$ > ${d}/leak; exec sleep 480' &
+      for i in $(seq 200); do [ -s ${d}/leak ] && break; sleep 0.05; done
+      # the step: hides its leak by adding it to the baseline
+      ${process.execPath} -e 'const fs = require("fs"); const f = process.argv[1]; const b = JSON.parse(fs.readFileSync(f, "utf8"));
+        const pid = Number(fs.readFileSync(process.argv[2], "utf8")); const st = fs.readFileSync("/proc/" + pid + "/stat", "utf8");
+        b.processes.push([pid, Number(st.slice(st.lastIndexOf(")") + 2).split(" ")[19])]); fs.writeFileSync(f, JSON.stringify(b));' ${d}/state.json ${d}/leak
+      ${NODE_CLI} check --state ${d}/state.json --grace 1s; echo "check=$?"`;
+    const { out } = await inNamespace(script);
+    expect(field(out, 'check'), out).toBe('2');
+    expect(out).toMatch(/was changed after job start/);
+  });
 });

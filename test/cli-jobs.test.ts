@@ -76,7 +76,7 @@ describe('strays start and check in separate shells', () => {
     leakers = new Leakers();
     const result = await cli(['start', '--state', leakers.file('state.json')]);
     expect(result.status).toBe(0);
-    expect(result.stdout).toMatch(/^export STRAYS_SESSION='strays-[0-9a-f]{16}'\n$/);
+    expect(result.stdout).toMatch(/^export STRAYS_SESSION='strays-[0-9a-f]{16}' STRAYS_BASELINE_SHA256='[0-9a-f]{64}'\n$/);
   });
 });
 

@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -14,6 +15,18 @@ const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'strays-units-'));
 afterEach(() => undefined);
 
 describe('baseline file', () => {
+  it('never hangs on a FIFO or a device, and checks a digest kept elsewhere', () => {
+    const fifo = path.join(dir, 'fifo');
+    spawnSync('mkfifo', [fifo]);
+    expect(() => loadBaseline(fifo)).toThrow(/not a regular file|cannot be read/);
+    expect(() => loadBaseline('/dev/zero')).toThrow(/cannot be read/);
+    const f = path.join(dir, 'signed.json');
+    const digest = saveBaseline(f, snapshotFrom({ table: readLinuxTable() }));
+    expect(loadBaseline(f, { sha256: digest }).session).toMatch(/^strays-/);
+    fs.appendFileSync(f, ' ');
+    expect(() => loadBaseline(f, { sha256: digest })).toThrow(/was changed after job start/);
+  });
+
   const baseline = snapshotFrom({ table: readLinuxTable() });
   const file = path.join(dir, 'baseline.json');
 
@@ -30,6 +43,14 @@ describe('baseline file', () => {
     ['not ours', '{"hello":1}', /not a strays baseline/],
     ['another version', serializeBaseline(baseline).replace('"version":1', '"version":7'), /has version 7; this strays reads version 1/],
     ['malformed fields', JSON.stringify({ kind: 'strays-baseline', version: 1, session: 3 }), /malformed fields: session, reader/],
+    ['null ancestor', serializeBaseline({ ...baseline, ancestors: [null as never] }), /malformed fields: ancestors/],
+    ['string argv', serializeBaseline({ ...baseline, ancestors: [{ pid: 1, start: 1, comm: 'x', argv: 'sh' as never }] }), /malformed fields: ancestors/],
+    ['root cgroup', serializeBaseline({ ...baseline, cgroup: { mount: '/sys/fs/cgroup', path: '/', origin: '/', moved: [] } }), /malformed fields: cgroup/],
+    ['foreign cgroup', serializeBaseline({ ...baseline, cgroup: { mount: '/sys/fs/cgroup', path: '/system.slice', origin: '/', moved: [] } }), /malformed fields: cgroup/],
+    ['zero start', serializeBaseline({ ...baseline, start: 0 }), /malformed fields: start/],
+    ['empty processes', serializeBaseline({ ...baseline, processes: [] }), /malformed fields: processes/],
+    ['string pid', serializeBaseline({ ...baseline, processes: [{ pid: '1' as never, start: 1 }] }), /malformed fields: processes/],
+    ['start before its snapshotter', serializeBaseline({ ...baseline, start: 1 }), /inconsistent/],
   ])('refuses a %s file, naming it', (_name, text, message) => {
     const f = path.join(dir, `bad-${_name}.json`);
     if (text !== null) fs.writeFileSync(f, text);

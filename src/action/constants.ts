@@ -26,6 +26,10 @@ export enum Output {
 export enum State {
   /** Absolute path of the baseline file pre wrote. */
   BaselinePath = 'baseline-path',
+  /** sha256 of the baseline file as pre wrote it: steps can write the file, never the state. */
+  BaselineDigest = 'baseline-sha256',
+  /** This job's STRAYS_SESSION as pre chose it: steps can rewrite the variable (GITHUB_ENV), never the state. */
+  Session = 'session',
 }
 
 /** Defaults action.yml declares; repeated here because a unit test or a local run has no runner to apply them. */

@@ -53,9 +53,12 @@ export async function runPost(): Promise<void> {
 
 async function baselineOrFallback(): Promise<Baseline> {
   const file = core.getState(State.BaselinePath);
+  // The digest and the session live in the action's state, which the job's steps cannot write.
+  const digest = core.getState(State.BaselineDigest);
+  const session = core.getState(State.Session);
   if (file !== '') {
     try {
-      return loadBaseline(file);
+      return loadBaseline(file, { sha256: digest === '' ? undefined : digest });
     } catch (error) {
       if (!(error instanceof BaselineFileError)) throw error;
       core.warning(`strays: ${error.message} Falling back to the job's own marks (RUNNER_TRACKING_ID, STRAYS_SESSION).`);
@@ -63,6 +66,7 @@ async function baselineOrFallback(): Promise<Baseline> {
   } else {
     core.warning("strays: the pre step left no baseline (did it run?). Falling back to the job's own marks (RUNNER_TRACKING_ID, STRAYS_SESSION).");
   }
-  if (!fallbackHasMarks()) core.warning('strays: neither RUNNER_TRACKING_ID nor STRAYS_SESSION is set; no process can be tied to this job.');
-  return fallbackBaseline();
+  const kept = session === '' ? undefined : session;
+  if (!fallbackHasMarks(process.env, kept)) core.warning("strays: neither RUNNER_TRACKING_ID nor the session pre recorded is known; no process can be tied to this job.");
+  return fallbackBaseline(process.env, kept);
 }

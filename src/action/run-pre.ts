@@ -28,9 +28,11 @@ export async function runPre(): Promise<void> {
     });
     for (const note of notes) core.info(`strays: ${note}`);
     const file = baselineFile(baseline.session);
-    saveBaseline(file, baseline);
+    const digest = saveBaseline(file, baseline);
     core.exportVariable(SESSION_VAR, baseline.session);
     core.saveState(State.BaselinePath, file);
+    core.saveState(State.BaselineDigest, digest);
+    core.saveState(State.Session, baseline.session);
     core.info(
       `strays: guarding this job as ${baseline.session} (${baseline.processes.length} processes before the job, ` +
         `kill ${options.kill}, fail-on-leak ${options.failOnLeak}, isolation ${options.isolation}).`,

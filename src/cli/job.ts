@@ -3,7 +3,7 @@
  * shared finishJob, then the report on stderr and in --json, then the status.
  */
 import type { GuardOptions } from '../config/options.js';
-import { type Baseline, BaselineFileError, loadBaseline } from '../engine/index.js';
+import { BASELINE_DIGEST_VAR, type Baseline, BaselineFileError, SESSION_VAR, loadBaseline } from '../engine/index.js';
 import { finishJob } from '../job/finish.js';
 import { validateInputFile } from '../config/paths.js';
 import { EXIT, UsageError } from './exit.js';
@@ -11,11 +11,15 @@ import { cliContext, pathOption } from './guard.js';
 import { type Io, emitReport } from './output.js';
 
 /** Loads a --state file; any fault of the file is bad input (status 2), named with the file. */
-export function loadState(command: string, file: string): Baseline {
+export function loadState(command: string, file: string, env: NodeJS.ProcessEnv = process.env): Baseline {
   // A FIFO, /dev/zero or a directory is refused by type before any read.
   pathOption(command, () => validateInputFile('--state', file));
   try {
-    return loadBaseline(file);
+    const baseline = loadBaseline(file);
+    // In the shell that eval'd `strays start`, its digest authenticates the file (a step cannot change that shell's variables).
+    const digest = env[BASELINE_DIGEST_VAR];
+    if (digest && env[SESSION_VAR] === baseline.session) return loadBaseline(file, { sha256: digest });
+    return baseline;
   } catch (error) {
     if (error instanceof BaselineFileError) {
       throw new UsageError(`strays ${command}: ${error.message} Expected the --state FILE written by \`strays start\` of this strays version.`, command);

@@ -3,15 +3,26 @@
  *
  * Loading refuses anything that is not exactly ours, naming the file and the
  * fault: a post step that guessed at a damaged baseline could kill processes
- * that predate the job.
+ * that predate the job. The file lives where the job's own steps can write
+ * (RUNNER_TEMP, a --state path), so it is also checked for what a hostile job
+ * could write: every field and every element has its type; the job start and
+ * the snapshotter agree (the snapshotter started before the table was read and
+ * is in it); a job cgroup is one strays made for this session, never "/".
+ * Where the caller kept its digest somewhere the job cannot write (the
+ * action's state), `expected` authenticates the bytes too.
  */
+import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
+import { readRegularFile, UnsafeFileError } from '../io/read-regular.js';
 import type { Identity } from '../proc/types.js';
-import type { AncestorRecord, Baseline } from './baseline.js';
+import { untrusted } from '../text/untrusted.js';
+import type { AncestorRecord, Baseline, JobCgroupRecord } from './baseline.js';
 
 export const BASELINE_KIND = 'strays-baseline';
 export const BASELINE_VERSION = 1;
+/** A baseline of a very busy host (100 000 processes) stays well below this. */
+export const MAX_BASELINE_BYTES = 16 << 20;
 
 interface BaselineFile extends Omit<Baseline, 'processes'> {
   readonly kind: typeof BASELINE_KIND;
@@ -35,21 +46,35 @@ export function serializeBaseline(b: Baseline): string {
   return JSON.stringify(file);
 }
 
-/** Writes atomically (temp file + rename), so a reader never sees half a baseline. */
-export function saveBaseline(file: string, b: Baseline): void {
+/** sha256 of the bytes as written: what a caller keeps out of the job's reach to authenticate the file later. */
+export const baselineDigest = (text: string): string => createHash('sha256').update(text, 'utf8').digest('hex');
+
+/** Writes atomically (temp file + rename), so a reader never sees half a baseline. Returns the digest of what was written. */
+export function saveBaseline(file: string, b: Baseline): string {
   fs.mkdirSync(path.dirname(file), { recursive: true });
   const temp = `${file}.${process.pid}.tmp`;
-  fs.writeFileSync(temp, serializeBaseline(b), { mode: 0o600 });
+  const text = serializeBaseline(b);
+  fs.writeFileSync(temp, text, { mode: 0o600 });
   fs.renameSync(temp, file);
+  return baselineDigest(text);
 }
 
-export function loadBaseline(file: string): Baseline {
+export interface LoadOptions {
+  /** sha256 (hex) the file must have: kept where the job cannot write it. */
+  readonly sha256?: string | undefined;
+}
+
+export function loadBaseline(file: string, options: LoadOptions = {}): Baseline {
   let text: string;
   try {
-    text = fs.readFileSync(file, 'utf8');
+    // Never blocks on a FIFO, never reads /dev/zero forever, never follows a planted symlink.
+    text = readRegularFile(file, MAX_BASELINE_BYTES).text;
   } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    throw new BaselineFileError(file, code === 'ENOENT' ? 'does not exist.' : `cannot be read (${code ?? String(error)}).`);
+    if (error instanceof UnsafeFileError) throw new BaselineFileError(file, error.code === 'missing' ? 'does not exist.' : `cannot be read: it ${error.message}.`);
+    throw error;
+  }
+  if (options.sha256 !== undefined && baselineDigest(text) !== options.sha256) {
+    throw new BaselineFileError(file, `was changed after job start (its sha256 is not the one recorded then); refusing to judge processes by it.`);
   }
   return parseBaseline(file, text);
 }
@@ -63,33 +88,69 @@ export function parseBaseline(file: string, text: string): Baseline {
   }
   if (!isRecord(data) || data.kind !== BASELINE_KIND) throw new BaselineFileError(file, 'is not a strays baseline (no "kind": "strays-baseline").');
   if (data.version !== BASELINE_VERSION) {
-    throw new BaselineFileError(file, `has version ${JSON.stringify(data.version)}; this strays reads version ${BASELINE_VERSION}. Start and check with the same strays version.`);
+    throw new BaselineFileError(file, `has version ${untrusted(JSON.stringify(data.version) ?? 'undefined', 40)}; this strays reads version ${BASELINE_VERSION}. Start and check with the same strays version.`);
   }
-  const f = data as unknown as BaselineFile;
+  const f = data as Record<string, unknown>;
   const problems = [
-    typeof f.session !== 'string' && 'session',
+    !(typeof f.session === 'string' && /^[A-Za-z0-9._-]{1,100}$/.test(f.session)) && 'session',
+    !(f.runnerTrackingId === undefined || (typeof f.runnerTrackingId === 'string' && f.runnerTrackingId.length <= 200)) && 'runnerTrackingId',
     (f.reader !== 'linux-proc' && f.reader !== 'ps') && 'reader',
-    !Number.isFinite(f.start) && 'start',
-    !Number.isFinite(f.takenAt) && 'takenAt',
+    !isStamp(f.start, 1) && 'start',
+    !isStamp(f.takenAt, 1) && 'takenAt',
     !isIdentity(f.snapshotter) && 'snapshotter',
-    !Array.isArray(f.ancestors) && 'ancestors',
-    !(Array.isArray(f.processes) && f.processes.every((p) => Array.isArray(p) && p.length === 2)) && 'processes',
-  ].filter(Boolean);
+    !(Array.isArray(f.ancestors) && f.ancestors.every(isAncestor)) && 'ancestors',
+    !(f.uid === undefined || isCount(f.uid)) && 'uid',
+    !(Array.isArray(f.processes) && f.processes.length > 0 && f.processes.every(isPair)) && 'processes',
+    !(f.owner === undefined || isIdentity(f.owner)) && 'owner',
+    !(f.cgroup === undefined || isCgroup(f.cgroup, f.session)) && 'cgroup',
+  ].filter((x): x is string => typeof x === 'string');
   if (problems.length > 0) throw new BaselineFileError(file, `is missing or has malformed fields: ${problems.join(', ')}.`);
+  const b = f as unknown as BaselineFile;
+  // A real snapshot holds its own snapshotter, started before the table was read.
+  const holdsSnapshotter = b.processes.some(([pid, start]) => pid === b.snapshotter.pid && start === b.snapshotter.start);
+  if (!holdsSnapshotter || b.snapshotter.start > b.start) {
+    throw new BaselineFileError(file, 'is inconsistent: its snapshotter is not among its processes or started after the job did.');
+  }
   return {
-    session: f.session,
-    runnerTrackingId: typeof f.runnerTrackingId === 'string' ? f.runnerTrackingId : undefined,
-    reader: f.reader,
-    takenAt: f.takenAt,
-    start: f.start,
-    snapshotter: f.snapshotter,
-    ancestors: f.ancestors as AncestorRecord[],
-    uid: typeof f.uid === 'number' ? f.uid : undefined,
-    processes: f.processes.map(([pid, start]) => ({ pid, start })),
-    owner: isIdentity(f.owner) ? f.owner : undefined,
-    cgroup: isRecord(f.cgroup) ? f.cgroup : undefined,
+    session: b.session,
+    runnerTrackingId: b.runnerTrackingId === '' ? undefined : b.runnerTrackingId,
+    reader: b.reader,
+    takenAt: b.takenAt,
+    start: b.start,
+    snapshotter: { pid: b.snapshotter.pid, start: b.snapshotter.start },
+    ancestors: b.ancestors.map((a) => ({ pid: a.pid, start: a.start, comm: a.comm, argv: [...a.argv] })),
+    uid: b.uid,
+    processes: b.processes.map(([pid, start]) => ({ pid, start })),
+    owner: b.owner ? { pid: b.owner.pid, start: b.owner.start } : undefined,
+    cgroup: b.cgroup,
   };
 }
 
 const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
-const isIdentity = (v: unknown): v is Identity => isRecord(v) && Number.isInteger(v.pid) && Number.isFinite(v.start);
+const isCount = (v: unknown): v is number => Number.isSafeInteger(v) && (v as number) >= 0;
+const isPid = (v: unknown): v is number => Number.isSafeInteger(v) && (v as number) > 0;
+const isStamp = (v: unknown, min = 0): v is number => typeof v === 'number' && Number.isFinite(v) && v >= min;
+const isIdentity = (v: unknown): v is Identity => isRecord(v) && isPid(v.pid) && isStamp(v.start);
+const isPair = (v: unknown): boolean => Array.isArray(v) && v.length === 2 && isPid(v[0]) && isStamp(v[1]);
+const isAncestor = (v: unknown): v is AncestorRecord =>
+  isIdentity(v) && typeof (v as unknown as Record<string, unknown>).comm === 'string' && isStringArray((v as unknown as Record<string, unknown>).argv);
+const isStringArray = (v: unknown): v is string[] => Array.isArray(v) && v.every((s) => typeof s === 'string');
+const isAbsolute = (v: unknown): v is string => typeof v === 'string' && v.startsWith('/') && !v.split('/').includes('..');
+
+/** A job cgroup strays made for this session: below the mount, named after the session (src/cgroup/lifecycle.ts), never the root. */
+function isCgroup(v: unknown, session: unknown): v is JobCgroupRecord {
+  if (!isRecord(v) || typeof session !== 'string') return false;
+  const name = session.startsWith('strays-') ? session : `strays-${session}`;
+  const { mount, path: where, origin, moved, mountRoot, via } = v;
+  return (
+    isAbsolute(mount) &&
+    isAbsolute(where) &&
+    where !== '/' &&
+    where.split('/').pop() === name &&
+    isAbsolute(origin) &&
+    Array.isArray(moved) &&
+    moved.every(isIdentity) &&
+    (mountRoot === undefined || isAbsolute(mountRoot)) &&
+    (via === undefined || via === 'direct' || via === 'sudo')
+  );
+}

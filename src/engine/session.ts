@@ -15,6 +15,14 @@ export const STEP_VAR = 'GITHUB_ACTION';
 /** Set by `strays run` to the guarded command, so findings outside GitHub still name their step. */
 export const CLI_STEP_VAR = 'STRAYS_STEP';
 
+/**
+ * sha256 of the baseline file `strays start` wrote, exported next to the
+ * session by its eval line: the job's commands are children of that shell and
+ * cannot change its variables, so `strays check` in the same shell can tell a
+ * baseline a step rewrote (src/engine/baseline-file.ts).
+ */
+export const BASELINE_DIGEST_VAR = 'STRAYS_BASELINE_SHA256';
+
 /** 16 random hex digits: unguessable enough that another job never collides with ours. */
 export const newSessionId = (): string => `strays-${randomBytes(8).toString('hex')}`;
 

@@ -8,7 +8,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { CLI_STEP_VAR, SESSION_VAR, TRACKING_VAR, saveBaseline } from '../../engine/index.js';
+import { BASELINE_DIGEST_VAR, CLI_STEP_VAR, SESSION_VAR, TRACKING_VAR, saveBaseline } from '../../engine/index.js';
 import { CI_PROFILES, CI_SYSTEMS, type CiSystem, ciStepName, isCiSystem } from '../../host/ci-systems.js';
 import { type Keeper, spawnKeeper } from '../../host/keeper.js';
 import { OwnerError, ownerForStart, ownerOf, unregisterJob } from '../../host/index.js';
@@ -91,9 +91,13 @@ export const start: Command = {
       throw error;
     }
     const { baseline, notes } = begun;
-    saveBaseline(file, baseline);
+    const digest = saveBaseline(file, baseline);
     const step = ci !== undefined && !process.env[CLI_STEP_VAR] ? ciStepName(ci) : undefined;
-    const lines = [`export ${SESSION_VAR}=${shellQuote(baseline.session)}`, ...(step ? [`export ${CLI_STEP_VAR}=${shellQuote(step)}`] : [])];
+    // The digest lets a check in the shell that evals this tell a --state file a step rewrote (src/cli/job.ts).
+    const lines = [
+      `export ${SESSION_VAR}=${shellQuote(baseline.session)} ${BASELINE_DIGEST_VAR}=${shellQuote(digest)}`,
+      ...(step ? [`export ${CLI_STEP_VAR}=${shellQuote(step)}`] : []),
+    ];
     if (envFile !== undefined) fs.appendFileSync(envFile, `${lines.join('\n')}\n`, { mode: 0o600 });
     if (flag(values, 'print-session')) io.out(baseline.session);
     else if (envFile === undefined) io.out(lines.join('\n'));
