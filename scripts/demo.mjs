@@ -3,15 +3,38 @@
 // action bundles (dist/pre, dist/main, dist/post) run through the job
 // simulator (test/sim/) exactly as a runner would run them: pre, main, a step
 // that leaks like real test suites do, then post. Builds nothing.
+//
+// It touches nothing but its own processes, on any host and as root: it runs
+// itself in a private PID namespace where the kernel permits one (as
+// scripts/test.mjs runs the tests), so the post step sees only the demo's
+// processes, and everything left ends with the namespace. Where no namespace
+// is permitted, the post step runs the same rules as on a real runner: only
+// processes carrying the demo job's marks (or in its cgroup) are ended.
+import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { SimJob, REPO_ROOT } from '../test/sim/job.mjs';
-import { freePort, leakedPids, leakyStep, procState } from '../test/sim/leaks.mjs';
+import { fileURLToPath } from 'node:url';
 
 if (process.platform !== 'linux') {
   console.log('The demo needs Linux (/proc); the action itself skips Windows and is untested on macOS.');
   process.exit(0);
 }
+
+if (process.env.STRAYS_DEMO_NAMESPACE === undefined) {
+  const self = fileURLToPath(import.meta.url);
+  // bash stays PID 1 (no exec of the last command), so it reaps every orphan; --kill-child ends the rest with it.
+  const inner = ['--pid', '--fork', '--mount-proc', '--kill-child', 'bash', '-c', '"$@"; exit $?', 'bash', process.execPath, self];
+  for (const extra of [[], ['--user', '--map-root-user']]) {
+    if (spawnSync('unshare', [...extra, '--pid', '--fork', '--mount-proc', 'true'], { stdio: 'ignore' }).status !== 0) continue;
+    const run = spawnSync('unshare', [...extra, ...inner], { stdio: 'inherit', env: { ...process.env, STRAYS_DEMO_NAMESPACE: 'pid' } });
+    process.exit(run.status ?? 1);
+  }
+  console.log('(no private PID namespace permitted here: the demo runs on the host, and its post step ends only what carries its own marks)');
+  process.env.STRAYS_DEMO_NAMESPACE = 'none';
+}
+
+const { SimJob, REPO_ROOT } = await import('../test/sim/job.mjs');
+const { freePort, leakedPids, leakyStep, procState } = await import('../test/sim/leaks.mjs');
 for (const entry of ['pre', 'main', 'post']) {
   if (!fs.existsSync(path.join(REPO_ROOT, 'dist', entry, 'index.js'))) {
     console.error(`dist/${entry}/index.js is missing; run "npm run build" first.`);
