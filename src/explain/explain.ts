@@ -82,6 +82,8 @@ export interface ExplainOptions {
   readonly fdCap?: number;
   readonly procRoot?: string;
   readonly passwdFile?: string;
+  /** Fd scans read through the privileged helper for processes this user cannot read (src/terminate/privileged-signal.ts). */
+  readonly privilegedFds?: ReadonlyMap<number, FdScan>;
 }
 
 export function explainFindings(
@@ -98,7 +100,12 @@ export function explainFindings(
   const runnerPids = neverTouchPids({ tree, checker, recorded: options.baseline ? recordedChain(options.baseline) : undefined });
 
   const scans = new Map<number, FdScan>();
-  for (const f of findings) if (linux) scans.set(f.process.pid, scanFds(f.process.pid, options.fdCap ?? DEFAULT_FD_CAP, procRoot));
+  for (const f of findings) {
+    if (!linux) continue;
+    const scan = scanFds(f.process.pid, options.fdCap ?? DEFAULT_FD_CAP, procRoot);
+    // Another user's process (started through sudo): the fds read through the privileged helper, when given.
+    scans.set(f.process.pid, scan.status === 'unreadable' ? (options.privilegedFds?.get(f.process.pid) ?? scan) : scan);
+  }
   const anySocket = [...scans.values()].some((s) => s.status === 'read' && s.sockets.length > 0);
   const listeners = anySocket ? readListeners(procRoot) : new Map<number, NetSocket>();
 

@@ -39,21 +39,28 @@ export function scanFds(pid: number, cap = DEFAULT_FD_CAP, procRoot = '/proc'): 
   }
   // Numeric order, so a capped scan reads the low fds (where servers open their listeners first).
   names.sort((a, b) => Number(a) - Number(b));
+  const take = names.slice(0, cap);
+  const links: string[] = [];
+  for (const name of take) {
+    try {
+      links.push(fs.readlinkSync(`${dir}/${name}`));
+    } catch {
+      // closed while we looked, or denied for this one link
+    }
+  }
+  return scanOfLinks(links, names.length, take.length);
+}
+
+/** The scan of links read elsewhere (e.g. through the privileged helper, src/terminate/privileged-signal.ts). */
+export function scanOfLinks(links: readonly string[], total: number, read = links.length): FdScan {
   const sockets: number[] = [];
   const paths: string[] = [];
-  const take = names.slice(0, cap);
-  for (const name of take) {
-    let target: string;
-    try {
-      target = fs.readlinkSync(`${dir}/${name}`);
-    } catch {
-      continue; // closed while we looked, or denied for this one link
-    }
+  for (const target of links) {
     const socket = SOCKET.exec(target);
     if (socket) sockets.push(Number(socket[1]));
     else if (target.startsWith('/')) paths.push(target.endsWith(' (deleted)') ? target.slice(0, -' (deleted)'.length) : target);
   }
-  return { status: 'read', sockets, paths, total: names.length, read: take.length, capped: names.length > cap };
+  return { status: 'read', sockets, paths, total, read, capped: total > read };
 }
 
 /** /proc/PID/wchan: the kernel function a sleeping process waits in ("0" when running). */

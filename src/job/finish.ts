@@ -9,7 +9,9 @@ import type { Baseline } from '../engine/baseline.js';
 import { type CheckOptions, check } from '../engine/index.js';
 import type { Detection, Finding } from '../engine/findings.js';
 import type { MembershipRule } from '../engine/membership.js';
-import type { PrivilegePrefix } from '../proc/privileged.js';
+import { type PrivilegePrefix, defaultPrivilegePrefix } from '../proc/privileged.js';
+import { DEFAULT_FD_CAP, type FdScan, scanOfLinks } from '../explain/fds.js';
+import { readFdsPrivileged } from '../terminate/privileged-signal.js';
 import { type ProcessTable, identityKey } from '../proc/types.js';
 import { buildReport, explainFindings } from '../report/index.js';
 import type { Report, ReportContext } from '../report/types.js';
@@ -74,11 +76,14 @@ export async function finishJob(input: FinishInput): Promise<FinishResult> {
   notes.push(...checked.result.notes, ...checked.notes);
   const context: ReportContext = { host: os.hostname(), checkedAt: Date.now(), ...input.context };
   // Explain before terminating: once a process is gone, its sockets and files are gone too.
-  const explanations = explainFindings([...detection.findings, ...detection.unattributed], table, context, { baseline, checker });
+  const helper = input.privileged ?? defaultPrivilegePrefix();
+  const privilegedFds = await otherUsersFds(detection.findings, helper);
+  const explanations = explainFindings([...detection.findings, ...detection.unattributed], table, context, { baseline, checker, privilegedFds });
   const termination = await terminate(targetsOf(detection), {
     graceMs: options.graceMs,
     kill: options.kill,
     checker,
+    privileged: helper,
     rescan: async () => promotable(targetsOf((await runCheck()).detection), table),
   });
   if (cgroup) notes.push(...(await closeCgroup(cgroup)));
@@ -94,6 +99,21 @@ export async function finishJob(input: FinishInput): Promise<FinishResult> {
  * judges a fresh table with a fresh view of the host; a process the first
  * pass saw and did not prove stays unproven, whatever the rescan thinks.
  */
+/**
+ * The fds of proven leaks owned by another user (`sudo git daemon` in a step),
+ * read through the privileged helper so their ports are reported too.
+ */
+async function otherUsersFds(findings: readonly Finding[], helper: PrivilegePrefix | false): Promise<Map<number, FdScan>> {
+  const me = process.getuid?.();
+  const others = findings.filter((f) => f.process.uid !== undefined && f.process.uid !== me).map((f) => f.process);
+  const out = new Map<number, FdScan>();
+  if (helper === false || others.length === 0 || process.platform !== 'linux') return out;
+  for (const [pid, read] of await readFdsPrivileged(helper, others, DEFAULT_FD_CAP)) {
+    if (read.status === 'read') out.set(pid, scanOfLinks(read.links, read.total));
+  }
+  return out;
+}
+
 export function promotable(found: readonly Finding[], first: ProcessTable): Finding[] {
   const seen = new Set(first.processes.map(identityKey));
   return found.filter((f) => !seen.has(identityKey(f.process)) && f.attribution !== 'time-window');

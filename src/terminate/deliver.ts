@@ -16,10 +16,16 @@ import { buildTree } from '../engine/tree.js';
 import { safeGroups } from './groups.js';
 import type { TargetRecord } from './outcome.js';
 import { isDeadState, probe } from './probe.js';
-import { signalRecord } from './records.js';
+import type { PrivilegePrefix } from '../proc/privileged.js';
+import { sendAll } from './send.js';
 import { type SignalName, signalGroup } from './signals.js';
 
-export async function deliver(records: readonly TargetRecord[], signals: readonly SignalName[], guarded: ReadonlyMap<number, string>): Promise<void> {
+export async function deliver(
+  records: readonly TargetRecord[],
+  signals: readonly SignalName[],
+  guarded: ReadonlyMap<number, string>,
+  helper?: PrivilegePrefix | false,
+): Promise<void> {
   const live = records.filter((r) => r.settled === undefined);
   if (live.length === 0) return;
   const groups = await groupsFor(live, guarded);
@@ -37,7 +43,7 @@ export async function deliver(records: readonly TargetRecord[], signals: readonl
         m.via = 'group';
       }
     }
-    for (const r of live) if (!done.has(r)) signalRecord(r, signal);
+    await sendAll(live.filter((r) => !done.has(r)), signal, helper);
   }
 }
 

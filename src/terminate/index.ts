@@ -21,7 +21,8 @@ import { neverTouch } from '../engine/never-touch.js';
 import { deliver } from './deliver.js';
 import { type FinalLook, type TargetRecord, outcomeOf, reportedOnly } from './outcome.js';
 import { isDeadState, probe, readWchan } from './probe.js';
-import { Records, signalRecord } from './records.js';
+import { Records } from './records.js';
+import { sendAll } from './send.js';
 import type { Termination, TerminateOptions } from './types.js';
 import { DEFAULT_POLL_MS, waitForEnd } from './wait.js';
 
@@ -41,15 +42,16 @@ export async function terminate(findings: readonly Finding[], options: Terminate
   const records = new Records(await guardedPids(checker, warnings));
   const pollMs = options.pollMs ?? DEFAULT_POLL_MS;
 
+  const helper = options.privileged;
   await stopTheWorld(records, records.add(findings, false), options, warnings);
-  await deliver(records.active(), ['SIGTERM', 'SIGCONT'], records.guarded);
+  await deliver(records.active(), ['SIGTERM', 'SIGCONT'], records.guarded, helper);
   const survivors = await waitForEnd(records.active(), Date.now() + options.graceMs, pollMs);
 
   // Survivors may have forked while they ran; stop them and find those children before the SIGKILL.
   const late = await stopTheWorld(records, survivors, options, warnings);
   const toKill = [...survivors, ...late].filter((r) => r.settled === undefined);
   if (toKill.length > 0) {
-    await deliver(toKill, ['SIGKILL', 'SIGCONT'], records.guarded);
+    await deliver(toKill, ['SIGKILL', 'SIGCONT'], records.guarded, helper);
     await waitForEnd(toKill, Date.now() + (options.verifyMs ?? DEFAULT_VERIFY_MS), pollMs);
   }
 
@@ -65,7 +67,7 @@ export async function terminate(findings: readonly Finding[], options: Terminate
 
 /** SIGSTOPs `fresh`, then rescans until nothing new appears; returns the records the rescans added. */
 async function stopTheWorld(records: Records, fresh: readonly TargetRecord[], options: TerminateOptions, warnings: string[]): Promise<TargetRecord[]> {
-  for (const r of fresh) signalRecord(r, 'SIGSTOP');
+  await sendAll(fresh, 'SIGSTOP', options.privileged);
   const added: TargetRecord[] = [];
   if (!options.rescan) return added;
   for (let round = 0; round < MAX_RESCAN_ROUNDS; round++) {
@@ -78,7 +80,7 @@ async function stopTheWorld(records: Records, fresh: readonly TargetRecord[], op
     }
     const more = records.add(found, true);
     if (more.length === 0) return added;
-    for (const r of more) signalRecord(r, 'SIGSTOP');
+    await sendAll(more, 'SIGSTOP', options.privileged);
     added.push(...more);
   }
   warnings.push(`new processes kept appearing after ${MAX_RESCAN_ROUNDS} rescans; a fork loop may have escaped`);

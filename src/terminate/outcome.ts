@@ -25,6 +25,8 @@ export interface TargetRecord {
   readonly signals: string[];
   via: 'group' | 'process' | 'none';
   settled?: Settled | undefined;
+  /** Signalled through the privileged helper (another user's process, EPERM to us). */
+  helper?: boolean;
 }
 
 /** The last look: `running` only if the pid still has the target's start stamp and is not a zombie. */

@@ -5,7 +5,7 @@
 import type { Finding } from '../engine/findings.js';
 import { identityKey } from '../proc/types.js';
 import type { TargetRecord } from './outcome.js';
-import { type SignalName, signalProcess } from './signals.js';
+import { type SignalName, type SignalResult, signalProcess } from './signals.js';
 
 export class Records {
   private readonly byKey = new Map<string, TargetRecord>();
@@ -56,7 +56,11 @@ export class Records {
  */
 export function signalRecord(record: TargetRecord, signal: SignalName): void {
   if (record.settled) return;
-  const result = signalProcess(record, signal);
+  applyResult(record, signal, signalProcess(record, signal));
+}
+
+/** Records what one signal did (signals.ts or the privileged helper). */
+export function applyResult(record: TargetRecord, signal: SignalName, result: SignalResult): void {
   const untouched = record.signals.length === 0;
   switch (result.kind) {
     case 'sent':

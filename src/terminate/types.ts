@@ -1,5 +1,6 @@
 /** What termination did to each finding. */
 import type { Finding } from '../engine/findings.js';
+import type { PrivilegePrefix } from '../proc/privileged.js';
 
 /**
  * - `exited`: ended on SIGTERM within the grace period
@@ -41,6 +42,11 @@ export interface TerminateOptions {
   readonly verifyMs?: number;
   /** The checker: it and its ancestors are never signalled (default this process; this process is always protected too). */
   readonly checker?: number;
+  /**
+   * The privileged helper (src/proc/privileged.ts, e.g. `sudo -n`) for proven
+   * leaks of another user that EPERM refuses; false or absent: none.
+   */
+  readonly privileged?: PrivilegePrefix | false;
 }
 
 export interface Termination {

@@ -1,0 +1,123 @@
+/**
+ * Signalling, and reading the fds of, a proven leak that belongs to another
+ * user (a step ran `sudo git daemon --detach`), through the privileged helper
+ * (`sudo -n`, src/proc/privileged.ts): EPERM is then not the end of it.
+ *
+ * Never through a shell, never with interpolated strings: the helper runs
+ * this same Node binary with a fixed script (`node -e SCRIPT`), and pids,
+ * start stamps and the signal name are separate argv entries, each validated
+ * here first. The script, as root, repeats the identity check of signals.ts
+ * (pid + start ticks from /proc/PID/stat, proc(5) field 22) right before each
+ * kill(2), so a recycled pid is never signalled; a zombie is never signalled.
+ * One helper call per signal round for every target, not one per process.
+ */
+import { execFile } from 'node:child_process';
+import type { PrivilegePrefix } from '../proc/privileged.js';
+import type { SignalName, SignalResult, Target } from './signals.js';
+
+const SIGNALS: ReadonlySet<string> = new Set(['SIGSTOP', 'SIGCONT', 'SIGTERM', 'SIGKILL']);
+
+// The comm field may hold spaces and parentheses: fields are read after the LAST ')'.
+const STAT = `const fs = require('fs');
+function look(pid, start) {
+  let text;
+  try { text = fs.readFileSync('/proc/' + pid + '/stat', 'utf8'); } catch { return { kind: 'gone' }; }
+  const f = text.slice(text.lastIndexOf(')') + 2).split(' ');
+  const now = Number(f[19]);
+  if (now !== start) return { kind: 'reused', start: now };
+  if (f[0] === 'Z' || f[0] === 'X') return { kind: 'zombie', reaper: Number(f[1]) };
+  return undefined;
+}
+const args = process.argv.slice(1);
+const out = {};`;
+
+const SIGNAL_SCRIPT = `${STAT}
+const signal = args.shift();
+if (!${JSON.stringify([...SIGNALS])}.includes(signal)) process.exit(2);
+for (let i = 0; i + 1 < args.length; i += 2) {
+  const pid = Number(args[i]), start = Number(args[i + 1]);
+  const seen = look(pid, start);
+  if (seen) { out[pid] = seen; continue; }
+  try { process.kill(pid, signal); out[pid] = { kind: 'sent' }; }
+  catch (e) { out[pid] = e.code === 'ESRCH' ? { kind: 'gone' } : { kind: 'denied', detail: String(e.code || e.message) }; }
+}
+process.stdout.write(JSON.stringify(out));`;
+
+const FDS_SCRIPT = `${STAT}
+const cap = Number(args.shift());
+for (let i = 0; i + 1 < args.length; i += 2) {
+  const pid = Number(args[i]), start = Number(args[i + 1]);
+  const seen = look(pid, start);
+  if (seen) { out[pid] = { status: 'gone' }; continue; }
+  let names;
+  try { names = fs.readdirSync('/proc/' + pid + '/fd'); } catch (e) { out[pid] = { status: 'unreadable', reason: String(e.code) }; continue; }
+  names.sort((a, b) => Number(a) - Number(b));
+  const links = [];
+  for (const n of names.slice(0, cap)) { try { links.push(fs.readlinkSync('/proc/' + pid + '/fd/' + n)); } catch {} }
+  out[pid] = { status: 'read', links, total: names.length };
+}
+process.stdout.write(JSON.stringify(out));`;
+
+export type HelperFds =
+  | { readonly status: 'read'; readonly links: readonly string[]; readonly total: number }
+  | { readonly status: 'gone' }
+  | { readonly status: 'unreadable'; readonly reason: string };
+
+const isIdentity = (t: Target): boolean => Number.isSafeInteger(t.pid) && t.pid > 1 && Number.isSafeInteger(t.start) && t.start >= 0;
+
+/** The argv of one helper call: prefix, this Node binary, the fixed script, then data only. */
+export function helperArgv(prefix: PrivilegePrefix, script: 'signal' | 'fds', head: string, targets: readonly Target[]): string[] {
+  const pairs = targets.filter(isIdentity).flatMap((t) => [String(t.pid), String(t.start)]);
+  return [...prefix, process.execPath, '-e', script === 'signal' ? SIGNAL_SCRIPT : FDS_SCRIPT, head, ...pairs];
+}
+
+async function runHelper(argv: readonly string[], timeoutMs: number): Promise<{ ok: true; json: Record<string, unknown> } | { ok: false; reason: string }> {
+  const [file, ...args] = argv;
+  return new Promise((resolve) => {
+    execFile(file as string, args, { encoding: 'utf8', timeout: timeoutMs, maxBuffer: 16 << 20 }, (error, stdout, stderr) => {
+      if (error) {
+        resolve({ ok: false, reason: `${argv[0]} refused: ${stderr.trim().split('\n')[0] || error.message}` });
+        return;
+      }
+      try {
+        resolve({ ok: true, json: JSON.parse(stdout) as Record<string, unknown> });
+      } catch {
+        resolve({ ok: false, reason: 'the privileged helper printed no answer' });
+      }
+    });
+  });
+}
+
+/** Sends `signal` to every target through the helper, each after its identity check as root. */
+export async function signalPrivileged(
+  prefix: PrivilegePrefix,
+  targets: readonly Target[],
+  signal: SignalName,
+  timeoutMs = 10_000,
+): Promise<Map<number, SignalResult>> {
+  const out = new Map<number, SignalResult>();
+  if (!SIGNALS.has(signal) || targets.length === 0) return out;
+  const answer = await runHelper(helperArgv(prefix, 'signal', signal, targets), timeoutMs);
+  const how = prefix.length > 0 ? prefix.join(' ') : 'the privileged helper';
+  for (const t of targets) {
+    const got = answer.ok ? (answer.json[String(t.pid)] as SignalResult | undefined) : undefined;
+    if (!answer.ok) out.set(t.pid, { kind: 'denied', detail: `EPERM, and ${answer.reason}` });
+    else if (got === undefined) out.set(t.pid, { kind: 'denied', detail: `not signalled by ${how}` });
+    else if (got.kind === 'denied') out.set(t.pid, { kind: 'denied', detail: `${got.detail} through ${how}` });
+    else out.set(t.pid, got);
+  }
+  return out;
+}
+
+/** Reads the fd links of every target through the helper (after the same identity check); at most `cap` per process. */
+export async function readFdsPrivileged(prefix: PrivilegePrefix, targets: readonly Target[], cap: number, timeoutMs = 10_000): Promise<Map<number, HelperFds>> {
+  const out = new Map<number, HelperFds>();
+  if (targets.length === 0) return out;
+  const answer = await runHelper(helperArgv(prefix, 'fds', String(Math.max(0, Math.floor(cap))), targets), timeoutMs);
+  if (!answer.ok) return out;
+  for (const t of targets) {
+    const got = answer.json[String(t.pid)] as HelperFds | undefined;
+    if (got) out.set(t.pid, got);
+  }
+  return out;
+}
