@@ -6,6 +6,8 @@
 import { formatAge, holdsList, oneLine, plural, shorten, stepLabel, userLabel } from './format.js';
 import type { LeakEntry, Report } from './types.js';
 
+const MAX_SPARED = 20;
+
 const ANSI = { red: '\u001b[31m', yellow: '\u001b[33m', green: '\u001b[32m', dim: '\u001b[2m', bold: '\u001b[1m', reset: '\u001b[0m' };
 
 export function renderConsole(report: Report, options: { color: boolean }): string {
@@ -33,6 +35,14 @@ export function renderConsole(report: Report, options: { color: boolean }): stri
     lines.push(...columns(['PID', 'COMMAND', 'STEP', 'REAPER'], report.zombies.map((z) => [
       String(z.pid), shorten(oneLine(z.command), 60), shorten(oneLine(z.step ?? 'unknown'), 30), String(z.reaper),
     ])));
+  }
+  if (report.spared.length > 0) {
+    // Named one by one, not only counted: a marker is a value any process can set, so what it spared is shown.
+    lines.push(paint('bold', 'Spared (allowed, or marked by another job):'));
+    lines.push(...columns(['PID', 'COMMAND', 'WHY'], report.spared.slice(0, MAX_SPARED).map((sp) => [
+      String(sp.pid), shorten(oneLine(sp.command), 60), shorten(oneLine(sp.reason), 100),
+    ])));
+    if (report.spared.length > MAX_SPARED) lines.push(`… and ${report.spared.length - MAX_SPARED} more (see the JSON report)`);
   }
   lines.push(summaryLine(report, paint));
   return lines.join('\n');
