@@ -131,20 +131,23 @@ describe('the action bundles in a simulated job', () => {
     const a = newJob();
     const b = newJob();
     expect(a.trackingId).not.toBe(b.trackingId);
-    await a.pre({ inputs: { 'grace-period': '2s' } });
-    await b.pre({ inputs: { 'grace-period': '2s' } });
+    // Both jobs' "workers" are this one test process: with job cgroups, B's pre would move it into a cgroup
+    // below A's, and B's processes would then rightly be members of A's cgroup. Real jobs have a worker each.
+    const inputs = { 'grace-period': '2s', isolation: 'marker' };
+    await a.pre({ inputs });
+    await b.pre({ inputs });
     expect(a.jobEnv.STRAYS_SESSION).not.toBe(b.jobEnv.STRAYS_SESSION);
     const ofB = await leakSleep(b, 334);
     const ofA = await leakSleep(a, 335);
 
-    const postA = await a.post({ inputs: { 'grace-period': '2s' } });
+    const postA = await a.post({ inputs });
     expect(postA.code).toBe(1);
     expect(leakedCount(postA)).toBe(1);
     await waitFor(() => !isAlive(ofA), `job A's pid ${ofA} to be ended`);
     expect(isAlive(ofB)).toBe(true);
     expect(isAlive(before)).toBe(true);
 
-    const postB = await b.post({ inputs: { 'grace-period': '2s' } });
+    const postB = await b.post({ inputs });
     expect(leakedCount(postB)).toBe(1);
     await waitFor(() => !isAlive(ofB), `job B's pid ${ofB} to be ended`);
     expect(isAlive(before)).toBe(true);
@@ -158,5 +161,41 @@ describe('the action bundles in a simulated job', () => {
     expect(post.annotations.some((a) => a.level === 'warning' && /no baseline/.test(a.message))).toBe(true);
     expect(leakedCount(post)).toBe(1);
     await waitFor(() => !isAlive(pid), `pid ${pid} to be ended`);
+  });
+
+  it('two concurrent jobs with the action on one host: each ends exactly its own leaks and fails only for its own', async () => {
+    leakers = new Leakers();
+    // Both jobs' steps are children of this one process, so a job cgroup (which moves the runner) cannot be given to each: marker isolation.
+    const inputs = { 'grace-period': '1s', isolation: 'marker' };
+    const a = newJob();
+    const b = newJob();
+    expect((await a.pre({ inputs })).code).toBe(0);
+    expect((await b.pre({ inputs })).code).toBe(0);
+    const leaks = async (job: SimJob, secs: number): Promise<{ marked: number; envI: number }> => {
+      const marked = leakers.file('marked');
+      const envI = leakers.file('envi');
+      const step = await job.run(
+        `setsid sh -c 'echo $$ > ${marked}; exec sleep ${secs}' > /dev/null 2>&1 < /dev/null &\n` +
+          `env -i setsid sh -c 'echo $$ > ${envI}; exec sleep ${secs + 1}' > /dev/null 2>&1 < /dev/null &\n` +
+          `while [ ! -s ${marked} ] || [ ! -s ${envI} ]; do sleep 0.02; done\n`,
+      );
+      expect(step.code).toBe(0);
+      const pid = (f: string): number => leakers.track(Number(fs.readFileSync(f, 'utf8'))).pid;
+      return { marked: pid(marked), envI: pid(envI) };
+    };
+    const ofA = await leaks(a, 520);
+    const ofB = await leaks(b, 530);
+    const postA = await a.post({ inputs });
+    expect(postA.code).not.toBe(0);
+    expect(leakedCount(postA)).toBe(1);
+    expect(postA.outputs['unattributed-count']).toBe('0');
+    await waitFor(() => !isAlive(ofA.marked), 'job A\'s leak to end');
+    expect(isAlive(ofB.marked)).toBe(true); // the other job's leak, still running its job
+    for (const p of [ofA.envI, ofB.envI]) expect(isAlive(p)).toBe(true); // no proof without a job cgroup: left alone
+    const reportA = JSON.parse(fs.readFileSync(postA.outputs['report-path'] as string, 'utf8')) as { leaks: Array<{ pid: number }> };
+    expect(reportA.leaks.map((l) => l.pid)).toEqual([ofA.marked]);
+    const postB = await b.post({ inputs });
+    expect(leakedCount(postB)).toBe(1);
+    await waitFor(() => !isAlive(ofB.marked), 'job B\'s leak to end');
   });
 });
