@@ -8,7 +8,7 @@ export type Attribution =
   | 'lineage' // descends from a process of the job
   | 'cgroup' // lives in the job's cgroup
   | 'privileged-read' // marker read through root/sudo where the user could not
-  | 'time-window'; // started during the job by its user, orphaned, environment unreadable
+  | 'time-window'; // the one guess: environment unreadable with no privileged read, job's user, orphaned, no other job visible
 
 export interface Finding {
   readonly process: ProcessInfo;
@@ -28,7 +28,7 @@ export interface ZombieFinding {
   readonly reaper: number;
 }
 
-/** A process that looked like the job's but is left alone, and why. */
+/** A new process left alone by a verdict worth naming: allowed (or below an allowed one), or marked by another job. */
 export interface Spared {
   readonly process: ProcessInfo;
   readonly reason: string;
