@@ -5,6 +5,9 @@
  * evidence against; the one guess is for unreadable environments on a host
  * where no other job is visible.
  */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { cgroupRule } from '../src/cgroup/members.js';
 import { parseAllowlist } from '../src/engine/allowlist.js';
@@ -13,6 +16,7 @@ import type { Detection } from '../src/engine/findings.js';
 import { SESSION_VAR, TRACKING_VAR } from '../src/engine/session.js';
 import { within } from '../src/engine/time-window.js';
 import { promotable } from '../src/job/finish.js';
+import { pipelinePartners } from '../src/proc/pipes.js';
 import { HostBuilder, OTHER_SESSION, UNREADABLE, env, jobCgroup } from './helpers/process-builder.js';
 
 const pids = (list: Detection['findings']): number[] => list.map((f) => f.process.pid).sort((a, b) => a - b);
@@ -225,5 +229,43 @@ describe('a termination rescan never promotes', () => {
     const forked = h.add({ ppid: 1, env: h.marked() });
     const later = judge(h);
     expect(promotable(later.findings, firstTable).map((f) => f.process.pid)).toEqual([forked.pid]);
+  });
+});
+
+describe('pipeline partners (src/proc/pipes.ts), on a built /proc', () => {
+  const mkproc = (): string => fs.mkdtempSync(path.join(os.tmpdir(), 'strays-pipes-'));
+  const fd = (root: string, pid: number, n: number, link: string, flags: string): void => {
+    fs.mkdirSync(path.join(root, String(pid), 'fd'), { recursive: true });
+    fs.mkdirSync(path.join(root, String(pid), 'fdinfo'), { recursive: true });
+    fs.symlinkSync(link, path.join(root, String(pid), 'fd', String(n)));
+    fs.writeFileSync(path.join(root, String(pid), 'fdinfo', String(n)), `pos:\t0\nflags:\t${flags}\nmnt_id:\t15\n`);
+  };
+
+  it('the other end of the checker\'s stdout is a partner; a leak writing to the same pipe is not', () => {
+    const root = mkproc();
+    try {
+      fd(root, 10, 0, '/dev/null', '0100000');
+      fd(root, 10, 1, 'pipe:[777]', '01'); // checker writes stdout
+      fd(root, 10, 2, 'pipe:[777]', '01');
+      fd(root, 20, 0, 'pipe:[777]', '00'); // tee reads it
+      fd(root, 30, 1, 'pipe:[777]', '01'); // `sleep 300 &` writes to the same pipe
+      fd(root, 40, 5, 'pipe:[888]', '00'); // unrelated pipe
+      const partners = pipelinePartners(10, [20, 30, 40, 99], root);
+      expect([...partners.keys()]).toEqual([20]);
+      expect(partners.get(20)).toMatch(/reads its stdout \(pipe:\[777\]\)/);
+    } finally {
+      fs.rmSync(root, { recursive: true, force: true });
+    }
+  });
+
+  it('the writer into the checker\'s stdin is a partner', () => {
+    const root = mkproc();
+    try {
+      fd(root, 10, 0, 'pipe:[555]', '00');
+      fd(root, 20, 1, 'pipe:[555]', '01');
+      expect([...pipelinePartners(10, [20], root).keys()]).toEqual([20]);
+    } finally {
+      fs.rmSync(root, { recursive: true, force: true });
+    }
   });
 });

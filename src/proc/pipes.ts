@@ -63,7 +63,8 @@ export function pipelinePartners(checker: number, candidates: Iterable<number>, 
   const out = new Map<number, string>();
   const mine = stdPipes(checker, procRoot);
   if (mine.length === 0) return out;
-  const byInode = new Map(mine.map((p) => [p.inode, p] as const));
+  const byInode = new Map<string, StdPipe>();
+  for (const p of mine) if (!byInode.has(p.inode)) byInode.set(p.inode, p); // `2>&1`: name it by the lower fd
   for (const pid of candidates) {
     if (pid === checker) continue;
     let fds: string[];
