@@ -78,7 +78,9 @@ export function detect(baseline: Baseline, table: ProcessTable, options: DetectO
   const rules = options.rules ?? [];
   const live = new Set((options.otherSessions ?? []).filter((s) => s !== baseline.session));
   const verdicts = new Map<number, Verdict>();
-  const window = { baseline, tree, baselineKeys: keys, never, cgroups: referenceCgroups(tree, never) };
+  // Where a double-forked job daemon stays: the chains' cgroups, not a pipeline partner's.
+  const chains = guardedFor(baseline, tree, options.checker ?? process.pid);
+  const window = { baseline, tree, baselineKeys: keys, never, cgroups: referenceCgroups(tree, chains) };
   let activity: HostActivity | undefined;
   const host = (): HostActivity =>
     (activity ??= hostActivity({ baseline, processes: table.processes, protectedPids: new Set(never.keys()), otherSessions: [...live] }));

@@ -51,11 +51,11 @@ export interface WindowContext {
   readonly cgroups?: readonly string[] | undefined;
 }
 
-/** The cgroups of the checker's chain and the live recorded runner chain: where a double-forked job daemon stays. */
+/** The cgroups of the checker's chain and the live recorded runner chain (`never` without partners): where a double-forked job daemon stays. */
 export function referenceCgroups(tree: Tree, never: NeverTouch): string[] {
   const out = new Set<string>();
-  for (const [pid, why] of never) {
-    if (pid <= 1 || why.includes('pipeline partner')) continue;
+  for (const pid of never.keys()) {
+    if (pid <= 1) continue;
     const cgroup = tree.byPid.get(pid)?.cgroup;
     if (cgroup !== undefined) out.add(cgroup);
   }
