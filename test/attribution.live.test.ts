@@ -27,10 +27,15 @@ function tempDir(): string {
   return dir;
 }
 
-/** Runs `script` as PID 1 of a fresh PID namespace; resolves with its output once the namespace is gone. */
-function inNamespace(script: string, env: NodeJS.ProcessEnv = {}): Promise<{ status: number | null; out: string }> {
+/**
+ * Runs `script` as PID 1 of a fresh PID namespace (or, with `belowInit`, as its child: `strays start` needs an
+ * ancestor below PID 1 to own the job); resolves with its output once the namespace is gone.
+ */
+function inNamespace(script: string, options: { belowInit?: boolean } = {}): Promise<{ status: number | null; out: string }> {
+  const env: NodeJS.ProcessEnv = {};
+  const init = options.belowInit ? ['bash', '-c', 'bash -c "$1"; exit 0', 'init', `${script}\nexit 0`] : ['bash', '-c', `${script}\nexit 0`];
   return new Promise((resolve) => {
-    const child = spawn('unshare', ['--pid', '--fork', '--mount-proc', '--kill-child', 'bash', '-c', `${script}\nexit 0`], {
+    const child = spawn('unshare', ['--pid', '--fork', '--mount-proc', '--kill-child', ...init], {
       env: { ...process.env, NO_COLOR: '1', STRAYS_SESSION: '', ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
@@ -148,7 +153,7 @@ describe.skipIf(!root)('allow and the checker\'s pipeline', () => {
       echo "pipe=\${PIPESTATUS[0]},\${PIPESTATUS[1]}"
       ps -o stat= -p $(cat ${d}/leak) | grep -qv Z && echo leak-alive=yes
       echo "leak=$(cat ${d}/leak)"`;
-    const { out } = await inNamespace(script);
+    const { out } = await inNamespace(script, { belowInit: true });
     expect(field(out, 'pipe'), out).toBe('0,0');
     expect(out, out).not.toMatch(/^leak-alive=yes$/m);
     const log = fs.readFileSync(path.join(d, 'log'), 'utf8');
@@ -168,7 +173,7 @@ describe.skipIf(!root)('allow and the checker\'s pipeline', () => {
         const pid = Number(fs.readFileSync(process.argv[2], "utf8")); const st = fs.readFileSync("/proc/" + pid + "/stat", "utf8");
         b.processes.push([pid, Number(st.slice(st.lastIndexOf(")") + 2).split(" ")[19])]); fs.writeFileSync(f, JSON.stringify(b));' ${d}/state.json ${d}/leak
       ${NODE_CLI} check --state ${d}/state.json --grace 1s; echo "check=$?"`;
-    const { out } = await inNamespace(script);
+    const { out } = await inNamespace(script, { belowInit: true });
     expect(field(out, 'check'), out).toBe('2');
     expect(out).toMatch(/was changed after job start/);
   });
