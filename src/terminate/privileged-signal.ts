@@ -71,12 +71,20 @@ export function helperArgv(prefix: PrivilegePrefix, script: 'signal' | 'fds', he
   return [...prefix, process.execPath, '-e', script === 'signal' ? SIGNAL_SCRIPT : FDS_SCRIPT, head, ...pairs];
 }
 
-async function runHelper(argv: readonly string[], timeoutMs: number): Promise<{ ok: true; json: Record<string, unknown> } | { ok: false; reason: string }> {
+/** Helpers that refused once (no sudo, a password required): not asked again by this process, so sudo logs one refusal, not one per signal. */
+const refused = new Map<string, string>();
+
+async function runHelper(argv: readonly string[], prefixLength: number, timeoutMs: number): Promise<{ ok: true; json: Record<string, unknown> } | { ok: false; reason: string }> {
   const [file, ...args] = argv;
+  const key = argv.slice(0, prefixLength).join(' ');
+  const known = refused.get(key);
+  if (known !== undefined) return { ok: false, reason: known };
   return new Promise((resolve) => {
     execFile(file as string, args, { encoding: 'utf8', timeout: timeoutMs, maxBuffer: 16 << 20 }, (error, stdout, stderr) => {
       if (error) {
-        resolve({ ok: false, reason: `${argv[0]} refused: ${stderr.trim().split('\n')[0] || error.message}` });
+        const reason = (error as NodeJS.ErrnoException).code === 'ENOENT' ? `${argv[0]} is not installed` : `${argv[0]} refused: ${stderr.trim().split('\n')[0] || error.message}`;
+        if (prefixLength > 0) refused.set(key, reason);
+        resolve({ ok: false, reason });
         return;
       }
       try {
@@ -97,7 +105,7 @@ export async function signalPrivileged(
 ): Promise<Map<number, SignalResult>> {
   const out = new Map<number, SignalResult>();
   if (!SIGNALS.has(signal) || targets.length === 0) return out;
-  const answer = await runHelper(helperArgv(prefix, 'signal', signal, targets), timeoutMs);
+  const answer = await runHelper(helperArgv(prefix, 'signal', signal, targets), prefix.length, timeoutMs);
   const how = prefix.length > 0 ? prefix.join(' ') : 'the privileged helper';
   for (const t of targets) {
     const got = answer.ok ? (answer.json[String(t.pid)] as SignalResult | undefined) : undefined;
@@ -113,7 +121,7 @@ export async function signalPrivileged(
 export async function readFdsPrivileged(prefix: PrivilegePrefix, targets: readonly Target[], cap: number, timeoutMs = 10_000): Promise<Map<number, HelperFds>> {
   const out = new Map<number, HelperFds>();
   if (targets.length === 0) return out;
-  const answer = await runHelper(helperArgv(prefix, 'fds', String(Math.max(0, Math.floor(cap))), targets), timeoutMs);
+  const answer = await runHelper(helperArgv(prefix, 'fds', String(Math.max(0, Math.floor(cap))), targets), prefix.length, timeoutMs);
   if (!answer.ok) return out;
   for (const t of targets) {
     const got = answer.json[String(t.pid)] as HelperFds | undefined;
