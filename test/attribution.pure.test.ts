@@ -17,6 +17,7 @@ import { SESSION_VAR, TRACKING_VAR } from '../src/engine/session.js';
 import { within } from '../src/engine/time-window.js';
 import { promotable } from '../src/job/finish.js';
 import { pipelinePartners } from '../src/proc/pipes.js';
+import { annotations, buildReport } from '../src/report/index.js';
 import { HostBuilder, OTHER_SESSION, UNREADABLE, env, jobCgroup } from './helpers/process-builder.js';
 
 const pids = (list: Detection['findings']): number[] => list.map((f) => f.process.pid).sort((a, b) => a - b);
@@ -267,5 +268,26 @@ describe('pipeline partners (src/proc/pipes.ts), on a built /proc', () => {
     } finally {
       fs.rmSync(root, { recursive: true, force: true });
     }
+  });
+});
+
+describe('unattributed never fails the job', () => {
+  it('the report of a job with only unattributed processes does not fail, and counts them apart', () => {
+    const h = new HostBuilder();
+    h.add({ ppid: 1, comm: 'gpg-agent', env: UNREADABLE });
+    const baseline = h.baseline();
+    const detection = detect(baseline, h.table(), { checker: h.checker, otherSessions: [OTHER_SESSION] });
+    expect(detection.unattributed).toHaveLength(1);
+    const report = buildReport({
+      baseline,
+      detection,
+      termination: undefined,
+      explanations: new Map(),
+      options: { kill: true, graceMs: 1000, failOnLeak: true },
+      context: { host: 'test', checkedAt: 1_700_000_200_000 },
+    });
+    expect(report.failed).toBe(false);
+    expect(report.counts).toMatchObject({ leaked: 0, unattributed: 1 });
+    expect(annotations(report).map((a) => a.level)).toEqual(['warning']);
   });
 });
