@@ -11,7 +11,10 @@
  * out first, so freezing never stops the runner.
  */
 import { CgroupError, chainOf, closeJobCgroup, evacuate, jobFreezer } from '../cgroup/index.js';
-import type { Baseline, JobCgroupRecord } from '../engine/baseline.js';
+import { type Baseline, type JobCgroupRecord, recordedChain } from '../engine/baseline.js';
+import { neverTouchPids } from '../engine/never-touch.js';
+import { buildTree } from '../engine/tree.js';
+import { readLinuxTable } from '../proc/linux.js';
 import type { Finding } from '../engine/findings.js';
 import { signalProcess } from '../terminate/signals.js';
 import { messageOf } from '../text/error-message.js';
@@ -22,13 +25,28 @@ import { messageOf } from '../text/error-message.js';
  * then refuses, naming the pids still inside, and detection runs unfrozen.
  */
 export function evacuateRunner(record: JobCgroupRecord, baseline: Baseline, checker: number): number[] {
-  const runner = [...chainOf(checker), ...baseline.ancestors.map((a) => a.pid), ...record.moved.map((m) => m.pid)];
   try {
-    return evacuate(record, [...new Set(runner)]);
+    return evacuate(record, runnerPids(record, baseline, checker));
   } catch (error) {
     if (error instanceof CgroupError) return [];
     throw error;
   }
+}
+
+/**
+ * What must never be frozen: never-touch.ts (the checker's chain, the recorded
+ * runner chain) on a table read now, the checker's live lineage, and the
+ * processes moved into the job cgroup at job start.
+ */
+export function runnerPids(record: JobCgroupRecord, baseline: Baseline, checker: number): number[] {
+  let never: number[] = [];
+  try {
+    const tree = buildTree(readLinuxTable({ fullFor: () => false }).processes);
+    never = [...neverTouchPids({ tree, checker, recorded: recordedChain(baseline) })];
+  } catch {
+    // no table: the live lineage below still protects the checker's chain
+  }
+  return [...new Set([...never, ...chainOf(checker), ...record.moved.map((m) => m.pid)])].filter((pid) => pid > 1);
 }
 
 /**
@@ -41,8 +59,9 @@ export async function detectFrozen<T>(
   checker: number,
   detect: () => Promise<T>,
   targets: (result: T) => readonly Finding[],
+  protect?: readonly number[],
 ): Promise<{ result: T; notes: string[] }> {
-  const freezer = jobFreezer(record, { checker });
+  const freezer = jobFreezer(record, { checker, protect });
   try {
     await freezer.freeze();
   } catch (error) {

@@ -18,7 +18,7 @@ import type { Report, ReportContext } from '../report/types.js';
 import { terminate } from '../terminate/index.js';
 import { cgroupRule } from '../cgroup/index.js';
 import { readTable, STAT_ONLY } from '../proc/index.js';
-import { closeCgroup, detectFrozen, evacuateRunner } from './cgroup-phase.js';
+import { closeCgroup, detectFrozen, evacuateRunner, runnerPids } from './cgroup-phase.js';
 import { activeOtherSessions, forgetJob } from './host-phase.js';
 import type { Termination } from '../terminate/types.js';
 
@@ -70,7 +70,7 @@ export async function finishJob(input: FinishInput): Promise<FinishResult> {
   const runCheck = () => check(baseline, detectOptions);
   // Report-only jobs are not even paused: the freezer is for stopping what will be signalled.
   const checked = cgroup && options.kill
-    ? await detectFrozen(cgroup, checker, runCheck, (r) => targetsOf(r.detection))
+    ? await detectFrozen(cgroup, checker, runCheck, (r) => targetsOf(r.detection), runnerPids(cgroup, baseline, checker))
     : { result: await runCheck(), notes: [] };
   const { table, detection } = checked.result;
   notes.push(...checked.result.notes, ...checked.notes);
