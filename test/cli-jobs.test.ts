@@ -166,7 +166,7 @@ describe('bad input: status 2, nothing signalled', () => {
       [['start', '--state', leakers.file('s.json'), '--ci', 'gitlab', '--owner', '5'], /give --ci SYSTEM or --owner PID, not both/],
       [['start', '--state', leakers.file('s.json'), '--ci', 'circleci'], /no ancestor of strays start is named circleci-agent/],
       [['start', '--state', leakers.file('s.json'), '--export-to', '/nonexistent-dir/x.env'], /--export-to .*does not exist/],
-      [['start', '--state', `${corrupt}/under-a-file/s.json`], /--state .*cannot create its directory .*\(ENOTDIR\)/],
+      [['start', '--state', `${corrupt}/under-a-file/s.json`], /--state .*cannot be created: .* is a regular file, not a directory/],
       [['ps', '--state', corrupt], /is not valid JSON/],
       [['hooks', 'jenkins', '--out', leakers.dir], /expected the CI system: github/],
       [['nonsense'], /unknown command "nonsense"/],

@@ -120,7 +120,7 @@ describe('Buildkite agent hooks (environment, pre-exit)', () => {
     bootstrap.stderr.on('data', (d: Buffer) => (output += d.toString()));
     const status = await new Promise<number | null>((resolve) => bootstrap.on('close', resolve));
     expect(status).toBe(1);
-    expect(output).toMatch(/strays start: --state .*cannot create its directory/);
+    expect(output).toMatch(/strays start: --state .*cannot be created: .* is a regular file, not a directory/);
     expect(output).toMatch(/hook environment failed with status 2/);
     expect(fs.existsSync(ran)).toBe(false);
   });

@@ -14,11 +14,13 @@ import { type Keeper, spawnKeeper } from '../../host/keeper.js';
 import { OwnerError, ownerForStart, ownerOf, unregisterJob } from '../../host/index.js';
 import { beginJob } from '../../job/begin.js';
 import { readStartTicks } from '../../proc/linux.js';
+import { PathError, makeDirectory, validateOutputFile } from '../../config/paths.js';
+import { messageOf } from '../../text/error-message.js';
 import { quoted } from '../../text/untrusted.js';
 import { GUARD_OPTIONS, type OptionSpecs, flag, stringValue, usageText } from '../args.js';
 import { type Command, optionsOnly } from '../command.js';
 import { EXIT, UsageError } from '../exit.js';
-import { checkWritableDir, guardOptionsFrom } from '../guard.js';
+import { checkWritableDir, guardOptionsFrom, pathOption } from '../guard.js';
 
 const OPTIONS: OptionSpecs = {
   state: { type: 'string', value: 'FILE', help: 'where to save the baseline (required; pass the same FILE to check); its directory is created' },
@@ -125,16 +127,21 @@ function aliveAs(pid: number, start: number): boolean {
   return now !== undefined && now.start === start && now.state !== 'Z' && now.state !== 'X';
 }
 
-/** Creates the state file's directory (0700, like the hooks' github-hooks/); status 2 with the reason when it cannot. */
+/**
+ * Checks --state (a regular file or a new name, never a device, FIFO or
+ * directory, nothing under /proc) and creates its directory (0700, like the
+ * hooks' github-hooks/) one component at a time; status 2 with the reason when
+ * it cannot.
+ */
 function ensureStateDir(file: string): void {
+  pathOption('start', () => validateOutputFile('--state', file, { createParents: true }));
   const dir = path.dirname(path.resolve(file));
   try {
-    fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
-    if (!fs.statSync(dir).isDirectory()) throw Object.assign(new Error('not a directory'), { code: 'ENOTDIR' });
+    makeDirectory('--state', dir, 0o700);
   } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code ?? 'error';
+    const why = error instanceof PathError ? error.message : messageOf(error);
     throw new UsageError(
-      `strays start: --state ${quoted(file)}: cannot create its directory ${quoted(dir)} (${code}). Create it for this user (e.g. sudo install -d -o "$(id -un)" ${dir}) or give --state in a directory this user can write.`,
+      `strays start: ${why.replace(/\.$/, '')}. Create it for this user (e.g. sudo install -d -o "$(id -un)" ${quoted(dir)}) or give --state in a directory this user can write.`,
       'start',
     );
   }
