@@ -9,6 +9,7 @@ import path from 'node:path';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { Leakers, isAlive, waitFor } from './helpers/leakers.js';
 import { CLI, DEAD, ROOT, cli, ensureBuilt, readPid } from './cli-support.js';
+import { expectValidReport } from './helpers/report-schema.js';
 
 let leakers: Leakers;
 beforeAll(ensureBuilt, 120_000);
@@ -36,7 +37,7 @@ async function startJobAndLeak(state: string, env: NodeJS.ProcessEnv = {}): Prom
 }
 
 interface JsonReport { leaks: Array<{ pid: number; outcome: string; attribution: string }>; spared: Array<{ pid: number }> }
-const report = (file: string): JsonReport => JSON.parse(fs.readFileSync(file, 'utf8')) as JsonReport;
+const report = (file: string): JsonReport => expectValidReport(JSON.parse(fs.readFileSync(file, 'utf8')) as JsonReport);
 
 describe('strays start and check in separate shells', () => {
   it('catch a leak between them and spare a process started before start', async () => {
@@ -149,7 +150,7 @@ describe('bad input: status 2, nothing signalled', () => {
       [['check', '--state', state, '--isolation', 'chroot'], /Invalid --isolation "chroot": expected one of auto, marker, cgroup/],
       [['check', '--state', state, '--unattributed', 'maybe'], /Invalid --unattributed "maybe"/],
       [['check', '--state', state, '--allow', ''], /--allow needs a value/],
-      [['check', '--state', state, '--json', '/nonexistent-dir/r.json'], /--json .*does not exist/],
+      [['check', '--state', state, '--json', '/nonexistent-dir/r.json'], /--json .*directory \/nonexistent-dir does not exist/],
       [['check', '--state', state, '--no-kill=false'], /--no-kill takes no value/],
       [['check'], /--state FILE is required/],
       [['check', '--state', leakers.file('missing.json')], /missing\.json-\d+" does not exist/],
