@@ -42,14 +42,14 @@ describe('help and version', () => {
 
   it('each command lists exactly the options it takes', async () => {
     const options = async (name: string): Promise<string[]> => [...(await cli([name, '--help'])).stdout.matchAll(/^\s+(?:-\w, )?\s*(--[\w-]+)/gm)].map((m) => m[1] as string);
-    expect(await options('start')).toEqual(['--state', '--owner', '--isolation', '--quiet', '--help']);
+    expect(await options('start')).toEqual(['--state', '--ci', '--owner', '--export-to', '--print-session', '--isolation', '--quiet', '--help']);
     expect(await options('ps')).toEqual(['--state', '--allow', '--json', '--show-secrets', '--help']);
     const check = await options('check');
     for (const o of ['--grace', '--allow', '--no-kill', '--fail-on-leak', '--json', '--quiet', '--color', '--show-secrets']) expect(check).toContain(o);
     // Every listed option is accepted (not "unknown option"), and an unlisted one is refused.
     const refused = await cli(['start', '--grace', '1s']);
     expect(refused.status).toBe(2);
-    expect(refused.stderr).toMatch(/unknown option --grace\. Accepted: --state FILE, --owner PID, --isolation MODE, --quiet, --help/);
+    expect(refused.stderr).toMatch(/unknown option --grace\. Accepted: --state FILE, --ci SYSTEM, --owner PID, --export-to FILE, --print-session, --isolation MODE, --quiet, --help/);
     const allow = (await cli(['check', '--help'])).stdout;
     expect(allow).toMatch(/--allow GLOB .*command line matches GLOB, or whose name matches name:GLOB/);
   });

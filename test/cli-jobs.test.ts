@@ -150,7 +150,7 @@ describe('bad input: status 2, nothing signalled', () => {
       [['check', '--state', state, '--isolation', 'chroot'], /Invalid --isolation "chroot": expected one of auto, marker, cgroup/],
       [['check', '--state', state, '--unattributed', 'maybe'], /Invalid --unattributed "maybe"/],
       [['check', '--state', state, '--allow', ''], /--allow needs a value/],
-      [['check', '--state', state, '--json', '/nonexistent-dir/r.json'], /--json .*directory \/nonexistent-dir does not exist/],
+      [['check', '--state', state, '--json', '/nonexistent-dir/r.json'], /--json .*does not exist/],
       [['check', '--state', state, '--no-kill=false'], /--no-kill takes no value/],
       [['check'], /--state FILE is required/],
       [['check', '--state', leakers.file('missing.json')], /missing\.json-\d+" does not exist/],
