@@ -10,6 +10,7 @@ import { Input, Output, State } from '../src/action/constants.js';
 import { SESSION_VAR, isSessionId, loadBaseline } from '../src/engine/index.js';
 import { type FakeCore, installFakeCore } from './helpers/fake-core.js';
 import { Leakers, isAlive, waitFor } from './helpers/leakers.js';
+import { expectValidReport } from './helpers/report-schema.js';
 
 const core = vi.hoisted(() => ({}) as FakeCore);
 vi.mock('@actions/core', () => core);
@@ -133,7 +134,7 @@ describe('post', () => {
     expect(core.setOutput).toHaveBeenCalledWith(Output.LeakedCount, '0');
     const reportPath = vi.mocked(core.setOutput).mock.calls.find(([n]) => n === Output.ReportPath)?.[1] as string;
     expect(path.dirname(reportPath)).toBe(temp);
-    expect(JSON.parse(fs.readFileSync(reportPath, 'utf8'))).toMatchObject({ version: 1, leaks: [] });
+    expect(expectValidReport(JSON.parse(fs.readFileSync(reportPath, 'utf8')))).toMatchObject({ version: 1, leaks: [] });
     expect(core.summary.text).toMatch(/no leaked processes/i);
     expect(core.error).not.toHaveBeenCalled();
   });
@@ -149,14 +150,16 @@ describe('post', () => {
     await waitFor(() => !isAlive(pid), `pid ${pid} to be ended`);
     expect(core.setOutput).toHaveBeenCalledWith(Output.LeakedCount, '1');
     expect(core.setOutput).toHaveBeenCalledWith(Output.ReportPath, path.join(temp, 'custom.json'));
-    expect(core.error).toHaveBeenCalledTimes(1);
-    const [message, props] = vi.mocked(core.error).mock.calls[0] ?? [];
+    // The job-level annotation first, then one per group of identical leaks.
+    expect(core.error).toHaveBeenCalledTimes(2);
+    expect(String(vi.mocked(core.error).mock.calls[0]?.[0])).toMatch(/left 1 process running/);
+    const [message, props] = vi.mocked(core.error).mock.calls[1] ?? [];
     expect(String(message)).toContain(`pid ${pid}`);
     expect(String(message)).toContain('start-server');
     expect(props?.title).toMatch(/strays/);
     expect(core.summary.text).toContain('sleep 311');
     expect(core.setFailed).toHaveBeenCalledWith(expect.stringMatching(/1 leaked process\b/));
-    const report = JSON.parse(fs.readFileSync(path.join(temp, 'custom.json'), 'utf8'));
+    const report = expectValidReport(JSON.parse(fs.readFileSync(path.join(temp, 'custom.json'), 'utf8')));
     expect(report.leaks.map((l: { pid: number }) => l.pid)).toEqual([pid]);
   });
 

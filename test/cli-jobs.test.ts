@@ -9,6 +9,7 @@ import path from 'node:path';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { Leakers, isAlive, waitFor } from './helpers/leakers.js';
 import { CLI, DEAD, ROOT, cli, ensureBuilt, readPid } from './cli-support.js';
+import { expectValidReport } from './helpers/report-schema.js';
 
 let leakers: Leakers;
 beforeAll(ensureBuilt, 120_000);
@@ -36,7 +37,7 @@ async function startJobAndLeak(state: string, env: NodeJS.ProcessEnv = {}): Prom
 }
 
 interface JsonReport { leaks: Array<{ pid: number; outcome: string; attribution: string }>; spared: Array<{ pid: number }> }
-const report = (file: string): JsonReport => JSON.parse(fs.readFileSync(file, 'utf8')) as JsonReport;
+const report = (file: string): JsonReport => expectValidReport(JSON.parse(fs.readFileSync(file, 'utf8')) as JsonReport);
 
 describe('strays start and check in separate shells', () => {
   it('catch a leak between them and spare a process started before start', async () => {

@@ -8,6 +8,7 @@ import path from 'node:path';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { Leakers, isAlive, sleep, waitFor } from './helpers/leakers.js';
 import { DEAD, cli, ensureBuilt, freePort, readPid, startCli } from './cli-support.js';
+import { expectValidReport } from './helpers/report-schema.js';
 
 let leakers: Leakers;
 beforeAll(ensureBuilt, 120_000);
@@ -21,7 +22,7 @@ const survivors = (pids: readonly number[]): number[] => {
 };
 
 interface JsonLeak { pid: number; outcome: string; step?: string; attribution: string }
-const leaksOf = (file: string): JsonLeak[] => (JSON.parse(fs.readFileSync(file, 'utf8')) as { leaks: JsonLeak[] }).leaks;
+const leaksOf = (file: string): JsonLeak[] => expectValidReport(JSON.parse(fs.readFileSync(file, 'utf8')) as { leaks: JsonLeak[] }).leaks;
 
 describe('strays run', () => {
   it('catches a setsid daemon the command left, names its step, and keeps the command\'s status', async () => {

@@ -10,6 +10,7 @@ import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { SimJob, REPO_ROOT, type StepResult } from './sim/job.mjs';
 import { freePort, leakedPids, leakyStep } from './sim/leaks.mjs';
 import { Leakers, isAlive, waitFor } from './helpers/leakers.js';
+import { expectValidReport } from './helpers/report-schema.js';
 
 let leakers: Leakers;
 const jobs: SimJob[] = [];
@@ -55,7 +56,7 @@ describe('the action bundles in a simulated job', () => {
     expect(leakedCount(post)).toBe(0);
     expect(post.summary).toMatch(/no leaked processes/i);
     expect(post.annotations).toEqual([]);
-    const report = JSON.parse(fs.readFileSync(post.outputs['report-path'] as string, 'utf8'));
+    const report = expectValidReport(JSON.parse(fs.readFileSync(post.outputs['report-path'] as string, 'utf8')));
     expect(report).toMatchObject({ version: 1, session: job.jobEnv.STRAYS_SESSION, leaks: [] });
   });
 
@@ -83,7 +84,7 @@ describe('the action bundles in a simulated job', () => {
     const errors = post.annotations.filter((a) => a.level === 'error');
     for (const pid of Object.values(pids)) expect(errors.some((a) => a.message.includes(`pid ${pid}`) && a.message.includes('integration-tests'))).toBe(true);
     for (const pid of Object.values(pids)) await waitFor(() => !isAlive(pid), `pid ${pid} to be ended`);
-    const report = JSON.parse(fs.readFileSync(post.outputs['report-path'] as string, 'utf8'));
+    const report = expectValidReport(JSON.parse(fs.readFileSync(post.outputs['report-path'] as string, 'utf8')));
     expect(report.leaks.map((l: { pid: number }) => l.pid).sort()).toEqual(Object.values(pids).sort());
   });
 
@@ -97,7 +98,7 @@ describe('the action bundles in a simulated job', () => {
     expect(post.code).toBe(0);
     expect(leakedCount(post)).toBe(1);
     expect(post.summary).toContain('sleep 331');
-    expect(post.annotations.map((a) => a.level)).toEqual(['warning']);
+    expect(post.annotations.map((a) => a.level)).toEqual(['warning', 'warning']); // the job's, then the group's
     expect(isAlive(pid)).toBe(true);
     process.kill(pid, 'SIGKILL'); // ours: the test started it (afterEach would too)
   });
@@ -112,7 +113,7 @@ describe('the action bundles in a simulated job', () => {
     expect(post.code).toBe(0);
     expect(leakedCount(post)).toBe(0);
     expect(isAlive(allowed)).toBe(true);
-    const report = JSON.parse(fs.readFileSync(post.outputs['report-path'] as string, 'utf8'));
+    const report = expectValidReport(JSON.parse(fs.readFileSync(post.outputs['report-path'] as string, 'utf8')));
     expect(JSON.stringify(report.spared)).toContain(String(allowed));
   });
 

@@ -12,6 +12,7 @@ import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { probeCgroup, readCgroup2Mount } from '../src/cgroup/index.js';
 import { cli, ensureBuilt } from './cli-support.js';
 import { Leakers, isAlive, waitFor } from './helpers/leakers.js';
+import { expectValidReport } from './helpers/report-schema.js';
 
 const cgroupWritable = probeCgroup({ pid: process.pid }).usable;
 let leakers: Leakers;
@@ -50,7 +51,7 @@ describe.skipIf(!cgroupWritable)('strays run --isolation', () => {
     const pid = Number(fs.readFileSync(pidFile, 'utf8'));
     expect(result.stderr).toMatch(/isolation: cgroup \(cgroup\): job cgroup /);
     expect(Number.isInteger(pid) && pid > 0).toBe(true);
-    const report = JSON.parse(fs.readFileSync(json, 'utf8'));
+    const report = expectValidReport(JSON.parse(fs.readFileSync(json, 'utf8')));
     const leak = report.leaks.find((l: { pid: number }) => l.pid === pid);
     expect(leak).toMatchObject({ attribution: 'cgroup', uid: 65534 });
     expect(['exited', 'killed', 'zombie']).toContain(leak.outcome);
@@ -67,7 +68,7 @@ describe.skipIf(!cgroupWritable)('strays run --isolation', () => {
     const pid = await waitFor(() => Number(fs.existsSync(pidFile) && fs.readFileSync(pidFile, 'utf8')) || undefined, 'daemon pid');
     leakers.track(pid);
     expect(result.stderr).toMatch(/isolation: marker/);
-    const report = JSON.parse(fs.readFileSync(json, 'utf8'));
+    const report = expectValidReport(JSON.parse(fs.readFileSync(json, 'utf8')));
     expect(report.leaks.map((l: { pid: number }) => l.pid)).not.toContain(pid);
     expect(isAlive(pid)).toBe(true);
   });

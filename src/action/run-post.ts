@@ -6,10 +6,11 @@
 import * as core from '@actions/core';
 import { type Baseline, BaselineFileError, loadBaseline } from '../engine/index.js';
 import { finishJob } from '../job/finish.js';
-import { annotations, renderConsole, renderSummary, writeJsonReport } from '../report/index.js';
+import { annotations, consoleReport, renderSummary, withNotes, writeJsonReport } from '../report/index.js';
 import { Output, State } from './constants.js';
 import { fallbackBaseline, fallbackHasMarks } from './fallback.js';
 import { readInputs } from './inputs.js';
+import { untrusted } from '../text/untrusted.js';
 import { defaultReportFile, runnerTemp } from './paths.js';
 
 export async function runPost(): Promise<void> {
@@ -20,7 +21,7 @@ export async function runPost(): Promise<void> {
     }
     const options = readInputs();
     const baseline = await baselineOrFallback();
-    const { report, failed, notes } = await finishJob({
+    const finished = await finishJob({
       baseline,
       options,
       context: {
@@ -29,22 +30,40 @@ export async function runPost(): Promise<void> {
         isolation: baseline.cgroup ? 'cgroup' : 'marker',
       },
     });
-    for (const note of notes) core.info(`strays: ${note}`);
+    const report = withNotes(finished.report, finished.notes);
+    const { failed } = finished;
     const reportPath = options.reportPath ?? defaultReportFile(baseline.session);
-    writeJsonReport(reportPath, report);
 
-    core.info(renderConsole(report, { color: false }));
-    for (const a of annotations(report, failed)) (a.level === 'error' ? core.error : core.warning)(a.message, { title: a.title });
+    // Everything a reader sees first, the JSON last and best effort: a report path that
+    // cannot be written (read-only, replaced by a FIFO during the job) costs only the file.
+    const text = consoleReport(report, { color: true });
+    for (const section of text.sections) {
+      core.startGroup(section.title);
+      for (const line of section.lines) core.info(line);
+      core.endGroup();
+    }
+    core.info(text.summary);
+    for (const a of annotations(report, failed, reportPath)) {
+      const emit = a.level === 'error' ? core.error : a.level === 'warning' ? core.warning : core.notice;
+      emit(a.message, { title: a.title });
+    }
     // Outside a runner there is no summary file; core.summary.write would throw.
-    if (process.env.GITHUB_STEP_SUMMARY) await core.summary.addRaw(renderSummary(report), true).write();
+    if (process.env.GITHUB_STEP_SUMMARY) await core.summary.addRaw(renderSummary(report, reportPath), true).write();
 
     // Only proven leaks count and fail; unattributed processes (possibly the job's) have their own count.
     const leaked = report.leaks.length;
     core.setOutput(Output.LeakedCount, String(leaked));
     core.setOutput(Output.UnattributedCount, String(report.unattributed.length));
-    core.setOutput(Output.ReportPath, reportPath);
+    let written = true;
+    try {
+      writeJsonReport(reportPath, report);
+      core.setOutput(Output.ReportPath, reportPath);
+    } catch (error) {
+      written = false;
+      core.warning(`strays: the JSON report was not written to ${untrusted(reportPath)}: ${(error as Error).message}. The job summary has every process.`);
+    }
     if (failed) {
-      core.setFailed(`strays: ${leaked} leaked process${leaked === 1 ? '' : 'es'} (fail-on-leak is on); see the job summary or ${reportPath}.`);
+      core.setFailed(`strays: ${leaked} leaked process${leaked === 1 ? '' : 'es'} (fail-on-leak is on); see the job summary${written ? ` or ${untrusted(reportPath)}` : ''}.`);
     }
   } catch (error) {
     core.setFailed(`strays post: ${(error as Error).message}`);

@@ -7,7 +7,9 @@ import * as core from '@actions/core';
 import { SESSION_VAR, saveBaseline } from '../engine/index.js';
 import { beginJob } from '../job/begin.js';
 import { ownerOf } from '../host/index.js';
-import { State } from './constants.js';
+import { outputPathProblem } from '../io/write-output.js';
+import { quoted } from '../text/untrusted.js';
+import { Input, State } from './constants.js';
 import { readInputs } from './inputs.js';
 import { baselineFile } from './paths.js';
 
@@ -19,6 +21,11 @@ export async function runPre(): Promise<void> {
     }
     // Inputs first: a bad value must fail here, before the job spends any time.
     const options = readInputs();
+    // report-path is checked now, before the job runs: a device, FIFO or directory is refused (src/io/write-output.ts).
+    if (options.reportPath !== undefined) {
+      const problem = outputPathProblem(options.reportPath);
+      if (problem !== undefined) throw new Error(`Invalid input ${Input.ReportPath}: ${quoted(options.reportPath)} ${problem}.`);
+    }
     // The pre step's parent is the runner's Runner.Worker: it runs this one job and exits at
     // its end (host state owner), and every later step is its child (moved into the job cgroup).
     const { baseline, notes } = await beginJob({

@@ -5,6 +5,7 @@
  */
 import { type ParseArgsConfig, parseArgs } from 'node:util';
 import { DURATION_FORMS } from '../config/duration.js';
+import { quoted } from '../text/untrusted.js';
 import { UsageError } from './exit.js';
 
 export interface OptionSpec {
@@ -18,17 +19,46 @@ export interface OptionSpec {
 
 export type OptionSpecs = Readonly<Record<string, OptionSpec>>;
 
-/** Options of every command that guards a job (run, check, start, ps). */
-export const GUARD_OPTIONS: OptionSpecs = {
+/** Every option a command may take, once; each command lists the ones it uses (help and parsing agree). */
+export const OPTION = {
   grace: { type: 'string', value: 'DURATION', help: `time between SIGTERM and SIGKILL (default 5s; ${DURATION_FORMS})` },
-  allow: { type: 'string', multiple: true, value: 'GLOB', help: 'spare processes whose command line matches (repeatable)' },
+  allow: {
+    type: 'string', multiple: true, value: 'GLOB',
+    help: 'spare processes (and what they start) whose command line matches GLOB, or whose name matches name:GLOB (e.g. --allow "sleep 60*" --allow name:postgres*); repeatable',
+  },
   'no-kill': { type: 'boolean', help: 'report what leaked, signal nothing' },
   'fail-on-leak': { type: 'boolean', help: 'exit with status 3 when something leaked' },
-  json: { type: 'string', value: 'FILE', help: 'also write the report as JSON (same schema as the action)' },
+  json: { type: 'string', value: 'FILE', help: 'also write the report as JSON (same schema as the action; - for standard output)' },
   quiet: { type: 'boolean', short: 'q', help: 'print nothing unless something leaked' },
   isolation: { type: 'string', value: 'MODE', help: 'auto, marker or cgroup (default auto)' },
   unattributed: { type: 'string', value: 'POLICY', help: 'report or kill processes that may be the job\'s (default report)' },
+  color: { type: 'string', value: 'WHEN', help: 'colour the report: auto (default: on a terminal, or FORCE_COLOR set; off with NO_COLOR), always or never' },
+  'show-secrets': { type: 'boolean', help: 'keep secrets in command lines instead of *** (local debugging only; never in CI)' },
+} as const satisfies OptionSpecs;
+
+/** Options of the commands that end a job (run, check): the finisher of `run` passes them on to `check`. */
+export const GUARD_OPTIONS: OptionSpecs = {
+  grace: OPTION.grace,
+  allow: OPTION.allow,
+  'no-kill': OPTION['no-kill'],
+  'fail-on-leak': OPTION['fail-on-leak'],
+  json: OPTION.json,
+  quiet: OPTION.quiet,
+  isolation: OPTION.isolation,
+  unattributed: OPTION.unattributed,
+  color: OPTION.color,
+  'show-secrets': OPTION['show-secrets'],
 };
+
+export type ColorWhen = 'auto' | 'always' | 'never';
+
+/** --color WHEN, checked at parse time. */
+export function colorOption(command: string, values: Values): ColorWhen {
+  const v = stringValue(values, 'color');
+  if (v === undefined) return 'auto';
+  if (v === 'auto' || v === 'always' || v === 'never') return v;
+  throw new UsageError(`strays ${command}: invalid --color ${quoted(v)}: expected auto, always or never.`, command);
+}
 
 export const HELP_OPTION: OptionSpecs = { help: { type: 'boolean', short: 'h', help: 'show this help' } };
 

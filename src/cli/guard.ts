@@ -8,6 +8,7 @@ import { type GuardOptions, type SettingNames, parseGuardOptions } from '../conf
 import { PathError, validateOutputFile } from '../config/paths.js';
 import type { Baseline } from '../engine/baseline.js';
 import type { ReportContext } from '../report/types.js';
+import { STDOUT_PATH } from '../report/json-file.js';
 import { type Values, flag, stringValue } from './args.js';
 import { UsageError } from './exit.js';
 
@@ -39,7 +40,8 @@ export function guardOptionsFrom(command: string, values: Values): GuardOptions 
   } catch (error) {
     throw new UsageError(`strays ${command}: ${(error as Error).message}`, command);
   }
-  if (options.reportPath !== undefined) checkWritableDir(command, '--json', options.reportPath);
+  // Checked now, before anything is read or signalled: a device, FIFO or directory is refused (src/io/write-output.ts).
+  if (options.reportPath !== undefined && options.reportPath !== STDOUT_PATH) checkWritableDir(command, '--json', options.reportPath);
   return options;
 }
 
@@ -57,7 +59,7 @@ export function pathOption<T>(command: string, check: () => T): T {
   }
 }
 
-/** Fails early (status 2) when a file could never be written: see validateOutputFile. */
+/** Fails early (status 2) when a file could never be written: see validateOutputFile (the same rule writeOutputFile applies at write time). */
 export function checkWritableDir(command: string, option: string, file: string): void {
   pathOption(command, () => validateOutputFile(option, file));
 }
@@ -70,3 +72,6 @@ export function cliContext(baseline: Baseline): Partial<ReportContext> {
     isolation: baseline.cgroup ? 'cgroup' : 'marker',
   };
 }
+
+/** An output path given on the command line (--json, --metrics): the same check, by its purpose. */
+export const checkOutputOption = checkWritableDir;

@@ -6,9 +6,24 @@ import type { GuardOptions } from '../config/options.js';
 import { BASELINE_DIGEST_VAR, type Baseline, BaselineFileError, SESSION_VAR, loadBaseline } from '../engine/index.js';
 import { finishJob } from '../job/finish.js';
 import { validateInputFile } from '../config/paths.js';
+import { withNotes } from '../report/build.js';
+import { type ColorWhen, type Values, colorOption, flag } from './args.js';
 import { EXIT, UsageError } from './exit.js';
 import { cliContext, pathOption } from './guard.js';
 import { type Io, emitReport } from './output.js';
+
+/** How a command shows its report: the options every job-ending command takes. */
+export interface ReportView {
+  readonly quiet: boolean;
+  readonly color: ColorWhen;
+  readonly showSecrets: boolean;
+}
+
+export const reportViewFrom = (command: string, values: Values): ReportView => ({
+  quiet: flag(values, 'quiet'),
+  color: colorOption(command, values),
+  showSecrets: flag(values, 'show-secrets'),
+});
 
 /** Loads a --state file; any fault of the file is bad input (status 2), named with the file. */
 export function loadState(command: string, file: string, env: NodeJS.ProcessEnv = process.env): Baseline {
@@ -34,10 +49,16 @@ export interface Finished {
   readonly leaked: number;
 }
 
-export async function finishAndReport(io: Io, baseline: Baseline, options: GuardOptions, quiet: boolean): Promise<Finished> {
-  const { report, failed, notes } = await finishJob({ baseline, options, context: cliContext(baseline), checker: process.pid });
-  if (!quiet) for (const note of notes) io.err(`strays: ${note}`);
-  const jsonError = emitReport(io, report, { quiet, json: options.reportPath });
+/**
+ * `startNotes`: facts from the job's start (isolation, a refused helper) kept
+ * in the report's notes, with the check's own, rather than printed on every run.
+ */
+export async function finishAndReport(io: Io, baseline: Baseline, options: GuardOptions, view: ReportView, startNotes: readonly string[] = []): Promise<Finished> {
+  const context = { ...cliContext(baseline), showSecrets: view.showSecrets };
+  const finished = await finishJob({ baseline, options, context, checker: process.pid });
+  const { failed } = finished;
+  const report = withNotes(finished.report, [...startNotes, ...finished.notes]);
+  const jsonError = emitReport(io, report, { quiet: view.quiet, json: options.reportPath, color: view.color });
   if (jsonError) io.err(jsonError);
   const leaked = report.leaks.length; // unattributed processes are not proven leaks
   return { status: failed ? EXIT.leaked : jsonError ? EXIT.failure : EXIT.ok, leaked };

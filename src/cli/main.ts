@@ -21,7 +21,8 @@ export function mainHelp(): string {
     'Commands:',
     ...COMMANDS.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`),
     '',
-    'Run `strays COMMAND --help` for its options. `strays --version` prints the version.',
+    'Run `strays help COMMAND` (or `strays COMMAND --help`) for its options. `strays --version` (-v) prints the version.',
+    'Colour: --color auto|always|never; auto honours NO_COLOR and FORCE_COLOR.',
     '',
     'Exit statuses: 0 ok; 1 strays failed; 2 bad input (nothing was signalled);',
     '3 something leaked and --fail-on-leak was given; `run` passes the command\'s own status',
@@ -32,17 +33,23 @@ export function mainHelp(): string {
 export async function main(argv: readonly string[], io: Io = processIo()): Promise<number> {
   const [first, ...rest] = argv;
   try {
+    if (first === 'help' && rest.length > 0) {
+      const named = COMMANDS.find((c) => c.name === rest[0]);
+      if (!named) throw new UsageError(`strays help: unknown command ${quoted(rest[0] as string)}. Commands: ${COMMANDS.map((c) => c.name).join(', ')}.`);
+      io.out(named.help());
+      return EXIT.ok;
+    }
     if (first === undefined || first === '--help' || first === '-h' || first === 'help') {
       (first === undefined ? io.err : io.out)(mainHelp());
       return first === undefined ? EXIT.usage : EXIT.ok;
     }
-    if (first === '--version' || first === '-V') {
+    if (first === '--version' || first === '-v' || first === '-V' || first === 'version') {
       io.out(VERSION);
       return EXIT.ok;
     }
     const command = COMMANDS.find((c) => c.name === first);
     if (!command) {
-      throw new UsageError(`strays: unknown command ${quoted(first)}. Commands: ${COMMANDS.map((c) => c.name).join(', ')}; or --help, --version.`);
+      throw new UsageError(`strays: unknown command ${quoted(first)}. Commands: ${COMMANDS.map((c) => c.name).join(', ')}; or help, --help, --version.`);
     }
     return await command.run(rest, io);
   } catch (error) {

@@ -1,11 +1,18 @@
 /**
  * Where the CLI writes. Reports go to stderr for `run` and `check` (stdout
  * belongs to the guarded command, and `start`'s stdout is eval'd); `ps`
- * prints its tree on stdout. Colours only on a TTY and never with NO_COLOR
- * (https://no-color.org: set and not empty).
+ * prints its tree on stdout; `--json -` puts the JSON report on stdout.
+ *
+ * Colour: `--color always|never` decides; `auto` (the default) follows
+ * NO_COLOR (https://no-color.org: set and not empty turns colour off), then
+ * FORCE_COLOR (set, and not `0` or `false`, turns it on: CI logs are not
+ * terminals but render ANSI; the convention of Node and chalk), then whether
+ * the stream is a terminal.
  */
 import type { Report } from '../report/types.js';
-import { renderConsole, writeJsonReport } from '../report/index.js';
+import { STDOUT_PATH, renderConsole, serializeReport, writeJsonReport } from '../report/index.js';
+import { untrusted } from '../text/untrusted.js';
+import type { ColorWhen } from './args.js';
 
 export interface Io {
   readonly out: (text: string) => void;
@@ -23,22 +30,36 @@ export const processIo = (): Io => ({
   env: process.env,
 });
 
-export const useColor = (io: Io, tty: boolean): boolean => tty && !(io.env.NO_COLOR !== undefined && io.env.NO_COLOR !== '');
+export function useColor(io: Io, tty: boolean, when: ColorWhen = 'auto'): boolean {
+  if (when !== 'auto') return when === 'always';
+  if (io.env.NO_COLOR !== undefined && io.env.NO_COLOR !== '') return false;
+  const force = io.env.FORCE_COLOR;
+  if (force !== undefined) return !['0', 'false'].includes(force.trim().toLowerCase());
+  return tty;
+}
 
 const somethingLeaked = (r: Report): boolean => r.leaks.length + r.unattributed.length + r.zombies.length > 0;
 
+export interface EmitOptions {
+  readonly quiet: boolean;
+  readonly json: string | undefined;
+  readonly color?: ColorWhen;
+}
+
 /**
- * Prints the report (table + one-line summary) unless quiet and clean, and
- * writes the JSON file when asked. Returns an error message when the JSON
- * could not be written, so the caller decides the status.
+ * Prints the report (table + one-line summary) unless quiet and clean, then
+ * writes the JSON, best effort: the console report is out before the JSON is
+ * tried. Returns an error message when the JSON could not be written, so the
+ * caller decides the status.
  */
-export function emitReport(io: Io, report: Report, options: { quiet: boolean; json: string | undefined }): string | undefined {
-  if (!options.quiet || somethingLeaked(report)) io.err(renderConsole(report, { color: useColor(io, io.errIsTty) }));
+export function emitReport(io: Io, report: Report, options: EmitOptions): string | undefined {
+  if (!options.quiet || somethingLeaked(report)) io.err(renderConsole(report, { color: useColor(io, io.errIsTty, options.color) }));
   if (options.json === undefined) return undefined;
   try {
-    writeJsonReport(options.json, report);
+    if (options.json === STDOUT_PATH) io.out(serializeReport(report).trimEnd());
+    else writeJsonReport(options.json, report);
     return undefined;
   } catch (error) {
-    return `strays: cannot write the JSON report ${options.json}: ${(error as Error).message}`;
+    return `strays: cannot write the JSON report ${untrusted(options.json)}: ${(error as Error).message}`;
   }
 }

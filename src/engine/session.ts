@@ -14,6 +14,8 @@ export const TRACKING_VAR = 'RUNNER_TRACKING_ID';
 export const STEP_VAR = 'GITHUB_ACTION';
 /** Set by `strays run` to the guarded command, so findings outside GitHub still name their step. */
 export const CLI_STEP_VAR = 'STRAYS_STEP';
+/** Set by GitLab CI to the job's name in every process of the job: the step, where nothing finer is known. */
+export const CI_JOB_VAR = 'CI_JOB_NAME';
 
 /**
  * sha256 of the baseline file `strays start` wrote, exported next to the

@@ -18,7 +18,7 @@ import path from 'node:path';
 import { readRegularFile } from '../io/read-regular.js';
 import { quoted } from '../text/untrusted.js';
 import type { Outcome } from '../terminate/types.js';
-import { writeFileAtomic } from './atomic.js';
+import { writeOutputFile } from '../io/write-output.js';
 import type { MarkedProcess } from './plan.js';
 import type { SweepResult } from './sweep.js';
 
@@ -142,7 +142,8 @@ export function sweepMetrics(result: SweepResult, context: MetricsContext = {}):
  */
 export function writeSweepMetrics(file: string, result: SweepResult, version?: string): void {
   requireDirectory(file);
-  writeFileAtomic(file, sweepMetrics(result, { previousTotal: previousSweptTotal(file), version }));
+  // The one writer of outputs (never a device, FIFO or directory); 0644: node_exporter reads it as its own user.
+  writeOutputFile(file, sweepMetrics(result, { previousTotal: previousSweptTotal(file), version }), 0o644);
 }
 
 /** Throws one sentence when the file's directory is missing or not a directory. */

@@ -6,9 +6,11 @@
  */
 import os from 'node:os';
 import { formatDuration } from '../config/duration.js';
-import { commandLine, identityKey } from '../proc/types.js';
+import { identityKey } from '../proc/types.js';
 import type { TerminationResult } from '../terminate/types.js';
-import { writeFileAtomic } from './atomic.js';
+import { writeOutputFile } from '../io/write-output.js';
+import { keepArgv } from '../report/argv.js';
+import { untrusted } from '../text/untrusted.js';
 import type { MarkedProcess } from './plan.js';
 import type { SweepResult } from './sweep.js';
 
@@ -19,7 +21,9 @@ const age = (ms: number | undefined): string => (ms === undefined ? 'age unknown
 const seconds = (ms: number | undefined): number | undefined => (ms === undefined ? undefined : Math.round(ms / 1000));
 const marks = (m: MarkedProcess): string =>
   [m.session && `STRAYS_SESSION=${m.session}`, m.trackingId && `RUNNER_TRACKING_ID=${m.trackingId}`].filter(Boolean).join(' ');
-const what = (m: MarkedProcess): string => `pid ${m.process.pid} ${commandLine(m.process)}`;
+// Command lines are redacted and capped like a report's (src/report/argv.ts): the sweep log and JSON are not masked by any runner.
+const kept = (p: Pick<MarkedProcess['process'], 'argv' | 'comm'>) => keepArgv(p.argv, p.comm, false);
+const what = (m: MarkedProcess): string => `pid ${m.process.pid} ${untrusted(kept(m.process).command)}`;
 
 /** Failures worth a non-zero exit: a process we meant to end is still running. */
 export const unended = (result: SweepResult): TerminationResult[] =>
@@ -44,7 +48,7 @@ export function renderSweep(result: SweepResult, quiet = false): string {
     out.push(`  ${options.dryRun ? 'would end' : 'ended'}: ${what(m)} (${age(m.ageMs)}) ${m.job ? `of job ${m.job}: ${t.reasons[1] ?? ''}` : `(${marks(m)}, unrecorded)`} → ${outcome}`);
   }
   for (const w of termination.warnings ?? []) out.push(`  warning: ${w}`);
-  for (const f of termination.added) out.push(`  also ended (forked during the sweep): pid ${f.process.pid} ${commandLine(f.process)}`);
+  for (const f of termination.added) out.push(`  also ended (forked during the sweep): pid ${f.process.pid} ${untrusted(kept(f.process).command)}`);
   if (!quiet) {
     for (const m of plan.young) out.push(`  spared, younger than --older-than: ${what(m)} (${age(m.ageMs)})${m.job ? ` of job ${m.job}` : ''}`);
     // One line per marker: a leaked job often left many processes.
@@ -72,7 +76,7 @@ const entry = (m: MarkedProcess) => ({
   pid: m.process.pid,
   start: m.process.start,
   comm: m.process.comm,
-  argv: m.process.argv,
+  argv: kept(m.process).argv,
   ageSeconds: seconds(m.ageMs),
   session: m.session,
   runnerTrackingId: m.trackingId,
@@ -108,5 +112,7 @@ export function sweepJson(result: SweepResult): object {
 }
 
 export function writeSweepJson(file: string, result: SweepResult): void {
-  writeFileAtomic(file, `${JSON.stringify(sweepJson(result), null, 2)}\n`);
+  // The one writer of outputs (never a device, FIFO or directory); 0600: argv may hold secrets.
+  // Missing directories are created, as sweep --json always did (checked by validateOutputFile with createParents).
+  writeOutputFile(file, `${JSON.stringify(sweepJson(result), null, 2)}\n`, 0o600, { option: '--json', createParents: true });
 }

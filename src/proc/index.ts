@@ -15,6 +15,7 @@ export const WANTED_ENV: ReadonlySet<string> = new Set([
   'RUNNER_TRACKING_ID',
   'GITHUB_ACTION',
   'STRAYS_STEP',
+  'CI_JOB_NAME',
 ]);
 
 export const defaultReader = (): ReaderName => (process.platform === 'linux' ? 'linux-proc' : 'ps');

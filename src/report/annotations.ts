@@ -1,34 +1,68 @@
 /**
- * One annotation per leaked process, for core.error / core.warning: the
- * adapter passes them on; this stays pure. `error` when the job fails on the
- * leak, `warning` when it only reports.
+ * Annotations within GitHub's limits: a step shows at most 10 error and 10
+ * warning annotations, a job 50 (GitHub docs, "Workflow commands":
+ * annotations), and every strays annotation comes from one step (post, or
+ * the step running `strays`). So: the job-level one first, then one per
+ * group of identical leaks in attention order, at most MAX_ANNOTATIONS in
+ * all, the last a note of how many groups were left out. Pure: the adapter
+ * passes them to core.error / warning / notice.
+ *
+ * The runner masks registered secrets in annotation messages, not titles:
+ * titles hold no command line, only the executable name (comm), a count and the step.
  */
-import { formatAge, holdsList, oneLine, shorten, stepLabel } from './format.js';
-import type { LeakEntry, Report } from './types.js';
+import { formatAge, holdsList, oneLine, plural, shortenWords, stepLabel } from './format.js';
+import type { LeakEntry, LeakGroup, Report } from './types.js';
+
+/** Under GitHub's 10 per level per step, all levels counted together. */
+export const MAX_ANNOTATIONS = 10;
 
 export interface Annotation {
-  readonly level: 'error' | 'warning';
+  readonly level: 'error' | 'warning' | 'notice';
   readonly title: string;
   readonly message: string;
 }
 
 /** `failing` defaults to the report's own verdict (fail-on-leak and something leaked). */
-export function annotations(report: Report, failing: boolean = report.failed): Annotation[] {
+export function annotations(report: Report, failing: boolean = report.failed, reportPath?: string): Annotation[] {
+  const total = report.leaks.length + report.unattributed.length;
+  if (total + report.zombies.length === 0) return [];
+  const level = failing ? 'error' : 'warning';
   const places = { workspace: report.workspace, runnerTemp: report.runnerTemp };
-  const one = (l: LeakEntry, what: string): Annotation => {
-    const holds = holdsList(l.holds, places);
+  const firstOf = new Map<number, LeakEntry>();
+  for (const l of [...report.leaks, ...report.unattributed]) if (!firstOf.has(l.group)) firstOf.set(l.group, l);
+  const outcomes = Object.entries(report.counts.outcomes).map(([o, n]) => `${n} ${o}`).join(', ');
+  const where = reportPath ? `the job summary and ${reportPath}` : 'the job summary';
+  const job: Annotation = {
+    level: report.leaks.length > 0 ? level : 'warning',
+    title: `strays: ${plural(report.leaks.length, 'leaked process')}${report.unattributed.length > 0 ? `, ${report.unattributed.length} unattributed` : ''}${report.zombies.length > 0 ? `, ${plural(report.zombies.length, 'zombie', 'zombies')}` : ''}`,
+    message: `This job left ${plural(total, 'process', 'processes')} running in ${plural(report.groups.length, 'group', 'groups')}${outcomes ? ` (${outcomes})` : ''}. Every pid is in ${where}.`,
+  };
+  const one = (g: LeakGroup, i: number): Annotation => {
+    const first = firstOf.get(i);
+    const holds = first ? holdsList(first.holds, places) : [];
     const facts = [
-      `started by step ${stepLabel(l)}`,
-      `running for ${formatAge(l.ageMs)}`,
-      holds.length > 0 ? `holds ${holds.join(', ')}` : undefined,
-      l.reparented ? `reparented to pid ${l.ppid}` : undefined,
-      `outcome: ${l.outcome}${l.detail ? ` (${l.detail})` : ''}`,
+      `started by step ${stepLabel(g)}`,
+      `running for ${formatAge(g.ageMs)}`,
+      holds.length > 0 ? `holds ${holds.join(', ')}${g.count > 1 ? ' (first of them)' : ''}` : undefined,
+      first?.reparented ? `reparented to pid ${first.ppid}` : undefined,
+      `outcome: ${g.outcome}${g.detail ? ` (${g.detail})` : ''}`,
     ].filter((s): s is string => s !== undefined);
+    const pids = g.count === 1 ? `pid ${g.pids[0]}` : `${g.count} processes (pids ${g.pids.slice(0, 10).join(', ')}${g.count > 10 ? ', …' : ''})`;
     return {
-      level: failing ? 'error' : 'warning',
-      title: shorten(oneLine(`strays: ${what} ${l.comm} (pid ${l.pid})`), 120),
-      message: oneLine(`pid ${l.pid} ${shorten(l.command, 200)}: ${facts.join('; ')}.`),
+      level: g.section === 'unattributed' ? 'warning' : level,
+      title: shortenWords(oneLine(`strays: ${g.section === 'unattributed' ? 'possibly leaked' : 'leaked'} ${g.count > 1 ? `${g.count} × ` : ''}${g.comm}${g.step ? ` (step ${stepLabel(g)})` : ''}`), 120),
+      message: oneLine(`${pids}: ${shortenWords(g.command, 300)}: ${facts.join('; ')}.`),
     };
   };
-  return [...report.leaks.map((l) => one(l, 'leaked process')), ...report.unattributed.map((l) => ({ ...one(l, 'possibly leaked process'), level: 'warning' as const }))];
+  const groups = report.groups.map(one);
+  const room = MAX_ANNOTATIONS - 1;
+  if (groups.length <= room) return [job, ...groups];
+  const shown = groups.slice(0, room - 1);
+  const left = report.groups.slice(room - 1);
+  const more: Annotation = {
+    level: 'notice',
+    title: `strays: ${plural(left.length, 'more group', 'more groups')} not annotated`,
+    message: `${plural(left.length, 'more group', 'more groups')} (${plural(left.reduce((n, g) => n + g.count, 0), 'process', 'processes')}) are listed in ${where}; GitHub shows at most 10 annotations of a kind per step.`,
+  };
+  return [job, ...shown, more];
 }

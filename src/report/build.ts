@@ -8,8 +8,11 @@ import type { Baseline } from '../engine/baseline.js';
 import type { Detection, Finding } from '../engine/findings.js';
 import { STEP_VAR } from '../engine/session.js';
 import type { Explanation } from '../explain/explain.js';
-import { commandLine, identityKey, type ProcessTable } from '../proc/types.js';
+import { identityKey, type ProcessTable } from '../proc/types.js';
 import type { Outcome, Termination, TerminationResult } from '../terminate/types.js';
+import { keepArgv } from './argv.js';
+import { byAttention, groupEntries } from './order.js';
+import { redactDeep, redactText } from './redact.js';
 import { type HoldsEntry, type LeakEntry, REPORT_VERSION, type Report, type ReportContext } from './types.js';
 
 export interface BuildReportInput {
@@ -21,6 +24,8 @@ export interface BuildReportInput {
   readonly context: ReportContext;
   /** Unused; accepted so callers may pass the table they detected from. */
   readonly table?: ProcessTable | undefined;
+  /** Facts about the check (unreadable environments, a refused helper …), kept once in the report. */
+  readonly notes?: readonly string[] | undefined;
 }
 
 const iso = (ms: number | undefined): string | undefined => (ms === undefined ? undefined : new Date(ms).toISOString());
@@ -44,24 +49,31 @@ export function buildReport(input: BuildReportInput): Report {
   const results = new Map<string, TerminationResult>();
   for (const r of input.termination?.results ?? []) results.set(identityKey(r), r);
   const stepNames = context.stepNames ?? {};
+  const showSecrets = context.showSecrets === true;
+  const text = (t: string): string => (showSecrets ? t : redactText(t));
+  const kept = (p: Finding['process']) => keepArgv(p.argv, p.comm, showSecrets);
 
-  const entry = (f: Finding): LeakEntry => {
+  const entry = (f: Finding): Omit<LeakEntry, 'group'> => {
     const p = f.process;
     const x = input.explanations.get(p.pid);
     const e = x && x.start === p.start ? x : undefined; // an explanation of a reused pid is not this process's
     const r = results.get(identityKey(p));
     const startedAt = p.startedAt;
+    const argv = kept(p);
     return {
       pid: p.pid,
       start: p.start,
-      command: commandLine(p),
-      argv: p.argv,
-      comm: p.comm,
+      command: argv.command,
+      argv: argv.argv,
+      commandLength: argv.commandLength,
+      argvCount: argv.argvCount,
+      truncated: argv.truncated,
+      comm: text(p.comm),
       uid: p.uid,
       user: e?.user,
       startedAt: iso(startedAt),
       ageMs: e?.ageMs ?? (startedAt === undefined ? undefined : Math.max(0, context.checkedAt - startedAt)),
-      step: f.step,
+      step: f.step === undefined ? undefined : text(f.step),
       stepName: f.step === undefined ? undefined : stepNames[f.step],
       attribution: f.attribution,
       reasons: f.reasons,
@@ -86,12 +98,18 @@ export function buildReport(input: BuildReportInput): Report {
 
   const seen = new Set(detection.findings.map((f) => identityKey(f.process)));
   const added = (input.termination?.added ?? []).filter((f) => !seen.has(identityKey(f.process)));
-  const leaks = [...detection.findings, ...added].map(entry);
-  const unattributed = detection.unattributed.map(entry);
+  const leakEntries = inheritSteps([...detection.findings, ...added].map(entry));
+  leakEntries.sort(byAttention(leakEntries));
+  const unattributedEntries = inheritSteps(detection.unattributed.map(entry));
+  unattributedEntries.sort(byAttention(unattributedEntries));
+  const leakGroups = groupEntries('leaks', leakEntries, 0);
+  const unattributedGroups = groupEntries('unattributed', unattributedEntries, leakGroups.groups.length);
+  const leaks: LeakEntry[] = leakEntries.map((l, i) => ({ ...l, group: leakGroups.index[i] as number }));
+  const unattributed: LeakEntry[] = unattributedEntries.map((l, i) => ({ ...l, group: unattributedGroups.index[i] as number }));
   const outcomes: Partial<Record<Outcome, number>> = {};
   for (const l of [...leaks, ...unattributed]) outcomes[l.outcome] = (outcomes[l.outcome] ?? 0) + 1;
 
-  return {
+  const report: Report = {
     version: REPORT_VERSION,
     tool: 'strays',
     session: baseline.session,
@@ -116,13 +134,42 @@ export function buildReport(input: BuildReportInput): Report {
     },
     leaks,
     unattributed,
+    groups: [...leakGroups.groups, ...unattributedGroups.groups],
     zombies: detection.zombies.map((z) => ({
       pid: z.process.pid,
-      command: commandLine(z.process),
+      command: kept(z.process).command,
       // A zombie's environment is gone with its memory: its step is its parent's, when the parent is a leak.
-      step: (z.process.env?.readable ? z.process.env.vars[STEP_VAR] : undefined) || leaks.find((l) => l.pid === z.reaper)?.step,
+      step: text((z.process.env?.readable ? z.process.env.vars[STEP_VAR] : undefined) || leaks.find((l) => l.pid === z.reaper)?.step || '') || undefined,
       reaper: z.reaper,
     })),
-    spared: detection.spared.map((s) => ({ pid: s.process.pid, command: commandLine(s.process), reason: s.reason })),
+    spared: detection.spared.map((s) => ({ pid: s.process.pid, command: kept(s.process).command, reason: s.reason })),
+    notes: [...new Set(input.notes ?? [])],
+    redacted: !showSecrets,
   };
+  // The field-aware pass above knows argv; this one catches a token shape anywhere else (a path, a step name, a note).
+  return showSecrets ? report : { ...redactDeep(report, REDACTED_BY_WORD), session: report.session, redacted: true };
+}
+
+/** Fields keepArgv already redacted word by word (argv.ts), and the shape made from them. */
+const REDACTED_BY_WORD: ReadonlySet<string> = new Set(['argv', 'command', 'shape']);
+
+/**
+ * A process whose environment is gone or unreadable (it rewrote its argv
+ * over it, like redis-server, or cleared it) takes the step of its nearest
+ * leaked ancestor: the step that started that ancestor started it too.
+ */
+function inheritSteps<T extends Pick<LeakEntry, 'pid' | 'ppid' | 'step' | 'stepName'>>(entries: T[]): T[] {
+  const byPid = new Map(entries.map((e) => [e.pid, e]));
+  return entries.map((e) => {
+    if (e.step !== undefined) return e;
+    let parent = byPid.get(e.ppid);
+    for (let hops = 0; parent !== undefined && parent.step === undefined && hops < 64; hops++) parent = byPid.get(parent.ppid);
+    return parent?.step === undefined ? e : { ...e, step: parent.step, stepName: parent.stepName };
+  });
+}
+
+/** The report with more notes (an adapter's facts, the job start's), deduplicated, redacted like the rest. */
+export function withNotes(report: Report, notes: readonly string[]): Report {
+  const extra = report.redacted ? notes.map(redactText) : notes;
+  return { ...report, notes: [...new Set([...report.notes, ...extra])] };
 }

@@ -1,54 +1,94 @@
 /**
- * The console log: the summary's table in plain text, one line per process,
- * then one summary line. ANSI colours only when the caller asks (a TTY, or
- * the Actions log, which renders them); never decided here.
+ * The console log: one row per group of identical leaks (report.groups), in
+ * attention order, then one summary line. Returned as sections so an adapter
+ * can fold each (the action wraps them in `::group::`); renderConsole joins
+ * them as plain text for the CLI. ANSI colours only when the caller asks (a
+ * TTY, FORCE_COLOR, --color=always); never decided here.
  */
-import { formatAge, holdsList, oneLine, plural, shorten, stepLabel, userLabel } from './format.js';
-import type { LeakEntry, Report } from './types.js';
+import { formatAge, holdsList, oneLine, plural, shortenWords, stepLabel, userLabel } from './format.js';
+import type { LeakEntry, LeakGroup, Report } from './types.js';
 
 const MAX_SPARED = 20;
 
 const ANSI = { red: '\u001b[31m', yellow: '\u001b[33m', green: '\u001b[32m', dim: '\u001b[2m', bold: '\u001b[1m', reset: '\u001b[0m' };
+type Paint = (code: keyof typeof ANSI, text: string) => string;
 
-export function renderConsole(report: Report, options: { color: boolean }): string {
-  const paint = (code: keyof typeof ANSI, text: string): string => (options.color ? `${ANSI[code]}${text}${ANSI.reset}` : text);
+/** Pids listed under a group row; the JSON report has every one. */
+const PIDS_SHOWN = 20;
+
+export interface ConsoleSection {
+  readonly title: string;
+  readonly lines: readonly string[];
+}
+
+export interface ConsoleReport {
+  readonly sections: readonly ConsoleSection[];
+  /** The one-line verdict, printed last and never folded. */
+  readonly summary: string;
+}
+
+export function consoleReport(report: Report, options: { color: boolean }): ConsoleReport {
+  const paint: Paint = (code, text) => (options.color ? `${ANSI[code]}${text}${ANSI.reset}` : text);
   const places = { workspace: report.workspace, runnerTemp: report.runnerTemp };
-  const lines: string[] = [];
-  const section = (title: string, entries: readonly LeakEntry[]): void => {
-    if (entries.length === 0) return;
-    lines.push(paint('bold', title));
-    const rows = entries.map((l) => [
-      String(l.pid),
-      shorten(oneLine(l.command), 60),
-      shorten(oneLine(stepLabel(l)), 30),
-      formatAge(l.ageMs),
-      shorten(userLabel(l), 12),
-      shorten(oneLine(holdsList(l.holds, places).join(', ') || '-'), 60),
-      l.detail ? `${l.outcome} (${shorten(oneLine(l.detail), 40)})` : l.outcome,
-    ]);
-    lines.push(...columns(['PID', 'COMMAND', 'STEP', 'AGE', 'USER', 'HOLDS', 'OUTCOME'], rows));
+  const firstOf = new Map<number, LeakEntry>();
+  for (const l of [...report.leaks, ...report.unattributed]) if (!firstOf.has(l.group)) firstOf.set(l.group, l);
+  const sections: ConsoleSection[] = [];
+  const section = (title: string, groups: readonly LeakGroup[]): void => {
+    if (groups.length === 0) return;
+    const lines: string[] = [];
+    const rows = groups.map((g) => {
+      const first = firstOf.get(report.groups.indexOf(g));
+      const outcome = g.detail ? `${g.outcome} (${shortenWords(oneLine(g.detail), 40)})` : g.outcome;
+      return [
+        g.count === 1 ? String(g.pids[0]) : `${g.count} ×`,
+        shortenWords(oneLine(g.command), 60),
+        shortenWords(oneLine(stepLabel(g)), 30),
+        formatAge(g.ageMs),
+        first ? shortenWords(userLabel(first), 12) : '?',
+        shortenWords(oneLine((first ? holdsList(first.holds, places).join(', ') : '') || '-'), 50),
+        g.outcome === 'survived' || g.outcome === 'not-permitted' ? paint('red', outcome) : g.outcome === 'killed' ? paint('yellow', outcome) : outcome,
+      ];
+    });
+    const table = columns(['PID', 'COMMAND', 'STEP', 'AGE', 'USER', 'HOLDS', 'OUTCOME'], rows);
+    lines.push(table[0] as string);
+    groups.forEach((g, i) => {
+      lines.push(table[i + 1] as string);
+      if (g.count > 1) lines.push(paint('dim', `    pids ${g.pids.slice(0, PIDS_SHOWN).join(' ')}${g.count > PIDS_SHOWN ? ` … (+${g.count - PIDS_SHOWN}, every one in the JSON report)` : ''}`));
+    });
+    sections.push({ title: `${title} ${plural(groups.reduce((n, g) => n + g.count, 0), 'process', 'processes')} in ${plural(groups.length, 'group', 'groups')}`, lines });
   };
-  section('Leaked processes:', report.leaks);
-  section('Unattributed (may be this job\'s; reported, not ended):', report.unattributed);
+  section('strays: leaked:', report.groups.filter((g) => g.section === 'leaks'));
+  section('strays: unattributed (may be this job\'s; reported, not ended):', report.groups.filter((g) => g.section === 'unattributed'));
   if (report.zombies.length > 0) {
-    lines.push(paint('bold', 'Zombies (dead; their parent must reap them):'));
-    lines.push(...columns(['PID', 'COMMAND', 'STEP', 'REAPER'], report.zombies.map((z) => [
-      String(z.pid), shorten(oneLine(z.command), 60), shorten(oneLine(z.step ?? 'unknown'), 30), String(z.reaper),
-    ])));
+    sections.push({
+      title: `strays: zombies (dead; their parent must reap them): ${report.zombies.length}`,
+      lines: columns(['PID', 'COMMAND', 'STEP', 'REAPER'], report.zombies.map((z) => [
+        String(z.pid), shortenWords(oneLine(z.command), 60), shortenWords(oneLine(z.step ?? 'unknown'), 30), String(z.reaper),
+      ])),
+    });
   }
   if (report.spared.length > 0) {
     // Named one by one, not only counted: a marker is a value any process can set, so what it spared is shown.
-    lines.push(paint('bold', 'Spared (allowed, or marked by another job):'));
-    lines.push(...columns(['PID', 'COMMAND', 'WHY'], report.spared.slice(0, MAX_SPARED).map((sp) => [
-      String(sp.pid), shorten(oneLine(sp.command), 60), shorten(oneLine(sp.reason), 100),
-    ])));
+    const lines = columns(['PID', 'COMMAND', 'WHY'], report.spared.slice(0, MAX_SPARED).map((sp) => [
+      String(sp.pid), shortenWords(oneLine(sp.command), 60), shortenWords(oneLine(sp.reason), 100),
+    ]));
     if (report.spared.length > MAX_SPARED) lines.push(`… and ${report.spared.length - MAX_SPARED} more (see the JSON report)`);
+    sections.push({ title: `strays: spared (allowed, or marked by another job): ${report.spared.length}`, lines });
   }
-  lines.push(summaryLine(report, paint));
-  return lines.join('\n');
+  if (report.notes.length > 0 && sections.length > 0) {
+    sections.push({ title: `strays: notes on this check (${report.notes.length})`, lines: report.notes.map((n) => `- ${oneLine(n)}`) });
+  }
+  return { sections, summary: summaryLine(report, paint) };
 }
 
-function summaryLine(report: Report, paint: (code: keyof typeof ANSI, text: string) => string): string {
+/** Plain text: every section's title and lines, then the summary line. */
+export function renderConsole(report: Report, options: { color: boolean }): string {
+  const { sections, summary } = consoleReport(report, options);
+  const bold = (t: string): string => (options.color ? `${ANSI.bold}${t}${ANSI.reset}` : t);
+  return [...sections.flatMap((s) => [bold(s.title), ...s.lines]), summary].join('\n');
+}
+
+function summaryLine(report: Report, paint: Paint): string {
   const { counts } = report;
   if (counts.leaked + counts.unattributed + counts.zombies === 0) return paint('green', 'strays: no leaked processes.');
   const outcomes = Object.entries(counts.outcomes).map(([o, n]) => `${n} ${o}`);
@@ -62,9 +102,12 @@ function summaryLine(report: Report, paint: (code: keyof typeof ANSI, text: stri
   return parts.filter((p) => p !== '').join(' ').replace(/ ,/g, ',') + (report.failed ? paint('red', '; failing the job.') : '.');
 }
 
+const ANSI_RE = /\u001b\[[0-9;]*m/g;
+const width = (s: string): number => [...s.replace(ANSI_RE, '')].length;
+
 /** Left-aligned columns separated by two spaces; the last column is not padded. */
 function columns(head: readonly string[], rows: ReadonlyArray<readonly string[]>): string[] {
   const all = [head, ...rows];
-  const widths = head.map((_, i) => Math.max(...all.map((r) => [...(r[i] ?? '')].length)));
-  return all.map((r) => r.map((cell, i) => (i === r.length - 1 ? cell : cell + ' '.repeat((widths[i] ?? 0) - [...cell].length))).join('  ').trimEnd());
+  const widths = head.map((_, i) => Math.max(...all.map((r) => width(r[i] ?? ''))));
+  return all.map((r) => r.map((cell, i) => (i === r.length - 1 ? cell : cell + ' '.repeat((widths[i] ?? 0) - width(cell)))).join('  ').trimEnd());
 }

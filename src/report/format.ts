@@ -41,3 +41,18 @@ export function holdsList(h: HoldsEntry, places: Places): string[] {
 }
 
 export const plural = (n: number, one: string, many = `${one}es`): string => `${n} ${n === 1 ? one : many}`;
+
+/**
+ * Shortens at a word boundary: whole words or none, so a secret the runner
+ * masks by exact match is never shown in part. A first word longer than
+ * `max` (an executable path) is cut at the last separator that fits.
+ */
+export function shortenWords(text: string, max: number): string {
+  const chars = [...text];
+  if (chars.length <= max) return text;
+  const head = chars.slice(0, max - 1).join('');
+  const space = head.lastIndexOf(' ');
+  if (space > 0) return `${head.slice(0, space).trimEnd()} …`;
+  const sep = Math.max(head.lastIndexOf('/'), head.lastIndexOf('='), head.lastIndexOf(':'));
+  return sep > 0 ? `${head.slice(0, sep + 1)}…` : '…';
+}

@@ -8,3 +8,6 @@ export * from './json-file.js';
 export * from './markdown.js';
 export * from './summary.js';
 export * from './types.js';
+export * from './argv.js';
+export * from './order.js';
+export * from './redact.js';

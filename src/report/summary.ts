@@ -1,68 +1,76 @@
 /**
  * The GitHub job summary (Markdown, for core.summary / GITHUB_STEP_SUMMARY).
  *
- * At most MAX_ROWS rows in all (GitHub caps a step summary at 1 MiB, and a
- * wall of rows helps nobody); the JSON report has the rest. With many leaks
- * from several steps, rows are grouped under one heading per step.
+ * One screen before the folds: a heading, one sentence, and at most
+ * TOP_ROWS rows, one per group of identical leaks (report.groups), the ones
+ * that need attention first. Everything else is folded (`<details>`) in the
+ * summary itself, which outlives the job (RUNNER_TEMP does not): more groups,
+ * every pid and full command line, unattributed processes, zombies, spared
+ * processes and the check's notes. The whole stays under SUMMARY_BUDGET,
+ * well inside GitHub's 1 MiB per step summary.
  */
-import { escapeCell, table } from './markdown.js';
-import { formatAge, holdsList, plural, stepLabel, userLabel } from './format.js';
-import type { LeakEntry, Report } from './types.js';
+import { formatAge, holdsList, plural, stepLabel } from './format.js';
+import { code, codeBlock, details, plain, table } from './markdown.js';
+import type { LeakEntry, LeakGroup, Report } from './types.js';
 
-export const MAX_ROWS = 50;
-/** Group by step from this many leaks on (and only when there are two steps or more). */
-export const GROUP_FROM = 10;
+/** Group rows shown before the first fold. */
+export const TOP_ROWS = 10;
+/** Characters of the folded detail (pids, full command lines) before it points to the JSON report. */
+export const SUMMARY_BUDGET = 256 * 1024;
+/** Full command lines shown per group in the fold. */
+const COMMANDS_PER_GROUP = 5;
+/** Characters of one full command line in the fold. */
+const FULL_COMMAND = 2000;
 
-const HEAD = ['PID', 'Command', 'Step', 'Age', 'User', 'Holds', 'Outcome'];
+const HEAD = ['Count', 'Command', 'Step', 'Age', 'Holds', 'Outcome'];
 
-export function renderSummary(report: Report): string {
+export function renderSummary(report: Report, reportPath?: string): string {
   const { leaks, unattributed, zombies } = report;
   if (leaks.length + unattributed.length + zombies.length === 0) {
     const spared = report.counts.spared > 0 ? ` (${plural(report.counts.spared, 'allowed process', 'allowed processes')} left alone)` : '';
-    return `**strays:** no leaked processes, the job left nothing running${spared}.\n`;
+    return `**strays:** no leaked processes, the job left nothing running${spared}.\n${notesFold(report)}`;
   }
-  const out: string[] = [`### strays: ${plural(leaks.length, 'leaked process')}`, ''];
+  const leakGroups = report.groups.filter((g) => g.section === 'leaks');
+  const unattributedGroups = report.groups.filter((g) => g.section === 'unattributed');
+  const out: string[] = [`### strays: ${plural(leaks.length, 'leaked process')}${leakGroups.length < leaks.length ? ` in ${plural(leakGroups.length, 'group', 'groups')}` : ''}`, ''];
   out.push(intro(report), '');
-  let budget = MAX_ROWS;
-  const take = (entries: readonly LeakEntry[]): LeakEntry[] => {
-    const shown = entries.slice(0, Math.max(0, budget));
-    budget -= shown.length;
-    return shown;
-  };
-  const steps = groupByStep(leaks);
-  if (leaks.length >= GROUP_FROM && steps.size > 1) {
-    for (const [, group] of steps) {
-      const shown = take(group);
-      if (shown.length === 0) break;
-      out.push(`#### Step ${escapeCell(stepLabel(group[0] as LeakEntry))}: ${plural(group.length, 'process', 'processes')}`, '');
-      out.push(rows(shown, report), '');
+  const firstOf = firstMembers(report);
+  if (leakGroups.length > 0) {
+    out.push(rows(leakGroups.slice(0, TOP_ROWS), firstOf, report), '');
+    const rest = leakGroups.slice(TOP_ROWS);
+    if (rest.length > 0) {
+      const n = rest.reduce((s, g) => s + g.count, 0);
+      out.push(details(`${plural(rest.length, 'more group', 'more groups')} (${plural(n, 'process', 'processes')})`, rows(rest, firstOf, report)), '');
     }
-  } else if (leaks.length > 0) {
-    out.push(rows(take(leaks), report), '');
   }
-  if (unattributed.length > 0 && budget > 0) {
-    out.push(`#### Unattributed: ${plural(unattributed.length, 'process', 'processes')} that may be this job's (reported, not ended)`, '');
-    out.push(rows(take(unattributed), report), '');
+  if (unattributedGroups.length > 0) {
+    out.push(details(
+      `Unattributed: ${plural(unattributed.length, 'process', 'processes')} that may be this job's (reported, not ended)`,
+      rows(unattributedGroups, firstOf, report),
+    ), '');
   }
   if (zombies.length > 0) {
-    out.push(`#### Zombies: ${plural(zombies.length, 'process', 'processes')} already dead, waiting for their parent to reap them`, '');
-    const shown = zombies.slice(0, Math.max(0, budget));
-    budget -= shown.length;
-    if (shown.length > 0) {
-      out.push(table(['PID', 'Command', 'Step', 'Parent that must reap it'], shown.map((z) => [
-        String(z.pid), escapeCell(z.command), escapeCell(z.step ?? 'unknown'), String(z.reaper),
-      ])), '');
-    }
+    out.push(details(
+      `Zombies: ${plural(zombies.length, 'process', 'processes')} already dead, waiting for their parent to reap them`,
+      table(['PID', 'Command', 'Step', 'Parent that must reap it'], zombies.slice(0, 200).map((z) => [
+        String(z.pid), code(z.command), plain(z.step ?? 'unknown', 40), String(z.reaper),
+      ])) + (zombies.length > 200 ? `\n\n… and ${zombies.length - 200} more in the JSON report.` : ''),
+    ), '');
   }
-  const hidden = leaks.length + unattributed.length + zombies.length - MAX_ROWS;
-  if (hidden > 0) out.push(`… and ${hidden} more not shown here: see the JSON report for every process.`, '');
+  out.push(everyProcess(report, reportPath), '');
+  if (report.spared.length > 0) {
+    out.push(details(`Spared: ${plural(report.spared.length, 'process', 'processes')} left alone`, table(['PID', 'Command', 'Why'], report.spared.slice(0, 200).map((s) => [
+      String(s.pid), code(s.command), plain(s.reason, 120),
+    ]))), '');
+  }
+  const notes = notesFold(report);
+  if (notes !== '') out.push(notes);
   return `${out.join('\n').trimEnd()}\n`;
 }
 
 function intro(report: Report): string {
   const parts: string[] = [];
-  const o = report.counts.outcomes;
-  for (const [outcome, n] of Object.entries(o)) parts.push(`${n} ${outcome}`);
+  for (const [outcome, n] of Object.entries(report.counts.outcomes)) parts.push(`${n} ${outcome}`);
   const mode = report.mode.kill ? `ended after a ${formatAge(report.mode.graceMs)} grace period` : 'reported only (kill: false)';
   const extra = [
     report.counts.unattributed > 0 && plural(report.counts.unattributed, 'unattributed process', 'unattributed processes'),
@@ -71,34 +79,56 @@ function intro(report: Report): string {
   return `Processes this job started and left running: ${mode}${parts.length > 0 ? ` (${parts.join(', ')})` : ''}${extra.length > 0 ? `; also ${extra.join(', ')}` : ''}.`;
 }
 
-function rows(entries: readonly LeakEntry[], report: Report): string {
-  const places = { workspace: report.workspace, runnerTemp: report.runnerTemp };
-  return table(HEAD, entries.map((l) => [
-    String(l.pid),
-    escapeCell(l.command),
-    escapeCell(stepLabel(l), 40),
-    formatAge(l.ageMs),
-    escapeCell(userLabel(l), 20),
-    escapeCell(holdsList(l.holds, places).join(', ') || '-', 80),
-    outcomeLabel(l),
-  ]));
+/** The first member of each group: what its row says it holds. */
+function firstMembers(report: Report): Map<number, LeakEntry> {
+  const first = new Map<number, LeakEntry>();
+  for (const l of [...report.leaks, ...report.unattributed]) if (!first.has(l.group)) first.set(l.group, l);
+  return first;
 }
 
-const outcomeLabel = (l: LeakEntry): string => (l.detail ? `${l.outcome}: ${escapeCell(l.detail, 40)}` : l.outcome);
+function rows(groups: readonly LeakGroup[], firstOf: Map<number, LeakEntry>, report: Report): string {
+  const places = { workspace: report.workspace, runnerTemp: report.runnerTemp };
+  return table(HEAD, groups.map((g) => {
+    const first = firstOf.get(report.groups.indexOf(g));
+    const holds = first ? holdsList(first.holds, places).join(', ') : '';
+    return [
+      g.count === 1 ? `pid ${g.pids[0]}` : `${g.count} ×`,
+      code(g.command, 80),
+      plain(stepLabel(g), 40),
+      formatAge(g.ageMs),
+      holds === '' ? '-' : plain(holds, 60) + (g.count > 1 ? ' (first)' : ''),
+      `${attention(g) ? `**${g.outcome}**` : g.outcome}${g.detail ? `: ${plain(g.detail, 40)}` : ''}`,
+    ];
+  }));
+}
 
-/** Steps in order of first appearance; unknown step last. */
-function groupByStep(leaks: readonly LeakEntry[]): Map<string, LeakEntry[]> {
-  const groups = new Map<string, LeakEntry[]>();
-  for (const l of leaks) {
-    const key = l.step ?? '\u0000unknown';
-    const g = groups.get(key);
-    if (g) g.push(l);
-    else groups.set(key, [l]);
+const attention = (g: LeakGroup): boolean => g.outcome === 'survived' || g.outcome === 'killed' || g.outcome === 'not-permitted';
+
+/** Every pid and the full command lines, per group, folded; bounded, then the JSON report has the rest. */
+function everyProcess(report: Report, reportPath: string | undefined): string {
+  const byGroup = new Map<number, LeakEntry[]>();
+  for (const l of [...report.leaks, ...report.unattributed]) byGroup.set(l.group, [...(byGroup.get(l.group) ?? []), l]);
+  const parts: string[] = [];
+  let used = 0;
+  let shown = 0;
+  for (const [i, g] of report.groups.entries()) {
+    const members = byGroup.get(i) ?? [];
+    const head = `**${g.count} × ${code(g.shape, 120, false)}** · ${plain(stepLabel(g), 60)} · ${g.outcome}${g.section === 'unattributed' ? ' (unattributed)' : ''}`;
+    const pids = `pids: ${g.pids.join(', ')}`;
+    const commands = members.slice(0, COMMANDS_PER_GROUP).map((l) => `${l.pid}: ${l.truncated || [...l.command].length > FULL_COMMAND ? `${[...l.command].slice(0, FULL_COMMAND).join('')} … (${l.commandLength} characters in all)` : l.command}`);
+    const block = `${head}\n\n${pids}\n\n${codeBlock(commands.map((c) => c.replace(/\r\n|[\r\n]/g, '↵')))}${members.length > COMMANDS_PER_GROUP ? `\n\n… and ${members.length - COMMANDS_PER_GROUP} more command lines in the JSON report.` : ''}`;
+    if (used + block.length > SUMMARY_BUDGET) break;
+    parts.push(block);
+    used += block.length;
+    shown += g.count;
   }
-  const unknown = groups.get('\u0000unknown');
-  if (unknown) {
-    groups.delete('\u0000unknown');
-    groups.set('\u0000unknown', unknown);
-  }
-  return groups;
+  const total = report.leaks.length + report.unattributed.length;
+  const where = reportPath ? `the JSON report (${code(reportPath, 200, false)})` : 'the JSON report';
+  if (shown < total) parts.push(`… ${plural(total - shown, 'more process', 'more processes')} only in ${where}.`);
+  return details(`Every process: pids and full command lines (${plural(total, 'process', 'processes')})`, parts.join('\n\n'));
+}
+
+function notesFold(report: Report): string {
+  if (report.notes.length === 0) return '';
+  return `${details(`Notes on this check (${report.notes.length})`, report.notes.map((n) => `- ${plain(n, 400)}`).join('\n'))}\n`;
 }

@@ -1,8 +1,9 @@
 /**
  * The report: one document, rendered as the job summary, the console table,
- * the annotations and the JSON file. This file is the JSON schema: every field
- * is documented in the README (Reports), and any change that removes or retypes a
- * field bumps REPORT_VERSION (adding an optional field does not).
+ * the annotations and the JSON file. schema/report.schema.json is its JSON
+ * Schema (the suite validates every report against it), every field is
+ * documented in the README (Reports), and any change that removes or retypes a
+ * field bumps REPORT_VERSION (adding an optional field does not): change all three together.
  *
  * Environments hold secrets, so no environment variable appears here except
  * the step id (GITHUB_ACTION, or STRAYS_STEP from `strays run`) and the job
@@ -27,6 +28,8 @@ export interface ReportContext {
   readonly isolation?: Exclude<Isolation, 'auto'> | undefined;
   /** Step names by GITHUB_ACTION id, where known. */
   readonly stepNames?: Readonly<Record<string, string>> | undefined;
+  /** Keep secrets in command lines (`--show-secrets`, local debugging only); default false: redacted (redact.ts). */
+  readonly showSecrets?: boolean | undefined;
 }
 
 export interface ListenerEntry {
@@ -59,9 +62,18 @@ export interface LeakEntry {
   readonly pid: number;
   /** Start stamp (Linux: clock ticks since boot); (pid, start) identifies the process. */
   readonly start: number;
+  /** argv joined with spaces: padding dropped, secrets redacted, at most MAX_COMMAND characters (argv.ts). */
   readonly command: string;
+  /** The same words, each at most MAX_WORD characters; `…` as the last word when words were dropped. */
   readonly argv: readonly string[];
+  /** Length of the whole original command line and its word count, before any cap. */
+  readonly commandLength: number;
+  readonly argvCount: number;
+  /** True when `command`/`argv` were cut (see commandLength). */
+  readonly truncated: boolean;
   readonly comm: string;
+  /** Index of its row in `groups`. */
+  readonly group: number;
   readonly uid: number | undefined;
   readonly user: string | undefined;
   /** ISO 8601 */
@@ -90,6 +102,30 @@ export interface LeakEntry {
   readonly signals: readonly string[];
   readonly via: 'group' | 'process' | 'none';
   readonly detail: string | undefined;
+}
+
+/**
+ * Identical leaks as one row: same executable and command shape (digits
+ * aside), same step, same outcome, same section. Ordered by what needs
+ * attention: survived, not-permitted, killed first, then step, then start.
+ */
+export interface LeakGroup {
+  readonly section: 'leaks' | 'unattributed';
+  /** The command shape shared by every member: its command line with digit runs as `#`. */
+  readonly shape: string;
+  readonly count: number;
+  /** Members' pids, in report order. */
+  readonly pids: readonly number[];
+  /** The first member's command line (redacted, capped). */
+  readonly command: string;
+  readonly comm: string;
+  readonly step: string | undefined;
+  readonly stepName: string | undefined;
+  readonly outcome: Outcome;
+  /** The first member's detail (wchan of a survivor, an error …). */
+  readonly detail: string | undefined;
+  /** Oldest member's age. */
+  readonly ageMs: number | undefined;
 }
 
 export interface ZombieEntry {
@@ -135,8 +171,15 @@ export interface Report {
   /** True when the step should fail: failOnLeak and at least one leak. */
   readonly failed: boolean;
   readonly counts: ReportCounts;
+  /** Ordered by what needs attention (see LeakGroup); pids compared as numbers. */
   readonly leaks: readonly LeakEntry[];
   readonly unattributed: readonly LeakEntry[];
+  /** Rows of the summary: leaks, then unattributed, each in attention order. */
+  readonly groups: readonly LeakGroup[];
   readonly zombies: readonly ZombieEntry[];
   readonly spared: readonly SparedEntry[];
+  /** Facts about the check itself (an environment the checker could not read, a helper refused …), once each. */
+  readonly notes: readonly string[];
+  /** False only under `--show-secrets`: command lines then hold whatever the processes were given. */
+  readonly redacted: boolean;
 }

@@ -7,7 +7,7 @@
 import type * as Core from '@actions/core';
 import { vi } from 'vitest';
 
-type Used = 'getInput' | 'getState' | 'saveState' | 'exportVariable' | 'setOutput' | 'setFailed' | 'info' | 'warning' | 'error' | 'debug';
+type Used = 'getInput' | 'getState' | 'saveState' | 'exportVariable' | 'setOutput' | 'setFailed' | 'info' | 'warning' | 'error' | 'notice' | 'debug' | 'startGroup' | 'endGroup';
 
 export interface FakeCore extends Pick<typeof Core, Used> {
   inputs: Record<string, string>;
@@ -43,7 +43,10 @@ export function installFakeCore(target: object): FakeCore {
     info: vi.fn<typeof Core.info>(),
     warning: vi.fn<typeof Core.warning>(),
     error: vi.fn<typeof Core.error>(),
+    notice: vi.fn<typeof Core.notice>(),
     debug: vi.fn<typeof Core.debug>(),
+    startGroup: vi.fn<typeof Core.startGroup>(),
+    endGroup: vi.fn<typeof Core.endGroup>(),
     summary,
   } satisfies FakeCore);
   return fake;

@@ -4,7 +4,7 @@ import { GUARD_OPTIONS, type OptionSpecs, flag, stringValue, usageText } from '.
 import { type Command, optionsOnly } from '../command.js';
 import { EXIT, UsageError } from '../exit.js';
 import { guardOptionsFrom } from '../guard.js';
-import { finishAndReport, loadState } from '../job.js';
+import { finishAndReport, loadState, reportViewFrom } from '../job.js';
 
 const OPTIONS: OptionSpecs = {
   state: { type: 'string', value: 'FILE', help: 'the baseline written by `strays start` (required)' },
@@ -29,8 +29,7 @@ export const check: Command = {
     if (file === undefined) throw new UsageError('strays check: --state FILE is required (the file `strays start --state FILE` wrote).', 'check');
     const options = guardOptionsFrom('check', values);
     const baseline = loadState('check', file);
-    const quiet = flag(values, 'quiet');
-    const { status } = await finishAndReport(io, baseline, options, quiet);
+    const { status } = await finishAndReport(io, baseline, options, reportViewFrom('check', values));
     if (flag(values, 'remove-state')) fs.rmSync(file, { force: true });
     return status;
   },

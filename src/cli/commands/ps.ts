@@ -1,25 +1,29 @@
 /**
  * `strays ps [--state FILE]`: the job's live processes as a tree; touches
  * nothing (a debugging aid). Without --state: every process carrying any
- * STRAYS_SESSION, with its descendants, grouped by session.
+ * STRAYS_SESSION, with its descendants, grouped by session. `--json` writes
+ * the same report document as `check`, `run` and the action (outcome
+ * `reported`; `session` is `*` without --state).
  */
+import os from 'node:os';
 import { cgroupRule } from '../../cgroup/index.js';
-import { buildTree, check, descendantsOf, SESSION_VAR } from '../../engine/index.js';
+import { type Baseline, buildTree, check, CLI_STEP_VAR, descendantsOf, type Detection, type Finding, SESSION_VAR, STEP_VAR } from '../../engine/index.js';
 import { type ProcessInfo, readDetails, readTable } from '../../proc/index.js';
-import { buildReport, explainFindings, writeJsonReport } from '../../report/index.js';
-import { GUARD_OPTIONS, type OptionSpecs, stringValue, usageText } from '../args.js';
+import { buildReport, explainFindings, keepArgv, type Report, type ReportContext, serializeReport, STDOUT_PATH, writeJsonReport } from '../../report/index.js';
+import { untrusted } from '../../text/untrusted.js';
+import { OPTION, type OptionSpecs, flag, stringValue, usageText } from '../args.js';
 import { type Command, optionsOnly } from '../command.js';
 import { EXIT } from '../exit.js';
 import { cliContext, guardOptionsFrom } from '../guard.js';
 import { loadState } from '../job.js';
 import type { Io } from '../output.js';
 import { type TreeRow, renderTree } from '../tree-view.js';
-import fs from 'node:fs';
-import os from 'node:os';
 
 const OPTIONS: OptionSpecs = {
   state: { type: 'string', value: 'FILE', help: 'show the job of this baseline (default: every marked job)' },
-  ...GUARD_OPTIONS,
+  allow: OPTION.allow,
+  json: { ...OPTION.json, help: 'also write the listing as a JSON report (the schema of `check`; - for standard output, the tree then goes to stderr)' },
+  'show-secrets': OPTION['show-secrets'],
 };
 
 export const ps: Command = {
@@ -37,11 +41,24 @@ export const ps: Command = {
     if (values === undefined) return EXIT.ok;
     const options = guardOptionsFrom('ps', values);
     const file = stringValue(values, 'state');
-    return file === undefined ? psAll(io, options.reportPath) : psJob(io, file, options);
+    const json = options.reportPath;
+    // With the JSON on stdout, the tree moves to stderr: stdout stays one parseable document.
+    const view: Io = json === STDOUT_PATH ? { ...io, out: io.err } : io;
+    const showSecrets = flag(values, 'show-secrets');
+    const report = file === undefined ? await psAll(view, showSecrets) : await psJob(view, file, options, showSecrets);
+    if (json === undefined) return EXIT.ok;
+    try {
+      if (json === STDOUT_PATH) io.out(serializeReport(report).trimEnd());
+      else writeJsonReport(json, report);
+      return EXIT.ok;
+    } catch (error) {
+      io.err(`strays ps: cannot write the JSON report ${untrusted(json)}: ${(error as Error).message}`);
+      return EXIT.failure;
+    }
   },
 };
 
-async function psJob(io: Io, file: string, options: ReturnType<typeof guardOptionsFrom>): Promise<number> {
+async function psJob(io: Io, file: string, options: ReturnType<typeof guardOptionsFrom>, showSecrets: boolean): Promise<Report> {
   const baseline = loadState('ps', file);
   const rules = baseline.cgroup ? [cgroupRule(baseline.cgroup)] : [];
   const { table, detection } = await check(baseline, { allow: options.allow, checker: process.pid, rules });
@@ -51,16 +68,19 @@ async function psJob(io: Io, file: string, options: ReturnType<typeof guardOptio
     ...detection.zombies.map((z) => ({ process: z.process, note: `zombie, reaper ${z.reaper}` })),
   ];
   io.out(`job ${baseline.session}: ${rows.length === 0 ? 'no live processes' : `${rows.length} processes`}`);
-  if (rows.length > 0) io.out(renderTree(rows, Date.now()).join('\n'));
-  if (options.reportPath !== undefined) {
-    const context = { host: os.hostname(), checkedAt: Date.now(), ...cliContext(baseline) };
-    const explanations = explainFindings([...detection.findings, ...detection.unattributed], table, context);
-    writeJsonReport(options.reportPath, buildReport({ baseline, detection, termination: undefined, explanations, options: { ...options, kill: false }, context, table }));
-  }
-  return EXIT.ok;
+  if (rows.length > 0) io.out(renderTree(shown(rows, showSecrets), Date.now()).join('\n'));
+  const context: ReportContext = { host: os.hostname(), checkedAt: Date.now(), ...cliContext(baseline), showSecrets };
+  const explanations = explainFindings([...detection.findings, ...detection.unattributed], table, context);
+  return buildReport({ baseline, detection, termination: undefined, explanations, options: { ...options, kill: false }, context, table });
 }
 
-async function psAll(io: Io, json: string | undefined): Promise<number> {
+/** The tree shows command lines as reports do: secrets redacted, padding dropped, capped (src/report/argv.ts). */
+const shown = (rows: readonly TreeRow[], showSecrets: boolean): TreeRow[] =>
+  rows.map((r) => ({ ...r, process: { ...r.process, argv: keepArgv(r.process.argv, r.process.comm, showSecrets).argv } }));
+
+const stepOf = (p: ProcessInfo): string | undefined => (p.env?.readable ? p.env.vars[STEP_VAR] || p.env.vars[CLI_STEP_VAR] : undefined) || undefined;
+
+async function psAll(io: Io, showSecrets: boolean): Promise<Report> {
   const table = await readDetails(await readTable(), (p) => p.pid !== process.pid);
   const tree = buildTree(table.processes);
   const sessionOf = (p: ProcessInfo): string | undefined => (p.env?.readable ? p.env.vars[SESSION_VAR] : undefined) || undefined;
@@ -75,14 +95,27 @@ async function psAll(io: Io, json: string | undefined): Promise<number> {
     bySession.set(session, pids);
   }
   if (bySession.size === 0) io.out(`no process carries ${SESSION_VAR}`);
-  const listing: Array<{ session: string; processes: Array<{ pid: number; ppid: number; pgid: number; state: string; command: string[] }> }> = [];
+  const findings: Finding[] = [];
   for (const [session, pids] of [...bySession].sort(([a], [b]) => a.localeCompare(b))) {
     const rows = [...pids].map((pid) => tree.byPid.get(pid)).filter((p): p is ProcessInfo => p !== undefined)
       .map((p) => ({ process: p, note: sessionOf(p) === undefined ? 'descendant' : '' }));
-    io.out(`${SESSION_VAR}=${session}: ${rows.length} processes`);
-    io.out(renderTree(rows, Date.now()).join('\n'));
-    listing.push({ session, processes: rows.map(({ process: p }) => ({ pid: p.pid, ppid: p.ppid, pgid: p.pgid, state: p.state, command: [...p.argv] })) });
+    io.out(`${SESSION_VAR}=${untrusted(session)}: ${rows.length} processes`);
+    io.out(renderTree(shown(rows, showSecrets), Date.now()).join('\n'));
+    for (const { process: p } of rows) {
+      findings.push({
+        process: p,
+        attribution: 'marker',
+        reasons: [sessionOf(p) === undefined ? `descends from a process carrying ${SESSION_VAR}=${session}` : `carries ${SESSION_VAR}=${session}`],
+        ancestry: [],
+        children: [],
+        step: stepOf(p),
+      });
+    }
   }
-  if (json !== undefined) fs.writeFileSync(json, `${JSON.stringify({ tool: 'strays', sessions: listing }, null, 2)}\n`);
-  return EXIT.ok;
+  // Every marked job at once: `*` stands for the session, and the oldest process for the job's start.
+  const starts = findings.map((f) => f.process.startedAt).filter((t): t is number => t !== undefined);
+  const baseline = { session: '*', runnerTrackingId: undefined, takenAt: starts.length > 0 ? starts.reduce((a, b) => Math.min(a, b)) : Date.now() } as Baseline;
+  const detection: Detection = { findings, unattributed: [], zombies: [], spared: [] };
+  const context: ReportContext = { host: os.hostname(), checkedAt: Date.now(), workspace: process.env.GITHUB_WORKSPACE || process.cwd(), runnerTemp: process.env.RUNNER_TEMP || undefined, showSecrets };
+  return buildReport({ baseline, detection, termination: undefined, explanations: explainFindings(findings, table, context), options: { kill: false, graceMs: 0, failOnLeak: false }, context });
 }

@@ -21,7 +21,8 @@ import { type ChildEnd, signalStatus, startGuarded } from '../child.js';
 import type { Command } from '../command.js';
 import { EXIT, UsageError } from '../exit.js';
 import { checkWritableDir, guardOptionsFrom } from '../guard.js';
-import { finishAndReport } from '../job.js';
+import { finishAndReport, reportViewFrom } from '../job.js';
+import { redactArgv, redactText } from '../../report/redact.js';
 import type { Io } from '../output.js';
 import { quoted, untrusted } from '../../text/untrusted.js';
 
@@ -67,13 +68,16 @@ export const run: Command = {
       throw new UsageError('strays run: no command given: expected "--" followed by the command, as in: strays run [options] -- ./build.sh', 'run');
     }
     const options = guardOptionsFrom('run', values);
-    const quiet = flag(values, 'quiet');
+    const view = reportViewFrom('run', values);
+    const quiet = view.quiet;
     const keptState = stringValue(values, 'state');
     if (keptState !== undefined) checkWritableDir('run', '--state', keptState);
     // strays owns the job (its exit ends it) and steps into the job cgroup just long enough
     // to fork the command there: the command and all it starts stay in, strays steps out.
     const { baseline, notes } = await beginJob({ isolation: options.isolation, owner: (table) => ownerForRun(table), cgroupPid: process.pid });
-    if (!quiet) for (const note of notes) io.err(`strays: ${note}`);
+    // With --isolation given, say at once how the job is isolated; under auto the facts (cgroups not usable,
+    // `sudo -n` wants a password …) would repeat on every run: they go in the report's notes instead.
+    if (!quiet && stringValue(values, 'isolation') !== undefined) for (const note of notes) io.err(`strays: ${note}`);
     const tempDir = keptState === undefined ? fs.mkdtempSync(path.join(os.tmpdir(), 'strays-run-')) : undefined;
     const stateFile = keptState ?? path.join(tempDir as string, 'baseline.json');
     // The finisher (signal path) reads the baseline from here.
@@ -117,8 +121,8 @@ export const run: Command = {
       // A signal now (the command is gone, its pid may be reused) is not forwarded; and
       // finishJob's termination (grace, then SIGKILL) ends what the command left.
       finisher = Promise.resolve(EXIT.ok);
-      if (!quiet || end.status !== 0) io.err(`strays: ${stepName(rest)}: ${end.description}`);
-      finished = (await finishAndReport(io, baseline, options, quiet)).status;
+      if (!quiet || end.status !== 0) io.err(`strays: ${untrusted(view.showSecrets ? stepName(rest) : redactText(redactArgv(rest).join(' ')))}: ${end.description}`);
+      finished = (await finishAndReport(io, baseline, options, view, notes)).status;
     }
     for (const s of FORWARDED) process.off(s, onSignal);
     cleanup();

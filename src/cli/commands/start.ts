@@ -17,7 +17,7 @@ import { readStartTicks } from '../../proc/linux.js';
 import { PathError, makeDirectory, validateOutputFile } from '../../config/paths.js';
 import { messageOf } from '../../text/error-message.js';
 import { quoted } from '../../text/untrusted.js';
-import { GUARD_OPTIONS, type OptionSpecs, flag, stringValue, usageText } from '../args.js';
+import { OPTION, type OptionSpecs, flag, stringValue, usageText } from '../args.js';
 import { type Command, optionsOnly } from '../command.js';
 import { EXIT, UsageError } from '../exit.js';
 import { checkWritableDir, guardOptionsFrom, pathOption } from '../guard.js';
@@ -30,7 +30,9 @@ const OPTIONS: OptionSpecs = {
   // even after the script name, and exits 9 (nodejs/node#54232, #54255).
   'export-to': { type: 'string', value: 'FILE', help: 'append the `export` lines to FILE (e.g. "$BASH_ENV") instead of printing them' },
   'print-session': { type: 'boolean', help: 'print only the session (Jenkins: env.STRAYS_SESSION = sh(script: …, returnStdout: true).trim())' },
-  ...GUARD_OPTIONS,
+  // Only what start uses: the rest (--grace, --allow, --json …) belongs to `strays check`.
+  isolation: OPTION.isolation,
+  quiet: { ...OPTION.quiet, help: 'print only the export line' },
 };
 
 /** Single-quotes a value for sh: the printed lines are sourced or eval'd. */
