@@ -6,7 +6,7 @@ import {
   type PrivilegePrefix,
   type ProcessTable,
   defaultPrivilegePrefix,
-  lineageOf,
+  lineageOnly,
   readDetails,
   readTable,
   readUnreadableEnvs,
@@ -40,8 +40,7 @@ export interface SnapshotOptions {
 
 export async function snapshot(options: SnapshotOptions = {}): Promise<Baseline> {
   // The baseline keeps only identities, plus argv and uid of the snapshotter's chain: read just those in full.
-  const line = lineageOf(options.self ?? process.pid);
-  const table = await readTable(undefined, { fullFor: line && ((pid) => line.has(pid)) });
+  const table = await readTable(undefined, lineageOnly(options.self ?? process.pid));
   return snapshotFrom({
     table,
     self: options.self,

@@ -9,7 +9,7 @@ import type { Isolation } from '../config/options.js';
 import { type Baseline, snapshotFrom } from '../engine/index.js';
 import { registerBaseline } from '../host/index.js';
 import type { Owner } from '../host/job-record.js';
-import { readTable } from '../proc/index.js';
+import { lineageOnly, readTable } from '../proc/index.js';
 import type { ProcessTable } from '../proc/types.js';
 
 export interface BeginInput {
@@ -37,7 +37,8 @@ export interface Begun {
 }
 
 export async function beginJob(input: BeginInput): Promise<Begun> {
-  const table = await readTable();
+  // argv and owner only for our own chain: the baseline keeps nothing else of them (README, Benchmark).
+  const table = await readTable(undefined, lineageOnly());
   const plain = snapshotFrom({
     table,
     session: input.session,

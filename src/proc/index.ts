@@ -70,3 +70,14 @@ export async function readUnreadableEnvs(
 /** `pid` and its ancestors as far as can be read now (Linux), else undefined: a snapshot reads these in full. */
 export const lineageOf = (pid: number, reader: ReaderName = defaultReader()): ReadonlySet<number> | undefined =>
   reader === 'linux-proc' ? linuxLineage(pid) : undefined;
+
+/**
+ * What a job's start reads: argv and owner only for `self` and its ancestors
+ * (the baseline keeps argv of that chain and the snapshotter's uid, and of
+ * every other process only its identity, which stat gives), stat for the rest.
+ * About half the cost of a full read (README, Benchmark). `ps` reads all anyway.
+ */
+export function lineageOnly(self: number = process.pid, reader: ReaderName = defaultReader()): TableOptions {
+  const line = lineageOf(self, reader);
+  return line ? { fullFor: (pid) => line.has(pid) } : {};
+}

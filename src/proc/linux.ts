@@ -13,8 +13,8 @@
 import fs from 'node:fs';
 import { bootTimeMs, ticksToMs, uptimeTicks } from './clock.js';
 import { parseCmdline, pickEnv } from './environ.js';
-import { attempt, readIfPresent } from './procfs.js';
-import { isKernelThread, parseStat } from './stat.js';
+import { attempt, parseIfPresent, readIfPresent } from './procfs.js';
+import { isKernelThread, parseStatBytes } from './stat.js';
 import type { EnvView, ProcessInfo, ProcessTable } from './types.js';
 
 export interface LinuxReaderOptions {
@@ -45,9 +45,7 @@ export function readLinuxTable(options: LinuxReaderOptions = {}): ProcessTable {
 }
 
 function readOne(root: string, pid: string, boot: number | undefined, full: LinuxReaderOptions['fullFor']): ProcessInfo | undefined {
-  const statText = readIfPresent(`${root}/${pid}/stat`);
-  if (statText === undefined) return undefined;
-  const stat = parseStat(statText);
+  const stat = parseIfPresent(`${root}/${pid}/stat`, parseStatBytes);
   if (!stat || isKernelThread(stat)) return undefined;
   let argv: string[] = [];
   let uid: number | undefined;
@@ -78,8 +76,7 @@ export function linuxLineage(pid: number, procRoot = '/proc'): Set<number> {
   const line = new Set<number>();
   for (let current = pid; current > 0 && !line.has(current); ) {
     line.add(current);
-    const text = readIfPresent(`${procRoot}/${current}/stat`);
-    const stat = text === undefined ? undefined : parseStat(text);
+    const stat = parseIfPresent(`${procRoot}/${current}/stat`, parseStatBytes);
     if (!stat) break;
     current = stat.ppid;
   }
@@ -111,7 +108,6 @@ export function parseCgroupV2(text: string): string | undefined {
 
 /** Re-reads one process's start stamp: the check made right before each signal. */
 export function readStartTicks(pid: number, procRoot = '/proc'): { state: string; start: number } | undefined {
-  const text = readIfPresent(`${procRoot}/${pid}/stat`);
-  const stat = text === undefined ? undefined : parseStat(text);
+  const stat = parseIfPresent(`${procRoot}/${pid}/stat`, parseStatBytes);
   return stat ? { state: stat.state, start: stat.startTicks } : undefined;
 }

@@ -23,6 +23,24 @@ export const isDenied = (error: unknown): boolean => {
 
 /** Reads a whole file as latin1-safe UTF-8; throws what fs throws. */
 export function readProcFile(path: string): string {
+  const length = readIntoBuffer(path);
+  return buffer.toString('utf8', 0, length);
+}
+
+/** Like `readIfPresent`, but hands the bytes to `parse` without making a string of the whole file. */
+export function parseIfPresent<T>(path: string, parse: (bytes: Buffer, length: number) => T): T | undefined {
+  let length: number;
+  try {
+    length = readIntoBuffer(path); // first: a read may replace the (grown) buffer
+  } catch (error) {
+    if (isGone(error)) return undefined;
+    throw error;
+  }
+  return parse(buffer, length);
+}
+
+/** Reads a whole file into the shared buffer (grown as needed); returns its length. */
+function readIntoBuffer(path: string): number {
   const fd = fs.openSync(path, 'r');
   try {
     let length = 0;
@@ -36,7 +54,7 @@ export function readProcFile(path: string): string {
       if (n === 0) break;
       length += n;
     }
-    return buffer.toString('utf8', 0, length);
+    return length;
   } finally {
     fs.closeSync(fd);
   }

@@ -8,8 +8,8 @@
  * recycled pid from the original: `start` and `state` are then unknown.
  */
 import fs from 'node:fs';
-import { readIfPresent } from '../proc/procfs.js';
-import { parseStat } from '../proc/stat.js';
+import { parseIfPresent } from '../proc/procfs.js';
+import { parseStatBytes } from '../proc/stat.js';
 import { isDeadState } from '../proc/types.js';
 
 export interface Probe {
@@ -25,8 +25,7 @@ const onLinux = process.platform === 'linux';
 /** undefined: no process has this pid any more. */
 export function probe(pid: number): Probe | undefined {
   if (onLinux) {
-    const text = readIfPresent(`/proc/${pid}/stat`);
-    const stat = text === undefined ? undefined : parseStat(text);
+    const stat = parseIfPresent(`/proc/${pid}/stat`, parseStatBytes);
     return stat ? { state: stat.state, start: stat.startTicks, ppid: stat.ppid, pgid: stat.pgid } : undefined;
   }
   try {
