@@ -4,6 +4,8 @@
  * RUNNER_TEMP, fresh GITHUB_ENV / GITHUB_STATE / GITHUB_OUTPUT /
  * GITHUB_STEP_SUMMARY files, and pre's saved state as STATE_* in post
  * (file-command parsing from the job simulator, test/sim/files.mjs).
+ * Each job has its own host state directory (STRAYS_STATE_DIR): one job on
+ * the host, as on a hosted runner, and the machine's own state is untouched.
  */
 import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
@@ -11,6 +13,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { INPUT_DEFAULTS, Input } from '../src/action/constants.js';
+import { STATE_DIR_VAR } from '../src/host/state-dir.js';
 import { readFileCommands } from '../test/sim/files.mjs';
 
 export const inputVar = (name: string): string => `INPUT_${name.replace(/ /g, '_').toUpperCase()}`;
@@ -37,6 +40,7 @@ export function runProcess(args: readonly string[], env: NodeJS.ProcessEnv, cwd?
 export class ActionJob {
   readonly temp: string;
   readonly workspace: string;
+  readonly stateDir: string;
   private readonly trackingId = `github_${randomUUID()}`;
   private state: Record<string, string> = {};
   private jobEnv: Record<string, string> = {};
@@ -47,7 +51,8 @@ export class ActionJob {
   ) {
     this.temp = path.join(root, 'runner-temp');
     this.workspace = path.join(root, 'workspace');
-    for (const d of [this.temp, this.workspace]) fs.mkdirSync(d, { recursive: true });
+    this.stateDir = path.join(root, 'state');
+    for (const d of [this.temp, this.workspace, this.stateDir]) fs.mkdirSync(d, { recursive: true });
   }
 
   private env(extra: Record<string, string>): NodeJS.ProcessEnv {
@@ -62,6 +67,7 @@ export class ActionJob {
       GITHUB_WORKSPACE: this.workspace,
       RUNNER_TRACKING_ID: this.trackingId,
       GITHUB_ACTION: '__self',
+      [STATE_DIR_VAR]: this.stateDir,
       ...this.jobEnv,
       ...extra,
     };
@@ -79,5 +85,10 @@ export class ActionJob {
     Object.assign(this.jobEnv, readFileCommands(files.GITHUB_ENV as string));
     Object.assign(this.state, readFileCommands(files.GITHUB_STATE as string));
     return run;
+  }
+
+  /** Runs a plain script (the runner-cleanup yardstick) with this job's environment, as a step would. */
+  script(file: string): Promise<ProcessRun> {
+    return runProcess([file], this.env({}), this.workspace);
   }
 }

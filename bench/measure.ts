@@ -10,7 +10,9 @@ import { promisify } from 'node:util';
 import psList from 'ps-list';
 import { type GuardOptions, parseGuardOptions } from '../src/config/options.js';
 import { type Baseline, SESSION_VAR, check, detect, readCurrent, saveBaseline, snapshot } from '../src/engine/index.js';
+import { beginJob } from '../src/job/begin.js';
 import { finishJob } from '../src/job/finish.js';
+import { lineageOnly, readTable } from '../src/proc/index.js';
 import { readLinuxTable } from '../src/proc/linux.js';
 import { terminate } from '../src/terminate/index.js';
 import { ActionJob, runProcess } from './action.js';
@@ -25,6 +27,8 @@ export interface SnapshotTimes {
   readonly processes: number;
   /** readLinuxTable() with every field of every process (what ps-list returns, and more). */
   readonly fullMs: number;
+  /** What the pre step reads (beginJob): stat for every process, argv and owner for its own chain. */
+  readonly preReadMs: number;
   /** What the post step reads: readCurrent (identity for old processes, full rows and details for new ones). */
   readonly postReadMs: number;
   readonly psListMs: number;
@@ -34,6 +38,7 @@ export interface SnapshotTimes {
 export async function snapshotTimes(runs: number, baseline: Baseline): Promise<SnapshotTimes> {
   const t = await interleaved(runs, {
     full: () => readLinuxTable(),
+    preRead: () => readTable(undefined, lineageOnly()),
     postRead: () => readCurrent(baseline),
     psList: () => psList(),
     ps: () => run('ps', ['-eo', 'pid,ppid,pgid,sid,stat,lstart,args'], { maxBuffer: 64 << 20 }),
@@ -41,6 +46,7 @@ export async function snapshotTimes(runs: number, baseline: Baseline): Promise<S
   return {
     processes: readLinuxTable().processes.length,
     fullMs: median(t.full as number[]),
+    preReadMs: median(t.preRead as number[]),
     postReadMs: median(t.postRead as number[]),
     psListMs: median(t.psList as number[]),
     psMs: median(t.ps as number[]),
@@ -51,6 +57,12 @@ export async function detectMs(runs: number, baseline: Baseline): Promise<number
   const table = await readCurrent(baseline);
   const t = await interleaved(runs, { detect: () => detect(baseline, table, { checker: process.pid }) });
   return median(t.detect as number[]);
+}
+
+/** beginJob as the pre step runs it, in this (warm) process: marker isolation, no host-state record. */
+export async function beginMs(runs: number): Promise<number> {
+  const t = await interleaved(runs, { begin: () => beginJob({ isolation: 'marker', owner: () => undefined, cgroupPid: undefined, register: false }) });
+  return median(t.begin as number[]);
 }
 
 /** finishJob on a clean job, in this (warm) process. */
@@ -93,31 +105,52 @@ export async function childPostMain(file: string): Promise<void> {
 
 export interface DistTimes {
   readonly floorMs: number;
+  /** The runner-cleanup yardstick (bench/runner-cleanup.cjs): every /proc/PID/environ read, kill by RUNNER_TRACKING_ID. */
+  readonly cleanupMs: number;
   readonly preMs: number | undefined;
   readonly postMs: number | undefined;
+  /** Medians of the per-run ratios: each run times the floor, the yardstick, pre and post back to back. */
+  readonly preVsCleanup: number | undefined;
+  readonly postVsCleanup: number | undefined;
+  readonly preVsFloor: number | undefined;
+  readonly postVsFloor: number | undefined;
   readonly postRssMb: number | undefined;
   readonly failures: readonly string[];
 }
 
-/** dist/pre and dist/post on a clean job as whole processes, against `node -e 0`; post's RSS through a --require hook. */
-export async function distTimes(runs: number, distDir: string, dir: string): Promise<DistTimes> {
+/**
+ * dist/pre and dist/post on a clean job as whole processes, each run beside
+ * `node -e 0` and the runner-cleanup yardstick on the same table; post's RSS
+ * through a --require hook in a separate, untimed run.
+ */
+export async function distTimes(runs: number, distDir: string, dir: string, cleanupScript: string): Promise<DistTimes> {
   const have = fs.existsSync(path.join(distDir, 'pre/index.js')) && fs.existsSync(path.join(distDir, 'post/index.js'));
   const floor: number[] = [];
+  const cleanup: number[] = [];
   const pre: number[] = [];
   const post: number[] = [];
+  const ratios = { preVsCleanup: [] as number[], postVsCleanup: [] as number[], preVsFloor: [] as number[], postVsFloor: [] as number[] };
   const rss: number[] = [];
   const failures: string[] = [];
   const hook = path.join(dir, 'rss-hook.cjs');
   fs.writeFileSync(hook, "process.on('exit', () => require('fs').writeFileSync(process.env.BENCH_RSS_FILE, String(process.resourceUsage().maxRSS)));\n");
   for (let i = 0; i < runs; i++) {
-    floor.push((await runProcess(['-e', '0'], process.env)).ms);
-    if (!have) continue;
     const job = new ActionJob(fs.mkdtempSync(path.join(dir, 'job-')), distDir);
+    const f = (await runProcess(['-e', '0'], process.env)).ms;
+    const c = await job.script(cleanupScript);
+    if (c.code !== 0 || c.output !== '') failures.push(`runner cleanup exited ${c.code}: ${c.output.slice(-300)}`);
+    floor.push(f);
+    cleanup.push(c.ms);
+    if (!have) continue;
     const p = await job.step('pre');
     const q = await job.step('post');
     for (const [name, r] of [['pre', p], ['post', q]] as const) if (r.code !== 0) failures.push(`dist/${name} exited ${r.code}: ${r.output.slice(-300)}`);
     pre.push(p.ms);
     post.push(q.ms);
+    ratios.preVsCleanup.push(p.ms / c.ms);
+    ratios.postVsCleanup.push(q.ms / c.ms);
+    ratios.preVsFloor.push(p.ms / f);
+    ratios.postVsFloor.push(q.ms / f);
     // A second clean job, post measured with the RSS hook (kept out of the timed runs).
     const measured = new ActionJob(fs.mkdtempSync(path.join(dir, 'job-')), distDir);
     await measured.step('pre');
@@ -125,10 +158,16 @@ export async function distTimes(runs: number, distDir: string, dir: string): Pro
     await measured.step('post', { NODE_OPTIONS: `--require ${hook}`, BENCH_RSS_FILE: rssFile });
     if (fs.existsSync(rssFile)) rss.push(Number(fs.readFileSync(rssFile, 'utf8')) / 1024);
   }
+  const m = (v: number[]): number | undefined => (have ? median(v) : undefined);
   return {
     floorMs: median(floor),
-    preMs: have ? median(pre) : undefined,
-    postMs: have ? median(post) : undefined,
+    cleanupMs: median(cleanup),
+    preMs: m(pre),
+    postMs: m(post),
+    preVsCleanup: m(ratios.preVsCleanup),
+    postVsCleanup: m(ratios.postVsCleanup),
+    preVsFloor: m(ratios.preVsFloor),
+    postVsFloor: m(ratios.postVsFloor),
     postRssMb: rss.length > 0 ? median(rss) : undefined,
     failures,
   };

@@ -12,12 +12,14 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { snapshot } from '../src/engine/index.js';
 import { Crowd } from './crowd.js';
-import { childPost, childPostMain, cores, detectMs, distTimes, finishMs, snapshotTimes, terminationTimes } from './measure.js';
+import { beginMs, childPost, childPostMain, cores, detectMs, distTimes, finishMs, snapshotTimes, terminationTimes } from './measure.js';
 import { type SizeResult, printResults } from './report.js';
 import { timed } from './timing.js';
 
 const SELF = fileURLToPath(import.meta.url);
 const REPO = path.resolve(path.dirname(SELF), '..');
+/** Plain Node, not bundled: the yardstick runs as written. */
+const RUNNER_CLEANUP = path.join(REPO, 'bench', 'runner-cleanup.cjs');
 
 interface Args {
   readonly runs: number;
@@ -62,22 +64,23 @@ async function main(): Promise<void> {
       const snap = await snapshotTimes(args.runs, baseline);
       process.stdout.write(`  ${snap.processes} processes (crowd started in ${(grown.ms / 1000).toFixed(1)} s): snapshot`);
       const detect = await detectMs(args.runs, baseline);
+      const begin = await beginMs(args.runs);
       const finish = await finishMs(args.runs, baseline);
       process.stdout.write(', post');
       const child = await childPost(args.runs, baseline, dir, SELF);
-      const dist = await distTimes(args.runs, args.dist, dir);
+      const dist = await distTimes(args.runs, args.dist, dir, RUNNER_CLEANUP);
       process.stdout.write(', dist');
       const termRuns = Math.max(1, Math.min(args.runs, 3));
       const cooperative = await terminationTimes(termRuns, args.leaks, 0, '5s');
       const ignoring = await terminationTimes(termRuns, args.leaks, Math.min(10, args.leaks), '1s');
       console.log(', termination.');
-      results.push({ size, snap, detectMs: detect, finishMs: finish, child, dist, cooperative, ignoring });
+      results.push({ size, snap, detectMs: detect, beginMs: begin, finishMs: finish, child, dist, cooperative, ignoring });
     }
   } finally {
     await crowd.end();
     fs.rmSync(dir, { recursive: true, force: true });
   }
-  printResults(results, { cores: cores(), runs: args.runs, leaks: args.leaks, seconds: (Date.now() - began) / 1000 });
+  printResults(results, { cores: cores(), runs: args.runs, leaks: args.leaks, seconds: (Date.now() - began) / 1000, load: os.loadavg() });
 }
 
 main().catch((error: unknown) => {

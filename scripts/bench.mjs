@@ -1,29 +1,28 @@
 #!/usr/bin/env node
-// `npm run bench`: bundles bench/run.ts with ncc into .bench/ (Node 20 cannot
+// `npm run bench`: bundles bench/run.ts with esbuild into .bench/ (Node 20 cannot
 // run TypeScript) and runs it inside a private PID namespace when the kernel
 // allows (`unshare --pid --fork --mount-proc`, as scripts/test.mjs does), so
 // the process table holds exactly what the bench creates, and bash as the
 // namespace's PID 1 reaps every orphan. Arguments are passed on
-// (`npm run bench -- --runs 3 --sizes 100,1000 --leaks 300 --fresh-dist`). --transpile-only: type errors
-// are tsc's job (`npx tsc --noEmit -p .`); a half-written file elsewhere must not stop a measurement.
+// (`npm run bench -- --runs 3 --sizes 100,1000 --leaks 300 --fresh-dist`). esbuild does not type-check:
+// type errors are tsc's job (`npx tsc --noEmit -p .`); a half-written file elsewhere must not stop a measurement.
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
+import * as esbuild from 'esbuild';
+import { ENTRIES, buildEntry } from './build.mjs';
 
 const args = process.argv.slice(2);
 const env = { ...process.env };
 
 fs.rmSync('.bench', { recursive: true, force: true });
-const build = spawnSync('node_modules/.bin/ncc', ['build', 'bench/run.ts', '-o', '.bench', '--quiet', '--transpile-only'], { stdio: 'inherit' });
-if (build.status !== 0) process.exit(build.status ?? 1);
-// ncc emits an ES module for a "type": "module" package; the marker keeps it one wherever .bench/ is read from.
+await esbuild.build({ entryPoints: ['bench/run.ts'], outfile: '.bench/index.js', bundle: true, platform: 'node', target: 'node20', format: 'esm', logLevel: 'warning' });
+// The marker keeps it an ES module wherever .bench/ is read from.
 fs.writeFileSync('.bench/package.json', '{ "type": "module" }\n');
 
-// --fresh-dist: measure action bundles built now from src/ (in .bench/dist) instead of the committed dist/.
+// --fresh-dist: measure action bundles built now from src/ (in .bench/dist), exactly as `npm run build` builds them,
+// instead of the committed dist/.
 if (args.includes('--fresh-dist')) {
-  for (const stage of ['pre', 'post']) {
-    const built = spawnSync('node_modules/.bin/ncc', ['build', `src/action/${stage}.ts`, '-o', `.bench/dist/${stage}`, '--quiet'], { stdio: 'inherit' });
-    if (built.status !== 0) process.exit(built.status ?? 1);
-  }
+  for (const stage of ['pre', 'post']) await buildEntry(ENTRIES[stage], `.bench/dist/${stage}`);
 }
 
 let command = ['node', '.bench/index.js', ...args];
