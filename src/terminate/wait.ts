@@ -2,24 +2,30 @@
  * Waiting for processes to end: poll often, return as soon as all are dead.
  *
  * There is no portable way to wait(2) for a process that is not our child
- * (pidfd_open + poll is Linux ≥ 5.3 and not in Node), so we poll /proc. At
- * 20 ms a cooperative leak costs one poll after it exits, and 300 stat reads
- * per poll are far below a millisecond of work.
+ * (pidfd_open + poll is Linux ≥ 5.3 and not in Node), so we poll /proc. The
+ * first looks come quickly (1, 2, 4 … ms, then every `pollMs`): a process
+ * ends within a few milliseconds of SIGKILL or of a cooperative SIGTERM, and
+ * a fixed 20 ms step made every termination wait a whole step for it. 300
+ * stat reads per look are far below a millisecond of work.
  */
 import { stillRunning } from './probe.js';
 import type { Target } from './signals.js';
 
 export const DEFAULT_POLL_MS = 20;
+/** The first look after the signal; each next one waits twice as long, up to pollMs. */
+export const FIRST_POLL_MS = 1;
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
 /** Resolves with the targets still running at `deadline`, or [] as soon as none is. A zombie counts as dead. */
 export async function waitForEnd<T extends Target>(targets: readonly T[], deadline: number, pollMs = DEFAULT_POLL_MS): Promise<T[]> {
   let running = targets.filter((t) => stillRunning(t.pid, t.start));
+  let step = Math.min(FIRST_POLL_MS, pollMs);
   while (running.length > 0) {
     const left = deadline - Date.now();
     if (left <= 0) break;
-    await sleep(Math.min(pollMs, left));
+    await sleep(Math.min(step, left));
+    step = Math.min(step * 2, pollMs);
     running = running.filter((t) => stillRunning(t.pid, t.start));
   }
   return running;
