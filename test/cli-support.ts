@@ -33,7 +33,9 @@ export async function ensureBuilt(): Promise<void> {
   try {
     const built = fs.existsSync(CLI) ? fs.statSync(CLI).mtimeMs : 0;
     if (built < newest(path.join(ROOT, 'src'))) {
-      execFileSync(path.join(ROOT, 'node_modules/.bin/ncc'), ['build', 'src/cli/index.ts', '-o', 'dist/cli', '--license', 'licenses.txt', '--quiet'], { cwd: ROOT, stdio: 'inherit' });
+      // The CLI bundle alone, exactly as `npm run build` makes it (the action bundles may be running).
+      const script = "const { ENTRIES, buildEntry } = await import('./scripts/build.mjs'); await buildEntry(ENTRIES.cli, 'dist/cli');";
+      execFileSync(process.execPath, ['--input-type=module', '-e', script], { cwd: ROOT, stdio: 'inherit' });
     }
   } finally {
     fs.rmdirSync(lock);

@@ -6,7 +6,7 @@ import { EXIT, UsageError } from './exit.js';
 import { type Io, processIo } from './output.js';
 import { quoted } from '../text/untrusted.js';
 
-/** The version of package.json; ncc inlines the file into the bundle. */
+/** The version of package.json; the bundler inlines the file into the bundle. */
 import pkg from '../../package.json' with { type: 'json' };
 
 export const VERSION: string = pkg.version;
