@@ -92,6 +92,8 @@ export function explainFindings(
   context: ExplainContext,
   options: ExplainOptions = {},
 ): Map<number, Explanation> {
+  // A clean job: nothing to explain, and no tree of the whole table to build for it (README, Benchmark).
+  if (findings.length === 0) return new Map();
   const procRoot = options.procRoot ?? '/proc';
   const linux = table.reader === 'linux-proc';
   const tree = buildTree(table.processes);
