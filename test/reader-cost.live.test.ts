@@ -24,7 +24,7 @@ describe('stat from bytes', () => {
     let compared = 0;
     for (const name of fs.readdirSync('/proc').filter((n) => /^\d+$/.test(n))) {
       const text = readIfPresent(`/proc/${name}/stat`);
-      const fromBytes = parseIfPresent(`/proc/${name}/stat`, parseStatBytes);
+      const fromBytes = parseIfPresent(`/proc/${name}/stat`, parseStatBytes, true);
       if (text === undefined || fromBytes === undefined) continue; // ended between the reads
       const fromText = parseStat(text) as NonNullable<ReturnType<typeof parseStat>>;
       // The two reads are moments apart: identity fields must agree, state may change.

@@ -45,7 +45,7 @@ export function readLinuxTable(options: LinuxReaderOptions = {}): ProcessTable {
 }
 
 function readOne(root: string, pid: string, boot: number | undefined, full: LinuxReaderOptions['fullFor']): ProcessInfo | undefined {
-  const stat = parseIfPresent(`${root}/${pid}/stat`, parseStatBytes);
+  const stat = parseIfPresent(`${root}/${pid}/stat`, parseStatBytes, true);
   if (!stat || isKernelThread(stat)) return undefined;
   let argv: string[] = [];
   let uid: number | undefined;
@@ -76,7 +76,7 @@ export function linuxLineage(pid: number, procRoot = '/proc'): Set<number> {
   const line = new Set<number>();
   for (let current = pid; current > 0 && !line.has(current); ) {
     line.add(current);
-    const stat = parseIfPresent(`${procRoot}/${current}/stat`, parseStatBytes);
+    const stat = parseIfPresent(`${procRoot}/${current}/stat`, parseStatBytes, true);
     if (!stat) break;
     current = stat.ppid;
   }
@@ -108,6 +108,6 @@ export function parseCgroupV2(text: string): string | undefined {
 
 /** Re-reads one process's start stamp: the check made right before each signal. */
 export function readStartTicks(pid: number, procRoot = '/proc'): { state: string; start: number } | undefined {
-  const stat = parseIfPresent(`${procRoot}/${pid}/stat`, parseStatBytes);
+  const stat = parseIfPresent(`${procRoot}/${pid}/stat`, parseStatBytes, true);
   return stat ? { state: stat.state, start: stat.startTicks } : undefined;
 }

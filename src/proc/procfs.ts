@@ -9,6 +9,7 @@
 import fs from 'node:fs';
 
 let buffer = Buffer.allocUnsafe(64 * 1024);
+const NEWLINE = 0x0a;
 
 /** Errors that mean the process (or the file) went away while we looked. */
 export const isGone = (error: unknown): boolean => {
@@ -27,11 +28,15 @@ export function readProcFile(path: string): string {
   return buffer.toString('utf8', 0, length);
 }
 
-/** Like `readIfPresent`, but hands the bytes to `parse` without making a string of the whole file. */
-export function parseIfPresent<T>(path: string, parse: (bytes: Buffer, length: number) => T): T | undefined {
+/**
+ * Like `readIfPresent`, but hands the bytes to `parse` without making a string of the whole file.
+ * `oneLine`: the file is a single line ending in a newline (/proc/PID/stat, proc(5)); a read that
+ * returns a whole line is then the whole file, and the read that would return 0 is skipped.
+ */
+export function parseIfPresent<T>(path: string, parse: (bytes: Buffer, length: number) => T, oneLine = false): T | undefined {
   let length: number;
   try {
-    length = readIntoBuffer(path); // first: a read may replace the (grown) buffer
+    length = readIntoBuffer(path, oneLine); // first: a read may replace the (grown) buffer
   } catch (error) {
     if (isGone(error)) return undefined;
     throw error;
@@ -40,7 +45,7 @@ export function parseIfPresent<T>(path: string, parse: (bytes: Buffer, length: n
 }
 
 /** Reads a whole file into the shared buffer (grown as needed); returns its length. */
-function readIntoBuffer(path: string): number {
+function readIntoBuffer(path: string, oneLine = false): number {
   const fd = fs.openSync(path, 'r');
   try {
     let length = 0;
@@ -53,6 +58,7 @@ function readIntoBuffer(path: string): number {
       const n = fs.readSync(fd, buffer, length, buffer.length - length, null);
       if (n === 0) break;
       length += n;
+      if (oneLine && length < buffer.length && buffer[length - 1] === NEWLINE) break;
     }
     return length;
   } finally {

@@ -25,7 +25,7 @@ const onLinux = process.platform === 'linux';
 /** undefined: no process has this pid any more. */
 export function probe(pid: number): Probe | undefined {
   if (onLinux) {
-    const stat = parseIfPresent(`/proc/${pid}/stat`, parseStatBytes);
+    const stat = parseIfPresent(`/proc/${pid}/stat`, parseStatBytes, true);
     return stat ? { state: stat.state, start: stat.startTicks, ppid: stat.ppid, pgid: stat.pgid } : undefined;
   }
   try {
