@@ -48,6 +48,8 @@ export class ActionJob {
   constructor(
     readonly root: string,
     private readonly distDir: string,
+    /** Inputs other than action.yml's defaults (the bench's --isolation). */
+    private readonly inputOverrides: Partial<Record<Input, string>> = {},
   ) {
     this.temp = path.join(root, 'runner-temp');
     this.workspace = path.join(root, 'workspace');
@@ -57,7 +59,7 @@ export class ActionJob {
 
   private env(extra: Record<string, string>): NodeJS.ProcessEnv {
     const outer = Object.fromEntries(Object.entries(process.env).filter(([k]) => !/^(GITHUB_|RUNNER_|INPUT_|STATE_|STRAYS_)/.test(k)));
-    const inputs = Object.fromEntries(Object.values(Input).map((name) => [inputVar(name), INPUT_DEFAULTS[name] ?? '']));
+    const inputs = Object.fromEntries(Object.values(Input).map((name) => [inputVar(name), this.inputOverrides[name] ?? INPUT_DEFAULTS[name] ?? '']));
     return {
       ...outer,
       ...inputs,

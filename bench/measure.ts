@@ -15,6 +15,7 @@ import { finishJob } from '../src/job/finish.js';
 import { lineageOnly, readTable } from '../src/proc/index.js';
 import { readLinuxTable } from '../src/proc/linux.js';
 import { terminate } from '../src/terminate/index.js';
+import { Input } from '../src/action/constants.js';
 import { ActionJob, runProcess } from './action.js';
 import { endLeaks, startLeaks } from './leaks.js';
 import { interleaved, median, timed } from './timing.js';
@@ -123,7 +124,8 @@ export interface DistTimes {
  * `node -e 0` and the runner-cleanup yardstick on the same table; post's RSS
  * through a --require hook in a separate, untimed run.
  */
-export async function distTimes(runs: number, distDir: string, dir: string, cleanupScript: string): Promise<DistTimes> {
+export async function distTimes(runs: number, distDir: string, dir: string, cleanupScript: string, isolation?: string): Promise<DistTimes> {
+  const inputs = isolation === undefined ? {} : { [Input.Isolation]: isolation };
   const have = fs.existsSync(path.join(distDir, 'pre/index.js')) && fs.existsSync(path.join(distDir, 'post/index.js'));
   const floor: number[] = [];
   const cleanup: number[] = [];
@@ -135,7 +137,7 @@ export async function distTimes(runs: number, distDir: string, dir: string, clea
   const hook = path.join(dir, 'rss-hook.cjs');
   fs.writeFileSync(hook, "process.on('exit', () => require('fs').writeFileSync(process.env.BENCH_RSS_FILE, String(process.resourceUsage().maxRSS)));\n");
   for (let i = 0; i < runs; i++) {
-    const job = new ActionJob(fs.mkdtempSync(path.join(dir, 'job-')), distDir);
+    const job = new ActionJob(fs.mkdtempSync(path.join(dir, 'job-')), distDir, inputs);
     const f = (await runProcess(['-e', '0'], process.env)).ms;
     const c = await job.script(cleanupScript);
     if (c.code !== 0 || c.output !== '') failures.push(`runner cleanup exited ${c.code}: ${c.output.slice(-300)}`);
@@ -152,7 +154,7 @@ export async function distTimes(runs: number, distDir: string, dir: string, clea
     ratios.preVsFloor.push(p.ms / f);
     ratios.postVsFloor.push(q.ms / f);
     // A second clean job, post measured with the RSS hook (kept out of the timed runs).
-    const measured = new ActionJob(fs.mkdtempSync(path.join(dir, 'job-')), distDir);
+    const measured = new ActionJob(fs.mkdtempSync(path.join(dir, 'job-')), distDir, inputs);
     await measured.step('pre');
     const rssFile = path.join(measured.root, 'rss');
     await measured.step('post', { NODE_OPTIONS: `--require ${hook}`, BENCH_RSS_FILE: rssFile });

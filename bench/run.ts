@@ -27,6 +27,8 @@ interface Args {
   readonly leaks: number;
   /** Where the action bundles are: dist/ as committed, or .bench/dist built from src/ (--fresh-dist). */
   readonly dist: string;
+  /** The action's isolation input for dist/pre and dist/post (--isolation); default action.yml's. */
+  readonly isolation: string | undefined;
 }
 
 function parseArgs(argv: readonly string[]): Args {
@@ -41,7 +43,9 @@ function parseArgs(argv: readonly string[]): Args {
   if (sizes.some((s) => !Number.isInteger(s) || s < 1)) throw new Error(`--sizes "${value('--sizes')}": expected comma-separated whole numbers`);
   if (!Number.isInteger(leaks) || leaks < 1) throw new Error(`--leaks "${value('--leaks')}": expected a whole number ≥ 1`);
   const dist = argv.includes('--fresh-dist') ? path.join(REPO, '.bench', 'dist') : path.join(REPO, 'dist');
-  return { runs, sizes: [...sizes].sort((a, b) => a - b), leaks, dist };
+  const isolation = value('--isolation');
+  if (isolation !== undefined && !['auto', 'cgroup', 'marker'].includes(isolation)) throw new Error(`--isolation "${isolation}": expected auto, cgroup or marker`);
+  return { runs, sizes: [...sizes].sort((a, b) => a - b), leaks, dist, isolation };
 }
 
 async function main(): Promise<void> {
@@ -54,7 +58,8 @@ async function main(): Promise<void> {
   const began = Date.now();
   console.log(
     `strays bench: ${cores()} cores, node ${process.version}, PID namespace: ${process.env.STRAYS_BENCH_NAMESPACE ?? 'unknown'}, ` +
-      `${args.runs} runs per cell (medians), ${args.leaks} leaks per termination run, bundles from ${path.relative(REPO, args.dist)}/`,
+      `${args.runs} runs per cell (medians), ${args.leaks} leaks per termination run, bundles from ${path.relative(REPO, args.dist)}/, ` +
+      `isolation ${args.isolation ?? 'as action.yml (auto)'}`,
   );
   try {
     for (const size of args.sizes) {
@@ -68,7 +73,7 @@ async function main(): Promise<void> {
       const finish = await finishMs(args.runs, baseline);
       process.stdout.write(', post');
       const child = await childPost(args.runs, baseline, dir, SELF);
-      const dist = await distTimes(args.runs, args.dist, dir, RUNNER_CLEANUP);
+      const dist = await distTimes(args.runs, args.dist, dir, RUNNER_CLEANUP, args.isolation);
       process.stdout.write(', dist');
       const termRuns = Math.max(1, Math.min(args.runs, 3));
       const cooperative = await terminationTimes(termRuns, args.leaks, 0, '5s');
