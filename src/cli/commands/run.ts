@@ -17,7 +17,7 @@ import { CLI_STEP_VAR, SESSION_VAR, saveBaseline } from '../../engine/index.js';
 import { ownerForRun } from '../../host/index.js';
 import { beginJob } from '../../job/begin.js';
 import { GUARD_OPTIONS, type OptionSpecs, flag, parseCommandArgs, stringValue, usageText } from '../args.js';
-import { type ChildEnd, signalStatus, startGuarded } from '../child.js';
+import { type ChildEnd, type GuardedChild, signalStatus, startGuarded } from '../child.js';
 import type { Command } from '../command.js';
 import { EXIT, UsageError } from '../exit.js';
 import { checkWritableDir, guardOptionsFrom } from '../guard.js';
@@ -88,20 +88,28 @@ export const run: Command = {
 
     const [command, ...args] = rest as [string, ...string[]];
     const env = { ...process.env, [SESSION_VAR]: baseline.session, [CLI_STEP_VAR]: stepName(rest) };
-    const child = startGuarded(command, args, env);
-    if (baseline.cgroup) evacuate(baseline.cgroup, [process.pid]);
-
+    let child: GuardedChild | undefined;
+    let early: NodeJS.Signals | undefined;
     let finisher: Promise<number> | undefined;
     let stopped: (signal: NodeJS.Signals) => void = () => undefined;
     const stopRequested = new Promise<NodeJS.Signals>((resolve) => (stopped = resolve));
     const onSignal = (signal: NodeJS.Signals): void => {
+      if (child === undefined) {
+        early ??= signal;
+        return;
+      }
       child.signalGroup(signal);
       if (finisher === undefined && child.running()) {
         finisher = startFinisher(argv, stateFile, tempDir !== undefined, signal, io);
         stopped(signal);
       }
     };
+    // Handlers first: a SIGTERM that reached strays between the command's start and the
+    // handlers would end strays by default (signal(7)) and leave the command's tree running.
     for (const s of FORWARDED) process.on(s, onSignal);
+    child = startGuarded(command, args, env);
+    if (baseline.cgroup) evacuate(baseline.cgroup, [process.pid]);
+    if (early !== undefined) onSignal(early);
 
     // Either the command ends by itself, or strays is told to stop first.
     let end: ChildEnd | NodeJS.Signals = await Promise.race([child.ended, stopRequested]);
