@@ -198,7 +198,10 @@ export async function terminationTimes(runs: number, count: number, ignoring: nu
         terminate(detection.findings, {
           graceMs: options.graceMs,
           kill: true,
-          rescan: async () => (await check(baseline, detectOptions)).detection.findings,
+          rescan: async () => {
+            const again = await check(baseline, detectOptions);
+            return { findings: again.detection.findings, processes: again.table.processes };
+          },
         }),
       );
       ms.push(t.ms);

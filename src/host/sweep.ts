@@ -52,7 +52,7 @@ export interface SweepResult {
 /** Outcomes after which a process no longer runs. */
 const ENDED: ReadonlySet<Outcome> = new Set(['exited', 'killed', 'gone', 'zombie']);
 
-async function look(options: SweepOptions, dir: string): Promise<{ plan: SweepPlan; corrupt: readonly CorruptEntry[] }> {
+async function look(options: SweepOptions, dir: string): Promise<{ plan: SweepPlan; corrupt: readonly CorruptEntry[]; processes: readonly ProcessInfo[] }> {
   const { jobs, corrupt } = listJobs({ stateDir: dir });
   const table = await readMarkers(await readTable(), options.within);
   const plan = planSweep({
@@ -64,7 +64,7 @@ async function look(options: SweepOptions, dir: string): Promise<{ plan: SweepPl
     self: process.pid,
     within: options.within,
   });
-  return { plan, corrupt };
+  return { plan, corrupt, processes: table.processes };
 }
 
 /** Reads marker variables of every process but ourselves and our ancestors (kernel threads are never in the table). */
@@ -84,7 +84,10 @@ export async function sweep(options: SweepOptions): Promise<SweepResult> {
     graceMs: options.graceMs,
     kill: !options.dryRun,
     // Children forked while we work belong to the same over jobs: the fresh plan finds them.
-    rescan: async () => (await look(options, dir)).plan.targets,
+    rescan: async () => {
+      const again = await look(options, dir);
+      return { findings: again.plan.targets, processes: again.processes };
+    },
   });
   const pruned = prunable(plan, termination, options.dryRun);
   if (!options.dryRun) for (const session of pruned) unregisterJob(session, { stateDir: dir });

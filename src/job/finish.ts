@@ -84,7 +84,11 @@ export async function finishJob(input: FinishInput): Promise<FinishResult> {
     kill: options.kill,
     checker,
     privileged: helper,
-    rescan: async () => promotable(targetsOf((await runCheck()).detection), table),
+    processes: table.processes,
+    rescan: async () => {
+      const again = await runCheck();
+      return { findings: promotable(targetsOf(again.detection), table), processes: again.table.processes };
+    },
   });
   if (cgroup) notes.push(...(await closeCgroup(cgroup)));
   if (input.forget !== false) notes.push(...forgetJob(baseline.session, input.stateDir));

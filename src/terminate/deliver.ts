@@ -10,7 +10,7 @@
  * to end.
  */
 import { STAT_ONLY, readTable } from '../proc/index.js';
-import { identityKey } from '../proc/types.js';
+import { type ProcessInfo, identityKey } from '../proc/types.js';
 import { neverTouch } from '../engine/never-touch.js';
 import { buildTree } from '../engine/tree.js';
 import { safeGroups } from './groups.js';
@@ -24,11 +24,13 @@ export async function deliver(
   records: readonly TargetRecord[],
   signals: readonly SignalName[],
   guarded: ReadonlyMap<number, string>,
+  /** A table read after every target was stopped (the last rescan's); undefined: read one now. */
+  stopped: readonly ProcessInfo[] | undefined,
   helper?: PrivilegePrefix | false,
 ): Promise<void> {
   const live = records.filter((r) => r.settled === undefined);
   if (live.length === 0) return;
-  const groups = await groupsFor(live, guarded);
+  const groups = await groupsFor(live, guarded, stopped);
   const byPid = new Map(live.map((r) => [r.pid, r] as const));
   for (const signal of signals) {
     const done = new Set<TargetRecord>();
@@ -47,12 +49,12 @@ export async function deliver(
   }
 }
 
-/** The safe groups, judged on a table read now (after the world was stopped). */
-async function groupsFor(live: readonly TargetRecord[], guarded: ReadonlyMap<number, string>): Promise<Map<number, number[]>> {
+/** The safe groups, judged on a table read after the world was stopped. */
+async function groupsFor(live: readonly TargetRecord[], guarded: ReadonlyMap<number, string>, stopped: readonly ProcessInfo[] | undefined): Promise<Map<number, number[]>> {
   try {
-    const table = await readTable(undefined, STAT_ONLY);
-    const all = new Set([...guarded.keys(), ...neverTouch({ tree: buildTree(table.processes), checker: process.pid }).keys()]);
-    return safeGroups(table.processes, new Set(live.map(identityKey)), all);
+    const processes = stopped ?? (await readTable(undefined, STAT_ONLY)).processes;
+    const all = new Set([...guarded.keys(), ...neverTouch({ tree: buildTree(processes), checker: process.pid }).keys()]);
+    return safeGroups(processes, new Set(live.map(identityKey)), all);
   } catch {
     return new Map(); // no table, no proof: per-pid only
   }

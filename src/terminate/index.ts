@@ -23,7 +23,8 @@ import { type FinalLook, type TargetRecord, outcomeOf, reportedOnly } from './ou
 import { isDeadState, probe, readWchan } from './probe.js';
 import { Records } from './records.js';
 import { sendAll } from './send.js';
-import type { Termination, TerminateOptions } from './types.js';
+import type { Rescan, Termination, TerminateOptions } from './types.js';
+import type { ProcessInfo } from '../proc/types.js';
 import { DEFAULT_POLL_MS, waitForEnd } from './wait.js';
 
 export * from './types.js';
@@ -39,19 +40,21 @@ export async function terminate(findings: readonly Finding[], options: Terminate
   if (findings.length === 0) return { results: [], added: [], durationMs: Date.now() - began };
   const warnings: string[] = [];
   const checker = options.checker ?? process.pid;
-  const records = new Records(await guardedPids(checker, warnings));
+  const records = new Records(await guardedPids(checker, options.processes, warnings));
   const pollMs = options.pollMs ?? DEFAULT_POLL_MS;
 
   const helper = options.privileged;
-  await stopTheWorld(records, records.add(findings, false), options, warnings);
-  await deliver(records.active(), ['SIGTERM', 'SIGCONT'], records.guarded, helper);
+  // Each stop-the-world phase ends on a table read after every target was stopped: the group
+  // signals that follow are judged on it, so a phase costs one table read, not two.
+  const first = await stopTheWorld(records, records.add(findings, false), options, warnings);
+  await deliver(records.active(), ['SIGTERM', 'SIGCONT'], records.guarded, first.processes, helper);
   const survivors = await waitForEnd(records.active(), Date.now() + options.graceMs, pollMs);
 
   // Survivors may have forked while they ran; stop them and find those children before the SIGKILL.
   const late = await stopTheWorld(records, survivors, options, warnings);
-  const toKill = [...survivors, ...late].filter((r) => r.settled === undefined);
+  const toKill = [...survivors, ...late.added].filter((r) => r.settled === undefined);
   if (toKill.length > 0) {
-    await deliver(toKill, ['SIGKILL', 'SIGCONT'], records.guarded, helper);
+    await deliver(toKill, ['SIGKILL', 'SIGCONT'], records.guarded, late.processes, helper);
     await waitForEnd(toKill, Date.now() + (options.verifyMs ?? DEFAULT_VERIFY_MS), pollMs);
   }
 
@@ -65,32 +68,40 @@ export async function terminate(findings: readonly Finding[], options: Terminate
   };
 }
 
-/** SIGSTOPs `fresh`, then rescans until nothing new appears; returns the records the rescans added. */
-async function stopTheWorld(records: Records, fresh: readonly TargetRecord[], options: TerminateOptions, warnings: string[]): Promise<TargetRecord[]> {
+interface StoppedWorld {
+  /** Records the rescans added. */
+  readonly added: TargetRecord[];
+  /** The last rescan's table, read after every target was stopped; undefined without a (successful) rescan. */
+  readonly processes: readonly ProcessInfo[] | undefined;
+}
+
+/** SIGSTOPs `fresh`, then rescans until nothing new appears. */
+async function stopTheWorld(records: Records, fresh: readonly TargetRecord[], options: TerminateOptions, warnings: string[]): Promise<StoppedWorld> {
   await sendAll(fresh, 'SIGSTOP', options.privileged);
   const added: TargetRecord[] = [];
-  if (!options.rescan) return added;
+  if (!options.rescan) return { added, processes: undefined };
   for (let round = 0; round < MAX_RESCAN_ROUNDS; round++) {
-    let found: readonly Finding[];
+    let found: Rescan;
     try {
       found = await options.rescan();
     } catch (error) {
       warnings.push(`rescan failed, continuing with the processes already found: ${(error as Error).message}`);
-      return added;
+      return { added, processes: undefined };
     }
-    const more = records.add(found, true);
-    if (more.length === 0) return added;
+    const more = records.add(found.findings, true);
+    // Nothing new: every target was stopped before this table was read.
+    if (more.length === 0) return { added, processes: found.processes };
     await sendAll(more, 'SIGSTOP', options.privileged);
     added.push(...more);
   }
   warnings.push(`new processes kept appearing after ${MAX_RESCAN_ROUNDS} rescans; a fork loop may have escaped`);
-  return added;
+  return { added, processes: undefined };
 }
 
-/** never-touch.ts on a table read now: the checker's chain and this process's, whatever we are handed. */
-async function guardedPids(checker: number, warnings: string[]): Promise<Map<number, string>> {
+/** never-touch.ts on the detection's table (or one read now): the checker's chain and this process's, whatever we are handed. */
+async function guardedPids(checker: number, given: readonly ProcessInfo[] | undefined, warnings: string[]): Promise<Map<number, string>> {
   try {
-    const { processes } = await readTable(undefined, STAT_ONLY);
+    const processes = given ?? (await readTable(undefined, STAT_ONLY)).processes;
     const tree = buildTree(processes);
     return new Map([...neverTouch({ tree, checker: process.pid }), ...neverTouch({ tree, checker })]);
   } catch (error) {

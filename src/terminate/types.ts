@@ -1,5 +1,6 @@
 /** What termination did to each finding. */
 import type { Finding } from '../engine/findings.js';
+import type { ProcessInfo } from '../proc/types.js';
 import type { PrivilegePrefix } from '../proc/privileged.js';
 
 /**
@@ -35,7 +36,13 @@ export interface TerminateOptions {
    * Re-detects the job's processes from a fresh table, for the stop-the-world
    * phase: children forked after detection are found and stopped too.
    */
-  readonly rescan?: () => Promise<readonly Finding[]>;
+  readonly rescan?: () => Promise<Rescan>;
+  /**
+   * The table the findings were judged on. The checker's chain is read from it
+   * (it cannot have changed: it is alive and ours), so termination starts
+   * without a table read of its own; absent, one is read.
+   */
+  readonly processes?: readonly ProcessInfo[];
   /** How often to poll while waiting for processes to end (default 20 ms). */
   readonly pollMs?: number;
   /** How long to wait for SIGKILLed processes to disappear before calling them `survived` (default 500 ms). */
@@ -47,6 +54,12 @@ export interface TerminateOptions {
    * leaks of another user that EPERM refuses; false or absent: none.
    */
   readonly privileged?: PrivilegePrefix | false;
+}
+
+/** What a rescan found, and the table it judged: group signals are judged on that table, not on a read of their own. */
+export interface Rescan {
+  readonly findings: readonly Finding[];
+  readonly processes: readonly ProcessInfo[];
 }
 
 export interface Termination {

@@ -2,7 +2,7 @@
 import { check } from '../../src/engine/index.js';
 import type { Finding } from '../../src/engine/findings.js';
 import { readLinuxTable } from '../../src/proc/linux.js';
-import type { TerminationResult } from '../../src/terminate/types.js';
+import type { Rescan, TerminationResult } from '../../src/terminate/types.js';
 import { isAlive } from './leakers.js';
 import type { TestJob } from './job.js';
 
@@ -14,7 +14,10 @@ export function findingFor(pid: number, override: Partial<Finding['process']> = 
 }
 
 /** What the post step would pass as `rescan`: the job's findings from a fresh table. */
-export const rescanOf = (job: TestJob) => async (): Promise<readonly Finding[]> => (await check(job.baseline)).detection.findings;
+export const rescanOf = (job: TestJob) => async (): Promise<Rescan> => {
+  const again = await check(job.baseline);
+  return { findings: again.detection.findings, processes: again.table.processes };
+};
 
 /** The job's findings that still run: must be none after termination. */
 export async function stillLeaking(job: TestJob): Promise<Finding[]> {
