@@ -10,7 +10,7 @@
  * the job cgroup too (the worker was moved in at job start): they are moved
  * out first, so freezing never stops the runner.
  */
-import { CgroupError, chainOf, closeJobCgroup, evacuate, jobFreezer } from '../cgroup/index.js';
+import { CgroupError, chainOf, closeJobCgroup, evacuate, jobDir, jobFreezer, readKeyed } from '../cgroup/index.js';
 import { type Baseline, type JobCgroupRecord, recordedChain } from '../engine/baseline.js';
 import { neverTouchPids } from '../engine/never-touch.js';
 import { buildTree } from '../engine/tree.js';
@@ -24,9 +24,9 @@ import { messageOf } from '../text/error-message.js';
  * failure (e.g. sudo refused in the post step) is not the job's: the freezer
  * then refuses, naming the pids still inside, and detection runs unfrozen.
  */
-export function evacuateRunner(record: JobCgroupRecord, baseline: Baseline, checker: number): number[] {
+export function evacuateRunner(record: JobCgroupRecord, runner: readonly number[]): number[] {
   try {
-    return evacuate(record, runnerPids(record, baseline, checker));
+    return evacuate(record, runner);
   } catch (error) {
     if (error instanceof CgroupError) return [];
     throw error;
@@ -61,6 +61,9 @@ export async function detectFrozen<T>(
   targets: (result: T) => readonly Finding[],
   protect?: readonly number[],
 ): Promise<{ result: T; notes: string[] }> {
+  // Nothing left in the job cgroup (a clean job, once the runner chain is out): nothing to
+  // freeze, and freezing an empty cgroup would only cost the writes and the wait.
+  if (!populated(record)) return { result: await detect(), notes: [] };
   const freezer = jobFreezer(record, { checker, protect });
   try {
     await freezer.freeze();
@@ -73,6 +76,15 @@ export async function detectFrozen<T>(
     return { result, notes: [] };
   } finally {
     await freezer.thaw();
+  }
+}
+
+/** cgroup.events `populated` (cgroup-v2.rst): 0 when no process is in the cgroup or below it; unreadable counts as populated. */
+function populated(record: JobCgroupRecord): boolean {
+  try {
+    return readKeyed(jobDir(record), 'cgroup.events').get('populated') !== '0';
+  } catch {
+    return true;
   }
 }
 

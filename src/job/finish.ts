@@ -56,7 +56,9 @@ export async function finishJob(input: FinishInput): Promise<FinishResult> {
   const checker = input.checker ?? process.pid;
   const cgroup = baseline.cgroup;
   const notes: string[] = [];
-  if (cgroup) evacuateRunner(cgroup, baseline, checker);
+  // Read once: what must never be frozen is also what moves out of the job cgroup.
+  const runner = cgroup ? runnerPids(cgroup, baseline, checker) : [];
+  if (cgroup) evacuateRunner(cgroup, runner);
   const others = await activeOtherSessions(baseline.session, () => readTable(baseline.reader, STAT_ONLY), input.stateDir);
   notes.push(...others.notes);
   const detectOptions: CheckOptions = {
@@ -70,7 +72,7 @@ export async function finishJob(input: FinishInput): Promise<FinishResult> {
   const runCheck = () => check(baseline, detectOptions);
   // Report-only jobs are not even paused: the freezer is for stopping what will be signalled.
   const checked = cgroup && options.kill
-    ? await detectFrozen(cgroup, checker, runCheck, (r) => targetsOf(r.detection), runnerPids(cgroup, baseline, checker))
+    ? await detectFrozen(cgroup, checker, runCheck, (r) => targetsOf(r.detection), runner)
     : { result: await runCheck(), notes: [] };
   const { table, detection } = checked.result;
   notes.push(...checked.result.notes, ...checked.notes);
