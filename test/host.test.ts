@@ -5,6 +5,7 @@ import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import {
   type JobRecord,
+  type SweptJob,
   defaultStateDir,
   findRunnerWorker,
   jobStatus,
@@ -63,7 +64,7 @@ describe('job records', () => {
 
   it('treats a missing directory as no jobs and refuses a session that could leave the directory', () => {
     dir = tempStateDir();
-    expect(listJobs({ stateDir: path.join(dir, 'absent') })).toEqual({ dir: path.join(dir, 'absent', 'jobs'), jobs: [], corrupt: [] });
+    expect(listJobs({ stateDir: path.join(dir, 'absent') })).toEqual({ dir: path.join(dir, 'absent', 'jobs'), jobs: [], corrupt: [], othersUnreadable: 0 });
     expect(() => registerJob({ session: '../etc/passwd', owner }, { stateDir: dir })).toThrow(/Invalid session "\.\.\/etc\/passwd"/);
   });
 
@@ -130,8 +131,8 @@ describe('when a job is over (pure)', () => {
     pid, ppid: 1, pgid: pid, sid: pid, state: 'S', uid: 1000, start, startedAt: undefined, comm: 'sleep', argv: ['sleep', '300'], ...more,
   });
   const table = (processes: ProcessInfo[]): ProcessTable => ({ reader: 'linux-proc', takenAt: 1_000_000, now: 100_000, processes });
-  const record = (session: string, owner: { pid: number; start: number }, more: Partial<JobRecord> = {}): JobRecord => ({
-    session, runnerTrackingId: undefined, owner: { ...owner, reader: 'linux-proc', comm: 'Runner.Worker' }, startedAt: 0, host: 'h', registrar: 1, bootId: 'boot-a', ...more,
+  const record = (session: string, owner: { pid: number; start: number }, more: Partial<SweptJob> = {}): SweptJob => ({
+    session, runnerTrackingId: undefined, owner: { ...owner, reader: 'linux-proc', comm: 'Runner.Worker' }, startedAt: 0, host: 'h', registrar: 1, bootId: 'boot-a', fileUid: 0, ...more,
   });
 
   it('is live while the owner runs with its start stamp; over when gone, reused, a zombie or after a reboot', () => {
@@ -167,6 +168,20 @@ describe('when a job is over (pure)', () => {
     // Age from start ticks: (100000 - 1000) ticks = 990 s.
     expect(plan.targetInfo.get(21)?.ageMs).toBe(990_000);
     expect(planSweep({ jobs: [], table: t, bootId: undefined, olderThanMs: 991_000, unrecorded: true, self: 22 }).targets).toEqual([]);
+  });
+
+  it('ends a process only by a record that root or the process\'s own user wrote', () => {
+    const env = { env: { readable: true as const, vars: { STRAYS_SESSION: 'dead' } } };
+    const t = table([proc(30, 1000, { ...env, uid: 1000 }), proc(31, 1000, { ...env, uid: 2000 }), proc(32, 1000, { ...env, uid: undefined })]);
+    const plan = (fileUid: number | undefined) => planSweep({ jobs: [record('dead', { pid: 77, start: 1 }, { fileUid })], table: t, bootId: 'boot-a', olderThanMs: 0, unrecorded: false, self: 1 });
+    expect(plan(0).targets.map((f) => f.process.pid)).toEqual([30, 31, 32]);
+    const byUser = plan(1000);
+    expect(byUser.targets.map((f) => f.process.pid)).toEqual([30]);
+    expect(byUser.refused.map((m) => [m.process.pid, m.job])).toEqual([[31, 'dead'], [32, 'dead']]);
+    expect(plan(undefined).targets).toEqual([]);
+    // A live record of anyone still spares: sparing is never the dangerous mistake.
+    const spared = planSweep({ jobs: [record('dead', { pid: 10, start: 500 }, { fileUid: 4242 })], table: table([...t.processes, proc(10, 500)]), bootId: 'boot-a', olderThanMs: 0, unrecorded: false, self: 1 });
+    expect(spared.live.map((m) => m.process.pid)).toEqual([30, 31, 32]);
   });
 });
 
