@@ -13,6 +13,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { newSessionId, SESSION_VAR, TRACKING_VAR } from '../src/engine/session.js';
 import { ensureJobsDir, jobsDir, listJobs, registerJob, serializeJob } from '../src/host/index.js';
 import { readStartTicks } from '../src/proc/linux.js';
+import { hookScript } from '../src/cli/github-hooks.js';
 import { buildForUsers } from './helpers/as-user.js';
 import { Leakers, isAlive, waitFor } from './helpers/leakers.js';
 import { markedDaemon, registeredJob, tempStateDir } from './helpers/sweep-jobs.js';
@@ -80,8 +81,8 @@ async function liveJobOf(uid: number, dir: string): Promise<{ session: string; d
 /** Lines of `text` that mention `needle`. */
 const linesWith = (text: string, needle: string): string[] => text.split('\n').filter((l) => l.includes(needle));
 
-/** No line that the runner would read as a workflow command, other than strays's own annotations. */
-const injectedCommands = (text: string): string[] => text.split('\n').filter((l) => /^\s*::/.test(l) && !/^::(warning|error|notice) title=strays/.test(l));
+/** Lines the runner would read as the planted workflow commands (actions/runner ActionCommand: `::` after leading whitespace). */
+const injectedCommands = (text: string): string[] => text.split('\n').filter((l) => /^\s*::.*(Injected|stop-commands|deadbeef)/.test(l));
 
 describe.skipIf(!root)('host state planted by an unprivileged job (uid 65534), against a root sweep', () => {
   it('a FIFO, symlinks to /dev/zero and to a root-only file, a forged record and an injected name: one escaped line each, live jobs untouched', async () => {
@@ -157,6 +158,58 @@ describe.skipIf(!root)('host state planted by an unprivileged job (uid 65534), a
     // Root's records are 0640: nobody cannot read them, and says nothing about them.
     expect(notes).not.toContain(rootJob.session);
     for (const pid of [nobodyJob.daemon, rootDaemon, victim]) expect(isAlive(pid)).toBe(true);
+  });
+
+  it('a later job\'s pre and post steps and the GitHub job-started hook finish, and print one escaped line per planted entry', async () => {
+    leakers = new Leakers();
+    fs.chmodSync(leakers.dir, 0o1777);
+    stateDir = sharedStateDir();
+    const jobs = jobsDir(stateDir);
+    const planted = shellAs(NOBODY, `cd "$JOBS" && mkfifo '~.json' && ln -s /dev/zero z.json && printf '{}' > "$INJECTED"`, { JOBS: jobs, INJECTED });
+    expect(planted.status, planted.stderr).toBe(0);
+
+    // The action as nobody, with the real @actions/core: pre, then post with the state pre saved.
+    const home = path.join(leakers.dir, 'runner');
+    fs.mkdirSync(home, { mode: 0o777 });
+    fs.chmodSync(home, 0o777);
+    const files = { GITHUB_STATE: path.join(home, 'state'), GITHUB_ENV: path.join(home, 'env'), GITHUB_OUTPUT: path.join(home, 'output'), RUNNER_TEMP: home, STRAYS_STATE_DIR: stateDir, INPUT_ISOLATION: 'marker' };
+    for (const f of [files.GITHUB_STATE, files.GITHUB_ENV, files.GITHUB_OUTPUT]) {
+      fs.writeFileSync(f, '');
+      fs.chmodSync(f, 0o666);
+    }
+    // Straight from node: sh would drop STATE_baseline-path (not a shell name) from the environment.
+    const step = (name: string, more: NodeJS.ProcessEnv = {}) =>
+      spawnSync(process.execPath, [path.join(build, `src/action/${name}.js`)], {
+        encoding: 'utf8', uid: NOBODY, gid: NOBODY, cwd: build, timeout: TIMEOUT_MS, env: { PATH: process.env.PATH, HOME: home, ...files, ...more },
+      });
+    const pre = step('pre');
+    expect(pre.error, 'pre finished within its timeout').toBeUndefined();
+    expect(pre.status, pre.stdout + pre.stderr).toBe(0);
+    const saved = /^baseline-path<<(\S+)\n(.*)\n\1$/m.exec(fs.readFileSync(files.GITHUB_STATE, 'utf8'));
+    expect(saved, 'pre saved the baseline path').not.toBeNull();
+    const post = step('post', { 'STATE_baseline-path': saved?.[2] });
+    expect(post.error, 'post finished within its timeout').toBeUndefined();
+    expect(post.status, post.stderr).toBe(0);
+    const log = post.stdout;
+    expect(linesWith(log, 'Injected')).toEqual([expect.stringMatching(/^strays: host state: skipped corrupt record .*x\\n::error title=Injected::fake\\n::stop-commands::deadbeef\\n\.json: /)]);
+    expect(linesWith(log, `${jobs}/~.json`)).toHaveLength(1);
+    expect(linesWith(log, `${jobs}/z.json`)).toHaveLength(1);
+    expect(injectedCommands(log)).toEqual([]);
+
+    // The job-started hook (as the runner's user, root here): sweep, then start; it still exports the marker.
+    const hook = path.join(leakers.dir, 'job-started.sh');
+    fs.writeFileSync(hook, hookScript('job-started', 'strays'), { mode: 0o755 });
+    const githubEnv = path.join(leakers.dir, 'hook-env');
+    const ran = shellAs(0, `exec bash -e "$HOOK"`, {
+      HOOK: hook, STRAYS_BIN: `${process.execPath} ${path.join(build, 'src/cli/index.js')}`, STRAYS_STATE_DIR: stateDir,
+      RUNNER_TRACKING_ID: `github_${newSessionId()}`, GITHUB_ENV: githubEnv, STRAYS_OPTIONS: '--isolation marker',
+    });
+    expect(ran.error, 'the hook finished within its timeout').toBeUndefined();
+    expect(ran.status, ran.stderr).toBe(0);
+    expect(fs.readFileSync(githubEnv, 'utf8')).toMatch(/^STRAYS_SESSION=strays-[0-9a-f]+$/m);
+    const hookLog = `${ran.stdout}\n${ran.stderr}`;
+    expect(linesWith(hookLog, 'Injected')).toHaveLength(1);
+    expect(injectedCommands(hookLog)).toEqual([]);
   });
 
   it('a record swapped in a folder others may write without the sticky bit: the folder is refused in one line, nothing is ended', async () => {
