@@ -10,6 +10,8 @@ import {
   findRunnerWorker,
   jobStatus,
   listJobs,
+  listingProblems,
+  MAX_RECORD_BYTES,
   ownerForAction,
   ownerForRun,
   ownerForStart,
@@ -93,6 +95,62 @@ describe('job records', () => {
       ['d-no-owner.json', expect.stringMatching(/malformed fields: owner, owner.reader/)],
       ['e-renamed.json', expect.stringMatching(/holds session strays-00000000000000ok/)],
     ]);
+  });
+});
+
+describe('reading records that anyone could have planted', () => {
+  const owner = { pid: 4242, start: 99, reader: 'linux-proc' as const };
+
+  it('names a FIFO, symlinks, a hard link and an oversized file as corrupt, one problem each, without blocking', () => {
+    dir = tempStateDir();
+    const good = registerJob({ session: 'strays-00000000000000ok', owner }, { stateDir: dir });
+    const jobs = path.join(dir, 'jobs');
+    spawnSync('mkfifo', [path.join(jobs, 'a-fifo.json')]);
+    fs.symlinkSync('/dev/zero', path.join(jobs, 'b-zero.json'));
+    fs.symlinkSync(good, path.join(jobs, 'c-link.json'));
+    fs.linkSync(good, path.join(dir, 'second-name'));
+    fs.writeFileSync(path.join(jobs, 'd-huge.json'), Buffer.alloc(MAX_RECORD_BYTES + 1, 0x20));
+    const list = listJobs({ stateDir: dir });
+    expect(list.corrupt.map((c) => [path.basename(c.file), c.problem])).toEqual([
+      ['a-fifo.json', 'is not a regular file (a FIFO)'],
+      ['b-zero.json', 'is a symbolic link'],
+      ['c-link.json', 'is a symbolic link'],
+      ['d-huge.json', `is ${MAX_RECORD_BYTES + 1} bytes, over the ${MAX_RECORD_BYTES}-byte limit`],
+      ['strays-00000000000000ok.json', 'has 2 hard links; a record has one'],
+    ]);
+    expect(list.jobs).toEqual([]);
+  });
+
+  it('carries the uid that owns each record file, and writes records 0640', () => {
+    dir = tempStateDir();
+    const file = registerJob({ session: 'strays-00000000000000ab', owner }, { stateDir: dir });
+    expect(fs.statSync(file).mode & 0o777).toBe(0o640);
+    expect(listJobs({ stateDir: dir }).jobs.map((j) => j.fileUid)).toEqual([process.getuid?.()]);
+  });
+
+  it('refuses a jobs/ folder others may write without the sticky bit, or one that is a symlink, and will not register there', () => {
+    dir = tempStateDir();
+    registerJob({ session: 'strays-00000000000000ab', owner }, { stateDir: dir });
+    const jobs = path.join(dir, 'jobs');
+    fs.chmodSync(jobs, 0o775);
+    expect(listJobs({ stateDir: dir })).toMatchObject({ jobs: [], corrupt: [], refused: expect.stringMatching(/^is group-writable without the sticky bit \(mode 0775\)/) });
+    expect(() => registerJob({ session: 'strays-00000000000000cd', owner }, { stateDir: dir })).toThrow(/group-writable without the sticky bit/);
+    fs.chmodSync(jobs, 0o1777);
+    expect(listJobs({ stateDir: dir }).jobs).toHaveLength(1);
+    const elsewhere = path.join(dir, 'elsewhere');
+    fs.renameSync(jobs, elsewhere);
+    fs.symlinkSync(elsewhere, jobs);
+    expect(listJobs({ stateDir: dir }).refused).toMatch(/is a symbolic link/);
+    expect(listingProblems(listJobs({ stateDir: dir }))).toEqual([`refused the jobs folder ${jobs}: is a symbolic link; the jobs folder must be a real directory`]);
+  });
+
+  it('reports a planted file name on one escaped line', () => {
+    dir = tempStateDir();
+    registerJob({ session: 'strays-00000000000000ab', owner }, { stateDir: dir });
+    fs.writeFileSync(path.join(dir, 'jobs', 'x\n::stop-commands::deadbeef\n\u202e.json'), '{}');
+    const lines = listingProblems(listJobs({ stateDir: dir }));
+    expect(lines).toEqual([expect.stringMatching(/^skipped corrupt record .*\/x\\n::stop-commands::deadbeef\\n\\u202e\.json: is not a strays job record/)]);
+    expect(lines.join('\n').split('\n')).toHaveLength(1);
   });
 });
 
