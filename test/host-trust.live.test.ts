@@ -157,6 +157,11 @@ describe.skipIf(!root)('host state planted by an unprivileged job (uid 65534), a
     expect(injectedCommands(`${later.stdout}\n${notes}`)).toEqual([]);
     // Root's records are 0640: nobody cannot read them, and says nothing about them.
     expect(notes).not.toContain(rootJob.session);
+    // nobody's own sweep of the shared folder: finishes, counts root's records it cannot read, ends nothing of root's.
+    const own = shellAs(NOBODY, `$STRAYS sweep --older-than 0s --grace 1s --state-dir "$DIR"`, { DIR: stateDir });
+    expect(own.error).toBeUndefined();
+    expect(own.stdout).toMatch(/  1 record\(s\) of other users not readable to this user \(mode 0640\)/);
+    expect(linesWith(own.stdout, 'Injected')).toHaveLength(1);
     for (const pid of [nobodyJob.daemon, rootDaemon, victim]) expect(isAlive(pid)).toBe(true);
   });
 

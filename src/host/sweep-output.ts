@@ -74,6 +74,9 @@ export function renderSweep(result: SweepResult, quiet = false): string {
       );
     }
     if (plan.live.length > 0) out.push(`  ${plan.live.length} process(es) of live jobs left alone.`);
+    if (result.othersUnreadable > 0) {
+      out.push(`  ${result.othersUnreadable} record(s) of other users not readable to this user (mode 0640): their jobs are unknown here, their processes left alone.`);
+    }
     if (plan.unreadable > 0) out.push(`  ${plan.unreadable} process(es) with unreadable environments (other users') left alone.`);
     if (result.pruned.length > 0) out.push(`  ${options.dryRun ? 'would remove' : 'removed'} the record(s) of ${result.pruned.length} finished job(s): ${result.pruned.join(', ')}`);
     if (result.cgroups.thawed.length > 0) out.push(`  thawed ${result.cgroups.thawed.length} frozen job cgroup(s) of finished jobs: ${result.cgroups.thawed.join(', ')}`);
@@ -117,6 +120,7 @@ export function sweepJson(result: SweepResult): object {
     unreadable: plan.unreadable,
     refused: plan.refused.map(entry),
     refusedFolder: result.refused,
+    othersUnreadable: result.othersUnreadable,
     corrupt: result.corrupt,
     pruned: result.pruned,
     cgroups: result.cgroups,

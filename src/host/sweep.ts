@@ -44,6 +44,8 @@ export interface SweepResult {
   readonly corrupt: readonly CorruptEntry[];
   /** Why the jobs folder was refused as a whole (nothing swept from it), when it was. */
   readonly refused: string | undefined;
+  /** Records of other users this sweep may not read (0640 in a shared folder): their jobs are unknown to it. */
+  readonly othersUnreadable: number;
   readonly termination: Termination;
   /** Sessions of over jobs with nothing left whose records were removed (dry run: would be). */
   readonly pruned: readonly string[];
@@ -54,8 +56,10 @@ export interface SweepResult {
 /** Outcomes after which a process no longer runs. */
 const ENDED: ReadonlySet<Outcome> = new Set(['exited', 'killed', 'gone', 'zombie']);
 
-async function look(options: SweepOptions, dir: string): Promise<{ plan: SweepPlan; corrupt: readonly CorruptEntry[]; refused: string | undefined; processes: readonly ProcessInfo[] }> {
-  const { jobs, corrupt, refused } = listJobs({ stateDir: dir });
+type Look = { plan: SweepPlan; processes: readonly ProcessInfo[] } & Pick<SweepResult, 'corrupt' | 'refused' | 'othersUnreadable'>;
+
+async function look(options: SweepOptions, dir: string): Promise<Look> {
+  const { jobs, corrupt, refused, othersUnreadable } = listJobs({ stateDir: dir });
   const table = await readMarkers(await readTable(), options.within);
   const plan = planSweep({
     jobs,
@@ -66,7 +70,7 @@ async function look(options: SweepOptions, dir: string): Promise<{ plan: SweepPl
     self: process.pid,
     within: options.within,
   });
-  return { plan, corrupt, refused, processes: table.processes };
+  return { plan, corrupt, refused, othersUnreadable, processes: table.processes };
 }
 
 /** Reads marker variables of every process but ourselves and our ancestors (kernel threads are never in the table). */
@@ -78,7 +82,7 @@ async function readMarkers(table: ProcessTable, within: SweepOptions['within']):
 export async function sweep(options: SweepOptions): Promise<SweepResult> {
   const at = Date.now();
   const dir = options.stateDir ?? defaultStateDir();
-  const { plan, corrupt, refused } = await look(options, dir);
+  const { plan, corrupt, refused, othersUnreadable } = await look(options, dir);
   const jobCgroups = options.within === undefined ? findJobCgroups() : [];
   const over = new Set(plan.jobs.filter((j) => j.state === 'over').map((j) => j.record.session));
   const thawed = options.dryRun ? [] : await thawOverJobCgroups(jobCgroups, over);
@@ -95,7 +99,7 @@ export async function sweep(options: SweepOptions): Promise<SweepResult> {
   if (!options.dryRun) for (const session of pruned) unregisterJob(session, { stateDir: dir });
   const cgroups = { thawed, removed: pruneJobCgroups(jobCgroups, options.dryRun) };
   const kept = { olderThanMs: options.olderThanMs, dryRun: options.dryRun, graceMs: options.graceMs, unrecorded: options.unrecorded };
-  return { at, durationMs: Date.now() - at, stateDir: dir, options: kept, plan, corrupt, refused, termination, pruned, cgroups };
+  return { at, durationMs: Date.now() - at, stateDir: dir, options: kept, plan, corrupt, refused, othersUnreadable, termination, pruned, cgroups };
 }
 
 /** Over jobs whose every process has ended (or that had none left): their records have done their work. */
