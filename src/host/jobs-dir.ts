@@ -85,8 +85,11 @@ export function openJobsDir(dir: string): OpenedDir | undefined {
     const stat = fs.fstatSync(fd);
     const unsafe = unsafeDirReason(stat);
     if (unsafe !== undefined) throw new UnsafeDirError(dir, unsafe);
-    // Linux: /proc/self/fd/N is the opened folder itself. Elsewhere fall back to the path (checked just now).
-    const base = fs.existsSync(`/proc/self/fd/${fd}`) ? `/proc/self/fd/${fd}` : dir;
+    // Linux: /proc/self/fd/N is the opened folder itself (proc(5)). Elsewhere, or where /proc is not
+    // this process's (another PID namespace's mount), fall back to the path, checked just now.
+    const byFd = `/proc/self/fd/${fd}`;
+    const seen = fs.statSync(byFd, { throwIfNoEntry: false });
+    const base = seen !== undefined && seen.dev === stat.dev && seen.ino === stat.ino ? byFd : dir;
     return {
       dir,
       stat,
