@@ -12,6 +12,7 @@ import {
   listJobs,
   listingProblems,
   MAX_RECORD_BYTES,
+  MAX_RECORDS,
   ownerForAction,
   ownerForRun,
   ownerForStart,
@@ -142,6 +143,18 @@ describe('reading records that anyone could have planted', () => {
     fs.symlinkSync(elsewhere, jobs);
     expect(listJobs({ stateDir: dir }).refused).toMatch(/is a symbolic link/);
     expect(listingProblems(listJobs({ stateDir: dir }))).toEqual([`refused the jobs folder ${jobs}: is a symbolic link; the jobs folder must be a real directory`]);
+  });
+
+  it('reads at most MAX_RECORDS record files, and says how many it left', () => {
+    dir = tempStateDir();
+    registerJob({ session: 'strays-00000000000000ab', owner }, { stateDir: dir });
+    const jobs = path.join(dir, 'jobs');
+    for (let i = 0; i < MAX_RECORDS; i++) fs.writeFileSync(path.join(jobs, `a${String(i).padStart(6, '0')}.json`), '');
+    const list = listJobs({ stateDir: dir });
+    expect(list.corrupt).toHaveLength(MAX_RECORDS);
+    expect(list.jobs).toEqual([]); // sorted past the flood: unknown, so its processes are left alone
+    expect(list.unread).toBe(1);
+    expect(listingProblems(list)[0]).toBe(`did not read 1 record file(s) in ${jobs} past the first ${MAX_RECORDS} by name (flooded?)`);
   });
 
   it('reports a planted file name on one escaped line', () => {

@@ -24,6 +24,8 @@ import { defaultStateDir } from './state-dir.js';
 
 /** A record is a few hundred bytes; anything much larger is not one. */
 export const MAX_RECORD_BYTES = 64 * 1024;
+/** Far above the jobs one host runs or leaves behind; a folder flooded past it still lists in bounded time. */
+export const MAX_RECORDS = 10_000;
 
 export interface StateDirOption {
   /** The state directory (records go in its jobs/). Default: defaultStateDir(): STRAYS_STATE_DIR, /var/lib/strays as root, XDG state home otherwise. */
@@ -56,12 +58,15 @@ export interface JobList {
   readonly refused?: string | undefined;
   /** Records of other users this user may not read (mode 0640 in a shared folder): not ours, not corrupt. */
   readonly othersUnreadable: number;
+  /** Record files past MAX_RECORDS (by name) that were not read: their jobs are unknown, their processes left alone. */
+  readonly unread?: number | undefined;
 }
 
 /** One escaped log line per problem of a listing: file names are chosen by whoever wrote them. */
-export function listingProblems(list: Pick<JobList, 'dir' | 'corrupt' | 'refused'>): string[] {
+export function listingProblems(list: Pick<JobList, 'dir' | 'corrupt' | 'refused' | 'unread'>): string[] {
   return [
     ...(list.refused !== undefined ? [`refused the jobs folder ${untrusted(list.dir, 300)}: ${untrusted(list.refused, 400)}`] : []),
+    ...(list.unread ? [`did not read ${list.unread} record file(s) in ${untrusted(list.dir, 300)} past the first ${MAX_RECORDS} by name (flooded?)`] : []),
     ...list.corrupt.map((c) => `skipped corrupt record ${untrusted(c.file, 300)}: ${untrusted(c.problem, 300)}`),
   ];
 }
@@ -135,8 +140,9 @@ export function listJobs(options: StateDirOption = {}): JobList {
     const jobs: ListedJob[] = [];
     const corrupt: CorruptEntry[] = [];
     let othersUnreadable = 0;
-    for (const name of opened.names().sort()) {
-      if (!name.endsWith('.json') || name.startsWith('.')) continue; // temp files of atomic writes start with "."
+    // Temp files of atomic writes start with ".".
+    const names = opened.names().filter((name) => name.endsWith('.json') && !name.startsWith('.')).sort();
+    for (const name of names.slice(0, MAX_RECORDS)) {
       const file = path.join(dir, name);
       const read = readRecord(opened.pathOf(name));
       if (read.kind === 'gone') continue; // unregistered while we listed: the job ended normally
@@ -153,7 +159,7 @@ export function listJobs(options: StateDirOption = {}): JobList {
       else if (`${parsed.record.session}.json` !== name) corrupt.push({ file, problem: `holds session ${parsed.record.session}, not the one its name says` });
       else jobs.push({ ...parsed.record, fileUid: read.uid });
     }
-    return { dir, jobs, corrupt, othersUnreadable };
+    return { dir, jobs, corrupt, othersUnreadable, ...(names.length > MAX_RECORDS ? { unread: names.length - MAX_RECORDS } : {}) };
   } finally {
     opened.close();
   }

@@ -43,7 +43,7 @@ export function renderSweep(result: SweepResult, quiet = false): string {
         `${over} over, ${plan.jobs.length - over} live; processes at least ${formatDuration(options.olderThanMs)} old.`,
     );
   }
-  const problems = listingProblems({ dir: jobsDir(result.stateDir), corrupt: result.corrupt, refused: result.refused });
+  const problems = listingProblems({ dir: jobsDir(result.stateDir), corrupt: result.corrupt, refused: result.refused, unread: result.unread });
   for (const line of problems) out.push(`  ${line}; nothing is ended on its account`);
   for (const t of plan.targets) {
     const m = plan.targetInfo.get(t.process.pid) as MarkedProcess;
@@ -121,6 +121,7 @@ export function sweepJson(result: SweepResult): object {
     refused: plan.refused.map(entry),
     refusedFolder: result.refused,
     othersUnreadable: result.othersUnreadable,
+    unread: result.unread ?? 0,
     corrupt: result.corrupt,
     pruned: result.pruned,
     cgroups: result.cgroups,

@@ -46,6 +46,8 @@ export interface SweepResult {
   readonly refused: string | undefined;
   /** Records of other users this sweep may not read (0640 in a shared folder): their jobs are unknown to it. */
   readonly othersUnreadable: number;
+  /** Record files past MAX_RECORDS that were not read. */
+  readonly unread?: number | undefined;
   readonly termination: Termination;
   /** Sessions of over jobs with nothing left whose records were removed (dry run: would be). */
   readonly pruned: readonly string[];
@@ -56,10 +58,10 @@ export interface SweepResult {
 /** Outcomes after which a process no longer runs. */
 const ENDED: ReadonlySet<Outcome> = new Set(['exited', 'killed', 'gone', 'zombie']);
 
-type Look = { plan: SweepPlan; processes: readonly ProcessInfo[] } & Pick<SweepResult, 'corrupt' | 'refused' | 'othersUnreadable'>;
+type Look = { plan: SweepPlan; processes: readonly ProcessInfo[] } & Pick<SweepResult, 'corrupt' | 'refused' | 'othersUnreadable' | 'unread'>;
 
 async function look(options: SweepOptions, dir: string): Promise<Look> {
-  const { jobs, corrupt, refused, othersUnreadable } = listJobs({ stateDir: dir });
+  const { jobs, corrupt, refused, othersUnreadable, unread } = listJobs({ stateDir: dir });
   const table = await readMarkers(await readTable(), options.within);
   const plan = planSweep({
     jobs,
@@ -70,7 +72,7 @@ async function look(options: SweepOptions, dir: string): Promise<Look> {
     self: process.pid,
     within: options.within,
   });
-  return { plan, corrupt, refused, othersUnreadable, processes: table.processes };
+  return { plan, corrupt, refused, othersUnreadable, unread, processes: table.processes };
 }
 
 /** Reads marker variables of every process but ourselves and our ancestors (kernel threads are never in the table). */
@@ -82,7 +84,7 @@ async function readMarkers(table: ProcessTable, within: SweepOptions['within']):
 export async function sweep(options: SweepOptions): Promise<SweepResult> {
   const at = Date.now();
   const dir = options.stateDir ?? defaultStateDir();
-  const { plan, corrupt, refused, othersUnreadable } = await look(options, dir);
+  const { plan, corrupt, refused, othersUnreadable, unread } = await look(options, dir);
   const jobCgroups = options.within === undefined ? findJobCgroups() : [];
   const over = new Set(plan.jobs.filter((j) => j.state === 'over').map((j) => j.record.session));
   const thawed = options.dryRun ? [] : await thawOverJobCgroups(jobCgroups, over);
@@ -99,7 +101,7 @@ export async function sweep(options: SweepOptions): Promise<SweepResult> {
   if (!options.dryRun) for (const session of pruned) unregisterJob(session, { stateDir: dir });
   const cgroups = { thawed, removed: pruneJobCgroups(jobCgroups, options.dryRun) };
   const kept = { olderThanMs: options.olderThanMs, dryRun: options.dryRun, graceMs: options.graceMs, unrecorded: options.unrecorded };
-  return { at, durationMs: Date.now() - at, stateDir: dir, options: kept, plan, corrupt, refused, othersUnreadable, termination, pruned, cgroups };
+  return { at, durationMs: Date.now() - at, stateDir: dir, options: kept, plan, corrupt, refused, othersUnreadable, unread, termination, pruned, cgroups };
 }
 
 /** Over jobs whose every process has ended (or that had none left): their records have done their work. */
