@@ -5,10 +5,14 @@ import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import {
   type JobRecord,
+  type SweptJob,
   defaultStateDir,
   findRunnerWorker,
   jobStatus,
   listJobs,
+  listingProblems,
+  MAX_RECORD_BYTES,
+  MAX_RECORDS,
   ownerForAction,
   ownerForRun,
   ownerForStart,
@@ -63,7 +67,7 @@ describe('job records', () => {
 
   it('treats a missing directory as no jobs and refuses a session that could leave the directory', () => {
     dir = tempStateDir();
-    expect(listJobs({ stateDir: path.join(dir, 'absent') })).toEqual({ dir: path.join(dir, 'absent', 'jobs'), jobs: [], corrupt: [] });
+    expect(listJobs({ stateDir: path.join(dir, 'absent') })).toEqual({ dir: path.join(dir, 'absent', 'jobs'), jobs: [], corrupt: [], othersUnreadable: 0 });
     expect(() => registerJob({ session: '../etc/passwd', owner }, { stateDir: dir })).toThrow(/Invalid session "\.\.\/etc\/passwd"/);
   });
 
@@ -92,6 +96,74 @@ describe('job records', () => {
       ['d-no-owner.json', expect.stringMatching(/malformed fields: owner, owner.reader/)],
       ['e-renamed.json', expect.stringMatching(/holds session strays-00000000000000ok/)],
     ]);
+  });
+});
+
+describe('reading records that anyone could have planted', () => {
+  const owner = { pid: 4242, start: 99, reader: 'linux-proc' as const };
+
+  it('names a FIFO, symlinks, a hard link and an oversized file as corrupt, one problem each, without blocking', () => {
+    dir = tempStateDir();
+    const good = registerJob({ session: 'strays-00000000000000ok', owner }, { stateDir: dir });
+    const jobs = path.join(dir, 'jobs');
+    spawnSync('mkfifo', [path.join(jobs, 'a-fifo.json')]);
+    fs.symlinkSync('/dev/zero', path.join(jobs, 'b-zero.json'));
+    fs.symlinkSync(good, path.join(jobs, 'c-link.json'));
+    fs.linkSync(good, path.join(dir, 'second-name'));
+    fs.writeFileSync(path.join(jobs, 'd-huge.json'), Buffer.alloc(MAX_RECORD_BYTES + 1, 0x20));
+    const list = listJobs({ stateDir: dir });
+    expect(list.corrupt.map((c) => [path.basename(c.file), c.problem])).toEqual([
+      ['a-fifo.json', 'is not a regular file (a FIFO)'],
+      ['b-zero.json', 'is a symbolic link'],
+      ['c-link.json', 'is a symbolic link'],
+      ['d-huge.json', `is ${MAX_RECORD_BYTES + 1} bytes, over the ${MAX_RECORD_BYTES}-byte limit`],
+      ['strays-00000000000000ok.json', 'has 2 hard links; a record has one'],
+    ]);
+    expect(list.jobs).toEqual([]);
+  });
+
+  it('carries the uid that owns each record file, and writes records 0640', () => {
+    dir = tempStateDir();
+    const file = registerJob({ session: 'strays-00000000000000ab', owner }, { stateDir: dir });
+    expect(fs.statSync(file).mode & 0o777).toBe(0o640);
+    expect(listJobs({ stateDir: dir }).jobs.map((j) => j.fileUid)).toEqual([process.getuid?.()]);
+  });
+
+  it('refuses a jobs/ folder others may write without the sticky bit, or one that is a symlink, and will not register there', () => {
+    dir = tempStateDir();
+    registerJob({ session: 'strays-00000000000000ab', owner }, { stateDir: dir });
+    const jobs = path.join(dir, 'jobs');
+    fs.chmodSync(jobs, 0o775);
+    expect(listJobs({ stateDir: dir })).toMatchObject({ jobs: [], corrupt: [], refused: expect.stringMatching(/^is group-writable without the sticky bit \(mode 0775\)/) });
+    expect(() => registerJob({ session: 'strays-00000000000000cd', owner }, { stateDir: dir })).toThrow(/group-writable without the sticky bit/);
+    fs.chmodSync(jobs, 0o1777);
+    expect(listJobs({ stateDir: dir }).jobs).toHaveLength(1);
+    const elsewhere = path.join(dir, 'elsewhere');
+    fs.renameSync(jobs, elsewhere);
+    fs.symlinkSync(elsewhere, jobs);
+    expect(listJobs({ stateDir: dir }).refused).toMatch(/is a symbolic link/);
+    expect(listingProblems(listJobs({ stateDir: dir }))).toEqual([`refused the jobs folder ${jobs}: is a symbolic link; the jobs folder must be a real directory`]);
+  });
+
+  it('reads at most MAX_RECORDS record files, and says how many it left', () => {
+    dir = tempStateDir();
+    registerJob({ session: 'strays-00000000000000ab', owner }, { stateDir: dir });
+    const jobs = path.join(dir, 'jobs');
+    for (let i = 0; i < MAX_RECORDS; i++) fs.writeFileSync(path.join(jobs, `a${String(i).padStart(6, '0')}.json`), '');
+    const list = listJobs({ stateDir: dir });
+    expect(list.corrupt).toHaveLength(MAX_RECORDS);
+    expect(list.jobs).toEqual([]); // sorted past the flood: unknown, so its processes are left alone
+    expect(list.unread).toBe(1);
+    expect(listingProblems(list)[0]).toBe(`did not read 1 record file(s) in ${jobs} past the first ${MAX_RECORDS} by name (flooded?)`);
+  });
+
+  it('reports a planted file name on one escaped line', () => {
+    dir = tempStateDir();
+    registerJob({ session: 'strays-00000000000000ab', owner }, { stateDir: dir });
+    fs.writeFileSync(path.join(dir, 'jobs', 'x\n::stop-commands::deadbeef\n\u202e.json'), '{}');
+    const lines = listingProblems(listJobs({ stateDir: dir }));
+    expect(lines).toEqual([expect.stringMatching(/^skipped corrupt record .*\/x\\n::stop-commands::deadbeef\\n\\u202e\.json: is not a strays job record/)]);
+    expect(lines.join('\n').split('\n')).toHaveLength(1);
   });
 });
 
@@ -130,8 +202,8 @@ describe('when a job is over (pure)', () => {
     pid, ppid: 1, pgid: pid, sid: pid, state: 'S', uid: 1000, start, startedAt: undefined, comm: 'sleep', argv: ['sleep', '300'], ...more,
   });
   const table = (processes: ProcessInfo[]): ProcessTable => ({ reader: 'linux-proc', takenAt: 1_000_000, now: 100_000, processes });
-  const record = (session: string, owner: { pid: number; start: number }, more: Partial<JobRecord> = {}): JobRecord => ({
-    session, runnerTrackingId: undefined, owner: { ...owner, reader: 'linux-proc', comm: 'Runner.Worker' }, startedAt: 0, host: 'h', registrar: 1, bootId: 'boot-a', ...more,
+  const record = (session: string, owner: { pid: number; start: number }, more: Partial<SweptJob> = {}): SweptJob => ({
+    session, runnerTrackingId: undefined, owner: { ...owner, reader: 'linux-proc', comm: 'Runner.Worker' }, startedAt: 0, host: 'h', registrar: 1, bootId: 'boot-a', fileUid: 0, ...more,
   });
 
   it('is live while the owner runs with its start stamp; over when gone, reused, a zombie or after a reboot', () => {
@@ -167,6 +239,20 @@ describe('when a job is over (pure)', () => {
     // Age from start ticks: (100000 - 1000) ticks = 990 s.
     expect(plan.targetInfo.get(21)?.ageMs).toBe(990_000);
     expect(planSweep({ jobs: [], table: t, bootId: undefined, olderThanMs: 991_000, unrecorded: true, self: 22 }).targets).toEqual([]);
+  });
+
+  it('ends a process only by a record that root or the process\'s own user wrote', () => {
+    const env = { env: { readable: true as const, vars: { STRAYS_SESSION: 'dead' } } };
+    const t = table([proc(30, 1000, { ...env, uid: 1000 }), proc(31, 1000, { ...env, uid: 2000 }), proc(32, 1000, { ...env, uid: undefined })]);
+    const plan = (fileUid: number | undefined) => planSweep({ jobs: [record('dead', { pid: 77, start: 1 }, { fileUid })], table: t, bootId: 'boot-a', olderThanMs: 0, unrecorded: false, self: 1 });
+    expect(plan(0).targets.map((f) => f.process.pid)).toEqual([30, 31, 32]);
+    const byUser = plan(1000);
+    expect(byUser.targets.map((f) => f.process.pid)).toEqual([30]);
+    expect(byUser.refused.map((m) => [m.process.pid, m.job])).toEqual([[31, 'dead'], [32, 'dead']]);
+    expect(plan(undefined).targets).toEqual([]);
+    // A live record of anyone still spares: sparing is never the dangerous mistake.
+    const spared = planSweep({ jobs: [record('dead', { pid: 10, start: 500 }, { fileUid: 4242 })], table: table([...t.processes, proc(10, 500)]), bootId: 'boot-a', olderThanMs: 0, unrecorded: false, self: 1 });
+    expect(spared.live.map((m) => m.process.pid)).toEqual([30, 31, 32]);
   });
 });
 

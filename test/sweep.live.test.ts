@@ -125,6 +125,19 @@ describe('strays sweep', () => {
     expect(renderSweep(result)).toMatch(new RegExp(`would end: pid ${daemon} `));
   });
 
+  it('prints a leftover whose command line carries workflow commands on one escaped line', async () => {
+    setup();
+    const job = await registeredJob(leakers, stateDir);
+    const planted = 'x\n::error title=Injected::fake\n::stop-commands::deadbeef';
+    const daemon = await leakers.daemon(`setsid sh -c 'echo $$ > "$PIDFILE"; while :; do sleep 1; done' "$PLANTED" &`, { env: { [SESSION_VAR]: job.session, PLANTED: planted } });
+    await job.end();
+    const text = renderSweep(await sweep(options({ graceMs: 500 })));
+    expect(isAlive(daemon)).toBe(false);
+    const lines = text.split('\n').filter((l) => l.includes('Injected'));
+    expect(lines).toEqual([expect.stringMatching(new RegExp(`^  ended: pid ${daemon} sh -c .*x\\\\n::error title=Injected::fake\\\\n::stop-commands::deadbeef`))]);
+    expect(text.split('\n').filter((l) => /^\s*::/.test(l))).toEqual([]);
+  });
+
   it('skips a corrupt record with a message and still sweeps the good ones', async () => {
     setup();
     const job = await registeredJob(leakers, stateDir);

@@ -6,6 +6,7 @@
 import * as core from '@actions/core';
 import { SESSION_VAR, saveBaseline } from '../engine/index.js';
 import { beginJob } from '../job/begin.js';
+import { withBegun } from '../job/undo-begin.js';
 import { ownerOf } from '../host/index.js';
 import { outputPathProblem } from '../io/write-output.js';
 import { quoted } from '../text/untrusted.js';
@@ -35,11 +36,20 @@ export async function runPre(): Promise<void> {
     });
     for (const note of notes) core.info(`strays: ${note}`);
     const file = baselineFile(baseline.session);
-    const digest = saveBaseline(file, baseline);
-    core.exportVariable(SESSION_VAR, baseline.session);
-    core.saveState(State.BaselinePath, file);
-    core.saveState(State.BaselineDigest, digest);
-    core.saveState(State.Session, baseline.session);
+    // Until post can find the baseline, a failure undoes the start: the worker leaves the job
+    // cgroup, and neither the cgroup nor the host record stays behind.
+    await withBegun(
+      baseline,
+      ({ handOver }) => {
+        const digest = saveBaseline(file, baseline);
+        core.exportVariable(SESSION_VAR, baseline.session);
+        core.saveState(State.BaselinePath, file);
+        core.saveState(State.BaselineDigest, digest);
+        core.saveState(State.Session, baseline.session);
+        handOver(); // post ends the job
+      },
+      (note) => core.info(`strays: ${note}`),
+    );
     core.info(
       `strays: guarding this job as ${baseline.session} (${baseline.processes.length} processes before the job, ` +
         `kill ${options.kill}, fail-on-leak ${options.failOnLeak}, isolation ${options.isolation}).`,

@@ -2,6 +2,7 @@
 export * from './state-dir.js';
 export * from './job-record.js';
 export * from './registry.js';
+export * from './jobs-dir.js';
 export * from './owner.js';
 export * from './boot.js';
 export * from './plan.js';

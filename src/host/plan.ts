@@ -8,6 +8,10 @@
  * owner lives (its step-1 service may be used in step 3, even as an orphan),
  * a process without a marker, the sweeper and its ancestors, and, unless
  * `unrecorded` is set, a marker that no record names.
+ *
+ * Records are written by the jobs themselves, so a record ends a process only
+ * when root or the process's own user wrote it (mayEnd): a forged or swapped
+ * record of one user never ends another user's processes, whoever sweeps.
  */
 import { type Finding } from '../engine/findings.js';
 import { SESSION_VAR, STEP_VAR, CLI_STEP_VAR, TRACKING_VAR } from '../engine/session.js';
@@ -15,12 +19,24 @@ import { neverTouchPids } from '../engine/never-touch.js';
 import { ancestorsOf, buildTree } from '../engine/tree.js';
 import { ticksToMs } from '../proc/clock.js';
 import { type ProcessInfo, type ProcessTable, isZombie } from '../proc/types.js';
+import { untrusted } from '../text/untrusted.js';
 import type { JobRecord } from './job-record.js';
+
+/** A record with the uid that owns its file (listJobs); undefined (not read from a file) is trusted by nobody. */
+export type SweptJob = JobRecord & { readonly fileUid?: number | undefined };
+
+/**
+ * Whether `record` may end `p`: its file is root's, or belongs to the uid of
+ * `p` (the owner of /proc/PID: the effective uid, or root for a non-dumpable
+ * process, which then stays with root's records). An unknown uid is no match.
+ */
+export const mayEnd = (record: SweptJob, p: ProcessInfo): boolean =>
+  record.fileUid === 0 || (record.fileUid !== undefined && p.uid !== undefined && record.fileUid === p.uid);
 
 export type JobState = 'over' | 'live' | 'unknown';
 
 export interface JobStatus {
-  readonly record: JobRecord;
+  readonly record: SweptJob;
   /** `unknown` (owner stamped by another reader) is treated as live: never swept. */
   readonly state: JobState;
   readonly reason: string;
@@ -38,7 +54,7 @@ export interface MarkedProcess {
 }
 
 export interface SweepInput {
-  readonly jobs: readonly JobRecord[];
+  readonly jobs: readonly SweptJob[];
   readonly table: ProcessTable;
   readonly bootId: string | undefined;
   readonly olderThanMs: number;
@@ -63,11 +79,14 @@ export interface SweepPlan {
   readonly unrecorded: readonly MarkedProcess[];
   /** Processes whose environment could not be read (another user's, as non-root): markers unknown, left alone. */
   readonly unreadable: number;
+  /** Processes that only a record of another user ties to a job that is over (mayEnd): left alone; `job` names the record. */
+  readonly refused: readonly MarkedProcess[];
 }
 
-export function jobStatus(record: JobRecord, table: ProcessTable, bootId: string | undefined): JobStatus {
+export function jobStatus(record: SweptJob, table: ProcessTable, bootId: string | undefined): JobStatus {
   const { owner } = record;
-  const who = `owner pid ${owner.pid}${owner.comm ? ` (${owner.comm})` : ''}`;
+  // comm comes from the record, which a job wrote: escaped like any untrusted text.
+  const who = `owner pid ${owner.pid}${owner.comm ? ` (${untrusted(owner.comm, 64)})` : ''}`;
   if (record.bootId !== undefined && bootId !== undefined && record.bootId !== bootId) {
     return { record, state: 'over', reason: `the machine has rebooted since the job started; ${who} is gone` };
   }
@@ -76,7 +95,7 @@ export function jobStatus(record: JobRecord, table: ProcessTable, bootId: string
   }
   const now = table.processes.find((p) => p.pid === owner.pid);
   if (!now) return { record, state: 'over', reason: `${who} has exited` };
-  if (now.start !== owner.start) return { record, state: 'over', reason: `${who} has exited (the pid now belongs to ${now.comm}, started later)` };
+  if (now.start !== owner.start) return { record, state: 'over', reason: `${who} has exited (the pid now belongs to ${untrusted(now.comm, 64)}, started later)` };
   if (isZombie(now)) return { record, state: 'over', reason: `${who} has exited (zombie)` };
   return { record, state: 'live', reason: `${who} is running` };
 }
@@ -85,6 +104,9 @@ export function ageOf(p: ProcessInfo, table: ProcessTable): number | undefined {
   if (table.reader === 'linux-proc') return Math.max(0, ticksToMs(table.now - p.start));
   return p.startedAt === undefined ? undefined : Math.max(0, table.takenAt - p.startedAt);
 }
+
+/** Marker values come from process environments: anyone's text. */
+const shown = (v: string | undefined): string => untrusted(v ?? '', 128);
 
 const nonEmpty = (v: string | undefined): string | undefined => (v === undefined || v === '' ? undefined : v);
 
@@ -105,6 +127,7 @@ export function planSweep(input: SweepInput): SweepPlan {
   const young: MarkedProcess[] = [];
   const live: MarkedProcess[] = [];
   const unrecorded: MarkedProcess[] = [];
+  const refused: MarkedProcess[] = [];
   let unreadable = 0;
   const oldEnough = (m: MarkedProcess): boolean => m.ageMs !== undefined && m.ageMs >= input.olderThanMs;
 
@@ -122,10 +145,15 @@ export function planSweep(input: SweepInput): SweepPlan {
     ];
     // Any match with a job that may still run wins: ending a live job's process is the one mistake we must not make.
     const alive = matches.find((m) => m.state !== 'over');
-    const over = matches.find((m) => m.state === 'over');
-    const entry: MarkedProcess = { process: p, ageMs: ageOf(p, table), session, trackingId, job: (alive ?? over)?.record.session };
+    const overs = matches.filter((m) => m.state === 'over');
+    const over = overs.find((m) => mayEnd(m.record, p));
+    const entry: MarkedProcess = { process: p, ageMs: ageOf(p, table), session, trackingId, job: (alive ?? over ?? overs[0])?.record.session };
     if (alive) {
       live.push(entry);
+      continue;
+    }
+    if (!over && overs.length > 0) {
+      refused.push(entry);
       continue;
     }
     if (!over) unrecorded.push(entry);
@@ -136,10 +164,10 @@ export function planSweep(input: SweepInput): SweepPlan {
     }
     const reasons = over
       ? [
-          session === over.record.session ? `carries ${SESSION_VAR}=${session} of a job that is over` : `carries ${TRACKING_VAR}=${trackingId} of a job that is over`,
+          session === over.record.session ? `carries ${SESSION_VAR}=${session} of a job that is over` : `carries ${TRACKING_VAR}=${shown(trackingId)} of a job that is over`,
           over.reason,
         ]
-      : [`carries ${session !== undefined ? `${SESSION_VAR}=${session}` : `${TRACKING_VAR}=${trackingId}`}, which no job record names (--unrecorded)`];
+      : [`carries ${session !== undefined ? `${SESSION_VAR}=${shown(session)}` : `${TRACKING_VAR}=${shown(trackingId)}`}, which no job record names (--unrecorded)`];
     targets.push({
       process: p,
       attribution: session !== undefined && (!over || session === over.record.session) ? 'marker' : 'tracking-id',
@@ -150,5 +178,5 @@ export function planSweep(input: SweepInput): SweepPlan {
     });
     targetInfo.set(p.pid, entry);
   }
-  return { jobs: statuses, targets, targetInfo, young, live, unrecorded, unreadable };
+  return { jobs: statuses, targets, targetInfo, young, live, unrecorded, unreadable, refused };
 }

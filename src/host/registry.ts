@@ -3,15 +3,29 @@
  *
  * Job start registers, a normal job end unregisters; what is left belongs to
  * jobs whose cleanup never ran, which is what `strays sweep` looks for.
+ *
+ * Every other job on the host can write here, so nothing read here is
+ * trusted: a record is read only as a regular file of bounded size, opened
+ * without following symlinks and without blocking (a FIFO or /dev/zero is a
+ * corrupt record, not a hang), and carries the uid that owns its file: whose
+ * processes it may end (src/host/plan.ts, mayEnd).
  */
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { Baseline } from '../engine/baseline.js';
+import { UnsafeFileError, readRegularFile } from '../io/read-regular.js';
+import { untrusted } from '../text/untrusted.js';
 import { writeFileAtomic } from './atomic.js';
 import { readBootId } from './boot.js';
 import { type JobRecord, type Owner, isSafeSession, parseJob, serializeJob } from './job-record.js';
+import { RECORD_MODE, UnsafeDirError, ensureJobsDir, openJobsDir } from './jobs-dir.js';
 import { defaultStateDir } from './state-dir.js';
+
+/** A record is a few hundred bytes; anything much larger is not one. */
+export const MAX_RECORD_BYTES = 64 * 1024;
+/** Far above the jobs one host runs or leaves behind; a folder flooded past it still lists in bounded time. */
+export const MAX_RECORDS = 10_000;
 
 export interface StateDirOption {
   /** The state directory (records go in its jobs/). Default: defaultStateDir(): STRAYS_STATE_DIR, /var/lib/strays as root, XDG state home otherwise. */
@@ -29,12 +43,32 @@ export interface CorruptEntry {
   readonly problem: string;
 }
 
+/** A record as listed: with the uid that owns its file, by fstat of the file actually read. */
+export interface ListedJob extends JobRecord {
+  readonly fileUid: number;
+}
+
 export interface JobList {
   /** The jobs/ directory that was read. */
   readonly dir: string;
-  readonly jobs: readonly JobRecord[];
+  readonly jobs: readonly ListedJob[];
   /** Entries that could not be trusted: reported, skipped, never a reason to kill. */
   readonly corrupt: readonly CorruptEntry[];
+  /** Why the whole jobs/ folder was not read (symlink, writable by others without the sticky bit); nothing in it is used. */
+  readonly refused?: string | undefined;
+  /** Records of other users this user may not read (mode 0640 in a shared folder): not ours, not corrupt. */
+  readonly othersUnreadable: number;
+  /** Record files past MAX_RECORDS (by name) that were not read: their jobs are unknown, their processes left alone. */
+  readonly unread?: number | undefined;
+}
+
+/** One escaped log line per problem of a listing: file names are chosen by whoever wrote them. */
+export function listingProblems(list: Pick<JobList, 'dir' | 'corrupt' | 'refused' | 'unread'>): string[] {
+  return [
+    ...(list.refused !== undefined ? [`refused the jobs folder ${untrusted(list.dir, 300)}: ${untrusted(list.refused, 400)}`] : []),
+    ...(list.unread ? [`did not read ${list.unread} record file(s) in ${untrusted(list.dir, 300)} past the first ${MAX_RECORDS} by name (flooded?)`] : []),
+    ...list.corrupt.map((c) => `skipped corrupt record ${untrusted(c.file, 300)}: ${untrusted(c.problem, 300)}`),
+  ];
 }
 
 /**
@@ -64,8 +98,10 @@ export function registerJob(job: JobRegistration, options: StateDirOption = {}):
     registrar: process.pid,
     bootId: readBootId(),
   };
-  fs.mkdirSync(dir, { recursive: true, mode: 0o755 });
-  writeFileAtomic(file, serializeJob(record));
+  ensureJobsDir(dir);
+  // Never into a folder the sweeper would refuse: another user could swap the record there.
+  openJobsDir(dir)?.close();
+  writeFileAtomic(file, serializeJob(record), RECORD_MODE);
   return file;
 }
 
@@ -91,31 +127,67 @@ export function unregisterJob(session: string, options: StateDirOption = {}): bo
 /** Every job record in the directory; a missing directory is an empty registry. */
 export function listJobs(options: StateDirOption = {}): JobList {
   const dir = dirOf(options);
-  let names: string[];
+  const empty = { dir, jobs: [], corrupt: [], othersUnreadable: 0 };
+  let opened: ReturnType<typeof openJobsDir>;
   try {
-    names = fs.readdirSync(dir);
+    opened = openJobsDir(dir);
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return { dir, jobs: [], corrupt: [] };
+    if (error instanceof UnsafeDirError) return { ...empty, refused: error.reason };
     throw error;
   }
-  const jobs: JobRecord[] = [];
-  const corrupt: CorruptEntry[] = [];
-  for (const name of names.sort()) {
-    if (!name.endsWith('.json') || name.startsWith('.')) continue; // temp files of atomic writes start with "."
-    const file = path.join(dir, name);
-    let text: string;
-    try {
-      text = fs.readFileSync(file, 'utf8');
-    } catch (error) {
-      const code = (error as NodeJS.ErrnoException).code;
-      if (code === 'ENOENT') continue; // unregistered while we listed: the job ended normally
-      corrupt.push({ file, problem: `cannot be read (${code ?? String(error)})` });
-      continue;
+  if (opened === undefined) return empty;
+  try {
+    const jobs: ListedJob[] = [];
+    const corrupt: CorruptEntry[] = [];
+    let othersUnreadable = 0;
+    // Temp files of atomic writes start with ".".
+    const names = opened.names().filter((name) => name.endsWith('.json') && !name.startsWith('.')).sort();
+    for (const name of names.slice(0, MAX_RECORDS)) {
+      const file = path.join(dir, name);
+      const read = readRecord(opened.pathOf(name));
+      if (read.kind === 'gone') continue; // unregistered while we listed: the job ended normally
+      if (read.kind === 'others') {
+        othersUnreadable++;
+        continue;
+      }
+      if (read.kind === 'unsafe') {
+        corrupt.push({ file, problem: read.problem });
+        continue;
+      }
+      const parsed = parseJob(read.text);
+      if (!parsed.ok) corrupt.push({ file, problem: parsed.problem });
+      else if (`${parsed.record.session}.json` !== name) corrupt.push({ file, problem: `holds session ${parsed.record.session}, not the one its name says` });
+      else jobs.push({ ...parsed.record, fileUid: read.uid });
     }
-    const parsed = parseJob(text);
-    if (!parsed.ok) corrupt.push({ file, problem: parsed.problem });
-    else if (`${parsed.record.session}.json` !== name) corrupt.push({ file, problem: `holds session ${parsed.record.session}, not the one its name says` });
-    else jobs.push(parsed.record);
+    return { dir, jobs, corrupt, othersUnreadable, ...(names.length > MAX_RECORDS ? { unread: names.length - MAX_RECORDS } : {}) };
+  } finally {
+    opened.close();
   }
-  return { dir, jobs, corrupt };
+}
+
+type RecordRead =
+  | { kind: 'ok'; text: string; uid: number }
+  | { kind: 'gone' }
+  | { kind: 'others' }
+  | { kind: 'unsafe'; problem: string };
+
+function readRecord(file: string): RecordRead {
+  let read: ReturnType<typeof readRegularFile>;
+  try {
+    read = readRegularFile(file, MAX_RECORD_BYTES);
+  } catch (error) {
+    if (!(error instanceof UnsafeFileError)) throw error;
+    if (error.code === 'missing') return { kind: 'gone' };
+    if (error.code === 'unreadable' && ownedByOthers(file)) return { kind: 'others' };
+    return { kind: 'unsafe', problem: error.message };
+  }
+  // rename(2) leaves a record with one link; a second name is someone's hard link to a file they may not own.
+  if (read.stat.nlink !== 1) return { kind: 'unsafe', problem: `has ${read.stat.nlink} hard links; a record has one` };
+  return { kind: 'ok', text: read.text, uid: read.stat.uid };
+}
+
+function ownedByOthers(file: string): boolean {
+  const uid = process.getuid?.();
+  const stat = fs.lstatSync(file, { throwIfNoEntry: false });
+  return uid !== undefined && stat !== undefined && stat.isFile() && stat.uid !== uid;
 }

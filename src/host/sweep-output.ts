@@ -12,6 +12,7 @@ import { writeOutputFile } from '../io/write-output.js';
 import { keepArgv } from '../report/argv.js';
 import { untrusted } from '../text/untrusted.js';
 import type { MarkedProcess } from './plan.js';
+import { jobsDir, listingProblems } from './registry.js';
 import type { SweepResult } from './sweep.js';
 
 export const SWEEP_KIND = 'strays-sweep';
@@ -19,8 +20,10 @@ export const SWEEP_VERSION = 1;
 
 const age = (ms: number | undefined): string => (ms === undefined ? 'age unknown' : `age ${formatDuration(ms)}`);
 const seconds = (ms: number | undefined): number | undefined => (ms === undefined ? undefined : Math.round(ms / 1000));
+// Marker values, command lines and whatever the termination says about a process are anyone's
+// text: each goes through untrusted() so it stays on its line and starts no workflow command.
 const marks = (m: MarkedProcess): string =>
-  [m.session && `STRAYS_SESSION=${m.session}`, m.trackingId && `RUNNER_TRACKING_ID=${m.trackingId}`].filter(Boolean).join(' ');
+  [m.session && `STRAYS_SESSION=${untrusted(m.session, 128)}`, m.trackingId && `RUNNER_TRACKING_ID=${untrusted(m.trackingId, 128)}`].filter(Boolean).join(' ');
 // Command lines are redacted and capped like a report's (src/report/argv.ts): the sweep log and JSON are not masked by any runner.
 const kept = (p: Pick<MarkedProcess['process'], 'argv' | 'comm'>) => keepArgv(p.argv, p.comm, false);
 const what = (m: MarkedProcess): string => `pid ${m.process.pid} ${untrusted(kept(m.process).command)}`;
@@ -40,15 +43,23 @@ export function renderSweep(result: SweepResult, quiet = false): string {
         `${over} over, ${plan.jobs.length - over} live; processes at least ${formatDuration(options.olderThanMs)} old.`,
     );
   }
-  for (const c of result.corrupt) out.push(`  skipped corrupt record ${c.file}: ${c.problem}; nothing is ended on its account`);
+  const problems = listingProblems({ dir: jobsDir(result.stateDir), corrupt: result.corrupt, refused: result.refused, unread: result.unread });
+  for (const line of problems) out.push(`  ${line}; nothing is ended on its account`);
   for (const t of plan.targets) {
     const m = plan.targetInfo.get(t.process.pid) as MarkedProcess;
     const r = by.get(identityKey(t.process));
-    const outcome = r ? `${r.outcome}${r.detail ? ` (${r.detail})` : ''}` : 'not handled';
+    const outcome = r ? `${r.outcome}${r.detail ? ` (${untrusted(r.detail, 300)})` : ''}` : 'not handled';
     out.push(`  ${options.dryRun ? 'would end' : 'ended'}: ${what(m)} (${age(m.ageMs)}) ${m.job ? `of job ${m.job}: ${t.reasons[1] ?? ''}` : `(${marks(m)}, unrecorded)`} → ${outcome}`);
   }
-  for (const w of termination.warnings ?? []) out.push(`  warning: ${w}`);
+  for (const w of termination.warnings ?? []) out.push(`  warning: ${untrusted(w, 500)}`);
   for (const f of termination.added) out.push(`  also ended (forked during the sweep): pid ${f.process.pid} ${untrusted(kept(f.process).command)}`);
+  for (const m of plan.refused) {
+    const record = plan.jobs.find((j) => j.record.session === m.job)?.record;
+    out.push(
+      `  left alone, not this record's to end: ${what(m)} (uid ${m.process.uid ?? 'unknown'}) carries the marker of job ${m.job ?? '?'}, ` +
+        `whose record is owned by uid ${record?.fileUid ?? 'unknown'}; a record only ends processes of its own user (or any, when root's)`,
+    );
+  }
   if (!quiet) {
     for (const m of plan.young) out.push(`  spared, younger than --older-than: ${what(m)} (${age(m.ageMs)})${m.job ? ` of job ${m.job}` : ''}`);
     // One line per marker: a leaked job often left many processes.
@@ -63,11 +74,14 @@ export function renderSweep(result: SweepResult, quiet = false): string {
       );
     }
     if (plan.live.length > 0) out.push(`  ${plan.live.length} process(es) of live jobs left alone.`);
+    if (result.othersUnreadable > 0) {
+      out.push(`  ${result.othersUnreadable} record(s) of other users not readable to this user (mode 0640): their jobs are unknown here, their processes left alone.`);
+    }
     if (plan.unreadable > 0) out.push(`  ${plan.unreadable} process(es) with unreadable environments (other users') left alone.`);
     if (result.pruned.length > 0) out.push(`  ${options.dryRun ? 'would remove' : 'removed'} the record(s) of ${result.pruned.length} finished job(s): ${result.pruned.join(', ')}`);
     if (result.cgroups.thawed.length > 0) out.push(`  thawed ${result.cgroups.thawed.length} frozen job cgroup(s) of finished jobs: ${result.cgroups.thawed.join(', ')}`);
     if (result.cgroups.removed.length > 0) out.push(`  ${options.dryRun ? 'would remove' : 'removed'} ${result.cgroups.removed.length} empty job cgroup(s): ${result.cgroups.removed.join(', ')}`);
-    if (plan.targets.length === 0 && result.corrupt.length === 0) out.push('  nothing to end.');
+    if (plan.targets.length === 0 && problems.length === 0 && plan.refused.length === 0) out.push('  nothing to end.');
   }
   return out.length === 0 ? '' : `${out.join('\n')}\n`;
 }
@@ -104,6 +118,10 @@ export function sweepJson(result: SweepResult): object {
     unrecorded: plan.unrecorded.map(entry),
     liveJobProcesses: plan.live.length,
     unreadable: plan.unreadable,
+    refused: plan.refused.map(entry),
+    refusedFolder: result.refused,
+    othersUnreadable: result.othersUnreadable,
+    unread: result.unread ?? 0,
     corrupt: result.corrupt,
     pruned: result.pruned,
     cgroups: result.cgroups,

@@ -42,6 +42,12 @@ export interface SweepResult {
   readonly options: Omit<SweepOptions, 'within' | 'stateDir'>;
   readonly plan: SweepPlan;
   readonly corrupt: readonly CorruptEntry[];
+  /** Why the jobs folder was refused as a whole (nothing swept from it), when it was. */
+  readonly refused: string | undefined;
+  /** Records of other users this sweep may not read (0640 in a shared folder): their jobs are unknown to it. */
+  readonly othersUnreadable: number;
+  /** Record files past MAX_RECORDS that were not read. */
+  readonly unread?: number | undefined;
   readonly termination: Termination;
   /** Sessions of over jobs with nothing left whose records were removed (dry run: would be). */
   readonly pruned: readonly string[];
@@ -52,8 +58,10 @@ export interface SweepResult {
 /** Outcomes after which a process no longer runs. */
 const ENDED: ReadonlySet<Outcome> = new Set(['exited', 'killed', 'gone', 'zombie']);
 
-async function look(options: SweepOptions, dir: string): Promise<{ plan: SweepPlan; corrupt: readonly CorruptEntry[]; processes: readonly ProcessInfo[] }> {
-  const { jobs, corrupt } = listJobs({ stateDir: dir });
+type Look = { plan: SweepPlan; processes: readonly ProcessInfo[] } & Pick<SweepResult, 'corrupt' | 'refused' | 'othersUnreadable' | 'unread'>;
+
+async function look(options: SweepOptions, dir: string): Promise<Look> {
+  const { jobs, corrupt, refused, othersUnreadable, unread } = listJobs({ stateDir: dir });
   const table = await readMarkers(await readTable(), options.within);
   const plan = planSweep({
     jobs,
@@ -64,7 +72,7 @@ async function look(options: SweepOptions, dir: string): Promise<{ plan: SweepPl
     self: process.pid,
     within: options.within,
   });
-  return { plan, corrupt, processes: table.processes };
+  return { plan, corrupt, refused, othersUnreadable, unread, processes: table.processes };
 }
 
 /** Reads marker variables of every process but ourselves and our ancestors (kernel threads are never in the table). */
@@ -76,7 +84,7 @@ async function readMarkers(table: ProcessTable, within: SweepOptions['within']):
 export async function sweep(options: SweepOptions): Promise<SweepResult> {
   const at = Date.now();
   const dir = options.stateDir ?? defaultStateDir();
-  const { plan, corrupt } = await look(options, dir);
+  const { plan, corrupt, refused, othersUnreadable, unread } = await look(options, dir);
   const jobCgroups = options.within === undefined ? findJobCgroups() : [];
   const over = new Set(plan.jobs.filter((j) => j.state === 'over').map((j) => j.record.session));
   const thawed = options.dryRun ? [] : await thawOverJobCgroups(jobCgroups, over);
@@ -93,7 +101,7 @@ export async function sweep(options: SweepOptions): Promise<SweepResult> {
   if (!options.dryRun) for (const session of pruned) unregisterJob(session, { stateDir: dir });
   const cgroups = { thawed, removed: pruneJobCgroups(jobCgroups, options.dryRun) };
   const kept = { olderThanMs: options.olderThanMs, dryRun: options.dryRun, graceMs: options.graceMs, unrecorded: options.unrecorded };
-  return { at, durationMs: Date.now() - at, stateDir: dir, options: kept, plan, corrupt, termination, pruned, cgroups };
+  return { at, durationMs: Date.now() - at, stateDir: dir, options: kept, plan, corrupt, refused, othersUnreadable, unread, termination, pruned, cgroups };
 }
 
 /** Over jobs whose every process has ended (or that had none left): their records have done their work. */
@@ -101,6 +109,8 @@ function prunable(plan: SweepPlan, termination: Termination, dryRun: boolean): s
   const outcome = new Map(termination.results.map((r) => [identityKey(r), r.outcome] as const));
   const remaining = new Set<string>();
   for (const y of plan.young) if (y.job !== undefined) remaining.add(y.job);
+  // A record that names another user's running process stays, so every sweep says so again.
+  for (const r of plan.refused) if (r.job !== undefined) remaining.add(r.job);
   for (const t of plan.targets) {
     const job = plan.targetInfo.get(t.process.pid)?.job;
     const o = outcome.get(identityKey(t.process));

@@ -3,7 +3,7 @@
  * here now (so the time-window rule refuses to guess), and the removal of
  * this job's record once its end has run.
  */
-import { jobStatus, listJobs, readBootId, unregisterJob } from '../host/index.js';
+import { jobStatus, listJobs, listingProblems, readBootId, unregisterJob } from '../host/index.js';
 import type { ProcessTable } from '../proc/types.js';
 
 /** Sessions of other recorded jobs whose owner is still alive; the table is read only when there are other records. */
@@ -18,7 +18,7 @@ export async function activeOtherSessions(
   } catch (error) {
     return { sessions: [], notes: [`host state: cannot list jobs (${(error as Error).message}).`] };
   }
-  const notes = list.corrupt.map((c) => `host state: skipped ${c.file}: ${c.problem}`);
+  const notes = listingProblems(list).map((line) => `host state: ${line}`);
   const others = list.jobs.filter((record) => record.session !== session);
   if (others.length === 0) return { sessions: [], notes };
   const table = await readTable();

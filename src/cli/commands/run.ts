@@ -16,6 +16,7 @@ import { evacuate } from '../../cgroup/index.js';
 import { CLI_STEP_VAR, SESSION_VAR, saveBaseline } from '../../engine/index.js';
 import { ownerForRun } from '../../host/index.js';
 import { beginJob } from '../../job/begin.js';
+import { withBegun } from '../../job/undo-begin.js';
 import { GUARD_OPTIONS, type OptionSpecs, flag, parseCommandArgs, stringValue, usageText } from '../args.js';
 import { type ChildEnd, type GuardedChild, signalStatus, startGuarded } from '../child.js';
 import type { Command } from '../command.js';
@@ -78,63 +79,78 @@ export const run: Command = {
     // With --isolation given, say at once how the job is isolated; under auto the facts (cgroups not usable,
     // `sudo -n` wants a password …) would repeat on every run: they go in the report's notes instead.
     if (!quiet && stringValue(values, 'isolation') !== undefined) for (const note of notes) io.err(`strays: ${note}`);
-    const tempDir = keptState === undefined ? fs.mkdtempSync(path.join(os.tmpdir(), 'strays-run-')) : undefined;
-    const stateFile = keptState ?? path.join(tempDir as string, 'baseline.json');
-    // The finisher (signal path) reads the baseline from here.
-    saveBaseline(stateFile, baseline);
-    const cleanup = (): void => {
-      if (tempDir !== undefined) fs.rmSync(tempDir, { recursive: true, force: true });
-    };
+    // Until the job's end is handed to finishJob or the finisher, a failure (the command cannot be
+    // executed: 126/127; the state cannot be saved) undoes the start: no cgroup, no record left behind.
+    return withBegun(
+      baseline,
+      async ({ handOver }) => {
+        const tempDir = keptState === undefined ? fs.mkdtempSync(path.join(os.tmpdir(), 'strays-run-')) : undefined;
+        const stateFile = keptState ?? path.join(tempDir as string, 'baseline.json');
+        const cleanup = (): void => {
+          if (tempDir !== undefined) fs.rmSync(tempDir, { recursive: true, force: true });
+        };
+        // The finisher (signal path) reads the baseline from here.
+        try {
+          saveBaseline(stateFile, baseline);
+        } catch (error) {
+          cleanup();
+          throw error;
+        }
 
-    const [command, ...args] = rest as [string, ...string[]];
-    const env = { ...process.env, [SESSION_VAR]: baseline.session, [CLI_STEP_VAR]: stepName(rest) };
-    let child: GuardedChild | undefined;
-    let early: NodeJS.Signals | undefined;
-    let finisher: Promise<number> | undefined;
-    let stopped: (signal: NodeJS.Signals) => void = () => undefined;
-    const stopRequested = new Promise<NodeJS.Signals>((resolve) => (stopped = resolve));
-    const onSignal = (signal: NodeJS.Signals): void => {
-      if (child === undefined) {
-        early ??= signal;
-        return;
-      }
-      child.signalGroup(signal);
-      if (finisher === undefined && child.running()) {
-        finisher = startFinisher(argv, stateFile, tempDir !== undefined, signal, io);
-        stopped(signal);
-      }
-    };
-    // Handlers first: a SIGTERM that reached strays between the command's start and the
-    // handlers would end strays by default (signal(7)) and leave the command's tree running.
-    for (const s of FORWARDED) process.on(s, onSignal);
-    child = startGuarded(command, args, env);
-    if (baseline.cgroup) evacuate(baseline.cgroup, [process.pid]);
-    if (early !== undefined) onSignal(early);
+        const [command, ...args] = rest as [string, ...string[]];
+        const env = { ...process.env, [SESSION_VAR]: baseline.session, [CLI_STEP_VAR]: stepName(rest) };
+        let child: GuardedChild | undefined;
+        let early: NodeJS.Signals | undefined;
+        let finisher: Promise<number> | undefined;
+        let stopped: (signal: NodeJS.Signals) => void = () => undefined;
+        const stopRequested = new Promise<NodeJS.Signals>((resolve) => (stopped = resolve));
+        const onSignal = (signal: NodeJS.Signals): void => {
+          if (child === undefined) {
+            early ??= signal;
+            return;
+          }
+          child.signalGroup(signal);
+          if (finisher === undefined && child.running()) {
+            handOver(); // the finisher runs the job's end
+            finisher = startFinisher(argv, stateFile, tempDir !== undefined, signal, io);
+            stopped(signal);
+          }
+        };
+        // Handlers first: a SIGTERM that reached strays between the command's start and the
+        // handlers would end strays by default (signal(7)) and leave the command's tree running.
+        for (const s of FORWARDED) process.on(s, onSignal);
+        child = startGuarded(command, args, env);
+        if (baseline.cgroup) evacuate(baseline.cgroup, [process.pid]);
+        if (early !== undefined) onSignal(early);
 
-    // Either the command ends by itself, or strays is told to stop first.
-    let end: ChildEnd | NodeJS.Signals = await Promise.race([child.ended, stopRequested]);
-    if (end !== undefined && typeof end === 'object' && end.kind === 'not-started') {
-      for (const s of FORWARDED) process.off(s, onSignal);
-      cleanup();
-      io.err(`strays run: ${end.description}`);
-      return end.status;
-    }
-    let finished: number;
-    if (typeof end === 'string') {
-      const signal = end;
-      finished = await (finisher as Promise<number>);
-      // The finisher ended the leader too, unless it could not (D state, EPERM): then do not wait forever.
-      end = await Promise.race([child.ended, sleepThen(2000, { kind: 'exited', status: signalStatus(signal), description: `still running after ${signal} and the finisher (see the report)` } as const)]);
-    } else {
-      // A signal now (the command is gone, its pid may be reused) is not forwarded; and
-      // finishJob's termination (grace, then SIGKILL) ends what the command left.
-      finisher = Promise.resolve(EXIT.ok);
-      if (!quiet || end.status !== 0) io.err(`strays: ${untrusted(view.showSecrets ? stepName(rest) : redactText(redactArgv(rest).join(' ')))}: ${end.description}`);
-      finished = (await finishAndReport(io, baseline, options, view, notes)).status;
-    }
-    for (const s of FORWARDED) process.off(s, onSignal);
-    cleanup();
-    return combine(end.status, finished);
+        // Either the command ends by itself, or strays is told to stop first.
+        let end: ChildEnd | NodeJS.Signals = await Promise.race([child.ended, stopRequested]);
+        if (end !== undefined && typeof end === 'object' && end.kind === 'not-started') {
+          for (const s of FORWARDED) process.off(s, onSignal);
+          cleanup();
+          io.err(`strays run: ${end.description}`);
+          return end.status;
+        }
+        let finished: number;
+        if (typeof end === 'string') {
+          const signal = end;
+          finished = await (finisher as Promise<number>);
+          // The finisher ended the leader too, unless it could not (D state, EPERM): then do not wait forever.
+          end = await Promise.race([child.ended, sleepThen(2000, { kind: 'exited', status: signalStatus(signal), description: `still running after ${signal} and the finisher (see the report)` } as const)]);
+        } else {
+          // A signal now (the command is gone, its pid may be reused) is not forwarded; and
+          // finishJob's termination (grace, then SIGKILL) ends what the command left.
+          finisher = Promise.resolve(EXIT.ok);
+          if (!quiet || end.status !== 0) io.err(`strays: ${untrusted(view.showSecrets ? stepName(rest) : redactText(redactArgv(rest).join(' ')))}: ${end.description}`);
+          handOver(); // finishJob closes the cgroup and drops the record
+          finished = (await finishAndReport(io, baseline, options, view, notes)).status;
+        }
+        for (const s of FORWARDED) process.off(s, onSignal);
+        cleanup();
+        return combine(end.status, finished);
+      },
+      (note) => io.err(`strays: ${note}`),
+    );
   },
 };
 

@@ -11,8 +11,9 @@ import path from 'node:path';
 import { BASELINE_DIGEST_VAR, CLI_STEP_VAR, SESSION_VAR, TRACKING_VAR, saveBaseline } from '../../engine/index.js';
 import { CI_PROFILES, CI_SYSTEMS, type CiSystem, ciStepName, isCiSystem } from '../../host/ci-systems.js';
 import { type Keeper, spawnKeeper } from '../../host/keeper.js';
-import { OwnerError, ownerForStart, ownerOf, unregisterJob } from '../../host/index.js';
+import { OwnerError, ownerForStart, ownerOf } from '../../host/index.js';
 import { beginJob } from '../../job/begin.js';
+import { withBegun } from '../../job/undo-begin.js';
 import { readStartTicks } from '../../proc/linux.js';
 import { PathError, makeDirectory, validateOutputFile } from '../../config/paths.js';
 import { messageOf } from '../../text/error-message.js';
@@ -83,28 +84,42 @@ export const start: Command = {
         // A keeper starts nothing, so a Jenkins job uses the marker.
         cgroupPid: keeper ? undefined : 'owner',
       });
-      if (ownerError) throw new UsageError(`strays start: ${ownerError instanceof OwnerError ? ownerError.message : String(ownerError)}`, 'start');
-      const owner = begun.baseline.owner;
-      // Verified alive right after start: a dead-on-arrival owner would make every sweep end this job.
-      if (owner && !aliveAs(owner.pid, owner.start)) {
-        unregisterJob(begun.baseline.session);
-        throw new UsageError(`strays start: the job owner pid ${owner.pid} exited right after strays start, so \`strays sweep\` would end this running job. Give --owner PID of a process that lives as long as the job, or --ci SYSTEM.`, 'start');
-      }
     } catch (error) {
       keeper?.stop();
       throw error;
     }
     const { baseline, notes } = begun;
-    const digest = saveBaseline(file, baseline);
-    const step = ci !== undefined && !process.env[CLI_STEP_VAR] ? ciStepName(ci) : undefined;
-    // The digest lets a check in the shell that evals this tell a --state file a step rewrote (src/cli/job.ts).
-    const lines = [
-      `export ${SESSION_VAR}=${shellQuote(baseline.session)} ${BASELINE_DIGEST_VAR}=${shellQuote(digest)}`,
-      ...(step ? [`export ${CLI_STEP_VAR}=${shellQuote(step)}`] : []),
-    ];
-    if (envFile !== undefined) fs.appendFileSync(envFile, `${lines.join('\n')}\n`, { mode: 0o600 });
-    if (flag(values, 'print-session')) io.out(baseline.session);
-    else if (envFile === undefined) io.out(lines.join('\n'));
+    // Until the marker is handed on, a failure (no owner, an owner dead on arrival, the state or the
+    // env file cannot be written) undoes the start: the caller's shell leaves the job cgroup, neither
+    // the cgroup nor the record stays behind, and the keeper stops.
+    await withBegun(
+      baseline,
+      ({ handOver }) => {
+        try {
+          if (ownerError) throw new UsageError(`strays start: ${ownerError instanceof OwnerError ? ownerError.message : String(ownerError)}`, 'start');
+          const owner = baseline.owner;
+          // Verified alive right after start: a dead-on-arrival owner would make every sweep end this job.
+          if (owner && !aliveAs(owner.pid, owner.start)) {
+            throw new UsageError(`strays start: the job owner pid ${owner.pid} exited right after strays start, so \`strays sweep\` would end this running job. Give --owner PID of a process that lives as long as the job, or --ci SYSTEM.`, 'start');
+          }
+          const digest = saveBaseline(file, baseline);
+          const step = ci !== undefined && !process.env[CLI_STEP_VAR] ? ciStepName(ci) : undefined;
+          // The digest lets a check in the shell that evals this tell a --state file a step rewrote (src/cli/job.ts).
+          const lines = [
+            `export ${SESSION_VAR}=${shellQuote(baseline.session)} ${BASELINE_DIGEST_VAR}=${shellQuote(digest)}`,
+            ...(step ? [`export ${CLI_STEP_VAR}=${shellQuote(step)}`] : []),
+          ];
+          if (envFile !== undefined) fs.appendFileSync(envFile, `${lines.join('\n')}\n`, { mode: 0o600 });
+          if (flag(values, 'print-session')) io.out(baseline.session);
+          else if (envFile === undefined) io.out(lines.join('\n'));
+          handOver(); // `strays check --state FILE` ends the job
+        } catch (error) {
+          keeper?.stop();
+          throw error;
+        }
+      },
+      (note) => io.err(`strays: ${note}`),
+    );
     if (!quiet) {
       for (const note of notes) io.err(`strays: ${note}`);
       const tracking = baseline.runnerTrackingId ? `; ${TRACKING_VAR}=${baseline.runnerTrackingId} marks it too` : '';
