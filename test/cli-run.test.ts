@@ -106,6 +106,27 @@ describe('strays run', () => {
     expect(gone).toBe(true);
   });
 
+  it('still ends the tree when strays is SIGKILLed before it could even handle the SIGTERM', async () => {
+    leakers = new Leakers();
+    const [stubbornFile, daemonFile] = [leakers.file('stubborn'), leakers.file('daemon')];
+    const script = [
+      `( setsid sh -c 'echo $$ > ${daemonFile}; exec sleep 330' & )`,
+      `trap '' TERM; echo $$ > ${stubbornFile}; while :; do sleep 1; done`,
+    ].join('\n');
+    const run = startCli(['run', '--grace', '1s', '--', 'sh', '-c', script]);
+    const pids = await waitFor(() => {
+      const all = [stubbornFile, daemonFile].map(readPid);
+      return all.every((p) => p !== undefined) ? (all as number[]) : undefined;
+    }, 'the pid files');
+    // Back to back, as a loaded machine may deliver them: the finisher was started with the job, not by the handler.
+    run.child.kill('SIGTERM');
+    run.child.kill('SIGKILL');
+    await run.done;
+    const gone = await waitFor(() => pids.every((p) => !isAlive(p)) || undefined, 'the tree to end', 20_000).catch(() => false);
+    expect(survivors(pids)).toEqual([]);
+    expect(gone).toBe(true);
+  });
+
   it('reports a command that does not exist and exits 127, like a shell', async () => {
     leakers = new Leakers();
     const result = await cli(['run', '--', 'strays-no-such-command-xyz', 'arg']);

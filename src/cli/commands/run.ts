@@ -1,19 +1,20 @@
 /**
  * `strays run [options] -- CMD [ARGS…]`: a guarded job around one command.
  *
- * The GitLab shell-adapter problem (seeds/002): `su` passes SIGTERM, then
- * SIGKILL, to its direct child only, and the job's tree is orphaned. Under
- * `strays run` the direct child is strays: it forwards the signal to the
- * command's whole process group at once, then hands the end of the job to a
- * finisher (`strays check`) in its own session, which `su`'s SIGKILL of
- * strays cannot reach, so the grace period and the SIGKILL still happen.
+ * `su` (the GitLab shell adapter) passes SIGTERM, then SIGKILL, to its direct
+ * child only, and the job's tree is orphaned. Under `strays run` the direct
+ * child is strays: it forwards the signal to the command's whole process group
+ * at once, and the end of the job belongs to a finisher in its own session
+ * (finisher.ts), which `su`'s SIGKILL of strays cannot reach, so the grace
+ * period and the SIGKILL still happen.
  */
-import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { setTimeout } from 'node:timers/promises';
 import { evacuate } from '../../cgroup/index.js';
-import { CLI_STEP_VAR, SESSION_VAR, saveBaseline } from '../../engine/index.js';
+import type { GuardOptions } from '../../config/options.js';
+import { type Baseline, CLI_STEP_VAR, SESSION_VAR, saveBaseline } from '../../engine/index.js';
 import { ownerForRun } from '../../host/index.js';
 import { beginJob } from '../../job/begin.js';
 import { withBegun } from '../../job/undo-begin.js';
@@ -21,8 +22,9 @@ import { GUARD_OPTIONS, type OptionSpecs, flag, parseCommandArgs, stringValue, u
 import { type ChildEnd, type GuardedChild, signalStatus, startGuarded } from '../child.js';
 import type { Command } from '../command.js';
 import { EXIT, UsageError } from '../exit.js';
+import { type Finisher, armFinisher } from '../finisher.js';
 import { checkWritableDir, guardOptionsFrom } from '../guard.js';
-import { finishAndReport, reportViewFrom } from '../job.js';
+import { type ReportView, finishAndReport, reportViewFrom } from '../job.js';
 import { redactArgv, redactText } from '../../report/redact.js';
 import type { Io } from '../output.js';
 import { quoted, untrusted } from '../../text/untrusted.js';
@@ -84,77 +86,111 @@ export const run: Command = {
     return withBegun(
       baseline,
       async ({ handOver }) => {
-        const tempDir = keptState === undefined ? fs.mkdtempSync(path.join(os.tmpdir(), 'strays-run-')) : undefined;
-        const stateFile = keptState ?? path.join(tempDir as string, 'baseline.json');
-        const cleanup = (): void => {
-          if (tempDir !== undefined) fs.rmSync(tempDir, { recursive: true, force: true });
-        };
-        // The finisher (signal path) reads the baseline from here.
+        const state = stateLocation(keptState);
         try {
-          saveBaseline(stateFile, baseline);
-        } catch (error) {
-          cleanup();
-          throw error;
+          // The finisher reads the baseline from here.
+          saveBaseline(state.file, baseline);
+          return await guard({ argv, command: rest, stateFile: state.file, removeState: state.tempDir !== undefined, baseline, notes, options, view, handOver }, io);
+        } finally {
+          if (state.tempDir !== undefined) fs.rmSync(state.tempDir, { recursive: true, force: true });
         }
-
-        const [command, ...args] = rest as [string, ...string[]];
-        const env = { ...process.env, [SESSION_VAR]: baseline.session, [CLI_STEP_VAR]: stepName(rest) };
-        let child: GuardedChild | undefined;
-        let early: NodeJS.Signals | undefined;
-        let finisher: Promise<number> | undefined;
-        let stopped: (signal: NodeJS.Signals) => void = () => undefined;
-        const stopRequested = new Promise<NodeJS.Signals>((resolve) => (stopped = resolve));
-        const onSignal = (signal: NodeJS.Signals): void => {
-          if (child === undefined) {
-            early ??= signal;
-            return;
-          }
-          child.signalGroup(signal);
-          if (finisher === undefined && child.running()) {
-            handOver(); // the finisher runs the job's end
-            finisher = startFinisher(argv, stateFile, tempDir !== undefined, signal, io);
-            stopped(signal);
-          }
-        };
-        // Handlers first: a SIGTERM that reached strays between the command's start and the
-        // handlers would end strays by default (signal(7)) and leave the command's tree running.
-        for (const s of FORWARDED) process.on(s, onSignal);
-        child = startGuarded(command, args, env);
-        if (baseline.cgroup) evacuate(baseline.cgroup, [process.pid]);
-        if (early !== undefined) onSignal(early);
-
-        // Either the command ends by itself, or strays is told to stop first.
-        let end: ChildEnd | NodeJS.Signals = await Promise.race([child.ended, stopRequested]);
-        if (end !== undefined && typeof end === 'object' && end.kind === 'not-started') {
-          for (const s of FORWARDED) process.off(s, onSignal);
-          cleanup();
-          io.err(`strays run: ${end.description}`);
-          return end.status;
-        }
-        let finished: number;
-        if (typeof end === 'string') {
-          const signal = end;
-          finished = await (finisher as Promise<number>);
-          // The finisher ended the leader too, unless it could not (D state, EPERM): then do not wait forever.
-          end = await Promise.race([child.ended, sleepThen(2000, { kind: 'exited', status: signalStatus(signal), description: `still running after ${signal} and the finisher (see the report)` } as const)]);
-        } else {
-          // A signal now (the command is gone, its pid may be reused) is not forwarded; and
-          // finishJob's termination (grace, then SIGKILL) ends what the command left.
-          finisher = Promise.resolve(EXIT.ok);
-          if (!quiet || end.status !== 0) io.err(`strays: ${untrusted(view.showSecrets ? stepName(rest) : redactText(redactArgv(rest).join(' ')))}: ${end.description}`);
-          handOver(); // finishJob closes the cgroup and drops the record
-          finished = (await finishAndReport(io, baseline, options, view, notes)).status;
-        }
-        for (const s of FORWARDED) process.off(s, onSignal);
-        cleanup();
-        return combine(end.status, finished);
       },
       (note) => io.err(`strays: ${note}`),
     );
   },
 };
 
-const sleepThen = <T>(ms: number, value: T): Promise<T> => new Promise((resolve) => setTimeout(() => resolve(value), ms).unref());
+/** --state FILE, or a baseline.json in a private temporary folder that run removes at its end. */
+function stateLocation(kept: string | undefined): { readonly file: string; readonly tempDir?: string } {
+  if (kept !== undefined) return { file: kept };
+  const tempDir = fs.mkdtempSync(path.join(os.tmpdir(), 'strays-run-'));
+  return { file: path.join(tempDir, 'baseline.json'), tempDir };
+}
+
+interface GuardedRun {
+  readonly argv: readonly string[];
+  readonly command: readonly string[];
+  readonly stateFile: string;
+  /** The state file is run's own (no --state): the finisher removes it after its check. */
+  readonly removeState: boolean;
+  readonly baseline: Baseline;
+  readonly notes: readonly string[];
+  readonly options: GuardOptions;
+  readonly view: ReportView;
+  /** From withBegun: the job's end now belongs to finishJob or the finisher, so the start is not undone. */
+  readonly handOver: () => void;
+}
+
+/** How the guarded command's run ended: by itself (ChildEnd), or strays was told to stop first. */
+type Outcome = ChildEnd | { readonly kind: 'stopped'; readonly signal: NodeJS.Signals };
+
+/**
+ * After the finisher has ended the job, the command's leader is normally gone too; one that could not be
+ * ended (D state, EPERM) must not keep strays waiting forever, and `su` kills strays 2 s after its SIGTERM anyway.
+ */
+const LEADER_WAIT_MS = 2000;
+
+async function guard(job: GuardedRun, io: Io): Promise<number> {
+  const [command, ...args] = job.command as [string, ...string[]];
+  const env = { ...process.env, [SESSION_VAR]: job.baseline.session, [CLI_STEP_VAR]: stepName(job.command) };
+  let child: GuardedChild | undefined;
+  let early: NodeJS.Signals | undefined;
+  let stop: (outcome: Outcome) => void = () => undefined;
+  const stopRequested = new Promise<Outcome>((resolve) => (stop = resolve));
+  const onSignal = (signal: NodeJS.Signals): void => {
+    if (child === undefined) {
+      early ??= signal;
+      return;
+    }
+    child.signalGroup(signal);
+    // A signal after the command is gone (its pid may be reused) is not forwarded; finishJob ends what it left.
+    if (child.running()) stop({ kind: 'stopped', signal });
+  };
+  // Handlers first: a SIGTERM that reached strays between the command's start and the
+  // handlers would end strays by default (signal(7)) and leave the command's tree running.
+  for (const s of FORWARDED) process.on(s, onSignal);
+  let finisher: Finisher | undefined;
+  try {
+    const started = startGuarded(command, args, env);
+    child = started;
+    if (job.baseline.cgroup) evacuate(job.baseline.cgroup, [process.pid]);
+    // Started after the command (its start is not delayed) and after strays left the job cgroup (so the
+    // finisher is not in it): from here on, even a SIGKILL of strays leaves someone to end the job.
+    const armed = armFinisher(finisherArgs(job), (message) => io.err(`strays: ${message}`));
+    finisher = armed;
+    if (early !== undefined) onSignal(early);
+    const outcome: Outcome = await Promise.race([started.ended, stopRequested]);
+    if (outcome.kind === 'not-started') {
+      io.err(`strays run: ${outcome.description}`);
+      return outcome.status;
+    }
+    if (outcome.kind === 'stopped') {
+      io.err(`strays: ${outcome.signal} received: forwarded to the command's process group; finishing the job.`);
+      job.handOver(); // the finisher runs the job's end
+      const finished = await armed.finish();
+      const stillRunning: ChildEnd = { kind: 'exited', status: signalStatus(outcome.signal), description: `still running after ${outcome.signal} and the finisher (see the report)` };
+      const end = await Promise.race([started.ended, setTimeout(LEADER_WAIT_MS, stillRunning, { ref: false })]);
+      return combine(end.status, finished);
+    }
+    // The command exited: the job ends here, in strays; finishJob's termination (grace, then SIGKILL) ends what it left.
+    await armed.disarm();
+    if (!job.view.quiet || outcome.status !== 0) io.err(`strays: ${untrusted(job.view.showSecrets ? stepName(job.command) : redactText(redactArgv(job.command).join(' ')))}: ${outcome.description}`);
+    job.handOver(); // finishJob closes the cgroup and drops the record
+    const finished = (await finishAndReport(io, job.baseline, job.options, job.view, job.notes)).status;
+    return combine(outcome.status, finished);
+  } finally {
+    for (const s of FORWARDED) process.off(s, onSignal);
+    await finisher?.disarm();
+  }
+}
+
+/** `check --state FILE` with run's own options (a different --state is dropped), after Node.js's own arguments. */
+function finisherArgs(job: GuardedRun): string[] {
+  const before = job.argv.indexOf('--');
+  const options = (before < 0 ? job.argv : job.argv.slice(0, before)).filter((a, i, all) => a !== '--state' && all[i - 1] !== '--state' && !a.startsWith('--state='));
+  const self = process.argv[1] as string;
+  return [...process.execArgv, self, 'check', '--state', job.stateFile, ...(job.removeState ? ['--remove-state'] : []), ...options];
+}
 
 /**
  * Without `--`, the command's own options (`sh -c …`) would be read as
@@ -180,26 +216,4 @@ function refuseCommandWithoutTerminator(argv: readonly string[]): void {
 export function combine(commandStatus: number, finishStatus: number): number {
   if (commandStatus !== EXIT.ok) return commandStatus;
   return finishStatus;
-}
-
-/**
- * Re-runs this strays as `check --state FILE` in a new session (setsid): if
- * whoever told strays to stop kills it next, as `su` does after 2 s, the
- * finisher is not its child to kill, and still ends the tree. Resolves with
- * the finisher's status.
- */
-function startFinisher(argv: readonly string[], stateFile: string, removeState: boolean, signal: NodeJS.Signals, io: Io): Promise<number> {
-  const before = argv.indexOf('--');
-  const options = (before < 0 ? argv : argv.slice(0, before)).filter((a, i, all) => a !== '--state' && all[i - 1] !== '--state' && !a.startsWith('--state='));
-  const self = process.argv[1] as string;
-  const checkArgs = [...process.execArgv, self, 'check', '--state', stateFile, ...(removeState ? ['--remove-state'] : []), ...options];
-  io.err(`strays: ${signal} received: forwarded to the command's process group; finishing the job.`);
-  return new Promise((resolve) => {
-    const finisher = spawn(process.execPath, checkArgs, { detached: true, stdio: 'inherit', env: process.env });
-    finisher.once('error', (error) => {
-      io.err(`strays: cannot start the finisher: ${error.message}`);
-      resolve(EXIT.failure);
-    });
-    finisher.once('exit', (code, sig) => resolve(sig ? signalStatus(sig) : (code ?? EXIT.failure)));
-  });
 }
