@@ -2,6 +2,7 @@
 import * as core from '@actions/core';
 import { BaselineFileError, SESSION_VAR, loadBaseline } from '../engine/index.js';
 import { State } from './constants.js';
+import { messageOf } from '../text/error-message.js';
 
 export async function runMain(): Promise<void> {
   try {
@@ -25,6 +26,6 @@ export async function runMain(): Promise<void> {
     }
     core.info(`strays: job guarded, session ${process.env[SESSION_VAR] ?? 'unknown'}, ${count} processes in the baseline.`);
   } catch (error) {
-    core.setFailed(`strays main: ${(error as Error).message}`);
+    core.setFailed(`strays main: ${messageOf(error)}`);
   }
 }

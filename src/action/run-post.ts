@@ -12,6 +12,7 @@ import { fallbackBaseline, fallbackHasMarks } from './fallback.js';
 import { readInputs } from './inputs.js';
 import { untrusted } from '../text/untrusted.js';
 import { defaultReportFile, runnerTemp } from './paths.js';
+import { messageOf } from '../text/error-message.js';
 
 export async function runPost(): Promise<void> {
   try {
@@ -60,13 +61,13 @@ export async function runPost(): Promise<void> {
       core.setOutput(Output.ReportPath, reportPath);
     } catch (error) {
       written = false;
-      core.warning(`strays: the JSON report was not written to ${untrusted(reportPath)}: ${(error as Error).message}. The job summary has every process.`);
+      core.warning(`strays: the JSON report was not written to ${untrusted(reportPath)}: ${messageOf(error)}. The job summary has every process.`);
     }
     if (failed) {
       core.setFailed(`strays: ${leaked} leaked process${leaked === 1 ? '' : 'es'} (fail-on-leak is on); see the job summary${written ? ` or ${untrusted(reportPath)}` : ''}.`);
     }
   } catch (error) {
-    core.setFailed(`strays post: ${(error as Error).message}`);
+    core.setFailed(`strays post: ${messageOf(error)}`);
   }
 }
 

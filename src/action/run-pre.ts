@@ -13,6 +13,7 @@ import { quoted } from '../text/untrusted.js';
 import { Input, State } from './constants.js';
 import { readInputs } from './inputs.js';
 import { baselineFile } from './paths.js';
+import { messageOf } from '../text/error-message.js';
 
 export async function runPre(): Promise<void> {
   try {
@@ -55,6 +56,6 @@ export async function runPre(): Promise<void> {
         `kill ${options.kill}, fail-on-leak ${options.failOnLeak}, isolation ${options.isolation}).`,
     );
   } catch (error) {
-    core.setFailed(`strays pre: ${(error as Error).message}`);
+    core.setFailed(`strays pre: ${messageOf(error)}`);
   }
 }

@@ -11,6 +11,7 @@ import type { ReportContext } from '../report/types.js';
 import { STDOUT_PATH } from '../report/json-file.js';
 import { type Values, flag, stringValue } from './args.js';
 import { UsageError } from './exit.js';
+import { messageOf } from '../text/error-message.js';
 
 export const CLI_SETTING_NAMES: SettingNames = {
   kill: '--no-kill',
@@ -38,7 +39,7 @@ export function guardOptionsFrom(command: string, values: Values): GuardOptions 
       CLI_SETTING_NAMES,
     );
   } catch (error) {
-    throw new UsageError(`strays ${command}: ${(error as Error).message}`, command);
+    throw new UsageError(`strays ${command}: ${messageOf(error)}`, command);
   }
   // Checked now, before anything is read or signalled: a device, FIFO or directory is refused (src/io/write-output.ts).
   if (options.reportPath !== undefined && options.reportPath !== STDOUT_PATH) checkWritableDir(command, '--json', options.reportPath);

@@ -13,6 +13,7 @@ import type { Report } from '../report/types.js';
 import { STDOUT_PATH, renderConsole, serializeReport, writeJsonReport } from '../report/index.js';
 import { untrusted } from '../text/untrusted.js';
 import type { ColorWhen } from './args.js';
+import { messageOf } from '../text/error-message.js';
 
 export interface Io {
   readonly out: (text: string) => void;
@@ -60,6 +61,6 @@ export function emitReport(io: Io, report: Report, options: EmitOptions): string
     else writeJsonReport(options.json, report);
     return undefined;
   } catch (error) {
-    return `strays: cannot write the JSON report ${untrusted(options.json)}: ${(error as Error).message}`;
+    return `strays: cannot write the JSON report ${untrusted(options.json)}: ${messageOf(error)}`;
   }
 }

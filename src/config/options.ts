@@ -9,6 +9,7 @@
 import { type Allowlist, parseAllowlist } from '../engine/allowlist.js';
 import { quoted } from '../text/untrusted.js';
 import { DURATION_FORMS, parseDuration } from './duration.js';
+import { messageOf } from '../text/error-message.js';
 
 export type Isolation = 'auto' | 'marker' | 'cgroup';
 export type UnattributedPolicy = 'report' | 'kill';
@@ -85,7 +86,7 @@ export function parseGuardOptions(raw: RawGuardOptions, names: SettingNames): Gu
     if (blank !== undefined) throw new Error(`${quoted(blank)} is blank. Leave it out to allow nothing.`);
     allow = parseAllowlist(allowEntries);
   } catch (error) {
-    throw new Error(`Invalid ${names.allow}: ${(error as Error).message}`);
+    throw new Error(`Invalid ${names.allow}: ${messageOf(error)}`);
   }
   const isolations = ['auto', 'marker', 'cgroup'] as const;
   const policies = ['report', 'kill'] as const;

@@ -24,6 +24,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { quoted } from '../text/untrusted.js';
+import { messageOf } from '../text/error-message.js';
 
 export class PathError extends Error {
   constructor(
@@ -133,7 +134,7 @@ function guarded(option: string, file: string, expected: string, check: () => st
     return check();
   } catch (error) {
     if (error instanceof PathError) throw error;
-    throw new PathError(option, file, `cannot be checked (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`, expected);
+    throw new PathError(option, file, `cannot be checked (${(error as NodeJS.ErrnoException).code ?? messageOf(error)})`, expected);
   }
 }
 

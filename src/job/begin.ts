@@ -11,6 +11,7 @@ import { registerBaseline } from '../host/index.js';
 import type { Owner } from '../host/job-record.js';
 import { lineageOnly, readTable } from '../proc/index.js';
 import type { ProcessTable } from '../proc/types.js';
+import { messageOf } from '../text/error-message.js';
 
 export interface BeginInput {
   readonly isolation: Isolation;
@@ -61,7 +62,7 @@ export async function beginJob(input: BeginInput): Promise<Begun> {
     try {
       registerBaseline(baseline, { stateDir: input.stateDir });
     } catch (error) {
-      notes.push(`host state: not recorded (${(error as Error).message}); \`strays sweep\` will list this job's leftovers as unrecorded.`);
+      notes.push(`host state: not recorded (${messageOf(error)}); \`strays sweep\` will list this job's leftovers as unrecorded.`);
     }
   }
   return { baseline, isolation: baseline.cgroup ? 'cgroup' : 'marker', notes };

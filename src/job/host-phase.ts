@@ -5,6 +5,7 @@
  */
 import { jobStatus, listJobs, listingProblems, readBootId, unregisterJob } from '../host/index.js';
 import type { ProcessTable } from '../proc/types.js';
+import { messageOf } from '../text/error-message.js';
 
 /** Sessions of other recorded jobs whose owner is still alive; the table is read only when there are other records. */
 export async function activeOtherSessions(
@@ -16,7 +17,7 @@ export async function activeOtherSessions(
   try {
     list = listJobs({ stateDir });
   } catch (error) {
-    return { sessions: [], notes: [`host state: cannot list jobs (${(error as Error).message}).`] };
+    return { sessions: [], notes: [`host state: cannot list jobs (${messageOf(error)}).`] };
   }
   const notes = listingProblems(list).map((line) => `host state: ${line}`);
   const others = list.jobs.filter((record) => record.session !== session);
@@ -35,6 +36,6 @@ export function forgetJob(session: string, stateDir?: string): string[] {
     unregisterJob(session, { stateDir });
     return [];
   } catch (error) {
-    return [`host state: cannot remove this job's record (${(error as Error).message}).`];
+    return [`host state: cannot remove this job's record (${messageOf(error)}).`];
   }
 }

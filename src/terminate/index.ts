@@ -26,6 +26,7 @@ import { sendAll } from './send.js';
 import type { Rescan, Termination, TerminateOptions } from './types.js';
 import type { ProcessInfo } from '../proc/types.js';
 import { DEFAULT_POLL_MS, waitForEnd } from './wait.js';
+import { messageOf } from '../text/error-message.js';
 
 export * from './types.js';
 
@@ -85,7 +86,7 @@ async function stopTheWorld(records: Records, fresh: readonly TargetRecord[], op
     try {
       found = await options.rescan();
     } catch (error) {
-      warnings.push(`rescan failed, continuing with the processes already found: ${(error as Error).message}`);
+      warnings.push(`rescan failed, continuing with the processes already found: ${messageOf(error)}`);
       return { added, processes: undefined };
     }
     const more = records.add(found.findings, true);
@@ -105,7 +106,7 @@ async function guardedPids(checker: number, given: readonly ProcessInfo[] | unde
     const tree = buildTree(processes);
     return new Map([...neverTouch({ tree, checker: process.pid }), ...neverTouch({ tree, checker })]);
   } catch (error) {
-    warnings.push(`could not read the process table to find our ancestors: ${(error as Error).message}`);
+    warnings.push(`could not read the process table to find our ancestors: ${messageOf(error)}`);
     const fallback = 'is the checker or its parent (no process table to look further)';
     return new Map([checker, process.pid, process.ppid, 1].map((pid) => [pid, fallback] as const));
   }

@@ -13,6 +13,7 @@
  * not have permission" means another user's process.
  */
 import { isDeadState, probe } from './probe.js';
+import { messageOf } from '../text/error-message.js';
 
 export type SignalName = 'SIGSTOP' | 'SIGCONT' | 'SIGTERM' | 'SIGKILL';
 
@@ -57,6 +58,6 @@ function send(pid: number, signal: SignalName): SignalResult {
     const code = (error as NodeJS.ErrnoException).code;
     if (code === 'ESRCH') return { kind: 'gone' };
     if (code === 'EPERM') return { kind: 'denied', detail: `EPERM: not permitted to send ${signal} (owned by another user)` };
-    return { kind: 'denied', detail: `${signal} failed: ${code ?? (error as Error).message}` };
+    return { kind: 'denied', detail: `${signal} failed: ${code ?? messageOf(error)}` };
   }
 }

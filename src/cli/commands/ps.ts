@@ -18,6 +18,7 @@ import { cliContext, guardOptionsFrom } from '../guard.js';
 import { loadState } from '../job.js';
 import type { Io } from '../output.js';
 import { type TreeRow, renderTree } from '../tree-view.js';
+import { messageOf } from '../../text/error-message.js';
 
 const OPTIONS: OptionSpecs = {
   state: { type: 'string', value: 'FILE', help: 'show the job of this baseline (default: every marked job)' },
@@ -52,7 +53,7 @@ export const ps: Command = {
       else writeJsonReport(json, report);
       return EXIT.ok;
     } catch (error) {
-      io.err(`strays ps: cannot write the JSON report ${untrusted(json)}: ${(error as Error).message}`);
+      io.err(`strays ps: cannot write the JSON report ${untrusted(json)}: ${messageOf(error)}`);
       return EXIT.failure;
     }
   },

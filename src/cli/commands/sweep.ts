@@ -13,6 +13,7 @@ import { type Command, optionsOnly } from '../command.js';
 import { EXIT, UsageError } from '../exit.js';
 import { pathOption } from '../guard.js';
 import { validateOutputFile, validateStateDir } from '../../config/paths.js';
+import { messageOf } from '../../text/error-message.js';
 
 const OPTIONS: OptionSpecs = {
   'older-than': { type: 'string', value: 'DURATION', help: `only processes at least this old (default ${DEFAULT_OLDER_THAN}; ${DURATION_FORMS})` },
@@ -29,7 +30,7 @@ function duration(value: string | undefined, fallback: string, option: string, m
   try {
     return parseDuration(value ?? fallback, option, maxMs);
   } catch (error) {
-    throw new UsageError(`strays sweep: ${(error as Error).message}`, 'sweep');
+    throw new UsageError(`strays sweep: ${messageOf(error)}`, 'sweep');
   }
 }
 
@@ -59,7 +60,7 @@ export const sweepCommand: Command = {
       try {
         requireDirectory(metricsFile);
       } catch (error) {
-        throw new UsageError(`strays sweep: --metrics ${metricsFile}: ${(error as Error).message}`, 'sweep');
+        throw new UsageError(`strays sweep: --metrics ${metricsFile}: ${messageOf(error)}`, 'sweep');
       }
     }
     const quiet = flag(values, 'quiet');
@@ -87,7 +88,7 @@ export const sweepCommand: Command = {
       try {
         write(file, result);
       } catch (error) {
-        io.err(`strays sweep: cannot write --${option} ${file}: ${(error as Error).message}`);
+        io.err(`strays sweep: cannot write --${option} ${file}: ${messageOf(error)}`);
         status = EXIT.failure;
       }
     }
