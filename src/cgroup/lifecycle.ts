@@ -13,8 +13,9 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { JobCgroupRecord } from '../engine/baseline.js';
+import { sessionCgroupName } from '../engine/session.js';
 import { readStartTicks } from '../proc/linux.js';
-import type { Identity } from '../proc/types.js';
+import { type Identity, isDeadState } from '../proc/types.js';
 import { CgroupError, cgroupOfPid, dirOf, relativeToMount } from './files.js';
 import { inJobCgroup, jobDir, memberPids } from './members.js';
 import { type Cgroup2Mount, readCgroup2Mount } from './mount.js';
@@ -52,7 +53,7 @@ export function locateOrigin(pid: number, given?: Cgroup2Mount | string): { moun
 
 /** "strays-<hex>" sessions are used as they are; anything else gets the prefix. Never a path. */
 export function cgroupName(session: string): string {
-  const name = session.startsWith('strays-') ? session : `strays-${session}`;
+  const name = sessionCgroupName(session);
   if (!/^[A-Za-z0-9._-]+$/.test(name) || name.includes('..')) throw new CgroupError(`Session "${session}" cannot name a cgroup.`);
   return name;
 }
@@ -123,7 +124,7 @@ function stillInside(record: JobCgroupRecord): number[] {
   return record.moved
     .filter((m) => {
       const now = readStartTicks(m.pid);
-      return now !== undefined && now.start === m.start && now.state !== 'Z'; // gone, or the pid is someone else's now
+      return now !== undefined && now.start === m.start && !isDeadState(now.state); // gone, or the pid is someone else's now
     })
     .filter((m) => inJobCgroup(record, cgroupOfPid(m.pid)))
     .map((m) => m.pid);

@@ -12,12 +12,13 @@
  * action's state), `expected` authenticates the bytes too.
  */
 import { createHash } from 'node:crypto';
-import fs from 'node:fs';
-import path from 'node:path';
+import { writeFileAtomic } from '../host/atomic.js';
+import { isRecord } from '../io/is-record.js';
 import { readRegularFile, UnsafeFileError } from '../io/read-regular.js';
 import type { Identity } from '../proc/types.js';
 import { untrusted } from '../text/untrusted.js';
 import type { AncestorRecord, Baseline, JobCgroupRecord } from './baseline.js';
+import { sessionCgroupName } from './session.js';
 
 export const BASELINE_KIND = 'strays-baseline';
 export const BASELINE_VERSION = 1;
@@ -49,13 +50,10 @@ export function serializeBaseline(b: Baseline): string {
 /** sha256 of the bytes as written: what a caller keeps out of the job's reach to authenticate the file later. */
 export const baselineDigest = (text: string): string => createHash('sha256').update(text, 'utf8').digest('hex');
 
-/** Writes atomically (temp file + rename), so a reader never sees half a baseline. Returns the digest of what was written. */
+/** Writes atomically (src/host/atomic.ts), so a reader never sees half a baseline. Returns the digest of what was written. */
 export function saveBaseline(file: string, b: Baseline): string {
-  fs.mkdirSync(path.dirname(file), { recursive: true });
-  const temp = `${file}.${process.pid}.tmp`;
   const text = serializeBaseline(b);
-  fs.writeFileSync(temp, text, { mode: 0o600 });
-  fs.renameSync(temp, file);
+  writeFileAtomic(file, text, 0o600);
   return baselineDigest(text);
 }
 
@@ -126,7 +124,6 @@ export function parseBaseline(file: string, text: string): Baseline {
   };
 }
 
-const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 const isCount = (v: unknown): v is number => Number.isSafeInteger(v) && (v as number) >= 0;
 const isPid = (v: unknown): v is number => Number.isSafeInteger(v) && (v as number) > 0;
 const isStamp = (v: unknown, min = 0): v is number => typeof v === 'number' && Number.isFinite(v) && v >= min;
@@ -140,7 +137,7 @@ const isAbsolute = (v: unknown): v is string => typeof v === 'string' && v.start
 /** A job cgroup strays made for this session: below the mount, named after the session (src/cgroup/lifecycle.ts), never the root. */
 function isCgroup(v: unknown, session: unknown): v is JobCgroupRecord {
   if (!isRecord(v) || typeof session !== 'string') return false;
-  const name = session.startsWith('strays-') ? session : `strays-${session}`;
+  const name = sessionCgroupName(session);
   const { mount, path: where, origin, moved, mountRoot, via } = v;
   return (
     isAbsolute(mount) &&

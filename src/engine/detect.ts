@@ -25,7 +25,7 @@ import { type Baseline, baselineKeys, isNew, recordedChain } from './baseline.js
 import type { Detection, Finding, Spared, ZombieFinding } from './findings.js';
 import { type MembershipRule, directMembership } from './membership.js';
 import { type NeverTouch, neverTouch } from './never-touch.js';
-import { CI_JOB_VAR, CLI_STEP_VAR, STEP_VAR } from './session.js';
+import { stepOf } from './session.js';
 import { referenceCgroups, timeWindowReason } from './time-window.js';
 import { ancestorsOf, buildTree, type Tree } from './tree.js';
 
@@ -157,9 +157,4 @@ export function detect(baseline: Baseline, table: ProcessTable, options: DetectO
     }
   }
   return { findings, unattributed, zombies, spared };
-}
-
-function stepOf(p: ProcessInfo): string | undefined {
-  const vars = p.env?.readable ? p.env.vars : undefined;
-  return vars?.[STEP_VAR] || vars?.[CLI_STEP_VAR] || vars?.[CI_JOB_VAR] || undefined;
 }

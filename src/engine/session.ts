@@ -7,6 +7,7 @@
  * mark, which it uses for its orphan cleanup; we honour it too.
  */
 import { randomBytes } from 'node:crypto';
+import type { ProcessInfo } from '../proc/types.js';
 
 export const SESSION_VAR = 'STRAYS_SESSION';
 export const TRACKING_VAR = 'RUNNER_TRACKING_ID';
@@ -16,6 +17,12 @@ export const STEP_VAR = 'GITHUB_ACTION';
 export const CLI_STEP_VAR = 'STRAYS_STEP';
 /** Set by GitLab CI to the job's name in every process of the job: the step, where nothing finer is known. */
 export const CI_JOB_VAR = 'CI_JOB_NAME';
+
+/** The step a process belongs to, from its environment: the runner's step, then `strays run`'s, then the CI job's; first non-empty wins. */
+export function stepOf(p: Pick<ProcessInfo, 'env'>): string | undefined {
+  const vars = p.env?.readable ? p.env.vars : undefined;
+  return vars?.[STEP_VAR] || vars?.[CLI_STEP_VAR] || vars?.[CI_JOB_VAR] || undefined;
+}
 
 /**
  * sha256 of the baseline file `strays start` wrote, exported next to the
@@ -30,3 +37,6 @@ export const newSessionId = (): string => `strays-${randomBytes(8).toString('hex
 
 const SESSION_PATTERN = /^strays-[0-9a-f]{16}$/;
 export const isSessionId = (value: string): boolean => SESSION_PATTERN.test(value);
+
+/** The job cgroup's name for a session: "strays-<hex>" as it is, anything else (a test's own session) with the prefix. */
+export const sessionCgroupName = (session: string): string => (session.startsWith('strays-') ? session : `strays-${session}`);

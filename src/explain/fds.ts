@@ -63,12 +63,3 @@ export function scanOfLinks(links: readonly string[], total: number, read = link
   return { status: 'read', sockets, paths, total, read, capped: total > read };
 }
 
-/** /proc/PID/wchan: the kernel function a sleeping process waits in ("0" when running). */
-export function readWchan(pid: number, procRoot = '/proc'): string | undefined {
-  try {
-    const text = fs.readFileSync(`${procRoot}/${pid}/wchan`, 'utf8').trim();
-    return text === '' || text === '0' ? undefined : text;
-  } catch {
-    return undefined;
-  }
-}

@@ -23,6 +23,8 @@
  *   ancestor, outlives a step: `strays start` leaves a keeper process as owner
  *   (src/cli/commands/hold.ts).
  */
+import { RUNNER_WORKER_COMM } from '../engine/activity.js';
+
 export const CI_SYSTEMS = ['github', 'gitlab', 'buildkite', 'jenkins', 'circleci'] as const;
 export type CiSystem = (typeof CI_SYSTEMS)[number];
 
@@ -38,7 +40,7 @@ export interface CiProfile {
 }
 
 export const CI_PROFILES: Readonly<Record<CiSystem, CiProfile>> = {
-  github: { ownerComm: 'Runner.Worker', stepVars: ['GITHUB_JOB'] },
+  github: { ownerComm: RUNNER_WORKER_COMM, stepVars: ['GITHUB_JOB'] },
   buildkite: { ownerComm: 'buildkite-agent', stepVars: ['BUILDKITE_LABEL', 'BUILDKITE_STEP_KEY'] },
   circleci: { ownerComm: 'circleci-agent', stepVars: ['CIRCLE_JOB'] },
   gitlab: { stepVars: ['CI_JOB_NAME'] },

@@ -6,6 +6,7 @@
  * live job's processes, so a damaged record is reported and skipped.
  */
 import type { Identity, ReaderName } from '../proc/types.js';
+import { isRecord } from '../io/is-record.js';
 
 export const JOB_KIND = 'strays-job';
 export const JOB_VERSION = 1;
@@ -49,7 +50,7 @@ export function parseJob(text: string): { ok: true; record: JobRecord } | { ok: 
   } catch {
     return { ok: false, problem: `is not valid JSON (truncated or damaged; ${text.length} bytes)` };
   }
-  if (!isObject(data) || data.kind !== JOB_KIND) return { ok: false, problem: `is not a strays job record (no "kind": "${JOB_KIND}")` };
+  if (!isRecord(data) || data.kind !== JOB_KIND) return { ok: false, problem: `is not a strays job record (no "kind": "${JOB_KIND}")` };
   if (data.version !== JOB_VERSION) {
     return { ok: false, problem: `has version ${JSON.stringify(data.version)}; this strays reads version ${JOB_VERSION}` };
   }
@@ -57,8 +58,8 @@ export function parseJob(text: string): { ok: true; record: JobRecord } | { ok: 
   const problems = [
     !(typeof data.session === 'string' && isSafeSession(data.session)) && 'session',
     !(data.runnerTrackingId === undefined || typeof data.runnerTrackingId === 'string') && 'runnerTrackingId',
-    !(isObject(owner) && Number.isInteger(owner.pid) && (owner.pid as number) > 0 && Number.isFinite(owner.start)) && 'owner',
-    !(isObject(owner) && (owner.reader === 'linux-proc' || owner.reader === 'ps')) && 'owner.reader',
+    !(isRecord(owner) && Number.isInteger(owner.pid) && (owner.pid as number) > 0 && Number.isFinite(owner.start)) && 'owner',
+    !(isRecord(owner) && (owner.reader === 'linux-proc' || owner.reader === 'ps')) && 'owner.reader',
     !Number.isFinite(data.startedAt) && 'startedAt',
     typeof data.host !== 'string' && 'host',
     !Number.isInteger(data.registrar) && 'registrar',
@@ -80,4 +81,3 @@ export function parseJob(text: string): { ok: true; record: JobRecord } | { ok: 
   };
 }
 
-const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);

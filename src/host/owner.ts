@@ -22,15 +22,13 @@
  * start stamp; `Owner.reader` says which.
  */
 import path from 'node:path';
+import { RUNNER_WORKER_COMM } from '../engine/activity.js';
 import { ancestorsOf, buildTree } from '../engine/tree.js';
 import { type ProcessTable, readTable } from '../proc/index.js';
 import type { ProcessInfo } from '../proc/types.js';
 import { untrusted } from '../text/untrusted.js';
 import { CI_PROFILES, type CiSystem } from './ci-systems.js';
 import type { Owner } from './job-record.js';
-
-/** comm of the GitHub runner's per-job process (bin/Runner.Worker). */
-export const RUNNER_WORKER = 'Runner.Worker';
 
 /** A job owner that cannot be used: the CLI turns it into status 2 and a sentence. */
 export class OwnerError extends Error {
@@ -64,13 +62,13 @@ export function findAncestorNamed(table: ProcessTable, comm: string, self = proc
 }
 
 /** The nearest `Runner.Worker` ancestor of `self`, or undefined when there is none (not under a GitHub runner). */
-export const findRunnerWorker = (table: ProcessTable, self = process.pid): Owner | undefined => findAncestorNamed(table, RUNNER_WORKER, self);
+export const findRunnerWorker = (table: ProcessTable, self = process.pid): Owner | undefined => findAncestorNamed(table, RUNNER_WORKER_COMM, self);
 
 /** The job-started hook's owner: the nearest Runner.Worker ancestor; an error when there is none. */
 export async function ownerForHook(table?: ProcessTable): Promise<Owner> {
   const t = await tableOr(table);
   const worker = findRunnerWorker(t);
-  if (!worker) throw new OwnerError(`Cannot record the job owner: no ancestor of pid ${process.pid} is named ${RUNNER_WORKER}. Is this a GitHub runner job-started hook?`);
+  if (!worker) throw new OwnerError(`Cannot record the job owner: no ancestor of pid ${process.pid} is named ${RUNNER_WORKER_COMM}. Is this a GitHub runner job-started hook?`);
   return worker;
 }
 

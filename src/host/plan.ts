@@ -14,7 +14,7 @@
  * record of one user never ends another user's processes, whoever sweeps.
  */
 import { type Finding } from '../engine/findings.js';
-import { SESSION_VAR, STEP_VAR, CLI_STEP_VAR, TRACKING_VAR } from '../engine/session.js';
+import { SESSION_VAR, TRACKING_VAR, stepOf } from '../engine/session.js';
 import { neverTouchPids } from '../engine/never-touch.js';
 import { ancestorsOf, buildTree } from '../engine/tree.js';
 import { ticksToMs } from '../proc/clock.js';
@@ -174,7 +174,7 @@ export function planSweep(input: SweepInput): SweepPlan {
       reasons,
       ancestry: ancestorsOf(tree, p.pid),
       children: [...(tree.children.get(p.pid) ?? [])],
-      step: nonEmpty(vars?.[STEP_VAR]) ?? nonEmpty(vars?.[CLI_STEP_VAR]),
+      step: stepOf(p),
     });
     targetInfo.set(p.pid, entry);
   }

@@ -88,3 +88,18 @@ export function attempt<T>(read: () => T): Attempt<T> {
     return { ok: false, gone: isGone(e), reason };
   }
 }
+
+/**
+ * The kernel function a process sleeps in (/proc/PID/wchan, proc(5)); names the
+ * reason a state-D process ignores SIGKILL (e.g. `request_wait_answer` for a
+ * hung FUSE server). "0" means not sleeping. Needs the kernel to allow it
+ * (kptr_restrict); undefined when unreadable.
+ */
+export function readWchan(pid: number, procRoot = '/proc'): string | undefined {
+  try {
+    const text = fs.readFileSync(`${procRoot}/${pid}/wchan`, 'utf8').trim();
+    return text === '' || text === '0' ? undefined : text;
+  } catch {
+    return undefined;
+  }
+}

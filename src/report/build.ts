@@ -6,7 +6,7 @@
 import type { GuardOptions } from '../config/options.js';
 import type { Baseline } from '../engine/baseline.js';
 import type { Detection, Finding } from '../engine/findings.js';
-import { STEP_VAR } from '../engine/session.js';
+import { stepOf } from '../engine/session.js';
 import type { Explanation } from '../explain/explain.js';
 import { identityKey, type ProcessTable } from '../proc/types.js';
 import type { Outcome, Termination, TerminationResult } from '../terminate/types.js';
@@ -139,7 +139,7 @@ export function buildReport(input: BuildReportInput): Report {
       pid: z.process.pid,
       command: kept(z.process).command,
       // A zombie's environment is gone with its memory: its step is its parent's, when the parent is a leak.
-      step: text((z.process.env?.readable ? z.process.env.vars[STEP_VAR] : undefined) || leaks.find((l) => l.pid === z.reaper)?.step || '') || undefined,
+      step: text(stepOf(z.process) || leaks.find((l) => l.pid === z.reaper)?.step || '') || undefined,
       reaper: z.reaper,
     })),
     spared: detection.spared.map((s) => ({ pid: s.process.pid, command: kept(s.process).command, reason: s.reason })),

@@ -25,6 +25,7 @@ function look(pid, start) {
   const f = text.slice(text.lastIndexOf(')') + 2).split(' ');
   const now = Number(f[19]);
   if (now !== start) return { kind: 'reused', start: now };
+  // isDeadState (src/proc/types.ts), written out: this script runs alone in the privileged helper.
   if (f[0] === 'Z' || f[0] === 'X') return { kind: 'zombie', reaper: Number(f[1]) };
   return undefined;
 }

@@ -7,7 +7,6 @@
  * and permission checks are still performed"), which cannot tell a zombie or a
  * recycled pid from the original: `start` and `state` are then unknown.
  */
-import fs from 'node:fs';
 import { parseIfPresent } from '../proc/procfs.js';
 import { parseStatBytes } from '../proc/stat.js';
 import { isDeadState } from '../proc/types.js';
@@ -48,17 +47,3 @@ export function stillRunning(pid: number, start: number): boolean {
   return now.start === undefined || now.start === start;
 }
 
-/**
- * The kernel function a process sleeps in (/proc/PID/wchan, proc(5)); names the
- * reason a state-D process ignores SIGKILL (e.g. `request_wait_answer` for a
- * hung FUSE server). "0" means not sleeping. Needs the kernel to allow it
- * (kptr_restrict); undefined when unreadable.
- */
-export function readWchan(pid: number): string | undefined {
-  try {
-    const text = fs.readFileSync(`/proc/${pid}/wchan`, 'utf8').trim();
-    return text === '' || text === '0' ? undefined : text;
-  } catch {
-    return undefined;
-  }
-}

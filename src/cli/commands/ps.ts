@@ -7,7 +7,7 @@
  */
 import os from 'node:os';
 import { cgroupRule } from '../../cgroup/index.js';
-import { type Baseline, buildTree, check, CLI_STEP_VAR, descendantsOf, type Detection, type Finding, SESSION_VAR, STEP_VAR } from '../../engine/index.js';
+import { type Baseline, buildTree, check, descendantsOf, type Detection, type Finding, SESSION_VAR, stepOf } from '../../engine/index.js';
 import { type ProcessInfo, readDetails, readTable } from '../../proc/index.js';
 import { buildReport, explainFindings, keepArgv, type Report, type ReportContext, serializeReport, STDOUT_PATH, writeJsonReport } from '../../report/index.js';
 import { untrusted } from '../../text/untrusted.js';
@@ -78,8 +78,6 @@ async function psJob(io: Io, file: string, options: ReturnType<typeof guardOptio
 /** The tree shows command lines as reports do: secrets redacted, padding dropped, capped (src/report/argv.ts). */
 const shown = (rows: readonly TreeRow[], showSecrets: boolean): TreeRow[] =>
   rows.map((r) => ({ ...r, process: { ...r.process, argv: keepArgv(r.process.argv, r.process.comm, showSecrets).argv } }));
-
-const stepOf = (p: ProcessInfo): string | undefined => (p.env?.readable ? p.env.vars[STEP_VAR] || p.env.vars[CLI_STEP_VAR] : undefined) || undefined;
 
 async function psAll(io: Io, showSecrets: boolean): Promise<Report> {
   const table = await readDetails(await readTable(), (p) => p.pid !== process.pid);

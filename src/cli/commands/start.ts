@@ -15,6 +15,7 @@ import { OwnerError, ownerForStart, ownerOf } from '../../host/index.js';
 import { beginJob } from '../../job/begin.js';
 import { withBegun } from '../../job/undo-begin.js';
 import { readStartTicks } from '../../proc/linux.js';
+import { isDeadState } from '../../proc/types.js';
 import { PathError, makeDirectory, validateOutputFile } from '../../config/paths.js';
 import { messageOf } from '../../text/error-message.js';
 import { quoted } from '../../text/untrusted.js';
@@ -141,7 +142,7 @@ function aliveAs(pid: number, start: number): boolean {
     }
   }
   const now = readStartTicks(pid);
-  return now !== undefined && now.start === start && now.state !== 'Z' && now.state !== 'X';
+  return now !== undefined && now.start === start && !isDeadState(now.state);
 }
 
 /**
