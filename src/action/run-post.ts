@@ -52,7 +52,7 @@ export async function runPost(): Promise<void> {
     if (process.env.GITHUB_STEP_SUMMARY) await core.summary.addRaw(renderSummary(report, reportPath), true).write();
 
     // Only proven leaks count and fail; unattributed processes (possibly the job's) have their own count.
-    const leaked = report.leaks.length;
+    const leaked = report.counts.leaked;
     core.setOutput(Output.LeakedCount, String(leaked));
     core.setOutput(Output.UnattributedCount, String(report.unattributed.length));
     let written = true;

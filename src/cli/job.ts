@@ -60,6 +60,5 @@ export async function finishAndReport(io: Io, baseline: Baseline, options: Guard
   const report = withNotes(finished.report, [...startNotes, ...finished.notes]);
   const jsonError = emitReport(io, report, { quiet: view.quiet, json: options.reportPath, color: view.color });
   if (jsonError) io.err(jsonError);
-  const leaked = report.leaks.length; // unattributed processes are not proven leaks
-  return { status: failed ? EXIT.leaked : jsonError ? EXIT.failure : EXIT.ok, leaked };
+  return { status: failed ? EXIT.leaked : jsonError ? EXIT.failure : EXIT.ok, leaked: report.counts.leaked };
 }

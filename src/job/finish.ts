@@ -95,8 +95,8 @@ export async function finishJob(input: FinishInput): Promise<FinishResult> {
   if (cgroup) notes.push(...(await closeCgroup(cgroup)));
   if (input.forget !== false) notes.push(...forgetJob(baseline.session, input.stateDir));
   const report = buildReport({ baseline, detection, termination, explanations, options, context, table });
-  // Only proof fails the job: unattributed processes are reported, never counted as leaks.
-  return { report, detection, termination, failed: options.failOnLeak && detection.findings.length > 0, notes };
+  // Whether the job fails is the report's (src/report/build.ts): only proof fails it, never unattributed processes.
+  return { report, detection, termination, failed: report.failed, notes };
 }
 
 /**

@@ -33,8 +33,8 @@ export function annotations(report: Report, failing: boolean = report.failed, re
   const outcomes = Object.entries(report.counts.outcomes).map(([o, n]) => `${n} ${o}`).join(', ');
   const where = reportPath ? `the job summary and ${reportPath}` : 'the job summary';
   const job: Annotation = {
-    level: report.leaks.length > 0 ? level : 'warning',
-    title: `strays: ${plural(report.leaks.length, 'leaked process')}${report.unattributed.length > 0 ? `, ${report.unattributed.length} unattributed` : ''}${report.zombies.length > 0 ? `, ${plural(report.zombies.length, 'zombie', 'zombies')}` : ''}`,
+    level: report.counts.leaked > 0 ? level : 'warning',
+    title: `strays: ${plural(report.counts.leaked, 'leaked process')}${report.unattributed.length > 0 ? `, ${report.unattributed.length} unattributed` : ''}${report.zombies.length > 0 ? `, ${plural(report.zombies.length, 'zombie', 'zombies')}` : ''}`,
     message: `This job left ${plural(total, 'process', 'processes')} running in ${plural(report.groups.length, 'group', 'groups')}${outcomes ? ` (${outcomes})` : ''}. Every pid is in ${where}.`,
   };
   const one = (g: LeakGroup, i: number): Annotation => {

@@ -13,7 +13,8 @@
  */
 import { execFile } from 'node:child_process';
 import type { PrivilegePrefix } from '../proc/privileged.js';
-import type { SignalName, SignalResult, Target } from './signals.js';
+import type { Identity } from '../proc/types.js';
+import type { SignalName, SignalResult } from './signals.js';
 
 const SIGNALS: ReadonlySet<string> = new Set(['SIGSTOP', 'SIGCONT', 'SIGTERM', 'SIGKILL']);
 
@@ -64,11 +65,11 @@ export type HelperFds =
   | { readonly status: 'gone' }
   | { readonly status: 'unreadable'; readonly reason: string };
 
-const isIdentity = (t: Target): boolean => Number.isSafeInteger(t.pid) && t.pid > 1 && Number.isSafeInteger(t.start) && t.start >= 0;
+const isSafeIdentity = (t: Identity): boolean => Number.isSafeInteger(t.pid) && t.pid > 1 && Number.isSafeInteger(t.start) && t.start >= 0;
 
 /** The argv of one helper call: prefix, this Node binary, the fixed script, then data only. */
-export function helperArgv(prefix: PrivilegePrefix, script: 'signal' | 'fds', head: string, targets: readonly Target[]): string[] {
-  const pairs = targets.filter(isIdentity).flatMap((t) => [String(t.pid), String(t.start)]);
+export function helperArgv(prefix: PrivilegePrefix, script: 'signal' | 'fds', head: string, targets: readonly Identity[]): string[] {
+  const pairs = targets.filter(isSafeIdentity).flatMap((t) => [String(t.pid), String(t.start)]);
   return [...prefix, process.execPath, '-e', script === 'signal' ? SIGNAL_SCRIPT : FDS_SCRIPT, head, ...pairs];
 }
 
@@ -100,7 +101,7 @@ async function runHelper(argv: readonly string[], prefixLength: number, timeoutM
 /** Sends `signal` to every target through the helper, each after its identity check as root. */
 export async function signalPrivileged(
   prefix: PrivilegePrefix,
-  targets: readonly Target[],
+  targets: readonly Identity[],
   signal: SignalName,
   timeoutMs = 10_000,
 ): Promise<Map<number, SignalResult>> {
@@ -119,7 +120,7 @@ export async function signalPrivileged(
 }
 
 /** Reads the fd links of every target through the helper (after the same identity check); at most `cap` per process. */
-export async function readFdsPrivileged(prefix: PrivilegePrefix, targets: readonly Target[], cap: number, timeoutMs = 10_000): Promise<Map<number, HelperFds>> {
+export async function readFdsPrivileged(prefix: PrivilegePrefix, targets: readonly Identity[], cap: number, timeoutMs = 10_000): Promise<Map<number, HelperFds>> {
   const out = new Map<number, HelperFds>();
   if (targets.length === 0) return out;
   const answer = await runHelper(helperArgv(prefix, 'fds', String(Math.max(0, Math.floor(cap))), targets), prefix.length, timeoutMs);

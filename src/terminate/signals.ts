@@ -12,6 +12,7 @@
  * is a fact about the target, not a failure; EPERM "the calling process does
  * not have permission" means another user's process.
  */
+import type { Identity } from '../proc/types.js';
 import { isDeadState, probe } from './probe.js';
 import { messageOf } from '../text/error-message.js';
 
@@ -24,13 +25,8 @@ export type SignalResult =
   | { readonly kind: 'zombie'; readonly reaper: number | undefined }
   | { readonly kind: 'denied'; readonly detail: string };
 
-export interface Target {
-  readonly pid: number;
-  readonly start: number;
-}
-
 /** Signals `target` only if its pid still belongs to the process that started at `target.start`. */
-export function signalProcess(target: Target, signal: SignalName): SignalResult {
+export function signalProcess(target: Identity, signal: SignalName): SignalResult {
   const now = probe(target.pid);
   if (!now) return { kind: 'gone' };
   if (now.start !== undefined && now.start !== target.start) return { kind: 'reused', start: now.start };

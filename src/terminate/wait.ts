@@ -9,7 +9,7 @@
  * stat reads per look are far below a millisecond of work.
  */
 import { stillRunning } from './probe.js';
-import type { Target } from './signals.js';
+import type { Identity } from '../proc/types.js';
 
 export const DEFAULT_POLL_MS = 20;
 /** The first look after the signal; each next one waits twice as long, up to pollMs. */
@@ -18,7 +18,7 @@ export const FIRST_POLL_MS = 1;
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
 /** Resolves with the targets still running at `deadline`, or [] as soon as none is. A zombie counts as dead. */
-export async function waitForEnd<T extends Target>(targets: readonly T[], deadline: number, pollMs = DEFAULT_POLL_MS): Promise<T[]> {
+export async function waitForEnd<T extends Identity>(targets: readonly T[], deadline: number, pollMs = DEFAULT_POLL_MS): Promise<T[]> {
   let running = targets.filter((t) => stillRunning(t.pid, t.start));
   let step = Math.min(FIRST_POLL_MS, pollMs);
   while (running.length > 0) {
