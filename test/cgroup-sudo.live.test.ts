@@ -128,7 +128,7 @@ describe.skipIf(!usable)('job cgroup through the privileged helper (live, as roo
     await waitFor(() => !isAlive(daemon), 'the daemon to end');
 
     const closed = await closeJobCgroup(record, { privilege });
-    expect(closed).toEqual({ movedBack: [], removed: true, remaining: [], problems: [] });
+    expect(closed).toEqual({ movedBack: [], removed: true, remaining: [], notes: [] });
     expect(trace.calls()).toHaveLength(3);
     expect(fs.existsSync(dir)).toBe(false);
     expect(isAlive(worker.pid)).toBe(true);
@@ -147,7 +147,7 @@ describe.skipIf(!usable)('job cgroup through the privileged helper (live, as roo
 
     const first = await closeJobCgroup(record, { privilege, settleMs: 100 });
     expect(first).toMatchObject({ movedBack: [worker.pid], removed: false, remaining: [daemon] });
-    expect(first.problems).toEqual([`The job cgroup ${jobDir(record)} still holds pid ${daemon}; it is left in place.`]);
+    expect(first.notes).toEqual([`The job cgroup ${jobDir(record)} still holds pid ${daemon}; it is left in place.`]);
     expect(cgroupOfPid(worker.pid)).toBe(origin);
     expect(fs.readFileSync(`${jobDir(record)}/cgroup.freeze`, 'utf8').trim()).toBe('0');
     expect(isAlive(daemon)).toBe(true);
@@ -155,7 +155,7 @@ describe.skipIf(!usable)('job cgroup through the privileged helper (live, as roo
     process.kill(daemon, 'SIGKILL');
     await waitFor(() => !isAlive(daemon), 'the daemon to end');
     const second = await closeJobCgroup(record, { privilege });
-    expect(second).toEqual({ movedBack: [], removed: true, remaining: [], problems: [] });
+    expect(second).toEqual({ movedBack: [], removed: true, remaining: [], notes: [] });
     expect(trace.calls()).toHaveLength(3);
   });
 
@@ -200,7 +200,7 @@ describe.skipIf(!usable)('job cgroup through the privileged helper (live, as roo
     const record = openJobCgroup({ session: newSessionId(), movePid: worker.pid, parent, privilege: { ...privilege, mode: 'always' } });
     records.push(record);
     expect(cgroupOfPid(worker.pid)).toBe(record.path);
-    expect(await closeJobCgroup(record, { privilege })).toEqual({ movedBack: [worker.pid], removed: true, remaining: [], problems: [] });
+    expect(await closeJobCgroup(record, { privilege })).toEqual({ movedBack: [worker.pid], removed: true, remaining: [], notes: [] });
     expect(trace.calls()).toHaveLength(2);
     expect(fs.existsSync(pwned)).toBe(false);
   });
@@ -227,7 +227,7 @@ describe.skipIf(!usable)('refused before anything runs', () => {
     const forged: JobCgroupRecord = { mount: fake, path: '/strays-0123456789abcdef', origin: '/', moved: [{ pid: process.pid, start: 0 }], via: 'sudo' };
     const closed = await closeJobCgroup(forged, { privilege: { prefix: trace.prefix } });
     expect(closed.removed).toBe(false);
-    expect(closed.problems[0]).toMatch(/^Refusing a privileged cgroup operation on .* is not a cgroup2 mount point in \/proc\/self\/mountinfo\.$/);
+    expect(closed.notes[0]).toMatch(/^Refusing a privileged cgroup operation on .* is not a cgroup2 mount point in \/proc\/self\/mountinfo\.$/);
     expect(fs.existsSync(path.join(fake, 'strays-0123456789abcdef'))).toBe(true);
 
     const mount = probe.usable ? probe.mount.mountPoint : '';

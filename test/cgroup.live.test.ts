@@ -123,7 +123,7 @@ describe.skipIf(!usable)('per-job cgroups (live, cgroup v2 writable)', () => {
     await waitFor(() => !isAlive(daemonA), 'the daemon to end');
 
     const closed = await closeJobCgroup(a);
-    expect(closed).toEqual({ movedBack: [], removed: true, remaining: [], problems: [] });
+    expect(closed).toEqual({ movedBack: [], removed: true, remaining: [], notes: [] });
     expect(fs.existsSync(jobDir(a))).toBe(false);
     for (const alive of [workerA.pid, workerB.pid, daemonB]) expect(isAlive(alive)).toBe(true);
     expect(cgroupOfPid(daemonB)).toBe(b.path);
@@ -144,13 +144,13 @@ describe.skipIf(!usable)('per-job cgroups (live, cgroup v2 writable)', () => {
     expect(first.movedBack).toEqual([worker.pid]);
     expect(cgroupOfPid(worker.pid)).toBe(origin);
     expect(first).toMatchObject({ removed: false, remaining: [daemon] });
-    expect(first.problems[0]).toMatch(new RegExp(`still holds pid ${daemon}; it is left in place`));
+    expect(first.notes[0]).toMatch(new RegExp(`still holds pid ${daemon}; it is left in place`));
     expect(isAlive(daemon)).toBe(true);
 
     process.kill(daemon, 'SIGKILL');
     await waitFor(() => !isAlive(daemon), 'the daemon to end');
     const second = await closeJobCgroup(record);
-    expect(second).toEqual({ movedBack: [], removed: true, remaining: [], problems: [] });
+    expect(second).toEqual({ movedBack: [], removed: true, remaining: [], notes: [] });
     expect(isAlive(worker.pid)).toBe(true);
   });
 

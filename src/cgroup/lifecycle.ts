@@ -100,8 +100,8 @@ export interface CloseResult {
   readonly removed: boolean;
   /** Pids still inside when removal was attempted: the cgroup is left for them. */
   readonly remaining: readonly number[];
-  /** Clear, per-item problems; closing never throws. */
-  readonly problems: readonly string[];
+  /** Clear, per-item notes; closing never throws. */
+  readonly notes: readonly string[];
 }
 
 /**
@@ -112,11 +112,11 @@ export interface CloseResult {
  */
 export async function closeJobCgroup(record: JobCgroupRecord, options: { settleMs?: number; privilege?: CgroupPrivilege } = {}): Promise<CloseResult> {
   const dir = jobDir(record);
-  if (!fs.existsSync(dir)) return { movedBack: [], removed: true, remaining: [], problems: [] };
+  if (!fs.existsSync(dir)) return { movedBack: [], removed: true, remaining: [], notes: [] };
   const closed = closePhase(record, stillInside(record), options.settleMs ?? 1000, options.privilege);
   const remaining = closed.busy ? [...memberPids(record)] : [];
   const busy = closed.busy ? [`The job cgroup ${dir} still holds pid ${remaining.join(', ') || '(outside this PID namespace)'}; it is left in place.`] : [];
-  return { movedBack: closed.movedBack, removed: !fs.existsSync(dir), remaining, problems: [...closed.notes, ...busy] };
+  return { movedBack: closed.movedBack, removed: !fs.existsSync(dir), remaining, notes: [...closed.notes, ...busy] };
 }
 
 /** The moved processes that are still alive (same start time) and still in the job cgroup. */

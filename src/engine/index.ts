@@ -88,7 +88,7 @@ export async function readCurrentWithNotes(baseline: Baseline, options: ReadOpti
   const prefix = options.privileged ?? defaultPrivilegePrefix();
   if (prefix === false) return { table, notes: [] };
   const privileged = await readUnreadableEnvs(table, prefix);
-  return { table: privileged.table, notes: privileged.note === undefined ? [] : [privileged.note] };
+  return { table: privileged.table, notes: privileged.notes };
 }
 
 /** Reads the table now, with details for the processes that are new since the baseline. */

@@ -51,7 +51,7 @@ export function renderSweep(result: SweepResult, quiet = false): string {
     const outcome = r ? `${r.outcome}${r.detail ? ` (${untrusted(r.detail, 300)})` : ''}` : 'not handled';
     out.push(`  ${options.dryRun ? 'would end' : 'ended'}: ${what(m)} (${age(m.ageMs)}) ${m.job ? `of job ${m.job}: ${t.reasons[1] ?? ''}` : `(${marks(m)}, unrecorded)`} → ${outcome}`);
   }
-  for (const w of termination.warnings ?? []) out.push(`  warning: ${untrusted(w, 500)}`);
+  for (const w of termination.notes ?? []) out.push(`  warning: ${untrusted(w, 500)}`);
   for (const f of termination.added) out.push(`  also ended (forked during the sweep): pid ${f.process.pid} ${untrusted(kept(f.process).command)}`);
   for (const m of plan.refused) {
     const record = plan.jobs.find((j) => j.record.session === m.job)?.record;
@@ -125,7 +125,7 @@ export function sweepJson(result: SweepResult): object {
     corrupt: result.corrupt,
     pruned: result.pruned,
     cgroups: result.cgroups,
-    warnings: termination.warnings ?? [],
+    warnings: termination.notes ?? [], // the JSON name of terminate's notes, kept for existing readers
   };
 }
 

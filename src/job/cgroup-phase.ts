@@ -90,5 +90,5 @@ function populated(record: JobCgroupRecord): boolean {
 
 /** Removes the job cgroup; what went wrong comes back as notes. */
 export async function closeCgroup(record: JobCgroupRecord): Promise<string[]> {
-  return [...(await closeJobCgroup(record)).problems];
+  return [...(await closeJobCgroup(record)).notes];
 }

@@ -92,6 +92,7 @@ export async function finishJob(input: FinishInput): Promise<FinishResult> {
       return { findings: promotable(targetsOf(again.detection), table), processes: again.table.processes };
     },
   });
+  notes.push(...(termination.notes ?? []));
   if (cgroup) notes.push(...(await closeCgroup(cgroup)));
   if (input.forget !== false) notes.push(...forgetJob(baseline.session, input.stateDir));
   const report = buildReport({ baseline, detection, termination, explanations, options, context, table });

@@ -47,16 +47,16 @@ export async function readDetails(table: ProcessTable, choose: (p: ProcessInfo) 
  * environments that readDetails found unreadable ("permission denied"), and
  * marks them `via: 'privileged'`. Linux only. `note` says why nothing was read
  * when the helper is unusable (no sudo, password required); an unusable helper
- * is tried once per process, later calls return the same note without running it.
+ * is tried once per process, later calls return the same notes without running it.
  */
 export async function readUnreadableEnvs(
   table: ProcessTable,
   prefix: PrivilegePrefix,
-): Promise<{ table: ProcessTable; read: number; note?: string }> {
+): Promise<{ table: ProcessTable; read: number; notes: readonly string[] }> {
   const denied = table.processes.filter((p) => p.env?.readable === false && p.env.reason === 'permission denied').map((p) => p.pid);
-  if (table.reader !== 'linux-proc' || denied.length === 0) return { table, read: 0 };
+  if (table.reader !== 'linux-proc' || denied.length === 0) return { table, read: 0, notes: [] };
   const result = await readEnvironsPrivileged(denied, WANTED_ENV, { prefix });
-  if (!result.ok) return { table, read: 0, note: `Environments of ${denied.length} process(es) are unreadable and ${result.reason}: they are judged without them.` };
+  if (!result.ok) return { table, read: 0, notes: [`Environments of ${denied.length} process(es) are unreadable and ${result.reason}: they are judged without them.`] };
   let read = 0;
   const processes = table.processes.map((p) => {
     const env = result.envs.get(p.pid);
@@ -64,7 +64,7 @@ export async function readUnreadableEnvs(
     read++;
     return { ...p, env };
   });
-  return { table: { ...table, processes }, read };
+  return { table: { ...table, processes }, read, notes: [] };
 }
 
 /** `pid` and its ancestors as far as can be read now (Linux), else undefined: a snapshot reads these in full. */

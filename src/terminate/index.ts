@@ -40,20 +40,20 @@ export async function terminate(findings: readonly Finding[], options: Terminate
   if (!options.kill) return { results: reportedOnly(findings), added: [], durationMs: Date.now() - began };
   // Nothing to end: skip the table reads and the rescan. Only a job process forks job processes, and none was found.
   if (findings.length === 0) return { results: [], added: [], durationMs: Date.now() - began };
-  const warnings: string[] = [];
+  const notes: string[] = [];
   const checker = options.checker ?? process.pid;
-  const records = new Records(await guardedPids(checker, options.processes, warnings));
+  const records = new Records(await guardedPids(checker, options.processes, notes));
   const pollMs = options.pollMs ?? DEFAULT_POLL_MS;
 
   const helper = options.privileged;
   // Each stop-the-world phase ends on a table read after every target was stopped: the group
   // signals that follow are judged on it, so a phase costs one table read, not two.
-  const first = await stopTheWorld(records, records.add(findings, false), options, warnings);
+  const first = await stopTheWorld(records, records.add(findings, false), options, notes);
   await deliver(records.active(), ['SIGTERM', 'SIGCONT'], records.guarded, first.processes, helper);
   const survivors = await waitForEnd(records.active(), Date.now() + options.graceMs, pollMs);
 
   // Survivors may have forked while they ran; stop them and find those children before the SIGKILL.
-  const late = await stopTheWorld(records, survivors, options, warnings);
+  const late = await stopTheWorld(records, survivors, options, notes);
   const toKill = [...survivors, ...late.added].filter((r) => r.settled === undefined);
   if (toKill.length > 0) {
     await deliver(toKill, ['SIGKILL', 'SIGCONT'], records.guarded, late.processes, helper);
@@ -66,7 +66,7 @@ export async function terminate(findings: readonly Finding[], options: Terminate
     results: all.map((r, i) => outcomeOf(r, looks[i] as FinalLook)),
     added: records.added,
     durationMs: Date.now() - began,
-    ...(warnings.length > 0 ? { warnings } : {}),
+    ...(notes.length > 0 ? { notes } : {}),
   };
 }
 
@@ -78,7 +78,7 @@ interface StoppedWorld {
 }
 
 /** SIGSTOPs `fresh`, then rescans until nothing new appears. */
-async function stopTheWorld(records: Records, fresh: readonly TargetRecord[], options: TerminateOptions, warnings: string[]): Promise<StoppedWorld> {
+async function stopTheWorld(records: Records, fresh: readonly TargetRecord[], options: TerminateOptions, notes: string[]): Promise<StoppedWorld> {
   await sendAll(fresh, 'SIGSTOP', options.privileged);
   const added: TargetRecord[] = [];
   if (!options.rescan) return { added, processes: undefined };
@@ -87,7 +87,7 @@ async function stopTheWorld(records: Records, fresh: readonly TargetRecord[], op
     try {
       found = await options.rescan();
     } catch (error) {
-      warnings.push(`rescan failed, continuing with the processes already found: ${messageOf(error)}`);
+      notes.push(`rescan failed, continuing with the processes already found: ${messageOf(error)}`);
       return { added, processes: undefined };
     }
     const more = records.add(found.findings, true);
@@ -96,18 +96,18 @@ async function stopTheWorld(records: Records, fresh: readonly TargetRecord[], op
     await sendAll(more, 'SIGSTOP', options.privileged);
     added.push(...more);
   }
-  warnings.push(`new processes kept appearing after ${MAX_RESCAN_ROUNDS} rescans; a fork loop may have escaped`);
+  notes.push(`new processes kept appearing after ${MAX_RESCAN_ROUNDS} rescans; a fork loop may have escaped`);
   return { added, processes: undefined };
 }
 
 /** never-touch.ts on the detection's table (or one read now): the checker's chain and this process's, whatever we are handed. */
-async function guardedPids(checker: number, given: readonly ProcessInfo[] | undefined, warnings: string[]): Promise<Map<number, string>> {
+async function guardedPids(checker: number, given: readonly ProcessInfo[] | undefined, notes: string[]): Promise<Map<number, string>> {
   try {
     const processes = given ?? (await readTable(undefined, STAT_ONLY)).processes;
     const tree = buildTree(processes);
     return new Map([...neverTouch({ tree, checker: process.pid }), ...neverTouch({ tree, checker })]);
   } catch (error) {
-    warnings.push(`could not read the process table to find our ancestors: ${messageOf(error)}`);
+    notes.push(`could not read the process table to find our ancestors: ${messageOf(error)}`);
     const fallback = 'is the checker or its parent (no process table to look further)';
     return new Map([checker, process.pid, process.ppid, 1].map((pid) => [pid, fallback] as const));
   }

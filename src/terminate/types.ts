@@ -67,6 +67,6 @@ export interface Termination {
   /** Findings added by rescans during stop-the-world (not in the input). */
   readonly added: readonly Finding[];
   readonly durationMs: number;
-  /** Problems that did not stop termination, e.g. a rescan that failed. */
-  readonly warnings?: readonly string[];
+  /** Facts that did not stop termination, e.g. a rescan that failed; they go in the report's notes. */
+  readonly notes?: readonly string[];
 }
