@@ -10,7 +10,7 @@ import {
   findRunnerWorker,
   jobStatus,
   listJobs,
-  listingProblems,
+  listingNotes,
   MAX_RECORD_BYTES,
   MAX_RECORDS,
   ownerForAction,
@@ -142,7 +142,7 @@ describe('reading records that anyone could have planted', () => {
     fs.renameSync(jobs, elsewhere);
     fs.symlinkSync(elsewhere, jobs);
     expect(listJobs({ stateDir: dir }).refused).toMatch(/is a symbolic link/);
-    expect(listingProblems(listJobs({ stateDir: dir }))).toEqual([`refused the jobs folder ${jobs}: is a symbolic link; the jobs folder must be a real directory`]);
+    expect(listingNotes(listJobs({ stateDir: dir }))).toEqual([`refused the jobs folder ${jobs}: is a symbolic link; the jobs folder must be a real directory`]);
   });
 
   it('reads at most MAX_RECORDS record files, and says how many it left', () => {
@@ -154,14 +154,14 @@ describe('reading records that anyone could have planted', () => {
     expect(list.corrupt).toHaveLength(MAX_RECORDS);
     expect(list.jobs).toEqual([]); // sorted past the flood: unknown, so its processes are left alone
     expect(list.unread).toBe(1);
-    expect(listingProblems(list)[0]).toBe(`did not read 1 record file(s) in ${jobs} past the first ${MAX_RECORDS} by name (flooded?)`);
+    expect(listingNotes(list)[0]).toBe(`did not read 1 record file(s) in ${jobs} past the first ${MAX_RECORDS} by name (flooded?)`);
   });
 
   it('reports a planted file name on one escaped line', () => {
     dir = tempStateDir();
     registerJob({ session: 'strays-00000000000000ab', owner }, { stateDir: dir });
     fs.writeFileSync(path.join(dir, 'jobs', 'x\n::stop-commands::deadbeef\n\u202e.json'), '{}');
-    const lines = listingProblems(listJobs({ stateDir: dir }));
+    const lines = listingNotes(listJobs({ stateDir: dir }));
     expect(lines).toEqual([expect.stringMatching(/^skipped corrupt record .*\/x\\n::stop-commands::deadbeef\\n\\u202e\.json: is not a strays job record/)]);
     expect(lines.join('\n').split('\n')).toHaveLength(1);
   });

@@ -62,8 +62,8 @@ export interface JobList {
   readonly unread?: number | undefined;
 }
 
-/** One escaped log line per problem of a listing: file names are chosen by whoever wrote them. */
-export function listingProblems(list: Pick<JobList, 'dir' | 'corrupt' | 'refused' | 'unread'>): string[] {
+/** One escaped note (a log line) per record the listing skipped or refused: file names are chosen by whoever wrote them. */
+export function listingNotes(list: Pick<JobList, 'dir' | 'corrupt' | 'refused' | 'unread'>): string[] {
   return [
     ...(list.refused !== undefined ? [`refused the jobs folder ${untrusted(list.dir, 300)}: ${untrusted(list.refused, 400)}`] : []),
     ...(list.unread ? [`did not read ${list.unread} record file(s) in ${untrusted(list.dir, 300)} past the first ${MAX_RECORDS} by name (flooded?)`] : []),

@@ -12,7 +12,7 @@ import { writeOutputFile } from '../io/write-output.js';
 import { keepArgv } from '../report/argv.js';
 import { untrusted } from '../text/untrusted.js';
 import type { MarkedProcess } from './plan.js';
-import { jobsDir, listingProblems } from './registry.js';
+import { jobsDir, listingNotes } from './registry.js';
 import type { SweepResult } from './sweep.js';
 
 export const SWEEP_KIND = 'strays-sweep';
@@ -43,8 +43,8 @@ export function renderSweep(result: SweepResult, quiet = false): string {
         `${over} over, ${plan.jobs.length - over} live; processes at least ${formatDuration(options.olderThanMs)} old.`,
     );
   }
-  const problems = listingProblems({ dir: jobsDir(result.stateDir), corrupt: result.corrupt, refused: result.refused, unread: result.unread });
-  for (const line of problems) out.push(`  ${line}; nothing is ended on its account`);
+  const listing = listingNotes({ dir: jobsDir(result.stateDir), corrupt: result.corrupt, refused: result.refused, unread: result.unread });
+  for (const line of listing) out.push(`  ${line}; nothing is ended on its account`);
   for (const t of plan.targets) {
     const m = plan.targetInfo.get(t.process.pid) as MarkedProcess;
     const r = by.get(identityKey(t.process));
@@ -81,7 +81,7 @@ export function renderSweep(result: SweepResult, quiet = false): string {
     if (result.pruned.length > 0) out.push(`  ${options.dryRun ? 'would remove' : 'removed'} the record(s) of ${result.pruned.length} finished job(s): ${result.pruned.join(', ')}`);
     if (result.cgroups.thawed.length > 0) out.push(`  thawed ${result.cgroups.thawed.length} frozen job cgroup(s) of finished jobs: ${result.cgroups.thawed.join(', ')}`);
     if (result.cgroups.removed.length > 0) out.push(`  ${options.dryRun ? 'would remove' : 'removed'} ${result.cgroups.removed.length} empty job cgroup(s): ${result.cgroups.removed.join(', ')}`);
-    if (plan.targets.length === 0 && problems.length === 0 && plan.refused.length === 0) out.push('  nothing to end.');
+    if (plan.targets.length === 0 && listing.length === 0 && plan.refused.length === 0) out.push('  nothing to end.');
   }
   return out.length === 0 ? '' : `${out.join('\n')}\n`;
 }

@@ -3,7 +3,7 @@
  * here now (so the time-window rule refuses to guess), and the removal of
  * this job's record once its end has run.
  */
-import { jobStatus, listJobs, listingProblems, readBootId, unregisterJob } from '../host/index.js';
+import { jobStatus, listJobs, listingNotes, readBootId, unregisterJob } from '../host/index.js';
 import type { ProcessTable } from '../proc/types.js';
 import { messageOf } from '../text/error-message.js';
 
@@ -19,7 +19,7 @@ export async function activeOtherSessions(
   } catch (error) {
     return { sessions: [], notes: [`host state: cannot list jobs (${messageOf(error)}).`] };
   }
-  const notes = listingProblems(list).map((line) => `host state: ${line}`);
+  const notes = listingNotes(list).map((line) => `host state: ${line}`);
   const others = list.jobs.filter((record) => record.session !== session);
   if (others.length === 0) return { sessions: [], notes };
   const table = await readTable();

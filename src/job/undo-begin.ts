@@ -13,6 +13,7 @@
 import type { Baseline } from '../engine/baseline.js';
 import { closeCgroup } from './cgroup-phase.js';
 import { forgetJob } from './host-phase.js';
+import { messageOf } from '../text/error-message.js';
 
 /**
  * Moves the moved process back out of the job cgroup, removes the cgroup and
@@ -25,7 +26,7 @@ export async function undoBegin(baseline: Baseline, stateDir?: string): Promise<
     try {
       notes.push(...(await closeCgroup(baseline.cgroup)));
     } catch (error) {
-      notes.push(`cannot remove the job cgroup: ${(error as Error).message}`);
+      notes.push(`cannot remove the job cgroup: ${messageOf(error)}`);
     }
   }
   notes.push(...forgetJob(baseline.session, stateDir));
