@@ -9,5 +9,7 @@ export default defineConfig({
     hookTimeout: 30_000,
     // Each file runs in its own fork, so a test's process tree is its own.
     pool: 'forks',
+    // The default output, then what was skipped and why and one "N passed, N failed, N skipped" line.
+    reporters: ['default', './test/helpers/skip-summary.ts'],
   },
 });

@@ -6,12 +6,12 @@
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
-import { PRUNE_MIN_AGE_MS, probeCgroup, readCgroup2Mount } from '../src/cgroup/index.js';
+import { afterEach, expect, it } from 'vitest';
+import { PRUNE_MIN_AGE_MS, readCgroup2Mount } from '../src/cgroup/index.js';
 import { moveProcess, pruneStaleJobCgroups } from './helpers/cgroup.js';
 import { Leakers } from './helpers/leakers.js';
+import { describeIf, needsWritableCgroup } from './helpers/requires.js';
 
-const usable = probeCgroup({ pid: process.pid }).usable;
 const made: string[] = [];
 let leakers: Leakers | undefined;
 
@@ -29,7 +29,7 @@ afterEach(async () => {
 
 const hex = (): string => Array.from({ length: 16 }, () => Math.floor(Math.random() * 16).toString(16)).join('');
 
-describe.skipIf(!usable)('pruneStaleJobCgroups', () => {
+describeIf(needsWritableCgroup(), 'pruneStaleJobCgroups', () => {
   it('removes only old, empty job cgroups', async () => {
     const mount = readCgroup2Mount()!;
     const parent = path.join(mount.mountPoint, `strays-prune-test-${hex()}`);

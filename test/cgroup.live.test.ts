@@ -18,9 +18,9 @@ import type { JobCgroupRecord } from '../src/engine/baseline.js';
 import { check } from '../src/engine/index.js';
 import { Leakers, isAlive, waitFor } from './helpers/leakers.js';
 import { startTestJob } from './helpers/job.js';
+import { describeIf, firstMissing, needsRoot, needsWritableCgroup } from './helpers/requires.js';
 
-const probe = probeCgroup({ pid: process.pid });
-const usable = probe.usable && process.getuid?.() === 0;
+const missing = firstMissing(needsRoot('makes and removes job cgroups'), needsWritableCgroup());
 
 let leakers: Leakers | undefined;
 const records: JobCgroupRecord[] = [];
@@ -75,7 +75,7 @@ const open = (session: string, movePid: number): JobCgroupRecord => {
   return record;
 };
 
-describe.skipIf(!usable)('per-job cgroups (live, cgroup v2 writable)', () => {
+describeIf(missing, 'per-job cgroups (live, cgroup v2 writable)', () => {
   it('finds an env -i daemon by cgroup, misses it by marker, spares a concurrent job and the runner, and ends it', async () => {
     leakers = new Leakers();
     const workerA = startWorker(leakers);

@@ -50,7 +50,10 @@ describe('strays run', () => {
     const json = leakers.file('report.json');
     const result = await cli([
       'run', '--fail-on-leak', '--grace', '2s', '--json', json, '--',
-      'git', 'daemon', '--detach', '--listen=127.0.0.1', `--port=${port}`, `--base-path=${base}`, `--pid-file=${pidFile}`, base,
+      // git daemon --detach exits in the parent before the child writes --pid-file (daemon.c: daemonize, then
+      // store_pid): the command waits for the file, so the pid is known however fast strays ends the daemon.
+      'sh', '-c', 'git daemon --detach --listen=127.0.0.1 --port="$1" --base-path="$2" --pid-file="$3" "$2" && for i in $(seq 400); do [ -s "$3" ] && exit 0; sleep 0.05; done; exit 1',
+      'sh', String(port), base, pidFile,
     ]);
     // git daemon writes its pid file after it detaches; strays may stop it before that (it is a leak the
     // moment its parent exits), so the report names it when the pid file does not.

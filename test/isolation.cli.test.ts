@@ -8,13 +8,15 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { probeCgroup, readCgroup2Mount } from '../src/cgroup/index.js';
+import { afterEach, beforeAll, expect, it } from 'vitest';
+import { readCgroup2Mount } from '../src/cgroup/index.js';
 import { cli, ensureBuilt } from './cli-support.js';
 import { Leakers, isAlive, waitFor } from './helpers/leakers.js';
 import { expectValidReport } from './helpers/report-schema.js';
+import { describeIf, firstMissing, needsCommand, needsRoot, needsWritableCgroup } from './helpers/requires.js';
 
-const cgroupWritable = probeCgroup({ pid: process.pid }).usable;
+// setpriv switches the leak to uid 65534, which only root may do; the CLI then makes its job cgroup directly.
+const missing = firstMissing(needsRoot('starts the leak as uid 65534'), needsCommand('setpriv', 'util-linux'), needsWritableCgroup());
 let leakers: Leakers;
 beforeAll(ensureBuilt, 120_000);
 afterEach(async () => leakers?.cleanup());
@@ -42,7 +44,7 @@ function findDir(root: string, name: string, depth = 4): string | undefined {
   return undefined;
 }
 
-describe.skipIf(!cgroupWritable)('strays run --isolation', () => {
+describeIf(missing, 'strays run --isolation', () => {
   it('cgroup: finds and ends a scrubbed daemon of another user, then removes the job cgroup', async () => {
     leakers = newLeakers();
     const pidFile = leakers.file('daemon');

@@ -27,7 +27,7 @@ describe('Linux /proc reader on live processes', () => {
     const pid = await leakers.daemon(`setsid sh -c 'echo $$ > "$PIDFILE"; exec sleep 300' &`, { env: { STRAYS_SESSION: 'strays-0000000000000001', SECRET_TOKEN: 'hunter2' } });
     const after = uptimeTicks();
     const p = find(pid);
-    expect(p).toMatchObject({ pid, sid: pid, pgid: pid, state: 'S', comm: 'sleep', argv: ['sleep', '300'], uid: 0 });
+    expect(p).toMatchObject({ pid, sid: pid, pgid: pid, state: 'S', comm: 'sleep', argv: ['sleep', '300'], uid: process.getuid?.() });
     expect(p?.ppid).toBe(Number(ps(pid, 'ppid')));
     expect(p?.start).toBeGreaterThanOrEqual(before);
     expect(p?.start).toBeLessThanOrEqual(after + 1);

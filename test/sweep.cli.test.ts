@@ -12,6 +12,7 @@ import type { Io } from '../src/cli/output.js';
 import { SESSION_VAR } from '../src/engine/session.js';
 import { listJobs } from '../src/host/index.js';
 import { isAlive, Leakers } from './helpers/leakers.js';
+import { describeIf } from './helpers/requires.js';
 import { markedDaemon, registeredJob, tempStateDir } from './helpers/sweep-jobs.js';
 
 const CLI = path.resolve(__dirname, '..', 'dist', 'cli', 'index.js');
@@ -90,7 +91,7 @@ describe('strays sweep (command)', () => {
   });
 });
 
-describe.runIf(distHasSweep)('strays sweep (built CLI)', () => {
+describeIf(distHasSweep ? undefined : 'needs dist/cli/index.js with the sweep command (npm run build)', 'strays sweep (built CLI)', () => {
   const cli = (args: string[], env: NodeJS.ProcessEnv = {}) => spawnSync(process.execPath, [CLI, 'sweep', ...args], { encoding: 'utf8', env: { ...process.env, ...env } });
 
   it('exits 2 on bad input; a dry run lists the dead job\'s daemon and ends nothing; a real run ends it', async () => {

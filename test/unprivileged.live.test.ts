@@ -19,15 +19,20 @@ import { readUnreadableEnvs, WANTED_ENV } from '../src/proc/index.js';
 import type { ProcessTable } from '../src/proc/types.js';
 import type { Termination } from '../src/terminate/types.js';
 import { buildForUsers, runProbeAs } from './helpers/as-user.js';
+import { describeIf, firstMissing, needsCommand, needsRoot } from './helpers/requires.js';
 import { Leakers, isAlive, sleep, waitFor } from './helpers/leakers.js';
 
 const NOBODY = 65534;
-const root = process.getuid?.() === 0;
+const missing = firstMissing(
+  needsRoot('runs the job as uid 65534'),
+  needsCommand('ssh-agent', 'openssh-client'),
+  needsCommand('gpg-connect-agent', 'gnupg'),
+);
 let build: string;
 let leakers: Leakers;
 
 beforeAll(() => {
-  if (root) build = buildForUsers();
+  if (missing === undefined) build = buildForUsers();
 });
 afterAll(() => {
   if (build) fs.rmSync(build, { recursive: true, force: true });
@@ -75,7 +80,7 @@ async function finish(file: string, options: { otherSessions?: string[] } = {}, 
   }
 }
 
-describe.skipIf(!root)('unprivileged job and check (uid 65534)', () => {
+describeIf(missing, 'unprivileged job and check (uid 65534)', () => {
   it('the agents really are unreadable to their own user (the premise)', async () => {
     leakers = new Leakers();
     fs.chmodSync(leakers.dir, 0o777);
@@ -117,7 +122,7 @@ describe.skipIf(!root)('unprivileged job and check (uid 65534)', () => {
     for (const spared of [older, otherUser, envI, answer.pid]) expect(found.has(spared)).toBe(false);
     expect(answer.detection.findings.map((f) => f.process.pid).sort()).toEqual([...ours].sort());
     expect(answer.detection.unattributed).toEqual([]);
-    // No usable sudo for nobody (absent, or asking a password): said once, and the check went on without it.
+    // No sudo on the probe's PATH (test/helpers/as-user.ts): said once, and the check went on without it.
     expect(answer.notes).toEqual([expect.stringMatching(/unreadable and (sudo is not installed|sudo -n refused)/)]);
 
     const outcomes = new Map(answer.termination?.results.map((r) => [r.pid, r.outcome]));

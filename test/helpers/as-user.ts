@@ -40,10 +40,16 @@ if (mode === 'snapshot') {
 process.stdout.write(JSON.stringify(out));
 `;
 
-/** Transpiles src/ into a world-readable temp dir (caller removes it). */
+/**
+ * Transpiles src/ into a world-readable temp dir (caller removes it), with
+ * copies of the packages it imports: the checkout itself may sit in a
+ * directory the other user cannot enter (a 0700 mktemp dir, a 0750 home), so
+ * nothing in the copy may point back into it.
+ */
 export function buildForUsers(): string {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'strays-as-user-'));
   fs.chmodSync(dir, 0o755);
+  const packages = new Set<string>();
   const walk = (from: string): void => {
     for (const entry of fs.readdirSync(from, { withFileTypes: true })) {
       const source = path.join(from, entry.name);
@@ -54,6 +60,7 @@ export function buildForUsers(): string {
         const js = ts.transpileModule(fs.readFileSync(source, 'utf8'), {
           compilerOptions: { module: ts.ModuleKind.ESNext, target: ts.ScriptTarget.ES2022, verbatimModuleSyntax: true },
         }).outputText;
+        for (const name of bareImports(js)) packages.add(name);
         fs.writeFileSync(target, js, { mode: 0o644 });
       }
     }
@@ -61,18 +68,67 @@ export function buildForUsers(): string {
   walk(path.join(repo, 'src'));
   fs.writeFileSync(path.join(dir, 'package.json'), '{"type":"module"}\n', { mode: 0o644 });
   fs.writeFileSync(path.join(dir, 'probe.mjs'), PROBE, { mode: 0o644 });
-  fs.symlinkSync(path.join(repo, 'node_modules'), path.join(dir, 'node_modules'));
+  copyPackages(packages, path.join(dir, 'node_modules'));
+  openToAll(dir);
   return dir;
 }
 
-/** Runs probe.mjs as `uid` and returns its JSON answer. */
+/** Package names a module imports (`ps-list`, `@actions/core`), builtins left out. */
+function bareImports(js: string): string[] {
+  const names: string[] = [];
+  for (const m of js.matchAll(/(?:from|import)\s*\(?\s*['"]([^'"./][^'"]*)['"]/g)) {
+    const spec = m[1] as string;
+    if (spec.startsWith('node:')) continue;
+    names.push(spec.split('/').slice(0, spec.startsWith('@') ? 2 : 1).join('/'));
+  }
+  return names;
+}
+
+/** Copies each package and its dependencies (npm's flat layout) from the checkout, readable by everyone. */
+function copyPackages(names: Iterable<string>, target: string): void {
+  const queue = [...names];
+  const done = new Set<string>();
+  for (let name = queue.shift(); name !== undefined; name = queue.shift()) {
+    if (done.has(name)) continue;
+    done.add(name);
+    const from = path.join(repo, 'node_modules', name);
+    if (!fs.existsSync(from)) continue; // an optional or platform-only import: the probe never loads it here
+    const to = path.join(target, name);
+    fs.cpSync(from, to, { recursive: true, dereference: true });
+    const manifest = JSON.parse(fs.readFileSync(path.join(from, 'package.json'), 'utf8')) as { dependencies?: Record<string, string> };
+    queue.push(...Object.keys(manifest.dependencies ?? {}));
+  }
+}
+
+/** Adds read (and for directories, search) permission for everyone, whatever the umask took away. */
+function openToAll(p: string): void {
+  const stat = fs.lstatSync(p);
+  if (stat.isSymbolicLink()) return;
+  fs.chmodSync(p, stat.mode | (stat.isDirectory() ? 0o555 : 0o444));
+  if (stat.isDirectory()) for (const entry of fs.readdirSync(p)) openToAll(path.join(p, entry));
+}
+
+/**
+ * A PATH for the job's user on a runner without sudo, whether or not this
+ * machine has one: an empty directory. The probe needs no command (it reads
+ * /proc, and node is started by its absolute path); the engine looks sudo up
+ * on PATH, finds none, and says so.
+ */
+export function pathWithoutSudo(build: string): string {
+  const dir = path.join(build, 'bin-without-sudo');
+  fs.mkdirSync(dir, { recursive: true, mode: 0o755 });
+  fs.chmodSync(dir, 0o755);
+  return dir;
+}
+
+/** Runs probe.mjs as `uid` (PATH without sudo) and returns its JSON answer. */
 export function runProbeAs<T>(build: string, uid: number, args: readonly string[]): Promise<T> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [path.join(build, 'probe.mjs'), ...args], {
       uid,
       gid: uid,
       cwd: build,
-      env: { PATH: process.env.PATH, HOME: build },
+      env: { PATH: pathWithoutSudo(build), HOME: build },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let stdout = '';
