@@ -17,13 +17,20 @@ if (!env.STRAYS_STATE_DIR) env.STRAYS_STATE_DIR = fs.mkdtempSync(path.join(os.tm
 let command = vitest;
 
 if (process.platform === 'linux' && env.STRAYS_TEST_NAMESPACE !== 'off') {
-  const probe = spawnSync('unshare', ['--pid', '--fork', '--mount-proc', 'true'], { stdio: 'ignore' });
-  if (probe.status === 0) {
+  // Root gets a PID namespace outright. Another user gets one inside a user namespace of its own
+  // where the kernel allows those (user_namespaces(7)); --map-current-user keeps the same uid
+  // inside, so the tests still see themselves as that user, not as root.
+  const ways = [
+    { flags: ['--pid', '--fork', '--mount-proc'], name: 'pid' },
+    { flags: ['--user', '--map-current-user', '--pid', '--fork', '--mount-proc'], name: 'user+pid' },
+  ];
+  const way = ways.find((w) => spawnSync('unshare', [...w.flags, 'true'], { stdio: 'ignore' }).status === 0);
+  if (way) {
     // bash -c '…; exit $?' keeps bash as PID 1 (no exec of the last command), so it waits and reaps.
-    command = ['unshare', '--pid', '--fork', '--mount-proc', '--kill-child', 'bash', '-c', '"$@"; exit $?', 'bash', ...vitest];
-    env.STRAYS_TEST_NAMESPACE = 'pid';
+    command = ['unshare', ...way.flags, '--kill-child', 'bash', '-c', '"$@"; exit $?', 'bash', ...vitest];
+    env.STRAYS_TEST_NAMESPACE = way.name;
   } else {
-    console.warn('strays tests: unshare --pid is not permitted here; running without a private PID namespace.');
+    console.warn('strays tests: unshare --pid is not permitted here (nor in a user namespace); running without a private PID namespace.');
     env.STRAYS_TEST_NAMESPACE = 'none';
   }
 }
