@@ -26,7 +26,8 @@ describe('Linux /proc reader on live processes', () => {
     const before = uptimeTicks();
     const pid = await leakers.daemon(`setsid sh -c 'echo $$ > "$PIDFILE"; exec sleep 300' &`, { env: { STRAYS_SESSION: 'strays-0000000000000001', SECRET_TOKEN: 'hunter2' } });
     const after = uptimeTicks();
-    const p = find(pid);
+    // Just exec'd, sleep may still be running (R) for a moment before it sleeps.
+    const p = await waitFor(() => { const q = find(pid); return q?.state === 'S' && q; }, 'sleep to be sleeping');
     expect(p).toMatchObject({ pid, sid: pid, pgid: pid, state: 'S', comm: 'sleep', argv: ['sleep', '300'], uid: process.getuid?.() });
     expect(p?.ppid).toBe(Number(ps(pid, 'ppid')));
     expect(p?.start).toBeGreaterThanOrEqual(before);
@@ -55,7 +56,7 @@ describe('Linux /proc reader on live processes', () => {
     const link = path.join(leakers.dir, 'my) odd (name');
     fs.symlinkSync('/bin/sleep', link);
     const pid = await leakers.daemon(`sh -c 'echo $$ > "$PIDFILE"; exec "${link}" 300' &`);
-    const p = find(pid);
+    const p = await waitFor(() => { const q = find(pid); return q?.state === 'S' && q; }, 'sleep to be sleeping');
     expect(p?.comm).toBe('my) odd (name');
     expect(p?.argv).toEqual([link, '300']);
     expect(p?.state).toBe('S');
