@@ -46,4 +46,4 @@ export async function registeredJob(leakers: Leakers, stateDir: string, options:
 
 /** A setsid daemon (reparented away from the test) carrying `vars`; resolves with its pid. */
 export const markedDaemon = (leakers: Leakers, vars: Record<string, string>, name = 'sleep 300'): Promise<number> =>
-  leakers.daemon(`setsid sh -c 'echo $$ > "$PIDFILE"; exec ${name}' &`, { env: { [SESSION_VAR]: '', RUNNER_TRACKING_ID: '', ...vars }, settled: true });
+  leakers.daemon(`setsid sh -c 'echo $$ > "$PIDFILE"; exec ${name}' &`, { env: { [SESSION_VAR]: '', RUNNER_TRACKING_ID: '', ...vars } });
