@@ -9,6 +9,7 @@ import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { Leakers, isAlive, sleep, waitFor } from './helpers/leakers.js';
 import { DEAD, cli, ensureBuilt, freePort, readPid, startCli } from './cli-support.js';
 import { expectValidReport } from './helpers/report-schema.js';
+import { itIf, needsCommand } from './helpers/requires.js';
 
 let leakers: Leakers;
 beforeAll(ensureBuilt, 120_000);
@@ -42,7 +43,7 @@ describe('strays run', () => {
     expect(result.stderr).toMatch(/1 leaked process/);
   });
 
-  it('catches `git daemon --detach` and exits 3 with --fail-on-leak when the command succeeded', async () => {
+  itIf(needsCommand('git', 'git'), 'catches `git daemon --detach` and exits 3 with --fail-on-leak when the command succeeded', async () => {
     leakers = new Leakers();
     const base = fs.mkdtempSync(path.join(leakers.dir, 'git-'));
     const pidFile = path.join(base, 'pid');

@@ -11,6 +11,7 @@ import { SimJob, REPO_ROOT, type StepResult } from './sim/job.mjs';
 import { freePort, leakedPids, leakyStep } from './sim/leaks.mjs';
 import { Leakers, isAlive, waitFor } from './helpers/leakers.js';
 import { expectValidReport } from './helpers/report-schema.js';
+import { firstMissing, itIf, needsCommand } from './helpers/requires.js';
 
 let leakers: Leakers;
 const jobs: SimJob[] = [];
@@ -60,7 +61,7 @@ describe('the action bundles in a simulated job', () => {
     expect(report).toMatchObject({ version: 1, session: job.jobEnv.STRAYS_SESSION, leaks: [] });
   });
 
-  it('a leaking job fails, names every leak and its step, and ends them (git daemon, setsid server, sleep &)', async () => {
+  itIf(firstMissing(needsCommand('git', 'git'), needsCommand('python3', 'python3')), 'a leaking job fails, names every leak and its step, and ends them (git daemon, setsid server, sleep &)', async () => {
     leakers = new Leakers();
     const job = newJob();
     await job.pre({ inputs: { 'grace-period': '2s' } });

@@ -8,6 +8,7 @@ import { annotations, buildReport, renderConsole, renderSummary, writeJsonReport
 import { startTestJob, type TestJob } from './helpers/job.js';
 import { Leakers, waitFor } from './helpers/leakers.js';
 import { expectValidReport } from './helpers/report-schema.js';
+import { itIf, needsCommand } from './helpers/requires.js';
 
 let leakers: Leakers;
 afterEach(async () => leakers.cleanup());
@@ -38,7 +39,7 @@ async function listen(leakers: Leakers, env: NodeJS.ProcessEnv): Promise<{ pid: 
 }
 
 describe('reports rendered from real detections', () => {
-  it('escapes hostile command lines, shortens long ones, names the step and what each leak holds', async () => {
+  itIf(needsCommand('python3', 'python3'), 'escapes hostile command lines, shortens long ones, names the step and what each leak holds', async () => {
     leakers = new Leakers();
     const job = startTestJob();
     const server = await listen(leakers, { ...job.env, GITHUB_ACTION: 'serve' });

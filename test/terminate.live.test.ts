@@ -9,6 +9,7 @@ import type { TerminationResult } from '../src/terminate/types.js';
 import { type TestJob, startTestJob } from './helpers/job.js';
 import { Leakers, isAlive, sleep, waitFor } from './helpers/leakers.js';
 import { byPid, findingFor, rescanOf, stillLeaking, sweepJob } from './helpers/terminate.js';
+import { itIf, needsCommand } from './helpers/requires.js';
 
 let leakers: Leakers;
 let job: TestJob | undefined;
@@ -74,7 +75,7 @@ describe('terminate against live leakers', () => {
     expect(await stillLeaking(j)).toEqual([]);
   });
 
-  it('ends a git daemon --detach (the git-kv case)', async () => {
+  itIf(needsCommand('git', 'git'), 'ends a git daemon --detach (the git-kv case)', async () => {
     const j = setup();
     const base = fs.mkdtempSync(path.join(leakers.dir, 'git-'));
     const port = await freePort();
