@@ -26,12 +26,12 @@ import { finishJob } from '../src/job/finish.js';
 import { buildForUsers, pathWithoutSudo } from './helpers/as-user.js';
 import { startTestJob } from './helpers/job.js';
 import { Leakers, isAlive, waitFor } from './helpers/leakers.js';
-import { describeIf, firstMissing, needsRoot, needsWritableCgroup } from './helpers/requires.js';
+import { describeIf, firstMissing, needsRootAndSharedNode, needsWritableCgroup } from './helpers/requires.js';
 
 const NOBODY = 65534;
 // Direct writes (the helper ruled out): the tests below stand in for sudo themselves.
 const probe = probeCgroup({ pid: process.pid, privilege: { prefix: false } });
-const missing = firstMissing(needsRoot('runs the helper\'s scripts as root and a job as uid 65534'), needsWritableCgroup());
+const missing = firstMissing(needsRootAndSharedNode('runs the helper\'s scripts as root and a job as uid 65534'), needsWritableCgroup());
 
 let leakers: Leakers | undefined;
 const records: JobCgroupRecord[] = [];

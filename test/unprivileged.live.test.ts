@@ -19,12 +19,12 @@ import { readUnreadableEnvs, WANTED_ENV } from '../src/proc/index.js';
 import type { ProcessTable } from '../src/proc/types.js';
 import type { Termination } from '../src/terminate/types.js';
 import { buildForUsers, runProbeAs } from './helpers/as-user.js';
-import { describeIf, firstMissing, needsCommand, needsRoot } from './helpers/requires.js';
+import { describeIf, firstMissing, needsCommand, needsRootAndSharedNode } from './helpers/requires.js';
 import { Leakers, isAlive, sleep, waitFor } from './helpers/leakers.js';
 
 const NOBODY = 65534;
 const missing = firstMissing(
-  needsRoot('runs the job as uid 65534'),
+  needsRootAndSharedNode('runs the job as uid 65534'),
   needsCommand('ssh-agent', 'openssh-client'),
   needsCommand('gpg-connect-agent', 'gnupg'),
 );

@@ -11,7 +11,9 @@
  * as root and prints the command elsewhere.
  */
 import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
 import net from 'node:net';
+import path from 'node:path';
 import { describe, it } from 'vitest';
 import { probeCgroup } from '../../src/cgroup/index.js';
 
@@ -40,6 +42,20 @@ export const firstMissing = (...reasons: Missing[]): Missing => reasons.find((r)
 /** Root: only root can start processes as uid 65534 (spawn's uid option is setuid(2)) or write any cgroup. */
 export const needsRoot = (what: string): Missing =>
   process.getuid?.() === 0 ? undefined : `needs root (${what}); this run is uid ${process.getuid?.()}`;
+
+/**
+ * Root, and a node binary that uid 65534 can run: tests start the engine as that user with
+ * process.execPath, which may live under a private home (nvm in /root, mode 0700).
+ */
+export function needsRootAndSharedNode(what: string): Missing {
+  const root = needsRoot(what);
+  if (root !== undefined) return root;
+  for (let p = process.execPath; ; p = path.dirname(p)) {
+    const mode = fs.statSync(p).mode;
+    if ((mode & 0o001) === 0) return `needs ${process.execPath} to be executable by other users (${p} is mode ${(mode & 0o777).toString(8)})`;
+    if (p === path.dirname(p)) return undefined;
+  }
+}
 
 /** A command on PATH, with the Debian package that brings it. */
 export function needsCommand(command: string, debianPackage: string): Missing {
