@@ -10,17 +10,18 @@
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { cgroupOfPid, openJobCgroup, probeCgroup } from '../src/cgroup/index.js';
+import { afterAll, afterEach, beforeAll, expect, it } from 'vitest';
+import { cgroupOfPid, openJobCgroup } from '../src/cgroup/index.js';
 import { newSessionId } from '../src/engine/session.js';
 import { resetHelperRefusals } from '../src/privilege/helper.js';
 import { WANTED_ENV } from '../src/proc/index.js';
 import { readEnvironsPrivileged } from '../src/proc/privileged.js';
 import { buildForUsers } from './helpers/as-user.js';
 import { Leakers } from './helpers/leakers.js';
+import { describeIf, firstMissing, needsRootAndSharedNode, needsWritableCgroup } from './helpers/requires.js';
 
 const NOBODY = 65534;
-const usable = probeCgroup({ pid: process.pid }).usable && process.getuid?.() === 0;
+const missing = firstMissing(needsRootAndSharedNode('runs the helper as root and a job as uid 65534'), needsWritableCgroup());
 
 let leakers: Leakers | undefined;
 afterEach(async () => {
@@ -37,7 +38,7 @@ function refusingSudo(dir: string): { file: string; calls: () => number } {
   return { file, calls: () => (fs.existsSync(log) ? fs.readFileSync(log, 'utf8').split('\n').filter(Boolean).length : 0) };
 }
 
-describe.skipIf(!usable)('one refusal for every privileged need', () => {
+describeIf(missing, 'one refusal for every privileged need', () => {
   it('a sudo refused while reading environments is not asked again to create the job cgroup', async () => {
     leakers = new Leakers();
     const sudo = refusingSudo(leakers.dir);
@@ -52,7 +53,7 @@ describe.skipIf(!usable)('one refusal for every privileged need', () => {
   });
 });
 
-describe.skipIf(!usable)('a direct write refused to uid 65534', () => {
+describeIf(missing, 'a direct write refused to uid 65534', () => {
   let build: string;
   beforeAll(() => {
     build = buildForUsers();

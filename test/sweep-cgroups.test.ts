@@ -6,13 +6,13 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
-import { probeCgroup, readCgroup2Mount, readKeyed, writeControl } from '../src/cgroup/index.js';
+import { afterEach, expect, it } from 'vitest';
+import { readCgroup2Mount, readKeyed, writeControl } from '../src/cgroup/index.js';
 import { findJobCgroups, pruneJobCgroups, thawOverJobCgroups } from '../src/host/job-cgroups.js';
 import { moveProcess } from './helpers/cgroup.js';
 import { Leakers, isAlive, waitFor } from './helpers/leakers.js';
+import { describeIf, needsWritableCgroup } from './helpers/requires.js';
 
-const usable = probeCgroup({ pid: process.pid }).usable;
 const made: string[] = [];
 let leakers: Leakers | undefined;
 
@@ -30,7 +30,7 @@ afterEach(async () => {
 
 const hex = (): string => Array.from({ length: 16 }, () => Math.floor(Math.random() * 16).toString(16)).join('');
 
-describe.skipIf(!usable)('job cgroups left by an interrupted end', () => {
+describeIf(needsWritableCgroup(), 'job cgroups left by an interrupted end', () => {
   it('are found at any depth, thawed when their job is over, and removed once empty and old', async () => {
     leakers = new Leakers();
     const mount = readCgroup2Mount()!;
