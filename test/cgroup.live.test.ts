@@ -38,9 +38,20 @@ afterEach(async () => {
     if (!fs.existsSync(dir)) continue;
     const all = [dir, ...subCgroups(dir)];
     for (const d of all) for (const pid of readProcs(d)) moveProcess(dirOf(r.mount, r.origin), pid);
-    for (const d of all.reverse()) fs.rmdirSync(d);
+    // A killed process leaves its cgroup only once it has fully exited: rmdir is EBUSY until then.
+    for (const d of all.reverse()) await waitFor(() => removedUnlessBusy(d), `${d} to empty`);
   }
 });
+
+function removedUnlessBusy(dir: string): boolean {
+  try {
+    fs.rmdirSync(dir);
+    return true;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'EBUSY') return false;
+    throw error;
+  }
+}
 
 interface Worker {
   readonly pid: number;

@@ -6,7 +6,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { Leakers, isAlive, sleep, waitFor } from './helpers/leakers.js';
+import { Leakers, isAlive, waitFor } from './helpers/leakers.js';
 import { DEAD, cli, ensureBuilt, freePort, readPid, startCli } from './cli-support.js';
 import { expectValidReport } from './helpers/report-schema.js';
 import { itIf, needsCommand } from './helpers/requires.js';
@@ -100,8 +100,12 @@ describe('strays run', () => {
       const all = [stubbornFile, daemonFile].map(readPid);
       return all.every((p) => p !== undefined) ? (all as number[]) : undefined;
     }, 'the pid files');
+    let said = '';
+    run.child.stderr?.on('data', (d: Buffer) => (said += d.toString()));
     run.child.kill('SIGTERM');
-    await sleep(300);
+    // SIGKILL only once strays has started its finisher (it says so first): on a loaded machine a fixed
+    // pause could kill it before it even handled SIGTERM, and then nothing ends the tree.
+    await waitFor(() => said.includes('SIGTERM received'), 'strays to start its finisher');
     run.child.kill('SIGKILL');
     await run.done;
     // The finisher runs in its own session: it outlives strays and kills after the grace period.

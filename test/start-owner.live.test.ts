@@ -33,7 +33,7 @@ describe('the default owner of strays start', () => {
       `echo $$ > ${f.shell}`,
       `while [ ! -e ${f.go} ]; do sleep 0.05; done`,
     ].join('\n');
-    const leak = await leakers.daemon(`bash -c '${script.replaceAll("'", `'\\''`)}'`, { env: { STRAYS_STATE_DIR: stateDir, STRAYS_SESSION: '', NO_COLOR: '1' } });
+    const leak = await leakers.daemon(`bash -c '${script.replaceAll("'", `'\\''`)}'`, { env: { STRAYS_STATE_DIR: stateDir, STRAYS_SESSION: '', NO_COLOR: '1' }, shellStays: true });
     const shell = await waitFor(() => Number(fs.existsSync(f.shell) && fs.readFileSync(f.shell, 'utf8').trim()) || undefined, 'the job shell');
     leakers.track(shell);
     const jobs = listJobs({ stateDir }).jobs;

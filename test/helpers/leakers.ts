@@ -62,10 +62,11 @@ export class Leakers {
    * Runs `sh -c script` with `$PIDFILE` set; the script must arrange for the
    * leaker to write its pid there (e.g. `setsid sh -c 'echo $$ > "$PIDFILE"; exec sleep 300' &`).
    * Resolves with the leaker's pid once the file is written and the `sh -c` that started it has
-   * exited (unless it is the leaker itself): that shell carries the same environment, so a check
-   * that ran while it was still exiting would rightly count it as a second leak.
+   * exited (unless it is the leaker itself, or `shellStays` says it waits on purpose): that shell
+   * carries the same environment, so a check that ran while it was still exiting would rightly
+   * count it as a second leak.
    */
-  async daemon(script: string, options: { env?: NodeJS.ProcessEnv; cwd?: string; uid?: number; gid?: number } = {}): Promise<number> {
+  async daemon(script: string, options: { env?: NodeJS.ProcessEnv; cwd?: string; uid?: number; gid?: number; shellStays?: boolean } = {}): Promise<number> {
     const pidFile = this.file();
     const child = this.spawn('sh', ['-c', script], {
       env: { ...process.env, ...options.env, PIDFILE: pidFile },
@@ -82,7 +83,7 @@ export class Leakers {
     // The shell may still be exiting (`git daemon --detach` forks and its parent exits): node can reap it
     // between any check and the read, so it is tracked only if its start time can still be read.
     if (child.pid !== undefined && child.pid !== pid) this.trackIfAlive(child.pid);
-    if (child.pid !== pid) await waitFor(() => child.exitCode !== null || child.signalCode !== null, `the shell of: ${script} to exit`);
+    if (child.pid !== pid && !options.shellStays) await waitFor(() => child.exitCode !== null || child.signalCode !== null, `the shell of: ${script} to exit`);
     return pid;
   }
 
