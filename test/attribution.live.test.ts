@@ -9,10 +9,11 @@ import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, beforeAll, expect, it } from 'vitest';
 import { CLI, ensureBuilt } from './cli-support.js';
+import { describeIf, firstMissing, needsCommand, needsRoot } from './helpers/requires.js';
 
-const root = process.getuid?.() === 0;
+const missing = firstMissing(needsRoot('runs commands as root and as uid 65534'), needsCommand('setpriv', 'util-linux'));
 const NODE_CLI = `${process.execPath} ${CLI}`;
 let dir: string;
 
@@ -59,7 +60,7 @@ const AS = (uid: number): string => (uid === 0 ? 'as() { "$@"; }' : 'as() { setp
 /** Waits (in the script) until FILE holds a pid. */
 const WAIT = 'await() { for i in $(seq 200); do [ -s "$1" ] && return 0; sleep 0.05; done; return 1; }';
 
-describe.skipIf(!root)('a stand-in PID 1 starts commands during the job', () => {
+describeIf(missing, 'a stand-in PID 1 starts commands during the job', () => {
   for (const [uid, isolation] of [[0, 'marker'], [0, 'cgroup'], [65534, 'marker'], [65534, 'auto']] as const) {
     it(`its same-uid, marker-less command survives and does not fail the job (uid ${uid}, isolation ${isolation})`, async () => {
       const d = tempDir();
@@ -92,7 +93,7 @@ describe.skipIf(!root)('a stand-in PID 1 starts commands during the job', () => 
   }
 });
 
-describe.skipIf(!root)('two concurrent jobs on one host', () => {
+describeIf(missing, 'two concurrent jobs on one host', () => {
   for (const isolation of ['cgroup', 'marker'] as const) {
     it(`each ends exactly its own leaks, names only its own, fails only for its own (isolation ${isolation})`, async () => {
       const d = tempDir();
@@ -126,7 +127,7 @@ describe.skipIf(!root)('two concurrent jobs on one host', () => {
   }
 });
 
-describe.skipIf(!root)('allow and the checker\'s pipeline', () => {
+describeIf(missing, 'allow and the checker\'s pipeline', () => {
   it('an allowed supervisor -> worker -> task tree survives; the other leak does not', async () => {
     const d = tempDir();
     for (const name of ['supervisor', 'worker']) fs.symlinkSync('/bin/sh', path.join(d, name));

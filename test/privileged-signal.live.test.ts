@@ -9,19 +9,20 @@
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, expect, it } from 'vitest';
 import { helperArgv, readFdsPrivileged, signalPrivileged } from '../src/terminate/privileged-signal.js';
 import { buildForUsers } from './helpers/as-user.js';
 import { Leakers, isAlive, waitFor } from './helpers/leakers.js';
+import { describeIf, needsRootAndSharedNode } from './helpers/requires.js';
 
 const NOBODY = 65534;
-const root = process.getuid?.() === 0;
+const missing = needsRootAndSharedNode('runs a job as uid 65534 with a setuid-root stand-in for sudo');
 let build: string;
 let sudo: string;
 let leakers: Leakers;
 
 beforeAll(() => {
-  if (!root) return;
+  if (missing !== undefined) return;
   build = buildForUsers();
   sudo = path.join(build, 'fake-sudo');
   fs.copyFileSync('/usr/bin/env', sudo);
@@ -61,7 +62,7 @@ function endAsNobody(pid: number, start: number, helper: string): Promise<Array<
   });
 }
 
-describe.skipIf(!root)('privileged termination', () => {
+describeIf(missing, 'privileged termination', () => {
   it('an unprivileged checker ends a root-owned leak through the helper; without it, EPERM is reported', async () => {
     leakers = new Leakers();
     const pid = await leakers.daemon(`setsid sh -c 'echo $$ > "$PIDFILE"; exec sleep 490' &`);
