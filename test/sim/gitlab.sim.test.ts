@@ -16,6 +16,7 @@ import { listJobs } from '../../src/host/index.js';
 import { ensureBuilt } from '../cli-support.js';
 import { Leakers, isAlive, waitFor } from '../helpers/leakers.js';
 import { binDir, buildEnv, pastOlderThan, pidByArgv, pidIn, recipe, startDriver, sweepNow, yamlLists } from './support.js';
+import { itIf, needsRoot } from '../helpers/requires.js';
 
 let leakers: Leakers;
 beforeAll(ensureBuilt, 120_000);
@@ -42,6 +43,9 @@ function stageScript(lines: readonly string[], vars: Record<string, string>): st
   const exports = Object.entries(vars).map(([k, v]) => `export ${k}='${v}'`);
   return [...exports, ...lines].join('\n');
 }
+
+// The container is simulated with unshare --pid --mount-proc, which needs root.
+const dockerMissing = needsRoot('simulates the container with unshare --pid');
 
 describe('GitLab CI', () => {
   it('shell executor: before_script starts, script leaks, a sweep mid-job ends nothing, after_script ends the leak', async () => {
@@ -90,7 +94,7 @@ describe('GitLab CI', () => {
     expect(isAlive(runner.pid)).toBe(false);
   });
 
-  it('docker executor: the before/after_script recipe fails loudly, since the stage shell is the container\'s PID 1', async () => {
+  itIf(dockerMissing, 'docker executor: the before/after_script recipe fails loudly, since the stage shell is the container\'s PID 1', async () => {
     leakers = new Leakers();
     const bin = binDir(leakers.dir, ['gitlab-runner']);
     const buildsDir = path.join(leakers.dir, 'builds'); // a volume both containers mount
@@ -112,7 +116,7 @@ describe('GitLab CI', () => {
     expect(fs.existsSync(ran)).toBe(false);
   });
 
-  it('docker executor: strays run around the script reports and ends the leak; a host sweep leaves the running container alone', async () => {
+  itIf(dockerMissing, 'docker executor: strays run around the script reports and ends the leak; a host sweep leaves the running container alone', async () => {
     leakers = new Leakers();
     const bin = binDir(leakers.dir, ['gitlab-runner']);
     const hostState = path.join(leakers.dir, 'host-state');
