@@ -12,6 +12,7 @@ import { spawnSync } from 'node:child_process';
 import { CLI, cli, ensureBuilt } from './cli-support.js';
 import { Leakers, waitFor } from './helpers/leakers.js';
 import { expectValidReport } from './helpers/report-schema.js';
+import { itIf, needsRootAndSharedNode } from './helpers/requires.js';
 
 const ANSI = /\u001b\[\d+m/;
 let leakers: Leakers | undefined;
@@ -109,7 +110,7 @@ describe('ps --json', () => {
 });
 
 describe('notes', () => {
-  it('a non-root check keeps what it could not do in the report\'s notes, not on stderr', () => {
+  itIf(needsRootAndSharedNode('runs the CLI as uid 65534'), 'a non-root check keeps what it could not do in the report\'s notes, not on stderr', () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'strays-notes-'));
     fs.chmodSync(dir, 0o777);
     // As the unprivileged runner user: no cgroup, no sudo on this machine, and a host state directory it may not enter.
@@ -118,7 +119,11 @@ describe('notes', () => {
     const env: NodeJS.ProcessEnv = { ...process.env, NO_COLOR: '1', HOME: dir, STRAYS_STATE_DIR: locked };
     delete env.STRAYS_SESSION;
     delete env.RUNNER_TRACKING_ID;
-    const as65534 = (args: string[]) => spawnSync(process.execPath, [CLI, ...args], { uid: 65534, gid: 65534, env, cwd: dir, encoding: 'utf8' });
+    // A copy of the one-file CLI: the checkout may sit where uid 65534 cannot enter (a 0700 mktemp dir, a 0750 home).
+    const cli65534 = path.join(dir, 'cli');
+    fs.mkdirSync(cli65534, { mode: 0o755 });
+    for (const f of ['index.js', 'package.json']) fs.copyFileSync(path.join(path.dirname(CLI), f), path.join(cli65534, f));
+    const as65534 = (args: string[]) => spawnSync(process.execPath, [path.join(cli65534, 'index.js'), ...args], { uid: 65534, gid: 65534, env, cwd: dir, encoding: 'utf8' });
     expect(as65534(['start', '--state', path.join(dir, 's.json'), '--quiet']).status).toBe(0);
     const checked = as65534(['check', '--state', path.join(dir, 's.json'), '--json', '-']);
     expect(checked.status).toBe(0);
