@@ -10,14 +10,19 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeAll, expect, it } from 'vitest';
-import { CLI, ensureBuilt } from './cli-support.js';
+import { ensureBuilt } from './cli-support.js';
+import { cliForUsers } from './helpers/as-user.js';
 import { describeIf, firstMissing, needsCommand, needsRoot } from './helpers/requires.js';
 
 const missing = firstMissing(needsRoot('runs commands as root and as uid 65534'), needsCommand('setpriv', 'util-linux'));
-const NODE_CLI = `${process.execPath} ${CLI}`;
+// A copy every user can read: commands run as uid 65534, and the checkout may be closed to it.
+let NODE_CLI = '';
 let dir: string;
 
-beforeAll(ensureBuilt, 120_000);
+beforeAll(async () => {
+  await ensureBuilt();
+  NODE_CLI = `${process.execPath} ${cliForUsers()}`;
+}, 120_000);
 afterEach(() => {
   if (dir) fs.rmSync(dir, { recursive: true, force: true });
 });

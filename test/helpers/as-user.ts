@@ -142,3 +142,18 @@ export function runProbeAs<T>(build: string, uid: number, args: readonly string[
     });
   });
 }
+
+let cliCopy: string | undefined;
+/**
+ * The one-file CLI (dist/cli/index.js and its package.json) copied where every
+ * user can read it, once per test file: the checkout may sit where uid 65534
+ * cannot enter. A few hundred KB in the temp dir, left for the OS to clean.
+ */
+export function cliForUsers(): string {
+  if (cliCopy) return cliCopy;
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'strays-cli-'));
+  for (const f of ['index.js', 'package.json']) fs.copyFileSync(path.join(repo, 'dist', 'cli', f), path.join(dir, f));
+  openToAll(dir);
+  cliCopy = path.join(dir, 'index.js');
+  return cliCopy;
+}

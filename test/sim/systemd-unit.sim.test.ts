@@ -10,7 +10,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, beforeAll, describe, expect } from 'vitest';
 import { SESSION_VAR } from '../../src/engine/session.js';
-import { CLI, ROOT, ensureBuilt } from '../cli-support.js';
+import { ROOT, ensureBuilt } from '../cli-support.js';
+import { cliForUsers } from '../helpers/as-user.js';
 import { Leakers, isAlive, waitFor } from '../helpers/leakers.js';
 import { markedDaemon, registeredJob, tempStateDir } from '../helpers/sweep-jobs.js';
 import { itIf, needsRoot } from '../helpers/requires.js';
@@ -28,7 +29,7 @@ function execStart(): string[] {
   const unit = fs.readFileSync(path.join(ROOT, 'contrib/systemd/strays-sweep.service'), 'utf8');
   const line = /^ExecStart=(\S.*)$/m.exec(unit)?.[1] ?? '';
   expect(line).toMatch(/^\/usr\/bin\/node \/opt\/strays\/index\.js sweep /);
-  return line.replace('/usr/bin/node', process.execPath).replace('/opt/strays/index.js', CLI).replace('--older-than 10m', '--older-than 0s').split(' ');
+  return line.replace('/usr/bin/node', process.execPath).replace('/opt/strays/index.js', cliForUsers()).replace('--older-than 10m', '--older-than 0s').split(' ');
 }
 
 function runUnit(argv: readonly string[], user: 'root' | number): Promise<{ status: number | null; output: string }> {
