@@ -9,17 +9,18 @@
 import { type SpawnSyncReturns, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, expect, it } from 'vitest';
 import { newSessionId, SESSION_VAR, TRACKING_VAR } from '../src/engine/session.js';
 import { ensureJobsDir, jobsDir, listJobs, registerJob, serializeJob } from '../src/host/index.js';
 import { readStartTicks } from '../src/proc/linux.js';
 import { hookScript } from '../src/cli/github-hooks.js';
 import { buildForUsers } from './helpers/as-user.js';
+import { describeIf, needsRootAndSharedNode } from './helpers/requires.js';
 import { Leakers, isAlive, waitFor } from './helpers/leakers.js';
 import { markedDaemon, registeredJob, tempStateDir } from './helpers/sweep-jobs.js';
 
 const NOBODY = 65534;
-const root = process.getuid?.() === 0;
+const missing = needsRootAndSharedNode('plants host state as uid 65534 and sweeps as root');
 /** Far above what any of these runs needs; reaching it means something blocked. */
 const TIMEOUT_MS = 45_000;
 const INJECTED = 'x\n::error title=Injected::fake\n::stop-commands::deadbeef\n.json';
@@ -28,7 +29,7 @@ let build: string;
 let leakers: Leakers;
 let stateDir: string;
 beforeAll(() => {
-  if (root) build = buildForUsers();
+  if (missing === undefined) build = buildForUsers();
 });
 afterAll(() => {
   if (build) fs.rmSync(build, { recursive: true, force: true });
@@ -84,7 +85,7 @@ const linesWith = (text: string, needle: string): string[] => text.split('\n').f
 /** Lines the runner would read as the planted workflow commands (actions/runner ActionCommand: `::` after leading whitespace). */
 const injectedCommands = (text: string): string[] => text.split('\n').filter((l) => /^\s*::.*(Injected|stop-commands|deadbeef)/.test(l));
 
-describe.skipIf(!root)('host state planted by an unprivileged job (uid 65534), against a root sweep', () => {
+describeIf(missing, 'host state planted by an unprivileged job (uid 65534), against a root sweep', () => {
   it('a FIFO, symlinks to /dev/zero and to a root-only file, a forged record and an injected name: one escaped line each, live jobs untouched', async () => {
     leakers = new Leakers();
     fs.chmodSync(leakers.dir, 0o1777); // nobody's daemons write their pid files here

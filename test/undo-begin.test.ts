@@ -21,7 +21,8 @@ const core = vi.hoisted(() => ({}) as FakeCore);
 vi.mock('@actions/core', () => core);
 const { runPre } = await import('../src/action/run-pre.js');
 
-const cgroups = probeCgroup({ pid: process.pid }).usable;
+// Direct writes only: an installed sudo is not proof that the job cgroup can be made (test/helpers/requires.ts).
+const cgroups = probeCgroup({ pid: process.pid, privilege: { prefix: false } }).usable;
 const isolation = cgroups ? 'cgroup' : 'marker';
 
 let leakers: Leakers;
