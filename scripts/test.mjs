@@ -39,6 +39,11 @@ if (args.length === 0) {
   const tsc = spawnSync('node_modules/.bin/tsc', ['--noEmit', '-p', '.'], { stdio: 'inherit' });
   if (tsc.status !== 0) process.exit(tsc.status ?? 1);
 }
+// The integration tests run the bundles users run (dist/): build them from the sources under test first.
+// A bundle restored by git is newer than the sources it was built from, so "rebuild when stale" by
+// modification time once ran an old bundle against new tests; esbuild takes about a second.
+const build = spawnSync(process.execPath, ['scripts/build.mjs'], { stdio: 'inherit' });
+if (build.status !== 0) process.exit(build.status ?? 1);
 const cgroup = enterTestCgroup();
 const result = spawnSync(command[0], command.slice(1), { stdio: 'inherit', env });
 if (cgroup) leaveTestCgroup(cgroup);
@@ -47,7 +52,7 @@ process.exit(result.status ?? 1);
 
 /**
  * Runs the suite inside a cgroup of its own where cgroup v2 is writable: the
- * tests create job cgroups (issue 8) under it, and whatever a test leaves
+ * tests create job cgroups (README "Isolation") under it, and whatever a test leaves
  * there (a job started and never checked) is removed with it at the end.
  */
 function enterTestCgroup() {
