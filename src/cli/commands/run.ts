@@ -151,13 +151,16 @@ async function guard(job: GuardedRun, io: Io): Promise<number> {
   for (const s of FORWARDED) process.on(s, onSignal);
   let finisher: Finisher | undefined;
   try {
+    // Armed before the command starts: once the command can run, and so be seen running by whoever
+    // stops the job, a SIGKILL of strays at any moment still leaves someone to end the job. It is a
+    // waiting /bin/sh (one fork, no Node.js start-up), so the command's start is barely delayed. It
+    // shares the job cgroup with the command; as the checker it is never a finding, and its check
+    // moves itself out of the cgroup before freezing it (src/job/cgroup-phase.ts).
+    const armed = armFinisher(finisherArgs(job), (message) => io.err(`strays: ${message}`));
+    finisher = armed;
     const started = startGuarded(command, args, env);
     child = started;
     if (job.baseline.cgroup) evacuate(job.baseline.cgroup, [process.pid]);
-    // Started after the command (its start is not delayed) and after strays left the job cgroup (so the
-    // finisher is not in it): from here on, even a SIGKILL of strays leaves someone to end the job.
-    const armed = armFinisher(finisherArgs(job), (message) => io.err(`strays: ${message}`));
-    finisher = armed;
     if (early !== undefined) onSignal(early);
     const outcome: Outcome = await Promise.race([started.ended, stopRequested]);
     if (outcome.kind === 'not-started') {
