@@ -14,7 +14,8 @@ import { loadBaseline } from '../src/engine/baseline-file.js';
 import { detect } from '../src/engine/detect.js';
 import type { Detection } from '../src/engine/findings.js';
 import { SESSION_VAR } from '../src/engine/session.js';
-import { parsePrivilegedOutput, privilegedArgv, readEnvironsPrivileged, resetPrivilegedRefusals } from '../src/proc/privileged.js';
+import { resetHelperRefusals } from '../src/privilege/helper.js';
+import { parsePrivilegedOutput, privilegedArgv, readEnvironsPrivileged } from '../src/proc/privileged.js';
 import { readUnreadableEnvs, WANTED_ENV } from '../src/proc/index.js';
 import type { ProcessTable } from '../src/proc/types.js';
 import type { Termination } from '../src/terminate/types.js';
@@ -207,7 +208,7 @@ describeIf(missing, 'unprivileged job and check (uid 65534)', () => {
 
 describe('privileged helper', () => {
   it('is not used when absent, with one reason, and never retried', async () => {
-    resetPrivilegedRefusals();
+    resetHelperRefusals();
     const first = await readEnvironsPrivileged([process.pid], WANTED_ENV, { prefix: ['/nonexistent/sudo', '-n'] });
     expect(first).toEqual({ ok: false, reason: '/nonexistent/sudo is not installed', command: '/nonexistent/sudo -n' });
     const again = await readEnvironsPrivileged([process.pid], WANTED_ENV, { prefix: ['/nonexistent/sudo', '-n'] });
@@ -215,7 +216,7 @@ describe('privileged helper', () => {
   });
 
   it('a refusing helper (password required) is reported with its own words', async () => {
-    resetPrivilegedRefusals();
+    resetHelperRefusals();
     const result = await readEnvironsPrivileged([process.pid], WANTED_ENV, { prefix: ['sh', '-c', 'echo "sudo: a password is required" >&2; exit 1', 'sudo'] });
     expect(result).toMatchObject({ ok: false, reason: expect.stringContaining('a password is required') });
   });

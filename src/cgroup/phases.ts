@@ -73,7 +73,7 @@ function phaseDir(mount: string, relative: string, kind: 'job' | 'cgroup', viaHe
   return dirOf(mount, relative);
 }
 
-/** The checks of a privileged operation (exported for tests). */
+/** The checks of a privileged operation. @internal exported for tests. */
 export const helperDir = (mount: string, relative: string, kind: 'job' | 'cgroup'): string => phaseDir(mount, relative, kind, true);
 
 // Writes one value with one write(2); where that fails, tries once more through tee to learn why (strerror(3)

@@ -73,6 +73,3 @@ export function cliContext(baseline: Baseline): Partial<ReportContext> {
     isolation: baseline.cgroup ? 'cgroup' : 'marker',
   };
 }
-
-/** An output path given on the command line (--json, --metrics): the same check, by its purpose. */
-export const checkOutputOption = checkWritableDir;

@@ -58,7 +58,7 @@ export function parseAllowlist(entries: readonly string[]): Allowlist {
   return list.map(parseAllowEntry);
 }
 
-/** Does `glob` match the whole of `text`? For tests and one-off checks; allowedBy converts each text once. */
+/** Does `glob` match the whole of `text`? allowedBy converts each text once. @internal exported for tests. */
 export const globMatches = (glob: string, text: string): boolean => matchGlob(compileGlob(glob), codePoints(text));
 
 /** The rule that allows `p`, if any. */

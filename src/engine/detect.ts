@@ -56,12 +56,6 @@ type Verdict =
   | { readonly kind: 'spared'; readonly reason: string }
   | { readonly kind: 'none' };
 
-/** Processes detection needs environments for: only the new ones (cheap, and fewer secrets in memory). */
-export function newProcesses(baseline: Baseline, table: ProcessTable): ProcessInfo[] {
-  const keys = baselineKeys(baseline);
-  return table.processes.filter((p) => isNew(baseline, keys, p));
-}
-
 /** Who must never be touched for this baseline and checker (never-touch.ts). */
 export function guardedFor(baseline: Baseline, tree: Tree, checker: number, partners?: ReadonlyMap<number, string>): NeverTouch {
   return neverTouch({ tree, checker, recorded: recordedChain(baseline), partners });

@@ -7,7 +7,7 @@ import { type PrivilegePrefix, readEnvironsPrivileged } from './privileged.js';
 import type { ProcessInfo, ProcessTable, ReaderName } from './types.js';
 
 export * from './types.js';
-export { type PrivilegePrefix, SUDO_PREFIX, defaultPrivilegePrefix } from './privileged.js';
+export { type PrivilegePrefix, defaultPrivilegePrefix } from './privileged.js';
 
 /** Environment variables detection and reports may use. Nothing else is read into memory. */
 export const WANTED_ENV: ReadonlySet<string> = new Set([

@@ -15,12 +15,6 @@ export function formatAge(ms: number | undefined): string {
   return `${Math.floor(h / 24)}d ${h % 24}h`;
 }
 
-/** Shortens to `max` characters (code points, so no emoji is cut in half), ending with …. */
-export function shorten(text: string, max: number): string {
-  const chars = [...text];
-  return chars.length <= max ? text : `${chars.slice(0, max - 1).join('')}…`;
-}
-
 /** Newlines and other control characters shown as one visible character: a row stays one row. */
 export const oneLine = (text: string): string => text.replace(/\r\n|[\r\n]/g, '↵').replace(/[\u0000-\u001f\u007f]/g, '�');
 

@@ -12,7 +12,7 @@ import { type OptionSpecs, flag, stringValue, usageText } from '../args.js';
 import { type Command, optionsOnly } from '../command.js';
 import { EXIT, UsageError } from '../exit.js';
 import { pathOption } from '../guard.js';
-import { validateOutputFile, validateStateDir } from '../../config/paths.js';
+import { validateDirectory, validateOutputFile } from '../../config/paths.js';
 import { messageOf } from '../../text/error-message.js';
 
 const OPTIONS: OptionSpecs = {
@@ -65,7 +65,7 @@ export const sweepCommand: Command = {
     }
     const quiet = flag(values, 'quiet');
     const stateDir = stringValue(values, 'state-dir');
-    if (stateDir !== undefined) pathOption('sweep', () => validateStateDir('--state-dir', stateDir));
+    if (stateDir !== undefined) pathOption('sweep', () => validateDirectory('--state-dir', stateDir));
     for (const option of ['json', 'metrics']) {
       const file = stringValue(values, option);
       // The writers create missing directories (writeFileAtomic), so only an existing ancestor must be a directory.
