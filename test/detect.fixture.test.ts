@@ -37,7 +37,9 @@ beforeAll(() => {
   const fresh = new Set(plain.processes.filter((p) => isNew(baseline, keys, p)).map((p) => p.pid));
   after = { ...plain, processes: plain.processes.map((p) => (fresh.has(p.pid) ? readLinuxDetails(p, WANTED_ENV, { procRoot: afterRoot }) : p)) };
 });
-afterAll(() => roots.forEach((r) => fs.rmSync(r, { recursive: true, force: true })));
+afterAll(() => {
+  for (const r of roots) fs.rmSync(r, { recursive: true, force: true });
+});
 
 const byArgs = (table: ProcessTable, arg: string) => table.processes.find((p) => p.argv.includes(arg));
 

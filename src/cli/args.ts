@@ -124,7 +124,7 @@ export const stringValue = (values: Values, name: string): string | undefined =>
 
 export const flag = (values: Values, name: string): boolean => values[name] === true;
 
-export function usageText(command: string, synopsis: string, summary: string, specs: OptionSpecs): string {
+export function usageText(_command: string, synopsis: string, summary: string, specs: OptionSpecs): string {
   const all = { ...specs, ...HELP_OPTION };
   const labels = Object.entries(all).map(([n, s]) => [`${s.short ? `-${s.short}, ` : '    '}${optionLabel(n, s)}`, s.help] as const);
   const width = Math.max(...labels.map(([l]) => l.length));

@@ -11,6 +11,7 @@ export interface TreeRow {
   readonly note: string;
 }
 
+// biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what it replaces.
 const oneLine = (text: string): string => text.replace(/[\u0000-\u001f\u007f]/g, '?');
 
 export function renderTree(rows: readonly TreeRow[], now: number): string[] {

@@ -68,7 +68,10 @@ export function allowedBy(list: Allowlist, p: ProcessInfo): AllowRule | undefine
   let comm: Uint32Array | undefined;
   let base: Uint32Array | undefined;
   return list.find((rule) => {
-    if (rule.target === 'command') return matchGlob(rule.glob, (command ??= codePoints(p.argv.join(' '))));
+    if (rule.target === 'command') {
+      command ??= codePoints(p.argv.join(' '));
+      return matchGlob(rule.glob, command);
+    }
     comm ??= codePoints(p.comm);
     base ??= codePoints(p.argv[0]?.split('/').pop() ?? '');
     return matchGlob(rule.glob, comm) || matchGlob(rule.glob, base);

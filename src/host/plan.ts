@@ -13,7 +13,7 @@
  * when root or the process's own user wrote it (mayEnd): a forged or swapped
  * record of one user never ends another user's processes, whoever sweeps.
  */
-import { type Finding } from '../engine/findings.js';
+import type { Finding } from '../engine/findings.js';
 import { SESSION_VAR, TRACKING_VAR, stepOf } from '../engine/session.js';
 import { neverTouchPids } from '../engine/never-touch.js';
 import { ancestorsOf, buildTree } from '../engine/tree.js';
