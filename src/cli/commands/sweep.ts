@@ -4,7 +4,8 @@
  * Only processes carrying the marker of a recorded job whose owner is gone;
  * see src/host/plan.ts for what is never touched.
  */
-import { DEFAULT_GRACE, MAX_GRACE_MS } from '../../config/options.js';
+import { DEFAULTS } from '../../config/defaults.js';
+import { MAX_GRACE_MS } from '../../config/options.js';
 import { DURATION_FORMS, parseDuration } from '../../config/duration.js';
 import { DEFAULT_OLDER_THAN, renderSweep, requireDirectory, sweep, unended, writeSweepJson, writeSweepMetrics } from '../../host/index.js';
 import pkg from '../../../package.json' with { type: 'json' };
@@ -18,7 +19,7 @@ import { messageOf } from '../../text/error-message.js';
 const OPTIONS: OptionSpecs = {
   'older-than': { type: 'string', value: 'DURATION', help: `only processes at least this old (default ${DEFAULT_OLDER_THAN}; ${DURATION_FORMS})` },
   'dry-run': { type: 'boolean', help: 'report what would be ended, signal nothing, remove no record' },
-  grace: { type: 'string', value: 'DURATION', help: `time between SIGTERM and SIGKILL (default ${DEFAULT_GRACE})` },
+  grace: { type: 'string', value: 'DURATION', help: `time between SIGTERM and SIGKILL (default ${DEFAULTS.grace})` },
   json: { type: 'string', value: 'FILE', help: 'also write the sweep as JSON' },
   metrics: { type: 'string', value: 'FILE', help: 'write Prometheus text format for node_exporter\'s textfile collector (atomically)' },
   unrecorded: { type: 'boolean', help: 'also end marked processes no job record names (needs an explicit --older-than; see the docs for the risk)' },
@@ -73,7 +74,7 @@ export const sweepCommand: Command = {
     }
     const result = await sweep({
       olderThanMs: duration(olderThanGiven, DEFAULT_OLDER_THAN, '--older-than'),
-      graceMs: duration(stringValue(values, 'grace'), DEFAULT_GRACE, '--grace', MAX_GRACE_MS),
+      graceMs: duration(stringValue(values, 'grace'), DEFAULTS.grace, '--grace', MAX_GRACE_MS),
       dryRun: flag(values, 'dry-run'),
       unrecorded,
       stateDir,
