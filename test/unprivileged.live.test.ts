@@ -1,5 +1,5 @@
 /**
- * Issue 10: leaks the marker cannot see, with the job AND the check running as
+ * README "Leaks the marker cannot see", with the job AND the check running as
  * an unprivileged user (uid 65534), as on a real runner.
  *
  * ssh-agent (setgid) and gpg-agent (prctl PR_SET_DUMPABLE 0) make their
@@ -101,7 +101,7 @@ describeIf(missing, 'unprivileged job and check (uid 65534)', () => {
   });
 
   // The env -i daemon is readable and marker-less: evidence against, so without a job cgroup it is left alone
-  // (it was ended by the time window before; a readable environment without the marker no longer ends anything).
+  // (README "What ends a process, what only reports it").
   it('single-job host: finds ssh-agent and gpg-agent by the one guess and ends them; spares an env -i daemon, another user and older processes', async () => {
     leakers = new Leakers();
     fs.chmodSync(leakers.dir, 0o777);
