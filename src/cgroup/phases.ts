@@ -14,8 +14,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import type { JobCgroupRecord } from '../engine/baseline.js';
-import { isSessionId } from '../engine/session.js';
+import { isSessionId, type JobCgroupRecord } from '../engine/index.js';
 import { type HelperRun, type PrivilegePrefix, SUDO_PREFIX, defaultPrivilegePrefix, isRoot, runHelperSync } from '../privilege/helper.js';
 import { messageOf } from '../text/error-message.js';
 import { CgroupError, codeOfText, dirOf, explain } from './files.js';

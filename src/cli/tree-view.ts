@@ -3,7 +3,7 @@
  * parent when the parent is chosen too. Pure: rows in, lines out.
  */
 import { formatDuration } from '../config/duration.js';
-import { type ProcessInfo, commandLine } from '../proc/types.js';
+import { commandLine, type ProcessInfo } from '../proc/index.js';
 
 export interface TreeRow {
   readonly process: ProcessInfo;

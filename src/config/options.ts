@@ -6,7 +6,7 @@
  * action input reads as) means the default; a value of only whitespace is an
  * error, since it is usually a template that expanded to nothing.
  */
-import { type Allowlist, parseAllowlist } from '../engine/allowlist.js';
+import { type Allowlist, parseAllowlist } from '../engine/index.js';
 import { quoted } from '../text/untrusted.js';
 import { DEFAULTS, ISOLATIONS, type Isolation, UNATTRIBUTED_POLICIES, type UnattributedPolicy } from './defaults.js';
 import { DURATION_FORMS, parseDuration } from './duration.js';

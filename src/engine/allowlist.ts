@@ -8,7 +8,7 @@
  * range, `[!x]` any but x. Matching takes time linear in the command line
  * (src/engine/glob.ts): the command line is the job's to choose.
  */
-import type { ProcessInfo } from '../proc/types.js';
+import type { ProcessInfo } from '../proc/index.js';
 import { quoted } from '../text/untrusted.js';
 import { type Glob, GlobError, codePoints, compileGlob, matchGlob } from './glob.js';
 

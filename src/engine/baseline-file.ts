@@ -15,7 +15,7 @@ import { createHash } from 'node:crypto';
 import { writeFileAtomic } from '../host/atomic.js';
 import { isRecord } from '../io/is-record.js';
 import { readRegularFile, UnsafeFileError } from '../io/read-regular.js';
-import type { Identity } from '../proc/types.js';
+import type { Identity } from '../proc/index.js';
 import { untrusted } from '../text/untrusted.js';
 import type { AncestorRecord, Baseline, JobCgroupRecord } from './baseline.js';
 import { sessionCgroupName } from './session.js';

@@ -18,7 +18,7 @@
  * `allow` is a verdict of its own: an allowed process, and everything it
  * starts at any depth, is spared.
  */
-import { type ProcessInfo, type ProcessTable, isZombie } from '../proc/types.js';
+import { isZombie, type ProcessInfo, type ProcessTable } from '../proc/index.js';
 import { hostActivity, type HostActivity } from './activity.js';
 import { type Allowlist, allowedBy } from './allowlist.js';
 import { type Baseline, baselineKeys, isNew, recordedChain } from './baseline.js';

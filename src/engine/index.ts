@@ -2,16 +2,7 @@
  * The engine's front door: take a baseline at job start, check at job end.
  * GitHub-free: adapters (action, CLI) call these and decide what to do.
  */
-import {
-  type PrivilegePrefix,
-  type ProcessTable,
-  defaultPrivilegePrefix,
-  lineageOnly,
-  readDetails,
-  readTable,
-  readUnreadableEnvs,
-} from '../proc/index.js';
-import { pipelinePartners } from '../proc/pipes.js';
+import { defaultPrivilegePrefix, lineageOnly, pipelinePartners, type PrivilegePrefix, type ProcessTable, readDetails, readTable, readUnreadableEnvs } from '../proc/index.js';
 import type { Allowlist } from './allowlist.js';
 import { type Baseline, baselineKeys, isNew, snapshotFrom } from './baseline.js';
 import { type DetectOptions, detect, guardedFor } from './detect.js';

@@ -33,7 +33,7 @@
  * and Linux does not show the flag in /proc. Only a parent that predates the
  * job, is not the runner chain, and is one of the programs below counts.
  */
-import type { ProcessInfo } from '../proc/types.js';
+import type { ProcessInfo } from '../proc/index.js';
 import { type Baseline, isNew } from './baseline.js';
 import type { NeverTouch } from './never-touch.js';
 import type { Tree } from './tree.js';

@@ -12,7 +12,7 @@
  * - jenkins: each `sh` step is orphaned by its launcher and the agent JVM is no
  *   ancestor, so a keeper `strays start` leaves running (src/host/keeper.ts).
  */
-import { RUNNER_WORKER_COMM } from '../engine/activity.js';
+import { RUNNER_WORKER_COMM } from '../engine/index.js';
 
 export const CI_SYSTEMS = ['github', 'gitlab', 'buildkite', 'jenkins', 'circleci'] as const;
 export type CiSystem = (typeof CI_SYSTEMS)[number];

@@ -22,9 +22,8 @@
  * start stamp; `Owner.reader` says which.
  */
 import path from 'node:path';
-import { ancestorsOf, buildTree } from '../engine/tree.js';
-import { type ProcessTable, readTable } from '../proc/index.js';
-import type { ProcessInfo } from '../proc/types.js';
+import { ancestorsOf, buildTree } from '../engine/index.js';
+import { type ProcessInfo, type ProcessTable, readTable } from '../proc/index.js';
 import { untrusted } from '../text/untrusted.js';
 import { CI_PROFILES, type CiSystem } from './ci-systems.js';
 import type { Owner } from './job-record.js';

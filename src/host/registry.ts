@@ -13,7 +13,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import type { Baseline } from '../engine/baseline.js';
+import type { Baseline } from '../engine/index.js';
 import { UnsafeFileError, readRegularFile } from '../io/read-regular.js';
 import { untrusted } from '../text/untrusted.js';
 import { writeFileAtomic } from './atomic.js';

@@ -1,5 +1,5 @@
 /** Small text helpers shared by the renderers. */
-import { type Places, shortPath } from '../explain/places.js';
+import { type Places, shortPath } from '../explain/index.js';
 import type { HoldsEntry, LeakEntry } from './types.js';
 
 /** `850ms`, `42s`, `3m 05s`, `2h 10m`, `4d 3h`; `?` when unknown. */

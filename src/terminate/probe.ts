@@ -7,9 +7,7 @@
  * and permission checks are still performed"), which cannot tell a zombie or a
  * recycled pid from the original: `start` and `state` are then unknown.
  */
-import { parseIfPresent } from '../proc/procfs.js';
-import { parseStatBytes } from '../proc/stat.js';
-import { isDeadState } from '../proc/types.js';
+import { isDeadState, parseIfPresent, parseStatBytes } from '../proc/index.js';
 
 export interface Probe {
   readonly state: string | undefined;

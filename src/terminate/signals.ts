@@ -12,7 +12,7 @@
  * is a fact about the target, not a failure; EPERM "the calling process does
  * not have permission" means another user's process.
  */
-import type { Identity } from '../proc/types.js';
+import type { Identity } from '../proc/index.js';
 import { isDeadState, probe } from './probe.js';
 import { messageOf } from '../text/error-message.js';
 
