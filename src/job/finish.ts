@@ -87,7 +87,7 @@ export async function finishJob(input: FinishInput): Promise<FinishResult> {
   notes.push(...(termination.notes ?? []));
   if (cgroup) notes.push(...(await closeCgroup(cgroup)));
   if (input.forget !== false) notes.push(...forgetJob(baseline.session, input.stateDir));
-  const report = buildReport({ baseline, detection, termination, explanations, options, context, table });
+  const report = buildReport({ baseline, detection, termination, explanations, options, context });
   // Whether the job fails is the report's (src/report/build.ts): only proof fails it, never unattributed processes.
   return { report, detection, termination, failed: report.failed, notes };
 }

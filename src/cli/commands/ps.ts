@@ -73,7 +73,7 @@ async function psJob(io: Io, file: string, options: ReturnType<typeof guardOptio
   if (rows.length > 0) io.out(renderTree(shown(rows, showSecrets), Date.now()).join('\n'));
   const context: ReportContext = { host: os.hostname(), checkedAt: Date.now(), ...cliContext(baseline), showSecrets };
   const explanations = explainFindings([...detection.findings, ...detection.unattributed], table, context);
-  return buildReport({ baseline, detection, termination: undefined, explanations, options: { ...options, kill: false }, context, table });
+  return buildReport({ baseline, detection, termination: undefined, explanations, options: { ...options, kill: false }, context });
 }
 
 /** The tree shows command lines as reports do: secrets redacted, padding dropped, capped (src/report/argv.ts). */
