@@ -6,7 +6,8 @@
  *    cannot fork, so supervisors and fork loops cannot outrun the kill.
  * 2. SIGTERM, then SIGCONT: a stopped process must run to handle SIGTERM.
  *    Whole process groups where groups.ts proves it safe, else per pid.
- * 3. Poll every ~20 ms; return as soon as all have ended (a zombie has ended).
+ * 3. Look again after 1, 2, 4 … ms, then every 20 ms (wait.ts); return as soon
+ *    as all have ended (a zombie has ended).
  * 4. After the grace period: stop the world again (survivors plus anything
  *    forked while they ran), then SIGKILL + SIGCONT.
  * 5. Verify briefly, then one last look decides each outcome (outcome.ts).
