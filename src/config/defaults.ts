@@ -1,5 +1,5 @@
 /**
- * The defaults of the guard settings, once. parseGuardOptions applies them,
+ * The defaults of the guard settings (and sweep's --older-than), once. parseGuardOptions applies them,
  * the CLI help prints them, the action applies them to inputs the runner did
  * not set (local runs, tests), and action.yml declares the same values:
  * test/action-defaults.test.ts reads action.yml and pins it to this file.
@@ -19,6 +19,9 @@ export const DEFAULTS = Object.freeze({
   isolation: 'auto' as Isolation,
   unattributed: 'report' as UnattributedPolicy,
 });
+
+/** `strays sweep --older-than`'s default (README "Sweeping a self-hosted host"). */
+export const SWEEP_OLDER_THAN = '10m';
 
 /** A CI job that leaked fails by default (README "Inputs"); a local run keeps its command's status unless asked. */
 export const ACTION_FAIL_ON_LEAK = true;

@@ -16,8 +16,6 @@ import { type CorruptEntry, listJobs, unregisterJob } from './registry.js';
 import { type SweepPlan, planSweep } from './plan.js';
 import { defaultStateDir } from './state-dir.js';
 
-export const DEFAULT_OLDER_THAN = '10m';
-
 export interface SweepOptions {
   readonly olderThanMs: number;
   /** Report only: signal nothing, remove no record. */
