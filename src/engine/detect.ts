@@ -29,8 +29,6 @@ import { stepOf } from './session.js';
 import { referenceCgroups, timeWindowReason } from './time-window.js';
 import { ancestorsOf, buildTree, type Tree } from './tree.js';
 
-export { isNew };
-
 export interface DetectOptions {
   /** The checking process (default: this one): it and its ancestors are never findings. */
   readonly checker?: number;

@@ -22,8 +22,6 @@ import { type PrivilegePrefix, helperArgv, helperName, runHelper } from '../priv
 import { pickEnv } from './environ.js';
 import type { EnvView } from './types.js';
 
-export { type PrivilegePrefix, defaultPrivilegePrefix } from '../privilege/helper.js';
-
 export interface PrivilegedReadOptions {
   readonly prefix: PrivilegePrefix;
   readonly procRoot?: string;

@@ -16,10 +16,10 @@
  * process and its ancestors are never signalled, whatever we are handed.
  */
 import { buildTree, type Finding, neverTouch } from '../engine/index.js';
-import { type ProcessInfo, readTable, readWchan, STAT_ONLY } from '../proc/index.js';
+import { isDeadState, type ProcessInfo, readTable, readWchan, STAT_ONLY } from '../proc/index.js';
 import { deliver } from './deliver.js';
 import { type FinalLook, type TargetRecord, outcomeOf, reportedOnly } from './outcome.js';
-import { isDeadState, probe } from './probe.js';
+import { probe } from './probe.js';
 import { Records } from './records.js';
 import { sendAll } from './send.js';
 import type { Rescan, Termination, TerminateOptions } from './types.js';

@@ -33,8 +33,6 @@ export function probe(pid: number): Probe | undefined {
   return { state: undefined, start: undefined, ppid: undefined, pgid: undefined };
 }
 
-export { isDeadState };
-
 /**
  * Whether `pid` still runs as the process that started at `start`. A different
  * start stamp means the pid was recycled: the process we meant is dead.
