@@ -189,5 +189,5 @@ function readRecord(file: string): RecordRead {
 function ownedByOthers(file: string): boolean {
   const uid = process.getuid?.();
   const stat = fs.lstatSync(file, { throwIfNoEntry: false });
-  return uid !== undefined && stat !== undefined && stat.isFile() && stat.uid !== uid;
+  return uid !== undefined && stat?.isFile() === true && stat.uid !== uid;
 }
