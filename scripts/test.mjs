@@ -34,10 +34,13 @@ if (process.platform === 'linux' && env.STRAYS_TEST_NAMESPACE !== 'off') {
     env.STRAYS_TEST_NAMESPACE = 'none';
   }
 }
-// The whole suite (no file filter) type-checks first: a type error is a failed test run.
+// The whole suite (no file filter) type-checks and lints first (`npm run lint`: biome, then knip for
+// unused files, exports and dependencies): a type error or a dead export is a failed test run.
 if (args.length === 0) {
   const tsc = spawnSync('node_modules/.bin/tsc', ['--noEmit', '-p', '.'], { stdio: 'inherit' });
   if (tsc.status !== 0) process.exit(tsc.status ?? 1);
+  const lint = spawnSync('npm', ['run', '--silent', 'lint'], { stdio: 'inherit' });
+  if (lint.status !== 0) process.exit(lint.status ?? 1);
 }
 // The integration tests run the bundles users run (dist/): build them from the sources under test first.
 // A bundle restored by git is newer than the sources it was built from, so "rebuild when stale" by

@@ -1,5 +1,6 @@
 /**
- * The job cgroup through the privileged helper (issue 8: "passwordless sudo").
+ * The job cgroup through the privileged helper (README "When a job cgroup is used":
+ * a user with passwordless sudo).
  *
  * This machine has no sudo and the tests run as root, so:
  * - the helper's scripts run as root through a stand-in for sudo that logs

@@ -14,6 +14,7 @@ import { Leakers, waitFor } from './helpers/leakers.js';
 import { expectValidReport } from './helpers/report-schema.js';
 import { itIf, needsRootAndSharedNode } from './helpers/requires.js';
 
+// biome-ignore lint/suspicious/noControlCharactersInRegex: ESC starts the colour codes it looks for.
 const ANSI = /\u001b\[\d+m/;
 let leakers: Leakers | undefined;
 

@@ -4,8 +4,8 @@
  */
 import fs from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Baseline, snapshotFrom } from '../src/engine/baseline.js';
-import { detect, newProcesses } from '../src/engine/detect.js';
+import { type Baseline, baselineKeys, isNew, snapshotFrom } from '../src/engine/baseline.js';
+import { detect } from '../src/engine/detect.js';
 import { parseAllowlist } from '../src/engine/allowlist.js';
 import { WANTED_ENV } from '../src/proc/index.js';
 import { readLinuxDetails, readLinuxTable } from '../src/proc/linux.js';
@@ -33,10 +33,13 @@ beforeAll(() => {
   roots.push(beforeRoot, afterRoot);
   baseline = snapshotFrom({ table: readLinuxTable({ procRoot: beforeRoot }), self: story.recorder, session: story.session });
   const plain = readLinuxTable({ procRoot: afterRoot });
-  const fresh = new Set(newProcesses(baseline, plain).map((p) => p.pid));
+  const keys = baselineKeys(baseline);
+  const fresh = new Set(plain.processes.filter((p) => isNew(baseline, keys, p)).map((p) => p.pid));
   after = { ...plain, processes: plain.processes.map((p) => (fresh.has(p.pid) ? readLinuxDetails(p, WANTED_ENV, { procRoot: afterRoot }) : p)) };
 });
-afterAll(() => roots.forEach((r) => fs.rmSync(r, { recursive: true, force: true })));
+afterAll(() => {
+  for (const r of roots) fs.rmSync(r, { recursive: true, force: true });
+});
 
 const byArgs = (table: ProcessTable, arg: string) => table.processes.find((p) => p.argv.includes(arg));
 

@@ -8,7 +8,7 @@ import { snapshotFrom } from '../src/engine/baseline.js';
 import { loadBaseline, saveBaseline, serializeBaseline } from '../src/engine/baseline-file.js';
 import { parseDuration } from '../src/config/duration.js';
 import { parseGuardOptions } from '../src/config/options.js';
-import { parseStat } from '../src/proc/stat.js';
+import { parseStatBytes } from '../src/proc/stat.js';
 import { readLinuxTable } from '../src/proc/linux.js';
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'strays-units-'));
@@ -97,6 +97,7 @@ describe('durations and options', () => {
 });
 
 describe('stat parser', () => {
+  const parseStat = (text: string) => parseStatBytes(Buffer.from(text), Buffer.byteLength(text));
   it('splits at the last ")" so names may contain ") "', () => {
     const s = parseStat('42 (a) b) c) S 1 42 42 0 -1 4194304 0 0 0 0 0 0 0 0 20 0 1 0 777 0 0');
     expect(s).toMatchObject({ pid: 42, comm: 'a) b) c', state: 'S', ppid: 1, pgid: 42, sid: 42, startTicks: 777 });

@@ -165,7 +165,7 @@ describeIf(missing, 'host state planted by an unprivileged job (uid 65534), agai
     // nobody's own sweep of the shared folder: finishes, counts root's records it cannot read, ends nothing of root's.
     const own = shellAs(NOBODY, `$STRAYS sweep --older-than 0s --grace 1s --state-dir "$DIR"`, { DIR: stateDir });
     expect(own.error).toBeUndefined();
-    expect(own.stdout).toMatch(/  1 record\(s\) of other users not readable to this user \(mode 0640\)/);
+    expect(own.stdout).toMatch(/ {2}1 record\(s\) of other users not readable to this user \(mode 0640\)/);
     expect(linesWith(own.stdout, 'Injected')).toHaveLength(1);
     for (const pid of [nobodyJob.daemon, rootDaemon, victim]) expect(isAlive(pid)).toBe(true);
   });

@@ -7,7 +7,7 @@ import {
   type JobRecord,
   type SweptJob,
   defaultStateDir,
-  findRunnerWorker,
+  findAncestorNamed,
   jobStatus,
   listJobs,
   listingNotes,
@@ -191,9 +191,9 @@ describe('owners', () => {
     const leaf = await waitFor(() => Number(fs.existsSync(leafFile) && fs.readFileSync(leafFile, 'utf8')) || undefined, 'leaf pid');
     leakers.track(leaf);
     const table = await readTable();
-    const found = findRunnerWorker(table, leaf);
+    const found = findAncestorNamed(table, 'Runner.Worker', leaf);
     expect(found).toEqual({ pid: child.pid, start: readStartTicks(child.pid as number)?.start, reader: 'linux-proc', comm: 'Runner.Worker' });
-    expect(findRunnerWorker(table, process.pid)).toBeUndefined();
+    expect(findAncestorNamed(table, 'Runner.Worker', process.pid)).toBeUndefined();
   });
 });
 

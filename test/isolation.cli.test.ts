@@ -1,6 +1,7 @@
 /**
- * Per-job cgroup isolation through the built CLI (issue 8). The leak is a
- * daemon that drops everything the marker rule relies on: `setpriv` switches
+ * Per-job cgroup isolation through the built CLI (README "Isolation: environment
+ * marker or per-job cgroup"). The leak is a daemon that drops everything the
+ * marker rule relies on: `setpriv` switches
  * it to another user (as `sudo -u` would), `env -i` scrubs its environment,
  * and `setsid` plus the exiting shell orphan it. Only cgroup membership, which
  * no child can shed without write access to the cgroup tree, still ties it

@@ -7,7 +7,8 @@ import fs from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { lineageOnly, readTable } from '../src/proc/index.js';
 import { parseIfPresent, readIfPresent } from '../src/proc/procfs.js';
-import { parseStat, parseStatBytes } from '../src/proc/stat.js';
+import { parseStatBytes } from '../src/proc/stat.js';
+import { parseStat } from './helpers/stat-text.js';
 import { Leakers } from './helpers/leakers.js';
 
 let leakers: Leakers | undefined;

@@ -1,5 +1,5 @@
 /**
- * Issue 10: leaks the marker cannot see, with the job AND the check running as
+ * README "Leaks the marker cannot see", with the job AND the check running as
  * an unprivileged user (uid 65534), as on a real runner.
  *
  * ssh-agent (setgid) and gpg-agent (prctl PR_SET_DUMPABLE 0) make their
@@ -14,7 +14,8 @@ import { loadBaseline } from '../src/engine/baseline-file.js';
 import { detect } from '../src/engine/detect.js';
 import type { Detection } from '../src/engine/findings.js';
 import { SESSION_VAR } from '../src/engine/session.js';
-import { parsePrivilegedOutput, privilegedArgv, readEnvironsPrivileged, resetPrivilegedRefusals } from '../src/proc/privileged.js';
+import { resetHelperRefusals } from '../src/privilege/helper.js';
+import { parsePrivilegedOutput, privilegedArgv, readEnvironsPrivileged } from '../src/proc/privileged.js';
 import { readUnreadableEnvs, WANTED_ENV } from '../src/proc/index.js';
 import type { ProcessTable } from '../src/proc/types.js';
 import type { Termination } from '../src/terminate/types.js';
@@ -100,7 +101,7 @@ describeIf(missing, 'unprivileged job and check (uid 65534)', () => {
   });
 
   // The env -i daemon is readable and marker-less: evidence against, so without a job cgroup it is left alone
-  // (it was ended by the time window before; a readable environment without the marker no longer ends anything).
+  // (README "What ends a process, what only reports it").
   it('single-job host: finds ssh-agent and gpg-agent by the one guess and ends them; spares an env -i daemon, another user and older processes', async () => {
     leakers = new Leakers();
     fs.chmodSync(leakers.dir, 0o777);
@@ -207,7 +208,7 @@ describeIf(missing, 'unprivileged job and check (uid 65534)', () => {
 
 describe('privileged helper', () => {
   it('is not used when absent, with one reason, and never retried', async () => {
-    resetPrivilegedRefusals();
+    resetHelperRefusals();
     const first = await readEnvironsPrivileged([process.pid], WANTED_ENV, { prefix: ['/nonexistent/sudo', '-n'] });
     expect(first).toEqual({ ok: false, reason: '/nonexistent/sudo is not installed', command: '/nonexistent/sudo -n' });
     const again = await readEnvironsPrivileged([process.pid], WANTED_ENV, { prefix: ['/nonexistent/sudo', '-n'] });
@@ -215,7 +216,7 @@ describe('privileged helper', () => {
   });
 
   it('a refusing helper (password required) is reported with its own words', async () => {
-    resetPrivilegedRefusals();
+    resetHelperRefusals();
     const result = await readEnvironsPrivileged([process.pid], WANTED_ENV, { prefix: ['sh', '-c', 'echo "sudo: a password is required" >&2; exit 1', 'sudo'] });
     expect(result).toMatchObject({ ok: false, reason: expect.stringContaining('a password is required') });
   });

@@ -1,3 +1,5 @@
+import { ACTION_FAIL_ON_LEAK, DEFAULTS } from '../config/defaults.js';
+
 /**
  * Every name the action shares with action.yml and with the runner, in one
  * place: a typo here is a compile error, not a silently ignored input.
@@ -32,11 +34,17 @@ export enum State {
   Session = 'session',
 }
 
-/** Defaults action.yml declares; repeated here because a unit test or a local run has no runner to apply them. */
-export const INPUT_DEFAULTS: Readonly<Partial<Record<Input, string>>> = {
-  [Input.Kill]: 'true',
-  [Input.FailOnLeak]: 'true',
-  [Input.GracePeriod]: '5s',
-  [Input.Isolation]: 'auto',
-  [Input.Unattributed]: 'report',
+/**
+ * Every input's default as action.yml declares it (src/config/defaults.ts, as the runner's strings;
+ * '' is "not given"). Applied when the runner did not set an input: local runs, tests. The test
+ * test/action-defaults.test.ts pins action.yml to these.
+ */
+export const INPUT_DEFAULTS: Readonly<Record<Input, string>> = {
+  [Input.Kill]: String(DEFAULTS.kill),
+  [Input.FailOnLeak]: String(ACTION_FAIL_ON_LEAK),
+  [Input.GracePeriod]: DEFAULTS.grace,
+  [Input.Allow]: '',
+  [Input.ReportPath]: '',
+  [Input.Isolation]: DEFAULTS.isolation,
+  [Input.Unattributed]: DEFAULTS.unattributed,
 };

@@ -7,7 +7,7 @@ import * as core from '@actions/core';
 import { SESSION_VAR, saveBaseline } from '../engine/index.js';
 import { beginJob } from '../job/begin.js';
 import { withBegun } from '../job/undo-begin.js';
-import { ownerOf } from '../host/index.js';
+import { ownerForAction } from '../host/index.js';
 import { outputPathProblem } from '../io/write-output.js';
 import { quoted } from '../text/untrusted.js';
 import { Input, State } from './constants.js';
@@ -32,7 +32,7 @@ export async function runPre(): Promise<void> {
     // its end (host state owner), and every later step is its child (moved into the job cgroup).
     const { baseline, notes } = await beginJob({
       isolation: options.isolation,
-      owner: (table) => ownerOf(table, process.ppid, 'the parent of the pre step'),
+      owner: ownerForAction,
       cgroupPid: process.ppid,
     });
     for (const note of notes) core.info(`strays: ${note}`);

@@ -6,7 +6,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { parseCgroupV2 } from '../proc/linux.js';
+import { parseCgroupV2 } from '../proc/index.js';
 import type { Cgroup2Mount } from './mount.js';
 
 export class CgroupError extends Error {

@@ -10,8 +10,8 @@
  * both the worker and the post step itself live in the job cgroup until they
  * are moved out (`evacuate`). `jobFreezer` refuses rather than freeze them.
  */
-import type { JobCgroupRecord } from '../engine/baseline.js';
-import { linuxLineage } from '../proc/linux.js';
+import type { JobCgroupRecord } from '../engine/index.js';
+import { linuxLineage } from '../proc/index.js';
 import { CgroupError, cgroupOfPid, readKeyed, writeControl } from './files.js';
 import { inJobCgroup, jobDir } from './members.js';
 import { type CgroupPrivilege, movePhase } from './phases.js';

@@ -6,7 +6,7 @@
  */
 import fs from 'node:fs';
 import type { Isolation } from '../config/options.js';
-import type { JobCgroupRecord } from '../engine/baseline.js';
+import type { JobCgroupRecord } from '../engine/index.js';
 import { helperName, helperUnavailable } from '../privilege/helper.js';
 import { CgroupError, codeOf, dirOf, explain } from './files.js';
 import { locateOrigin, openJobCgroup } from './lifecycle.js';

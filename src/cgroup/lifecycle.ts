@@ -12,10 +12,8 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import type { JobCgroupRecord } from '../engine/baseline.js';
-import { sessionCgroupName } from '../engine/session.js';
-import { readStartTicks } from '../proc/linux.js';
-import { type Identity, isDeadState } from '../proc/types.js';
+import { type JobCgroupRecord, sessionCgroupName } from '../engine/index.js';
+import { type Identity, isDeadState, readStartTicks } from '../proc/index.js';
 import { CgroupError, cgroupOfPid, dirOf, relativeToMount } from './files.js';
 import { inJobCgroup, jobDir, memberPids } from './members.js';
 import { type Cgroup2Mount, readCgroup2Mount } from './mount.js';

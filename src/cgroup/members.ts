@@ -5,9 +5,8 @@
  * to cgroup.procs, which needs write access to the tree, takes a process out
  * (cgroups(7), cgroup-v2.rst "Processes").
  */
-import type { JobCgroupRecord } from '../engine/baseline.js';
-import type { MembershipRule } from '../engine/membership.js';
-import type { ProcessInfo } from '../proc/types.js';
+import type { JobCgroupRecord, MembershipRule } from '../engine/index.js';
+import type { ProcessInfo } from '../proc/index.js';
 import { dirOf, hierarchyPathOf, readProcs, subCgroups } from './files.js';
 
 /** The job cgroup's directory on this host. */

@@ -18,7 +18,7 @@ export interface Cgroup2Mount {
 }
 
 /** mountinfo escapes space, tab, newline and backslash as octal (\040 …). */
-const unescape = (field: string): string => field.replace(/\\([0-7]{3})/g, (_, oct: string) => String.fromCharCode(parseInt(oct, 8)));
+const unescapeOctal = (field: string): string => field.replace(/\\([0-7]{3})/g, (_, oct: string) => String.fromCharCode(parseInt(oct, 8)));
 
 /** Parses one mountinfo line; `undefined` when it is not a cgroup2 mount (or not a mountinfo line). */
 export function parseCgroup2Line(line: string): Cgroup2Mount | undefined {
@@ -30,7 +30,7 @@ export function parseCgroup2Line(line: string): Cgroup2Mount | undefined {
   const mountPoint = fields[4];
   if (root === undefined || mountPoint === undefined) return undefined;
   const options = [...(fields[5] ?? '').split(','), ...(fields[dash + 3] ?? '').split(',')];
-  return { mountPoint: unescape(mountPoint), root: unescape(root), readOnly: options.includes('ro') };
+  return { mountPoint: unescapeOctal(mountPoint), root: unescapeOctal(root), readOnly: options.includes('ro') };
 }
 
 /**

@@ -14,8 +14,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import type { JobCgroupRecord } from '../engine/baseline.js';
-import { isSessionId } from '../engine/session.js';
+import { isSessionId, type JobCgroupRecord } from '../engine/index.js';
 import { type HelperRun, type PrivilegePrefix, SUDO_PREFIX, defaultPrivilegePrefix, isRoot, runHelperSync } from '../privilege/helper.js';
 import { messageOf } from '../text/error-message.js';
 import { CgroupError, codeOfText, dirOf, explain } from './files.js';
@@ -67,13 +66,14 @@ function phaseDir(mount: string, relative: string, kind: 'job' | 'cgroup', viaHe
     throw new CgroupError(`Refusing a ${viaHelper ? 'privileged ' : ''}cgroup operation on "${mount}" + "${relative}": ${why}.`, 'EINVAL');
   };
   if (viaHelper && !cgroup2MountPoints().includes(mount)) refuse(`${JSON.stringify(mount)} is not a cgroup2 mount point in /proc/self/mountinfo`);
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: a path with control characters is what this refuses.
   if (/[\0-\x1f\x7f]/.test(relative)) refuse('the path contains control characters');
   if (viaHelper && (!relative.startsWith('/') || relative.split('/').some((s) => s === '.' || s === '..'))) refuse('not a plain absolute path');
   if (viaHelper && kind === 'job' && !isSessionId(path.posix.basename(relative))) refuse('a job cgroup is named strays-<16 hex digits>');
   return dirOf(mount, relative);
 }
 
-/** The checks of a privileged operation (exported for tests). */
+/** The checks of a privileged operation. @internal exported for tests. */
 export const helperDir = (mount: string, relative: string, kind: 'job' | 'cgroup'): string => phaseDir(mount, relative, kind, true);
 
 // Writes one value with one write(2); where that fails, tries once more through tee to learn why (strerror(3)
@@ -128,7 +128,7 @@ rmdir -- "$dir" 2>/dev/null || why=$(find "$dir" -depth -type d -exec rmdir -- {
 
 const linesOf = (run: HelperRun & { ok: true }): string[] => run.stdout.split('\n').filter(Boolean);
 /** The rest of the last line that starts with `word`. */
-const valueOf = (lines: readonly string[], word: string): string | undefined =>
+const lastValue = (lines: readonly string[], word: string): string | undefined =>
   [...lines].reverse().find((l) => l === word || l.startsWith(`${word} `))?.slice(word.length + 1);
 /** An errno text from a script, in the words of `explain`. */
 const because = (text: string | undefined): string => explain(codeOfText(text ?? '') ?? (text?.trim() || undefined));
@@ -164,18 +164,18 @@ export function openPhase(prefix: PrivilegePrefix, viaHelper: boolean, input: Op
   const run = runHelperSync(prefix, OPEN, [owner, String(input.pid), String(stale.length), ...stale, ...dirs], { timeoutMs });
   if (!run.ok) throw new CgroupError(`Cannot create a job cgroup through ${run.command}: ${run.reason}.`);
   const lines = linesOf(run);
-  const dir = valueOf(lines, 'try') ?? dirs[0] ?? '(none)';
+  const dir = lastValue(lines, 'try') ?? dirs[0] ?? '(none)';
   const index = dirs.indexOf(dir);
   // Without cgroup.freeze (chown refused) the user cannot freeze at the end: the freezer then says why.
   if (lines.includes('opened') && index >= 0) return input.candidates[index] as string;
   if (lines.includes('gone')) throw new CgroupError(`Cannot move pid ${input.pid} into a job cgroup: no such process.`, 'ESRCH');
-  const mkdir = valueOf(lines, 'mkdir-failed');
+  const mkdir = lastValue(lines, 'mkdir-failed');
   if (mkdir !== undefined) {
     const code = codeOfText(mkdir);
     const why = code === 'EEXIST' ? 'it already exists (another job with the same session?)' : because(mkdir);
     throw new CgroupError(`Cannot create cgroup ${dir}${through(run, viaHelper)}: ${why}.`, code);
   }
-  const move = valueOf(lines, 'move-failed');
+  const move = lastValue(lines, 'move-failed');
   throw new CgroupError(`Cannot move pid ${input.pid} into cgroup ${dir}${through(run, viaHelper)}: ${because(move ?? run.stderr)}.`, codeOfText(move ?? ''));
 }
 
@@ -214,12 +214,12 @@ export function closePhase(record: JobCgroupRecord, pids: readonly number[], set
   if (!run.ok) return { movedBack: [], busy: false, notes: [`Cannot close the job cgroup ${dir} through ${run.command}: ${run.reason}.`] };
   const lines = linesOf(run);
   const notes: string[] = [];
-  const thaw = valueOf(lines, 'thaw-failed');
+  const thaw = lastValue(lines, 'thaw-failed');
   if (thaw !== undefined) notes.push(`Cannot thaw ${dir}${through(run, viaHelper)}: ${because(thaw)}.`);
   const moves = movesOf(lines);
   notes.push(...moves.failed.map((f) => `Cannot move pid ${f.pid} back to ${origin}${through(run, viaHelper)}: ${f.why}; it stays in ${dir}.`));
   const busy = lines.includes('busy');
-  const remove = valueOf(lines, 'remove-failed');
+  const remove = lastValue(lines, 'remove-failed');
   if (!busy && fs.existsSync(dir)) notes.push(`Cannot remove cgroup ${dir}${through(run, viaHelper)}: ${because(remove ?? run.stderr)}.`);
   return { movedBack: moves.moved, busy, notes };
 }

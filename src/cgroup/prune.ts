@@ -10,7 +10,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { isSessionId } from '../engine/session.js';
+import { isSessionId } from '../engine/index.js';
 
 /** Empty job cgroups younger than this may belong to a job being set up right now. */
 export const PRUNE_MIN_AGE_MS = 60_000;

@@ -4,6 +4,7 @@
  * Parsing only; values are validated by parseGuardOptions (src/config).
  */
 import { type ParseArgsConfig, parseArgs } from 'node:util';
+import { DEFAULTS, ISOLATIONS, UNATTRIBUTED_POLICIES } from '../config/defaults.js';
 import { DURATION_FORMS } from '../config/duration.js';
 import { quoted } from '../text/untrusted.js';
 import { UsageError } from './exit.js';
@@ -19,9 +20,12 @@ export interface OptionSpec {
 
 export type OptionSpecs = Readonly<Record<string, OptionSpec>>;
 
+/** `a, b or c`. */
+const orList = (words: readonly string[]): string => `${words.slice(0, -1).join(', ')} or ${words.at(-1)}`;
+
 /** Every option a command may take, once; each command lists the ones it uses (help and parsing agree). */
 export const OPTION = {
-  grace: { type: 'string', value: 'DURATION', help: `time between SIGTERM and SIGKILL (default 5s; ${DURATION_FORMS})` },
+  grace: { type: 'string', value: 'DURATION', help: `time between SIGTERM and SIGKILL (default ${DEFAULTS.grace}; ${DURATION_FORMS})` },
   allow: {
     type: 'string', multiple: true, value: 'GLOB',
     help: 'spare processes (and what they start) whose command line matches GLOB, or whose name matches name:GLOB (e.g. --allow "sleep 60*" --allow name:postgres*); repeatable',
@@ -30,8 +34,8 @@ export const OPTION = {
   'fail-on-leak': { type: 'boolean', help: 'exit with status 3 when something leaked' },
   json: { type: 'string', value: 'FILE', help: 'also write the report as JSON (same schema as the action; - for standard output)' },
   quiet: { type: 'boolean', short: 'q', help: 'print nothing unless something leaked' },
-  isolation: { type: 'string', value: 'MODE', help: 'auto, marker or cgroup (default auto)' },
-  unattributed: { type: 'string', value: 'POLICY', help: 'report or kill processes that may be the job\'s (default report)' },
+  isolation: { type: 'string', value: 'MODE', help: `${orList(ISOLATIONS)} (default ${DEFAULTS.isolation})` },
+  unattributed: { type: 'string', value: 'POLICY', help: `${orList(UNATTRIBUTED_POLICIES)} processes that may be the job's (default ${DEFAULTS.unattributed})` },
   color: { type: 'string', value: 'WHEN', help: 'colour the report: auto (default: on a terminal, or FORCE_COLOR set; off with NO_COLOR), always or never' },
   'show-secrets': { type: 'boolean', help: 'keep secrets in command lines instead of *** (local debugging only; never in CI)' },
 } as const satisfies OptionSpecs;
@@ -124,7 +128,7 @@ export const stringValue = (values: Values, name: string): string | undefined =>
 
 export const flag = (values: Values, name: string): boolean => values[name] === true;
 
-export function usageText(command: string, synopsis: string, summary: string, specs: OptionSpecs): string {
+export function usageText(_command: string, synopsis: string, summary: string, specs: OptionSpecs): string {
   const all = { ...specs, ...HELP_OPTION };
   const labels = Object.entries(all).map(([n, s]) => [`${s.short ? `-${s.short}, ` : '    '}${optionLabel(n, s)}`, s.help] as const);
   const width = Math.max(...labels.map(([l]) => l.length));

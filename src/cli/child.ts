@@ -46,7 +46,7 @@ export function startGuarded(command: string, args: readonly string[], env: Node
       else resolve({ kind: 'exited', status: code ?? EXIT.failure, description: `exited with status ${code ?? '?'}` });
     });
   });
-  // spawn() runs synchronously inside the Promise executor, so `child` is set here.
+  // biome-ignore lint/style/noNonNullAssertion: spawn() runs synchronously inside the Promise executor, so `child` is set here.
   const leader = child!;
   return {
     pid: leader.pid,

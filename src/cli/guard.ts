@@ -6,9 +6,8 @@
 import os from 'node:os';
 import { type GuardOptions, type SettingNames, parseGuardOptions } from '../config/options.js';
 import { PathError, validateOutputFile } from '../config/paths.js';
-import type { Baseline } from '../engine/baseline.js';
-import type { ReportContext } from '../report/types.js';
-import { STDOUT_PATH } from '../report/json-file.js';
+import type { Baseline } from '../engine/index.js';
+import { type ReportContext, STDOUT_PATH } from '../report/index.js';
 import { type Values, flag, stringValue } from './args.js';
 import { UsageError } from './exit.js';
 import { messageOf } from '../text/error-message.js';
@@ -73,6 +72,3 @@ export function cliContext(baseline: Baseline): Partial<ReportContext> {
     isolation: baseline.cgroup ? 'cgroup' : 'marker',
   };
 }
-
-/** An output path given on the command line (--json, --metrics): the same check, by its purpose. */
-export const checkOutputOption = checkWritableDir;

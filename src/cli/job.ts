@@ -6,7 +6,7 @@ import type { GuardOptions } from '../config/options.js';
 import { BASELINE_DIGEST_VAR, type Baseline, BaselineFileError, SESSION_VAR, loadBaseline } from '../engine/index.js';
 import { finishJob } from '../job/finish.js';
 import { validateInputFile } from '../config/paths.js';
-import { withNotes } from '../report/build.js';
+import { withNotes } from '../report/index.js';
 import { type ColorWhen, type Values, colorOption, flag } from './args.js';
 import { EXIT, UsageError } from './exit.js';
 import { cliContext, pathOption } from './guard.js';

@@ -9,8 +9,7 @@
  * terminals but render ANSI; the convention of Node and chalk), then whether
  * the stream is a terminal.
  */
-import type { Report } from '../report/types.js';
-import { STDOUT_PATH, renderConsole, serializeReport, writeJsonReport } from '../report/index.js';
+import { renderConsole, type Report, serializeReport, STDOUT_PATH, writeJsonReport } from '../report/index.js';
 import { untrusted } from '../text/untrusted.js';
 import type { ColorWhen } from './args.js';
 import { messageOf } from '../text/error-message.js';

@@ -3,7 +3,7 @@
  * parent when the parent is chosen too. Pure: rows in, lines out.
  */
 import { formatDuration } from '../config/duration.js';
-import { type ProcessInfo, commandLine } from '../proc/types.js';
+import { commandLine, type ProcessInfo } from '../proc/index.js';
 
 export interface TreeRow {
   readonly process: ProcessInfo;
@@ -11,6 +11,7 @@ export interface TreeRow {
   readonly note: string;
 }
 
+// biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what it replaces.
 const oneLine = (text: string): string => text.replace(/[\u0000-\u001f\u007f]/g, '?');
 
 export function renderTree(rows: readonly TreeRow[], now: number): string[] {

@@ -6,13 +6,13 @@
  * action input reads as) means the default; a value of only whitespace is an
  * error, since it is usually a template that expanded to nothing.
  */
-import { type Allowlist, parseAllowlist } from '../engine/allowlist.js';
+import { type Allowlist, parseAllowlist } from '../engine/index.js';
 import { quoted } from '../text/untrusted.js';
+import { DEFAULTS, ISOLATIONS, type Isolation, UNATTRIBUTED_POLICIES, type UnattributedPolicy } from './defaults.js';
 import { DURATION_FORMS, parseDuration } from './duration.js';
 import { messageOf } from '../text/error-message.js';
 
-export type Isolation = 'auto' | 'marker' | 'cgroup';
-export type UnattributedPolicy = 'report' | 'kill';
+export type { Isolation, UnattributedPolicy };
 
 export interface GuardOptions {
   /** Signal what leaked (false: report only). */
@@ -25,8 +25,6 @@ export interface GuardOptions {
   readonly isolation: Isolation;
   readonly unattributed: UnattributedPolicy;
 }
-
-export const DEFAULT_GRACE = '5s';
 
 /** The longest grace period: post waits this long for a process that ignores SIGTERM before SIGKILL. */
 export const MAX_GRACE_MS = 3_600_000;
@@ -88,15 +86,13 @@ export function parseGuardOptions(raw: RawGuardOptions, names: SettingNames): Gu
   } catch (error) {
     throw new Error(`Invalid ${names.allow}: ${messageOf(error)}`);
   }
-  const isolations = ['auto', 'marker', 'cgroup'] as const;
-  const policies = ['report', 'kill'] as const;
   return Object.freeze({
-    kill: givenFlag(raw.kill, names.kill) ? parseBoolean(raw.kill, names.kill) : true,
-    failOnLeak: givenFlag(raw.failOnLeak, names.failOnLeak) ? parseBoolean(raw.failOnLeak, names.failOnLeak) : false,
-    graceMs: parseDuration(given(raw.grace, names.grace, DURATION_FORMS) ? raw.grace : DEFAULT_GRACE, names.grace, MAX_GRACE_MS),
+    kill: givenFlag(raw.kill, names.kill) ? parseBoolean(raw.kill, names.kill) : DEFAULTS.kill,
+    failOnLeak: givenFlag(raw.failOnLeak, names.failOnLeak) ? parseBoolean(raw.failOnLeak, names.failOnLeak) : DEFAULTS.failOnLeak,
+    graceMs: parseDuration(given(raw.grace, names.grace, DURATION_FORMS) ? raw.grace : DEFAULTS.grace, names.grace, MAX_GRACE_MS),
     allow,
     reportPath: given(raw.reportPath, names.reportPath ?? 'report path', 'a file path') ? raw.reportPath : undefined,
-    isolation: given(raw.isolation, names.isolation, isolations.join(', ')) ? parseChoice(raw.isolation, names.isolation, isolations) : 'auto',
-    unattributed: given(raw.unattributed, names.unattributed, policies.join(', ')) ? parseChoice(raw.unattributed, names.unattributed, policies) : 'report',
+    isolation: given(raw.isolation, names.isolation, ISOLATIONS.join(', ')) ? parseChoice(raw.isolation, names.isolation, ISOLATIONS) : DEFAULTS.isolation,
+    unattributed: given(raw.unattributed, names.unattributed, UNATTRIBUTED_POLICIES.join(', ')) ? parseChoice(raw.unattributed, names.unattributed, UNATTRIBUTED_POLICIES) : DEFAULTS.unattributed,
   });
 }

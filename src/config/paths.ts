@@ -216,9 +216,6 @@ function directory(option: string, dir: string): string {
   return absolute;
 }
 
-/** A state directory: the same rules as any directory strays writes into. */
-export const validateStateDir = validateDirectory;
-
 /**
  * mkdir -p that never spins and never passes through a non-directory: each
  * missing component is created in turn (fs.mkdirSync recursive loops forever

@@ -15,7 +15,7 @@
  * A process whose environment stays unreadable shows nothing; that is why a
  * second worker and the host state are checked too.
  */
-import { type ProcessInfo, isZombie } from '../proc/types.js';
+import { isZombie, type ProcessInfo } from '../proc/index.js';
 import type { Baseline } from './baseline.js';
 import { SESSION_VAR, TRACKING_VAR, isSessionId } from './session.js';
 

@@ -8,7 +8,7 @@
  * range, `[!x]` any but x. Matching takes time linear in the command line
  * (src/engine/glob.ts): the command line is the job's to choose.
  */
-import type { ProcessInfo } from '../proc/types.js';
+import type { ProcessInfo } from '../proc/index.js';
 import { quoted } from '../text/untrusted.js';
 import { type Glob, GlobError, codePoints, compileGlob, matchGlob } from './glob.js';
 
@@ -58,7 +58,7 @@ export function parseAllowlist(entries: readonly string[]): Allowlist {
   return list.map(parseAllowEntry);
 }
 
-/** Does `glob` match the whole of `text`? For tests and one-off checks; allowedBy converts each text once. */
+/** Does `glob` match the whole of `text`? allowedBy converts each text once. @internal exported for tests. */
 export const globMatches = (glob: string, text: string): boolean => matchGlob(compileGlob(glob), codePoints(text));
 
 /** The rule that allows `p`, if any. */
@@ -68,7 +68,10 @@ export function allowedBy(list: Allowlist, p: ProcessInfo): AllowRule | undefine
   let comm: Uint32Array | undefined;
   let base: Uint32Array | undefined;
   return list.find((rule) => {
-    if (rule.target === 'command') return matchGlob(rule.glob, (command ??= codePoints(p.argv.join(' '))));
+    if (rule.target === 'command') {
+      command ??= codePoints(p.argv.join(' '));
+      return matchGlob(rule.glob, command);
+    }
     comm ??= codePoints(p.comm);
     base ??= codePoints(p.argv[0]?.split('/').pop() ?? '');
     return matchGlob(rule.glob, comm) || matchGlob(rule.glob, base);

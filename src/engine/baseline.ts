@@ -1,7 +1,7 @@
 /**
  * The baseline: what ran before the job, and who runs the job.
  */
-import { type Identity, type ProcessInfo, type ProcessTable, type ReaderName, identityKey } from '../proc/types.js';
+import { type Identity, identityKey, type ProcessInfo, type ProcessTable, type ReaderName } from '../proc/index.js';
 import { newSessionId } from './session.js';
 import { ancestorsOf, buildTree } from './tree.js';
 

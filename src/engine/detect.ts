@@ -18,7 +18,7 @@
  * `allow` is a verdict of its own: an allowed process, and everything it
  * starts at any depth, is spared.
  */
-import { type ProcessInfo, type ProcessTable, isZombie } from '../proc/types.js';
+import { isZombie, type ProcessInfo, type ProcessTable } from '../proc/index.js';
 import { hostActivity, type HostActivity } from './activity.js';
 import { type Allowlist, allowedBy } from './allowlist.js';
 import { type Baseline, baselineKeys, isNew, recordedChain } from './baseline.js';
@@ -28,8 +28,6 @@ import { type NeverTouch, neverTouch } from './never-touch.js';
 import { stepOf } from './session.js';
 import { referenceCgroups, timeWindowReason } from './time-window.js';
 import { ancestorsOf, buildTree, type Tree } from './tree.js';
-
-export { isNew };
 
 export interface DetectOptions {
   /** The checking process (default: this one): it and its ancestors are never findings. */
@@ -55,12 +53,6 @@ type Verdict =
   | { readonly kind: 'unattributed'; readonly finding: Draft }
   | { readonly kind: 'spared'; readonly reason: string }
   | { readonly kind: 'none' };
-
-/** Processes detection needs environments for: only the new ones (cheap, and fewer secrets in memory). */
-export function newProcesses(baseline: Baseline, table: ProcessTable): ProcessInfo[] {
-  const keys = baselineKeys(baseline);
-  return table.processes.filter((p) => isNew(baseline, keys, p));
-}
 
 /** Who must never be touched for this baseline and checker (never-touch.ts). */
 export function guardedFor(baseline: Baseline, tree: Tree, checker: number, partners?: ReadonlyMap<number, string>): NeverTouch {

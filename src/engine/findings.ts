@@ -1,5 +1,5 @@
 /** What detection concludes about the processes of a job. */
-import type { ProcessInfo } from '../proc/types.js';
+import type { ProcessInfo } from '../proc/index.js';
 
 /** How a process was tied to the job; reports say which for every finding. */
 export type Attribution =

@@ -20,7 +20,7 @@
  *   segments' lengths: linear in the text, never a backtrack.
  *
  * Characters are Unicode code points (`?` matches an emoji, not half of one).
- * A backslash is an ordinary character: there is no escape, as before.
+ * A backslash is an ordinary character: there is no escape.
  */
 
 /** One character of a glob that matches one character of text. */

@@ -2,16 +2,7 @@
  * The engine's front door: take a baseline at job start, check at job end.
  * GitHub-free: adapters (action, CLI) call these and decide what to do.
  */
-import {
-  type PrivilegePrefix,
-  type ProcessTable,
-  defaultPrivilegePrefix,
-  lineageOnly,
-  readDetails,
-  readTable,
-  readUnreadableEnvs,
-} from '../proc/index.js';
-import { pipelinePartners } from '../proc/pipes.js';
+import { defaultPrivilegePrefix, lineageOnly, pipelinePartners, type PrivilegePrefix, type ProcessTable, readDetails, readTable, readUnreadableEnvs } from '../proc/index.js';
 import type { Allowlist } from './allowlist.js';
 import { type Baseline, baselineKeys, isNew, snapshotFrom } from './baseline.js';
 import { type DetectOptions, detect, guardedFor } from './detect.js';
@@ -38,6 +29,7 @@ export interface SnapshotOptions {
   readonly self?: number;
 }
 
+/** A baseline of this machine now. @internal for bench/ and the tests; the pre step goes through beginJob. */
 export async function snapshot(options: SnapshotOptions = {}): Promise<Baseline> {
   // The baseline keeps only identities, plus argv and uid of the snapshotter's chain: read just those in full.
   const table = await readTable(undefined, lineageOnly(options.self ?? process.pid));
@@ -91,7 +83,7 @@ export async function readCurrentWithNotes(baseline: Baseline, options: ReadOpti
   return { table: privileged.table, notes: privileged.notes };
 }
 
-/** Reads the table now, with details for the processes that are new since the baseline. */
+/** Reads the table now, with details for the processes that are new since the baseline. @internal for bench/. */
 export async function readCurrent(baseline: Baseline, options: ReadOptions = {}): Promise<ProcessTable> {
   return (await readCurrentWithNotes(baseline, options)).table;
 }

@@ -15,7 +15,7 @@
  * An environment that could not be read at all is `unknown`: the only case
  * the time-window guess (time-window.ts) may consider.
  */
-import type { ProcessInfo } from '../proc/types.js';
+import type { ProcessInfo } from '../proc/index.js';
 import type { Baseline } from './baseline.js';
 import type { Attribution } from './findings.js';
 import { SESSION_VAR, TRACKING_VAR } from './session.js';

@@ -16,7 +16,7 @@
  * Termination adds this process too, when it is not the checker (the table
  * alone cannot know it; this module stays pure).
  */
-import type { Identity } from '../proc/types.js';
+import type { Identity } from '../proc/index.js';
 import { type Tree, ancestorsOf } from './tree.js';
 
 export interface NeverTouchInput {

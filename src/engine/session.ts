@@ -7,7 +7,7 @@
  * mark, which it uses for its orphan cleanup; we honour it too.
  */
 import { randomBytes } from 'node:crypto';
-import type { ProcessInfo } from '../proc/types.js';
+import type { ProcessInfo } from '../proc/index.js';
 
 export const SESSION_VAR = 'STRAYS_SESSION';
 export const TRACKING_VAR = 'RUNNER_TRACKING_ID';

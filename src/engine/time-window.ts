@@ -5,12 +5,8 @@
  * then hides /proc/PID/environ even from their own user, and both double-fork
  * to PID 1, so neither marker nor lineage is left. Where the checker has a
  * privileged read (root, or `sudo -n`), their environments are read and the
- * marker decides; this guess is for a checker without one.
- *
- * Everything else is decided by proof (membership.ts, detect.ts): a readable
- * environment without this job's marker is evidence AGAINST (the process did
- * not inherit the job's environment: a host agent's command, a cron job,
- * another user session, another job), and time never makes it the job's.
+ * marker decides; this guess is for a checker without one. Everything else is
+ * decided by proof (detect.ts): time never makes a readable process the job's.
  *
  * A process is a candidate only when every one of these holds:
  * - its environment could not be read (not merely read without a marker);
@@ -25,15 +21,13 @@
  *   everything. Unknown cgroups (v1-only hosts, `ps`) do not exclude.
  * Detection then ends it only when no other job is visible on the host
  * (activity.ts); otherwise it is reported as unattributed and left alone.
- * The limit: another user's job or an unregistered job whose processes are
- * all unreadable to us is invisible, and its non-dumpable agent of the same
- * uid, orphaned into our cgroup during our job, would be taken for ours.
+ * What it cannot know: README "Limits (what the guess cannot know)".
  *
  * Subreapers (prctl(2) PR_SET_CHILD_SUBREAPER) adopt orphans instead of PID 1,
  * and Linux does not show the flag in /proc. Only a parent that predates the
  * job, is not the runner chain, and is one of the programs below counts.
  */
-import type { ProcessInfo } from '../proc/types.js';
+import type { ProcessInfo } from '../proc/index.js';
 import { type Baseline, isNew } from './baseline.js';
 import type { NeverTouch } from './never-touch.js';
 import type { Tree } from './tree.js';

@@ -1,5 +1,5 @@
 /** Parent/child relations of a process table. */
-import type { ProcessInfo } from '../proc/types.js';
+import type { ProcessInfo } from '../proc/index.js';
 
 export interface Tree {
   readonly byPid: ReadonlyMap<number, ProcessInfo>;

@@ -9,8 +9,8 @@
  * the job's (a subreaper, the runner) — a job process's real parent is always
  * a job process or the step's shell, and steps have ended by check time.
  */
-import { isZombie, type ProcessInfo } from '../proc/types.js';
-import type { Tree } from '../engine/tree.js';
+import { isZombie, type ProcessInfo } from '../proc/index.js';
+import type { Tree } from '../engine/index.js';
 
 export interface AncestorLink {
   readonly pid: number;

@@ -7,15 +7,10 @@
  * once per call and only when some finding holds a socket. Nothing here
  * throws for a process that vanished or cannot be read: the explanation says so.
  */
-import { type Baseline, recordedChain } from '../engine/baseline.js';
-import type { Finding } from '../engine/findings.js';
-import { neverTouchPids } from '../engine/never-touch.js';
-import { buildTree } from '../engine/tree.js';
-import { type ProcessInfo, type ProcessTable, commandLine } from '../proc/types.js';
-import { readLinuxDetails } from '../proc/linux.js';
+import { type Baseline, buildTree, type Finding, neverTouchPids, recordedChain } from '../engine/index.js';
+import { commandLine, type ProcessInfo, type ProcessTable, readLinuxDetails, readWchan } from '../proc/index.js';
 import { type AncestryFacts, ancestryOf } from './ancestry.js';
 import { DEFAULT_FD_CAP, type FdScan, scanFds } from './fds.js';
-import { readWchan } from '../proc/procfs.js';
 import { type NetSocket, formatEndpoint } from './net-table.js';
 import { type Place, type Places, placeOf } from './places.js';
 import { readListeners } from './sockets.js';

@@ -7,7 +7,7 @@
  * user): that is reported as "unreadable", never thrown.
  */
 import fs from 'node:fs';
-import { isDenied, isGone } from '../proc/procfs.js';
+import { isDenied, isGone } from '../proc/index.js';
 
 export const DEFAULT_FD_CAP = 256;
 

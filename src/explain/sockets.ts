@@ -6,8 +6,7 @@
  * from the checker's namespace finds the job's sockets as long as the job
  * shares it, which is the case for runner steps (containers excepted).
  */
-import { attempt } from '../proc/procfs.js';
-import { readProcFile } from '../proc/procfs.js';
+import { attempt, readProcFile } from '../proc/index.js';
 import { type NetFile, type NetSocket, parseNetTable } from './net-table.js';
 
 const FILES: readonly NetFile[] = ['tcp', 'tcp6', 'udp', 'udp6'];

@@ -1,29 +1,18 @@
 /**
  * What `strays start --ci SYSTEM` knows about each CI system: which process
  * outlives the hook or step that calls `strays start` (the job's owner for
- * `strays sweep`), and which variable names the job in reports.
- *
- * How each system runs hooks and steps (verified in its source or docs; see
- * the README, "Recipes for other CI systems"):
- * - github: the runner's job hooks run as `bash -e FILE`, children of the
- *   per-job `Runner.Worker` (actions/runner JobHookProvider.cs).
- * - buildkite: the job runs in a `buildkite-agent bootstrap` process (v3),
- *   which runs each hook through a generated wrapper script (agent
- *   internal/job/hook/wrapper.go: `env dump`, `. hook`, `env dump`, exit);
- *   the wrapper's shell exits with the hook, the bootstrap lives until the job's end.
- * - circleci: each `run` step is its own `/bin/bash -eo pipefail` started
- *   by the per-task `circleci-agent`; steps share variables through `$BASH_ENV`.
- * - gitlab: the shell executor starts each stage (`step_script` = before_script
- *   + script, then `after_script`) as a new shell whose parent is the
- *   long-lived gitlab-runner service: no per-job process outlives the stages,
- *   so the owner is the `step_script` shell (the default walk).
- * - jenkins: each `sh` step is `sh -xe script.sh` in a subshell that the
- *   launcher `nohup sh -c '(…) &'` orphans (durable-task-plugin
- *   BourneShellScript.java), so nothing but the agent JVM, which is no
- *   ancestor, outlives a step: `strays start` leaves a keeper process as owner
- *   (src/cli/commands/hold.ts).
+ * `strays sweep`), and which variable names the job in reports. How each
+ * system runs hooks and steps, with the source that shows it, is in the README,
+ * "Recipes for other CI systems". In short, the owner is:
+ * - github: the per-job `Runner.Worker`, whose children the job hooks are;
+ * - buildkite: the `buildkite-agent bootstrap` process, which lives until the job's end;
+ * - circleci: the per-task `circleci-agent` that starts each `run` step;
+ * - gitlab: none of the runner's processes lives for exactly one job, so the
+ *   `step_script` shell (the default walk);
+ * - jenkins: each `sh` step is orphaned by its launcher and the agent JVM is no
+ *   ancestor, so a keeper `strays start` leaves running (src/host/keeper.ts).
  */
-import { RUNNER_WORKER_COMM } from '../engine/activity.js';
+import { RUNNER_WORKER_COMM } from '../engine/index.js';
 
 export const CI_SYSTEMS = ['github', 'gitlab', 'buildkite', 'jenkins', 'circleci'] as const;
 export type CiSystem = (typeof CI_SYSTEMS)[number];

@@ -9,4 +9,5 @@ export * from './plan.js';
 export * from './sweep.js';
 export * from './metrics.js';
 export * from './sweep-output.js';
-export { writeFileAtomic } from './atomic.js';
+export * from './ci-systems.js';
+export * from './keeper.js';

@@ -14,7 +14,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { pruneStaleJobCgroups, readCgroup2Mount, readKeyed, setFrozen, staleJobCgroups } from '../cgroup/index.js';
-import { isSessionId } from '../engine/session.js';
+import { isSessionId } from '../engine/index.js';
 
 /** Bounds the walk on hosts with very many cgroups (each is one readdir). */
 const MAX_DIRS = 20_000;

@@ -5,7 +5,7 @@
  * ours and says why: a sweeper that guessed at a damaged record could end a
  * live job's processes, so a damaged record is reported and skipped.
  */
-import type { Identity, ReaderName } from '../proc/types.js';
+import type { Identity, ReaderName } from '../proc/index.js';
 import { isRecord } from '../io/is-record.js';
 
 export const JOB_KIND = 'strays-job';

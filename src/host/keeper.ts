@@ -13,7 +13,7 @@
  * build's JENKINS_NODE_COOKIE when the `node` block ends.
  */
 import { spawn } from 'node:child_process';
-import { SESSION_VAR } from '../engine/session.js';
+import { SESSION_VAR } from '../engine/index.js';
 
 /** How long a keeper waits at most (a day: longer than any build we expect). */
 export const KEEPER_MAX_MS = 24 * 60 * 60 * 1000;

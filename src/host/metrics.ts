@@ -17,7 +17,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { readRegularFile } from '../io/read-regular.js';
 import { quoted } from '../text/untrusted.js';
-import type { Outcome } from '../terminate/types.js';
+import type { Outcome } from '../terminate/index.js';
 import { writeOutputFile } from '../io/write-output.js';
 import type { MarkedProcess } from './plan.js';
 import type { SweepResult } from './sweep.js';

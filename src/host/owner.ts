@@ -22,10 +22,8 @@
  * start stamp; `Owner.reader` says which.
  */
 import path from 'node:path';
-import { RUNNER_WORKER_COMM } from '../engine/activity.js';
-import { ancestorsOf, buildTree } from '../engine/tree.js';
-import { type ProcessTable, readTable } from '../proc/index.js';
-import type { ProcessInfo } from '../proc/types.js';
+import { ancestorsOf, buildTree } from '../engine/index.js';
+import { type ProcessInfo, type ProcessTable, readTable } from '../proc/index.js';
 import { untrusted } from '../text/untrusted.js';
 import { CI_PROFILES, type CiSystem } from './ci-systems.js';
 import type { Owner } from './job-record.js';
@@ -59,17 +57,6 @@ export async function ownerForAction(table?: ProcessTable): Promise<Owner> {
 export function findAncestorNamed(table: ProcessTable, comm: string, self = process.pid): Owner | undefined {
   const found = ancestors(table, self).find((p) => p.comm === comm && p.pid !== 1);
   return found ? asOwner(table, found) : undefined;
-}
-
-/** The nearest `Runner.Worker` ancestor of `self`, or undefined when there is none (not under a GitHub runner). */
-export const findRunnerWorker = (table: ProcessTable, self = process.pid): Owner | undefined => findAncestorNamed(table, RUNNER_WORKER_COMM, self);
-
-/** The job-started hook's owner: the nearest Runner.Worker ancestor; an error when there is none. */
-export async function ownerForHook(table?: ProcessTable): Promise<Owner> {
-  const t = await tableOr(table);
-  const worker = findRunnerWorker(t);
-  if (!worker) throw new OwnerError(`Cannot record the job owner: no ancestor of pid ${process.pid} is named ${RUNNER_WORKER_COMM}. Is this a GitHub runner job-started hook?`);
-  return worker;
 }
 
 const SHELLS = new Set(['sh', 'bash', 'dash', 'zsh', 'ksh', 'mksh', 'ash', 'busybox']);

@@ -13,12 +13,8 @@
  * when root or the process's own user wrote it (mayEnd): a forged or swapped
  * record of one user never ends another user's processes, whoever sweeps.
  */
-import { type Finding } from '../engine/findings.js';
-import { SESSION_VAR, TRACKING_VAR, stepOf } from '../engine/session.js';
-import { neverTouchPids } from '../engine/never-touch.js';
-import { ancestorsOf, buildTree } from '../engine/tree.js';
-import { ticksToMs } from '../proc/clock.js';
-import { type ProcessInfo, type ProcessTable, isZombie } from '../proc/types.js';
+import { ancestorsOf, buildTree, type Finding, neverTouchPids, SESSION_VAR, stepOf, TRACKING_VAR } from '../engine/index.js';
+import { isZombie, type ProcessInfo, type ProcessTable, ticksToMs } from '../proc/index.js';
 import { untrusted } from '../text/untrusted.js';
 import type { JobRecord } from './job-record.js';
 

@@ -13,10 +13,10 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import type { Baseline } from '../engine/baseline.js';
+import type { Baseline } from '../engine/index.js';
 import { UnsafeFileError, readRegularFile } from '../io/read-regular.js';
 import { untrusted } from '../text/untrusted.js';
-import { writeFileAtomic } from './atomic.js';
+import { writeFileAtomic } from '../io/atomic.js';
 import { readBootId } from './boot.js';
 import { type JobRecord, type Owner, isSafeSession, parseJob, serializeJob } from './job-record.js';
 import { RECORD_MODE, UnsafeDirError, ensureJobsDir, openJobsDir } from './jobs-dir.js';
@@ -189,5 +189,5 @@ function readRecord(file: string): RecordRead {
 function ownedByOthers(file: string): boolean {
   const uid = process.getuid?.();
   const stat = fs.lstatSync(file, { throwIfNoEntry: false });
-  return uid !== undefined && stat !== undefined && stat.isFile() && stat.uid !== uid;
+  return uid !== undefined && stat?.isFile() === true && stat.uid !== uid;
 }

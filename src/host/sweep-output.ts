@@ -6,10 +6,10 @@
  */
 import os from 'node:os';
 import { formatDuration } from '../config/duration.js';
-import { identityKey } from '../proc/types.js';
-import type { TerminationResult } from '../terminate/types.js';
+import { identityKey } from '../proc/index.js';
+import type { TerminationResult } from '../terminate/index.js';
 import { writeOutputFile } from '../io/write-output.js';
-import { keepArgv } from '../report/argv.js';
+import { keepArgv } from '../report/index.js';
 import { untrusted } from '../text/untrusted.js';
 import type { MarkedProcess } from './plan.js';
 import { jobsDir, listingNotes } from './registry.js';

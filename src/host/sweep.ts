@@ -7,20 +7,14 @@
  * then looks unrecorded (left alone), never over. The reverse order could
  * judge an owner dead because it started after the table was read.
  */
-import { type ProcessTable, readDetails, readTable } from '../proc/index.js';
-import type { ProcessInfo } from '../proc/types.js';
-import { identityKey, isZombie } from '../proc/types.js';
-import { neverTouchPids } from '../engine/never-touch.js';
-import { buildTree } from '../engine/tree.js';
-import { terminate } from '../terminate/index.js';
-import type { Outcome, Termination } from '../terminate/types.js';
+import { identityKey, isZombie, type ProcessInfo, type ProcessTable, readDetails, readTable } from '../proc/index.js';
+import { buildTree, neverTouchPids } from '../engine/index.js';
+import { type Outcome, terminate, type Termination } from '../terminate/index.js';
 import { readBootId } from './boot.js';
 import { type JobCgroupSweep, findJobCgroups, pruneJobCgroups, thawOverJobCgroups } from './job-cgroups.js';
 import { type CorruptEntry, listJobs, unregisterJob } from './registry.js';
 import { type SweepPlan, planSweep } from './plan.js';
 import { defaultStateDir } from './state-dir.js';
-
-export const DEFAULT_OLDER_THAN = '10m';
 
 export interface SweepOptions {
   readonly olderThanMs: number;

@@ -7,10 +7,8 @@
 import { startIsolation } from '../cgroup/index.js';
 import type { Isolation } from '../config/options.js';
 import { type Baseline, snapshotFrom } from '../engine/index.js';
-import { registerBaseline } from '../host/index.js';
-import type { Owner } from '../host/job-record.js';
-import { lineageOnly, readTable } from '../proc/index.js';
-import type { ProcessTable } from '../proc/types.js';
+import { type Owner, registerBaseline } from '../host/index.js';
+import { lineageOnly, type ProcessTable, readTable } from '../proc/index.js';
 import { messageOf } from '../text/error-message.js';
 
 export interface BeginInput {

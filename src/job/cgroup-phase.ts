@@ -11,12 +11,9 @@
  * out first, so freezing never stops the runner.
  */
 import { CgroupError, chainOf, closeJobCgroup, evacuate, jobDir, jobFreezer, readKeyed } from '../cgroup/index.js';
-import { type Baseline, type JobCgroupRecord, recordedChain } from '../engine/baseline.js';
-import { neverTouchPids } from '../engine/never-touch.js';
-import { buildTree } from '../engine/tree.js';
-import { readLinuxTable } from '../proc/linux.js';
-import type { Finding } from '../engine/findings.js';
-import { signalProcess } from '../terminate/signals.js';
+import { type Baseline, buildTree, type Finding, type JobCgroupRecord, neverTouchPids, recordedChain } from '../engine/index.js';
+import { readLinuxTable } from '../proc/index.js';
+import { signalProcess } from '../terminate/index.js';
 import { messageOf } from '../text/error-message.js';
 
 /**

@@ -5,22 +5,14 @@
  */
 import os from 'node:os';
 import type { GuardOptions } from '../config/options.js';
-import type { Baseline } from '../engine/baseline.js';
-import { type CheckOptions, check } from '../engine/index.js';
-import type { Detection, Finding } from '../engine/findings.js';
-import type { MembershipRule } from '../engine/membership.js';
-import { type PrivilegePrefix, defaultPrivilegePrefix } from '../proc/privileged.js';
-import { DEFAULT_FD_CAP, type FdScan, scanOfLinks } from '../explain/fds.js';
-import { readFdsPrivileged } from '../terminate/privileged-signal.js';
-import { type ProcessTable, identityKey } from '../proc/types.js';
-import { buildReport, explainFindings } from '../report/index.js';
-import type { Report, ReportContext } from '../report/types.js';
-import { terminate } from '../terminate/index.js';
+import { type Baseline, check, type CheckOptions, type Detection, type Finding, type MembershipRule } from '../engine/index.js';
+import { defaultPrivilegePrefix, identityKey, type PrivilegePrefix, type ProcessTable, readTable, STAT_ONLY } from '../proc/index.js';
+import { DEFAULT_FD_CAP, explainFindings, type FdScan, scanOfLinks } from '../explain/index.js';
+import { readFdsPrivileged, terminate, type Termination } from '../terminate/index.js';
+import { buildReport, type Report, type ReportContext } from '../report/index.js';
 import { cgroupRule } from '../cgroup/index.js';
-import { readTable, STAT_ONLY } from '../proc/index.js';
 import { closeCgroup, detectFrozen, evacuateRunner, runnerPids } from './cgroup-phase.js';
 import { activeOtherSessions, forgetJob } from './host-phase.js';
-import type { Termination } from '../terminate/types.js';
 
 export interface FinishInput {
   readonly baseline: Baseline;
@@ -95,7 +87,7 @@ export async function finishJob(input: FinishInput): Promise<FinishResult> {
   notes.push(...(termination.notes ?? []));
   if (cgroup) notes.push(...(await closeCgroup(cgroup)));
   if (input.forget !== false) notes.push(...forgetJob(baseline.session, input.stateDir));
-  const report = buildReport({ baseline, detection, termination, explanations, options, context, table });
+  const report = buildReport({ baseline, detection, termination, explanations, options, context });
   // Whether the job fails is the report's (src/report/build.ts): only proof fails it, never unattributed processes.
   return { report, detection, termination, failed: report.failed, notes };
 }

@@ -4,7 +4,7 @@
  * this job's record once its end has run.
  */
 import { jobStatus, listJobs, listingNotes, readBootId, unregisterJob } from '../host/index.js';
-import type { ProcessTable } from '../proc/types.js';
+import type { ProcessTable } from '../proc/index.js';
 import { messageOf } from '../text/error-message.js';
 
 /** Sessions of other recorded jobs whose owner is still alive; the table is read only when there are other records. */

@@ -10,7 +10,7 @@
  * ran. So every caller runs its remaining start-up through withBegun, whose
  * `finally` puts all of it back unless the job's end was handed over.
  */
-import type { Baseline } from '../engine/baseline.js';
+import type { Baseline } from '../engine/index.js';
 import { closeCgroup } from './cgroup-phase.js';
 import { forgetJob } from './host-phase.js';
 import { messageOf } from '../text/error-message.js';

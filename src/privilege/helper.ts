@@ -57,7 +57,7 @@ export type HelperRun =
 /** Helpers found unusable in this process: tried once, then the same reason. Keyed by helperName. */
 const refused = new Map<string, string>();
 
-/** Forgets refusals (tests). */
+/** Forgets refusals. @internal exported for tests. */
 export const resetHelperRefusals = (): void => refused.clear();
 
 /** Why the helper cannot be used, without running it (no such program, refused earlier); undefined when it may work. */

@@ -3,11 +3,18 @@
  */
 import { linuxLineage, readLinuxDetails, readLinuxTable } from './linux.js';
 import { readPortableEnv, readPortableTable } from './portable.js';
-import { type PrivilegePrefix, readEnvironsPrivileged } from './privileged.js';
+import type { PrivilegePrefix } from '../privilege/helper.js';
+import { readEnvironsPrivileged } from './privileged.js';
 import type { ProcessInfo, ProcessTable, ReaderName } from './types.js';
 
 export * from './types.js';
-export { type PrivilegePrefix, SUDO_PREFIX, defaultPrivilegePrefix } from './privileged.js';
+// What other layers use of the readers' parts: the cgroup code, explain, terminate's probe, host's clock.
+export { ticksToMs } from './clock.js';
+export { linuxLineage, parseCgroupV2, readLinuxDetails, readLinuxTable, readStartTicks } from './linux.js';
+export { pipelinePartners } from './pipes.js';
+export { attempt, isDenied, isGone, parseIfPresent, readProcFile, readWchan } from './procfs.js';
+export { parseStatBytes } from './stat.js';
+export { type PrivilegePrefix, defaultPrivilegePrefix } from '../privilege/helper.js';
 
 /** Environment variables detection and reports may use. Nothing else is read into memory. */
 export const WANTED_ENV: ReadonlySet<string> = new Set([

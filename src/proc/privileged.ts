@@ -18,11 +18,9 @@
  * whole environments (secrets) are never kept.
  */
 import { randomBytes } from 'node:crypto';
-import { type PrivilegePrefix, helperArgv, helperName, resetHelperRefusals, runHelper } from '../privilege/helper.js';
+import { type PrivilegePrefix, helperArgv, helperName, runHelper } from '../privilege/helper.js';
 import { pickEnv } from './environ.js';
 import type { EnvView } from './types.js';
-
-export { type PrivilegePrefix, SUDO_PREFIX, defaultPrivilegePrefix, isRoot } from '../privilege/helper.js';
 
 export interface PrivilegedReadOptions {
   readonly prefix: PrivilegePrefix;
@@ -40,7 +38,7 @@ const SCRIPT =
   'root=$1; token=$2; shift 2; for p; do printf "\\0%s=%s\\0" "$token" "$p"; ' +
   'cat "$root/$p/environ" 2>/dev/null || printf "\\0%s-failed=%s\\0" "$token" "$p"; done';
 
-/** The argv of the one helper invocation (exported for tests). */
+/** The argv of the one helper invocation. @internal exported for tests. */
 export const privilegedArgv = (prefix: PrivilegePrefix, pids: readonly number[], token: string, procRoot = '/proc'): string[] =>
   helperArgv(prefix, SCRIPT, [procRoot, token, ...pids.map(String)]);
 
@@ -77,6 +75,3 @@ export async function readEnvironsPrivileged(
   // A helper that timed out after printing some environments did run as root: what it printed is kept.
   return run.ok ? { ok: true, envs: parsePrivilegedOutput(run.stdout, token, pids, wanted), command: run.command } : run;
 }
-
-/** Forgets refusals of the one privileged helper (tests). */
-export const resetPrivilegedRefusals = resetHelperRefusals;

@@ -21,40 +21,6 @@ export interface StatFields {
 /** include/linux/sched.h: `#define PF_KTHREAD 0x00200000` (I am a kernel thread). */
 export const PF_KTHREAD = 0x00200000;
 
-export function parseStat(text: string): StatFields | undefined {
-  const open = text.indexOf('(');
-  const close = text.lastIndexOf(')');
-  if (open < 0 || close < open) return undefined;
-  const pid = Number(text.slice(0, open).trim());
-  const comm = text.slice(open + 1, close);
-  // After ") ": field 3 (state) is rest[0], so field N is rest[N - 3]. Only fields up to 22 are
-  // needed: scanning for them, rather than splitting all ~52, matters at thousands of processes a read.
-  const rest: string[] = [];
-  for (let at = close + 2; rest.length < 20; ) {
-    const end = text.indexOf(' ', at);
-    if (end < 0) {
-      rest.push(text.slice(at));
-      break;
-    }
-    rest.push(text.slice(at, end));
-    at = end + 1;
-  }
-  const field = (n: number): number => Number(rest[n - 3]);
-  const state = rest[0];
-  const startTicks = field(22);
-  if (!Number.isInteger(pid) || state === undefined || !Number.isFinite(startTicks)) return undefined;
-  return {
-    pid,
-    comm,
-    state,
-    ppid: field(4),
-    pgid: field(5),
-    sid: field(6),
-    flags: field(9),
-    startTicks,
-  };
-}
-
 const SPACE = 0x20;
 
 /** A field as a number: decimal digits without making a string; anything else as Number() reads it. */
@@ -69,8 +35,8 @@ function numberAt(bytes: Buffer, start: number, end: number): number {
 }
 
 /**
- * parseStat on the bytes of a read, by the same rules, without a string per
- * field: at thousands of processes a read, those strings were most of the
+ * Parses the bytes of a read, without a string per field (test/helpers/stat-text.ts
+ * is the string parser it is tested against): at thousands of processes a read, those strings were most of the
  * garbage a cold post step collects (README, Benchmark). `(` and `)` are ASCII,
  * so they never fall inside a multi-byte UTF-8 sequence of the name.
  */
@@ -80,7 +46,7 @@ export function parseStatBytes(bytes: Buffer, length: number): StatFields | unde
   if (open < 0 || open >= length || close < open) return undefined;
   const pid = Number(bytes.toString('utf8', 0, open).trim());
   const comm = bytes.toString('utf8', open + 1, close);
-  // Token k (0-based) after ") " is field k + 3; the last token runs to the end of the read, as in parseStat.
+  // Token k (0-based) after ") " is field k + 3; the last token runs to the end of the read, as the string parser does.
   let state: string | undefined;
   let ppid = Number.NaN;
   let pgid = Number.NaN;

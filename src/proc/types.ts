@@ -64,8 +64,6 @@ export interface Identity {
 
 export const identityKey = (p: Identity): string => `${p.pid}@${p.start}`;
 
-export const sameIdentity = (a: Identity, b: Identity): boolean => a.pid === b.pid && a.start === b.start;
-
 /** Z (zombie) and X (dead) hold no memory and run no code: for strays they are dead, never leaks. The one test for it. */
 export const isDeadState = (state: string | undefined): boolean => state === 'Z' || state === 'X';
 

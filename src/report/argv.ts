@@ -23,14 +23,6 @@ export interface KeptArgv {
 /**
  * Processes that rewrite their title (redis-server, postgres, nginx workers)
  * pad argv with spaces or NULs to its old length: the padding is dropped.
- */
-export function unpad(argv: readonly string[]): string[] {
-  const out = [...argv];
-  while (out.length > 1 && (out.at(-1) as string).trim() === '') out.pop();
-  return out.map((w, i) => unpadWord(w, i === out.length - 1));
-}
-
-/**
  * One word without its padding: the last word loses every trailing blank, any
  * other a run of 4 or more (a single trailing space may be meant). trimEnd,
  * not a regular expression: /\s{4,}$/ backtracks quadratically on a megabyte of blanks.

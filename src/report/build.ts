@@ -4,12 +4,10 @@
  * termination, while the processes and their sockets still exist).
  */
 import type { GuardOptions } from '../config/options.js';
-import type { Baseline } from '../engine/baseline.js';
-import type { Detection, Finding } from '../engine/findings.js';
-import { stepOf } from '../engine/session.js';
-import type { Explanation } from '../explain/explain.js';
-import { identityKey, type ProcessTable } from '../proc/types.js';
-import type { Outcome, Termination, TerminationResult } from '../terminate/types.js';
+import { type Baseline, type Detection, type Finding, stepOf } from '../engine/index.js';
+import type { Explanation } from '../explain/index.js';
+import { identityKey } from '../proc/index.js';
+import type { Outcome, Termination, TerminationResult } from '../terminate/index.js';
 import { keepArgv } from './argv.js';
 import { byAttention, groupEntries } from './order.js';
 import { redactDeep, redactText } from './redact.js';
@@ -22,8 +20,6 @@ export interface BuildReportInput {
   readonly explanations: ReadonlyMap<number, Explanation>;
   readonly options: Pick<GuardOptions, 'kill' | 'graceMs' | 'failOnLeak'>;
   readonly context: ReportContext;
-  /** Unused; accepted so callers may pass the table they detected from. */
-  readonly table?: ProcessTable | undefined;
   /** Facts about the check (unreadable environments, a refused helper …), kept once in the report. */
   readonly notes?: readonly string[] | undefined;
 }

@@ -102,6 +102,7 @@ function summaryLine(report: Report, paint: Paint): string {
   return parts.filter((p) => p !== '').join(' ').replace(/ ,/g, ',') + (report.failed ? paint('red', '; failing the job.') : '.');
 }
 
+// biome-ignore lint/suspicious/noControlCharactersInRegex: ESC starts the colour codes it strips.
 const ANSI_RE = /\u001b\[[0-9;]*m/g;
 const width = (s: string): number => [...s.replace(ANSI_RE, '')].length;
 

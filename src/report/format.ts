@@ -1,5 +1,5 @@
 /** Small text helpers shared by the renderers. */
-import { type Places, shortPath } from '../explain/places.js';
+import { type Places, shortPath } from '../explain/index.js';
 import type { HoldsEntry, LeakEntry } from './types.js';
 
 /** `850ms`, `42s`, `3m 05s`, `2h 10m`, `4d 3h`; `?` when unknown. */
@@ -15,13 +15,8 @@ export function formatAge(ms: number | undefined): string {
   return `${Math.floor(h / 24)}d ${h % 24}h`;
 }
 
-/** Shortens to `max` characters (code points, so no emoji is cut in half), ending with …. */
-export function shorten(text: string, max: number): string {
-  const chars = [...text];
-  return chars.length <= max ? text : `${chars.slice(0, max - 1).join('')}…`;
-}
-
 /** Newlines and other control characters shown as one visible character: a row stays one row. */
+// biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what it replaces.
 export const oneLine = (text: string): string => text.replace(/\r\n|[\r\n]/g, '↵').replace(/[\u0000-\u001f\u007f]/g, '�');
 
 export const stepLabel = (l: Pick<LeakEntry, 'step' | 'stepName'>): string =>

@@ -1,5 +1,4 @@
 /** Reports: one document (types.ts, the JSON schema) and its renderers. */
-export { explainFindings, type Explanation } from '../explain/explain.js';
 export * from './annotations.js';
 export * from './build.js';
 export * from './console.js';

@@ -39,9 +39,6 @@ export function plain(text: string, max = 80): string {
     .replace(/(^|[^A-Za-z0-9_])_+|_+(?![A-Za-z0-9_])/g, (m) => m.replace(/_/g, '\\_'));
 }
 
-/** Kept for callers outside the report: a table cell of prose. */
-export const escapeCell = plain;
-
 /** A fenced code block for full command lines: a fence longer than any backtick run inside. */
 export function codeBlock(lines: readonly string[]): string {
   const text = lines.join('\n');

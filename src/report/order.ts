@@ -4,7 +4,7 @@
  * killed; then the rest. Within an outcome: by step (in the order the job
  * ran them, unknown last), then by start, then by pid, as numbers.
  */
-import type { Outcome } from '../terminate/types.js';
+import type { Outcome } from '../terminate/index.js';
 import type { LeakEntry, LeakGroup } from './types.js';
 
 const RANK: Readonly<Record<Outcome, number>> = { survived: 0, 'not-permitted': 1, killed: 2, zombie: 3, reported: 4, exited: 5, gone: 6 };

@@ -10,9 +10,9 @@
  * marker (`session`).
  */
 import type { Isolation } from '../config/options.js';
-import type { Attribution } from '../engine/findings.js';
-import type { Place } from '../explain/places.js';
-import type { Outcome } from '../terminate/types.js';
+import type { Attribution } from '../engine/index.js';
+import type { Place } from '../explain/index.js';
+import type { Outcome } from '../terminate/index.js';
 
 export const REPORT_VERSION = 1;
 

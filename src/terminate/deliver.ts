@@ -9,14 +9,11 @@
  * so a supervisor cannot run and restart a child that has not yet been told
  * to end.
  */
-import { STAT_ONLY, readTable } from '../proc/index.js';
-import { type ProcessInfo, identityKey } from '../proc/types.js';
-import { neverTouch } from '../engine/never-touch.js';
-import { buildTree } from '../engine/tree.js';
+import { identityKey, isDeadState, type PrivilegePrefix, type ProcessInfo, readTable, STAT_ONLY } from '../proc/index.js';
+import { buildTree, neverTouch } from '../engine/index.js';
 import { safeGroups } from './groups.js';
 import type { TargetRecord } from './outcome.js';
-import { isDeadState, probe } from './probe.js';
-import type { PrivilegePrefix } from '../proc/privileged.js';
+import { probe } from './probe.js';
 import { sendAll } from './send.js';
 import { type SignalName, signalGroup } from './signals.js';
 

@@ -22,7 +22,7 @@
  *     group of the same session, so in our own session a group could gain a
  *     non-finding member between our read and the signal.
  */
-import { type ProcessInfo, identityKey, isZombie } from '../proc/types.js';
+import { identityKey, isZombie, type ProcessInfo } from '../proc/index.js';
 
 /**
  * Returns the groups that may be signalled whole, each with the pids of its

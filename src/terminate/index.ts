@@ -6,7 +6,8 @@
  *    cannot fork, so supervisors and fork loops cannot outrun the kill.
  * 2. SIGTERM, then SIGCONT: a stopped process must run to handle SIGTERM.
  *    Whole process groups where groups.ts proves it safe, else per pid.
- * 3. Poll every ~20 ms; return as soon as all have ended (a zombie has ended).
+ * 3. Look again after 1, 2, 4 … ms, then every 20 ms (wait.ts); return as soon
+ *    as all have ended (a zombie has ended).
  * 4. After the grace period: stop the world again (survivors plus anything
  *    forked while they ran), then SIGKILL + SIGCONT.
  * 5. Verify briefly, then one last look decides each outcome (outcome.ts).
@@ -14,22 +15,20 @@
  * Every signal is preceded by an identity check (signals.ts); the current
  * process and its ancestors are never signalled, whatever we are handed.
  */
-import type { Finding } from '../engine/findings.js';
-import { STAT_ONLY, readTable } from '../proc/index.js';
-import { buildTree } from '../engine/tree.js';
-import { neverTouch } from '../engine/never-touch.js';
+import { buildTree, type Finding, neverTouch } from '../engine/index.js';
+import { isDeadState, type ProcessInfo, readTable, readWchan, STAT_ONLY } from '../proc/index.js';
 import { deliver } from './deliver.js';
 import { type FinalLook, type TargetRecord, outcomeOf, reportedOnly } from './outcome.js';
-import { isDeadState, probe } from './probe.js';
-import { readWchan } from '../proc/procfs.js';
+import { probe } from './probe.js';
 import { Records } from './records.js';
 import { sendAll } from './send.js';
 import type { Rescan, Termination, TerminateOptions } from './types.js';
-import type { ProcessInfo } from '../proc/types.js';
 import { DEFAULT_POLL_MS, waitForEnd } from './wait.js';
 import { messageOf } from '../text/error-message.js';
 
 export * from './types.js';
+export { readFdsPrivileged } from './privileged-signal.js';
+export { signalProcess } from './signals.js';
 
 /** Rescans per stop-the-world phase: a fork bomb must not keep us here forever. */
 export const MAX_RESCAN_ROUNDS = 8;

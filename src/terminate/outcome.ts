@@ -6,7 +6,7 @@
  * last look at it. A zombie is dead: it is never `survived`, and never
  * reported as a running leak.
  */
-import type { Finding } from '../engine/findings.js';
+import type { Finding } from '../engine/index.js';
 import type { TerminationResult } from './types.js';
 
 /** Why a target was left alone before any signal reached it, or could not be signalled. */

@@ -12,8 +12,7 @@
  * One helper call per signal round for every target, not one per process.
  */
 import { execFile } from 'node:child_process';
-import type { PrivilegePrefix } from '../proc/privileged.js';
-import type { Identity } from '../proc/types.js';
+import type { Identity, PrivilegePrefix } from '../proc/index.js';
 import type { SignalName, SignalResult } from './signals.js';
 
 const SIGNALS: ReadonlySet<string> = new Set(['SIGSTOP', 'SIGCONT', 'SIGTERM', 'SIGKILL']);

@@ -7,9 +7,7 @@
  * and permission checks are still performed"), which cannot tell a zombie or a
  * recycled pid from the original: `start` and `state` are then unknown.
  */
-import { parseIfPresent } from '../proc/procfs.js';
-import { parseStatBytes } from '../proc/stat.js';
-import { isDeadState } from '../proc/types.js';
+import { isDeadState, parseIfPresent, parseStatBytes } from '../proc/index.js';
 
 export interface Probe {
   readonly state: string | undefined;
@@ -34,8 +32,6 @@ export function probe(pid: number): Probe | undefined {
   }
   return { state: undefined, start: undefined, ppid: undefined, pgid: undefined };
 }
-
-export { isDeadState };
 
 /**
  * Whether `pid` still runs as the process that started at `start`. A different

@@ -2,8 +2,8 @@
  * The working set of one termination: one record per process identity,
  * signalled through signals.ts and never when protected.
  */
-import type { Finding } from '../engine/findings.js';
-import { identityKey } from '../proc/types.js';
+import type { Finding } from '../engine/index.js';
+import { identityKey } from '../proc/index.js';
 import type { TargetRecord } from './outcome.js';
 import { type SignalName, type SignalResult, signalProcess } from './signals.js';
 

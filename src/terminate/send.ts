@@ -4,7 +4,7 @@
  * (privileged-signal.ts), in one helper call for all of them. A record that
  * needed the helper once goes through it for every later signal.
  */
-import type { PrivilegePrefix } from '../proc/privileged.js';
+import type { PrivilegePrefix } from '../proc/index.js';
 import type { TargetRecord } from './outcome.js';
 import { signalPrivileged } from './privileged-signal.js';
 import { applyResult, signalRecord } from './records.js';

@@ -12,9 +12,9 @@
  * is a fact about the target, not a failure; EPERM "the calling process does
  * not have permission" means another user's process.
  */
-import type { Identity } from '../proc/types.js';
-import { isDeadState, probe } from './probe.js';
+import { type Identity, isDeadState } from '../proc/index.js';
 import { messageOf } from '../text/error-message.js';
+import { probe } from './probe.js';
 
 export type SignalName = 'SIGSTOP' | 'SIGCONT' | 'SIGTERM' | 'SIGKILL';
 

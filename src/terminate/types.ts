@@ -1,7 +1,6 @@
 /** What termination did to each finding. */
-import type { Finding } from '../engine/findings.js';
-import type { ProcessInfo } from '../proc/types.js';
-import type { PrivilegePrefix } from '../proc/privileged.js';
+import type { Finding } from '../engine/index.js';
+import type { PrivilegePrefix, ProcessInfo } from '../proc/index.js';
 
 /**
  * - `exited`: ended on SIGTERM within the grace period

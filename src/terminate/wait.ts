@@ -9,7 +9,7 @@
  * stat reads per look are far below a millisecond of work.
  */
 import { stillRunning } from './probe.js';
-import type { Identity } from '../proc/types.js';
+import type { Identity } from '../proc/index.js';
 
 export const DEFAULT_POLL_MS = 20;
 /** The first look after the signal; each next one waits twice as long, up to pollMs. */

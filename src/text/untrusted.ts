@@ -13,6 +13,7 @@
  */
 
 /** C0 and C1 controls, DEL, and the invisible format characters that reorder or hide text. */
+// biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what it escapes.
 const UNSAFE = /[\u0000-\u001f\u007f-\u009f\u061c\u200b-\u200f\u2028\u2029\u202a-\u202e\u2060-\u2069\ufeff]/g;
 
 const NAMED: Readonly<Record<string, string>> = { '\n': '\\n', '\r': '\\r', '\t': '\\t' };

@@ -54,5 +54,3 @@ export async function sweepJob(job: TestJob | undefined): Promise<void> {
 export const byPid = (results: readonly TerminationResult[], pid: number): TerminationResult | undefined =>
   results.find((r) => r.pid === pid);
 
-/** Ended: outcomes that mean the process no longer runs. A zombie is dead (PID 1 may not reap outside the test namespace). */
-export const ENDED = ['exited', 'killed', 'zombie', 'gone'] as const;

@@ -64,7 +64,7 @@ describe('CircleCI run steps', () => {
     const steps = circleSteps(recipe('circleci'));
     expect(steps.map((s) => s.always)).toEqual([false, false, true]);
     const plan = path.join(leakers.dir, 'plan');
-    fs.writeFileSync(plan, steps.map((s) => `${s.always ? 'always' : 'success'}\t${s.command}`).join('\n') + '\n');
+    fs.writeFileSync(plan, `${steps.map((s) => `${s.always ? 'always' : 'success'}\t${s.command}`).join('\n')}\n`);
     const bashEnv = path.join(leakers.dir, 'bash_env');
     fs.writeFileSync(bashEnv, '');
     const before = await leakers.daemon(`setsid sh -c 'echo $$ > "$PIDFILE"; exec sleep 410' &`);

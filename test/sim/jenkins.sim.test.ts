@@ -92,6 +92,7 @@ describe('Jenkins sh steps (durable-task)', () => {
     expect(steps.map((s) => s.mode)).toEqual(['capture', 'plain', 'plain', 'post']);
     const tag = `jenkins-sim-${process.pid}`;
     const environment = /environment \{ (\w+) = "([^"]*)" \}/.exec(text);
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: Jenkins' own ${env.X} placeholders, replaced here as Jenkins would.
     const stateFile = (environment?.[2] ?? '').replace('${env.WORKSPACE}', ws).replace('${env.BUILD_TAG}', tag);
     const before = await leakers.daemon(`setsid sh -c 'echo $$ > "$PIDFILE"; exec sleep 400' &`);
     const env = buildEnv(bin, stateDir, { WORKSPACE: ws, BUILD_TAG: tag, JOB_NAME: 'app/main', JENKINS_NODE_COOKIE: 'cookie-1', [environment?.[1] ?? 'STRAYS_STATE']: stateFile });

@@ -1,5 +1,5 @@
 /**
- * A step that leaks the way real test suites do (see /work/shared/seeds): a
+ * A step that leaks the way real test suites do (README "What it is for"): a
  * `git daemon --detach` on a loopback port (the git-kv case: it double-forks
  * to PID 1 and outlives the step), a server started under `setsid` (its own
  * session and group, so a group kill of the step misses it), and a plain

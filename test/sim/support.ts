@@ -85,7 +85,7 @@ export function yamlLists(text: string): Record<string, string[]> {
       continue;
     }
     const item = /^\s*- (.*)$/.exec(line);
-    if (item?.[1] !== undefined && key) (out[key] ??= []).push(item[1]);
+    if (item?.[1] !== undefined && key) out[key]?.push(item[1]);
   }
   return out;
 }

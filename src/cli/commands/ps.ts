@@ -9,7 +9,8 @@ import os from 'node:os';
 import { cgroupRule } from '../../cgroup/index.js';
 import { type Baseline, buildTree, check, descendantsOf, type Detection, type Finding, SESSION_VAR, stepOf } from '../../engine/index.js';
 import { type ProcessInfo, readDetails, readTable } from '../../proc/index.js';
-import { buildReport, explainFindings, keepArgv, type Report, type ReportContext, serializeReport, STDOUT_PATH, writeJsonReport } from '../../report/index.js';
+import { explainFindings } from '../../explain/index.js';
+import { buildReport, keepArgv, type Report, type ReportContext, serializeReport, STDOUT_PATH, writeJsonReport } from '../../report/index.js';
 import { untrusted } from '../../text/untrusted.js';
 import { OPTION, type OptionSpecs, flag, stringValue, usageText } from '../args.js';
 import { type Command, optionsOnly } from '../command.js';
@@ -72,7 +73,7 @@ async function psJob(io: Io, file: string, options: ReturnType<typeof guardOptio
   if (rows.length > 0) io.out(renderTree(shown(rows, showSecrets), Date.now()).join('\n'));
   const context: ReportContext = { host: os.hostname(), checkedAt: Date.now(), ...cliContext(baseline), showSecrets };
   const explanations = explainFindings([...detection.findings, ...detection.unattributed], table, context);
-  return buildReport({ baseline, detection, termination: undefined, explanations, options: { ...options, kill: false }, context, table });
+  return buildReport({ baseline, detection, termination: undefined, explanations, options: { ...options, kill: false }, context });
 }
 
 /** The tree shows command lines as reports do: secrets redacted, padding dropped, capped (src/report/argv.ts). */

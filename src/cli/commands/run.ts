@@ -25,7 +25,7 @@ import { EXIT, UsageError } from '../exit.js';
 import { type Finisher, armFinisher } from '../finisher.js';
 import { checkWritableDir, guardOptionsFrom } from '../guard.js';
 import { type ReportView, finishAndReport, reportViewFrom } from '../job.js';
-import { redactArgv, redactText } from '../../report/redact.js';
+import { redactArgv, redactText } from '../../report/index.js';
 import type { Io } from '../output.js';
 import { quoted, untrusted } from '../../text/untrusted.js';
 

@@ -9,13 +9,10 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { BASELINE_DIGEST_VAR, CLI_STEP_VAR, SESSION_VAR, TRACKING_VAR, saveBaseline } from '../../engine/index.js';
-import { CI_PROFILES, CI_SYSTEMS, type CiSystem, ciStepName, isCiSystem } from '../../host/ci-systems.js';
-import { type Keeper, spawnKeeper } from '../../host/keeper.js';
-import { OwnerError, ownerForStart, ownerOf } from '../../host/index.js';
+import { CI_PROFILES, CI_SYSTEMS, ciStepName, type CiSystem, isCiSystem, type Keeper, OwnerError, ownerForStart, ownerOf, spawnKeeper } from '../../host/index.js';
 import { beginJob } from '../../job/begin.js';
 import { withBegun } from '../../job/undo-begin.js';
-import { readStartTicks } from '../../proc/linux.js';
-import { isDeadState } from '../../proc/types.js';
+import { isDeadState, readStartTicks } from '../../proc/index.js';
 import { PathError, makeDirectory, validateOutputFile } from '../../config/paths.js';
 import { messageOf } from '../../text/error-message.js';
 import { quoted } from '../../text/untrusted.js';

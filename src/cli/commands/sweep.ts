@@ -4,21 +4,22 @@
  * Only processes carrying the marker of a recorded job whose owner is gone;
  * see src/host/plan.ts for what is never touched.
  */
-import { DEFAULT_GRACE, MAX_GRACE_MS } from '../../config/options.js';
+import { DEFAULTS, SWEEP_OLDER_THAN } from '../../config/defaults.js';
+import { MAX_GRACE_MS } from '../../config/options.js';
 import { DURATION_FORMS, parseDuration } from '../../config/duration.js';
-import { DEFAULT_OLDER_THAN, renderSweep, requireDirectory, sweep, unended, writeSweepJson, writeSweepMetrics } from '../../host/index.js';
+import { renderSweep, requireDirectory, sweep, unended, writeSweepJson, writeSweepMetrics } from '../../host/index.js';
 import pkg from '../../../package.json' with { type: 'json' };
 import { type OptionSpecs, flag, stringValue, usageText } from '../args.js';
 import { type Command, optionsOnly } from '../command.js';
 import { EXIT, UsageError } from '../exit.js';
 import { pathOption } from '../guard.js';
-import { validateOutputFile, validateStateDir } from '../../config/paths.js';
+import { validateDirectory, validateOutputFile } from '../../config/paths.js';
 import { messageOf } from '../../text/error-message.js';
 
 const OPTIONS: OptionSpecs = {
-  'older-than': { type: 'string', value: 'DURATION', help: `only processes at least this old (default ${DEFAULT_OLDER_THAN}; ${DURATION_FORMS})` },
+  'older-than': { type: 'string', value: 'DURATION', help: `only processes at least this old (default ${SWEEP_OLDER_THAN}; ${DURATION_FORMS})` },
   'dry-run': { type: 'boolean', help: 'report what would be ended, signal nothing, remove no record' },
-  grace: { type: 'string', value: 'DURATION', help: `time between SIGTERM and SIGKILL (default ${DEFAULT_GRACE})` },
+  grace: { type: 'string', value: 'DURATION', help: `time between SIGTERM and SIGKILL (default ${DEFAULTS.grace})` },
   json: { type: 'string', value: 'FILE', help: 'also write the sweep as JSON' },
   metrics: { type: 'string', value: 'FILE', help: 'write Prometheus text format for node_exporter\'s textfile collector (atomically)' },
   unrecorded: { type: 'boolean', help: 'also end marked processes no job record names (needs an explicit --older-than; see the docs for the risk)' },
@@ -65,15 +66,15 @@ export const sweepCommand: Command = {
     }
     const quiet = flag(values, 'quiet');
     const stateDir = stringValue(values, 'state-dir');
-    if (stateDir !== undefined) pathOption('sweep', () => validateStateDir('--state-dir', stateDir));
+    if (stateDir !== undefined) pathOption('sweep', () => validateDirectory('--state-dir', stateDir));
     for (const option of ['json', 'metrics']) {
       const file = stringValue(values, option);
       // The writers create missing directories (writeFileAtomic), so only an existing ancestor must be a directory.
       if (file !== undefined) pathOption('sweep', () => validateOutputFile(`--${option}`, file, { createParents: true }));
     }
     const result = await sweep({
-      olderThanMs: duration(olderThanGiven, DEFAULT_OLDER_THAN, '--older-than'),
-      graceMs: duration(stringValue(values, 'grace'), DEFAULT_GRACE, '--grace', MAX_GRACE_MS),
+      olderThanMs: duration(olderThanGiven, SWEEP_OLDER_THAN, '--older-than'),
+      graceMs: duration(stringValue(values, 'grace'), DEFAULTS.grace, '--grace', MAX_GRACE_MS),
       dryRun: flag(values, 'dry-run'),
       unrecorded,
       stateDir,
