@@ -33,7 +33,9 @@ export function runProcess(args: readonly string[], env: NodeJS.ProcessEnv, cwd?
   child.stderr.on('data', (d) => (output += d));
   return new Promise((resolve, reject) => {
     child.once('error', reject);
-    child.once('exit', (code, signal) => resolve({ ms: performance.now() - start, code: code ?? (signal ? 128 : 1), output }));
+    child.once('exit', (code, signal) =>
+      resolve({ ms: performance.now() - start, code: code ?? (signal ? 128 : 1), output }),
+    );
   });
 }
 
@@ -58,8 +60,12 @@ export class ActionJob {
   }
 
   private env(extra: Record<string, string>): NodeJS.ProcessEnv {
-    const outer = Object.fromEntries(Object.entries(process.env).filter(([k]) => !/^(GITHUB_|RUNNER_|INPUT_|STATE_|STRAYS_)/.test(k)));
-    const inputs = Object.fromEntries(Object.values(Input).map((name) => [inputVar(name), this.inputOverrides[name] ?? INPUT_DEFAULTS[name] ?? '']));
+    const outer = Object.fromEntries(
+      Object.entries(process.env).filter(([k]) => !/^(GITHUB_|RUNNER_|INPUT_|STATE_|STRAYS_)/.test(k)),
+    );
+    const inputs = Object.fromEntries(
+      Object.values(Input).map((name) => [inputVar(name), this.inputOverrides[name] ?? INPUT_DEFAULTS[name] ?? '']),
+    );
     return {
       ...outer,
       ...inputs,
@@ -83,7 +89,11 @@ export class ActionJob {
       fs.writeFileSync(files[name] as string, '');
     }
     const state = Object.fromEntries(Object.entries(this.state).map(([k, v]) => [`STATE_${k}`, v]));
-    const run = await runProcess([path.join(this.distDir, stage, 'index.js')], this.env({ ...files, ...state, ...extraEnv }), this.workspace);
+    const run = await runProcess(
+      [path.join(this.distDir, stage, 'index.js')],
+      this.env({ ...files, ...state, ...extraEnv }),
+      this.workspace,
+    );
     Object.assign(this.jobEnv, readFileCommands(files.GITHUB_ENV as string));
     Object.assign(this.state, readFileCommands(files.GITHUB_STATE as string));
     return run;

@@ -33,7 +33,10 @@ export class Crowd {
   /** Adds `count` sleeps; resolves once every one of them has been forked. */
   async add(count: number, env: NodeJS.ProcessEnv = process.env): Promise<readonly number[]> {
     if (count <= 0) return [];
-    const holder = spawn('bash', ['-c', BATCH_SCRIPT, 'crowd', String(count)], { stdio: ['ignore', 'pipe', 'inherit'], env });
+    const holder = spawn('bash', ['-c', BATCH_SCRIPT, 'crowd', String(count)], {
+      stdio: ['ignore', 'pipe', 'inherit'],
+      env,
+    });
     const pids: number[] = [];
     const batch = { holder, pids };
     this.batches.push(batch);
@@ -62,9 +65,10 @@ export class Crowd {
 }
 
 export async function endBatch(batch: Batch): Promise<void> {
-  const exited = batch.holder.exitCode !== null || batch.holder.signalCode !== null
-    ? Promise.resolve()
-    : new Promise<void>((resolve) => batch.holder.once('exit', () => resolve()));
+  const exited =
+    batch.holder.exitCode !== null || batch.holder.signalCode !== null
+      ? Promise.resolve()
+      : new Promise<void>((resolve) => batch.holder.once('exit', () => resolve()));
   for (const pid of batch.pids) {
     try {
       process.kill(pid, 'SIGKILL');

@@ -30,7 +30,10 @@ export async function startLeaks(count: number, ignoring: number, env: NodeJS.Pr
     shell.once('error', reject);
     shell.once('close', () => resolve());
   });
-  const pids = out.split('\n').filter((l) => /^\d+$/.test(l)).map(Number);
+  const pids = out
+    .split('\n')
+    .filter((l) => /^\d+$/.test(l))
+    .map(Number);
   if (pids.length !== count) throw new Error(`started ${pids.length} of ${count} leaks`);
   return pids.flatMap((pid) => {
     const s = readStartTicks(pid);

@@ -21,7 +21,14 @@ import { endLeaks, startLeaks } from './leaks.js';
 import { interleaved, median, timed } from './timing.js';
 
 const run = promisify(execFile);
-const NAMES = { kill: 'kill', failOnLeak: 'fail-on-leak', grace: 'grace', allow: 'allow', isolation: 'isolation', unattributed: 'unattributed' };
+const NAMES = {
+  kill: 'kill',
+  failOnLeak: 'fail-on-leak',
+  grace: 'grace',
+  allow: 'allow',
+  isolation: 'isolation',
+  unattributed: 'unattributed',
+};
 export const guardOptions = (grace: string): GuardOptions => parseGuardOptions({ grace, isolation: 'marker' }, NAMES);
 
 export interface SnapshotTimes {
@@ -62,7 +69,9 @@ export async function detectMs(runs: number, baseline: Baseline): Promise<number
 
 /** beginJob as the pre step runs it, in this (warm) process: marker isolation, no host-state record. */
 export async function beginMs(runs: number): Promise<number> {
-  const t = await interleaved(runs, { begin: () => beginJob({ isolation: 'marker', owner: () => undefined, cgroupPid: undefined, register: false }) });
+  const t = await interleaved(runs, {
+    begin: () => beginJob({ isolation: 'marker', owner: () => undefined, cgroupPid: undefined, register: false }),
+  });
   return median(t.begin as number[]);
 }
 
@@ -101,7 +110,9 @@ export async function childPostMain(file: string): Promise<void> {
   const start = performance.now();
   const result = await finishJob({ baseline: loadBaseline(file), options: guardOptions('5s') });
   const ms = performance.now() - start;
-  console.log(JSON.stringify({ ms, maxRssKb: process.resourceUsage().maxRSS, findings: result.detection.findings.length }));
+  console.log(
+    JSON.stringify({ ms, maxRssKb: process.resourceUsage().maxRSS, findings: result.detection.findings.length }),
+  );
 }
 
 export interface DistTimes {
@@ -124,18 +135,32 @@ export interface DistTimes {
  * `node -e 0` and the runner-cleanup yardstick on the same table; post's RSS
  * through a --require hook in a separate, untimed run.
  */
-export async function distTimes(runs: number, distDir: string, dir: string, cleanupScript: string, isolation?: string): Promise<DistTimes> {
+export async function distTimes(
+  runs: number,
+  distDir: string,
+  dir: string,
+  cleanupScript: string,
+  isolation?: string,
+): Promise<DistTimes> {
   const inputs = isolation === undefined ? {} : { [Input.Isolation]: isolation };
   const have = fs.existsSync(path.join(distDir, 'pre/index.js')) && fs.existsSync(path.join(distDir, 'post/index.js'));
   const floor: number[] = [];
   const cleanup: number[] = [];
   const pre: number[] = [];
   const post: number[] = [];
-  const ratios = { preVsCleanup: [] as number[], postVsCleanup: [] as number[], preVsFloor: [] as number[], postVsFloor: [] as number[] };
+  const ratios = {
+    preVsCleanup: [] as number[],
+    postVsCleanup: [] as number[],
+    preVsFloor: [] as number[],
+    postVsFloor: [] as number[],
+  };
   const rss: number[] = [];
   const failures: string[] = [];
   const hook = path.join(dir, 'rss-hook.cjs');
-  fs.writeFileSync(hook, "process.on('exit', () => require('fs').writeFileSync(process.env.BENCH_RSS_FILE, String(process.resourceUsage().maxRSS)));\n");
+  fs.writeFileSync(
+    hook,
+    "process.on('exit', () => require('fs').writeFileSync(process.env.BENCH_RSS_FILE, String(process.resourceUsage().maxRSS)));\n",
+  );
   for (let i = 0; i < runs; i++) {
     const job = new ActionJob(fs.mkdtempSync(path.join(dir, 'job-')), distDir, inputs);
     const f = (await runProcess(['-e', '0'], process.env)).ms;
@@ -146,7 +171,11 @@ export async function distTimes(runs: number, distDir: string, dir: string, clea
     if (!have) continue;
     const p = await job.step('pre');
     const q = await job.step('post');
-    for (const [name, r] of [['pre', p], ['post', q]] as const) if (r.code !== 0) failures.push(`dist/${name} exited ${r.code}: ${r.output.slice(-300)}`);
+    for (const [name, r] of [
+      ['pre', p],
+      ['post', q],
+    ] as const)
+      if (r.code !== 0) failures.push(`dist/${name} exited ${r.code}: ${r.output.slice(-300)}`);
     pre.push(p.ms);
     post.push(q.ms);
     ratios.preVsCleanup.push(p.ms / c.ms);
@@ -182,7 +211,12 @@ export interface TerminationTimes {
 }
 
 /** terminate() on `count` leaks found by check(), `ignoring` of them deaf to SIGTERM. */
-export async function terminationTimes(runs: number, count: number, ignoring: number, grace: string): Promise<TerminationTimes> {
+export async function terminationTimes(
+  runs: number,
+  count: number,
+  ignoring: number,
+  grace: string,
+): Promise<TerminationTimes> {
   const options = guardOptions(grace);
   const ms: number[] = [];
   const outcomes = new Map<string, number>();

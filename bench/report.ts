@@ -24,7 +24,8 @@ export interface RunInfo {
 
 const COOP_GRACE_MS = 5000;
 const IGNORE_GRACE_MS = 1000;
-const ms = (v: number | undefined): string => (v === undefined || Number.isNaN(v) ? 'n/a' : v < 10 ? `${v.toFixed(2)} ms` : `${v.toFixed(0)} ms`);
+const ms = (v: number | undefined): string =>
+  v === undefined || Number.isNaN(v) ? 'n/a' : v < 10 ? `${v.toFixed(2)} ms` : `${v.toFixed(0)} ms`;
 const ratio = (v: number | undefined): string => (v === undefined || !Number.isFinite(v) ? 'n/a' : `${v.toFixed(2)}×`);
 const pct = (v: number): string => `${(v * 100).toFixed(1)} %`;
 
@@ -86,7 +87,12 @@ export function targets(results: readonly SizeResult[], leaks: number): Target[]
     out.push({
       name: `snapshot ≥ ${PS_LIST_RATIO}× faster than ps-list at ~1,000+ processes (pre-step and post-step reads)`,
       met: big.every((r) => psListRatio(r) >= PS_LIST_RATIO),
-      detail: big.map((r) => `${r.snap.processes}: ${ratio(psListRatio(r))} (every field ${ratio(r.snap.psListMs / r.snap.fullMs)})`).join(', '),
+      detail: big
+        .map(
+          (r) =>
+            `${r.snap.processes}: ${ratio(psListRatio(r))} (every field ${ratio(r.snap.psListMs / r.snap.fullMs)})`,
+        )
+        .join(', '),
     });
   }
   for (const stage of ['post', 'pre'] as const) {
@@ -95,18 +101,25 @@ export function targets(results: readonly SizeResult[], leaks: number): Target[]
     out.push({
       name: `dist/${stage} on a clean job ≤ ${CLEANUP_RATIO}× the runner-cleanup yardstick`,
       met: withDist.length > 0 && withDist.every((r) => (of(r) as number) <= CLEANUP_RATIO),
-      detail: withDist.length === 0 ? `dist/${stage} not built` : withDist.map((r) => `${r.snap.processes}: ${ratio(of(r))}`).join(', '),
+      detail:
+        withDist.length === 0
+          ? `dist/${stage} not built`
+          : withDist.map((r) => `${r.snap.processes}: ${ratio(of(r))}`).join(', '),
     });
   }
   out.push({
     name: `${leaks} cooperative leaks ended in ≤ ${COOP_SHARE * 100} % of a 5 s grace`,
     met: results.every((r) => r.cooperative.ms <= COOP_SHARE * COOP_GRACE_MS && r.cooperative.leftBehind === 0),
-    detail: results.map((r) => `${r.snap.processes}: ${pct(r.cooperative.ms / COOP_GRACE_MS)} (${r.cooperative.outcomes})`).join(', '),
+    detail: results
+      .map((r) => `${r.snap.processes}: ${pct(r.cooperative.ms / COOP_GRACE_MS)} (${r.cooperative.outcomes})`)
+      .join(', '),
   });
   out.push({
     name: `SIGTERM-ignoring leaks ≤ grace + ${IGNORE_OVER * 100} %`,
     met: results.every((r) => r.ignoring.ms <= (1 + IGNORE_OVER) * IGNORE_GRACE_MS && r.ignoring.leftBehind === 0),
-    detail: results.map((r) => `${r.snap.processes}: ${pct(r.ignoring.ms / IGNORE_GRACE_MS)} (${r.ignoring.outcomes})`).join(', '),
+    detail: results
+      .map((r) => `${r.snap.processes}: ${pct(r.ignoring.ms / IGNORE_GRACE_MS)} (${r.ignoring.outcomes})`)
+      .join(', '),
   });
   if (largest) {
     const rss = largest.dist.postRssMb;
@@ -123,14 +136,17 @@ export function printResults(results: readonly SizeResult[], info: RunInfo): voi
   const table = rows(results);
   const header = ['', ...results.map((r) => `~${r.size}`)];
   const widths = header.map((_, i) => Math.max(...[header, ...table].map((row) => (row[i] ?? '').length)));
-  const fmt = (row: readonly string[]): string => `| ${row.map((c, i) => (i === 0 ? c.padEnd(widths[i] as number) : c.padStart(widths[i] as number))).join(' | ')} |`;
+  const fmt = (row: readonly string[]): string =>
+    `| ${row.map((c, i) => (i === 0 ? c.padEnd(widths[i] as number) : c.padStart(widths[i] as number))).join(' | ')} |`;
   console.log('');
   console.log(fmt(header));
   console.log(`|${widths.map((w, i) => (i === 0 ? '-'.repeat(w + 2) : `${'-'.repeat(w + 1)}:`)).join('|')}|`);
   for (const row of table) console.log(fmt(row));
   console.log('');
   const load = info.load.map((l) => l.toFixed(1)).join(' / ');
-  console.log(`Targets (${info.cores} cores, load average ${load} (1/5/15 min), medians of ${info.runs} runs, termination: ${info.leaks} leaks, medians of ${Math.min(info.runs, 3)}):`);
+  console.log(
+    `Targets (${info.cores} cores, load average ${load} (1/5/15 min), medians of ${info.runs} runs, termination: ${info.leaks} leaks, medians of ${Math.min(info.runs, 3)}):`,
+  );
   for (const t of targets(results, info.leaks)) console.log(`- [${t.met ? 'met' : 'MISSED'}] ${t.name}: ${t.detail}`);
   for (const r of results) for (const f of r.dist.failures) console.log(`! ~${r.size}: ${f}`);
   for (const r of results) {

@@ -12,7 +12,17 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { snapshot } from '../src/engine/index.js';
 import { Crowd } from './crowd.js';
-import { beginMs, childPost, childPostMain, cores, detectMs, distTimes, finishMs, snapshotTimes, terminationTimes } from './measure.js';
+import {
+  beginMs,
+  childPost,
+  childPostMain,
+  cores,
+  detectMs,
+  distTimes,
+  finishMs,
+  snapshotTimes,
+  terminationTimes,
+} from './measure.js';
 import { type SizeResult, printResults } from './report.js';
 import { timed } from './timing.js';
 
@@ -40,11 +50,14 @@ function parseArgs(argv: readonly string[]): Args {
   const sizes = (value('--sizes') ?? '100,1000,4000').split(',').map(Number);
   const leaks = Number(value('--leaks') ?? 300);
   if (!Number.isInteger(runs) || runs < 1) throw new Error(`--runs "${value('--runs')}": expected a whole number ≥ 1`);
-  if (sizes.some((s) => !Number.isInteger(s) || s < 1)) throw new Error(`--sizes "${value('--sizes')}": expected comma-separated whole numbers`);
-  if (!Number.isInteger(leaks) || leaks < 1) throw new Error(`--leaks "${value('--leaks')}": expected a whole number ≥ 1`);
+  if (sizes.some((s) => !Number.isInteger(s) || s < 1))
+    throw new Error(`--sizes "${value('--sizes')}": expected comma-separated whole numbers`);
+  if (!Number.isInteger(leaks) || leaks < 1)
+    throw new Error(`--leaks "${value('--leaks')}": expected a whole number ≥ 1`);
   const dist = argv.includes('--fresh-dist') ? path.join(REPO, '.bench', 'dist') : path.join(REPO, 'dist');
   const isolation = value('--isolation');
-  if (isolation !== undefined && !['auto', 'cgroup', 'marker'].includes(isolation)) throw new Error(`--isolation "${isolation}": expected auto, cgroup or marker`);
+  if (isolation !== undefined && !['auto', 'cgroup', 'marker'].includes(isolation))
+    throw new Error(`--isolation "${isolation}": expected auto, cgroup or marker`);
   return { runs, sizes: [...sizes].sort((a, b) => a - b), leaks, dist, isolation };
 }
 
@@ -67,7 +80,9 @@ async function main(): Promise<void> {
       const grown = await timed(() => crowd.growTo(Math.max(0, size - 5)));
       const baseline = await snapshot();
       const snap = await snapshotTimes(args.runs, baseline);
-      process.stdout.write(`  ${snap.processes} processes (crowd started in ${(grown.ms / 1000).toFixed(1)} s): snapshot`);
+      process.stdout.write(
+        `  ${snap.processes} processes (crowd started in ${(grown.ms / 1000).toFixed(1)} s): snapshot`,
+      );
       const detect = await detectMs(args.runs, baseline);
       const begin = await beginMs(args.runs);
       const finish = await finishMs(args.runs, baseline);
@@ -79,13 +94,29 @@ async function main(): Promise<void> {
       const cooperative = await terminationTimes(termRuns, args.leaks, 0, '5s');
       const ignoring = await terminationTimes(termRuns, args.leaks, Math.min(10, args.leaks), '1s');
       console.log(', termination.');
-      results.push({ size, snap, detectMs: detect, beginMs: begin, finishMs: finish, child, dist, cooperative, ignoring });
+      results.push({
+        size,
+        snap,
+        detectMs: detect,
+        beginMs: begin,
+        finishMs: finish,
+        child,
+        dist,
+        cooperative,
+        ignoring,
+      });
     }
   } finally {
     await crowd.end();
     fs.rmSync(dir, { recursive: true, force: true });
   }
-  printResults(results, { cores: cores(), runs: args.runs, leaks: args.leaks, seconds: (Date.now() - began) / 1000, load: os.loadavg() });
+  printResults(results, {
+    cores: cores(),
+    runs: args.runs,
+    leaks: args.leaks,
+    seconds: (Date.now() - began) / 1000,
+    load: os.loadavg(),
+  });
 }
 
 main().catch((error: unknown) => {

@@ -15,7 +15,15 @@ const args = process.argv.slice(2);
 const env = { ...process.env };
 
 fs.rmSync('.bench', { recursive: true, force: true });
-await esbuild.build({ entryPoints: ['bench/run.ts'], outfile: '.bench/index.js', bundle: true, platform: 'node', target: 'node20', format: 'esm', logLevel: 'warning' });
+await esbuild.build({
+  entryPoints: ['bench/run.ts'],
+  outfile: '.bench/index.js',
+  bundle: true,
+  platform: 'node',
+  target: 'node20',
+  format: 'esm',
+  logLevel: 'warning',
+});
 // The marker keeps it an ES module wherever .bench/ is read from.
 fs.writeFileSync('.bench/package.json', '{ "type": "module" }\n');
 
@@ -30,10 +38,21 @@ if (process.platform === 'linux' && env.STRAYS_BENCH_NAMESPACE !== 'off') {
   const probe = spawnSync('unshare', ['--pid', '--fork', '--mount-proc', 'true'], { stdio: 'ignore' });
   if (probe.status === 0) {
     // bash -c '…; exit $?' keeps bash as PID 1 (no exec of the last command), so it waits and reaps.
-    command = ['unshare', '--pid', '--fork', '--mount-proc', '--kill-child', 'bash', '-c', '"$@"; exit $?', 'bash', ...command];
+    command = [
+      'unshare',
+      '--pid',
+      '--fork',
+      '--mount-proc',
+      '--kill-child',
+      'bash',
+      '-c',
+      '"$@"; exit $?',
+      'bash',
+      ...command,
+    ];
     env.STRAYS_BENCH_NAMESPACE = 'pid';
   } else {
-    console.warn('strays bench: unshare --pid is not permitted here; the table also holds the host\'s processes.');
+    console.warn("strays bench: unshare --pid is not permitted here; the table also holds the host's processes.");
     env.STRAYS_BENCH_NAMESPACE = 'none';
   }
 }

@@ -44,7 +44,11 @@ const sideEffectFree = {
 /** The licences of the packages whose code is in the bundle, one block each (name, licence, text), as ncc's --license wrote them. */
 function licenses(metafile) {
   const packages = new Map();
-  const inBundle = Object.values(metafile.outputs).flatMap((o) => Object.entries(o.inputs).filter(([, v]) => v.bytesInOutput > 0).map(([k]) => k));
+  const inBundle = Object.values(metafile.outputs).flatMap((o) =>
+    Object.entries(o.inputs)
+      .filter(([, v]) => v.bytesInOutput > 0)
+      .map(([k]) => k),
+  );
   for (const input of inBundle) {
     const m = /(?:^|\/)node_modules\/((?:@[^/]+\/)?[^/]+)\//.exec(input);
     if (m) packages.set(m[1], path.join(input.slice(0, m.index + m[0].length - 1)));

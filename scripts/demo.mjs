@@ -23,13 +23,30 @@ if (process.platform !== 'linux') {
 if (process.env.STRAYS_DEMO_NAMESPACE === undefined) {
   const self = fileURLToPath(import.meta.url);
   // bash stays PID 1 (no exec of the last command), so it reaps every orphan; --kill-child ends the rest with it.
-  const inner = ['--pid', '--fork', '--mount-proc', '--kill-child', 'bash', '-c', '"$@"; exit $?', 'bash', process.execPath, self];
+  const inner = [
+    '--pid',
+    '--fork',
+    '--mount-proc',
+    '--kill-child',
+    'bash',
+    '-c',
+    '"$@"; exit $?',
+    'bash',
+    process.execPath,
+    self,
+  ];
   for (const extra of [[], ['--user', '--map-root-user']]) {
-    if (spawnSync('unshare', [...extra, '--pid', '--fork', '--mount-proc', 'true'], { stdio: 'ignore' }).status !== 0) continue;
-    const run = spawnSync('unshare', [...extra, ...inner], { stdio: 'inherit', env: { ...process.env, STRAYS_DEMO_NAMESPACE: 'pid' } });
+    if (spawnSync('unshare', [...extra, '--pid', '--fork', '--mount-proc', 'true'], { stdio: 'ignore' }).status !== 0)
+      continue;
+    const run = spawnSync('unshare', [...extra, ...inner], {
+      stdio: 'inherit',
+      env: { ...process.env, STRAYS_DEMO_NAMESPACE: 'pid' },
+    });
     process.exit(run.status ?? 1);
   }
-  console.log('(no private PID namespace permitted here: the demo runs on the host, and its post step ends only what carries its own marks)');
+  console.log(
+    '(no private PID namespace permitted here: the demo runs on the host, and its post step ends only what carries its own marks)',
+  );
   process.env.STRAYS_DEMO_NAMESPACE = 'none';
 }
 
@@ -70,7 +87,8 @@ try {
   show('Run integration tests (leaks a git daemon, a setsid server and a sleep)', step);
   pids = leakedPids(dir);
   console.log('\nAfter the step ended, still running:');
-  for (const [name, pid] of Object.entries(pids)) console.log(`  ${name.padEnd(10)} pid ${String(pid).padEnd(7)} ${procState(pid)}`);
+  for (const [name, pid] of Object.entries(pids))
+    console.log(`  ${name.padEnd(10)} pid ${String(pid).padEnd(7)} ${procState(pid)}`);
 
   const post = await job.post();
   show('Post strays (post-if: always())', post);

@@ -47,7 +47,13 @@ function record() {
     processes[pid] = {
       stat,
       cmdline: read(`/proc/${pid}/cmdline`) ?? '',
-      environ: environ === undefined ? null : environ.split('\0').filter((e) => KEEP_ENV.has(e.split('=')[0])).join('\0'),
+      environ:
+        environ === undefined
+          ? null
+          : environ
+              .split('\0')
+              .filter((e) => KEEP_ENV.has(e.split('=')[0]))
+              .join('\0'),
       cgroup: read(`/proc/${pid}/cgroup`) ?? '',
       cwd: cwd ?? null,
       uid: fs.statSync(`/proc/${pid}`).uid,

@@ -11,12 +11,20 @@ const NEEDS = [
   { what: 'git (git daemon)', pkg: 'git', present: () => has('git') },
   { what: 'gpg-agent, gpg-connect-agent', pkg: 'gnupg', present: () => has('gpg-agent') && has('gpg-connect-agent') },
   { what: 'ssh-agent', pkg: 'openssh-client', present: () => has('ssh-agent') },
-  { what: 'setsid, setpriv, unshare', pkg: 'util-linux', present: () => has('setsid') && has('setpriv') && has('unshare') },
+  {
+    what: 'setsid, setpriv, unshare',
+    pkg: 'util-linux',
+    present: () => has('setsid') && has('setpriv') && has('unshare'),
+  },
   { what: 'ps (checks the readers)', pkg: 'procps', present: () => has('ps') },
   { what: 'python3 (http.server leaks)', pkg: 'python3', present: () => has('python3') },
   // The metrics test's independent parser of the Prometheus text format: the client library's own, from the
   // system python (python3 on PATH may be a pyenv one without Debian's packages).
-  { what: '/usr/bin/python3 with prometheus_client', pkg: 'python3-prometheus-client', present: () => run('/usr/bin/python3', ['-c', 'import prometheus_client']) },
+  {
+    what: '/usr/bin/python3 with prometheus_client',
+    pkg: 'python3-prometheus-client',
+    present: () => run('/usr/bin/python3', ['-c', 'import prometheus_client']),
+  },
 ];
 
 function run(command, args) {
@@ -28,7 +36,8 @@ function has(command) {
 }
 
 const [major] = process.versions.node.split('.').map(Number);
-if (major < 20) console.warn(`setup-test: Node.js ${process.versions.node} is older than 20, which package.json's engines require.`);
+if (major < 20)
+  console.warn(`setup-test: Node.js ${process.versions.node} is older than 20, which package.json's engines require.`);
 
 if (process.platform !== 'linux') {
   console.warn(`setup-test: the suite targets Linux; on ${process.platform} the Linux-only tests are skipped.`);
@@ -47,11 +56,17 @@ console.log(`setup-test: missing ${lacking.map((n) => `${n.what} (${n.pkg})`).jo
 if (aptGet && process.getuid?.() === 0) {
   console.log(`setup-test: installing: ${install}`);
   const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
-  const ok = spawnSync('apt-get', ['update', '-qq'], { stdio: 'inherit', env }).status === 0
-    && spawnSync('apt-get', ['install', '-y', '-qq', '--no-install-recommends', ...packages], { stdio: ['ignore', 'ignore', 'inherit'], env }).status === 0;
+  const ok =
+    spawnSync('apt-get', ['update', '-qq'], { stdio: 'inherit', env }).status === 0 &&
+    spawnSync('apt-get', ['install', '-y', '-qq', '--no-install-recommends', ...packages], {
+      stdio: ['ignore', 'ignore', 'inherit'],
+      env,
+    }).status === 0;
   lacking = missing();
   if (ok && lacking.length === 0) process.exit(0);
-  console.warn(`setup-test: apt-get ${ok ? 'ran, but these are still missing' : 'failed'}: ${lacking.map((n) => n.pkg).join(' ')}`);
+  console.warn(
+    `setup-test: apt-get ${ok ? 'ran, but these are still missing' : 'failed'}: ${lacking.map((n) => n.pkg).join(' ')}`,
+  );
 } else if (aptGet) {
   console.log(`setup-test: to install them: sudo sh -c '${install}'`);
 } else {

@@ -30,7 +30,9 @@ if (process.platform === 'linux' && env.STRAYS_TEST_NAMESPACE !== 'off') {
     command = ['unshare', ...way.flags, '--kill-child', 'bash', '-c', '"$@"; exit $?', 'bash', ...vitest];
     env.STRAYS_TEST_NAMESPACE = way.name;
   } else {
-    console.warn('strays tests: unshare --pid is not permitted here (nor in a user namespace); running without a private PID namespace.');
+    console.warn(
+      'strays tests: unshare --pid is not permitted here (nor in a user namespace); running without a private PID namespace.',
+    );
     env.STRAYS_TEST_NAMESPACE = 'none';
   }
 }
@@ -50,7 +52,8 @@ if (build.status !== 0) process.exit(build.status ?? 1);
 const cgroup = enterTestCgroup();
 const result = spawnSync(command[0], command.slice(1), { stdio: 'inherit', env });
 if (cgroup) leaveTestCgroup(cgroup);
-if (env.STRAYS_STATE_DIR !== process.env.STRAYS_STATE_DIR) fs.rmSync(env.STRAYS_STATE_DIR, { recursive: true, force: true });
+if (env.STRAYS_STATE_DIR !== process.env.STRAYS_STATE_DIR)
+  fs.rmSync(env.STRAYS_STATE_DIR, { recursive: true, force: true });
 process.exit(result.status ?? 1);
 
 /**
@@ -60,7 +63,10 @@ process.exit(result.status ?? 1);
  */
 function enterTestCgroup() {
   try {
-    const line = fs.readFileSync('/proc/self/mountinfo', 'utf8').split('\n').find((l) => l.split(' - ')[1]?.startsWith('cgroup2 '));
+    const line = fs
+      .readFileSync('/proc/self/mountinfo', 'utf8')
+      .split('\n')
+      .find((l) => l.split(' - ')[1]?.startsWith('cgroup2 '));
     const [, , , root, mountPoint] = line?.split(' ') ?? [];
     const own = /^0::(.*)$/m.exec(fs.readFileSync('/proc/self/cgroup', 'utf8'))?.[1];
     if (!mountPoint || own === undefined || root !== '/') return undefined;

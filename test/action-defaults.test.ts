@@ -24,7 +24,9 @@ afterEach(clearInputs);
 describe('defaults: one source, pinned to action.yml', () => {
   it('action.yml declares exactly the inputs of Input, each with the default src/config gives it', () => {
     expect(Object.keys(manifest.inputs).sort()).toEqual(Object.values(Input).sort());
-    const declared = Object.fromEntries(Object.entries(manifest.inputs).map(([name, spec]) => [name, spec.default ?? '']));
+    const declared = Object.fromEntries(
+      Object.entries(manifest.inputs).map(([name, spec]) => [name, spec.default ?? '']),
+    );
     expect(declared).toEqual(INPUT_DEFAULTS);
   });
 

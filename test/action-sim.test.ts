@@ -39,10 +39,12 @@ describe('file commands, parsed as actions/runner SetEnvFileCommand does', () =>
 });
 
 describe('SimJob', () => {
-  it("runs steps in its own process group, passes GITHUB_ENV on, names steps, sets one tracking id", async () => {
+  it('runs steps in its own process group, passes GITHUB_ENV on, names steps, sets one tracking id', async () => {
     const job = new SimJob();
     jobs.push(job);
-    const first = await job.run('echo "X=1" >> "$GITHUB_ENV"\necho "M<<E" >> "$GITHUB_ENV"\necho two >> "$GITHUB_ENV"\necho E >> "$GITHUB_ENV"\necho "o=v" >> "$GITHUB_OUTPUT"\necho "# hi" >> "$GITHUB_STEP_SUMMARY"\nps -o pgid= -p $$');
+    const first = await job.run(
+      'echo "X=1" >> "$GITHUB_ENV"\necho "M<<E" >> "$GITHUB_ENV"\necho two >> "$GITHUB_ENV"\necho E >> "$GITHUB_ENV"\necho "o=v" >> "$GITHUB_OUTPUT"\necho "# hi" >> "$GITHUB_STEP_SUMMARY"\nps -o pgid= -p $$',
+    );
     expect(first.name).toBe('__run');
     expect(first.outputs).toEqual({ o: 'v' });
     expect(first.summary).toBe('# hi\n');

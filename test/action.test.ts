@@ -54,7 +54,14 @@ async function pre(): Promise<string> {
 describe('inputs', () => {
   it('applies the action.yml defaults when the runner gave nothing', () => {
     const o = readInputs();
-    expect(o).toMatchObject({ kill: true, failOnLeak: true, graceMs: 5000, reportPath: undefined, isolation: 'auto', unattributed: 'report' });
+    expect(o).toMatchObject({
+      kill: true,
+      failOnLeak: true,
+      graceMs: 5000,
+      reportPath: undefined,
+      isolation: 'auto',
+      unattributed: 'report',
+    });
     expect(o.allow).toEqual([]);
     expect(Object.isFrozen(o)).toBe(true);
   });
@@ -70,7 +77,14 @@ describe('inputs', () => {
       [Input.Unattributed]: 'kill',
     });
     const o = readInputs();
-    expect(o).toMatchObject({ kill: false, failOnLeak: false, graceMs: 500, reportPath: '/tmp/r.json', isolation: 'cgroup', unattributed: 'kill' });
+    expect(o).toMatchObject({
+      kill: false,
+      failOnLeak: false,
+      graceMs: 500,
+      reportPath: '/tmp/r.json',
+      isolation: 'cgroup',
+      unattributed: 'kill',
+    });
     expect(o.allow.map((r) => r.source)).toEqual(['sleep 60*', 'name:postgres*', 'redis-server *']);
   });
 
@@ -115,7 +129,9 @@ describe('pre and main', () => {
     vi.mocked(core.info).mockClear();
     await runMain();
     expect(core.info).toHaveBeenCalledTimes(1);
-    expect(String(vi.mocked(core.info).mock.calls[0]?.[0])).toMatch(new RegExp(`guarded, session ${session}, ${count} processes`));
+    expect(String(vi.mocked(core.info).mock.calls[0]?.[0])).toMatch(
+      new RegExp(`guarded, session ${session}, ${count} processes`),
+    );
     expect(core.setFailed).not.toHaveBeenCalled();
   });
 
@@ -165,7 +181,9 @@ describe('post', () => {
 
   it('kill false and fail-on-leak false: warns, leaves the process, succeeds', async () => {
     const session = await pre();
-    const pid = await leakers.daemon(`sh -c 'echo $$ > "$PIDFILE"; exec sleep 312' &`, { env: { [SESSION_VAR]: session } });
+    const pid = await leakers.daemon(`sh -c 'echo $$ > "$PIDFILE"; exec sleep 312' &`, {
+      env: { [SESSION_VAR]: session },
+    });
     core.inputs[Input.Kill] = 'false';
     core.inputs[Input.FailOnLeak] = 'false';
     await runPost();
@@ -179,10 +197,16 @@ describe('post', () => {
   it('without a baseline: warns, falls back to RUNNER_TRACKING_ID, still cleans up', async () => {
     const tracking = `github_test_${process.pid}_${Date.now()}`;
     process.env.RUNNER_TRACKING_ID = tracking;
-    const before = await leakers.daemon(`setsid sh -c 'echo $$ > "$PIDFILE"; exec sleep 313' &`, { env: { RUNNER_TRACKING_ID: 'github_other_job' } });
-    const pid = await leakers.daemon(`setsid sh -c 'echo $$ > "$PIDFILE"; exec sleep 314' &`, { env: { RUNNER_TRACKING_ID: tracking } });
+    const before = await leakers.daemon(`setsid sh -c 'echo $$ > "$PIDFILE"; exec sleep 313' &`, {
+      env: { RUNNER_TRACKING_ID: 'github_other_job' },
+    });
+    const pid = await leakers.daemon(`setsid sh -c 'echo $$ > "$PIDFILE"; exec sleep 314' &`, {
+      env: { RUNNER_TRACKING_ID: tracking },
+    });
     // An unmarked orphan started now: without a baseline there is no job user or start, so no time-window guess.
-    const unmarked = await leakers.daemon(`env -i PIDFILE="$PIDFILE" setsid sh -c 'echo $$ > "$PIDFILE"; exec sleep 315' &`);
+    const unmarked = await leakers.daemon(
+      `env -i PIDFILE="$PIDFILE" setsid sh -c 'echo $$ > "$PIDFILE"; exec sleep 315' &`,
+    );
     core.inputs[Input.GracePeriod] = '1s';
     await runPost();
     expect(isAlive(unmarked)).toBe(true);
@@ -198,13 +222,17 @@ describe('post', () => {
     fs.writeFileSync(core.states[State.BaselinePath] as string, '{"kind":');
     await runPost();
     // The digest pre kept in the action's state catches it before parsing.
-    expect(core.warning).toHaveBeenCalledWith(expect.stringMatching(/Baseline file .* was changed after job start.*Falling back/));
+    expect(core.warning).toHaveBeenCalledWith(
+      expect.stringMatching(/Baseline file .* was changed after job start.*Falling back/),
+    );
     expect(core.setOutput).toHaveBeenCalledWith(Output.LeakedCount, '0');
   });
 
   it('a step that appends its leak to the baseline is caught by the digest; the leak is still ended by its marker', async () => {
     const session = await pre();
-    const pid = await leakers.daemon(`setsid sh -c 'echo $$ > "$PIDFILE"; exec sleep 316' &`, { env: { [SESSION_VAR]: session } });
+    const pid = await leakers.daemon(`setsid sh -c 'echo $$ > "$PIDFILE"; exec sleep 316' &`, {
+      env: { [SESSION_VAR]: session },
+    });
     const file = core.states[State.BaselinePath] as string;
     const data = JSON.parse(fs.readFileSync(file, 'utf8')) as { processes: Array<[number, number]> };
     data.processes.push([pid, leakers.track(pid).start]);
@@ -216,10 +244,12 @@ describe('post', () => {
     expect(core.setOutput).toHaveBeenCalledWith(Output.LeakedCount, '1');
   });
 
-  it('a deleted baseline and another job\'s STRAYS_SESSION written to the environment: the fallback keeps the session pre recorded', async () => {
+  it("a deleted baseline and another job's STRAYS_SESSION written to the environment: the fallback keeps the session pre recorded", async () => {
     await pre();
     const otherSession = 'strays-00000000000000cc';
-    const other = await leakers.daemon(`setsid sh -c 'echo $$ > "$PIDFILE"; exec sleep 317' &`, { env: { [SESSION_VAR]: otherSession } });
+    const other = await leakers.daemon(`setsid sh -c 'echo $$ > "$PIDFILE"; exec sleep 317' &`, {
+      env: { [SESSION_VAR]: otherSession },
+    });
     fs.rmSync(core.states[State.BaselinePath] as string);
     process.env[SESSION_VAR] = otherSession; // what a step writing to GITHUB_ENV achieves
     await runPost();

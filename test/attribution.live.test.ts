@@ -14,7 +14,10 @@ import { ensureBuilt } from './cli-support.js';
 import { cliForUsers } from './helpers/as-user.js';
 import { describeIf, firstMissing, needsCommand, needsRoot } from './helpers/requires.js';
 
-const missing = firstMissing(needsRoot('runs commands as root and as uid 65534'), needsCommand('setpriv', 'util-linux'));
+const missing = firstMissing(
+  needsRoot('runs commands as root and as uid 65534'),
+  needsCommand('setpriv', 'util-linux'),
+);
 // A copy every user can read: commands run as uid 65534, and the checkout may be closed to it.
 let NODE_CLI = '';
 let dir: string;
@@ -37,9 +40,14 @@ function tempDir(): string {
  * Runs `script` as PID 1 of a fresh PID namespace (or, with `belowInit`, as its child: `strays start` needs an
  * ancestor below PID 1 to own the job); resolves with its output once the namespace is gone.
  */
-function inNamespace(script: string, options: { belowInit?: boolean } = {}): Promise<{ status: number | null; out: string }> {
+function inNamespace(
+  script: string,
+  options: { belowInit?: boolean } = {},
+): Promise<{ status: number | null; out: string }> {
   const env: NodeJS.ProcessEnv = {};
-  const init = options.belowInit ? ['bash', '-c', 'bash -c "$1"; exit 0', 'init', `${script}\nexit 0`] : ['bash', '-c', `${script}\nexit 0`];
+  const init = options.belowInit
+    ? ['bash', '-c', 'bash -c "$1"; exit 0', 'init', `${script}\nexit 0`]
+    : ['bash', '-c', `${script}\nexit 0`];
   return new Promise((resolve) => {
     const child = spawn('unshare', ['--pid', '--fork', '--mount-proc', '--kill-child', ...init], {
       env: { ...process.env, NO_COLOR: '1', STRAYS_SESSION: '', ...env },
@@ -60,13 +68,19 @@ interface JsonReport {
 }
 
 /** `as` runs a command as root or as uid 65534 (setpriv, no sudo on this machine). */
-const AS = (uid: number): string => (uid === 0 ? 'as() { "$@"; }' : 'as() { setpriv --reuid 65534 --regid 65534 --clear-groups "$@"; }');
+const AS = (uid: number): string =>
+  uid === 0 ? 'as() { "$@"; }' : 'as() { setpriv --reuid 65534 --regid 65534 --clear-groups "$@"; }';
 
 /** Waits (in the script) until FILE holds a pid. */
 const WAIT = 'await() { for i in $(seq 200); do [ -s "$1" ] && return 0; sleep 0.05; done; return 1; }';
 
 describeIf(missing, 'a stand-in PID 1 starts commands during the job', () => {
-  for (const [uid, isolation] of [[0, 'marker'], [0, 'cgroup'], [65534, 'marker'], [65534, 'auto']] as const) {
+  for (const [uid, isolation] of [
+    [0, 'marker'],
+    [0, 'cgroup'],
+    [65534, 'marker'],
+    [65534, 'auto'],
+  ] as const) {
     it(`its same-uid, marker-less command survives and does not fail the job (uid ${uid}, isolation ${isolation})`, async () => {
       const d = tempDir();
       const json = path.join(d, 'report.json');
@@ -119,20 +133,24 @@ describeIf(missing, 'two concurrent jobs on one host', () => {
       const { out } = await inNamespace(script);
       for (const name of ['a', 'b']) {
         const report = JSON.parse(fs.readFileSync(path.join(d, `${name}.json`), 'utf8')) as JsonReport;
-        const own = [Number(field(out, `${name}.marked`)), ...(isolation === 'cgroup' ? [Number(field(out, `${name}.envi`))] : [])];
+        const own = [
+          Number(field(out, `${name}.marked`)),
+          ...(isolation === 'cgroup' ? [Number(field(out, `${name}.envi`))] : []),
+        ];
         expect(report.leaks.map((l) => l.pid).sort(), out).toEqual(own.sort());
         expect(report.unattributed, out).toEqual([]);
         expect(field(out, name), out).toBe('3');
         expect(out).not.toMatch(new RegExp(`^${name}\\.marked-alive=yes$`, 'm'));
       }
       // Without a job cgroup an env -i daemon carries no proof: it is left alone, by both jobs.
-      if (isolation === 'marker') for (const name of ['a', 'b']) expect(out, out).toMatch(new RegExp(`^${name}\\.envi-alive=yes$`, 'm'));
+      if (isolation === 'marker')
+        for (const name of ['a', 'b']) expect(out, out).toMatch(new RegExp(`^${name}\\.envi-alive=yes$`, 'm'));
       else for (const name of ['a', 'b']) expect(out, out).not.toMatch(new RegExp(`^${name}\\.envi-alive=yes$`, 'm'));
     });
   }
 });
 
-describeIf(missing, 'allow and the checker\'s pipeline', () => {
+describeIf(missing, "allow and the checker's pipeline", () => {
   it('an allowed supervisor -> worker -> task tree survives; the other leak does not', async () => {
     const d = tempDir();
     for (const name of ['supervisor', 'worker']) fs.symlinkSync('/bin/sh', path.join(d, name));
@@ -145,7 +163,8 @@ describeIf(missing, 'allow and the checker\'s pipeline', () => {
       for f in supervisor.pid worker.pid task leak; do P=$(cat ${d}/$f); ps -o stat= -p $P | grep -qv Z && echo "$f-alive=yes"; done
       cat ${d}/run.log`;
     const { out } = await inNamespace(script);
-    for (const f of ['supervisor.pid', 'worker.pid', 'task']) expect(out, out).toMatch(new RegExp(`^${f}-alive=yes$`, 'm'));
+    for (const f of ['supervisor.pid', 'worker.pid', 'task'])
+      expect(out, out).toMatch(new RegExp(`^${f}-alive=yes$`, 'm'));
     expect(out, out).not.toMatch(/^leak-alive=yes$/m);
   });
 

@@ -29,7 +29,7 @@ function judge(h: HostBuilder, options: Parameters<typeof detect>[2] = {}, cgrou
 }
 
 describe('proof ends and fails', () => {
-  it('this job\'s STRAYS_SESSION, RUNNER_TRACKING_ID, the job cgroup, and descent from any of them', () => {
+  it("this job's STRAYS_SESSION, RUNNER_TRACKING_ID, the job cgroup, and descent from any of them", () => {
     const h = new HostBuilder();
     const marked = h.add({ ppid: 1, env: h.marked() });
     const tracked = h.add({ ppid: 1, env: h.tracked() });
@@ -60,7 +60,7 @@ describe('proof ends and fails', () => {
   });
 });
 
-describe('a readable environment without this job\'s marker is evidence against', () => {
+describe("a readable environment without this job's marker is evidence against", () => {
   for (const uid of [0, 65534]) {
     for (const isolation of ['marker', 'cgroup'] as const) {
       it(`PID 1 starts a same-uid process during the job (uid ${uid}, ${isolation}): not the job's, not even unattributed`, () => {
@@ -71,12 +71,13 @@ describe('a readable environment without this job\'s marker is evidence against'
         const d = judge(h, {}, isolation === 'cgroup');
         expect(d.findings).toEqual([]);
         expect(d.unattributed).toEqual([]);
-        for (const p of [agentCommand, grandchild, orphan]) expect(d.spared.some((s) => s.process.pid === p.pid)).toBe(false);
+        for (const p of [agentCommand, grandchild, orphan])
+          expect(d.spared.some((s) => s.process.pid === p.pid)).toBe(false);
       });
     }
   }
 
-  it('a Jenkins-style agent as PID 1 with two executors: build B (no strays) is never build A\'s', () => {
+  it("a Jenkins-style agent as PID 1 with two executors: build B (no strays) is never build A's", () => {
     const h = new HostBuilder({ initComm: 'java' });
     const buildB = h.add({ ppid: 1, comm: 'sh', env: env({ BUILD_TAG: 'B' }) });
     for (let i = 0; i < 7; i++) h.add({ ppid: buildB.pid, comm: 'sleep', env: env({ BUILD_TAG: 'B' }) });
@@ -88,14 +89,16 @@ describe('a readable environment without this job\'s marker is evidence against'
 });
 
 describe('the one guess: environments that cannot be read', () => {
-  it('ends an unreadable same-uid orphan in the runner\'s cgroup on a quiet host, naming its evidence', () => {
+  it("ends an unreadable same-uid orphan in the runner's cgroup on a quiet host, naming its evidence", () => {
     const h = new HostBuilder();
     const agent = h.add({ ppid: 1, comm: 'ssh-agent', env: UNREADABLE });
     const d = judge(h);
     expect(d.findings).toHaveLength(1);
     expect(d.findings[0]?.attribution).toBe('time-window');
     expect(d.findings[0]?.process.pid).toBe(agent.pid);
-    expect(d.findings[0]?.reasons.join('; ')).toMatch(/environment unreadable \(permission denied\) and no privileged read.*no other job visible/);
+    expect(d.findings[0]?.reasons.join('; ')).toMatch(
+      /environment unreadable \(permission denied\) and no privileged read.*no other job visible/,
+    );
   });
 
   it('never with a job cgroup: membership decides', () => {
@@ -164,7 +167,7 @@ describe('markers judged for what they are', () => {
     expect(d.spared.find((s) => s.process.pid === forged.pid)?.reason).toMatch(/no evidence either way/);
   });
 
-  it('a foreign session does not hide a process in the job cgroup, nor a child of the job\'s process', () => {
+  it("a foreign session does not hide a process in the job cgroup, nor a child of the job's process", () => {
     const h = new HostBuilder();
     const inCgroup = h.add({ ppid: 1, env: env({ [SESSION_VAR]: OTHER_SESSION }), cgroup: jobCgroup().path });
     const parent = h.add({ ppid: 1, env: h.marked() });
@@ -173,7 +176,7 @@ describe('markers judged for what they are', () => {
     expect(pids(d.findings)).toEqual([inCgroup.pid, parent.pid, hidden.pid].sort((a, b) => a - b));
   });
 
-  it('another job\'s RUNNER_TRACKING_ID is spared and listed', () => {
+  it("another job's RUNNER_TRACKING_ID is spared and listed", () => {
     const h = new HostBuilder();
     const other = h.add({ ppid: 1, env: env({ [TRACKING_VAR]: 'track-theirs' }) });
     const d = judge(h);
@@ -212,7 +215,9 @@ describe('never touched', () => {
     const h = new HostBuilder();
     const tee = h.add({ ppid: h.worker.pid, comm: 'tee', env: h.marked() });
     const leak = h.add({ ppid: 1, env: h.marked() });
-    const d = judge(h, { partners: new Map([[tee.pid, 'is the checker\'s pipeline partner: reads its stdout (pipe:[1])']]) });
+    const d = judge(h, {
+      partners: new Map([[tee.pid, "is the checker's pipeline partner: reads its stdout (pipe:[1])"]]),
+    });
     expect(pids(d.findings)).toEqual([leak.pid]);
   });
 });
@@ -242,7 +247,7 @@ describe('pipeline partners (src/proc/pipes.ts), on a built /proc', () => {
     fs.writeFileSync(path.join(root, String(pid), 'fdinfo', String(n)), `pos:\t0\nflags:\t${flags}\nmnt_id:\t15\n`);
   };
 
-  it('the other end of the checker\'s stdout is a partner; a leak writing to the same pipe is not', () => {
+  it("the other end of the checker's stdout is a partner; a leak writing to the same pipe is not", () => {
     const root = mkproc();
     try {
       fd(root, 10, 0, '/dev/null', '0100000');
@@ -259,7 +264,7 @@ describe('pipeline partners (src/proc/pipes.ts), on a built /proc', () => {
     }
   });
 
-  it('the writer into the checker\'s stdin is a partner', () => {
+  it("the writer into the checker's stdin is a partner", () => {
     const root = mkproc();
     try {
       fd(root, 10, 0, 'pipe:[555]', '00');

@@ -1,6 +1,17 @@
 import fs from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { asMount, cgroupName, cgroupRule, findCgroup2Mount, hierarchyPathOf, inJobCgroup, parseCgroup2Line, readCgroup2Mount, relativeToMount, resolveIsolation } from '../src/cgroup/index.js';
+import {
+  asMount,
+  cgroupName,
+  cgroupRule,
+  findCgroup2Mount,
+  hierarchyPathOf,
+  inJobCgroup,
+  parseCgroup2Line,
+  readCgroup2Mount,
+  relativeToMount,
+  resolveIsolation,
+} from '../src/cgroup/index.js';
 import type { JobCgroupRecord } from '../src/engine/baseline.js';
 import type { ProcessInfo } from '../src/proc/types.js';
 
@@ -16,9 +27,11 @@ const HYBRID_THIS_HOST = [
   '40 31 0:37 / /sys/fs/cgroup/systemd rw,relatime - cgroup cgroup rw,name=systemd',
   '41 31 0:38 / /sys/fs/cgroup/unified rw,relatime - cgroup2 cgroup2 rw',
 ].join('\n');
-const HYBRID_SYSTEMD = '30 25 0:26 / /sys/fs/cgroup/unified rw,nosuid,nodev,noexec,relatime shared:10 - cgroup2 cgroup2 rw,nsdelegate';
+const HYBRID_SYSTEMD =
+  '30 25 0:26 / /sys/fs/cgroup/unified rw,nosuid,nodev,noexec,relatime shared:10 - cgroup2 cgroup2 rw,nsdelegate';
 const DOCKER_RO = '1190 1180 0:27 / /sys/fs/cgroup ro,nosuid,nodev,noexec,relatime - cgroup2 cgroup rw,nsdelegate';
-const SUBTREE = '612 600 0:27 /docker/4f1c /sys/fs/cgroup rw,nosuid,nodev,noexec,relatime master:9 - cgroup2 cgroup2 rw';
+const SUBTREE =
+  '612 600 0:27 /docker/4f1c /sys/fs/cgroup rw,nosuid,nodev,noexec,relatime master:9 - cgroup2 cgroup2 rw';
 const V1_ONLY = [
   '25 20 0:22 / /sys/fs/cgroup ro,nosuid,nodev,noexec shared:8 - tmpfs tmpfs ro,mode=755',
   '26 25 0:23 / /sys/fs/cgroup/memory rw,nosuid,nodev,noexec,relatime shared:9 - cgroup cgroup rw,memory',
@@ -27,7 +40,11 @@ const V1_ONLY = [
 describe('finding the cgroup2 mount', () => {
   it('reads pure v2, hybrid, read-only, subtree and v1-only tables', () => {
     expect(findCgroup2Mount(PURE_V2)).toEqual({ mountPoint: '/sys/fs/cgroup', root: '/', readOnly: false });
-    expect(findCgroup2Mount(HYBRID_THIS_HOST)).toEqual({ mountPoint: '/sys/fs/cgroup/unified', root: '/', readOnly: false });
+    expect(findCgroup2Mount(HYBRID_THIS_HOST)).toEqual({
+      mountPoint: '/sys/fs/cgroup/unified',
+      root: '/',
+      readOnly: false,
+    });
     expect(findCgroup2Mount(HYBRID_SYSTEMD)?.mountPoint).toBe('/sys/fs/cgroup/unified');
     expect(findCgroup2Mount(DOCKER_RO)).toEqual({ mountPoint: '/sys/fs/cgroup', root: '/', readOnly: true });
     expect(findCgroup2Mount(SUBTREE)).toEqual({ mountPoint: '/sys/fs/cgroup', root: '/docker/4f1c', readOnly: false });
@@ -73,15 +90,35 @@ describe('cgroup paths', () => {
 });
 
 describe('the cgroup membership rule', () => {
-  const record: JobCgroupRecord = { mount: '/sys/fs/cgroup', mountRoot: '/docker/4f1c', path: '/runner/strays-1', origin: '/runner', moved: [] };
+  const record: JobCgroupRecord = {
+    mount: '/sys/fs/cgroup',
+    mountRoot: '/docker/4f1c',
+    path: '/runner/strays-1',
+    origin: '/runner',
+    moved: [],
+  };
   const proc = (pid: number, cgroup: string | undefined): ProcessInfo => ({
-    pid, ppid: 1, pgid: pid, sid: pid, state: 'S', uid: 0, start: 1, startedAt: undefined, comm: 'sleep', argv: ['sleep'], cgroup,
+    pid,
+    ppid: 1,
+    pgid: pid,
+    sid: pid,
+    state: 'S',
+    uid: 0,
+    start: 1,
+    startedAt: undefined,
+    comm: 'sleep',
+    argv: ['sleep'],
+    cgroup,
   });
   it('matches the job cgroup and its sub-cgroups, not a sibling with a common prefix', () => {
     const rule = cgroupRule(record, { members: new Set([7]) });
     expect(rule.attribution).toBe('cgroup');
-    expect(rule.test(proc(1, '/docker/4f1c/runner/strays-1'))).toBe("lives in the job's cgroup /docker/4f1c/runner/strays-1");
-    expect(rule.test(proc(2, '/docker/4f1c/runner/strays-1/nested'))).toMatch(/in \/docker\/4f1c\/runner\/strays-1\/nested/);
+    expect(rule.test(proc(1, '/docker/4f1c/runner/strays-1'))).toBe(
+      "lives in the job's cgroup /docker/4f1c/runner/strays-1",
+    );
+    expect(rule.test(proc(2, '/docker/4f1c/runner/strays-1/nested'))).toMatch(
+      /in \/docker\/4f1c\/runner\/strays-1\/nested/,
+    );
     expect(rule.test(proc(3, '/docker/4f1c/runner/strays-10'))).toBeUndefined();
     expect(rule.test(proc(4, '/docker/4f1c/runner'))).toBeUndefined();
     expect(rule.test(proc(7, undefined))).toMatch(/lives in the job's cgroup/);
@@ -96,8 +133,16 @@ describe('resolving the isolation', () => {
   it('uses cgroup where permitted, else marker with a reason; marker is always honoured', () => {
     expect(resolveIsolation('auto', usable).used).toBe('cgroup');
     expect(resolveIsolation('cgroup', usable).used).toBe('cgroup');
-    expect(resolveIsolation('marker', usable)).toEqual({ used: 'marker', reason: expect.stringMatching(/as requested/) });
-    expect(resolveIsolation('auto', refused)).toEqual({ used: 'marker', reason: 'isolation: marker (auto): cgroups not usable here: cgroup v2 is not mounted.' });
-    expect(resolveIsolation('cgroup', refused).reason).toMatch(/cgroup was requested but is not possible here \(cgroup v2 is not mounted\); falling back to marker/);
+    expect(resolveIsolation('marker', usable)).toEqual({
+      used: 'marker',
+      reason: expect.stringMatching(/as requested/),
+    });
+    expect(resolveIsolation('auto', refused)).toEqual({
+      used: 'marker',
+      reason: 'isolation: marker (auto): cgroups not usable here: cgroup v2 is not mounted.',
+    });
+    expect(resolveIsolation('cgroup', refused).reason).toMatch(
+      /cgroup was requested but is not possible here \(cgroup v2 is not mounted\); falling back to marker/,
+    );
   });
 });

@@ -21,7 +21,10 @@ import { Leakers } from './helpers/leakers.js';
 import { describeIf, firstMissing, needsRootAndSharedNode, needsWritableCgroup } from './helpers/requires.js';
 
 const NOBODY = 65534;
-const missing = firstMissing(needsRootAndSharedNode('runs the helper as root and a job as uid 65534'), needsWritableCgroup());
+const missing = firstMissing(
+  needsRootAndSharedNode('runs the helper as root and a job as uid 65534'),
+  needsWritableCgroup(),
+);
 
 let leakers: Leakers | undefined;
 afterEach(async () => {
@@ -34,8 +37,13 @@ afterEach(async () => {
 function refusingSudo(dir: string): { file: string; calls: () => number } {
   const file = path.join(dir, 'sudo');
   const log = path.join(dir, 'sudo-calls');
-  fs.writeFileSync(file, `#!/bin/sh\necho call >> '${log}'\necho 'sudo: a password is required' >&2\nexit 1\n`, { mode: 0o755 });
-  return { file, calls: () => (fs.existsSync(log) ? fs.readFileSync(log, 'utf8').split('\n').filter(Boolean).length : 0) };
+  fs.writeFileSync(file, `#!/bin/sh\necho call >> '${log}'\necho 'sudo: a password is required' >&2\nexit 1\n`, {
+    mode: 0o755,
+  });
+  return {
+    file,
+    calls: () => (fs.existsSync(log) ? fs.readFileSync(log, 'utf8').split('\n').filter(Boolean).length : 0),
+  };
 }
 
 describeIf(missing, 'one refusal for every privileged need', () => {
@@ -43,11 +51,19 @@ describeIf(missing, 'one refusal for every privileged need', () => {
     leakers = new Leakers();
     const sudo = refusingSudo(leakers.dir);
     const read = await readEnvironsPrivileged([process.pid], WANTED_ENV, { prefix: [sudo.file] });
-    expect(read).toEqual({ ok: false, reason: `${sudo.file} refused: sudo: a password is required`, command: sudo.file });
+    expect(read).toEqual({
+      ok: false,
+      reason: `${sudo.file} refused: sudo: a password is required`,
+      command: sudo.file,
+    });
     const before = cgroupOfPid(process.pid);
-    expect(() => openJobCgroup({ session: newSessionId(), movePid: process.pid, privilege: { prefix: [sudo.file], mode: 'always' } })).toThrow(
-      `Cannot create a job cgroup through ${sudo.file}: ${sudo.file} refused: sudo: a password is required.`,
-    );
+    expect(() =>
+      openJobCgroup({
+        session: newSessionId(),
+        movePid: process.pid,
+        privilege: { prefix: [sudo.file], mode: 'always' },
+      }),
+    ).toThrow(`Cannot create a job cgroup through ${sudo.file}: ${sudo.file} refused: sudo: a password is required.`);
     expect(sudo.calls()).toBe(1);
     expect(cgroupOfPid(process.pid)).toBe(before);
   });
@@ -78,22 +94,33 @@ process.stdout.write(JSON.stringify(out));
     if (build) fs.rmSync(build, { recursive: true, force: true });
   });
 
-  it('is EACCES from the script\'s own words: refused without a helper, handed to the helper with one', () => {
+  it("is EACCES from the script's own words: refused without a helper, handed to the helper with one", () => {
     leakers = new Leakers();
     fs.chmodSync(leakers.dir, 0o755);
     const sudo = refusingSudo(leakers.dir);
     fs.chmodSync(leakers.dir, 0o777); // the sudo stand-in logs as uid 65534
     const session = newSessionId();
     const run = spawnSync(process.execPath, [path.join(build, 'open-job.mjs'), session, sudo.file], {
-      uid: NOBODY, gid: NOBODY, cwd: build, env: { PATH: process.env.PATH }, encoding: 'utf8',
+      uid: NOBODY,
+      gid: NOBODY,
+      cwd: build,
+      env: { PATH: process.env.PATH },
+      encoding: 'utf8',
     });
     expect(run.status, run.stderr).toBe(0);
     const [alone, helped] = JSON.parse(run.stdout) as { error?: string; code?: string | null }[];
     expect(alone).toEqual({
-      error: expect.stringMatching(new RegExp(`^Cannot create cgroup /.*/${session}: permission denied \\(needs root, sudo, or a delegated subtree that contains both cgroups\\)\\.$`)),
+      error: expect.stringMatching(
+        new RegExp(
+          `^Cannot create cgroup /.*/${session}: permission denied \\(needs root, sudo, or a delegated subtree that contains both cgroups\\)\\.$`,
+        ),
+      ),
       code: 'EACCES',
     });
-    expect(helped).toEqual({ error: `Cannot create a job cgroup through ${sudo.file}: ${sudo.file} refused: sudo: a password is required.`, code: null });
+    expect(helped).toEqual({
+      error: `Cannot create a job cgroup through ${sudo.file}: ${sudo.file} refused: sudo: a password is required.`,
+      code: null,
+    });
     expect(sudo.calls()).toBe(1);
   });
 });

@@ -15,8 +15,19 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, expect, it } from 'vitest';
 import {
-  cgroupOfPid, closeJobCgroup, dirOf, evacuate, helperDir, jobDir, jobFreezer, openJobCgroup, probeCgroup,
-  readKeyed, readProcs, startIsolation, subCgroups,
+  cgroupOfPid,
+  closeJobCgroup,
+  dirOf,
+  evacuate,
+  helperDir,
+  jobDir,
+  jobFreezer,
+  openJobCgroup,
+  probeCgroup,
+  readKeyed,
+  readProcs,
+  startIsolation,
+  subCgroups,
 } from '../src/cgroup/index.js';
 import { resetHelperRefusals as resetCgroupHelperRefusals } from '../src/privilege/helper.js';
 import { moveProcess } from './helpers/cgroup.js';
@@ -32,7 +43,10 @@ import { describeIf, firstMissing, needsRootAndSharedNode, needsWritableCgroup }
 const NOBODY = 65534;
 // Direct writes (the helper ruled out): the tests below stand in for sudo themselves.
 const probe = probeCgroup({ pid: process.pid, privilege: { prefix: false } });
-const missing = firstMissing(needsRootAndSharedNode('runs the helper\'s scripts as root and a job as uid 65534'), needsWritableCgroup());
+const missing = firstMissing(
+  needsRootAndSharedNode("runs the helper's scripts as root and a job as uid 65534"),
+  needsWritableCgroup(),
+);
 
 let leakers: Leakers | undefined;
 const records: JobCgroupRecord[] = [];
@@ -62,8 +76,13 @@ function tracer(l: Leakers): { prefix: string[]; calls: () => string[] } {
   const log = l.file('calls');
   const file = l.file('tracer');
   // Run from the test's own directory: anything a broken helper let the shell execute (`touch pwned`) lands there.
-  fs.writeFileSync(file, `#!/bin/sh\nprintf '%s\\n' "$1 $2" >> '${log}'\ncd '${l.dir}' || exit 1\nexec "$@"\n`, { mode: 0o755 });
-  return { prefix: [file], calls: () => (fs.existsSync(log) ? fs.readFileSync(log, 'utf8').split('\n').filter(Boolean) : []) };
+  fs.writeFileSync(file, `#!/bin/sh\nprintf '%s\\n' "$1 $2" >> '${log}'\ncd '${l.dir}' || exit 1\nexec "$@"\n`, {
+    mode: 0o755,
+  });
+  return {
+    prefix: [file],
+    calls: () => (fs.existsSync(log) ? fs.readFileSync(log, 'utf8').split('\n').filter(Boolean) : []),
+  };
 }
 
 /** The runner's worker stand-in (as in cgroup.live.test.ts): on "go", starts an `env -i setsid` daemon. */
@@ -97,7 +116,12 @@ describeIf(missing, 'job cgroup through the privileged helper (live, as root)', 
     const worker = startWorker(leakers);
     const origin = cgroupOfPid(worker.pid);
     const privilege = { prefix: trace.prefix };
-    const record = openJobCgroup({ session: newSessionId(), movePid: worker.pid, privilege: { ...privilege, mode: 'always' }, owner: { uid: NOBODY, gid: NOBODY } });
+    const record = openJobCgroup({
+      session: newSessionId(),
+      movePid: worker.pid,
+      privilege: { ...privilege, mode: 'always' },
+      owner: { uid: NOBODY, gid: NOBODY },
+    });
     records.push(record);
     expect(record.via).toBe('sudo');
     expect(trace.calls()).toHaveLength(1);
@@ -114,7 +138,9 @@ describeIf(missing, 'job cgroup through the privileged helper (live, as root)', 
     await waitFor(() => readKeyed(dir, 'cgroup.events').get('frozen') === '1', 'frozen by uid 65534');
     expect(asNobody('echo 0 > "$1/cgroup.freeze"', dir).status).toBe(0);
     await waitFor(() => readKeyed(dir, 'cgroup.events').get('frozen') === '0', 'thawed by uid 65534');
-    expect(asNobody('echo "$2" > "$1/cgroup.procs"', dirOf(record.mount, record.origin), String(worker.pid)).status).not.toBe(0);
+    expect(
+      asNobody('echo "$2" > "$1/cgroup.procs"', dirOf(record.mount, record.origin), String(worker.pid)).status,
+    ).not.toBe(0);
 
     const daemon = await worker.go();
     expect(cgroupOfPid(daemon)).toBe(record.path);
@@ -143,7 +169,11 @@ describeIf(missing, 'job cgroup through the privileged helper (live, as root)', 
     const worker = startWorker(leakers);
     const origin = cgroupOfPid(worker.pid);
     const privilege = { prefix: trace.prefix };
-    const record = openJobCgroup({ session: newSessionId(), movePid: worker.pid, privilege: { ...privilege, mode: 'always' } });
+    const record = openJobCgroup({
+      session: newSessionId(),
+      movePid: worker.pid,
+      privilege: { ...privilege, mode: 'always' },
+    });
     records.push(record);
     const daemon = await worker.go();
     fs.writeFileSync(`${jobDir(record)}/cgroup.freeze`, '1'); // as a crashed post step might leave it
@@ -168,17 +198,39 @@ describeIf(missing, 'job cgroup through the privileged helper (live, as root)', 
     const origin = cgroupOfPid(worker.pid);
     const job = startTestJob();
     // prefix []: the helper's scripts, run directly (as root, the default for a `via: 'sudo'` record at the end too).
-    const started = startIsolation({ requested: 'auto', session: job.baseline.session, pid: worker.pid, privilege: { prefix: [], mode: 'always' } });
+    const started = startIsolation({
+      requested: 'auto',
+      session: job.baseline.session,
+      pid: worker.pid,
+      privilege: { prefix: [], mode: 'always' },
+    });
     expect(started.used).toBe('cgroup');
-    expect(started.reason).toMatch(/^isolation: cgroup \(auto\): job cgroup \/.*\/strays-[0-9a-f]{16} \(via sh \(no elevation\)\)\.$/);
+    expect(started.reason).toMatch(
+      /^isolation: cgroup \(auto\): job cgroup \/.*\/strays-[0-9a-f]{16} \(via sh \(no elevation\)\)\.$/,
+    );
     const record = started.record!;
     records.push(record);
     expect(record.via).toBe('sudo');
     const daemon = await worker.go();
     expect(fs.readFileSync(`/proc/${daemon}/environ`, 'utf8')).not.toMatch(/STRAYS_SESSION/);
 
-    const options = parseGuardOptions({ grace: '1s' }, { kill: 'kill', failOnLeak: 'fail-on-leak', grace: 'grace', allow: 'allow', isolation: 'isolation', unattributed: 'unattributed' });
-    const finished = await finishJob({ baseline: { ...job.baseline, cgroup: record }, options, privileged: false, forget: false });
+    const options = parseGuardOptions(
+      { grace: '1s' },
+      {
+        kill: 'kill',
+        failOnLeak: 'fail-on-leak',
+        grace: 'grace',
+        allow: 'allow',
+        isolation: 'isolation',
+        unattributed: 'unattributed',
+      },
+    );
+    const finished = await finishJob({
+      baseline: { ...job.baseline, cgroup: record },
+      options,
+      privileged: false,
+      forget: false,
+    });
     const found = finished.detection.findings.find((f) => f.process.pid === daemon);
     expect(found?.attribution).toBe('cgroup');
     expect(finished.detection.findings.map((f) => f.process.pid)).not.toContain(worker.pid);
@@ -200,10 +252,20 @@ describeIf(missing, 'job cgroup through the privileged helper (live, as root)', 
     fs.mkdirSync(parentDir);
     extraDirs.push(parentDir);
     const privilege = { prefix: trace.prefix };
-    const record = openJobCgroup({ session: newSessionId(), movePid: worker.pid, parent, privilege: { ...privilege, mode: 'always' } });
+    const record = openJobCgroup({
+      session: newSessionId(),
+      movePid: worker.pid,
+      parent,
+      privilege: { ...privilege, mode: 'always' },
+    });
     records.push(record);
     expect(cgroupOfPid(worker.pid)).toBe(record.path);
-    expect(await closeJobCgroup(record, { privilege })).toEqual({ movedBack: [worker.pid], removed: true, remaining: [], notes: [] });
+    expect(await closeJobCgroup(record, { privilege })).toEqual({
+      movedBack: [worker.pid],
+      removed: true,
+      remaining: [],
+      notes: [],
+    });
     expect(trace.calls()).toHaveLength(2);
     expect(fs.existsSync(pwned)).toBe(false);
   });
@@ -214,8 +276,15 @@ describeIf(missing, 'refused before anything runs', () => {
     leakers = new Leakers();
     const trace = tracer(leakers);
     const worker = startWorker(leakers);
-    for (const session of ['strays-0123456789abcdef;touch /tmp/x', 'strays-$(id)', 'strays-not.hex.at.all', '../strays-0123456789abcdef']) {
-      expect(() => openJobCgroup({ session, movePid: worker.pid, privilege: { prefix: trace.prefix, mode: 'always' } })).toThrow(/cannot name a cgroup|Refusing a privileged cgroup operation/);
+    for (const session of [
+      'strays-0123456789abcdef;touch /tmp/x',
+      'strays-$(id)',
+      'strays-not.hex.at.all',
+      '../strays-0123456789abcdef',
+    ]) {
+      expect(() =>
+        openJobCgroup({ session, movePid: worker.pid, privilege: { prefix: trace.prefix, mode: 'always' } }),
+      ).toThrow(/cannot name a cgroup|Refusing a privileged cgroup operation/);
     }
     expect(trace.calls()).toEqual([]);
     expect(cgroupOfPid(worker.pid)).toBe(cgroupOfPid(process.pid));
@@ -227,10 +296,18 @@ describeIf(missing, 'refused before anything runs', () => {
     // A directory that looks like a job cgroup, under a "mount" with metacharacters.
     const fake = path.join(leakers.dir, 'm;touch x $(id)');
     fs.mkdirSync(path.join(fake, 'strays-0123456789abcdef'), { recursive: true });
-    const forged: JobCgroupRecord = { mount: fake, path: '/strays-0123456789abcdef', origin: '/', moved: [{ pid: process.pid, start: 0 }], via: 'sudo' };
+    const forged: JobCgroupRecord = {
+      mount: fake,
+      path: '/strays-0123456789abcdef',
+      origin: '/',
+      moved: [{ pid: process.pid, start: 0 }],
+      via: 'sudo',
+    };
     const closed = await closeJobCgroup(forged, { privilege: { prefix: trace.prefix } });
     expect(closed.removed).toBe(false);
-    expect(closed.notes[0]).toMatch(/^Refusing a privileged cgroup operation on .* is not a cgroup2 mount point in \/proc\/self\/mountinfo\.$/);
+    expect(closed.notes[0]).toMatch(
+      /^Refusing a privileged cgroup operation on .* is not a cgroup2 mount point in \/proc\/self\/mountinfo\.$/,
+    );
     expect(fs.existsSync(path.join(fake, 'strays-0123456789abcdef'))).toBe(true);
 
     const mount = probe.usable ? probe.mount.mountPoint : '';
@@ -239,7 +316,9 @@ describeIf(missing, 'refused before anything runs', () => {
     expect(() => helperDir(mount, '/x\n/strays-0123456789abcdef', 'job')).toThrow(/control characters/);
     expect(() => helperDir(mount, '/strays-0123456789abcdef;rm', 'job')).toThrow(/named strays-<16 hex digits>/);
     expect(() => helperDir(`${mount}/`, '/strays-0123456789abcdef', 'job')).toThrow(/not a cgroup2 mount point/);
-    expect(helperDir(mount, '/a b;$(c)/strays-0123456789abcdef', 'job')).toBe(`${mount}/a b;$(c)/strays-0123456789abcdef`);
+    expect(helperDir(mount, '/a b;$(c)/strays-0123456789abcdef', 'job')).toBe(
+      `${mount}/a b;$(c)/strays-0123456789abcdef`,
+    );
     expect(trace.calls()).toEqual([]);
   });
 });
@@ -277,14 +356,20 @@ process.stdout.write(JSON.stringify({ uid: process.getuid(), out }));
   const beginAsNobody = (pathEnv: string, isolations: string[]): Promise<Begun> =>
     new Promise((resolve, reject) => {
       const child = spawn(process.execPath, [path.join(build, 'begin-job.mjs'), ...isolations], {
-        uid: NOBODY, gid: NOBODY, cwd: build, env: { PATH: pathEnv, HOME: scratch }, stdio: ['ignore', 'pipe', 'pipe'],
+        uid: NOBODY,
+        gid: NOBODY,
+        cwd: build,
+        env: { PATH: pathEnv, HOME: scratch },
+        stdio: ['ignore', 'pipe', 'pipe'],
       });
       let stdout = '';
       let stderr = '';
       child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
       child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
       child.on('error', reject);
-      child.on('close', (code) => (code === 0 ? resolve(JSON.parse(stdout) as Begun) : reject(new Error(`begin-job exited ${code}: ${stderr}`))));
+      child.on('close', (code) =>
+        code === 0 ? resolve(JSON.parse(stdout) as Begun) : reject(new Error(`begin-job exited ${code}: ${stderr}`)),
+      );
     });
 
   it('no sudo installed: marker, with one line saying the cgroup is not writable and sudo is missing', async () => {
@@ -294,26 +379,44 @@ process.stdout.write(JSON.stringify({ uid: process.getuid(), out }));
     expect(auto).toEqual({
       isolation: 'marker',
       cgroup: null,
-      notes: [expect.stringMatching(/^isolation: marker \(auto\): cgroups not usable here: cannot write \/.*: permission denied \(.*\), and sudo is not installed\.$/)],
+      notes: [
+        expect.stringMatching(
+          /^isolation: marker \(auto\): cgroups not usable here: cannot write \/.*: permission denied \(.*\), and sudo is not installed\.$/,
+        ),
+      ],
     });
-    expect(cgroup?.notes).toEqual([expect.stringMatching(/^isolation: cgroup was requested but is not possible here \(cannot write .*, and sudo is not installed\); falling back to marker\.$/)]);
+    expect(cgroup?.notes).toEqual([
+      expect.stringMatching(
+        /^isolation: cgroup was requested but is not possible here \(cannot write .*, and sudo is not installed\); falling back to marker\.$/,
+      ),
+    ]);
   });
 
-  it('sudo that wants a password: tried once, then marker with sudo\'s own words; never fails the job', async () => {
+  it("sudo that wants a password: tried once, then marker with sudo's own words; never fails the job", async () => {
     const bin = path.join(build, 'fakebin');
     fs.mkdirSync(bin, { mode: 0o755 });
     const log = path.join(scratch, 'sudo-calls');
     // What `sudo -n` prints and returns when the user has no passwordless rule (sudo(8), -n).
-    fs.writeFileSync(path.join(bin, 'sudo'), `#!/bin/sh\necho "$1 $2 $3" >> '${log}'\necho 'sudo: a password is required' >&2\nexit 1\n`, { mode: 0o755 });
+    fs.writeFileSync(
+      path.join(bin, 'sudo'),
+      `#!/bin/sh\necho "$1 $2 $3" >> '${log}'\necho 'sudo: a password is required' >&2\nexit 1\n`,
+      { mode: 0o755 },
+    );
     const answer = await beginAsNobody(`${bin}:${process.env.PATH ?? '/usr/bin:/bin'}`, ['auto', 'cgroup']);
     const [first, second] = answer.out;
     expect(first).toEqual({
       isolation: 'marker',
       cgroup: null,
-      notes: ['isolation: marker (auto): Cannot create a job cgroup through sudo -n: sudo -n refused: sudo: a password is required. Falling back to marker.'],
+      notes: [
+        'isolation: marker (auto): Cannot create a job cgroup through sudo -n: sudo -n refused: sudo: a password is required. Falling back to marker.',
+      ],
     });
     // The refusal is remembered: the second job start in this process does not ask sudo again.
-    expect(second?.notes).toEqual([expect.stringMatching(/^isolation: cgroup was requested but is not possible here \(cannot write .*: permission denied \(.*\), and sudo -n refused: sudo: a password is required\); falling back to marker\.$/)]);
+    expect(second?.notes).toEqual([
+      expect.stringMatching(
+        /^isolation: cgroup was requested but is not possible here \(cannot write .*: permission denied \(.*\), and sudo -n refused: sudo: a password is required\); falling back to marker\.$/,
+      ),
+    ]);
     const calls = fs.readFileSync(log, 'utf8').split('\n').filter(Boolean);
     expect(calls).toHaveLength(1);
     expect(calls).toEqual(['-n sh -c']);

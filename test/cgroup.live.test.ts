@@ -10,8 +10,21 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import {
-  CgroupError, cgroupOfPid, cgroupRule, closeJobCgroup, dirOf, evacuate, jobDir, jobFreezer, memberPids,
-  openJobCgroup, probeCgroup, readKeyed, readProcs, startIsolation, subCgroups,
+  CgroupError,
+  cgroupOfPid,
+  cgroupRule,
+  closeJobCgroup,
+  dirOf,
+  evacuate,
+  jobDir,
+  jobFreezer,
+  memberPids,
+  openJobCgroup,
+  probeCgroup,
+  readKeyed,
+  readProcs,
+  startIsolation,
+  subCgroups,
 } from '../src/cgroup/index.js';
 import { moveProcess } from './helpers/cgroup.js';
 import type { JobCgroupRecord } from '../src/engine/baseline.js';
@@ -29,7 +42,9 @@ const records: JobCgroupRecord[] = [];
 afterEach(async () => {
   for (const r of records) {
     const dir = jobDir(r);
-    if (fs.existsSync(dir)) for (const d of [dir, ...subCgroups(dir)]) if (fs.existsSync(`${d}/cgroup.freeze`)) fs.writeFileSync(`${d}/cgroup.freeze`, '0');
+    if (fs.existsSync(dir))
+      for (const d of [dir, ...subCgroups(dir)])
+        if (fs.existsSync(`${d}/cgroup.freeze`)) fs.writeFileSync(`${d}/cgroup.freeze`, '0');
   }
   await leakers?.cleanup();
   leakers = undefined;
@@ -179,7 +194,9 @@ describeIf(missing, 'per-job cgroups (live, cgroup v2 writable)', () => {
     expect(cgroupOfPid(w1.pid)).toBe(s1.record!.path);
     expect(cgroupOfPid(w2.pid)).toBe(s2.record!.path);
     const [parent, name] = [path.posix.dirname(s1.record!.path), path.posix.basename(s1.record!.path)];
-    expect(() => openJobCgroup({ session: name, movePid: w2.pid, parent })).toThrow(/^Cannot create cgroup .*: it already exists/);
+    expect(() => openJobCgroup({ session: name, movePid: w2.pid, parent })).toThrow(
+      /^Cannot create cgroup .*: it already exists/,
+    );
     expect(cgroupOfPid(w2.pid)).toBe(s2.record!.path);
   });
 });
@@ -197,16 +214,23 @@ describe('fallback where cgroups are not usable', () => {
     const forced = startIsolation({ requested: 'cgroup', session, pid: process.pid, mount });
     expect(forced.used).toBe('marker');
     expect(forced.record).toBeUndefined();
-    expect(forced.reason).toMatch(/^isolation: cgroup was requested but is not possible here \(.*\); falling back to marker\.$/);
-    expect(startIsolation({ requested: 'auto', session, pid: process.pid, mount }).reason).toMatch(/^isolation: marker \(auto\): cgroups not usable here: /);
+    expect(forced.reason).toMatch(
+      /^isolation: cgroup was requested but is not possible here \(.*\); falling back to marker\.$/,
+    );
+    expect(startIsolation({ requested: 'auto', session, pid: process.pid, mount }).reason).toMatch(
+      /^isolation: marker \(auto\): cgroups not usable here: /,
+    );
   });
 
   it('a read-only cgroup2 mount is refused, and opening a job cgroup on a non-cgroup path fails clearly', () => {
-    expect(probeCgroup({ pid: process.pid, mount: { mountPoint: '/sys/fs/cgroup', root: '/', readOnly: true } })).toEqual({
+    expect(
+      probeCgroup({ pid: process.pid, mount: { mountPoint: '/sys/fs/cgroup', root: '/', readOnly: true } }),
+    ).toEqual({
       usable: false,
       reason: 'the cgroup2 mount /sys/fs/cgroup is read-only',
     });
-    const attempt = (): unknown => openJobCgroup({ session: 'strays-00000000000000aa', movePid: process.pid, mount: '/proc/self' });
+    const attempt = (): unknown =>
+      openJobCgroup({ session: 'strays-00000000000000aa', movePid: process.pid, mount: '/proc/self' });
     expect(attempt).toThrow(CgroupError);
     expect(attempt).toThrow(/^Cannot create cgroup \/proc\/self.*strays-00000000000000aa: /);
   });

@@ -43,15 +43,37 @@ describe('help and version', () => {
   });
 
   it('each command lists exactly the options it takes', async () => {
-    const options = async (name: string): Promise<string[]> => [...(await cli([name, '--help'])).stdout.matchAll(/^\s+(?:-\w, )?\s*(--[\w-]+)/gm)].map((m) => m[1] as string);
-    expect(await options('start')).toEqual(['--state', '--ci', '--owner', '--export-to', '--print-session', '--isolation', '--quiet', '--help']);
+    const options = async (name: string): Promise<string[]> =>
+      [...(await cli([name, '--help'])).stdout.matchAll(/^\s+(?:-\w, )?\s*(--[\w-]+)/gm)].map((m) => m[1] as string);
+    expect(await options('start')).toEqual([
+      '--state',
+      '--ci',
+      '--owner',
+      '--export-to',
+      '--print-session',
+      '--isolation',
+      '--quiet',
+      '--help',
+    ]);
     expect(await options('ps')).toEqual(['--state', '--allow', '--json', '--show-secrets', '--help']);
     const check = await options('check');
-    for (const o of ['--grace', '--allow', '--no-kill', '--fail-on-leak', '--json', '--quiet', '--color', '--show-secrets']) expect(check).toContain(o);
+    for (const o of [
+      '--grace',
+      '--allow',
+      '--no-kill',
+      '--fail-on-leak',
+      '--json',
+      '--quiet',
+      '--color',
+      '--show-secrets',
+    ])
+      expect(check).toContain(o);
     // Every listed option is accepted (not "unknown option"), and an unlisted one is refused.
     const refused = await cli(['start', '--grace', '1s']);
     expect(refused.status).toBe(2);
-    expect(refused.stderr).toMatch(/unknown option --grace\. Accepted: --state FILE, --ci SYSTEM, --owner PID, --export-to FILE, --print-session, --isolation MODE, --quiet, --help/);
+    expect(refused.stderr).toMatch(
+      /unknown option --grace\. Accepted: --state FILE, --ci SYSTEM, --owner PID, --export-to FILE, --print-session, --isolation MODE, --quiet, --help/,
+    );
     const allow = (await cli(['check', '--help'])).stdout;
     expect(allow).toMatch(/--allow GLOB .*command line matches GLOB, or whose name matches name:GLOB/);
   });
@@ -86,17 +108,31 @@ describe('ps --json', () => {
     const state = leakers.file('state.json');
     const started = await cli(['start', '--state', state]);
     const session = /STRAYS_SESSION='([^']+)'/.exec(started.stdout)?.[1] as string;
-    const pid = await leakers.daemon(`setsid sh -c 'echo $$ > "$PIDFILE"; exec sleep 341' &`, { env: { ...process.env, STRAYS_SESSION: session, GITHUB_ACTION: 'serve' } });
+    const pid = await leakers.daemon(`setsid sh -c 'echo $$ > "$PIDFILE"; exec sleep 341' &`, {
+      env: { ...process.env, STRAYS_SESSION: session, GITHUB_ACTION: 'serve' },
+    });
     // A process with a secret in its argv: the tree on the console shows it redacted, like the report.
     const token = `ghp_${'T0k3n'.repeat(8)}`;
-    const secret = await leakers.daemon(`setsid sh -c 'echo $$ > "$PIDFILE"; exec bash -c "while :; do sleep 1; done" --api-token ${token}' &`, { env: { ...process.env, STRAYS_SESSION: session } });
-    await waitFor(() => fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').startsWith('sleep') && fs.readFileSync(`/proc/${secret}/cmdline`, 'utf8').startsWith('bash'), 'sleep and bash');
+    const secret = await leakers.daemon(
+      `setsid sh -c 'echo $$ > "$PIDFILE"; exec bash -c "while :; do sleep 1; done" --api-token ${token}' &`,
+      { env: { ...process.env, STRAYS_SESSION: session } },
+    );
+    await waitFor(
+      () =>
+        fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').startsWith('sleep') &&
+        fs.readFileSync(`/proc/${secret}/cmdline`, 'utf8').startsWith('bash'),
+      'sleep and bash',
+    );
 
     const job = await cli(['ps', '--state', state, '--json', '-']);
     expect(job.status).toBe(0);
     const report = expectValidReport(JSON.parse(job.stdout));
     expect(report).toMatchObject({ version: 1, tool: 'strays', session });
-    expect(report.leaks.find((l: { pid: number }) => l.pid === pid)).toMatchObject({ command: 'sleep 341', step: 'serve', outcome: 'reported' });
+    expect(report.leaks.find((l: { pid: number }) => l.pid === pid)).toMatchObject({
+      command: 'sleep 341',
+      step: 'serve',
+      outcome: 'reported',
+    });
     expect(job.stderr).toMatch(new RegExp(`job ${session}: \\d+ processes`)); // the tree moved to stderr
     expect(job.stderr).toContain('--api-token ***');
     expect(job.stdout + job.stderr).not.toContain(token);
@@ -106,32 +142,48 @@ describe('ps --json', () => {
     const every = expectValidReport(JSON.parse(all.stdout));
     expect(every.session).toBe('*');
     expect(all.stdout + all.stderr).not.toContain(token);
-    expect(every.leaks.find((l: { pid: number }) => l.pid === pid)).toMatchObject({ command: 'sleep 341', reasons: [`carries STRAYS_SESSION=${session}`] });
+    expect(every.leaks.find((l: { pid: number }) => l.pid === pid)).toMatchObject({
+      command: 'sleep 341',
+      reasons: [`carries STRAYS_SESSION=${session}`],
+    });
   });
 });
 
 describe('notes', () => {
-  itIf(needsRootAndSharedNode('runs the CLI as uid 65534'), 'a non-root check keeps what it could not do in the report\'s notes, not on stderr', () => {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'strays-notes-'));
-    fs.chmodSync(dir, 0o777);
-    // As the unprivileged runner user: no cgroup, no sudo on this machine, and a host state directory it may not enter.
-    const locked = path.join(dir, 'locked');
-    fs.mkdirSync(locked, { mode: 0o700 });
-    const env: NodeJS.ProcessEnv = { ...process.env, NO_COLOR: '1', HOME: dir, STRAYS_STATE_DIR: locked };
-    delete env.STRAYS_SESSION;
-    delete env.RUNNER_TRACKING_ID;
-    // A copy of the one-file CLI: the checkout may sit where uid 65534 cannot enter (a 0700 mktemp dir, a 0750 home).
-    const cli65534 = path.join(dir, 'cli');
-    fs.mkdirSync(cli65534, { mode: 0o755 });
-    for (const f of ['index.js', 'package.json']) fs.copyFileSync(path.join(path.dirname(CLI), f), path.join(cli65534, f));
-    const as65534 = (args: string[]) => spawnSync(process.execPath, [path.join(cli65534, 'index.js'), ...args], { uid: 65534, gid: 65534, env, cwd: dir, encoding: 'utf8' });
-    expect(as65534(['start', '--state', path.join(dir, 's.json'), '--quiet']).status).toBe(0);
-    const checked = as65534(['check', '--state', path.join(dir, 's.json'), '--json', '-']);
-    expect(checked.status).toBe(0);
-    const report = expectValidReport(JSON.parse(checked.stdout));
-    expect(report.notes).toEqual(expect.arrayContaining([expect.stringMatching(/^host state: .*EACCES/)]));
-    // A clean run says one line, whatever it could not do.
-    if (report.leaks.length + report.unattributed.length === 0) expect(checked.stderr.trim()).toBe('strays: no leaked processes.');
-    fs.rmSync(dir, { recursive: true, force: true });
-  });
+  itIf(
+    needsRootAndSharedNode('runs the CLI as uid 65534'),
+    "a non-root check keeps what it could not do in the report's notes, not on stderr",
+    () => {
+      const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'strays-notes-'));
+      fs.chmodSync(dir, 0o777);
+      // As the unprivileged runner user: no cgroup, no sudo on this machine, and a host state directory it may not enter.
+      const locked = path.join(dir, 'locked');
+      fs.mkdirSync(locked, { mode: 0o700 });
+      const env: NodeJS.ProcessEnv = { ...process.env, NO_COLOR: '1', HOME: dir, STRAYS_STATE_DIR: locked };
+      delete env.STRAYS_SESSION;
+      delete env.RUNNER_TRACKING_ID;
+      // A copy of the one-file CLI: the checkout may sit where uid 65534 cannot enter (a 0700 mktemp dir, a 0750 home).
+      const cli65534 = path.join(dir, 'cli');
+      fs.mkdirSync(cli65534, { mode: 0o755 });
+      for (const f of ['index.js', 'package.json'])
+        fs.copyFileSync(path.join(path.dirname(CLI), f), path.join(cli65534, f));
+      const as65534 = (args: string[]) =>
+        spawnSync(process.execPath, [path.join(cli65534, 'index.js'), ...args], {
+          uid: 65534,
+          gid: 65534,
+          env,
+          cwd: dir,
+          encoding: 'utf8',
+        });
+      expect(as65534(['start', '--state', path.join(dir, 's.json'), '--quiet']).status).toBe(0);
+      const checked = as65534(['check', '--state', path.join(dir, 's.json'), '--json', '-']);
+      expect(checked.status).toBe(0);
+      const report = expectValidReport(JSON.parse(checked.stdout));
+      expect(report.notes).toEqual(expect.arrayContaining([expect.stringMatching(/^host state: .*EACCES/)]));
+      // A clean run says one line, whatever it could not do.
+      if (report.leaks.length + report.unattributed.length === 0)
+        expect(checked.stderr.trim()).toBe('strays: no leaked processes.');
+      fs.rmSync(dir, { recursive: true, force: true });
+    },
+  );
 });

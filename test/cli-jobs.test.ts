@@ -36,7 +36,10 @@ async function startJobAndLeak(state: string, env: NodeJS.ProcessEnv = {}): Prom
   return leakers.daemon(script, { env: { NO_COLOR: '1', STRAYS_SESSION: undefined, ...env } });
 }
 
-interface JsonReport { leaks: Array<{ pid: number; outcome: string; attribution: string }>; spared: Array<{ pid: number }> }
+interface JsonReport {
+  leaks: Array<{ pid: number; outcome: string; attribution: string }>;
+  spared: Array<{ pid: number }>;
+}
 const report = (file: string): JsonReport => expectValidReport(JSON.parse(fs.readFileSync(file, 'utf8')) as JsonReport);
 
 describe('strays start and check in separate shells', () => {
@@ -77,7 +80,9 @@ describe('strays start and check in separate shells', () => {
     leakers = new Leakers();
     const result = await cli(['start', '--state', leakers.file('state.json')]);
     expect(result.status).toBe(0);
-    expect(result.stdout).toMatch(/^export STRAYS_SESSION='strays-[0-9a-f]{16}' STRAYS_BASELINE_SHA256='[0-9a-f]{64}'\n$/);
+    expect(result.stdout).toMatch(
+      /^export STRAYS_SESSION='strays-[0-9a-f]{16}' STRAYS_BASELINE_SHA256='[0-9a-f]{64}'\n$/,
+    );
   });
 });
 
@@ -88,10 +93,18 @@ describe('an owner that is gone', () => {
     const stateDir = path.join(dir, 'state');
     // The owner shell exits at once; start, in a subshell, outlives it.
     const script = `(${NODE_CLI} start --state ${dir}/s.json --owner $$ 2> ${dir}/err; echo $? > ${dir}/status.tmp; mv ${dir}/status.tmp ${dir}/status) & exit 0`;
-    leakers.spawn('sh', ['-c', script], { env: { ...process.env, STRAYS_STATE_DIR: stateDir, NO_COLOR: '1', STRAYS_SESSION: '' } });
-    const status = await waitFor(() => fs.existsSync(path.join(dir, 'status')) && fs.readFileSync(path.join(dir, 'status'), 'utf8').trim(), 'start to finish', 30_000);
+    leakers.spawn('sh', ['-c', script], {
+      env: { ...process.env, STRAYS_STATE_DIR: stateDir, NO_COLOR: '1', STRAYS_SESSION: '' },
+    });
+    const status = await waitFor(
+      () => fs.existsSync(path.join(dir, 'status')) && fs.readFileSync(path.join(dir, 'status'), 'utf8').trim(),
+      'start to finish',
+      30_000,
+    );
     expect(status).toBe('2');
-    expect(fs.readFileSync(path.join(dir, 'err'), 'utf8')).toMatch(/--owner \d+: (no such process|not an ancestor)|exited right after strays start/);
+    expect(fs.readFileSync(path.join(dir, 'err'), 'utf8')).toMatch(
+      /--owner \d+: (no such process|not an ancestor)|exited right after strays start/,
+    );
     expect(fs.existsSync(path.join(dir, 's.json'))).toBe(false);
     expect(fs.existsSync(path.join(stateDir, 'jobs')) ? fs.readdirSync(path.join(stateDir, 'jobs')) : []).toEqual([]);
   });
@@ -105,27 +118,41 @@ describe('GitHub runner job hooks', () => {
     expect(result.status).toBe(0);
     expect(result.stdout).toContain(`ACTIONS_RUNNER_HOOK_JOB_STARTED=${out}/job-started.sh`);
     for (const name of ['job-started.sh', 'job-completed.sh']) {
-      expect(fs.readFileSync(path.join(out, name), 'utf8')).toBe(fs.readFileSync(path.join(ROOT, 'hooks', name), 'utf8'));
+      expect(fs.readFileSync(path.join(out, name), 'utf8')).toBe(
+        fs.readFileSync(path.join(ROOT, 'hooks', name), 'utf8'),
+      );
       expect(fs.statSync(path.join(ROOT, 'hooks', name)).mode & 0o111).not.toBe(0);
     }
   });
 
-  it('run as the runner runs them (bash -e FILE, RUNNER_TRACKING_ID set): end a step\'s daemon, marked by either variable', async () => {
+  it("run as the runner runs them (bash -e FILE, RUNNER_TRACKING_ID set): end a step's daemon, marked by either variable", async () => {
     leakers = new Leakers();
     const stateDir = path.join(leakers.dir, 'state');
     const githubEnv = leakers.file('github_env');
     fs.writeFileSync(githubEnv, '');
-    const env = { RUNNER_TRACKING_ID: 'github_0f6e1d9c-test', STRAYS_BIN: NODE_CLI, STRAYS_STATE_DIR: stateDir, GITHUB_ENV: githubEnv, NO_COLOR: '1', STRAYS_SESSION: undefined };
+    const env = {
+      RUNNER_TRACKING_ID: 'github_0f6e1d9c-test',
+      STRAYS_BIN: NODE_CLI,
+      STRAYS_STATE_DIR: stateDir,
+      GITHUB_ENV: githubEnv,
+      NO_COLOR: '1',
+      STRAYS_SESSION: undefined,
+    };
     const started = await bash(`${ROOT}/hooks/job-started.sh`, env);
     expect(started.status).toBe(0);
     const marker = /^STRAYS_SESSION=(strays-[0-9a-f]{16})$/m.exec(fs.readFileSync(githubEnv, 'utf8'))?.[1];
     expect(marker).toBeDefined();
     // Steps: one with both marks (as the runner passes GITHUB_ENV on), one that dropped STRAYS_SESSION.
-    const both = await leakers.daemon(`setsid sh -c 'echo $$ > "$PIDFILE"; exec sleep 350' &`, { env: { ...env, STRAYS_SESSION: marker } });
+    const both = await leakers.daemon(`setsid sh -c 'echo $$ > "$PIDFILE"; exec sleep 350' &`, {
+      env: { ...env, STRAYS_SESSION: marker },
+    });
     const trackingOnly = await leakers.daemon(`setsid sh -c 'echo $$ > "$PIDFILE"; exec sleep 351' &`, { env });
     expect(fs.existsSync(path.join(stateDir, 'github-hooks', 'github_0f6e1d9c-test.json'))).toBe(true);
 
-    const completed = await bash(`${ROOT}/hooks/job-completed.sh`, { ...env, STRAYS_OPTIONS: '--grace 2s --fail-on-leak' });
+    const completed = await bash(`${ROOT}/hooks/job-completed.sh`, {
+      ...env,
+      STRAYS_OPTIONS: '--grace 2s --fail-on-leak',
+    });
     expect(completed.output).toMatch(/2 leaked processes/);
     expect(completed.status).toBe(3); // fails the job, as --fail-on-leak asks
     await waitFor(() => !isAlive(both) && !isAlive(trackingOnly), 'the step daemons to end');
@@ -147,7 +174,10 @@ describe('bad input: status 2, nothing signalled', () => {
       [['check', '--state', state, '--bogus'], /unknown option --bogus\. Accepted: .*--grace DURATION/],
       [['check', '--state', state, '--grace', '5 parsecs'], /Invalid --grace "5 parsecs": expected "500ms", "5s"/],
       [['check', '--state', state, '--grace'], /--grace needs a value/],
-      [['check', '--state', state, '--isolation', 'chroot'], /Invalid --isolation "chroot": expected one of auto, marker, cgroup/],
+      [
+        ['check', '--state', state, '--isolation', 'chroot'],
+        /Invalid --isolation "chroot": expected one of auto, marker, cgroup/,
+      ],
       [['check', '--state', state, '--unattributed', 'maybe'], /Invalid --unattributed "maybe"/],
       [['check', '--state', state, '--allow', ''], /--allow needs a value/],
       [['check', '--state', state, '--json', '/nonexistent-dir/r.json'], /--json .*does not exist/],
@@ -163,11 +193,26 @@ describe('bad input: status 2, nothing signalled', () => {
       [['start', '--state', leakers.file('s.json'), '--owner', 'me'], /invalid --owner "me": expected a process id/],
       [['start', '--state', leakers.file('s.json'), '--owner', '1'], /--owner 1: PID 1 never exits/],
       [['start', '--state', leakers.file('s.json'), '--owner', String(2 ** 22 + 1)], /--owner \d+: no such process/],
-      [['start', '--state', leakers.file('s.json'), '--ci', 'travis'], /invalid --ci "travis": expected one of github, gitlab, buildkite, jenkins, circleci/],
-      [['start', '--state', leakers.file('s.json'), '--ci', 'gitlab', '--owner', '5'], /give --ci SYSTEM or --owner PID, not both/],
-      [['start', '--state', leakers.file('s.json'), '--ci', 'circleci'], /no ancestor of strays start is named circleci-agent/],
-      [['start', '--state', leakers.file('s.json'), '--export-to', '/nonexistent-dir/x.env'], /--export-to .*does not exist/],
-      [['start', '--state', `${corrupt}/under-a-file/s.json`], /--state .*cannot be created: .* is a regular file, not a directory/],
+      [
+        ['start', '--state', leakers.file('s.json'), '--ci', 'travis'],
+        /invalid --ci "travis": expected one of github, gitlab, buildkite, jenkins, circleci/,
+      ],
+      [
+        ['start', '--state', leakers.file('s.json'), '--ci', 'gitlab', '--owner', '5'],
+        /give --ci SYSTEM or --owner PID, not both/,
+      ],
+      [
+        ['start', '--state', leakers.file('s.json'), '--ci', 'circleci'],
+        /no ancestor of strays start is named circleci-agent/,
+      ],
+      [
+        ['start', '--state', leakers.file('s.json'), '--export-to', '/nonexistent-dir/x.env'],
+        /--export-to .*does not exist/,
+      ],
+      [
+        ['start', '--state', `${corrupt}/under-a-file/s.json`],
+        /--state .*cannot be created: .* is a regular file, not a directory/,
+      ],
       [['ps', '--state', corrupt], /is not valid JSON/],
       [['hooks', 'jenkins', '--out', leakers.dir], /expected the CI system: github/],
       [['nonsense'], /unknown command "nonsense"/],

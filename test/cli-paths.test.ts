@@ -12,7 +12,13 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { main } from '../src/cli/main.js';
 import type { Io } from '../src/cli/output.js';
-import { makeDirectory, PathError, validateDirectory, validateInputFile, validateOutputFile } from '../src/config/paths.js';
+import {
+  makeDirectory,
+  PathError,
+  validateDirectory,
+  validateInputFile,
+  validateOutputFile,
+} from '../src/config/paths.js';
 
 interface Ran {
   readonly status: number;
@@ -49,9 +55,18 @@ afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 describe('bad CLI paths', () => {
   // [args, what the one sentence must say]
   const cases = (): Array<[string[], RegExp]> => [
-    [['start', '--state', dir], /^strays start: --state ".*strays-paths-\w+" is a directory; expected a regular file, or a new file in an existing writable directory\.$/],
-    [['start', '--state', path.join(file, 'state.json')], /--state ".*a-file\/state\.json" cannot be created: ".*a-file" is a regular file, not a directory/],
-    [['start', '--state', '/proc/self/strays/state.json'], /--state "\/proc\/self\/strays\/state\.json" is under \/proc; expected/],
+    [
+      ['start', '--state', dir],
+      /^strays start: --state ".*strays-paths-\w+" is a directory; expected a regular file, or a new file in an existing writable directory\.$/,
+    ],
+    [
+      ['start', '--state', path.join(file, 'state.json')],
+      /--state ".*a-file\/state\.json" cannot be created: ".*a-file" is a regular file, not a directory/,
+    ],
+    [
+      ['start', '--state', '/proc/self/strays/state.json'],
+      /--state "\/proc\/self\/strays\/state\.json" is under \/proc; expected/,
+    ],
     [['start', '--state', '/sys/fs/strays.json'], /--state "\/sys\/fs\/strays\.json" is under \/sys/],
     [['start', '--state', link], /--state ".*link" is a symbolic link; expected a regular file/],
     [['start', '--state', '/dev/null'], /--state "\/dev\/null" is a character device/],
@@ -63,18 +78,30 @@ describe('bad CLI paths', () => {
     [['ps', '--json', dir], /^strays ps: --json ".*" is a directory; expected a regular file/],
     [['ps', '--state', fifo], /^strays ps: --state ".*fifo" is a FIFO; expected an existing regular file\.$/],
     [['check', '--state', fifo], /^strays check: --state ".*fifo" is a FIFO; expected an existing regular file\.$/],
-    [['check', '--state', '/dev/zero'], /--state "\/dev\/zero" is a character device; expected an existing regular file/],
+    [
+      ['check', '--state', '/dev/zero'],
+      /--state "\/dev\/zero" is a character device; expected an existing regular file/,
+    ],
     [['check', '--state', dir], /--state ".*" is a directory; expected an existing regular file/],
     [['check', '--state', '/proc/self/status'], /--state "\/proc\/self\/status" is under \/proc/],
-    [['check', '--state', path.join(dir, 'missing.json')], /--state ".*missing\.json" does not exist; expected an existing regular file/],
+    [
+      ['check', '--state', path.join(dir, 'missing.json')],
+      /--state ".*missing\.json" does not exist; expected an existing regular file/,
+    ],
     [['check', '--state', file, '--json', fifo], /--json ".*fifo" is a FIFO/],
-    [['sweep', '--state-dir', file], /^strays sweep: --state-dir ".*a-file" is a regular file; expected a directory, or a new directory/],
+    [
+      ['sweep', '--state-dir', file],
+      /^strays sweep: --state-dir ".*a-file" is a regular file; expected a directory, or a new directory/,
+    ],
     [['sweep', '--state-dir', '/proc/strays'], /--state-dir "\/proc\/strays" is under \/proc/],
     [['sweep', '--state-dir', stateDir, '--json', dir], /--json ".*" is a directory/],
     [['sweep', '--state-dir', stateDir, '--metrics', '/dev/full'], /--metrics "\/dev\/full" is a character device/],
     [['hooks', 'github', '--out', file], /^strays hooks: --out ".*a-file" is a regular file; expected a directory/],
     [['hooks', 'github', '--out', '/proc/self/hooks'], /--out "\/proc\/self\/hooks" is under \/proc/],
-    [['hooks', 'github', '--out', path.join(file, 'hooks')], /--out ".*a-file\/hooks" cannot be created: ".*a-file" is a regular file, not a directory/],
+    [
+      ['hooks', 'github', '--out', path.join(file, 'hooks')],
+      /--out ".*a-file\/hooks" cannot be created: ".*a-file" is a regular file, not a directory/,
+    ],
   ];
 
   it('each exits 2 with one sentence naming the option, the path and what was expected', async () => {
@@ -105,7 +132,9 @@ describe('bad CLI paths', () => {
     fs.symlinkSync(victim, path.join(planted, 'job-completed.sh'));
     const ran = await strays(['hooks', 'github', '--out', planted, '--bin', '/usr/bin/node /opt/strays/cli.js']);
     expect(ran.status).toBe(2);
-    expect(ran.stderr).toMatch(/^strays hooks: --out ".*planted\/job-completed\.sh" is a symbolic link; expected a regular file/);
+    expect(ran.stderr).toMatch(
+      /^strays hooks: --out ".*planted\/job-completed\.sh" is a symbolic link; expected a regular file/,
+    );
     expect(fs.readFileSync(victim, 'utf8')).toBe('keep me');
     expect(fs.existsSync(path.join(planted, 'job-started.sh'))).toBe(false);
   });
@@ -141,13 +170,17 @@ describe('src/config/paths.ts', () => {
     const deep = path.join(dir, 'a', 'b', 'r.json');
     expect(problem(() => validateOutputFile('--json', deep))).toMatch(/directory ".*\/a\/b" does not exist/);
     expect(validateOutputFile('input report-path', deep, { createParents: true })).toBe(deep);
-    expect(problem(() => validateOutputFile('input report-path', path.join(file, 'b', 'r.json'), { createParents: true }))).toMatch(/is a regular file, not a directory/);
+    expect(
+      problem(() => validateOutputFile('input report-path', path.join(file, 'b', 'r.json'), { createParents: true })),
+    ).toMatch(/is a regular file, not a directory/);
   });
 
   it('refuses whitespace-only, NUL and over-long paths', () => {
     expect(problem(() => validateOutputFile('--json', '   '))).toBe('is empty');
     expect(problem(() => validateDirectory('--out', 'a\0b'))).toBe('contains a NUL character');
-    expect(problem(() => validateOutputFile('--json', `/${'d/'.repeat(2100)}r.json`))).toMatch(/longer than 4095 bytes/);
+    expect(problem(() => validateOutputFile('--json', `/${'d/'.repeat(2100)}r.json`))).toMatch(
+      /longer than 4095 bytes/,
+    );
   });
 
   it('refuses paths that reach /proc through a symbolic link', () => {

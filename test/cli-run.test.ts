@@ -22,11 +22,18 @@ const survivors = (pids: readonly number[]): number[] => {
   return alive;
 };
 
-interface JsonLeak { pid: number; command: string; outcome: string; step?: string; attribution: string }
-const leaksOf = (file: string): JsonLeak[] => expectValidReport(JSON.parse(fs.readFileSync(file, 'utf8')) as { leaks: JsonLeak[] }).leaks;
+interface JsonLeak {
+  pid: number;
+  command: string;
+  outcome: string;
+  step?: string;
+  attribution: string;
+}
+const leaksOf = (file: string): JsonLeak[] =>
+  expectValidReport(JSON.parse(fs.readFileSync(file, 'utf8')) as { leaks: JsonLeak[] }).leaks;
 
 describe('strays run', () => {
-  it('catches a setsid daemon the command left, names its step, and keeps the command\'s status', async () => {
+  it("catches a setsid daemon the command left, names its step, and keeps the command's status", async () => {
     leakers = new Leakers();
     const pidFile = leakers.file();
     const json = leakers.file('report.json');
@@ -43,27 +50,42 @@ describe('strays run', () => {
     expect(result.stderr).toMatch(/1 leaked process/);
   });
 
-  itIf(needsCommand('git', 'git'), 'catches `git daemon --detach` and exits 3 with --fail-on-leak when the command succeeded', async () => {
-    leakers = new Leakers();
-    const base = fs.mkdtempSync(path.join(leakers.dir, 'git-'));
-    const pidFile = path.join(base, 'pid');
-    const port = await freePort();
-    const json = leakers.file('report.json');
-    const result = await cli([
-      'run', '--fail-on-leak', '--grace', '2s', '--json', json, '--',
-      // git daemon --detach exits in the parent before the child writes --pid-file (daemon.c: daemonize, then
-      // store_pid): the command waits for the file, so the pid is known however fast strays ends the daemon.
-      'sh', '-c', 'git daemon --detach --listen=127.0.0.1 --port="$1" --base-path="$2" --pid-file="$3" "$2" && for i in $(seq 400); do [ -s "$3" ] && exit 0; sleep 0.05; done; exit 1',
-      'sh', String(port), base, pidFile,
-    ]);
-    // git daemon writes its pid file after it detaches; strays may stop it before that (it is a leak the
-    // moment its parent exits), so the report names it when the pid file does not.
-    const daemon = (readPid(pidFile) ?? leaksOf(json).find((l) => /git-daemon/.test(l.command))?.pid) as number;
-    expect(daemon).toBeGreaterThan(0);
-    expect(survivors([daemon])).toEqual([]);
-    expect(result.status).toBe(3);
-    expect(DEAD).toContain(leaksOf(json).find((l) => l.pid === daemon)?.outcome);
-  });
+  itIf(
+    needsCommand('git', 'git'),
+    'catches `git daemon --detach` and exits 3 with --fail-on-leak when the command succeeded',
+    async () => {
+      leakers = new Leakers();
+      const base = fs.mkdtempSync(path.join(leakers.dir, 'git-'));
+      const pidFile = path.join(base, 'pid');
+      const port = await freePort();
+      const json = leakers.file('report.json');
+      const result = await cli([
+        'run',
+        '--fail-on-leak',
+        '--grace',
+        '2s',
+        '--json',
+        json,
+        '--',
+        // git daemon --detach exits in the parent before the child writes --pid-file (daemon.c: daemonize, then
+        // store_pid): the command waits for the file, so the pid is known however fast strays ends the daemon.
+        'sh',
+        '-c',
+        'git daemon --detach --listen=127.0.0.1 --port="$1" --base-path="$2" --pid-file="$3" "$2" && for i in $(seq 400); do [ -s "$3" ] && exit 0; sleep 0.05; done; exit 1',
+        'sh',
+        String(port),
+        base,
+        pidFile,
+      ]);
+      // git daemon writes its pid file after it detaches; strays may stop it before that (it is a leak the
+      // moment its parent exits), so the report names it when the pid file does not.
+      const daemon = (readPid(pidFile) ?? leaksOf(json).find((l) => /git-daemon/.test(l.command))?.pid) as number;
+      expect(daemon).toBeGreaterThan(0);
+      expect(survivors([daemon])).toEqual([]);
+      expect(result.status).toBe(3);
+      expect(DEAD).toContain(leaksOf(json).find((l) => l.pid === daemon)?.outcome);
+    },
+  );
 
   it('forwards SIGTERM to the group and ends the whole tree, a double-forked setsid child included', async () => {
     leakers = new Leakers();
@@ -109,7 +131,9 @@ describe('strays run', () => {
     run.child.kill('SIGKILL');
     await run.done;
     // The finisher runs in its own session: it outlives strays and kills after the grace period.
-    const gone = await waitFor(() => pids.every((p) => !isAlive(p)) || undefined, 'the tree to end', 20_000).catch(() => false);
+    const gone = await waitFor(() => pids.every((p) => !isAlive(p)) || undefined, 'the tree to end', 20_000).catch(
+      () => false,
+    );
     expect(survivors(pids)).toEqual([]);
     expect(gone).toBe(true);
   });
@@ -130,7 +154,9 @@ describe('strays run', () => {
     run.child.kill('SIGTERM');
     run.child.kill('SIGKILL');
     await run.done;
-    const gone = await waitFor(() => pids.every((p) => !isAlive(p)) || undefined, 'the tree to end', 20_000).catch(() => false);
+    const gone = await waitFor(() => pids.every((p) => !isAlive(p)) || undefined, 'the tree to end', 20_000).catch(
+      () => false,
+    );
     expect(survivors(pids)).toEqual([]);
     expect(gone).toBe(true);
   });

@@ -34,7 +34,8 @@ export async function ensureBuilt(): Promise<void> {
     const built = fs.existsSync(CLI) ? fs.statSync(CLI).mtimeMs : 0;
     if (built < newest(path.join(ROOT, 'src'))) {
       // The CLI bundle alone, exactly as `npm run build` makes it (the action bundles may be running).
-      const script = "const { ENTRIES, buildEntry } = await import('./scripts/build.mjs'); await buildEntry(ENTRIES.cli, 'dist/cli');";
+      const script =
+        "const { ENTRIES, buildEntry } = await import('./scripts/build.mjs'); await buildEntry(ENTRIES.cli, 'dist/cli');";
       execFileSync(process.execPath, ['--input-type=module', '-e', script], { cwd: ROOT, stdio: 'inherit' });
     }
   } finally {
@@ -65,11 +66,16 @@ export function startCli(args: readonly string[], options: { env?: NodeJS.Proces
   let stderr = '';
   child.stdout?.on('data', (d: Buffer) => (stdout += d.toString()));
   child.stderr?.on('data', (d: Buffer) => (stderr += d.toString()));
-  const done = new Promise<CliResult>((resolve) => child.on('close', (status, signal) => resolve({ status, signal, stdout, stderr })));
+  const done = new Promise<CliResult>((resolve) =>
+    child.on('close', (status, signal) => resolve({ status, signal, stdout, stderr })),
+  );
   return { child, done };
 }
 
-export const cli = (args: readonly string[], options: { env?: NodeJS.ProcessEnv; cwd?: string } = {}): Promise<CliResult> => startCli(args, options).done;
+export const cli = (
+  args: readonly string[],
+  options: { env?: NodeJS.ProcessEnv; cwd?: string } = {},
+): Promise<CliResult> => startCli(args, options).done;
 
 export const readPid = (file: string): number | undefined => {
   const text = fs.existsSync(file) ? fs.readFileSync(file, 'utf8').trim() : '';

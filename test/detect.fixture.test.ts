@@ -31,11 +31,20 @@ beforeAll(() => {
   const beforeRoot = materialize(story.before);
   const afterRoot = materialize(story.after);
   roots.push(beforeRoot, afterRoot);
-  baseline = snapshotFrom({ table: readLinuxTable({ procRoot: beforeRoot }), self: story.recorder, session: story.session });
+  baseline = snapshotFrom({
+    table: readLinuxTable({ procRoot: beforeRoot }),
+    self: story.recorder,
+    session: story.session,
+  });
   const plain = readLinuxTable({ procRoot: afterRoot });
   const keys = baselineKeys(baseline);
   const fresh = new Set(plain.processes.filter((p) => isNew(baseline, keys, p)).map((p) => p.pid));
-  after = { ...plain, processes: plain.processes.map((p) => (fresh.has(p.pid) ? readLinuxDetails(p, WANTED_ENV, { procRoot: afterRoot }) : p)) };
+  after = {
+    ...plain,
+    processes: plain.processes.map((p) =>
+      fresh.has(p.pid) ? readLinuxDetails(p, WANTED_ENV, { procRoot: afterRoot }) : p,
+    ),
+  };
 });
 afterAll(() => {
   for (const r of roots) fs.rmSync(r, { recursive: true, force: true });
@@ -46,7 +55,9 @@ const byArgs = (table: ProcessTable, arg: string) => table.processes.find((p) =>
 describe('detection on a recorded job', () => {
   it('finds the double-forked daemon reparented to PID 1 by its marker, with its step', () => {
     const daemon = byArgs(after, '2001');
-    const finding = detect(baseline, after, { checker: story.recorder }).findings.find((f) => f.process.pid === daemon?.pid);
+    const finding = detect(baseline, after, { checker: story.recorder }).findings.find(
+      (f) => f.process.pid === daemon?.pid,
+    );
     expect(daemon?.ppid).toBe(1);
     expect(finding?.attribution).toBe('marker');
     expect(finding?.step).toBe('__run_2');
@@ -57,7 +68,9 @@ describe('detection on a recorded job', () => {
     expect(odd?.argv.slice(-1)).toEqual(['2002']);
     expect(odd?.state).toBe('S');
     expect(odd?.ppid).toBe(1);
-    const finding = detect(baseline, after, { checker: story.recorder }).findings.find((f) => f.process.pid === odd?.pid);
+    const finding = detect(baseline, after, { checker: story.recorder }).findings.find(
+      (f) => f.process.pid === odd?.pid,
+    );
     expect(finding?.step).toBe('tests');
   });
 
@@ -72,7 +85,9 @@ describe('detection on a recorded job', () => {
   it('treats a reused pid as a new process (identity is pid + start time)', () => {
     expect(story.reusedPidWasReused).toBe(true);
     expect(baseline.processes.some((p) => p.pid === story.reusedPid)).toBe(true);
-    const finding = detect(baseline, after, { checker: story.recorder }).findings.find((f) => f.process.pid === story.reusedPid);
+    const finding = detect(baseline, after, { checker: story.recorder }).findings.find(
+      (f) => f.process.pid === story.reusedPid,
+    );
     expect(finding?.process.argv).toEqual(['sleep', '2005']);
   });
 
@@ -94,7 +109,9 @@ describe('detection on a recorded job', () => {
   });
 
   it('finds exactly the job story, and an allowlist entry removes one with its reason', () => {
-    const all = detect(baseline, after, { checker: story.recorder }).findings.map((f) => f.process.argv.at(-1)).sort();
+    const all = detect(baseline, after, { checker: story.recorder })
+      .findings.map((f) => f.process.argv.at(-1))
+      .sort();
     expect(all).toEqual(['2001', '2002', '2003', '2004', '2005', 'env -i /bin/sleep 2004 & wait']);
     const allowed = detect(baseline, after, { checker: story.recorder, allow: parseAllowlist(['name:evil)*']) });
     expect(allowed.findings.map((f) => f.process.argv.at(-1))).not.toContain('2002');

@@ -32,7 +32,10 @@ describe('detection against live processes', () => {
     });
     const allowed = await leakers.daemon(`sh -c 'echo $$ > "$PIDFILE"; exec sleep 303' &`, { env: job.env });
     // Another job's session proves nothing by itself; the host state says it is a live job's.
-    const { detection } = await check(job.baseline, { allow: parseAllowlist(['sleep 303']), otherSessions: ['strays-00000000000000ff'] });
+    const { detection } = await check(job.baseline, {
+      allow: parseAllowlist(['sleep 303']),
+      otherSessions: ['strays-00000000000000ff'],
+    });
     const pids = detection.findings.map((f) => f.process.pid);
     expect(pids).not.toContain(other);
     expect(pids).not.toContain(allowed);
@@ -50,7 +53,10 @@ describe('detection against live processes', () => {
       `sh -c 'echo $$ > "$PIDFILE"; env -i sh -c "echo \\$\\$ > ${childFile}; exec sleep 304" & wait' &`,
       { env: job.env },
     );
-    const childPid = await waitFor(() => Number(fs.existsSync(childFile) && fs.readFileSync(childFile, 'utf8')) || undefined, 'child pid');
+    const childPid = await waitFor(
+      () => Number(fs.existsSync(childFile) && fs.readFileSync(childFile, 'utf8')) || undefined,
+      'child pid',
+    );
     leakers.track(childPid);
     const { detection } = await check(job.baseline);
     const child = detection.findings.find((f) => f.process.pid === childPid);

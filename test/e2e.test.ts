@@ -18,7 +18,8 @@ const jobs: SimJob[] = [];
 
 beforeAll(() => {
   for (const entry of ['pre', 'main', 'post']) {
-    if (!fs.existsSync(path.join(REPO_ROOT, 'dist', entry, 'index.js'))) throw new Error(`dist/${entry}/index.js is missing: run npm run build`);
+    if (!fs.existsSync(path.join(REPO_ROOT, 'dist', entry, 'index.js')))
+      throw new Error(`dist/${entry}/index.js is missing: run npm run build`);
   }
 });
 
@@ -61,33 +62,40 @@ describe('the action bundles in a simulated job', () => {
     expect(report).toMatchObject({ version: 1, session: job.jobEnv.STRAYS_SESSION, leaks: [] });
   });
 
-  itIf(firstMissing(needsCommand('git', 'git'), needsCommand('python3', 'python3')), 'a leaking job fails, names every leak and its step, and ends them (git daemon, setsid server, sleep &)', async () => {
-    leakers = new Leakers();
-    const job = newJob();
-    await job.pre({ inputs: { 'grace-period': '2s' } });
-    const dir = path.join(job.root, 'leaks');
-    fs.mkdirSync(dir);
-    const step = await job.run(leakyStep(dir, await freePort()), { id: 'integration-tests' });
-    const pids = leakedPids(dir);
-    for (const pid of Object.values(pids)) if (isAlive(pid)) leakers.track(pid);
-    expect(step.code).toBe(0);
-    expect(Object.keys(pids).sort()).toEqual(['git-daemon', 'server', 'sleep']);
-    for (const pid of Object.values(pids)) expect(isAlive(pid)).toBe(true);
+  itIf(
+    firstMissing(needsCommand('git', 'git'), needsCommand('python3', 'python3')),
+    'a leaking job fails, names every leak and its step, and ends them (git daemon, setsid server, sleep &)',
+    async () => {
+      leakers = new Leakers();
+      const job = newJob();
+      await job.pre({ inputs: { 'grace-period': '2s' } });
+      const dir = path.join(job.root, 'leaks');
+      fs.mkdirSync(dir);
+      const step = await job.run(leakyStep(dir, await freePort()), { id: 'integration-tests' });
+      const pids = leakedPids(dir);
+      for (const pid of Object.values(pids)) if (isAlive(pid)) leakers.track(pid);
+      expect(step.code).toBe(0);
+      expect(Object.keys(pids).sort()).toEqual(['git-daemon', 'server', 'sleep']);
+      for (const pid of Object.values(pids)) expect(isAlive(pid)).toBe(true);
 
-    const post = await job.post({ inputs: { 'grace-period': '2s' } });
-    expect(post.code).toBe(1);
-    expect(leakedCount(post)).toBe(3);
-    expect(post.summary).toMatch(/strays: 3 leaked processes/);
-    for (const pid of Object.values(pids)) expect(post.summary).toContain(String(pid));
-    expect(post.summary).toContain('git-daemon --detach');
-    expect(post.summary).toContain('sleep 300');
-    expect(post.summary).toMatch(/integration-tests/);
-    const errors = post.annotations.filter((a) => a.level === 'error');
-    for (const pid of Object.values(pids)) expect(errors.some((a) => a.message.includes(`pid ${pid}`) && a.message.includes('integration-tests'))).toBe(true);
-    for (const pid of Object.values(pids)) await waitFor(() => !isAlive(pid), `pid ${pid} to be ended`);
-    const report = expectValidReport(JSON.parse(fs.readFileSync(post.outputs['report-path'] as string, 'utf8')));
-    expect(report.leaks.map((l: { pid: number }) => l.pid).sort()).toEqual(Object.values(pids).sort());
-  });
+      const post = await job.post({ inputs: { 'grace-period': '2s' } });
+      expect(post.code).toBe(1);
+      expect(leakedCount(post)).toBe(3);
+      expect(post.summary).toMatch(/strays: 3 leaked processes/);
+      for (const pid of Object.values(pids)) expect(post.summary).toContain(String(pid));
+      expect(post.summary).toContain('git-daemon --detach');
+      expect(post.summary).toContain('sleep 300');
+      expect(post.summary).toMatch(/integration-tests/);
+      const errors = post.annotations.filter((a) => a.level === 'error');
+      for (const pid of Object.values(pids))
+        expect(errors.some((a) => a.message.includes(`pid ${pid}`) && a.message.includes('integration-tests'))).toBe(
+          true,
+        );
+      for (const pid of Object.values(pids)) await waitFor(() => !isAlive(pid), `pid ${pid} to be ended`);
+      const report = expectValidReport(JSON.parse(fs.readFileSync(post.outputs['report-path'] as string, 'utf8')));
+      expect(report.leaks.map((l: { pid: number }) => l.pid).sort()).toEqual(Object.values(pids).sort());
+    },
+  );
 
   it('kill: false reports the leak as a warning and leaves it running', async () => {
     leakers = new Leakers();
@@ -191,13 +199,15 @@ describe('the action bundles in a simulated job', () => {
     expect(postA.code).not.toBe(0);
     expect(leakedCount(postA)).toBe(1);
     expect(postA.outputs['unattributed-count']).toBe('0');
-    await waitFor(() => !isAlive(ofA.marked), 'job A\'s leak to end');
+    await waitFor(() => !isAlive(ofA.marked), "job A's leak to end");
     expect(isAlive(ofB.marked)).toBe(true); // the other job's leak, still running its job
     for (const p of [ofA.envI, ofB.envI]) expect(isAlive(p)).toBe(true); // no proof without a job cgroup: left alone
-    const reportA = JSON.parse(fs.readFileSync(postA.outputs['report-path'] as string, 'utf8')) as { leaks: Array<{ pid: number }> };
+    const reportA = JSON.parse(fs.readFileSync(postA.outputs['report-path'] as string, 'utf8')) as {
+      leaks: Array<{ pid: number }>;
+    };
     expect(reportA.leaks.map((l) => l.pid)).toEqual([ofA.marked]);
     const postB = await b.post({ inputs });
     expect(leakedCount(postB)).toBe(1);
-    await waitFor(() => !isAlive(ofB.marked), 'job B\'s leak to end');
+    await waitFor(() => !isAlive(ofB.marked), "job B's leak to end");
   });
 });

@@ -41,15 +41,42 @@ describe('baseline file', () => {
     ['missing', null, /does not exist/],
     ['truncated', serializeBaseline(baseline).slice(0, 50), /not valid JSON \(truncated/],
     ['not ours', '{"hello":1}', /not a strays baseline/],
-    ['another version', serializeBaseline(baseline).replace('"version":1', '"version":7'), /has version 7; this strays reads version 1/],
-    ['malformed fields', JSON.stringify({ kind: 'strays-baseline', version: 1, session: 3 }), /malformed fields: session, reader/],
+    [
+      'another version',
+      serializeBaseline(baseline).replace('"version":1', '"version":7'),
+      /has version 7; this strays reads version 1/,
+    ],
+    [
+      'malformed fields',
+      JSON.stringify({ kind: 'strays-baseline', version: 1, session: 3 }),
+      /malformed fields: session, reader/,
+    ],
     ['null ancestor', serializeBaseline({ ...baseline, ancestors: [null as never] }), /malformed fields: ancestors/],
-    ['string argv', serializeBaseline({ ...baseline, ancestors: [{ pid: 1, start: 1, comm: 'x', argv: 'sh' as never }] }), /malformed fields: ancestors/],
-    ['root cgroup', serializeBaseline({ ...baseline, cgroup: { mount: '/sys/fs/cgroup', path: '/', origin: '/', moved: [] } }), /malformed fields: cgroup/],
-    ['foreign cgroup', serializeBaseline({ ...baseline, cgroup: { mount: '/sys/fs/cgroup', path: '/system.slice', origin: '/', moved: [] } }), /malformed fields: cgroup/],
+    [
+      'string argv',
+      serializeBaseline({ ...baseline, ancestors: [{ pid: 1, start: 1, comm: 'x', argv: 'sh' as never }] }),
+      /malformed fields: ancestors/,
+    ],
+    [
+      'root cgroup',
+      serializeBaseline({ ...baseline, cgroup: { mount: '/sys/fs/cgroup', path: '/', origin: '/', moved: [] } }),
+      /malformed fields: cgroup/,
+    ],
+    [
+      'foreign cgroup',
+      serializeBaseline({
+        ...baseline,
+        cgroup: { mount: '/sys/fs/cgroup', path: '/system.slice', origin: '/', moved: [] },
+      }),
+      /malformed fields: cgroup/,
+    ],
     ['zero start', serializeBaseline({ ...baseline, start: 0 }), /malformed fields: start/],
     ['empty processes', serializeBaseline({ ...baseline, processes: [] }), /malformed fields: processes/],
-    ['string pid', serializeBaseline({ ...baseline, processes: [{ pid: '1' as never, start: 1 }] }), /malformed fields: processes/],
+    [
+      'string pid',
+      serializeBaseline({ ...baseline, processes: [{ pid: '1' as never, start: 1 }] }),
+      /malformed fields: processes/,
+    ],
     ['start before its snapshotter', serializeBaseline({ ...baseline, start: 1 }), /inconsistent/],
   ])('refuses a %s file, naming it', (_name, text, message) => {
     const f = path.join(dir, `bad-${_name}.json`);
@@ -60,38 +87,79 @@ describe('baseline file', () => {
 });
 
 describe('allowlist', () => {
-  const proc = (comm: string, argv: string[]) => ({ pid: 1, ppid: 0, pgid: 1, sid: 1, state: 'S', uid: 0, start: 1, startedAt: 1, comm, argv });
+  const proc = (comm: string, argv: string[]) => ({
+    pid: 1,
+    ppid: 0,
+    pgid: 1,
+    sid: 1,
+    state: 'S',
+    uid: 0,
+    start: 1,
+    startedAt: 1,
+    comm,
+    argv,
+  });
   it('matches globs on the whole command line, and name: on comm or argv[0] basename', () => {
     const list = parseAllowlist(['sleep 60*\nname:postgres*', 'name:git-daemon']);
     expect(allowedBy(list, proc('sleep', ['sleep', '600']))?.source).toBe('sleep 60*');
     expect(allowedBy(list, proc('sleep', ['sleep', '1']))).toBeUndefined();
-    expect(allowedBy(list, proc('postgres', ['/usr/lib/postgresql/bin/postgres', '-D', 'x']))?.source).toBe('name:postgres*');
-    expect(allowedBy(list, proc('git-daemon', ['/usr/lib/git-core/git-daemon', '--detach']))?.source).toBe('name:git-daemon');
+    expect(allowedBy(list, proc('postgres', ['/usr/lib/postgresql/bin/postgres', '-D', 'x']))?.source).toBe(
+      'name:postgres*',
+    );
+    expect(allowedBy(list, proc('git-daemon', ['/usr/lib/git-core/git-daemon', '--detach']))?.source).toBe(
+      'name:git-daemon',
+    );
     expect(allowedBy(parseAllowlist(['a[bc]d ?']), proc('x', ['acd', 'z']))).toBeDefined();
     expect(allowedBy(parseAllowlist(['(x)|y']), proc('x', ['(x)|y']))).toBeDefined();
   });
-  it.each([['name:', /glob is empty/], ['foo [bar', /"\[" at position 5 is never closed/]])('rejects %j, naming it', (entry, message) => {
+  it.each([
+    ['name:', /glob is empty/],
+    ['foo [bar', /"\[" at position 5 is never closed/],
+  ])('rejects %j, naming it', (entry, message) => {
     expect(() => parseAllowEntry(entry)).toThrow(message);
     expect(() => parseAllowEntry(entry)).toThrow(`"${entry}"`);
   });
 });
 
 describe('durations and options', () => {
-  it.each([['500ms', 500], ['5s', 5000], ['1m', 60000], ['5', 5000], ['0.5', 500], [' 2h ', 7200000]])('parses %j', (v, ms) => {
+  it.each([
+    ['500ms', 500],
+    ['5s', 5000],
+    ['1m', 60000],
+    ['5', 5000],
+    ['0.5', 500],
+    [' 2h ', 7200000],
+  ])('parses %j', (v, ms) => {
     expect(parseDuration(v)).toBe(ms);
   });
   it.each(['5 sec', '-1s', 'soon', '1e3'])('rejects %j naming value and forms', (v) => {
     expect(() => parseDuration(v, 'grace-period')).toThrow(`Invalid grace-period "${v}": expected "500ms", "5s", "1m"`);
   });
-  const names = { kill: 'kill', failOnLeak: 'fail-on-leak', grace: 'grace-period', allow: 'allow', isolation: 'isolation', unattributed: 'unattributed' };
+  const names = {
+    kill: 'kill',
+    failOnLeak: 'fail-on-leak',
+    grace: 'grace-period',
+    allow: 'allow',
+    isolation: 'isolation',
+    unattributed: 'unattributed',
+  };
   it('builds a frozen config with defaults', () => {
     const o = parseGuardOptions({}, names);
-    expect(o).toMatchObject({ kill: true, failOnLeak: false, graceMs: 5000, allow: [], isolation: 'auto', unattributed: 'report' });
+    expect(o).toMatchObject({
+      kill: true,
+      failOnLeak: false,
+      graceMs: 5000,
+      allow: [],
+      isolation: 'auto',
+      unattributed: 'report',
+    });
     expect(Object.isFrozen(o)).toBe(true);
   });
   it('names the input, value and accepted forms on bad values', () => {
     expect(() => parseGuardOptions({ kill: 'yes' }, names)).toThrow('Invalid kill "yes": expected true or false.');
-    expect(() => parseGuardOptions({ isolation: 'docker' }, names)).toThrow('Invalid isolation "docker": expected one of auto, marker, cgroup.');
+    expect(() => parseGuardOptions({ isolation: 'docker' }, names)).toThrow(
+      'Invalid isolation "docker": expected one of auto, marker, cgroup.',
+    );
     expect(() => parseGuardOptions({ allow: ['name:'] }, names)).toThrow(/Invalid allow: Invalid allow entry "name:"/);
   });
 });

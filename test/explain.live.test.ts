@@ -47,27 +47,47 @@ describe('explanations of live leaks', () => {
     const job = startTestJob();
     const port = await freePort(host);
     const env = { ...job.env, GITHUB_ACTION: 'serve_docs' };
-    const pid = await leakers.daemon(`sh -c 'echo $$ > "$PIDFILE"; exec python3 -m http.server --bind ${host} ${port}' &`, { env });
+    const pid = await leakers.daemon(
+      `sh -c 'echo $$ > "$PIDFILE"; exec python3 -m http.server --bind ${host} ${port}' &`,
+      { env },
+    );
     await waitListening(host, port);
     const { table, detection } = await check(job.baseline);
-    const explained = explainFindings(detection.findings, table, { workspace: leakers.dir }, { baseline: job.baseline });
+    const explained = explainFindings(
+      detection.findings,
+      table,
+      { workspace: leakers.dir },
+      { baseline: job.baseline },
+    );
     return { pid, port, detection, explained: explained.get(pid) };
   }
 
-  itIf(python3Missing, 'reports the IPv4 loopback port a leaked python http.server listens on, its step and user', async () => {
-    const { pid, port, detection, explained } = await leakedServer('127.0.0.1');
-    expect(explained?.holds.listening).toEqual([{ proto: 'tcp', family: 4, address: '127.0.0.1', port, endpoint: `127.0.0.1:${port}` }]);
-    expect(detection.findings.find((f) => f.process.pid === pid)?.step).toBe('serve_docs');
-    expect(explained?.holds.fds).toBe('read');
-    // The server runs as this test's user, whose name the passwd database gives.
-    expect(explained?.user).toBe(os.userInfo().username);
-    expect(explained?.ageMs).toBeGreaterThanOrEqual(0);
-  });
+  itIf(
+    python3Missing,
+    'reports the IPv4 loopback port a leaked python http.server listens on, its step and user',
+    async () => {
+      const { pid, port, detection, explained } = await leakedServer('127.0.0.1');
+      expect(explained?.holds.listening).toEqual([
+        { proto: 'tcp', family: 4, address: '127.0.0.1', port, endpoint: `127.0.0.1:${port}` },
+      ]);
+      expect(detection.findings.find((f) => f.process.pid === pid)?.step).toBe('serve_docs');
+      expect(explained?.holds.fds).toBe('read');
+      // The server runs as this test's user, whose name the passwd database gives.
+      expect(explained?.user).toBe(os.userInfo().username);
+      expect(explained?.ageMs).toBeGreaterThanOrEqual(0);
+    },
+  );
 
-  itIf(firstMissing(python3Missing, ipv6Missing), 'reports the IPv6 loopback port a leaked python http.server listens on', async () => {
-    const { port, explained } = await leakedServer('::1');
-    expect(explained?.holds.listening).toEqual([{ proto: 'tcp', family: 6, address: '::1', port, endpoint: `[::1]:${port}` }]);
-  });
+  itIf(
+    firstMissing(python3Missing, ipv6Missing),
+    'reports the IPv6 loopback port a leaked python http.server listens on',
+    async () => {
+      const { port, explained } = await leakedServer('::1');
+      expect(explained?.holds.listening).toEqual([
+        { proto: 'tcp', family: 6, address: '::1', port, endpoint: `[::1]:${port}` },
+      ]);
+    },
+  );
 
   it('reports a cwd inside the workspace and files held open under the workspace and RUNNER_TEMP', async () => {
     leakers = new Leakers();
@@ -88,7 +108,12 @@ describe('explanations of live leaks', () => {
     expect(holds?.cwd).toBe(path.join(workspace, 'build'));
     expect(holds?.cwdInWorkspace).toBe(true);
     expect(holds?.cwdPlace).toBe('workspace');
-    expect(holds?.openFiles).toEqual(expect.arrayContaining([{ path: lock, place: 'workspace' }, { path: db, place: 'runner-temp' }]));
+    expect(holds?.openFiles).toEqual(
+      expect.arrayContaining([
+        { path: lock, place: 'workspace' },
+        { path: db, place: 'runner-temp' },
+      ]),
+    );
     expect(holds?.openFiles.map((f) => f.path)).not.toContain('/etc/hostname');
     expect(holds?.fdsCapped).toBe(false);
 
@@ -103,17 +128,30 @@ describe('explanations of live leaks', () => {
     const job = startTestJob();
     const env = { ...job.env, GITHUB_ACTION: '__run_2' };
     // sh → sh & (exits) → setsid sh → exec sleep: the classic daemonize, as `git daemon --detach` does.
-    const pid = await leakers.daemon(`sh -c 'setsid sh -c "echo \\$\\$ > \\"\\$PIDFILE\\"; exec sleep 311" &' ; exit 0`, { env });
+    const pid = await leakers.daemon(
+      `sh -c 'setsid sh -c "echo \\$\\$ > \\"\\$PIDFILE\\"; exec sleep 311" &' ; exit 0`,
+      { env },
+    );
     // Wait until the middle shell has exited and the kernel reparented the daemon.
     await waitFor(() => {
       const ppid = Number(fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ')[1]);
-      return ppid === 1 || !fs.existsSync(`/proc/${ppid}/cmdline`) || !/^sh\0/.test(fs.readFileSync(`/proc/${ppid}/cmdline`, 'utf8'));
+      return (
+        ppid === 1 ||
+        !fs.existsSync(`/proc/${ppid}/cmdline`) ||
+        !/^sh\0/.test(fs.readFileSync(`/proc/${ppid}/cmdline`, 'utf8'))
+      );
     }, 'reparenting');
     const { table, detection } = await check(job.baseline);
     const finding = detection.findings.find((f) => f.process.pid === pid);
     expect(finding?.step).toBe('__run_2');
     const x = explainFindings(detection.findings, table, {}, { baseline: job.baseline }).get(pid);
-    expect(x).toMatchObject({ reparented: true, sessionLeader: true, groupLeader: true, stopped: false, uninterruptible: false });
+    expect(x).toMatchObject({
+      reparented: true,
+      sessionLeader: true,
+      groupLeader: true,
+      stopped: false,
+      uninterruptible: false,
+    });
     expect(x?.chain[0]?.pid).toBe(finding?.process.ppid);
     expect(x?.endsAt).not.toBe('unknown');
   });
@@ -122,12 +160,19 @@ describe('explanations of live leaks', () => {
     leakers = new Leakers();
     const job = startTestJob();
     // The parent execs sleep, which never wait(2)s: its short-lived child stays a zombie.
-    const parent = await leakers.daemon(`sh -c 'echo $$ > "$PIDFILE"; sleep 0.01 & exec sleep 312' &`, { env: job.env });
+    const parent = await leakers.daemon(`sh -c 'echo $$ > "$PIDFILE"; sleep 0.01 & exec sleep 312' &`, {
+      env: job.env,
+    });
     const stopped = await leakers.daemon(`sh -c 'echo $$ > "$PIDFILE"; exec sleep 313' &`, { env: job.env });
     process.kill(stopped, 'SIGSTOP');
     await waitFor(() => fs.readFileSync(`/proc/${stopped}/stat`, 'utf8').split(') ')[1]?.startsWith('T'), 'stop');
     const zombie = await waitFor(() => {
-      const kids = fs.readFileSync(`/proc/${parent}/task/${parent}/children`, 'utf8').trim().split(' ').filter(Boolean).map(Number);
+      const kids = fs
+        .readFileSync(`/proc/${parent}/task/${parent}/children`, 'utf8')
+        .trim()
+        .split(' ')
+        .filter(Boolean)
+        .map(Number);
       return kids.find((k) => fs.readFileSync(`/proc/${k}/stat`, 'utf8').split(') ')[1]?.startsWith('Z'));
     }, 'a zombie child');
     const { table, detection } = await check(job.baseline);

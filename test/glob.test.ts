@@ -4,7 +4,13 @@
  * machine is shared), and the limits on entries, named at parse time.
  */
 import { describe, expect, it } from 'vitest';
-import { MAX_ALLOW_ENTRIES, MAX_ALLOW_ENTRY_LENGTH, allowedBy, globMatches, parseAllowlist } from '../src/engine/allowlist.js';
+import {
+  MAX_ALLOW_ENTRIES,
+  MAX_ALLOW_ENTRY_LENGTH,
+  allowedBy,
+  globMatches,
+  parseAllowlist,
+} from '../src/engine/allowlist.js';
 import { type Meter, codePoints, compileGlob, matchGlob } from '../src/engine/glob.js';
 import { parseGuardOptions } from '../src/config/options.js';
 
@@ -88,7 +94,11 @@ describe('glob semantics', () => {
     for (let k = 0; k < 5000; k++) {
       const glob = Array.from({ length: 1 + random(7) }, () => pieces[random(pieces.length)]).join('');
       const text = Array.from({ length: random(9) }, () => 'abc'[random(3)]).join('');
-      expect({ glob, text, matches: globMatches(glob, text) }).toEqual({ glob, text, matches: reference(glob).test(text) });
+      expect({ glob, text, matches: globMatches(glob, text) }).toEqual({
+        glob,
+        text,
+        matches: reference(glob).test(text),
+      });
     }
   });
 });
@@ -118,14 +128,17 @@ describe('glob cost', () => {
     ['1 MB of "é"', codePoints('é'.repeat(MB))],
   ];
 
-  it.each(hostile)('%j stays within (text length) x (words per segment) + glob length steps on every 1 MB text', (glob) => {
-    const compiled = compileGlob(glob);
-    const words = Math.max(...compiled.segments.map((s) => Math.ceil(s.tokens.length / 32) || 1));
-    for (const [, text] of texts) {
-      const bound = text.length * words + glob.length * 2;
-      expect(steps(glob, text)).toBeLessThanOrEqual(bound);
-    }
-  });
+  it.each(hostile)(
+    '%j stays within (text length) x (words per segment) + glob length steps on every 1 MB text',
+    (glob) => {
+      const compiled = compileGlob(glob);
+      const words = Math.max(...compiled.segments.map((s) => Math.ceil(s.tokens.length / 32) || 1));
+      for (const [, text] of texts) {
+        const bound = text.length * words + glob.length * 2;
+        expect(steps(glob, text)).toBeLessThanOrEqual(bound);
+      }
+    },
+  );
 
   it('the cost grows linearly: twice the text, at most twice the steps', () => {
     const glob = '*a*a*a*a*a*b';
@@ -144,7 +157,14 @@ describe('glob cost', () => {
 });
 
 describe('allowlist limits, at parse time', () => {
-  const names = { kill: 'kill', failOnLeak: 'fail-on-leak', grace: 'grace-period', allow: 'input allow', isolation: 'isolation', unattributed: 'unattributed' };
+  const names = {
+    kill: 'kill',
+    failOnLeak: 'fail-on-leak',
+    grace: 'grace-period',
+    allow: 'input allow',
+    isolation: 'isolation',
+    unattributed: 'unattributed',
+  };
   const error = (allow: string[]): string => {
     try {
       parseGuardOptions({ allow }, names);
@@ -156,7 +176,9 @@ describe('allowlist limits, at parse time', () => {
 
   it('refuses a 50 000-character entry, naming the input, a capped value and the limit', () => {
     const message = error([`*${'\u202e'.repeat(10)}${'x'.repeat(50_000)}*`]);
-    expect(message).toMatch(/^Invalid input allow: Invalid allow entry "\*(\\u202e){10}x+… \(49812 more characters\)": it is 50012 characters long; the limit is 256\./);
+    expect(message).toMatch(
+      /^Invalid input allow: Invalid allow entry "\*(\\u202e){10}x+… \(49812 more characters\)": it is 50012 characters long; the limit is 256\./,
+    );
     expect(message).not.toContain('\u202e');
     expect(message.length).toBeLessThan(2000);
   });
@@ -165,7 +187,9 @@ describe('allowlist limits, at parse time', () => {
     const entry = (i: number): string => `${i}${'y'.repeat(MAX_ALLOW_ENTRY_LENGTH - String(i).length)}`;
     const many = Array.from({ length: MAX_ALLOW_ENTRIES }, (_, i) => entry(i));
     expect(parseGuardOptions({ allow: [many.join('\n')] }, names).allow).toHaveLength(MAX_ALLOW_ENTRIES);
-    expect(error([many.join('\n'), 'one-more'])).toMatch(/^Invalid input allow: 101 entries \("0y+… \(\d+ more characters\)", …\); the limit is 100\./);
+    expect(error([many.join('\n'), 'one-more'])).toMatch(
+      /^Invalid input allow: 101 entries \("0y+… \(\d+ more characters\)", …\); the limit is 100\./,
+    );
   });
 
   it('names a backwards range and an unclosed set', () => {

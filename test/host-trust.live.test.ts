@@ -55,12 +55,19 @@ function shellAs(uid: number, script: string, env: NodeJS.ProcessEnv = {}): Spaw
     gid: uid,
     cwd: build,
     timeout: TIMEOUT_MS,
-    env: { PATH: process.env.PATH, HOME: leakers.dir, NO_COLOR: '1', STRAYS: `${process.execPath} ${path.join(build, 'src/cli/index.js')}`, ...env },
+    env: {
+      PATH: process.env.PATH,
+      HOME: leakers.dir,
+      NO_COLOR: '1',
+      STRAYS: `${process.execPath} ${path.join(build, 'src/cli/index.js')}`,
+      ...env,
+    },
   });
 }
 
 /** `strays sweep` as root, in its own process. */
-const rootSweep = (dir: string): SpawnSyncReturns<string> => shellAs(0, `$STRAYS sweep --older-than 0s --grace 1s --state-dir "$DIR"`, { DIR: dir });
+const rootSweep = (dir: string): SpawnSyncReturns<string> =>
+  shellAs(0, `$STRAYS sweep --older-than 0s --grace 1s --state-dir "$DIR"`, { DIR: dir });
 
 /** A job of `uid`: a live owner, its record written by that user, and a marked daemon of that user. */
 async function liveJobOf(uid: number, dir: string): Promise<{ session: string; daemon: number }> {
@@ -83,7 +90,8 @@ async function liveJobOf(uid: number, dir: string): Promise<{ session: string; d
 const linesWith = (text: string, needle: string): string[] => text.split('\n').filter((l) => l.includes(needle));
 
 /** Lines the runner would read as the planted workflow commands (actions/runner ActionCommand: `::` after leading whitespace). */
-const injectedCommands = (text: string): string[] => text.split('\n').filter((l) => /^\s*::.*(Injected|stop-commands|deadbeef)/.test(l));
+const injectedCommands = (text: string): string[] =>
+  text.split('\n').filter((l) => /^\s*::.*(Injected|stop-commands|deadbeef)/.test(l));
 
 describeIf(missing, 'host state planted by an unprivileged job (uid 65534), against a root sweep', () => {
   it('a FIFO, symlinks to /dev/zero and to a root-only file, a forged record and an injected name: one escaped line each, live jobs untouched', async () => {
@@ -106,15 +114,29 @@ describeIf(missing, 'host state planted by an unprivileged job (uid 65534), agai
 
     const forged = newSessionId();
     const forgedRecord = serializeJob({
-      session: forged, runnerTrackingId: tracking, owner: { pid: 999_999, start: 1, reader: 'linux-proc', comm: 'gone' },
-      startedAt: 0, host: 'h', registrar: 1, bootId: undefined,
+      session: forged,
+      runnerTrackingId: tracking,
+      owner: { pid: 999_999, start: 1, reader: 'linux-proc', comm: 'gone' },
+      startedAt: 0,
+      host: 'h',
+      registrar: 1,
+      bootId: undefined,
     });
-    const planted = shellAs(NOBODY, `cd "$JOBS" && mkfifo '~.json' && ln -s /dev/zero z.json && ln -s "$SECRET" secret.json &&
+    const planted = shellAs(
+      NOBODY,
+      `cd "$JOBS" && mkfifo '~.json' && ln -s /dev/zero z.json && ln -s "$SECRET" secret.json &&
       printf '%s' "$FORGED" > "$FORGED_NAME.json" && printf '{}' > "$INJECTED" &&
       { cat "$ROOT_RECORD" 2>/dev/null && echo read-root-record; true; } &&
-      printf '%s' "$FORGED" > "$HOME/copy.json" && { mv -f "$HOME/copy.json" "$ROOT_RECORD" 2>/dev/null && echo swapped || echo swap-refused; }`, {
-      JOBS: jobs, SECRET: secret, FORGED: forgedRecord, FORGED_NAME: forged, INJECTED, ROOT_RECORD: path.join(jobs, `${rootJob.session}.json`),
-    });
+      printf '%s' "$FORGED" > "$HOME/copy.json" && { mv -f "$HOME/copy.json" "$ROOT_RECORD" 2>/dev/null && echo swapped || echo swap-refused; }`,
+      {
+        JOBS: jobs,
+        SECRET: secret,
+        FORGED: forgedRecord,
+        FORGED_NAME: forged,
+        INJECTED,
+        ROOT_RECORD: path.join(jobs, `${rootJob.session}.json`),
+      },
+    );
     expect(planted.status, planted.stderr).toBe(0);
     // Root's record is 0640: nobody cannot read it. The sticky bit: nobody cannot replace it (rename(2): EPERM).
     expect(planted.stdout.trim()).toBe('swap-refused');
@@ -134,28 +156,43 @@ describeIf(missing, 'host state planted by an unprivileged job (uid 65534), agai
     one(`${jobs}/z.json`, /: is a symbolic link/);
     one(`${jobs}/secret.json`, /: is a symbolic link; nothing is ended/);
     one(`${jobs}/x\\n::error title=Injected::fake\\n::stop-commands::deadbeef\\n.json`, /: is not a strays job record/);
-    one(`pid ${victim} `, new RegExp(`left alone, not this record's to end: .*carries the marker of job ${forged}, whose record is owned by uid ${NOBODY}`));
+    one(
+      `pid ${victim} `,
+      new RegExp(
+        `left alone, not this record's to end: .*carries the marker of job ${forged}, whose record is owned by uid ${NOBODY}`,
+      ),
+    );
     expect(linesWith(out, 'Injected')).toHaveLength(1);
     expect(injectedCommands(out)).toEqual([]);
     // Nothing of the root-only file reaches the output: not its size, not whether it parses.
     expect(out).not.toMatch(/secret\.json: .*(bytes|JSON|version)/);
     // The forged record stays, so the next sweep says so again; the live jobs' records stay.
-    expect(listJobs({ stateDir }).jobs.map((j) => j.session).sort()).toEqual([nobodyJob.session, rootJob.session, forged].sort());
+    expect(
+      listJobs({ stateDir })
+        .jobs.map((j) => j.session)
+        .sort(),
+    ).toEqual([nobodyJob.session, rootJob.session, forged].sort());
 
     // A later job of nobody on the same host: start and check read the same folder and finish.
     const state = path.join(leakers.dir, 'later-job.json');
     const report = path.join(leakers.dir, 'later-report.json');
-    const later = shellAs(NOBODY, `eval "$($STRAYS start --isolation marker --state "$STATE")" && $STRAYS check --state "$STATE" --remove-state --grace 1s --json "$REPORT"`, {
-      STATE: state,
-      REPORT: report,
-      STRAYS_STATE_DIR: stateDir,
-    });
+    const later = shellAs(
+      NOBODY,
+      `eval "$($STRAYS start --isolation marker --state "$STATE")" && $STRAYS check --state "$STATE" --remove-state --grace 1s --json "$REPORT"`,
+      {
+        STATE: state,
+        REPORT: report,
+        STRAYS_STATE_DIR: stateDir,
+      },
+    );
     expect(later.error, 'start and check finished within their timeout').toBeUndefined();
     expect(later.status, later.stderr).toBe(0);
     // The notes reach the report (and the console when it has sections): one escaped entry per bad file.
     const notes: string[] = JSON.parse(fs.readFileSync(report, 'utf8')).notes;
     expect(notes.filter((n) => n.includes('Injected'))).toEqual([
-      expect.stringMatching(/^host state: skipped corrupt record .*x\\n::error title=Injected::fake\\n::stop-commands::deadbeef\\n\.json: /),
+      expect.stringMatching(
+        /^host state: skipped corrupt record .*x\\n::error title=Injected::fake\\n::stop-commands::deadbeef\\n\.json: /,
+      ),
     ]);
     expect(notes.filter((n) => n.includes(`${jobs}/~.json`))).toHaveLength(1);
     expect(notes.filter((n) => n.includes(`${jobs}/z.json`))).toHaveLength(1);
@@ -170,19 +207,30 @@ describeIf(missing, 'host state planted by an unprivileged job (uid 65534), agai
     for (const pid of [nobodyJob.daemon, rootDaemon, victim]) expect(isAlive(pid)).toBe(true);
   });
 
-  it('a later job\'s pre and post steps and the GitHub job-started hook finish, and print one escaped line per planted entry', async () => {
+  it("a later job's pre and post steps and the GitHub job-started hook finish, and print one escaped line per planted entry", async () => {
     leakers = new Leakers();
     fs.chmodSync(leakers.dir, 0o1777);
     stateDir = sharedStateDir();
     const jobs = jobsDir(stateDir);
-    const planted = shellAs(NOBODY, `cd "$JOBS" && mkfifo '~.json' && ln -s /dev/zero z.json && printf '{}' > "$INJECTED"`, { JOBS: jobs, INJECTED });
+    const planted = shellAs(
+      NOBODY,
+      `cd "$JOBS" && mkfifo '~.json' && ln -s /dev/zero z.json && printf '{}' > "$INJECTED"`,
+      { JOBS: jobs, INJECTED },
+    );
     expect(planted.status, planted.stderr).toBe(0);
 
     // The action as nobody, with the real @actions/core: pre, then post with the state pre saved.
     const home = path.join(leakers.dir, 'runner');
     fs.mkdirSync(home, { mode: 0o777 });
     fs.chmodSync(home, 0o777);
-    const files = { GITHUB_STATE: path.join(home, 'state'), GITHUB_ENV: path.join(home, 'env'), GITHUB_OUTPUT: path.join(home, 'output'), RUNNER_TEMP: home, STRAYS_STATE_DIR: stateDir, INPUT_ISOLATION: 'marker' };
+    const files = {
+      GITHUB_STATE: path.join(home, 'state'),
+      GITHUB_ENV: path.join(home, 'env'),
+      GITHUB_OUTPUT: path.join(home, 'output'),
+      RUNNER_TEMP: home,
+      STRAYS_STATE_DIR: stateDir,
+      INPUT_ISOLATION: 'marker',
+    };
     for (const f of [files.GITHUB_STATE, files.GITHUB_ENV, files.GITHUB_OUTPUT]) {
       fs.writeFileSync(f, '');
       fs.chmodSync(f, 0o666);
@@ -190,7 +238,12 @@ describeIf(missing, 'host state planted by an unprivileged job (uid 65534), agai
     // Straight from node: sh would drop STATE_baseline-path (not a shell name) from the environment.
     const step = (name: string, more: NodeJS.ProcessEnv = {}) =>
       spawnSync(process.execPath, [path.join(build, `src/action/${name}.js`)], {
-        encoding: 'utf8', uid: NOBODY, gid: NOBODY, cwd: build, timeout: TIMEOUT_MS, env: { PATH: process.env.PATH, HOME: home, ...files, ...more },
+        encoding: 'utf8',
+        uid: NOBODY,
+        gid: NOBODY,
+        cwd: build,
+        timeout: TIMEOUT_MS,
+        env: { PATH: process.env.PATH, HOME: home, ...files, ...more },
       });
     const pre = step('pre');
     expect(pre.error, 'pre finished within its timeout').toBeUndefined();
@@ -204,7 +257,9 @@ describeIf(missing, 'host state planted by an unprivileged job (uid 65534), agai
     const postReport = fs.readdirSync(home).find((f) => f.endsWith('.report.json')) as string;
     const postNotes: string[] = JSON.parse(fs.readFileSync(path.join(home, postReport), 'utf8')).notes;
     expect(postNotes.filter((n) => n.includes('Injected'))).toEqual([
-      expect.stringMatching(/^host state: skipped corrupt record .*x\\n::error title=Injected::fake\\n::stop-commands::deadbeef\\n\.json: /),
+      expect.stringMatching(
+        /^host state: skipped corrupt record .*x\\n::error title=Injected::fake\\n::stop-commands::deadbeef\\n\.json: /,
+      ),
     ]);
     expect(postNotes.filter((n) => n.includes(`${jobs}/~.json`))).toHaveLength(1);
     expect(postNotes.filter((n) => n.includes(`${jobs}/z.json`))).toHaveLength(1);
@@ -216,8 +271,12 @@ describeIf(missing, 'host state planted by an unprivileged job (uid 65534), agai
     fs.writeFileSync(hook, hookScript('job-started', 'strays'), { mode: 0o755 });
     const githubEnv = path.join(leakers.dir, 'hook-env');
     const ran = shellAs(0, `exec bash -e "$HOOK"`, {
-      HOOK: hook, STRAYS_BIN: `${process.execPath} ${path.join(build, 'src/cli/index.js')}`, STRAYS_STATE_DIR: stateDir,
-      RUNNER_TRACKING_ID: `github_${newSessionId()}`, GITHUB_ENV: githubEnv, STRAYS_OPTIONS: '--isolation marker',
+      HOOK: hook,
+      STRAYS_BIN: `${process.execPath} ${path.join(build, 'src/cli/index.js')}`,
+      STRAYS_STATE_DIR: stateDir,
+      RUNNER_TRACKING_ID: `github_${newSessionId()}`,
+      GITHUB_ENV: githubEnv,
+      STRAYS_OPTIONS: '--isolation marker',
     });
     expect(ran.error, 'the hook finished within its timeout').toBeUndefined();
     expect(ran.status, ran.stderr).toBe(0);
@@ -239,7 +298,11 @@ describeIf(missing, 'host state planted by an unprivileged job (uid 65534), agai
     // nobody replaces root's record by a copy whose owner is long gone: root's live job would look over.
     const record = path.join(jobs, `${job.session}.json`);
     const fake = fs.readFileSync(record, 'utf8').replace(/"pid": \d+/, '"pid": 999999');
-    const swapped = shellAs(NOBODY, `printf '%s' "$FAKE" > "$HOME/fake.json" && mv -f "$HOME/fake.json" "$RECORD" && echo swapped`, { FAKE: fake, RECORD: record });
+    const swapped = shellAs(
+      NOBODY,
+      `printf '%s' "$FAKE" > "$HOME/fake.json" && mv -f "$HOME/fake.json" "$RECORD" && echo swapped`,
+      { FAKE: fake, RECORD: record },
+    );
     expect(swapped.stdout.trim(), swapped.stderr).toBe('swapped');
     expect(fs.statSync(record).uid).toBe(NOBODY);
 
@@ -248,14 +311,18 @@ describeIf(missing, 'host state planted by an unprivileged job (uid 65534), agai
     expect(swept.status, swept.stderr).toBe(0);
     const lines = linesWith(swept.stdout, jobs);
     expect(lines.filter((l) => /refused the jobs folder/.test(l))).toEqual([
-      expect.stringMatching(/refused the jobs folder .*: is group- and world-writable without the sticky bit \(mode 0777\).*nothing is ended on its account/),
+      expect.stringMatching(
+        /refused the jobs folder .*: is group- and world-writable without the sticky bit \(mode 0777\).*nothing is ended on its account/,
+      ),
     ]);
     expect(isAlive(daemon)).toBe(true);
     // Even were the folder trusted, the swapped file is nobody's and could end no process of root.
     fs.chmodSync(jobs, 0o1777);
     const again = rootSweep(stateDir);
     expect(again.status, again.stderr).toBe(0);
-    expect(again.stdout).toMatch(new RegExp(`left alone, not this record's to end: pid ${daemon} .*whose record is owned by uid ${NOBODY}`));
+    expect(again.stdout).toMatch(
+      new RegExp(`left alone, not this record's to end: pid ${daemon} .*whose record is owned by uid ${NOBODY}`),
+    );
     expect(isAlive(daemon)).toBe(true);
   });
 
@@ -263,15 +330,22 @@ describeIf(missing, 'host state planted by an unprivileged job (uid 65534), agai
     leakers = new Leakers();
     stateDir = tempStateDir();
     fs.chmodSync(stateDir, 0o755);
-    const file = registerJob({ session: newSessionId(), owner: { pid: process.pid, start: 1, reader: 'linux-proc' } }, { stateDir });
+    const file = registerJob(
+      { session: newSessionId(), owner: { pid: process.pid, start: 1, reader: 'linux-proc' } },
+      { stateDir },
+    );
     expect(fs.statSync(file).mode & 0o777).toBe(0o640);
     expect(fs.statSync(jobsDir(stateDir)).mode & 0o7777).toBe(0o1777);
     const mine = path.join(leakers.dir, 'nobody-state');
     fs.chmodSync(leakers.dir, 0o1777);
-    const made = shellAs(NOBODY, `${process.execPath} --input-type=module -e "$CODE" && stat -c '%a %U' "$DIR" "$DIR/jobs" "$DIR/jobs/"*.json`, {
-      CODE: `const r = await import('${build}/src/host/registry.js'); r.registerJob({ session: 'strays-0000000000000abc', owner: { pid: 1, start: 1, reader: 'linux-proc' } }, { stateDir: '${mine}' });`,
-      DIR: mine,
-    });
+    const made = shellAs(
+      NOBODY,
+      `${process.execPath} --input-type=module -e "$CODE" && stat -c '%a %U' "$DIR" "$DIR/jobs" "$DIR/jobs/"*.json`,
+      {
+        CODE: `const r = await import('${build}/src/host/registry.js'); r.registerJob({ session: 'strays-0000000000000abc', owner: { pid: 1, start: 1, reader: 'linux-proc' } }, { stateDir: '${mine}' });`,
+        DIR: mine,
+      },
+    );
     expect(made.status, made.stderr).toBe(0);
     expect(made.stdout.trim().split('\n')).toEqual(['700 nobody', '700 nobody', '640 nobody']);
   });

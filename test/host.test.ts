@@ -52,13 +52,22 @@ describe('job records', () => {
 
   it('round-trips a registration, writes atomically (no temp file left) and unregisters', () => {
     dir = tempStateDir();
-    const file = registerJob({ session: 'strays-0123456789abcdef', runnerTrackingId: 'github_1', owner }, { stateDir: dir });
+    const file = registerJob(
+      { session: 'strays-0123456789abcdef', runnerTrackingId: 'github_1', owner },
+      { stateDir: dir },
+    );
     expect(fs.readdirSync(path.join(dir, 'jobs'))).toEqual(['strays-0123456789abcdef.json']);
     const { jobs, corrupt } = listJobs({ stateDir: dir });
     expect(corrupt).toEqual([]);
     expect(jobs).toHaveLength(1);
     const job = jobs[0] as JobRecord;
-    expect(job).toMatchObject({ session: 'strays-0123456789abcdef', runnerTrackingId: 'github_1', owner, registrar: process.pid, bootId: readBootId() });
+    expect(job).toMatchObject({
+      session: 'strays-0123456789abcdef',
+      runnerTrackingId: 'github_1',
+      owner,
+      registrar: process.pid,
+      bootId: readBootId(),
+    });
     expect(JSON.parse(fs.readFileSync(file, 'utf8'))).toMatchObject({ kind: 'strays-job', version: 1 });
     expect(unregisterJob('strays-0123456789abcdef', { stateDir: dir })).toBe(true);
     expect(unregisterJob('strays-0123456789abcdef', { stateDir: dir })).toBe(false);
@@ -67,8 +76,15 @@ describe('job records', () => {
 
   it('treats a missing directory as no jobs and refuses a session that could leave the directory', () => {
     dir = tempStateDir();
-    expect(listJobs({ stateDir: path.join(dir, 'absent') })).toEqual({ dir: path.join(dir, 'absent', 'jobs'), jobs: [], corrupt: [], othersUnreadable: 0 });
-    expect(() => registerJob({ session: '../etc/passwd', owner }, { stateDir: dir })).toThrow(/Invalid session "\.\.\/etc\/passwd"/);
+    expect(listJobs({ stateDir: path.join(dir, 'absent') })).toEqual({
+      dir: path.join(dir, 'absent', 'jobs'),
+      jobs: [],
+      corrupt: [],
+      othersUnreadable: 0,
+    });
+    expect(() => registerJob({ session: '../etc/passwd', owner }, { stateDir: dir })).toThrow(
+      /Invalid session "\.\.\/etc\/passwd"/,
+    );
   });
 
   it('reports and skips corrupt entries, each with its problem, and ignores temp files', () => {
@@ -76,7 +92,8 @@ describe('job records', () => {
     registerJob({ session: 'strays-00000000000000ok', owner }, { stateDir: dir });
     const jobs = path.join(dir, 'jobs');
     const good = JSON.parse(fs.readFileSync(path.join(jobs, 'strays-00000000000000ok.json'), 'utf8'));
-    const write = (name: string, value: unknown): void => fs.writeFileSync(path.join(jobs, name), typeof value === 'string' ? value : JSON.stringify(value));
+    const write = (name: string, value: unknown): void =>
+      fs.writeFileSync(path.join(jobs, name), typeof value === 'string' ? value : JSON.stringify(value));
     // Other state (the hooks' baselines) lives beside jobs/ and is never read as a record.
     fs.mkdirSync(path.join(dir, 'github-hooks'));
     fs.writeFileSync(path.join(dir, 'github-hooks', 'x.json'), '{}');
@@ -134,15 +151,23 @@ describe('reading records that anyone could have planted', () => {
     registerJob({ session: 'strays-00000000000000ab', owner }, { stateDir: dir });
     const jobs = path.join(dir, 'jobs');
     fs.chmodSync(jobs, 0o775);
-    expect(listJobs({ stateDir: dir })).toMatchObject({ jobs: [], corrupt: [], refused: expect.stringMatching(/^is group-writable without the sticky bit \(mode 0775\)/) });
-    expect(() => registerJob({ session: 'strays-00000000000000cd', owner }, { stateDir: dir })).toThrow(/group-writable without the sticky bit/);
+    expect(listJobs({ stateDir: dir })).toMatchObject({
+      jobs: [],
+      corrupt: [],
+      refused: expect.stringMatching(/^is group-writable without the sticky bit \(mode 0775\)/),
+    });
+    expect(() => registerJob({ session: 'strays-00000000000000cd', owner }, { stateDir: dir })).toThrow(
+      /group-writable without the sticky bit/,
+    );
     fs.chmodSync(jobs, 0o1777);
     expect(listJobs({ stateDir: dir }).jobs).toHaveLength(1);
     const elsewhere = path.join(dir, 'elsewhere');
     fs.renameSync(jobs, elsewhere);
     fs.symlinkSync(elsewhere, jobs);
     expect(listJobs({ stateDir: dir }).refused).toMatch(/is a symbolic link/);
-    expect(listingNotes(listJobs({ stateDir: dir }))).toEqual([`refused the jobs folder ${jobs}: is a symbolic link; the jobs folder must be a real directory`]);
+    expect(listingNotes(listJobs({ stateDir: dir }))).toEqual([
+      `refused the jobs folder ${jobs}: is a symbolic link; the jobs folder must be a real directory`,
+    ]);
   });
 
   it('reads at most MAX_RECORDS record files, and says how many it left', () => {
@@ -154,7 +179,9 @@ describe('reading records that anyone could have planted', () => {
     expect(list.corrupt).toHaveLength(MAX_RECORDS);
     expect(list.jobs).toEqual([]); // sorted past the flood: unknown, so its processes are left alone
     expect(list.unread).toBe(1);
-    expect(listingNotes(list)[0]).toBe(`did not read 1 record file(s) in ${jobs} past the first ${MAX_RECORDS} by name (flooded?)`);
+    expect(listingNotes(list)[0]).toBe(
+      `did not read 1 record file(s) in ${jobs} past the first ${MAX_RECORDS} by name (flooded?)`,
+    );
   });
 
   it('reports a planted file name on one escaped line', () => {
@@ -162,7 +189,11 @@ describe('reading records that anyone could have planted', () => {
     registerJob({ session: 'strays-00000000000000ab', owner }, { stateDir: dir });
     fs.writeFileSync(path.join(dir, 'jobs', 'x\n::stop-commands::deadbeef\n\u202e.json'), '{}');
     const lines = listingNotes(listJobs({ stateDir: dir }));
-    expect(lines).toEqual([expect.stringMatching(/^skipped corrupt record .*\/x\\n::stop-commands::deadbeef\\n\\u202e\.json: is not a strays job record/)]);
+    expect(lines).toEqual([
+      expect.stringMatching(
+        /^skipped corrupt record .*\/x\\n::stop-commands::deadbeef\\n\\u202e\.json: is not a strays job record/,
+      ),
+    ]);
     expect(lines.join('\n').split('\n')).toHaveLength(1);
   });
 });
@@ -173,10 +204,17 @@ describe('owners', () => {
     const me = table.processes.find((p) => p.pid === process.pid) as ProcessInfo;
     const parent = table.processes.find((p) => p.pid === process.ppid) as ProcessInfo;
     expect(await ownerForRun(table)).toEqual({ pid: me.pid, start: me.start, reader: 'linux-proc', comm: me.comm });
-    expect(await ownerForAction(table)).toEqual({ pid: parent.pid, start: parent.start, reader: 'linux-proc', comm: parent.comm });
+    expect(await ownerForAction(table)).toEqual({
+      pid: parent.pid,
+      start: parent.start,
+      reader: 'linux-proc',
+      comm: parent.comm,
+    });
     expect((await ownerForStart({}, table)).pid).toBe(process.ppid); // no Runner.Worker above the tests
     expect((await ownerForStart({ pid: process.ppid }, table)).pid).toBe(process.ppid);
-    await expect(ownerForStart({ pid: process.pid }, table)).rejects.toThrow(/--owner \d+: not an ancestor of strays start/);
+    await expect(ownerForStart({ pid: process.pid }, table)).rejects.toThrow(
+      /--owner \d+: not an ancestor of strays start/,
+    );
     await expect(ownerForStart({ pid: 2 ** 30 }, table)).rejects.toThrow(/--owner 1073741824: no such process/);
     await expect(ownerForStart({ pid: 1 }, table)).rejects.toThrow(/--owner 1: PID 1 never exits/);
   });
@@ -188,28 +226,62 @@ describe('owners', () => {
     fs.symlinkSync(spawnSync('sh', ['-c', 'command -v sh'], { encoding: 'utf8' }).stdout.trim(), worker);
     const leafFile = leakers.file('leaf');
     const child = leakers.spawn(worker, ['-c', `sleep 300 & echo $! > ${leafFile}; wait`]);
-    const leaf = await waitFor(() => Number(fs.existsSync(leafFile) && fs.readFileSync(leafFile, 'utf8')) || undefined, 'leaf pid');
+    const leaf = await waitFor(
+      () => Number(fs.existsSync(leafFile) && fs.readFileSync(leafFile, 'utf8')) || undefined,
+      'leaf pid',
+    );
     leakers.track(leaf);
     const table = await readTable();
     const found = findAncestorNamed(table, 'Runner.Worker', leaf);
-    expect(found).toEqual({ pid: child.pid, start: readStartTicks(child.pid as number)?.start, reader: 'linux-proc', comm: 'Runner.Worker' });
+    expect(found).toEqual({
+      pid: child.pid,
+      start: readStartTicks(child.pid as number)?.start,
+      reader: 'linux-proc',
+      comm: 'Runner.Worker',
+    });
     expect(findAncestorNamed(table, 'Runner.Worker', process.pid)).toBeUndefined();
   });
 });
 
 describe('when a job is over (pure)', () => {
   const proc = (pid: number, start: number, more: Partial<ProcessInfo> = {}): ProcessInfo => ({
-    pid, ppid: 1, pgid: pid, sid: pid, state: 'S', uid: 1000, start, startedAt: undefined, comm: 'sleep', argv: ['sleep', '300'], ...more,
+    pid,
+    ppid: 1,
+    pgid: pid,
+    sid: pid,
+    state: 'S',
+    uid: 1000,
+    start,
+    startedAt: undefined,
+    comm: 'sleep',
+    argv: ['sleep', '300'],
+    ...more,
   });
-  const table = (processes: ProcessInfo[]): ProcessTable => ({ reader: 'linux-proc', takenAt: 1_000_000, now: 100_000, processes });
+  const table = (processes: ProcessInfo[]): ProcessTable => ({
+    reader: 'linux-proc',
+    takenAt: 1_000_000,
+    now: 100_000,
+    processes,
+  });
   const record = (session: string, owner: { pid: number; start: number }, more: Partial<SweptJob> = {}): SweptJob => ({
-    session, runnerTrackingId: undefined, owner: { ...owner, reader: 'linux-proc', comm: 'Runner.Worker' }, startedAt: 0, host: 'h', registrar: 1, bootId: 'boot-a', fileUid: 0, ...more,
+    session,
+    runnerTrackingId: undefined,
+    owner: { ...owner, reader: 'linux-proc', comm: 'Runner.Worker' },
+    startedAt: 0,
+    host: 'h',
+    registrar: 1,
+    bootId: 'boot-a',
+    fileUid: 0,
+    ...more,
   });
 
   it('is live while the owner runs with its start stamp; over when gone, reused, a zombie or after a reboot', () => {
     const t = table([proc(10, 500), proc(11, 900), proc(12, 600, { state: 'Z' })]);
     expect(jobStatus(record('s', { pid: 10, start: 500 }), t, 'boot-a').state).toBe('live');
-    expect(jobStatus(record('s', { pid: 99, start: 500 }), t, 'boot-a')).toMatchObject({ state: 'over', reason: 'owner pid 99 (Runner.Worker) has exited' });
+    expect(jobStatus(record('s', { pid: 99, start: 500 }), t, 'boot-a')).toMatchObject({
+      state: 'over',
+      reason: 'owner pid 99 (Runner.Worker) has exited',
+    });
     expect(jobStatus(record('s', { pid: 11, start: 500 }), t, 'boot-a').reason).toMatch(/pid now belongs to sleep/);
     expect(jobStatus(record('s', { pid: 12, start: 600 }), t, 'boot-a').reason).toMatch(/zombie/);
     expect(jobStatus(record('s', { pid: 10, start: 500 }), t, 'boot-b').reason).toMatch(/rebooted/);
@@ -217,7 +289,7 @@ describe('when a job is over (pure)', () => {
     expect(jobStatus(ps, t, 'boot-a').state).toBe('unknown');
   });
 
-  it('never targets a process that any marker ties to a job that may still run, nor the sweeper\'s ancestors', () => {
+  it("never targets a process that any marker ties to a job that may still run, nor the sweeper's ancestors", () => {
     const env = (vars: Record<string, string>) => ({ env: { readable: true as const, vars } });
     const t = table([
       proc(10, 500, { comm: 'Runner.Worker' }),
@@ -229,8 +301,15 @@ describe('when a job is over (pure)', () => {
       proc(25, 1000, env({ STRAYS_SESSION: 'unknown-one' })),
     ]);
     const plan = planSweep({
-      jobs: [record('dead', { pid: 77, start: 1 }), record('live', { pid: 10, start: 500 }, { runnerTrackingId: 'live-t' })],
-      table: t, bootId: 'boot-a', olderThanMs: 0, unrecorded: false, self: 22,
+      jobs: [
+        record('dead', { pid: 77, start: 1 }),
+        record('live', { pid: 10, start: 500 }, { runnerTrackingId: 'live-t' }),
+      ],
+      table: t,
+      bootId: 'boot-a',
+      olderThanMs: 0,
+      unrecorded: false,
+      self: 22,
     });
     expect(plan.targets.map((f) => f.process.pid)).toEqual([21]);
     expect(plan.live.map((m) => m.process.pid)).toEqual([20]);
@@ -238,26 +317,50 @@ describe('when a job is over (pure)', () => {
     expect(plan.unreadable).toBe(1);
     // Age from start ticks: (100000 - 1000) ticks = 990 s.
     expect(plan.targetInfo.get(21)?.ageMs).toBe(990_000);
-    expect(planSweep({ jobs: [], table: t, bootId: undefined, olderThanMs: 991_000, unrecorded: true, self: 22 }).targets).toEqual([]);
+    expect(
+      planSweep({ jobs: [], table: t, bootId: undefined, olderThanMs: 991_000, unrecorded: true, self: 22 }).targets,
+    ).toEqual([]);
   });
 
-  it('ends a process only by a record that root or the process\'s own user wrote', () => {
+  it("ends a process only by a record that root or the process's own user wrote", () => {
     const env = { env: { readable: true as const, vars: { STRAYS_SESSION: 'dead' } } };
-    const t = table([proc(30, 1000, { ...env, uid: 1000 }), proc(31, 1000, { ...env, uid: 2000 }), proc(32, 1000, { ...env, uid: undefined })]);
-    const plan = (fileUid: number | undefined) => planSweep({ jobs: [record('dead', { pid: 77, start: 1 }, { fileUid })], table: t, bootId: 'boot-a', olderThanMs: 0, unrecorded: false, self: 1 });
+    const t = table([
+      proc(30, 1000, { ...env, uid: 1000 }),
+      proc(31, 1000, { ...env, uid: 2000 }),
+      proc(32, 1000, { ...env, uid: undefined }),
+    ]);
+    const plan = (fileUid: number | undefined) =>
+      planSweep({
+        jobs: [record('dead', { pid: 77, start: 1 }, { fileUid })],
+        table: t,
+        bootId: 'boot-a',
+        olderThanMs: 0,
+        unrecorded: false,
+        self: 1,
+      });
     expect(plan(0).targets.map((f) => f.process.pid)).toEqual([30, 31, 32]);
     const byUser = plan(1000);
     expect(byUser.targets.map((f) => f.process.pid)).toEqual([30]);
-    expect(byUser.refused.map((m) => [m.process.pid, m.job])).toEqual([[31, 'dead'], [32, 'dead']]);
+    expect(byUser.refused.map((m) => [m.process.pid, m.job])).toEqual([
+      [31, 'dead'],
+      [32, 'dead'],
+    ]);
     expect(plan(undefined).targets).toEqual([]);
     // A live record of anyone still spares: sparing is never the dangerous mistake.
-    const spared = planSweep({ jobs: [record('dead', { pid: 10, start: 500 }, { fileUid: 4242 })], table: table([...t.processes, proc(10, 500)]), bootId: 'boot-a', olderThanMs: 0, unrecorded: false, self: 1 });
+    const spared = planSweep({
+      jobs: [record('dead', { pid: 10, start: 500 }, { fileUid: 4242 })],
+      table: table([...t.processes, proc(10, 500)]),
+      bootId: 'boot-a',
+      olderThanMs: 0,
+      unrecorded: false,
+      self: 1,
+    });
     expect(spared.live.map((m) => m.process.pid)).toEqual([30, 31, 32]);
   });
 });
 
 describe('registerBaseline', () => {
-  it('records the baseline\'s session, tracking id and owner in the baseline\'s reader units', async () => {
+  it("records the baseline's session, tracking id and owner in the baseline's reader units", async () => {
     dir = tempStateDir();
     const table = await readTable();
     const baseline = snapshotFrom({ table, session: 'strays-00000000000000bb', runnerTrackingId: 'gh-7' });

@@ -46,13 +46,20 @@ describe('durations are bounded', () => {
       'Invalid input grace-period "100000000000h": too long; expected "500ms", "5s", "1m", "2h" or a bare number of seconds such as "5" or "0.5", at most 1h.',
     );
   });
-  it.each([['1h', MAX_GRACE_MS], ['60m', MAX_GRACE_MS], ['3600', MAX_GRACE_MS], ['0', 0]])('grace-period %j is accepted', (value, ms) => {
+  it.each([
+    ['1h', MAX_GRACE_MS],
+    ['60m', MAX_GRACE_MS],
+    ['3600', MAX_GRACE_MS],
+    ['0', 0],
+  ])('grace-period %j is accepted', (value, ms) => {
     installFakeCore(core);
     core.inputs[Input.GracePeriod] = value;
     expect(readInputs().graceMs).toBe(ms);
   });
   it.each(['61m', '3601', '1.01h', `${'9'.repeat(400)}s`])('grace-period %j is over the limit', (value) => {
-    expect(actionError({ [Input.GracePeriod]: value })).toMatch(/^Invalid input grace-period ".*": (too long; .*at most 1h|expected .*)\.$/);
+    expect(actionError({ [Input.GracePeriod]: value })).toMatch(
+      /^Invalid input grace-period ".*": (too long; .*at most 1h|expected .*)\.$/,
+    );
   });
   it('other durations stop at a year, and the default limit is named', () => {
     expect(parseDuration('720h', '--older-than')).toBe(720 * 3_600_000);
@@ -62,7 +69,15 @@ describe('durations are bounded', () => {
 });
 
 describe('values of only whitespace are refused, not read as the default', () => {
-  it.each([Input.Kill, Input.FailOnLeak, Input.GracePeriod, Input.Allow, Input.ReportPath, Input.Isolation, Input.Unattributed])('input %s', (input) => {
+  it.each([
+    Input.Kill,
+    Input.FailOnLeak,
+    Input.GracePeriod,
+    Input.Allow,
+    Input.ReportPath,
+    Input.Isolation,
+    Input.Unattributed,
+  ])('input %s', (input) => {
     const message = actionError({ [input]: ' \n\t ' });
     expect(message).toContain(`input ${input}`);
     expect(message).toContain('" \\n\\t "');
@@ -73,7 +88,11 @@ describe('values of only whitespace are refused, not read as the default', () =>
   });
   it('a value with surrounding whitespace (a YAML block scalar) is trimmed', () => {
     installFakeCore(core);
-    Object.assign(core.inputs, { [Input.ReportPath]: ' /tmp/r.json\n', [Input.GracePeriod]: '2s\n', [Input.Allow]: 'sleep 60*\n' });
+    Object.assign(core.inputs, {
+      [Input.ReportPath]: ' /tmp/r.json\n',
+      [Input.GracePeriod]: '2s\n',
+      [Input.Allow]: 'sleep 60*\n',
+    });
     expect(readInputs()).toMatchObject({ reportPath: '/tmp/r.json', graceMs: 2000, allow: [{ source: 'sleep 60*' }] });
   });
 });
@@ -96,9 +115,21 @@ describe('a huge or bidi value is never echoed raw', () => {
 
 describe('pre refuses them before the job starts, never first in post', () => {
   it.each([
-    [Input.Allow, `*${'x'.repeat(50_000)}*`, /^strays pre: Invalid input allow: Invalid allow entry "\*x+… \(49802 more characters\)": it is 50002 characters long; the limit is 256\./],
-    [Input.Allow, Array.from({ length: 50_000 }, (_, i) => `sleep ${i}`).join('\n'), /^strays pre: Invalid input allow: 50000 entries \("sleep 0, sleep 1, sleep 2", …\); the limit is 100\./],
-    [Input.Allow, '*a*a*a*a*a*b,[z-a]', /^strays pre: Invalid input allow: Invalid allow entry "\[z-a\]": the range "z-a" at position 2 runs backwards/],
+    [
+      Input.Allow,
+      `*${'x'.repeat(50_000)}*`,
+      /^strays pre: Invalid input allow: Invalid allow entry "\*x+… \(49802 more characters\)": it is 50002 characters long; the limit is 256\./,
+    ],
+    [
+      Input.Allow,
+      Array.from({ length: 50_000 }, (_, i) => `sleep ${i}`).join('\n'),
+      /^strays pre: Invalid input allow: 50000 entries \("sleep 0, sleep 1, sleep 2", …\); the limit is 100\./,
+    ],
+    [
+      Input.Allow,
+      '*a*a*a*a*a*b,[z-a]',
+      /^strays pre: Invalid input allow: Invalid allow entry "\[z-a\]": the range "z-a" at position 2 runs backwards/,
+    ],
     [Input.GracePeriod, '100000000000h', /^strays pre: Invalid input grace-period "100000000000h": too long/],
     [Input.Isolation, '   ', /^strays pre: Invalid input isolation " {3}": it is blank/],
   ])('%s = %j', async (input, value, message) => {
@@ -116,9 +147,15 @@ describe('pre refuses them before the job starts, never first in post', () => {
 
 describe('the CLI refuses the same values with status 2', () => {
   it.each([
-    [['check', '--state', '/nonexistent', '--grace', '100000000000h'], /^strays check: Invalid --grace "100000000000h": too long; .*at most 1h\.$/m],
+    [
+      ['check', '--state', '/nonexistent', '--grace', '100000000000h'],
+      /^strays check: Invalid --grace "100000000000h": too long; .*at most 1h\.$/m,
+    ],
     [['check', '--state', '/nonexistent', '--grace', '   '], /^strays check: Invalid --grace " {3}": it is blank\./m],
-    [['check', '--state', '/nonexistent', '--isolation', BIDI], /^strays check: Invalid --isolation "report\\u202e\\u2066kill": expected one of auto, marker, cgroup\.$/m],
+    [
+      ['check', '--state', '/nonexistent', '--isolation', BIDI],
+      /^strays check: Invalid --isolation "report\\u202e\\u2066kill": expected one of auto, marker, cgroup\.$/m,
+    ],
     [['check', '--state', '/nonexistent', '--allow', ' '], /^strays check: Invalid --allow: " " is blank\./m],
     [['check', '--state', '/nonexistent', '--grace', HUGE], /… \(99800 more characters\)": expected/],
     [['run', '--grace', '2h', '--', 'true'], /^strays run: Invalid --grace "2h": too long/m],
@@ -126,7 +163,10 @@ describe('the CLI refuses the same values with status 2', () => {
     [['sweep', '--older-than', ' ', '--unrecorded'], /^strays sweep: Invalid --older-than " ": it is blank/m],
     [['run', `${HUGE}\u202e`, '--', 'true'], /^strays run: "x+… \(99801 more characters\)" before "--"/m],
     [[`${BIDI}${HUGE}`], /^strays: unknown command "report\\u202e\\u2066killx+… \(\d+ more characters\)"\. Commands:/m],
-    [['sweep', '--older-than', '100000000000h'], /^strays sweep: Invalid --older-than "100000000000h": too long; .*at most 366d 0h\.$/m],
+    [
+      ['sweep', '--older-than', '100000000000h'],
+      /^strays sweep: Invalid --older-than "100000000000h": too long; .*at most 366d 0h\.$/m,
+    ],
   ])('%j', async (args, message) => {
     const ran = await strays(args);
     expect(ran.status).toBe(2);

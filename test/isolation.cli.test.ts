@@ -17,7 +17,11 @@ import { expectValidReport } from './helpers/report-schema.js';
 import { describeIf, firstMissing, needsCommand, needsRoot, needsWritableCgroup } from './helpers/requires.js';
 
 // setpriv switches the leak to uid 65534, which only root may do; the CLI then makes its job cgroup directly.
-const missing = firstMissing(needsRoot('starts the leak as uid 65534'), needsCommand('setpriv', 'util-linux'), needsWritableCgroup());
+const missing = firstMissing(
+  needsRoot('starts the leak as uid 65534'),
+  needsCommand('setpriv', 'util-linux'),
+  needsWritableCgroup(),
+);
 let leakers: Leakers;
 beforeAll(ensureBuilt, 120_000);
 afterEach(async () => leakers?.cleanup());
@@ -50,7 +54,19 @@ describeIf(missing, 'strays run --isolation', () => {
     leakers = newLeakers();
     const pidFile = leakers.file('daemon');
     const json = leakers.file('report.json');
-    const result = await cli(['run', '--isolation', 'cgroup', '--grace', '1s', '--json', json, '--', 'sh', '-c', scrubbedLeak(pidFile)]);
+    const result = await cli([
+      'run',
+      '--isolation',
+      'cgroup',
+      '--grace',
+      '1s',
+      '--json',
+      json,
+      '--',
+      'sh',
+      '-c',
+      scrubbedLeak(pidFile),
+    ]);
     const pid = Number(fs.readFileSync(pidFile, 'utf8'));
     expect(result.stderr).toMatch(/isolation: cgroup \(cgroup\): job cgroup /);
     expect(Number.isInteger(pid) && pid > 0).toBe(true);
@@ -68,7 +84,10 @@ describeIf(missing, 'strays run --isolation', () => {
     const pidFile = leakers.file('daemon');
     const json = leakers.file('report.json');
     const result = await cli(['run', '--isolation', 'marker', '--json', json, '--', 'sh', '-c', scrubbedLeak(pidFile)]);
-    const pid = await waitFor(() => Number(fs.existsSync(pidFile) && fs.readFileSync(pidFile, 'utf8')) || undefined, 'daemon pid');
+    const pid = await waitFor(
+      () => Number(fs.existsSync(pidFile) && fs.readFileSync(pidFile, 'utf8')) || undefined,
+      'daemon pid',
+    );
     leakers.track(pid);
     expect(result.stderr).toMatch(/isolation: marker/);
     const report = expectValidReport(JSON.parse(fs.readFileSync(json, 'utf8')));

@@ -11,7 +11,16 @@ import { OwnerError, isForkedSubshell, nearestLastingAncestor, ownerForStart } f
 import type { ProcessInfo, ProcessTable } from '../src/proc/types.js';
 
 const proc = (pid: number, ppid: number, comm: string, argv: string[]): ProcessInfo => ({
-  pid, ppid, pgid: pid, sid: pid, state: 'S', uid: 1000, start: pid * 10, startedAt: undefined, comm, argv,
+  pid,
+  ppid,
+  pgid: pid,
+  sid: pid,
+  state: 'S',
+  uid: 1000,
+  start: pid * 10,
+  startedAt: undefined,
+  comm,
+  argv,
 });
 const table = (processes: ProcessInfo[]): ProcessTable => ({ reader: 'linux-proc', takenAt: 0, now: 0, processes });
 
@@ -20,15 +29,18 @@ const runner = proc(100, 1, 'gitlab-runner', ['gitlab-runner', 'run']);
 const stage = proc(200, 100, 'bash', ['bash', '-l']);
 
 describe('nearestLastingAncestor', () => {
-  it('skips the subshell bash forks for $( … 2>/dev/null ) and GitLab\'s `: | eval`', () => {
+  it("skips the subshell bash forks for $( … 2>/dev/null ) and GitLab's `: | eval`", () => {
     const fork = proc(201, 200, 'bash', ['bash', '-l']);
     const strays = proc(202, 201, 'node', ['node', '/opt/strays/index.js', 'start']);
     const t = table([init, runner, stage, fork, strays]);
     expect(isForkedSubshell(fork, stage)).toBe(true);
-    expect(nearestLastingAncestor(t, 202)).toEqual({ owner: { pid: 200, start: 2000, reader: 'linux-proc', comm: 'bash' }, skipped: [fork] });
+    expect(nearestLastingAncestor(t, 202)).toEqual({
+      owner: { pid: 200, start: 2000, reader: 'linux-proc', comm: 'bash' },
+      skipped: [fork],
+    });
   });
 
-  it('skips npx: npm\'s node and the sh -c it runs bins in', () => {
+  it("skips npx: npm's node and the sh -c it runs bins in", () => {
     const npm = proc(300, 200, 'npm exec strays', ['npm', 'exec', 'strays', 'start']);
     const sh = proc(301, 300, 'sh', ['sh', '-c', 'strays start --state s.json']);
     const strays = proc(302, 301, 'node', ['node', '/x/node_modules/.bin/strays', 'start']);
@@ -69,13 +81,17 @@ describe('ownerForStart', () => {
   });
 
   it('--ci names the agent it looked for when there is none', async () => {
-    await expect(ownerForStart({ ci: 'circleci' }, t, 502)).rejects.toThrow(/--ci circleci: no ancestor of strays start is named circleci-agent/);
+    await expect(ownerForStart({ ci: 'circleci' }, t, 502)).rejects.toThrow(
+      /--ci circleci: no ancestor of strays start is named circleci-agent/,
+    );
   });
 
   it('--owner: an ancestor only, never PID 1, never a stranger', async () => {
     expect((await ownerForStart({ pid: 501 }, t, 502)).pid).toBe(501);
     await expect(ownerForStart({ pid: 1 }, t, 502)).rejects.toBeInstanceOf(OwnerError);
     const service = proc(600, 1, 'postgres', ['postgres']);
-    await expect(ownerForStart({ pid: 600 }, table([init, bootstrap, wrapper, strays, service]), 502)).rejects.toThrow(/--owner 600: not an ancestor of strays start\..*pid 501 \(bash\), pid 500 \(buildkite-agent\)/);
+    await expect(ownerForStart({ pid: 600 }, table([init, bootstrap, wrapper, strays, service]), 502)).rejects.toThrow(
+      /--owner 600: not an ancestor of strays start\..*pid 501 \(bash\), pid 500 \(buildkite-agent\)/,
+    );
   });
 });

@@ -15,7 +15,10 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { describeIf, firstMissing, needsCommand } from './helpers/requires.js';
 
 const ROOT = path.resolve(__dirname, '..');
-const manifest = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { version: string; files: string[] };
+const manifest = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as {
+  version: string;
+  files: string[];
+};
 const asRoot = process.getuid?.() === 0;
 const missing = firstMissing(needsCommand('npm', 'npm'), asRoot ? needsCommand('unshare', 'util-linux') : undefined);
 
@@ -34,17 +37,25 @@ const npm = (args: string[], cwd: string) =>
 
 /** The installed CLI; as root inside a fresh PID namespace. */
 const run = (args: string[]) =>
-  spawnSync(asRoot ? 'unshare' : strays, asRoot ? ['--pid', '--fork', '--mount-proc', '--kill-child', strays, ...args] : args, {
-    encoding: 'utf8',
-    cwd: scratch,
-  });
+  spawnSync(
+    asRoot ? 'unshare' : strays,
+    asRoot ? ['--pid', '--fork', '--mount-proc', '--kill-child', strays, ...args] : args,
+    {
+      encoding: 'utf8',
+      cwd: scratch,
+    },
+  );
 
 describeIf(missing, 'the packed npm package, installed into a scratch prefix', () => {
   beforeAll(() => {
     scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'strays-pack-'));
     const packed = npm(['pack', '--json', '--pack-destination', scratch], ROOT);
     expect(packed.status, packed.stderr).toBe(0);
-    const [info] = JSON.parse(packed.stdout) as Array<{ filename: string; size: number; files: Array<{ path: string }> }>;
+    const [info] = JSON.parse(packed.stdout) as Array<{
+      filename: string;
+      size: number;
+      files: Array<{ path: string }>;
+    }>;
     tarball = path.join(scratch, info?.filename ?? 'missing.tgz');
     packInfo = info;
     const installed = npm(['install', '--global', '--prefix', path.join(scratch, 'prefix'), tarball], scratch);
@@ -57,8 +68,16 @@ describeIf(missing, 'the packed npm package, installed into a scratch prefix', (
   it('holds only what users run or read, well under 400 kB packed', () => {
     const files = (packInfo?.files ?? []).map((f) => f.path).sort();
     expect(files).toContain('dist/cli/index.js');
-    expect(files).toEqual(expect.arrayContaining(['LICENSE', 'README.md', 'CHANGELOG.md', 'SECURITY.md', 'package.json']));
-    expect(files).toEqual(expect.arrayContaining(['hooks/job-started.sh', 'hooks/job-completed.sh', 'contrib/systemd/strays-sweep.service']));
+    expect(files).toEqual(
+      expect.arrayContaining(['LICENSE', 'README.md', 'CHANGELOG.md', 'SECURITY.md', 'package.json']),
+    );
+    expect(files).toEqual(
+      expect.arrayContaining([
+        'hooks/job-started.sh',
+        'hooks/job-completed.sh',
+        'contrib/systemd/strays-sweep.service',
+      ]),
+    );
     // No sources, tests, benchmarks or the action's bundles (those are used from the repository by `uses:`).
     expect(files.filter((f) => /^(src|test|bench|scripts|\.ci|\.github|dist\/(pre|main|post))\//.test(f))).toEqual([]);
     expect(packInfo?.size).toBeLessThan(400_000);
@@ -74,10 +93,22 @@ describeIf(missing, 'the packed npm package, installed into a scratch prefix', (
   it('`strays run` ends what the command left behind and fails with --fail-on-leak', () => {
     const pidFile = path.join(scratch, 'leak.pid');
     const report = path.join(scratch, 'report.json');
-    const result = run(['run', '--fail-on-leak', '--grace', '1s', '--json', report, '--', 'sh', '-c', `sleep 300 </dev/null >/dev/null 2>&1 & echo $! > '${pidFile}'`]);
+    const result = run([
+      'run',
+      '--fail-on-leak',
+      '--grace',
+      '1s',
+      '--json',
+      report,
+      '--',
+      'sh',
+      '-c',
+      `sleep 300 </dev/null >/dev/null 2>&1 & echo $! > '${pidFile}'`,
+    ]);
     expect(result.status, result.stderr).toBe(3);
     const pid = Number(fs.readFileSync(pidFile, 'utf8'));
-    const leaks = (JSON.parse(fs.readFileSync(report, 'utf8')) as { leaks: Array<{ pid: number; outcome: string }> }).leaks;
+    const leaks = (JSON.parse(fs.readFileSync(report, 'utf8')) as { leaks: Array<{ pid: number; outcome: string }> })
+      .leaks;
     expect(leaks).toHaveLength(1);
     expect(leaks[0]?.pid).toBe(pid); // argv may still be the forked sh: the command exits before its child execs sleep
     expect(['exited', 'killed', 'zombie']).toContain(leaks[0]?.outcome);

@@ -45,7 +45,11 @@ afterAll(() => {
 });
 afterEach(async () => leakers?.cleanup());
 
-function endAsNobody(pid: number, start: number, helper: string): Promise<Array<{ pid: number; outcome: string; detail?: string; signals: string[] }>> {
+function endAsNobody(
+  pid: number,
+  start: number,
+  helper: string,
+): Promise<Array<{ pid: number; outcome: string; detail?: string; signals: string[] }>> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [path.join(build, 'end.mjs'), String(pid), String(start), helper], {
       uid: NOBODY,
@@ -79,7 +83,10 @@ describeIf(missing, 'privileged termination', () => {
   it('the helper checks the start time as root: a recycled pid is never signalled', async () => {
     leakers = new Leakers();
     fs.chmodSync(leakers.dir, 0o777);
-    const pid = await leakers.daemon(`setsid sh -c 'echo $$ > "$PIDFILE"; exec sleep 491' &`, { uid: NOBODY, gid: NOBODY });
+    const pid = await leakers.daemon(`setsid sh -c 'echo $$ > "$PIDFILE"; exec sleep 491' &`, {
+      uid: NOBODY,
+      gid: NOBODY,
+    });
     const { start } = leakers.track(pid);
     const wrong = await signalPrivileged([], [{ pid, start: start + 1 }], 'SIGKILL');
     expect(wrong.get(pid)).toEqual({ kind: 'reused', start });
@@ -89,7 +96,7 @@ describeIf(missing, 'privileged termination', () => {
     await waitFor(() => !isAlive(pid), `pid ${pid} to end`);
   });
 
-  it('reads another user\'s fds through the helper, and passes data only as argv (no shell)', async () => {
+  it("reads another user's fds through the helper, and passes data only as argv (no shell)", async () => {
     leakers = new Leakers();
     const pid = await leakers.daemon(`setsid sh -c 'echo $$ > "$PIDFILE"; exec sleep 492 < /etc/hostname' &`);
     const { start } = leakers.track(pid);
@@ -97,7 +104,11 @@ describeIf(missing, 'privileged termination', () => {
     const got = fds.get(pid);
     expect(got?.status).toBe('read');
     expect(got?.status === 'read' && got.links).toContain('/etc/hostname');
-    const argv = helperArgv(['sudo', '-n'], 'signal', 'SIGTERM', [{ pid, start }, { pid: 1, start: 0 }, { pid: Number.NaN, start: 1 }]);
+    const argv = helperArgv(['sudo', '-n'], 'signal', 'SIGTERM', [
+      { pid, start },
+      { pid: 1, start: 0 },
+      { pid: Number.NaN, start: 1 },
+    ]);
     expect(argv.slice(0, 4)).toEqual(['sudo', '-n', process.execPath, '-e']);
     expect(argv.slice(5)).toEqual(['SIGTERM', String(pid), String(start)]); // PID 1 and junk never reach the helper
   });

@@ -18,17 +18,31 @@ let leakers: Leakers;
 afterEach(async () => leakers.cleanup());
 
 const find = (pid: number): ProcessInfo | undefined => readLinuxTable().processes.find((p) => p.pid === pid);
-const ps = (pid: number, field: string): string => execFileSync('ps', ['-o', `${field}=`, '-p', String(pid)], { encoding: 'utf8' }).trim();
+const ps = (pid: number, field: string): string =>
+  execFileSync('ps', ['-o', `${field}=`, '-p', String(pid)], { encoding: 'utf8' }).trim();
 
 describe('Linux /proc reader on live processes', () => {
   it('reads a setsid daemon: own session and group, start time inside the spawn window', async () => {
     leakers = new Leakers();
     const before = uptimeTicks();
-    const pid = await leakers.daemon(`setsid sh -c 'echo $$ > "$PIDFILE"; exec sleep 300' &`, { env: { STRAYS_SESSION: 'strays-0000000000000001', SECRET_TOKEN: 'hunter2' } });
+    const pid = await leakers.daemon(`setsid sh -c 'echo $$ > "$PIDFILE"; exec sleep 300' &`, {
+      env: { STRAYS_SESSION: 'strays-0000000000000001', SECRET_TOKEN: 'hunter2' },
+    });
     const after = uptimeTicks();
     // Just exec'd, sleep may still be running (R) for a moment before it sleeps.
-    const p = await waitFor(() => { const q = find(pid); return q?.state === 'S' && q; }, 'sleep to be sleeping');
-    expect(p).toMatchObject({ pid, sid: pid, pgid: pid, state: 'S', comm: 'sleep', argv: ['sleep', '300'], uid: process.getuid?.() });
+    const p = await waitFor(() => {
+      const q = find(pid);
+      return q?.state === 'S' && q;
+    }, 'sleep to be sleeping');
+    expect(p).toMatchObject({
+      pid,
+      sid: pid,
+      pgid: pid,
+      state: 'S',
+      comm: 'sleep',
+      argv: ['sleep', '300'],
+      uid: process.getuid?.(),
+    });
     expect(p?.ppid).toBe(Number(ps(pid, 'ppid')));
     expect(p?.start).toBeGreaterThanOrEqual(before);
     expect(p?.start).toBeLessThanOrEqual(after + 1);
@@ -46,7 +60,10 @@ describe('Linux /proc reader on live processes', () => {
 
     // The parent execs into sleep and never waits, so its exited child stays a zombie.
     const parent = await leakers.daemon(`sh -c 'echo $$ > "$PIDFILE"; true & exec sleep 300' &`);
-    const zombie = await waitFor(() => readLinuxTable().processes.find((p) => p.ppid === parent && p.state === 'Z'), 'zombie child');
+    const zombie = await waitFor(
+      () => readLinuxTable().processes.find((p) => p.ppid === parent && p.state === 'Z'),
+      'zombie child',
+    );
     expect(zombie.argv).toEqual([]);
     expect(ps(zombie.pid, 'stat').charAt(0)).toBe('Z');
   });
@@ -56,7 +73,10 @@ describe('Linux /proc reader on live processes', () => {
     const link = path.join(leakers.dir, 'my) odd (name');
     fs.symlinkSync('/bin/sleep', link);
     const pid = await leakers.daemon(`sh -c 'echo $$ > "$PIDFILE"; exec "${link}" 300' &`);
-    const p = await waitFor(() => { const q = find(pid); return q?.state === 'S' && q; }, 'sleep to be sleeping');
+    const p = await waitFor(() => {
+      const q = find(pid);
+      return q?.state === 'S' && q;
+    }, 'sleep to be sleeping');
     expect(p?.comm).toBe('my) odd (name');
     expect(p?.argv).toEqual([link, '300']);
     expect(p?.state).toBe('S');
@@ -76,7 +96,14 @@ describe('portable ps-based reader agrees with /proc on the same live processes'
     const pid = await leakers.daemon(`setsid sh -c 'echo $$ > "$PIDFILE"; exec sleep 300' &`);
     const portable = (await readPortableTable()).processes.find((p) => p.pid === pid);
     const linux = find(pid);
-    expect(portable).toMatchObject({ pid, ppid: linux?.ppid, pgid: linux?.pgid, sid: linux?.sid, state: linux?.state, uid: linux?.uid });
+    expect(portable).toMatchObject({
+      pid,
+      ppid: linux?.ppid,
+      pgid: linux?.pgid,
+      sid: linux?.sid,
+      state: linux?.state,
+      uid: linux?.uid,
+    });
     expect(portable?.argv).toEqual(['sleep', '300']);
     // lstart has one-second resolution and btime can drift by a second with NTP.
     expect(Math.abs((portable?.startedAt ?? 0) - (linux?.startedAt ?? 0))).toBeLessThan(2000);

@@ -10,7 +10,14 @@ import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { parseGuardOptions } from '../src/config/options.js';
 import { finishJob } from '../src/job/finish.js';
-import { annotations, MAX_ANNOTATIONS, renderConsole, renderSummary, serializeReport, TOP_ROWS } from '../src/report/index.js';
+import {
+  annotations,
+  MAX_ANNOTATIONS,
+  renderConsole,
+  renderSummary,
+  serializeReport,
+  TOP_ROWS,
+} from '../src/report/index.js';
 import { startTestJob } from './helpers/job.js';
 import { Leakers, waitFor } from './helpers/leakers.js';
 import { expectValidReport } from './helpers/report-schema.js';
@@ -20,7 +27,13 @@ afterEach(async () => leakers.cleanup());
 
 const STEPS = ['unit', 'integration', 'e2e'];
 /** Five kinds of leak, as argv[0] (bash `exec -a`) of a sleep: cheap, and each its own command shape. */
-const KINDS = ['sleep 900', 'tail-f /var/log/app.log', 'node server.js --port 30', 'postgres: worker 1', 'redis-server *:6379                                        '];
+const KINDS = [
+  'sleep 900',
+  'tail-f /var/log/app.log',
+  'node server.js --port 30',
+  'postgres: worker 1',
+  'redis-server *:6379                                        ',
+];
 const PER_KIND = 20;
 
 describe('a report of 300 leaks and 2 SIGTERM-ignoring loops', () => {
@@ -34,27 +47,50 @@ describe('a report of 300 leaks and 2 SIGTERM-ignoring loops', () => {
         // The padded title (k 4) is the same for all; the others carry their number, as ports and ids do.
         const title = k === 4 ? '"$KIND"' : '"$KIND $0"';
         const script = `for i in $(seq ${PER_KIND}); do bash -c 'exec -a ${title} sleep 1000' "$i" & echo $! >> "$PIDS"; done`;
-        const child = leakers.spawn('sh', ['-c', script], { env: { ...job.env, GITHUB_ACTION: step, KIND: kind, PIDS: pidFile } });
+        const child = leakers.spawn('sh', ['-c', script], {
+          env: { ...job.env, GITHUB_ACTION: step, KIND: kind, PIDS: pidFile },
+        });
         await new Promise((resolve) => child.once('exit', resolve));
       }
     }
     const loops: number[] = [];
     for (const step of ['integration', 'e2e']) {
-      loops.push(await leakers.daemon(`sh -c 'echo $$ > "$PIDFILE"; trap "" TERM; while :; do sleep 0.2; done' &`, { env: { ...job.env, GITHUB_ACTION: step } }));
+      loops.push(
+        await leakers.daemon(`sh -c 'echo $$ > "$PIDFILE"; trap "" TERM; while :; do sleep 0.2; done' &`, {
+          env: { ...job.env, GITHUB_ACTION: step },
+        }),
+      );
     }
     const pids = fs.readFileSync(pidFile, 'utf8').trim().split('\n').map(Number);
     expect(pids).toHaveLength(300);
     for (const pid of pids) leakers.track(pid);
     await waitFor(() => pids.every((p) => fs.readFileSync(`/proc/${p}/comm`, 'utf8').trim() === 'sleep'), '300 sleeps');
 
-    const options = parseGuardOptions({ grace: '1s', failOnLeak: true }, { kill: 'kill', failOnLeak: 'fail-on-leak', grace: 'grace', allow: 'allow', isolation: 'isolation', unattributed: 'unattributed' });
-    const finished = await finishJob({ baseline: job.baseline, options, privileged: false, forget: false, stateDir: leakers.dir });
+    const options = parseGuardOptions(
+      { grace: '1s', failOnLeak: true },
+      {
+        kill: 'kill',
+        failOnLeak: 'fail-on-leak',
+        grace: 'grace',
+        allow: 'allow',
+        isolation: 'isolation',
+        unattributed: 'unattributed',
+      },
+    );
+    const finished = await finishJob({
+      baseline: job.baseline,
+      options,
+      privileged: false,
+      forget: false,
+      stateDir: leakers.dir,
+    });
     const report = expectValidReport(finished.report);
 
     // Every pid findable in the JSON report, ended.
     const json = JSON.parse(serializeReport(report)) as typeof report;
     const byPid = new Map(json.leaks.map((l) => [l.pid, l]));
-    for (const pid of [...pids, ...loops]) expect(byPid.get(pid)?.outcome, `pid ${pid}`).toMatch(/^(exited|killed|gone)$/);
+    for (const pid of [...pids, ...loops])
+      expect(byPid.get(pid)?.outcome, `pid ${pid}`).toMatch(/^(exited|killed|gone)$/);
     for (const loop of loops) expect(byPid.get(loop)?.outcome).toBe('killed');
 
     // Killed ones first, everywhere.
@@ -68,7 +104,9 @@ describe('a report of 300 leaks and 2 SIGTERM-ignoring loops', () => {
     expect(big).toHaveLength(15);
     expect(new Set(big.map((g) => `${g.step}`))).toEqual(new Set(STEPS));
     // The padded title is trimmed.
-    expect(report.leaks.some((l) => l.command === 'redis-server *:6379' || l.command.startsWith('redis-server *:6379 '))).toBe(true);
+    expect(
+      report.leaks.some((l) => l.command === 'redis-server *:6379' || l.command.startsWith('redis-server *:6379 ')),
+    ).toBe(true);
     expect(report.leaks.every((l) => !/ {8}/.test(l.command))).toBe(true);
 
     const md = renderSummary(report);
@@ -84,6 +122,7 @@ describe('a report of 300 leaks and 2 SIGTERM-ignoring loops', () => {
     expect(notes[0]?.message).toMatch(/^This job left \d+ processes running/);
     expect(notes[1]?.message).toMatch(/killed/);
     expect(notes.at(-1)).toMatchObject({ level: 'notice', title: expect.stringMatching(/more groups? not annotated/) });
-    for (const level of ['error', 'warning', 'notice']) expect(notes.filter((n) => n.level === level).length).toBeLessThanOrEqual(10);
+    for (const level of ['error', 'warning', 'notice'])
+      expect(notes.filter((n) => n.level === level).length).toBeLessThanOrEqual(10);
   }, 120_000);
 });

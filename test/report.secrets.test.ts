@@ -9,7 +9,21 @@ import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { check } from '../src/engine/index.js';
 import { explainFindings } from '../src/explain/explain.js';
-import { annotations, buildReport, code, namesSecret, plain, redactArgv, redactText, renderConsole, renderSummary, serializeReport, shortenWords, writeJsonReport, type ReportContext } from '../src/report/index.js';
+import {
+  annotations,
+  buildReport,
+  code,
+  namesSecret,
+  plain,
+  redactArgv,
+  redactText,
+  renderConsole,
+  renderSummary,
+  serializeReport,
+  shortenWords,
+  writeJsonReport,
+  type ReportContext,
+} from '../src/report/index.js';
 import { startTestJob } from './helpers/job.js';
 import { Leakers, waitFor } from './helpers/leakers.js';
 import { expectValidReport } from './helpers/report-schema.js';
@@ -59,7 +73,25 @@ describe('redaction (pure)', () => {
     expect(out[6]).toEqual(['mysqld', '--password', '***']);
     expect(out[8]?.[2]).toBe('Authorization: Bearer ***');
     // Ordinary words stay: names that merely contain a secret word's letters, ports, paths.
-    expect(redactArgv(['node', 'server.js', '--port', '3000', '--keyboard=us', 'KEYS_DIR=/etc/keys', 'http://localhost:8080/x'])).toEqual(['node', 'server.js', '--port', '3000', '--keyboard=us', 'KEYS_DIR=/etc/keys', 'http://localhost:8080/x']);
+    expect(
+      redactArgv([
+        'node',
+        'server.js',
+        '--port',
+        '3000',
+        '--keyboard=us',
+        'KEYS_DIR=/etc/keys',
+        'http://localhost:8080/x',
+      ]),
+    ).toEqual([
+      'node',
+      'server.js',
+      '--port',
+      '3000',
+      '--keyboard=us',
+      'KEYS_DIR=/etc/keys',
+      'http://localhost:8080/x',
+    ]);
     expect(namesSecret('--api-key')).toBe(true);
     expect(namesSecret('DB_PASSWORD')).toBe(true);
     expect(namesSecret('clientSecret')).toBe(true);
@@ -99,14 +131,28 @@ describe('redaction of real leaks', () => {
     const pids: number[] = [];
     for (const argv of ARGVS) {
       // A python3 that sleeps, with the hostile words as its own argv (sys.argv takes anything).
-      const child = leakers.spawn('python3', ['-c', 'import time; time.sleep(1000)', ...argv], { env: { ...job.env, GITHUB_ACTION: 'deploy' } });
+      const child = leakers.spawn('python3', ['-c', 'import time; time.sleep(1000)', ...argv], {
+        env: { ...job.env, GITHUB_ACTION: 'deploy' },
+      });
       pids.push(child.pid as number);
     }
-    await waitFor(() => pids.every((p) => fs.readFileSync(`/proc/${p}/cmdline`, 'utf8').includes('time.sleep')), 'python sleeps');
+    await waitFor(
+      () => pids.every((p) => fs.readFileSync(`/proc/${p}/cmdline`, 'utf8').includes('time.sleep')),
+      'python sleeps',
+    );
     const { table, detection } = await check(job.baseline);
     const context: ReportContext = { host: 'test-host', checkedAt: Date.now() };
     const explanations = explainFindings(detection.findings, table, context, { baseline: job.baseline });
-    const report = expectValidReport(buildReport({ baseline: job.baseline, detection, termination: undefined, explanations, options: { kill: false, graceMs: 1000, failOnLeak: true }, context }));
+    const report = expectValidReport(
+      buildReport({
+        baseline: job.baseline,
+        detection,
+        termination: undefined,
+        explanations,
+        options: { kill: false, graceMs: 1000, failOnLeak: true },
+        context,
+      }),
+    );
     // (Other test files run beside this one: the time window may attribute their processes too.)
     expect(report.leaks.map((l) => l.pid)).toEqual(expect.arrayContaining(pids));
     const file = path.join(leakers.dir, 'report.json');
@@ -124,7 +170,14 @@ describe('redaction of real leaks', () => {
     expect(fs.statSync(file).mode & 0o777).toBe(0o600);
 
     // --show-secrets (local debugging) keeps them.
-    const shown = buildReport({ baseline: job.baseline, detection, termination: undefined, explanations, options: { kill: false, graceMs: 1000, failOnLeak: true }, context: { ...context, showSecrets: true } });
+    const shown = buildReport({
+      baseline: job.baseline,
+      detection,
+      termination: undefined,
+      explanations,
+      options: { kill: false, graceMs: 1000, failOnLeak: true },
+      context: { ...context, showSecrets: true },
+    });
     expect(shown.redacted).toBe(false);
     expect(serializeReport(shown)).toContain(GHP);
   });
@@ -133,7 +186,17 @@ describe('redaction of real leaks', () => {
     await ensureBuilt();
     leakers = new Leakers();
     const pidFile = leakers.file('pid');
-    const result = await cli(['run', '--grace', '1s', '--json', '-', '--', 'sh', '-c', `setsid sh -c 'echo $$ > ${pidFile}; exec sleep 1000' & : --token ${OPT_TOKEN} ${GHP}`]);
+    const result = await cli([
+      'run',
+      '--grace',
+      '1s',
+      '--json',
+      '-',
+      '--',
+      'sh',
+      '-c',
+      `setsid sh -c 'echo $$ > ${pidFile}; exec sleep 1000' & : --token ${OPT_TOKEN} ${GHP}`,
+    ]);
     expect(result.status).toBe(0);
     const json = expectValidReport(JSON.parse(result.stdout));
     expect(json.leaks).toHaveLength(1);

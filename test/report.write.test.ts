@@ -54,7 +54,8 @@ afterEach(async () => {
 const WAIT = (file: string): string => `while [ ! -s ${file} ]; do sleep 0.05; done`;
 
 const devicesIntact = (): void => {
-  for (const dev of ['/dev/null', '/dev/full', '/dev/zero']) expect(fs.statSync(dev).isCharacterDevice(), dev).toBe(true);
+  for (const dev of ['/dev/null', '/dev/full', '/dev/zero'])
+    expect(fs.statSync(dev).isCharacterDevice(), dev).toBe(true);
 };
 
 describe('output paths', () => {
@@ -104,8 +105,14 @@ describe('output paths', () => {
       [['check', '--state', state, '--json', temp], /is a directory/],
       [['run', '--json', '/dev/full', '--', 'true'], /--json "\/dev\/full" is a character device/],
       [['ps', '--json', '/dev/zero'], /--json "\/dev\/zero" is a character device/],
-      [['sweep', '--dry-run', '--state-dir', temp, '--json', '/dev/null'], /--json "\/dev\/null" is a character device/],
-      [['sweep', '--dry-run', '--state-dir', temp, '--metrics', '/dev/full'], /--metrics "\/dev\/full" is a character device/],
+      [
+        ['sweep', '--dry-run', '--state-dir', temp, '--json', '/dev/null'],
+        /--json "\/dev\/null" is a character device/,
+      ],
+      [
+        ['sweep', '--dry-run', '--state-dir', temp, '--metrics', '/dev/full'],
+        /--metrics "\/dev\/full" is a character device/,
+      ],
     ] as const) {
       const result = await cli([...args]);
       expect({ args, status: result.status }).toEqual({ args, status: 2 });
@@ -117,7 +124,9 @@ describe('output paths', () => {
   it('the action refuses report-path=/dev/null in pre, before the job runs', async () => {
     core.inputs[Input.ReportPath] = '/dev/null';
     await runPre();
-    expect(core.setFailed).toHaveBeenCalledWith(expect.stringMatching(/Invalid input report-path: "\/dev\/null" is a character device/));
+    expect(core.setFailed).toHaveBeenCalledWith(
+      expect.stringMatching(/Invalid input report-path: "\/dev\/null" is a character device/),
+    );
     expect(core.exportVariable).not.toHaveBeenCalled();
     devicesIntact();
   });
@@ -130,7 +139,9 @@ describe('a JSON report that cannot be written', () => {
     core.inputs[Input.GracePeriod] = '1s';
     await runPre();
     const session = String(vi.mocked(core.exportVariable).mock.calls.find(([n]) => n === SESSION_VAR)?.[1]);
-    const pid = await leakers.daemon(`setsid sh -c 'echo $$ > "$PIDFILE"; exec sleep 331' &`, { env: { [SESSION_VAR]: session, GITHUB_ACTION: 'serve' } });
+    const pid = await leakers.daemon(`setsid sh -c 'echo $$ > "$PIDFILE"; exec sleep 331' &`, {
+      env: { [SESSION_VAR]: session, GITHUB_ACTION: 'serve' },
+    });
     // A step of the job puts a FIFO where the report goes: rename(2) would replace it; strays must not.
     execFileSync('mkfifo', [reportPath]);
     await runPost();
@@ -142,7 +153,11 @@ describe('a JSON report that cannot be written', () => {
     expect(core.error).toHaveBeenCalledTimes(2);
     expect(core.setOutput).toHaveBeenCalledWith(Output.LeakedCount, '1');
     expect(core.setOutput).not.toHaveBeenCalledWith(Output.ReportPath, expect.anything());
-    expect(core.warning).toHaveBeenCalledWith(expect.stringMatching(/JSON report was not written to .*report\.json: .*is a FIFO.*The job summary has every process/));
+    expect(core.warning).toHaveBeenCalledWith(
+      expect.stringMatching(
+        /JSON report was not written to .*report\.json: .*is a FIFO.*The job summary has every process/,
+      ),
+    );
     expect(core.setFailed).toHaveBeenCalledWith(expect.stringMatching(/1 leaked process .*see the job summary\.$/));
   });
 
@@ -153,7 +168,17 @@ describe('a JSON report that cannot be written', () => {
     const json = path.join(dir, 'report.json');
     const pidFile = path.join(temp, 'pid');
     // The command itself makes the report path a directory: valid at parse time, unwritable at the end.
-    const result = await cli(['run', '--grace', '1s', '--json', json, '--', 'sh', '-c', `mkdir ${json}; setsid sh -c 'echo $$ > ${pidFile}; exec sleep 332' & ${WAIT(pidFile)}`]);
+    const result = await cli([
+      'run',
+      '--grace',
+      '1s',
+      '--json',
+      json,
+      '--',
+      'sh',
+      '-c',
+      `mkdir ${json}; setsid sh -c 'echo $$ > ${pidFile}; exec sleep 332' & ${WAIT(pidFile)}`,
+    ]);
     expect(result.status).toBe(1);
     // (Other test files run beside this one: the time window may attribute one of theirs too.)
     expect(result.stderr).toMatch(/leaked:\s+\d+ process/);
@@ -166,7 +191,20 @@ describe('a JSON report that cannot be written', () => {
   it('--json - writes the report to stdout, valid against the schema', async () => {
     await ensureBuilt();
     const pidFile = path.join(temp, 'pid');
-    const result = await cli(['run', '--grace', '1s', '--json', '-', '--', 'sh', '-c', `setsid sh -c 'echo $$ > ${pidFile}; exec sleep 333' & ${WAIT(pidFile)}`], { cwd: temp });
+    const result = await cli(
+      [
+        'run',
+        '--grace',
+        '1s',
+        '--json',
+        '-',
+        '--',
+        'sh',
+        '-c',
+        `setsid sh -c 'echo $$ > ${pidFile}; exec sleep 333' & ${WAIT(pidFile)}`,
+      ],
+      { cwd: temp },
+    );
     expect(result.status).toBe(0);
     const report = expectValidReport(JSON.parse(result.stdout));
     expect(report.leaks.map((l: { pid: number }) => l.pid)).toContain(Number(fs.readFileSync(pidFile, 'utf8')));

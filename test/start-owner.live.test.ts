@@ -22,29 +22,46 @@ afterEach(async () => leakers.cleanup());
 const cgroupMissing = needsWritableCgroup();
 
 describe('the default owner of strays start', () => {
-  itIf(cgroupMissing, 'under eval "$(… 2>/dev/null)" is the calling shell, which is also what enters the job cgroup', async () => {
-    leakers = new Leakers();
-    const stateDir = tempStateDir();
-    const f = { state: leakers.file('state.json'), shell: leakers.file('shell'), cgroup: leakers.file('cgroup'), go: leakers.file('go') };
-    const script = [
-      `eval "$(${process.execPath} ${CLI} start --state ${f.state} --isolation cgroup 2>/dev/null)"`,
-      `cat /proc/$$/cgroup > ${f.cgroup}`,
-      `setsid sh -c 'echo $$ > "$PIDFILE"; exec sleep 450' &`,
-      `echo $$ > ${f.shell}`,
-      `while [ ! -e ${f.go} ]; do sleep 0.05; done`,
-    ].join('\n');
-    const leak = await leakers.daemon(`bash -c '${script.replaceAll("'", `'\\''`)}'`, { env: { STRAYS_STATE_DIR: stateDir, STRAYS_SESSION: '', NO_COLOR: '1' }, shellStays: true });
-    const shell = await waitFor(() => Number(fs.existsSync(f.shell) && fs.readFileSync(f.shell, 'utf8').trim()) || undefined, 'the job shell');
-    leakers.track(shell);
-    const jobs = listJobs({ stateDir }).jobs;
-    expect(jobs.map((j) => j.owner.pid)).toEqual([shell]);
-    expect(fs.readFileSync(f.cgroup, 'utf8')).toContain(`/${jobs[0]?.session}`);
+  itIf(
+    cgroupMissing,
+    'under eval "$(… 2>/dev/null)" is the calling shell, which is also what enters the job cgroup',
+    async () => {
+      leakers = new Leakers();
+      const stateDir = tempStateDir();
+      const f = {
+        state: leakers.file('state.json'),
+        shell: leakers.file('shell'),
+        cgroup: leakers.file('cgroup'),
+        go: leakers.file('go'),
+      };
+      const script = [
+        `eval "$(${process.execPath} ${CLI} start --state ${f.state} --isolation cgroup 2>/dev/null)"`,
+        `cat /proc/$$/cgroup > ${f.cgroup}`,
+        `setsid sh -c 'echo $$ > "$PIDFILE"; exec sleep 450' &`,
+        `echo $$ > ${f.shell}`,
+        `while [ ! -e ${f.go} ]; do sleep 0.05; done`,
+      ].join('\n');
+      const leak = await leakers.daemon(`bash -c '${script.replaceAll("'", `'\\''`)}'`, {
+        env: { STRAYS_STATE_DIR: stateDir, STRAYS_SESSION: '', NO_COLOR: '1' },
+        shellStays: true,
+      });
+      const shell = await waitFor(
+        () => Number(fs.existsSync(f.shell) && fs.readFileSync(f.shell, 'utf8').trim()) || undefined,
+        'the job shell',
+      );
+      leakers.track(shell);
+      const jobs = listJobs({ stateDir }).jobs;
+      expect(jobs.map((j) => j.owner.pid)).toEqual([shell]);
+      expect(fs.readFileSync(f.cgroup, 'utf8')).toContain(`/${jobs[0]?.session}`);
 
-    fs.writeFileSync(f.go, '');
-    await waitFor(() => !isAlive(shell), 'the job shell to exit');
-    const checked = await cli(['check', '--state', f.state, '--grace', '2s'], { env: { STRAYS_STATE_DIR: stateDir } });
-    expect(checked.stderr).toContain('sleep 450');
-    expect(isAlive(leak)).toBe(false);
-    fs.rmSync(stateDir, { recursive: true, force: true });
-  });
+      fs.writeFileSync(f.go, '');
+      await waitFor(() => !isAlive(shell), 'the job shell to exit');
+      const checked = await cli(['check', '--state', f.state, '--grace', '2s'], {
+        env: { STRAYS_STATE_DIR: stateDir },
+      });
+      expect(checked.stderr).toContain('sleep 450');
+      expect(isAlive(leak)).toBe(false);
+      fs.rmSync(stateDir, { recursive: true, force: true });
+    },
+  );
 });

@@ -44,7 +44,9 @@ describeIf(needsWritableCgroup(), 'job cgroups left by an interrupted end', () =
     };
     mk(root);
     const runner = mk(path.join(root, 'runner.service'));
-    const [frozenSession, emptySession, youngSession, liveFrozen] = [hex(), hex(), hex(), hex()].map((h) => `strays-${h}`) as [string, string, string, string];
+    const [frozenSession, emptySession, youngSession, liveFrozen] = [hex(), hex(), hex(), hex()].map(
+      (h) => `strays-${h}`,
+    ) as [string, string, string, string];
     const frozen = mk(path.join(runner, frozenSession));
     const empty = mk(path.join(runner, emptySession));
     const young = mk(path.join(runner, youngSession));
@@ -60,7 +62,12 @@ describeIf(needsWritableCgroup(), 'job cgroups left by an interrupted end', () =
     expect(moveProcess(live, other)).toBe(true);
     writeControl(frozen, 'cgroup.freeze', '1');
     writeControl(live, 'cgroup.freeze', '1');
-    await waitFor(() => readKeyed(frozen, 'cgroup.events').get('frozen') === '1' && readKeyed(live, 'cgroup.events').get('frozen') === '1', 'both cgroups to freeze');
+    await waitFor(
+      () =>
+        readKeyed(frozen, 'cgroup.events').get('frozen') === '1' &&
+        readKeyed(live, 'cgroup.events').get('frozen') === '1',
+      'both cgroups to freeze',
+    );
 
     const found = findJobCgroups(root);
     expect(found.sort()).toEqual([frozen, empty, young, live].sort());
@@ -79,7 +86,10 @@ describeIf(needsWritableCgroup(), 'job cgroups left by an interrupted end', () =
     expect(fs.existsSync(frozen)).toBe(true); // holds the leftover until the sweep ends it
 
     process.kill(leftover, 'SIGKILL');
-    await waitFor(() => !isAlive(leftover) && readKeyed(frozen, 'cgroup.events').get('populated') === '0', 'the leftover to leave its cgroup');
+    await waitFor(
+      () => !isAlive(leftover) && readKeyed(frozen, 'cgroup.events').get('populated') === '0',
+      'the leftover to leave its cgroup',
+    );
     expect(pruneJobCgroups(found, false)).toEqual([frozen]);
     process.kill(other, 'SIGKILL');
   });

@@ -16,12 +16,22 @@ import { describeIf } from './helpers/requires.js';
 import { markedDaemon, registeredJob, tempStateDir } from './helpers/sweep-jobs.js';
 
 const CLI = path.resolve(__dirname, '..', 'dist', 'cli', 'index.js');
-const distHasSweep = fs.existsSync(CLI) && spawnSync(process.execPath, [CLI, 'sweep', '--help'], { encoding: 'utf8' }).stdout.includes('strays sweep');
+const distHasSweep =
+  fs.existsSync(CLI) &&
+  spawnSync(process.execPath, [CLI, 'sweep', '--help'], { encoding: 'utf8' }).stdout.includes('strays sweep');
 
 const fakeIo = (): Io & { lines: string[]; errors: string[] } => {
   const lines: string[] = [];
   const errors: string[] = [];
-  return { lines, errors, out: (t) => lines.push(t), err: (t) => errors.push(t), errIsTty: false, outIsTty: false, env: {} };
+  return {
+    lines,
+    errors,
+    out: (t) => lines.push(t),
+    err: (t) => errors.push(t),
+    errIsTty: false,
+    outIsTty: false,
+    env: {},
+  };
 };
 
 let leakers: Leakers;
@@ -37,7 +47,9 @@ describe('strays sweep (command)', () => {
     stateDir = tempStateDir();
     const io = fakeIo();
     const fails = (argv: string[]) => sweepCommand.run(argv, io);
-    await expect(fails(['--older-than', '10 days'])).rejects.toThrow(/Invalid --older-than "10 days": expected "500ms", "5s", "1m", "2h"/);
+    await expect(fails(['--older-than', '10 days'])).rejects.toThrow(
+      /Invalid --older-than "10 days": expected "500ms", "5s", "1m", "2h"/,
+    );
     await expect(fails(['--grace=forever'])).rejects.toThrow(/Invalid --grace "forever"/);
     await expect(fails(['--unrecorded'])).rejects.toThrow(/--unrecorded needs an explicit --older-than/);
     await expect(fails(['--bogus'])).rejects.toThrow(/unknown option --bogus\. Accepted: --older-than DURATION/);
@@ -55,13 +67,20 @@ describe('strays sweep (command)', () => {
     const io = fakeIo();
     const json = path.join(leakers.dir, 'sweep.json');
     const metrics = path.join(leakers.dir, 'strays.prom');
-    const status = await sweepCommand.run(['--older-than', '0s', '--grace', '2s', '--state-dir', stateDir, '--json', json, '--metrics', metrics], io);
+    const status = await sweepCommand.run(
+      ['--older-than', '0s', '--grace', '2s', '--state-dir', stateDir, '--json', json, '--metrics', metrics],
+      io,
+    );
     expect(status).toBe(0);
-    expect(io.lines.join('\n')).toMatch(new RegExp(`ended: pid ${daemon} sleep 300 .* of job ${job.session}: owner pid \\d+ \\(sleep\\) has exited`));
+    expect(io.lines.join('\n')).toMatch(
+      new RegExp(`ended: pid ${daemon} sleep 300 .* of job ${job.session}: owner pid \\d+ \\(sleep\\) has exited`),
+    );
     expect(isAlive(daemon)).toBe(false);
     const report = JSON.parse(fs.readFileSync(json, 'utf8'));
     expect(report).toMatchObject({ kind: 'strays-sweep', version: 1, stateDir, pruned: [job.session] });
-    expect(report.targets.map((t: { pid: number; outcome: string }) => [t.pid, ['exited', 'zombie'].includes(t.outcome)])).toEqual([[daemon, true]]);
+    expect(
+      report.targets.map((t: { pid: number; outcome: string }) => [t.pid, ['exited', 'zombie'].includes(t.outcome)]),
+    ).toEqual([[daemon, true]]);
     expect(fs.readFileSync(metrics, 'utf8')).toContain('# TYPE strays_sweep_processes gauge');
     expect(fs.readFileSync(metrics, 'utf8')).toMatch(/^strays_swept_processes_total 1$/m);
   });
@@ -73,8 +92,13 @@ describe('strays sweep (command)', () => {
     const daemon = await markedDaemon(leakers, { [SESSION_VAR]: job.session });
     await job.end();
     const missing = path.join(leakers.dir, 'no', 'such', 'dir');
-    const run = sweepCommand.run(['--older-than', '0s', '--state-dir', stateDir, '--metrics', path.join(missing, 'strays.prom')], fakeIo());
-    await expect(run).rejects.toThrow(/--metrics .*directory ".*no\/such\/dir" does not exist; strays never creates it/);
+    const run = sweepCommand.run(
+      ['--older-than', '0s', '--state-dir', stateDir, '--metrics', path.join(missing, 'strays.prom')],
+      fakeIo(),
+    );
+    await expect(run).rejects.toThrow(
+      /--metrics .*directory ".*no\/such\/dir" does not exist; strays never creates it/,
+    );
     expect(fs.existsSync(path.join(leakers.dir, 'no'))).toBe(false);
     expect(isAlive(daemon)).toBe(true);
   });
@@ -91,29 +115,34 @@ describe('strays sweep (command)', () => {
   });
 });
 
-describeIf(distHasSweep ? undefined : 'needs dist/cli/index.js with the sweep command (npm run build)', 'strays sweep (built CLI)', () => {
-  const cli = (args: string[], env: NodeJS.ProcessEnv = {}) => spawnSync(process.execPath, [CLI, 'sweep', ...args], { encoding: 'utf8', env: { ...process.env, ...env } });
+describeIf(
+  distHasSweep ? undefined : 'needs dist/cli/index.js with the sweep command (npm run build)',
+  'strays sweep (built CLI)',
+  () => {
+    const cli = (args: string[], env: NodeJS.ProcessEnv = {}) =>
+      spawnSync(process.execPath, [CLI, 'sweep', ...args], { encoding: 'utf8', env: { ...process.env, ...env } });
 
-  it('exits 2 on bad input; a dry run lists the dead job\'s daemon and ends nothing; a real run ends it', async () => {
-    leakers = new Leakers();
-    stateDir = tempStateDir();
-    const bad = cli(['--older-than', 'soon']);
-    expect(bad.status).toBe(2);
-    expect(bad.stderr).toMatch(/--older-than "soon"/);
+    it("exits 2 on bad input; a dry run lists the dead job's daemon and ends nothing; a real run ends it", async () => {
+      leakers = new Leakers();
+      stateDir = tempStateDir();
+      const bad = cli(['--older-than', 'soon']);
+      expect(bad.status).toBe(2);
+      expect(bad.stderr).toMatch(/--older-than "soon"/);
 
-    const job = await registeredJob(leakers, stateDir);
-    const daemon = await markedDaemon(leakers, { [SESSION_VAR]: job.session });
-    await job.end();
-    const dry = cli(['--older-than', '0s', '--dry-run'], { STRAYS_STATE_DIR: stateDir });
-    expect(dry.status).toBe(0);
-    expect(dry.stdout).toMatch(new RegExp(`would end: pid ${daemon} `));
-    expect(isAlive(daemon)).toBe(true);
-    expect(listJobs({ stateDir }).jobs).toHaveLength(1);
+      const job = await registeredJob(leakers, stateDir);
+      const daemon = await markedDaemon(leakers, { [SESSION_VAR]: job.session });
+      await job.end();
+      const dry = cli(['--older-than', '0s', '--dry-run'], { STRAYS_STATE_DIR: stateDir });
+      expect(dry.status).toBe(0);
+      expect(dry.stdout).toMatch(new RegExp(`would end: pid ${daemon} `));
+      expect(isAlive(daemon)).toBe(true);
+      expect(listJobs({ stateDir }).jobs).toHaveLength(1);
 
-    const real = cli(['--older-than', '0s', '--grace', '2s'], { STRAYS_STATE_DIR: stateDir });
-    expect(real.status).toBe(0);
-    expect(real.stdout).toMatch(new RegExp(`ended: pid ${daemon} `));
-    expect(isAlive(daemon)).toBe(false);
-    expect(listJobs({ stateDir }).jobs).toEqual([]);
-  });
-});
+      const real = cli(['--older-than', '0s', '--grace', '2s'], { STRAYS_STATE_DIR: stateDir });
+      expect(real.status).toBe(0);
+      expect(real.stdout).toMatch(new RegExp(`ended: pid ${daemon} `));
+      expect(isAlive(daemon)).toBe(false);
+      expect(listJobs({ stateDir }).jobs).toEqual([]);
+    });
+  },
+);

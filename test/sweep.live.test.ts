@@ -21,7 +21,14 @@ const setup = (): void => {
   stateDir = tempStateDir();
 };
 
-const options = (more: Partial<SweepOptions> = {}): SweepOptions => ({ olderThanMs: 0, dryRun: false, graceMs: 2000, unrecorded: false, stateDir, ...more });
+const options = (more: Partial<SweepOptions> = {}): SweepOptions => ({
+  olderThanMs: 0,
+  dryRun: false,
+  graceMs: 2000,
+  unrecorded: false,
+  stateDir,
+  ...more,
+});
 
 describe('strays sweep', () => {
   it('ends the marked daemon of a job whose owner has exited, and removes its record', async () => {
@@ -53,7 +60,10 @@ describe('strays sweep', () => {
   it('ends a leftover that ignores SIGTERM with SIGKILL after the grace period', async () => {
     setup();
     const job = await registeredJob(leakers, stateDir);
-    const stubborn = await leakers.daemon(`setsid sh -c 'trap "" TERM; echo $$ > "$PIDFILE"; while :; do sleep 1; done' &`, { env: { [SESSION_VAR]: job.session } });
+    const stubborn = await leakers.daemon(
+      `setsid sh -c 'trap "" TERM; echo $$ > "$PIDFILE"; while :; do sleep 1; done' &`,
+      { env: { [SESSION_VAR]: job.session } },
+    );
     await job.end();
     const result = await sweep(options({ graceMs: 300 }));
     const r = result.termination.results.find((x) => x.pid === stubborn);
@@ -84,7 +94,9 @@ describe('strays sweep', () => {
     expect(listed?.session).toBe(stranger);
     expect(first.plan.targets.map((t) => t.process.pid)).not.toContain(daemon);
     expect(isAlive(daemon)).toBe(true);
-    expect(renderSweep(first)).toMatch(new RegExp(`unrecorded, left alone: STRAYS_SESSION=${stranger}: 1 process\\(es\\).*pid ${daemon} `));
+    expect(renderSweep(first)).toMatch(
+      new RegExp(`unrecorded, left alone: STRAYS_SESSION=${stranger}: 1 process\\(es\\).*pid ${daemon} `),
+    );
 
     // Other test files run marked daemons at the same time: `within` keeps this sweep to our own.
     const second = await sweep(options({ unrecorded: true, within: (p) => p.pid === daemon }));
@@ -118,7 +130,9 @@ describe('strays sweep', () => {
     await job.end();
     const result = await sweep(options({ dryRun: true }));
     expect(result.plan.targets.map((t) => t.process.pid)).toEqual([daemon]);
-    expect(result.termination.results.map((r) => [r.pid, r.outcome, r.signals.length])).toEqual([[daemon, 'reported', 0]]);
+    expect(result.termination.results.map((r) => [r.pid, r.outcome, r.signals.length])).toEqual([
+      [daemon, 'reported', 0],
+    ]);
     expect(isAlive(daemon)).toBe(true);
     expect(result.pruned).toEqual([job.session]); // would be removed
     expect(listJobs({ stateDir }).jobs).toHaveLength(1);
@@ -129,12 +143,18 @@ describe('strays sweep', () => {
     setup();
     const job = await registeredJob(leakers, stateDir);
     const planted = 'x\n::error title=Injected::fake\n::stop-commands::deadbeef';
-    const daemon = await leakers.daemon(`setsid sh -c 'echo $$ > "$PIDFILE"; while :; do sleep 1; done' "$PLANTED" &`, { env: { [SESSION_VAR]: job.session, PLANTED: planted } });
+    const daemon = await leakers.daemon(`setsid sh -c 'echo $$ > "$PIDFILE"; while :; do sleep 1; done' "$PLANTED" &`, {
+      env: { [SESSION_VAR]: job.session, PLANTED: planted },
+    });
     await job.end();
     const text = renderSweep(await sweep(options({ graceMs: 500 })));
     expect(isAlive(daemon)).toBe(false);
     const lines = text.split('\n').filter((l) => l.includes('Injected'));
-    expect(lines).toEqual([expect.stringMatching(new RegExp(`^  ended: pid ${daemon} sh -c .*x\\\\n::error title=Injected::fake\\\\n::stop-commands::deadbeef`))]);
+    expect(lines).toEqual([
+      expect.stringMatching(
+        new RegExp(`^  ended: pid ${daemon} sh -c .*x\\\\n::error title=Injected::fake\\\\n::stop-commands::deadbeef`),
+      ),
+    ]);
     expect(text.split('\n').filter((l) => /^\s*::/.test(l))).toEqual([]);
   });
 
@@ -143,10 +163,15 @@ describe('strays sweep', () => {
     const job = await registeredJob(leakers, stateDir);
     const daemon = await markedDaemon(leakers, { [SESSION_VAR]: job.session });
     const broken = await markedDaemon(leakers, { [SESSION_VAR]: 'strays-00000000000000aa' });
-    fs.writeFileSync(`${stateDir}/jobs/strays-00000000000000aa.json`, '{"kind":"strays-job","version":1,"session":"strays-00');
+    fs.writeFileSync(
+      `${stateDir}/jobs/strays-00000000000000aa.json`,
+      '{"kind":"strays-job","version":1,"session":"strays-00',
+    );
     await job.end();
     const result = await sweep(options());
-    expect(result.corrupt).toEqual([{ file: `${stateDir}/jobs/strays-00000000000000aa.json`, problem: expect.stringMatching(/not valid JSON/) }]);
+    expect(result.corrupt).toEqual([
+      { file: `${stateDir}/jobs/strays-00000000000000aa.json`, problem: expect.stringMatching(/not valid JSON/) },
+    ]);
     expect(renderSweep(result)).toMatch(/skipped corrupt record .*strays-00000000000000aa\.json: is not valid JSON/);
     expect(isAlive(daemon)).toBe(false);
     expect(isAlive(broken)).toBe(true);

@@ -23,16 +23,21 @@ for f in text_string_to_metric_families(open(sys.argv[1]).read()):
 print(json.dumps(out))
 `;
 
-type Families = Record<string, { type: string; help: string; samples: Array<[string, Record<string, string>, number]> }>;
+type Families = Record<
+  string,
+  { type: string; help: string; samples: Array<[string, Record<string, string>, number]> }
+>;
 
 // scripts/setup-test.mjs installs it as root; elsewhere it prints the apt-get line and this file is skipped.
-const parserMissing = spawnSync(PYTHON, ['-c', 'import prometheus_client'], { stdio: 'ignore' }).status === 0
-  ? undefined
-  : `needs ${PYTHON} with prometheus_client (Debian package python3-prometheus-client)`;
+const parserMissing =
+  spawnSync(PYTHON, ['-c', 'import prometheus_client'], { stdio: 'ignore' }).status === 0
+    ? undefined
+    : `needs ${PYTHON} with prometheus_client (Debian package python3-prometheus-client)`;
 
 function parseWithPrometheus(file: string): Families {
   const run = spawnSync(PYTHON, ['-c', PARSE, file], { encoding: 'utf8' });
-  if (run.status !== 0) throw new Error(`prometheus_client rejected ${file}: ${run.stderr}\n${fs.readFileSync(file, 'utf8')}`);
+  if (run.status !== 0)
+    throw new Error(`prometheus_client rejected ${file}: ${run.stderr}\n${fs.readFileSync(file, 'utf8')}`);
   return JSON.parse(run.stdout) as Families;
 }
 
@@ -44,7 +49,7 @@ afterEach(async () => {
 });
 
 describeIf(parserMissing, 'sweep --metrics', () => {
-  it('writes textfile-collector metrics that a real Prometheus parser reads, with the sweep\'s numbers', async () => {
+  it("writes textfile-collector metrics that a real Prometheus parser reads, with the sweep's numbers", async () => {
     leakers = new Leakers();
     stateDir = tempStateDir();
     const job = await registeredJob(leakers, stateDir);
@@ -52,7 +57,14 @@ describeIf(parserMissing, 'sweep --metrics', () => {
     const stranger = await markedDaemon(leakers, { [SESSION_VAR]: newSessionId() });
     await job.end();
     const ours = new Set([leaked, stranger]);
-    const result = await sweep({ olderThanMs: 0, dryRun: false, graceMs: 2000, unrecorded: false, stateDir, within: (p) => ours.has(p.pid) });
+    const result = await sweep({
+      olderThanMs: 0,
+      dryRun: false,
+      graceMs: 2000,
+      unrecorded: false,
+      stateDir,
+      within: (p) => ours.has(p.pid),
+    });
     const file = path.join(leakers.dir, 'strays.prom');
     writeSweepMetrics(file, result);
     expect(fs.readdirSync(leakers.dir).filter((n) => n.includes('.tmp'))).toEqual([]);
@@ -60,7 +72,8 @@ describeIf(parserMissing, 'sweep --metrics', () => {
     const families = parseWithPrometheus(file);
     const value = (name: string, labels: Record<string, string> = {}): number | undefined =>
       families[name]?.samples.find(([, l]) => JSON.stringify(l) === JSON.stringify(labels))?.[2];
-    for (const [name, f] of Object.entries(families)) expect([name, f.type]).toEqual([name, name === 'strays_swept_processes' ? 'counter' : 'gauge']);
+    for (const [name, f] of Object.entries(families))
+      expect([name, f.type]).toEqual([name, name === 'strays_swept_processes' ? 'counter' : 'gauge']);
     expect(families.strays_build_info?.samples[0]?.[2]).toBe(1);
     expect(families.strays_sweep_processes?.help).toMatch(/by outcome/);
 
@@ -82,13 +95,24 @@ describeIf(parserMissing, 'sweep --metrics', () => {
 
     // A counter: the next sweep (here: the same result written again) adds to the file's value.
     writeSweepMetrics(file, result);
-    expect(parseWithPrometheus(file).strays_swept_processes?.samples.find(([n]) => n === 'strays_swept_processes_total')?.[2]).toBe(2);
+    expect(
+      parseWithPrometheus(file).strays_swept_processes?.samples.find(
+        ([n]) => n === 'strays_swept_processes_total',
+      )?.[2],
+    ).toBe(2);
   });
 
   it('parses on a clean host too: every outcome at 0, no age sample', async () => {
     leakers = new Leakers();
     stateDir = tempStateDir();
-    const result = await sweep({ olderThanMs: 0, dryRun: true, graceMs: 0, unrecorded: false, stateDir, within: () => false });
+    const result = await sweep({
+      olderThanMs: 0,
+      dryRun: true,
+      graceMs: 0,
+      unrecorded: false,
+      stateDir,
+      within: () => false,
+    });
     const file = path.join(leakers.dir, 'clean.prom');
     writeSweepMetrics(file, result);
     const families = parseWithPrometheus(file);

@@ -39,7 +39,11 @@ function expectEnded(r: TerminationResult | undefined, onKill: boolean): void {
 
 async function findingsOf(j: TestJob, pids: readonly number[]) {
   const { detection } = await check(j.baseline);
-  for (const pid of pids) expect(detection.findings.map((f) => f.process.pid), `pid ${pid} detected`).toContain(pid);
+  for (const pid of pids)
+    expect(
+      detection.findings.map((f) => f.process.pid),
+      `pid ${pid} detected`,
+    ).toContain(pid);
   return detection;
 }
 
@@ -65,7 +69,9 @@ const freePort = (): Promise<number> =>
 describe('terminate against live leakers', () => {
   it('ends a setsid nohup daemon on SIGTERM, through its own process group', async () => {
     const j = setup();
-    const pid = await leakers.daemon(`setsid nohup sh -c 'echo $$ > "$PIDFILE"; exec sleep 310' >/dev/null 2>&1 &`, { env: j.env });
+    const pid = await leakers.daemon(`setsid nohup sh -c 'echo $$ > "$PIDFILE"; exec sleep 310' >/dev/null 2>&1 &`, {
+      env: j.env,
+    });
     const { findings } = await findingsOf(j, [pid]);
     const t = await terminate(findings, { graceMs: 1000, kill: true, rescan: rescanOf(j) });
     const r = byPid(t.results, pid);
@@ -92,8 +98,13 @@ describe('terminate against live leakers', () => {
   it('ends a grandchild orphaned when its parent was SIGKILLed (the Gitea case)', async () => {
     const j = setup();
     const childFile = leakers.file('child');
-    const parent = await leakers.daemon(`sh -c 'echo $$ > "$PIDFILE"; sleep 309 & echo $! > "${childFile}"; wait' &`, { env: j.env });
-    const child = await waitFor(() => Number(fs.existsSync(childFile) && fs.readFileSync(childFile, 'utf8')) || undefined, 'child pid');
+    const parent = await leakers.daemon(`sh -c 'echo $$ > "$PIDFILE"; sleep 309 & echo $! > "${childFile}"; wait' &`, {
+      env: j.env,
+    });
+    const child = await waitFor(
+      () => Number(fs.existsSync(childFile) && fs.readFileSync(childFile, 'utf8')) || undefined,
+      'child pid',
+    );
     leakers.track(child);
     process.kill(parent, 'SIGKILL');
     await waitFor(() => !isAlive(parent), 'the parent to die');
@@ -105,7 +116,9 @@ describe('terminate against live leakers', () => {
 
   it('SIGKILLs a loop that ignores SIGTERM, soon after the grace period', async () => {
     const j = setup();
-    const pid = await leakers.daemon(`setsid sh -c 'trap "" TERM; echo $$ > "$PIDFILE"; while :; do sleep 1; done' &`, { env: j.env });
+    const pid = await leakers.daemon(`setsid sh -c 'trap "" TERM; echo $$ > "$PIDFILE"; while :; do sleep 1; done' &`, {
+      env: j.env,
+    });
     const { findings } = await findingsOf(j, [pid]);
     const graceMs = 500;
     const t = await terminate(findings, { graceMs, kill: true, rescan: rescanOf(j) });
@@ -126,7 +139,7 @@ describe('terminate against live leakers', () => {
     expect(await stillLeaking(j)).toEqual([]);
   });
 
-  it('ends two supervisors in separate sessions that restart each other and each other\'s child', async () => {
+  it("ends two supervisors in separate sessions that restart each other and each other's child", async () => {
     const j = setup();
     const d = leakers.dir;
     const script = path.join(d, 'sup.sh');
@@ -161,7 +174,9 @@ describe('terminate against live leakers', () => {
     expect(t.results.filter((r) => r.outcome === 'survived')).toEqual([]);
     await sleep(200); // a supervisor that escaped would have restarted something by now
     expect(await stillLeaking(j)).toEqual([]);
-    console.log(`[terminate] supervisors: ${t.results.length} results, ${t.added.length} added by rescans, ${t.durationMs} ms`);
+    console.log(
+      `[terminate] supervisors: ${t.results.length} results, ${t.added.length} added by rescans, ${t.durationMs} ms`,
+    );
   });
 
   it('reports the zombie child and kills its parent', async () => {
@@ -169,14 +184,23 @@ describe('terminate against live leakers', () => {
     // The child outlives the exec, so the shell cannot reap it first; `sleep 306` never calls wait(2).
     const parent = await leakers.daemon(`sh -c 'sleep 0.3 & echo $$ > "$PIDFILE"; exec sleep 306' &`, { env: j.env });
     const zombie = await waitFor(() => {
-      const kids = fs.readFileSync(`/proc/${parent}/task/${parent}/children`, 'utf8').trim().split(/\s+/).filter(Boolean).map(Number);
+      const kids = fs
+        .readFileSync(`/proc/${parent}/task/${parent}/children`, 'utf8')
+        .trim()
+        .split(/\s+/)
+        .filter(Boolean)
+        .map(Number);
       return kids.find((k) => readStartTicks(k)?.state === 'Z');
     }, 'a zombie child');
     const detection = await findingsOf(j, [parent]);
     expect(detection.zombies.map((z) => z.process.pid)).toContain(zombie);
     expect(detection.zombies.find((z) => z.process.pid === zombie)?.reaper).toBe(parent);
     // Handed the zombie as if it were a finding, terminate must still call it a zombie, not a leak.
-    const t = await terminate([...detection.findings, findingFor(zombie)], { graceMs: 1000, kill: true, rescan: rescanOf(j) });
+    const t = await terminate([...detection.findings, findingFor(zombie)], {
+      graceMs: 1000,
+      kill: true,
+      rescan: rescanOf(j),
+    });
     const z = byPid(t.results, zombie);
     expect(z?.outcome).toBe('zombie');
     expect(z?.reaper).toBe(parent);
@@ -199,10 +223,12 @@ describe('terminate against live leakers', () => {
     expect(t.results.some((r) => r.via === 'group')).toBe(true);
     expect(t.results.some((r) => r.via === 'process')).toBe(true);
     expect(await stillLeaking(j)).toEqual([]);
-    console.log(`[terminate] ${t.results.length} cooperative leaks: terminate took ${t.durationMs} ms (grace ${graceMs} ms)`);
+    console.log(
+      `[terminate] ${t.results.length} cooperative leaks: terminate took ${t.durationMs} ms (grace ${graceMs} ms)`,
+    );
   });
 
-  it('signals a leak in the test runner\'s own process group per pid, and the runner survives', async () => {
+  it("signals a leak in the test runner's own process group per pid, and the runner survives", async () => {
     const j = setup();
     const child = leakers.spawn('sleep', ['307'], { env: j.env, detached: false });
     const pid = child.pid as number;
@@ -250,7 +276,9 @@ describe('terminate against live leakers', () => {
     const pid = await leakers.daemon(`setsid sh -c 'echo $$ > "$PIDFILE"; exec sleep 313' &`, { env: j.env });
     const { findings } = await findingsOf(j, [pid]);
     const t = await terminate(findings, { graceMs: 300, kill: false, rescan: rescanOf(j) });
-    expect(t.results.map((r) => [r.outcome, r.signals.length, r.via])).toEqual(findings.map(() => ['reported', 0, 'none']));
+    expect(t.results.map((r) => [r.outcome, r.signals.length, r.via])).toEqual(
+      findings.map(() => ['reported', 0, 'none']),
+    );
     expect(readStartTicks(pid)?.state).not.toBe('T');
     expect(isAlive(pid)).toBe(true);
   });

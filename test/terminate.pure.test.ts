@@ -6,10 +6,20 @@ import { buildTree } from '../src/engine/tree.js';
 import { safeGroups } from '../src/terminate/groups.js';
 import { outcomeOf, reportedOnly, type TargetRecord } from '../src/terminate/outcome.js';
 
-const protectedPids = (processes: readonly ProcessInfo[], checker: number): Set<number> => neverTouchPids({ tree: buildTree(processes), checker });
+const protectedPids = (processes: readonly ProcessInfo[], checker: number): Set<number> =>
+  neverTouchPids({ tree: buildTree(processes), checker });
 
 const proc = (pid: number, ppid: number, pgid: number, sid: number | undefined, state = 'S'): ProcessInfo => ({
-  pid, ppid, pgid, sid, state, uid: 1001, start: 1000 + pid, startedAt: undefined, comm: `p${pid}`, argv: [],
+  pid,
+  ppid,
+  pgid,
+  sid,
+  state,
+  uid: 1001,
+  start: 1000 + pid,
+  startedAt: undefined,
+  comm: `p${pid}`,
+  argv: [],
 });
 const key = (p: ProcessInfo): string => `${p.pid}@${p.start}`;
 
@@ -17,7 +27,7 @@ const key = (p: ProcessInfo): string => `${p.pid}@${p.start}`;
 const runnerChain = [proc(1, 0, 1, 1), proc(100, 1, 100, 100), proc(110, 100, 100, 100), proc(120, 110, 100, 100)];
 
 describe('safeGroups', () => {
-  it('allows a setsid daemon\'s own group when every live member is a finding', () => {
+  it("allows a setsid daemon's own group when every live member is a finding", () => {
     const d = [proc(200, 1, 200, 200), proc(201, 200, 200, 200)];
     const groups = safeGroups([...runnerChain, ...d], new Set(d.map(key)), protectedPids([...runnerChain, ...d], 120));
     expect(groups.get(200)?.sort()).toEqual([200, 201]);
@@ -31,7 +41,7 @@ describe('safeGroups', () => {
     expect(safeGroups(all, new Set(d.map(key)), new Set([120])).has(200)).toBe(true);
   });
 
-  it('refuses the runner\'s group for `cmd &` even if the runner were handed to it as a finding', () => {
+  it("refuses the runner's group for `cmd &` even if the runner were handed to it as a finding", () => {
     const leak = proc(300, 1, 100, 100); // orphaned `cmd &`: still in the runner's group and session
     const all = [...runnerChain, leak];
     const guarded = protectedPids(all, 120);
@@ -41,9 +51,11 @@ describe('safeGroups', () => {
     expect(safeGroups(all, new Set(all.map(key)), guarded).size).toBe(0);
   });
 
-  it('refuses a group in the runner\'s session (setpgid could add a non-finding), and groups with unknown sessions', () => {
+  it("refuses a group in the runner's session (setpgid could add a non-finding), and groups with unknown sessions", () => {
     const jobGroup = [proc(400, 110, 400, 100), proc(401, 400, 400, 100)]; // `set -m; cmd &` in a step
-    expect(safeGroups([...runnerChain, ...jobGroup], new Set(jobGroup.map(key)), new Set([120, 110, 100, 1])).size).toBe(0);
+    expect(
+      safeGroups([...runnerChain, ...jobGroup], new Set(jobGroup.map(key)), new Set([120, 110, 100, 1])).size,
+    ).toBe(0);
     const unknown = [proc(500, 1, 500, undefined)];
     expect(safeGroups([...runnerChain, ...unknown], new Set(unknown.map(key)), new Set([120])).size).toBe(0);
   });
@@ -60,16 +72,28 @@ describe('safeGroups', () => {
 });
 
 const finding = (pid: number): Finding => ({
-  process: proc(pid, 1, pid, pid), attribution: 'marker', reasons: ['test'], ancestry: [1], children: [], step: undefined,
+  process: proc(pid, 1, pid, pid),
+  attribution: 'marker',
+  reasons: ['test'],
+  ancestry: [1],
+  children: [],
+  step: undefined,
 });
 const record = (signals: string[], settled?: TargetRecord['settled']): TargetRecord => ({
-  finding: finding(42), pid: 42, start: 1042, signals, via: 'process', settled,
+  finding: finding(42),
+  pid: 42,
+  start: 1042,
+  signals,
+  via: 'process',
+  settled,
 });
 
 describe('outcomeOf', () => {
   it('tells exited from killed by whether SIGKILL was needed', () => {
     expect(outcomeOf(record(['SIGSTOP', 'SIGTERM', 'SIGCONT']), { kind: 'dead' }).outcome).toBe('exited');
-    expect(outcomeOf(record(['SIGSTOP', 'SIGTERM', 'SIGCONT', 'SIGSTOP', 'SIGKILL', 'SIGCONT']), { kind: 'dead' }).outcome).toBe('killed');
+    expect(
+      outcomeOf(record(['SIGSTOP', 'SIGTERM', 'SIGCONT', 'SIGSTOP', 'SIGKILL', 'SIGCONT']), { kind: 'dead' }).outcome,
+    ).toBe('killed');
   });
 
   it('calls a dead-but-unreaped process a zombie with its reaper, never survived', () => {
@@ -80,21 +104,42 @@ describe('outcomeOf', () => {
   });
 
   it('reports a survivor in state D with its wchan', () => {
-    const r = outcomeOf(record(['SIGSTOP', 'SIGTERM', 'SIGCONT', 'SIGKILL']), { kind: 'running', state: 'D', wchan: 'request_wait_answer' });
+    const r = outcomeOf(record(['SIGSTOP', 'SIGTERM', 'SIGCONT', 'SIGKILL']), {
+      kind: 'running',
+      state: 'D',
+      wchan: 'request_wait_answer',
+    });
     expect(r.outcome).toBe('survived');
     expect(r.detail).toMatch(/state D \(uninterruptible sleep\); wchan request_wait_answer/);
   });
 
   it('maps settled records: gone, reused, zombie, denied, protected', () => {
     expect(outcomeOf(record([], { kind: 'gone' }), { kind: 'dead' }).outcome).toBe('gone');
-    const reused = outcomeOf(record([], { kind: 'reused', start: 9 }), { kind: 'running', state: 'S', wchan: undefined });
-    expect([reused.outcome, reused.detail]).toEqual(['gone', expect.stringMatching(/pid reused/)]);
-    expect(outcomeOf(record([], { kind: 'zombie', reaper: 7 }), { kind: 'zombie', reaper: 7 })).toMatchObject({ outcome: 'zombie', reaper: 7 });
-    expect(outcomeOf(record([], { kind: 'denied', detail: 'EPERM: x' }), { kind: 'running', state: 'S', wchan: undefined })).toMatchObject({
-      outcome: 'not-permitted', detail: 'EPERM: x',
+    const reused = outcomeOf(record([], { kind: 'reused', start: 9 }), {
+      kind: 'running',
+      state: 'S',
+      wchan: undefined,
     });
-    expect(outcomeOf(record([], { kind: 'protected', detail: 'is the strays process itself: never signalled' }), { kind: 'running', state: 'S', wchan: undefined })).toMatchObject({
-      outcome: 'reported', via: 'none',
+    expect([reused.outcome, reused.detail]).toEqual(['gone', expect.stringMatching(/pid reused/)]);
+    expect(outcomeOf(record([], { kind: 'zombie', reaper: 7 }), { kind: 'zombie', reaper: 7 })).toMatchObject({
+      outcome: 'zombie',
+      reaper: 7,
+    });
+    expect(
+      outcomeOf(record([], { kind: 'denied', detail: 'EPERM: x' }), { kind: 'running', state: 'S', wchan: undefined }),
+    ).toMatchObject({
+      outcome: 'not-permitted',
+      detail: 'EPERM: x',
+    });
+    expect(
+      outcomeOf(record([], { kind: 'protected', detail: 'is the strays process itself: never signalled' }), {
+        kind: 'running',
+        state: 'S',
+        wchan: undefined,
+      }),
+    ).toMatchObject({
+      outcome: 'reported',
+      via: 'none',
     });
   });
 

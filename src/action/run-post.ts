@@ -61,10 +61,14 @@ export async function runPost(): Promise<void> {
       core.setOutput(Output.ReportPath, reportPath);
     } catch (error) {
       written = false;
-      core.warning(`strays: the JSON report was not written to ${untrusted(reportPath)}: ${messageOf(error)}. The job summary has every process.`);
+      core.warning(
+        `strays: the JSON report was not written to ${untrusted(reportPath)}: ${messageOf(error)}. The job summary has every process.`,
+      );
     }
     if (failed) {
-      core.setFailed(`strays: ${leaked} leaked process${leaked === 1 ? '' : 'es'} (fail-on-leak is on); see the job summary${written ? ` or ${untrusted(reportPath)}` : ''}.`);
+      core.setFailed(
+        `strays: ${leaked} leaked process${leaked === 1 ? '' : 'es'} (fail-on-leak is on); see the job summary${written ? ` or ${untrusted(reportPath)}` : ''}.`,
+      );
     }
   } catch (error) {
     core.setFailed(`strays post: ${messageOf(error)}`);
@@ -81,12 +85,19 @@ async function baselineOrFallback(): Promise<Baseline> {
       return loadBaseline(file, { sha256: digest === '' ? undefined : digest });
     } catch (error) {
       if (!(error instanceof BaselineFileError)) throw error;
-      core.warning(`strays: ${error.message} Falling back to the job's own marks (RUNNER_TRACKING_ID, STRAYS_SESSION).`);
+      core.warning(
+        `strays: ${error.message} Falling back to the job's own marks (RUNNER_TRACKING_ID, STRAYS_SESSION).`,
+      );
     }
   } else {
-    core.warning("strays: the pre step left no baseline (did it run?). Falling back to the job's own marks (RUNNER_TRACKING_ID, STRAYS_SESSION).");
+    core.warning(
+      "strays: the pre step left no baseline (did it run?). Falling back to the job's own marks (RUNNER_TRACKING_ID, STRAYS_SESSION).",
+    );
   }
   const kept = session === '' ? undefined : session;
-  if (!fallbackHasMarks(process.env, kept)) core.warning("strays: neither RUNNER_TRACKING_ID nor the session pre recorded is known; no process can be tied to this job.");
+  if (!fallbackHasMarks(process.env, kept))
+    core.warning(
+      'strays: neither RUNNER_TRACKING_ID nor the session pre recorded is known; no process can be tied to this job.',
+    );
   return fallbackBaseline(process.env, kept);
 }

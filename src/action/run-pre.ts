@@ -26,7 +26,8 @@ export async function runPre(): Promise<void> {
     // report-path is checked now, before the job runs: a device, FIFO or directory is refused (src/io/write-output.ts).
     if (options.reportPath !== undefined) {
       const problem = outputPathProblem(options.reportPath);
-      if (problem !== undefined) throw new Error(`Invalid input ${Input.ReportPath}: ${quoted(options.reportPath)} ${problem}.`);
+      if (problem !== undefined)
+        throw new Error(`Invalid input ${Input.ReportPath}: ${quoted(options.reportPath)} ${problem}.`);
     }
     // The pre step's parent is the runner's Runner.Worker: it runs this one job and exits at
     // its end (host state owner), and every later step is its child (moved into the job cgroup).

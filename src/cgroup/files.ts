@@ -102,7 +102,11 @@ export function cgroupOfPid(pid: number, procRoot = '/proc'): string | undefined
  */
 export function readProcs(dir: string): number[] {
   const text = fs.readFileSync(path.join(dir, 'cgroup.procs'), 'utf8');
-  return text.split('\n').filter((l) => /^\d+$/.test(l)).map(Number).filter((pid) => pid > 0);
+  return text
+    .split('\n')
+    .filter((l) => /^\d+$/.test(l))
+    .map(Number)
+    .filter((pid) => pid > 0);
 }
 
 /** Writes a control file (cgroup.freeze …) with a clear error. */

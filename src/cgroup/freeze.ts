@@ -32,7 +32,10 @@ export async function setFrozen(dir: string, frozen: boolean, timeoutMs = 5000):
   for (;;) {
     if (readKeyed(dir, 'cgroup.events').get('frozen') === want) return;
     if (Date.now() > deadline) {
-      throw new CgroupError(`cgroup ${dir} did not ${frozen ? 'freeze' : 'thaw'} within ${timeoutMs} ms (a task in uninterruptible sleep?).`, 'ETIMEDOUT');
+      throw new CgroupError(
+        `cgroup ${dir} did not ${frozen ? 'freeze' : 'thaw'} within ${timeoutMs} ms (a task in uninterruptible sleep?).`,
+        'ETIMEDOUT',
+      );
     }
     await sleep(10);
   }
@@ -49,7 +52,11 @@ export const chainOf = (pid: number): number[] => [...linuxLineage(pid)].filter(
  * when the helper cannot run.
  */
 export function evacuate(record: JobCgroupRecord, pids: readonly number[], privilege?: CgroupPrivilege): number[] {
-  return movePhase(record, pids.filter((pid) => inJobCgroup(record, cgroupOfPid(pid))), privilege).moved;
+  return movePhase(
+    record,
+    pids.filter((pid) => inJobCgroup(record, cgroupOfPid(pid))),
+    privilege,
+  ).moved;
 }
 
 export interface FreezerOptions {
@@ -68,7 +75,9 @@ export function jobFreezer(record: JobCgroupRecord, options: FreezerOptions = {}
       const guarded = [...chainOf(options.checker ?? process.pid), ...(options.protect ?? [])];
       const inside = guarded.filter((pid) => inJobCgroup(record, cgroupOfPid(pid)));
       if (inside.length > 0) {
-        throw new CgroupError(`Not freezing ${dir}: it holds pid ${inside.join(', ')} of the checker or the runner chain; move them out first.`);
+        throw new CgroupError(
+          `Not freezing ${dir}: it holds pid ${inside.join(', ')} of the checker or the runner chain; move them out first.`,
+        );
       }
       await setFrozen(dir, true, options.timeoutMs);
     },

@@ -49,7 +49,8 @@ export function probeCgroup(options: ProbeOptions): CgroupProbe {
   const { mount, origin } = located;
   if (mount.readOnly) return no(`the cgroup2 mount ${mount.mountPoint} is read-only`);
   try {
-    if (fs.statfsSync(mount.mountPoint).type !== CGROUP2_SUPER_MAGIC) return no(`${mount.mountPoint} is not a cgroup2 filesystem`);
+    if (fs.statfsSync(mount.mountPoint).type !== CGROUP2_SUPER_MAGIC)
+      return no(`${mount.mountPoint} is not a cgroup2 filesystem`);
   } catch (error) {
     return no(`${mount.mountPoint}: ${explain(codeOf(error))}`);
   }
@@ -60,7 +61,8 @@ export function probeCgroup(options: ProbeOptions): CgroupProbe {
     const missing = helperUnavailable(helper);
     return missing === undefined ? { usable: true, mount, origin, via: 'sudo', helper: helperName(helper) } : undefined;
   };
-  if (options.privilege?.mode === 'always' && helper !== false) return viaHelper() ?? no(`${helperUnavailable(helper)}`);
+  if (options.privilege?.mode === 'always' && helper !== false)
+    return viaHelper() ?? no(`${helperUnavailable(helper)}`);
   for (const target of [dir, `${dir}/cgroup.procs`]) {
     try {
       fs.accessSync(target, fs.constants.W_OK);
@@ -82,14 +84,21 @@ export interface IsolationChoice {
 
 /** Pure: the requested isolation and what the host allows → what is used. */
 export function resolveIsolation(requested: Isolation, probe: CgroupProbe): IsolationChoice {
-  if (requested === 'marker') return { used: 'marker', reason: 'isolation: marker (as requested): environment marker and lineage only.' };
+  if (requested === 'marker')
+    return { used: 'marker', reason: 'isolation: marker (as requested): environment marker and lineage only.' };
   if (probe.usable) {
     const via = probe.via === 'sudo' ? ` via ${probe.helper ?? 'sudo -n'}` : '';
-    return { used: 'cgroup', reason: `isolation: cgroup (${requested === 'auto' ? 'auto' : 'as requested'}): a job cgroup under ${probe.mount.mountPoint}${probe.origin}${via}.` };
+    return {
+      used: 'cgroup',
+      reason: `isolation: cgroup (${requested === 'auto' ? 'auto' : 'as requested'}): a job cgroup under ${probe.mount.mountPoint}${probe.origin}${via}.`,
+    };
   }
   return requested === 'auto'
     ? { used: 'marker', reason: `isolation: marker (auto): cgroups not usable here: ${probe.reason}.` }
-    : { used: 'marker', reason: `isolation: cgroup was requested but is not possible here (${probe.reason}); falling back to marker.` };
+    : {
+        used: 'marker',
+        reason: `isolation: cgroup was requested but is not possible here (${probe.reason}); falling back to marker.`,
+      };
 }
 
 export interface StartIsolationOptions extends ProbeOptions {
@@ -107,18 +116,27 @@ export interface StartedIsolation extends IsolationChoice {
  * (a race, a refusal the probe could not foresee) is a fallback, not an error.
  */
 export function startIsolation(options: StartIsolationOptions): StartedIsolation {
-  const probe: CgroupProbe = options.requested === 'marker' ? { usable: false, reason: 'not probed' } : probeCgroup(options);
+  const probe: CgroupProbe =
+    options.requested === 'marker' ? { usable: false, reason: 'not probed' } : probeCgroup(options);
   const choice = resolveIsolation(options.requested, probe);
   if (choice.used === 'marker') return choice;
   // The probe saw direct writes refused: go to the helper at once rather than fail the same write again.
-  const privilege: CgroupPrivilege | undefined = probe.usable && probe.via === 'sudo' ? { ...options.privilege, mode: 'always' } : options.privilege;
+  const privilege: CgroupPrivilege | undefined =
+    probe.usable && probe.via === 'sudo' ? { ...options.privilege, mode: 'always' } : options.privilege;
   try {
     const record = openJobCgroup({ session: options.session, movePid: options.pid, mount: options.mount, privilege });
     const helper = helperPrefix(privilege);
     const via = record.via === 'sudo' && helper !== false ? ` (via ${helperName(helper)})` : '';
-    return { used: 'cgroup', reason: `isolation: cgroup (${options.requested}): job cgroup ${dirOf(record.mount, record.path)}${via}.`, record };
+    return {
+      used: 'cgroup',
+      reason: `isolation: cgroup (${options.requested}): job cgroup ${dirOf(record.mount, record.path)}${via}.`,
+      record,
+    };
   } catch (error) {
     if (!(error instanceof CgroupError)) throw error;
-    return { used: 'marker', reason: `isolation: ${options.requested === 'auto' ? 'marker (auto)' : 'cgroup was requested but failed'}: ${error.message} Falling back to marker.` };
+    return {
+      used: 'marker',
+      reason: `isolation: ${options.requested === 'auto' ? 'marker (auto)' : 'cgroup was requested but failed'}: ${error.message} Falling back to marker.`,
+    };
   }
 }

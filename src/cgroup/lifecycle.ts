@@ -40,19 +40,25 @@ export const asMount = (mount: Cgroup2Mount | string | undefined): Cgroup2Mount 
   typeof mount === 'string' ? { mountPoint: mount, root: '/', readOnly: false } : (mount ?? readCgroup2Mount());
 
 /** The cgroup2 mount and `pid`'s cgroup relative to it (where its job cgroup goes), or why there is none. */
-export function locateOrigin(pid: number, given?: Cgroup2Mount | string): { mount: Cgroup2Mount; origin: string } | { reason: string; code?: string } {
+export function locateOrigin(
+  pid: number,
+  given?: Cgroup2Mount | string,
+): { mount: Cgroup2Mount; origin: string } | { reason: string; code?: string } {
   const mount = asMount(given);
   if (!mount) return { reason: 'cgroup v2 is not mounted (no cgroup2 line in /proc/self/mountinfo)' };
   const shown = cgroupOfPid(pid);
   if (shown === undefined) return { reason: `pid ${pid} is gone or has no cgroup v2 entry`, code: 'ESRCH' };
   const origin = relativeToMount(mount, shown);
-  return origin === undefined ? { reason: `pid ${pid}'s cgroup ${shown} is not visible under ${mount.mountPoint} (nested container?)` } : { mount, origin };
+  return origin === undefined
+    ? { reason: `pid ${pid}'s cgroup ${shown} is not visible under ${mount.mountPoint} (nested container?)` }
+    : { mount, origin };
 }
 
 /** "strays-<hex>" sessions are used as they are; anything else gets the prefix. Never a path. */
 export function cgroupName(session: string): string {
   const name = sessionCgroupName(session);
-  if (!/^[A-Za-z0-9._-]+$/.test(name) || name.includes('..')) throw new CgroupError(`Session "${session}" cannot name a cgroup.`);
+  if (!/^[A-Za-z0-9._-]+$/.test(name) || name.includes('..'))
+    throw new CgroupError(`Session "${session}" cannot name a cgroup.`);
   return name;
 }
 
@@ -64,16 +70,24 @@ export function openJobCgroup(options: OpenOptions): JobCgroupRecord {
   if ('reason' in located) throw new CgroupError(`${located.reason}.`, located.code);
   const { mount, origin } = located;
   const name = cgroupName(options.session);
-  const parents = options.parent !== undefined ? [options.parent] : origin === '/' ? ['/'] : [origin, path.posix.dirname(origin)];
+  const parents =
+    options.parent !== undefined ? [options.parent] : origin === '/' ? ['/'] : [origin, path.posix.dirname(origin)];
   const input = {
     mount: mount.mountPoint,
     candidates: parents.map((parent) => path.posix.join(parent, name)),
-    stale: parents.flatMap((parent) => staleJobCgroups(dirOf(mount.mountPoint, parent)).map((d) => path.posix.join(parent, path.basename(d)))),
+    stale: parents.flatMap((parent) =>
+      staleJobCgroups(dirOf(mount.mountPoint, parent)).map((d) => path.posix.join(parent, path.basename(d))),
+    ),
     pid: options.movePid,
     owner: { uid: options.owner?.uid ?? process.getuid?.() ?? 0, gid: options.owner?.gid ?? process.getgid?.() ?? 0 },
   };
   const moved: Identity = { pid: options.movePid, start: seen.start };
-  const base = { mount: mount.mountPoint, origin, moved: [moved], ...(mount.root !== '/' ? { mountRoot: mount.root } : {}) };
+  const base = {
+    mount: mount.mountPoint,
+    origin,
+    moved: [moved],
+    ...(mount.root !== '/' ? { mountRoot: mount.root } : {}),
+  };
   const helper = helperPrefix(options.privilege);
   const timeoutMs = options.privilege?.timeoutMs;
   // Recorded as `via: 'sudo'`: the end changes it through the helper too, with the same checks.
@@ -108,12 +122,19 @@ export interface CloseResult {
  * cgroup that still holds processes is left, and said so: rmdir would fail
  * with EBUSY anyway, and its processes must not be dropped somewhere else.
  */
-export async function closeJobCgroup(record: JobCgroupRecord, options: { settleMs?: number; privilege?: CgroupPrivilege } = {}): Promise<CloseResult> {
+export async function closeJobCgroup(
+  record: JobCgroupRecord,
+  options: { settleMs?: number; privilege?: CgroupPrivilege } = {},
+): Promise<CloseResult> {
   const dir = jobDir(record);
   if (!fs.existsSync(dir)) return { movedBack: [], removed: true, remaining: [], notes: [] };
   const closed = closePhase(record, stillInside(record), options.settleMs ?? 1000, options.privilege);
   const remaining = closed.busy ? [...memberPids(record)] : [];
-  const busy = closed.busy ? [`The job cgroup ${dir} still holds pid ${remaining.join(', ') || '(outside this PID namespace)'}; it is left in place.`] : [];
+  const busy = closed.busy
+    ? [
+        `The job cgroup ${dir} still holds pid ${remaining.join(', ') || '(outside this PID namespace)'}; it is left in place.`,
+      ]
+    : [];
   return { movedBack: closed.movedBack, removed: !fs.existsSync(dir), remaining, notes: [...closed.notes, ...busy] };
 }
 

@@ -63,7 +63,8 @@ export function cgroupRule(record: JobCgroupRecord, options: CgroupRuleOptions =
   return {
     attribution: 'cgroup',
     test(p: ProcessInfo): string | undefined {
-      if (inJobCgroup(record, p.cgroup)) return `lives in the job's cgroup ${p.cgroup === job ? job : `${job} (in ${p.cgroup})`}`;
+      if (inJobCgroup(record, p.cgroup))
+        return `lives in the job's cgroup ${p.cgroup === job ? job : `${job} (in ${p.cgroup})`}`;
       if (p.cgroup === undefined && options.members?.has(p.pid)) return `lives in the job's cgroup ${job}`;
       return undefined;
     },

@@ -18,7 +18,8 @@ export interface Cgroup2Mount {
 }
 
 /** mountinfo escapes space, tab, newline and backslash as octal (\040 …). */
-const unescapeOctal = (field: string): string => field.replace(/\\([0-7]{3})/g, (_, oct: string) => String.fromCharCode(parseInt(oct, 8)));
+const unescapeOctal = (field: string): string =>
+  field.replace(/\\([0-7]{3})/g, (_, oct: string) => String.fromCharCode(parseInt(oct, 8)));
 
 /** Parses one mountinfo line; `undefined` when it is not a cgroup2 mount (or not a mountinfo line). */
 export function parseCgroup2Line(line: string): Cgroup2Mount | undefined {
@@ -38,7 +39,10 @@ export function parseCgroup2Line(line: string): Cgroup2Mount | undefined {
  * as this cgroup namespace sees it), else the first at all.
  */
 export function findCgroup2Mount(mountinfo: string): Cgroup2Mount | undefined {
-  const mounts = mountinfo.split('\n').map(parseCgroup2Line).filter((m): m is Cgroup2Mount => m !== undefined);
+  const mounts = mountinfo
+    .split('\n')
+    .map(parseCgroup2Line)
+    .filter((m): m is Cgroup2Mount => m !== undefined);
   return mounts.find((m) => m.root === '/') ?? mounts[0];
 }
 

@@ -15,7 +15,14 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { isSessionId, type JobCgroupRecord } from '../engine/index.js';
-import { type HelperRun, type PrivilegePrefix, SUDO_PREFIX, defaultPrivilegePrefix, isRoot, runHelperSync } from '../privilege/helper.js';
+import {
+  type HelperRun,
+  type PrivilegePrefix,
+  SUDO_PREFIX,
+  defaultPrivilegePrefix,
+  isRoot,
+  runHelperSync,
+} from '../privilege/helper.js';
 import { messageOf } from '../text/error-message.js';
 import { CgroupError, codeOfText, dirOf, explain } from './files.js';
 import { parseCgroup2Line } from './mount.js';
@@ -35,10 +42,14 @@ export interface CgroupPrivilege {
 }
 
 /** The helper for a refused write: `sudo -n` when not root; none when root, whom the same script unelevated would not help. */
-export const helperPrefix = (privilege?: CgroupPrivilege): PrivilegePrefix | false => privilege?.prefix ?? defaultPrivilegePrefix();
+export const helperPrefix = (privilege?: CgroupPrivilege): PrivilegePrefix | false =>
+  privilege?.prefix ?? defaultPrivilegePrefix();
 
 /** The prefix that changes a cgroup made as `record` says: through the helper (root runs its scripts directly), else `[]`. */
-function recordPrefix(record: JobCgroupRecord, privilege?: CgroupPrivilege): { prefix: PrivilegePrefix; viaHelper: boolean } {
+function recordPrefix(
+  record: JobCgroupRecord,
+  privilege?: CgroupPrivilege,
+): { prefix: PrivilegePrefix; viaHelper: boolean } {
   const helper = record.via === 'sudo' ? (privilege?.prefix ?? (isRoot() ? [] : SUDO_PREFIX)) : false;
   return helper === false ? { prefix: [], viaHelper: false } : { prefix: helper, viaHelper: true };
 }
@@ -49,7 +60,11 @@ export const isPermissionError = (code: string | undefined): boolean => code ===
 /** cgroup2 mount points in this mount namespace, exactly as mountinfo lists them. */
 function cgroup2MountPoints(): string[] {
   try {
-    return fs.readFileSync('/proc/self/mountinfo', 'utf8').split('\n').map(parseCgroup2Line).flatMap((m) => (m ? [m.mountPoint] : []));
+    return fs
+      .readFileSync('/proc/self/mountinfo', 'utf8')
+      .split('\n')
+      .map(parseCgroup2Line)
+      .flatMap((m) => (m ? [m.mountPoint] : []));
   } catch {
     return [];
   }
@@ -63,18 +78,25 @@ function cgroup2MountPoints(): string[] {
  */
 function phaseDir(mount: string, relative: string, kind: 'job' | 'cgroup', viaHelper: boolean): string {
   const refuse = (why: string): never => {
-    throw new CgroupError(`Refusing a ${viaHelper ? 'privileged ' : ''}cgroup operation on "${mount}" + "${relative}": ${why}.`, 'EINVAL');
+    throw new CgroupError(
+      `Refusing a ${viaHelper ? 'privileged ' : ''}cgroup operation on "${mount}" + "${relative}": ${why}.`,
+      'EINVAL',
+    );
   };
-  if (viaHelper && !cgroup2MountPoints().includes(mount)) refuse(`${JSON.stringify(mount)} is not a cgroup2 mount point in /proc/self/mountinfo`);
+  if (viaHelper && !cgroup2MountPoints().includes(mount))
+    refuse(`${JSON.stringify(mount)} is not a cgroup2 mount point in /proc/self/mountinfo`);
   // biome-ignore lint/suspicious/noControlCharactersInRegex: a path with control characters is what this refuses.
   if (/[\0-\x1f\x7f]/.test(relative)) refuse('the path contains control characters');
-  if (viaHelper && (!relative.startsWith('/') || relative.split('/').some((s) => s === '.' || s === '..'))) refuse('not a plain absolute path');
-  if (viaHelper && kind === 'job' && !isSessionId(path.posix.basename(relative))) refuse('a job cgroup is named strays-<16 hex digits>');
+  if (viaHelper && (!relative.startsWith('/') || relative.split('/').some((s) => s === '.' || s === '..')))
+    refuse('not a plain absolute path');
+  if (viaHelper && kind === 'job' && !isSessionId(path.posix.basename(relative)))
+    refuse('a job cgroup is named strays-<16 hex digits>');
   return dirOf(mount, relative);
 }
 
 /** The checks of a privileged operation. @internal exported for tests. */
-export const helperDir = (mount: string, relative: string, kind: 'job' | 'cgroup'): string => phaseDir(mount, relative, kind, true);
+export const helperDir = (mount: string, relative: string, kind: 'job' | 'cgroup'): string =>
+  phaseDir(mount, relative, kind, true);
 
 // Writes one value with one write(2); where that fails, tries once more through tee to learn why (strerror(3)
 // text in $why). A refused write changed nothing, so the second try is as safe as the first and costs a fork
@@ -129,7 +151,10 @@ rmdir -- "$dir" 2>/dev/null || why=$(find "$dir" -depth -type d -exec rmdir -- {
 const linesOf = (run: HelperRun & { ok: true }): string[] => run.stdout.split('\n').filter(Boolean);
 /** The rest of the last line that starts with `word`. */
 const lastValue = (lines: readonly string[], word: string): string | undefined =>
-  [...lines].reverse().find((l) => l === word || l.startsWith(`${word} `))?.slice(word.length + 1);
+  [...lines]
+    .reverse()
+    .find((l) => l === word || l.startsWith(`${word} `))
+    ?.slice(word.length + 1);
 /** An errno text from a script, in the words of `explain`. */
 const because = (text: string | undefined): string => explain(codeOfText(text ?? '') ?? (text?.trim() || undefined));
 /** " through sudo -n", or nothing for a direct write. */
@@ -140,7 +165,9 @@ function movesOf(lines: readonly string[]): { moved: number[]; failed: { pid: st
   const words = lines.map((l) => l.split(' '));
   return {
     moved: words.filter((w) => w[0] === 'moved').map((w) => Number(w[1])),
-    failed: words.filter((w) => w[0] === 'failed').map((w) => ({ pid: w[1] ?? '?', why: because(w.slice(2).join(' ')) })),
+    failed: words
+      .filter((w) => w[0] === 'failed')
+      .map((w) => ({ pid: w[1] ?? '?', why: because(w.slice(2).join(' ')) })),
   };
 }
 
@@ -157,18 +184,22 @@ export interface OpenInput {
 /** Job start: one run that prunes `stale`, then creates the first candidate that takes `pid`; returns it (relative). Throws CgroupError. */
 export function openPhase(prefix: PrivilegePrefix, viaHelper: boolean, input: OpenInput, timeoutMs?: number): string {
   const ids = [input.pid, ...(input.owner ? [input.owner.uid, input.owner.gid] : [])];
-  if (!ids.every((n) => Number.isSafeInteger(n) && n >= 0)) throw new CgroupError(`Refusing a cgroup operation: bad pid/uid/gid ${ids.join('/')}.`, 'EINVAL');
+  if (!ids.every((n) => Number.isSafeInteger(n) && n >= 0))
+    throw new CgroupError(`Refusing a cgroup operation: bad pid/uid/gid ${ids.join('/')}.`, 'EINVAL');
   const dirs = input.candidates.map((c) => phaseDir(input.mount, c, 'job', viaHelper));
   const stale = input.stale.map((s) => phaseDir(input.mount, s, 'job', viaHelper));
   const owner = viaHelper && input.owner ? `${input.owner.uid}:${input.owner.gid}` : '';
-  const run = runHelperSync(prefix, OPEN, [owner, String(input.pid), String(stale.length), ...stale, ...dirs], { timeoutMs });
+  const run = runHelperSync(prefix, OPEN, [owner, String(input.pid), String(stale.length), ...stale, ...dirs], {
+    timeoutMs,
+  });
   if (!run.ok) throw new CgroupError(`Cannot create a job cgroup through ${run.command}: ${run.reason}.`);
   const lines = linesOf(run);
   const dir = lastValue(lines, 'try') ?? dirs[0] ?? '(none)';
   const index = dirs.indexOf(dir);
   // Without cgroup.freeze (chown refused) the user cannot freeze at the end: the freezer then says why.
   if (lines.includes('opened') && index >= 0) return input.candidates[index] as string;
-  if (lines.includes('gone')) throw new CgroupError(`Cannot move pid ${input.pid} into a job cgroup: no such process.`, 'ESRCH');
+  if (lines.includes('gone'))
+    throw new CgroupError(`Cannot move pid ${input.pid} into a job cgroup: no such process.`, 'ESRCH');
   const mkdir = lastValue(lines, 'mkdir-failed');
   if (mkdir !== undefined) {
     const code = codeOfText(mkdir);
@@ -176,18 +207,31 @@ export function openPhase(prefix: PrivilegePrefix, viaHelper: boolean, input: Op
     throw new CgroupError(`Cannot create cgroup ${dir}${through(run, viaHelper)}: ${why}.`, code);
   }
   const move = lastValue(lines, 'move-failed');
-  throw new CgroupError(`Cannot move pid ${input.pid} into cgroup ${dir}${through(run, viaHelper)}: ${because(move ?? run.stderr)}.`, codeOfText(move ?? ''));
+  throw new CgroupError(
+    `Cannot move pid ${input.pid} into cgroup ${dir}${through(run, viaHelper)}: ${because(move ?? run.stderr)}.`,
+    codeOfText(move ?? ''),
+  );
 }
 
 /** Before freezing: moves `pids` back to the record's origin in one run; returns those moved. Throws CgroupError only when it cannot run. */
-export function movePhase(record: JobCgroupRecord, pids: readonly number[], privilege?: CgroupPrivilege): { moved: number[]; notes: string[] } {
+export function movePhase(
+  record: JobCgroupRecord,
+  pids: readonly number[],
+  privilege?: CgroupPrivilege,
+): { moved: number[]; notes: string[] } {
   if (pids.length === 0) return { moved: [], notes: [] };
   const { prefix, viaHelper } = recordPrefix(record, privilege);
   const origin = phaseDir(record.mount, record.origin, 'cgroup', viaHelper);
   const run = runHelperSync(prefix, MOVE_OUT, [origin, ...pids.map(String)], { timeoutMs: privilege?.timeoutMs });
-  if (!run.ok) throw new CgroupError(`Cannot move pid ${pids.join(', ')} out of the job cgroup through ${run.command}: ${run.reason}.`);
+  if (!run.ok)
+    throw new CgroupError(
+      `Cannot move pid ${pids.join(', ')} out of the job cgroup through ${run.command}: ${run.reason}.`,
+    );
   const { moved, failed } = movesOf(linesOf(run));
-  return { moved, notes: failed.map((f) => `Cannot move pid ${f.pid} back to ${origin}${through(run, viaHelper)}: ${f.why}.`) };
+  return {
+    moved,
+    notes: failed.map((f) => `Cannot move pid ${f.pid} back to ${origin}${through(run, viaHelper)}: ${f.why}.`),
+  };
 }
 
 export interface PhaseClose {
@@ -198,7 +242,12 @@ export interface PhaseClose {
 }
 
 /** Job end: thaw, move `pids` back, wait up to `settleMs` for the cgroup to empty, remove it; one run, never throws. */
-export function closePhase(record: JobCgroupRecord, pids: readonly number[], settleMs: number, privilege?: CgroupPrivilege): PhaseClose {
+export function closePhase(
+  record: JobCgroupRecord,
+  pids: readonly number[],
+  settleMs: number,
+  privilege?: CgroupPrivilege,
+): PhaseClose {
   const { prefix, viaHelper } = recordPrefix(record, privilege);
   let dir: string;
   let origin: string;
@@ -211,15 +260,25 @@ export function closePhase(record: JobCgroupRecord, pids: readonly number[], set
   const ticks = Math.max(0, Math.ceil(settleMs / 50));
   const timeoutMs = Math.max(privilege?.timeoutMs ?? 10_000, settleMs + 5_000);
   const run = runHelperSync(prefix, CLOSE, [dir, origin, String(ticks), ...pids.map(String)], { timeoutMs });
-  if (!run.ok) return { movedBack: [], busy: false, notes: [`Cannot close the job cgroup ${dir} through ${run.command}: ${run.reason}.`] };
+  if (!run.ok)
+    return {
+      movedBack: [],
+      busy: false,
+      notes: [`Cannot close the job cgroup ${dir} through ${run.command}: ${run.reason}.`],
+    };
   const lines = linesOf(run);
   const notes: string[] = [];
   const thaw = lastValue(lines, 'thaw-failed');
   if (thaw !== undefined) notes.push(`Cannot thaw ${dir}${through(run, viaHelper)}: ${because(thaw)}.`);
   const moves = movesOf(lines);
-  notes.push(...moves.failed.map((f) => `Cannot move pid ${f.pid} back to ${origin}${through(run, viaHelper)}: ${f.why}; it stays in ${dir}.`));
+  notes.push(
+    ...moves.failed.map(
+      (f) => `Cannot move pid ${f.pid} back to ${origin}${through(run, viaHelper)}: ${f.why}; it stays in ${dir}.`,
+    ),
+  );
   const busy = lines.includes('busy');
   const remove = lastValue(lines, 'remove-failed');
-  if (!busy && fs.existsSync(dir)) notes.push(`Cannot remove cgroup ${dir}${through(run, viaHelper)}: ${because(remove ?? run.stderr)}.`);
+  if (!busy && fs.existsSync(dir))
+    notes.push(`Cannot remove cgroup ${dir}${through(run, viaHelper)}: ${because(remove ?? run.stderr)}.`);
   return { movedBack: moves.moved, busy, notes };
 }

@@ -25,19 +25,40 @@ const orList = (words: readonly string[]): string => `${words.slice(0, -1).join(
 
 /** Every option a command may take, once; each command lists the ones it uses (help and parsing agree). */
 export const OPTION = {
-  grace: { type: 'string', value: 'DURATION', help: `time between SIGTERM and SIGKILL (default ${DEFAULTS.grace}; ${DURATION_FORMS})` },
+  grace: {
+    type: 'string',
+    value: 'DURATION',
+    help: `time between SIGTERM and SIGKILL (default ${DEFAULTS.grace}; ${DURATION_FORMS})`,
+  },
   allow: {
-    type: 'string', multiple: true, value: 'GLOB',
+    type: 'string',
+    multiple: true,
+    value: 'GLOB',
     help: 'spare processes (and what they start) whose command line matches GLOB, or whose name matches name:GLOB (e.g. --allow "sleep 60*" --allow name:postgres*); repeatable',
   },
   'no-kill': { type: 'boolean', help: 'report what leaked, signal nothing' },
   'fail-on-leak': { type: 'boolean', help: 'exit with status 3 when something leaked' },
-  json: { type: 'string', value: 'FILE', help: 'also write the report as JSON (same schema as the action; - for standard output)' },
+  json: {
+    type: 'string',
+    value: 'FILE',
+    help: 'also write the report as JSON (same schema as the action; - for standard output)',
+  },
   quiet: { type: 'boolean', short: 'q', help: 'print nothing unless something leaked' },
   isolation: { type: 'string', value: 'MODE', help: `${orList(ISOLATIONS)} (default ${DEFAULTS.isolation})` },
-  unattributed: { type: 'string', value: 'POLICY', help: `${orList(UNATTRIBUTED_POLICIES)} processes that may be the job's (default ${DEFAULTS.unattributed})` },
-  color: { type: 'string', value: 'WHEN', help: 'colour the report: auto (default: on a terminal, or FORCE_COLOR set; off with NO_COLOR), always or never' },
-  'show-secrets': { type: 'boolean', help: 'keep secrets in command lines instead of *** (local debugging only; never in CI)' },
+  unattributed: {
+    type: 'string',
+    value: 'POLICY',
+    help: `${orList(UNATTRIBUTED_POLICIES)} processes that may be the job's (default ${DEFAULTS.unattributed})`,
+  },
+  color: {
+    type: 'string',
+    value: 'WHEN',
+    help: 'colour the report: auto (default: on a terminal, or FORCE_COLOR set; off with NO_COLOR), always or never',
+  },
+  'show-secrets': {
+    type: 'boolean',
+    help: 'keep secrets in command lines instead of *** (local debugging only; never in CI)',
+  },
 } as const satisfies OptionSpecs;
 
 /** Options of the commands that end a job (run, check): the finisher of `run` passes them on to `check`. */
@@ -76,15 +97,25 @@ export interface ParsedArgs {
   readonly rest: readonly string[] | undefined;
 }
 
-export const optionLabel = (name: string, spec: OptionSpec): string => `--${name}${spec.type === 'string' ? ` ${spec.value ?? 'VALUE'}` : ''}`;
+export const optionLabel = (name: string, spec: OptionSpec): string =>
+  `--${name}${spec.type === 'string' ? ` ${spec.value ?? 'VALUE'}` : ''}`;
 
-const accepted = (specs: OptionSpecs): string => Object.entries(specs).map(([n, s]) => optionLabel(n, s)).join(', ');
+const accepted = (specs: OptionSpecs): string =>
+  Object.entries(specs)
+    .map(([n, s]) => optionLabel(n, s))
+    .join(', ');
 
 export function parseCommandArgs(command: string, argv: readonly string[], specs: OptionSpecs): ParsedArgs {
   const all = { ...specs, ...HELP_OPTION };
   let parsed: ReturnType<typeof parseArgs>;
   try {
-    parsed = parseArgs({ args: [...argv], options: all as ParseArgsConfig['options'], strict: true, allowPositionals: true, tokens: true });
+    parsed = parseArgs({
+      args: [...argv],
+      options: all as ParseArgsConfig['options'],
+      strict: true,
+      allowPositionals: true,
+      tokens: true,
+    });
   } catch (error) {
     throw new UsageError(explainParseError(command, error as Error & { code?: string }, all), command);
   }
@@ -93,7 +124,8 @@ export function parseCommandArgs(command: string, argv: readonly string[], specs
   for (const t of tokens) {
     if (t.kind !== 'option') continue;
     const spec = all[t.name];
-    if (spec && !spec.multiple && seen.has(t.name)) throw new UsageError(`strays ${command}: ${t.rawName} was given twice; give it once.`, command);
+    if (spec && !spec.multiple && seen.has(t.name))
+      throw new UsageError(`strays ${command}: ${t.rawName} was given twice; give it once.`, command);
     seen.add(t.name);
     if (spec?.type === 'string' && (t.value === undefined || t.value === '')) {
       throw new UsageError(`strays ${command}: ${t.rawName} needs a value: ${optionLabel(t.name, spec)}.`, command);
@@ -101,7 +133,9 @@ export function parseCommandArgs(command: string, argv: readonly string[], specs
   }
   const terminator = tokens.find((t) => t.kind === 'option-terminator');
   const rest = terminator ? argv.slice(terminator.index + 1) : undefined;
-  const positionals = tokens.filter((t) => t.kind === 'positional' && (!terminator || t.index < terminator.index)).map((t) => (t as { value: string }).value);
+  const positionals = tokens
+    .filter((t) => t.kind === 'positional' && (!terminator || t.index < terminator.index))
+    .map((t) => (t as { value: string }).value);
   return { values: parsed.values as Values, positionals, rest };
 }
 
@@ -113,7 +147,8 @@ function explainParseError(command: string, error: Error & { code?: string }, sp
       return `strays ${command}: unknown option ${option}. Accepted: ${accepted(specs)}.`;
     case 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE': {
       const spec = specs[option.replace(/^-+/, '')];
-      if (spec?.type === 'boolean') return `strays ${command}: ${option} takes no value (it is a switch; leave it out to turn it off).`;
+      if (spec?.type === 'boolean')
+        return `strays ${command}: ${option} takes no value (it is a switch; leave it out to turn it off).`;
       return `strays ${command}: ${option} needs a value: ${spec ? optionLabel(option.replace(/^-+/, ''), spec) : option}.`;
     }
     default:
@@ -130,7 +165,18 @@ export const flag = (values: Values, name: string): boolean => values[name] === 
 
 export function usageText(_command: string, synopsis: string, summary: string, specs: OptionSpecs): string {
   const all = { ...specs, ...HELP_OPTION };
-  const labels = Object.entries(all).map(([n, s]) => [`${s.short ? `-${s.short}, ` : '    '}${optionLabel(n, s)}`, s.help] as const);
+  const labels = Object.entries(all).map(
+    ([n, s]) => [`${s.short ? `-${s.short}, ` : '    '}${optionLabel(n, s)}`, s.help] as const,
+  );
   const width = Math.max(...labels.map(([l]) => l.length));
-  return [`Usage: ${synopsis}`, '', summary, '', 'Options:', ...labels.map(([l, h]) => `  ${l.padEnd(width)}  ${h}`), '', `Exit statuses: see \`strays --help\`.`].join('\n');
+  return [
+    `Usage: ${synopsis}`,
+    '',
+    summary,
+    '',
+    'Options:',
+    ...labels.map(([l, h]) => `  ${l.padEnd(width)}  ${h}`),
+    '',
+    `Exit statuses: see \`strays --help\`.`,
+  ].join('\n');
 }

@@ -37,7 +37,9 @@ export function startGuarded(command: string, args: readonly string[], env: Node
       resolve({
         kind: 'not-started',
         status: notFound ? EXIT.notFound : EXIT.cannotExecute,
-        description: notFound ? `command not found: ${command} (ENOENT)` : `cannot execute ${command} (${error.code ?? error.message})`,
+        description: notFound
+          ? `command not found: ${command} (ENOENT)`
+          : `cannot execute ${command} (${error.code ?? error.message})`,
       });
     });
     child.once('exit', (code, signal) => {

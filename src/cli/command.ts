@@ -25,7 +25,10 @@ export function optionsOnly(command: Command, argv: readonly string[], specs: Op
     return undefined;
   }
   if (positionals.length > 0 || rest !== undefined) {
-    throw new UsageError(`strays ${command.name}: unexpected argument "${positionals[0] ?? '--'}"; ${command.name} takes only options.`, command.name);
+    throw new UsageError(
+      `strays ${command.name}: unexpected argument "${positionals[0] ?? '--'}"; ${command.name} takes only options.`,
+      command.name,
+    );
   }
   return values;
 }

@@ -41,7 +41,8 @@ export function guardOptionsFrom(command: string, values: Values): GuardOptions 
     throw new UsageError(`strays ${command}: ${messageOf(error)}`, command);
   }
   // Checked now, before anything is read or signalled: a device, FIFO or directory is refused (src/io/write-output.ts).
-  if (options.reportPath !== undefined && options.reportPath !== STDOUT_PATH) checkWritableDir(command, '--json', options.reportPath);
+  if (options.reportPath !== undefined && options.reportPath !== STDOUT_PATH)
+    checkWritableDir(command, '--json', options.reportPath);
   return options;
 }
 

@@ -37,7 +37,10 @@ export function loadState(command: string, file: string, env: NodeJS.ProcessEnv 
     return baseline;
   } catch (error) {
     if (error instanceof BaselineFileError) {
-      throw new UsageError(`strays ${command}: ${error.message} Expected the --state FILE written by \`strays start\` of this strays version.`, command);
+      throw new UsageError(
+        `strays ${command}: ${error.message} Expected the --state FILE written by \`strays start\` of this strays version.`,
+        command,
+      );
     }
     throw error;
   }
@@ -53,7 +56,13 @@ export interface Finished {
  * `startNotes`: facts from the job's start (isolation, a refused helper) kept
  * in the report's notes, with the check's own, rather than printed on every run.
  */
-export async function finishAndReport(io: Io, baseline: Baseline, options: GuardOptions, view: ReportView, startNotes: readonly string[] = []): Promise<Finished> {
+export async function finishAndReport(
+  io: Io,
+  baseline: Baseline,
+  options: GuardOptions,
+  view: ReportView,
+  startNotes: readonly string[] = [],
+): Promise<Finished> {
   const context = { ...cliContext(baseline), showSecrets: view.showSecrets };
   const finished = await finishJob({ baseline, options, context, checker: process.pid });
   const { failed } = finished;

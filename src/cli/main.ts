@@ -25,7 +25,7 @@ export function mainHelp(): string {
     'Colour: --color auto|always|never; auto honours NO_COLOR and FORCE_COLOR.',
     '',
     'Exit statuses: 0 ok; 1 strays failed; 2 bad input (nothing was signalled);',
-    '3 something leaked and --fail-on-leak was given; `run` passes the command\'s own status',
+    "3 something leaked and --fail-on-leak was given; `run` passes the command's own status",
     'through (126 cannot execute, 127 not found, 128+N killed by signal N).',
   ].join('\n');
 }
@@ -35,7 +35,10 @@ export async function main(argv: readonly string[], io: Io = processIo()): Promi
   try {
     if (first === 'help' && rest.length > 0) {
       const named = COMMANDS.find((c) => c.name === rest[0]);
-      if (!named) throw new UsageError(`strays help: unknown command ${quoted(rest[0] as string)}. Commands: ${COMMANDS.map((c) => c.name).join(', ')}.`);
+      if (!named)
+        throw new UsageError(
+          `strays help: unknown command ${quoted(rest[0] as string)}. Commands: ${COMMANDS.map((c) => c.name).join(', ')}.`,
+        );
       io.out(named.help());
       return EXIT.ok;
     }
@@ -49,13 +52,19 @@ export async function main(argv: readonly string[], io: Io = processIo()): Promi
     }
     const command = COMMANDS.find((c) => c.name === first);
     if (!command) {
-      throw new UsageError(`strays: unknown command ${quoted(first)}. Commands: ${COMMANDS.map((c) => c.name).join(', ')}; or help, --help, --version.`);
+      throw new UsageError(
+        `strays: unknown command ${quoted(first)}. Commands: ${COMMANDS.map((c) => c.name).join(', ')}; or help, --help, --version.`,
+      );
     }
     return await command.run(rest, io);
   } catch (error) {
     if (error instanceof UsageError) {
       io.err(error.message);
-      io.err(error.command ? `Run \`strays ${error.command} --help\` for the accepted options.` : 'Run `strays --help` for usage.');
+      io.err(
+        error.command
+          ? `Run \`strays ${error.command} --help\` for the accepted options.`
+          : 'Run `strays --help` for usage.',
+      );
       return EXIT.usage;
     }
     io.err(`strays: ${(error as Error).stack ?? String(error)}`);

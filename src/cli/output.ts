@@ -53,7 +53,8 @@ export interface EmitOptions {
  * caller decides the status.
  */
 export function emitReport(io: Io, report: Report, options: EmitOptions): string | undefined {
-  if (!options.quiet || somethingLeaked(report)) io.err(renderConsole(report, { color: useColor(io, io.errIsTty, options.color) }));
+  if (!options.quiet || somethingLeaked(report))
+    io.err(renderConsole(report, { color: useColor(io, io.errIsTty, options.color) }));
   if (options.json === undefined) return undefined;
   try {
     if (options.json === STDOUT_PATH) io.out(serializeReport(report).trimEnd());

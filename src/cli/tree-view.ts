@@ -38,6 +38,11 @@ export function renderTree(rows: readonly TreeRow[], now: number): string[] {
   };
   for (const r of [...roots].sort((a, b) => a.process.pid - b.process.pid)) visit(r, 0);
   const widths = head.map((h, i) => Math.max(h.length, ...cells.map((c) => (c[i] ?? '').length)));
-  const line = (c: readonly string[]): string => c.map((cell, i) => (i === c.length - 1 ? cell : cell.padStart(i < 3 ? widths[i] ?? 0 : 0).padEnd(widths[i] ?? 0))).join('  ');
+  const line = (c: readonly string[]): string =>
+    c
+      .map((cell, i) =>
+        i === c.length - 1 ? cell : cell.padStart(i < 3 ? (widths[i] ?? 0) : 0).padEnd(widths[i] ?? 0),
+      )
+      .join('  ');
   return [line(head), ...cells.map(line)];
 }

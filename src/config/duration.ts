@@ -20,12 +20,16 @@ const MAX_TEXT = 32;
 export function parseDuration(value: string, setting = 'duration', maxMs = MAX_DURATION_MS): number {
   const text = value.trim();
   const limit = `at most ${formatDuration(maxMs)}`;
-  if (text === '') throw new Error(`Invalid ${setting} ${quoted(value)}: it is blank. Expected ${DURATION_FORMS}; leave it out for the default.`);
+  if (text === '')
+    throw new Error(
+      `Invalid ${setting} ${quoted(value)}: it is blank. Expected ${DURATION_FORMS}; leave it out for the default.`,
+    );
   // One space at most between number and unit: no pattern here can backtrack over a long value.
   const match = text.length <= MAX_TEXT ? /^(\d+(?:\.\d+)?) ?(ms|s|m|h)?$/.exec(text) : null;
   if (!match) throw new Error(`Invalid ${setting} ${quoted(value)}: expected ${DURATION_FORMS}.`);
   const ms = Number(match[1]) * (UNIT_MS[match[2] ?? 's'] as number);
-  if (!Number.isFinite(ms) || ms > maxMs) throw new Error(`Invalid ${setting} ${quoted(value)}: too long; expected ${DURATION_FORMS}, ${limit}.`);
+  if (!Number.isFinite(ms) || ms > maxMs)
+    throw new Error(`Invalid ${setting} ${quoted(value)}: too long; expected ${DURATION_FORMS}, ${limit}.`);
   return Math.round(ms);
 }
 

@@ -69,7 +69,10 @@ export function parseChoice<T extends string>(value: string, setting: string, ch
 /** Whether a value was given: `undefined` and '' were not; only whitespace is refused, naming the setting. */
 export function given(value: string | undefined, setting: string, forms: string): value is string {
   if (value === undefined || value === '') return false;
-  if (value.trim() === '') throw new Error(`Invalid ${setting} ${quoted(value)}: it is blank. Expected ${forms}; leave it out for the default.`);
+  if (value.trim() === '')
+    throw new Error(
+      `Invalid ${setting} ${quoted(value)}: it is blank. Expected ${forms}; leave it out for the default.`,
+    );
   return true;
 }
 
@@ -88,11 +91,21 @@ export function parseGuardOptions(raw: RawGuardOptions, names: SettingNames): Gu
   }
   return Object.freeze({
     kill: givenFlag(raw.kill, names.kill) ? parseBoolean(raw.kill, names.kill) : DEFAULTS.kill,
-    failOnLeak: givenFlag(raw.failOnLeak, names.failOnLeak) ? parseBoolean(raw.failOnLeak, names.failOnLeak) : DEFAULTS.failOnLeak,
-    graceMs: parseDuration(given(raw.grace, names.grace, DURATION_FORMS) ? raw.grace : DEFAULTS.grace, names.grace, MAX_GRACE_MS),
+    failOnLeak: givenFlag(raw.failOnLeak, names.failOnLeak)
+      ? parseBoolean(raw.failOnLeak, names.failOnLeak)
+      : DEFAULTS.failOnLeak,
+    graceMs: parseDuration(
+      given(raw.grace, names.grace, DURATION_FORMS) ? raw.grace : DEFAULTS.grace,
+      names.grace,
+      MAX_GRACE_MS,
+    ),
     allow,
     reportPath: given(raw.reportPath, names.reportPath ?? 'report path', 'a file path') ? raw.reportPath : undefined,
-    isolation: given(raw.isolation, names.isolation, ISOLATIONS.join(', ')) ? parseChoice(raw.isolation, names.isolation, ISOLATIONS) : DEFAULTS.isolation,
-    unattributed: given(raw.unattributed, names.unattributed, UNATTRIBUTED_POLICIES.join(', ')) ? parseChoice(raw.unattributed, names.unattributed, UNATTRIBUTED_POLICIES) : DEFAULTS.unattributed,
+    isolation: given(raw.isolation, names.isolation, ISOLATIONS.join(', '))
+      ? parseChoice(raw.isolation, names.isolation, ISOLATIONS)
+      : DEFAULTS.isolation,
+    unattributed: given(raw.unattributed, names.unattributed, UNATTRIBUTED_POLICIES.join(', '))
+      ? parseChoice(raw.unattributed, names.unattributed, UNATTRIBUTED_POLICIES)
+      : DEFAULTS.unattributed,
   });
 }

@@ -79,10 +79,12 @@ function checkShape(option: string, file: string, expected: string, lastNameMax 
   if (file.trim() === '') throw new PathError(option, file, 'is empty', expected);
   if (file.includes('\0')) throw new PathError(option, file, 'contains a NUL character', expected);
   const absolute = path.resolve(file);
-  if (Buffer.byteLength(absolute) > PATH_MAX) throw new PathError(option, file, `is longer than ${PATH_MAX} bytes`, expected);
+  if (Buffer.byteLength(absolute) > PATH_MAX)
+    throw new PathError(option, file, `is longer than ${PATH_MAX} bytes`, expected);
   const long = absolute.split('/').find((name) => Buffer.byteLength(name) > NAME_MAX);
   if (long !== undefined) throw new PathError(option, file, `has a name longer than ${NAME_MAX} bytes`, expected);
-  if (Buffer.byteLength(path.basename(absolute)) > lastNameMax) throw new PathError(option, file, `has a file name longer than ${lastNameMax} bytes`, expected);
+  if (Buffer.byteLength(path.basename(absolute)) > lastNameMax)
+    throw new PathError(option, file, `has a file name longer than ${lastNameMax} bytes`, expected);
   refuseSpecialRoots(option, file, absolute, expected);
   return absolute;
 }
@@ -111,9 +113,20 @@ function existingAncestor(option: string, file: string, absolute: string, expect
     real = fs.realpathSync(dir);
     stat = fs.statSync(real);
   } catch (error) {
-    throw new PathError(option, file, `cannot be reached (${(error as NodeJS.ErrnoException).code ?? String(error)} at ${quoted(dir)})`, expected);
+    throw new PathError(
+      option,
+      file,
+      `cannot be reached (${(error as NodeJS.ErrnoException).code ?? String(error)} at ${quoted(dir)})`,
+      expected,
+    );
   }
-  if (!stat.isDirectory()) throw new PathError(option, file, `cannot be created: ${quoted(dir)} is ${kindOf(stat)}, not a directory`, expected);
+  if (!stat.isDirectory())
+    throw new PathError(
+      option,
+      file,
+      `cannot be created: ${quoted(dir)} is ${kindOf(stat)}, not a directory`,
+      expected,
+    );
   refuseSpecialRoots(option, file, real, expected);
   return real;
 }
@@ -123,7 +136,10 @@ function requireWritable(option: string, file: string, target: string, expected:
     fs.accessSync(target, fs.constants.W_OK);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    const why = code === 'EROFS' ? 'is on a read-only file system' : `is not writable (${code ?? String(error)} on ${quoted(target)})`;
+    const why =
+      code === 'EROFS'
+        ? 'is on a read-only file system'
+        : `is not writable (${code ?? String(error)} on ${quoted(target)})`;
     throw new PathError(option, file, why, expected);
   }
 }
@@ -134,7 +150,12 @@ function guarded(option: string, file: string, expected: string, check: () => st
     return check();
   } catch (error) {
     if (error instanceof PathError) throw error;
-    throw new PathError(option, file, `cannot be checked (${(error as NodeJS.ErrnoException).code ?? messageOf(error)})`, expected);
+    throw new PathError(
+      option,
+      file,
+      `cannot be checked (${(error as NodeJS.ErrnoException).code ?? messageOf(error)})`,
+      expected,
+    );
   }
 }
 
@@ -205,7 +226,8 @@ function directory(option: string, dir: string): string {
     stat = fs.statSync(absolute);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    if (code !== 'ENOENT' && code !== 'ENOTDIR') throw new PathError(option, dir, `cannot be reached (${code ?? String(error)})`, expected);
+    if (code !== 'ENOENT' && code !== 'ENOTDIR')
+      throw new PathError(option, dir, `cannot be reached (${code ?? String(error)})`, expected);
   }
   if (stat !== undefined) {
     if (!stat.isDirectory()) throw new PathError(option, dir, `is ${kindOf(stat)}`, expected);
@@ -235,7 +257,12 @@ export function makeDirectory(option: string, dir: string, mode = 0o755): string
     } catch (error) {
       const code = (error as NodeJS.ErrnoException).code;
       if (code === 'EEXIST' && fs.statSync(step).isDirectory()) continue;
-      throw new PathError(option, dir, `cannot be created (${code ?? String(error)} at ${quoted(step)})`, DIRECTORY_EXPECTED);
+      throw new PathError(
+        option,
+        dir,
+        `cannot be created (${code ?? String(error)} at ${quoted(step)})`,
+        DIRECTORY_EXPECTED,
+      );
     }
   }
   return absolute;

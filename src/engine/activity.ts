@@ -64,7 +64,12 @@ export function hostActivity(input: ActivityInput): HostActivity {
     // A malformed value is no job's session (newSessionId): evidence of nothing.
     if (session !== undefined && isSessionId(session) && session !== baseline.session) {
       note(`pid ${p.pid} (${p.comm}) carries another job's ${SESSION_VAR}=${session}`);
-    } else if (tracking !== undefined && tracking !== '' && tracking !== baseline.runnerTrackingId && session !== baseline.session) {
+    } else if (
+      tracking !== undefined &&
+      tracking !== '' &&
+      tracking !== baseline.runnerTrackingId &&
+      session !== baseline.session
+    ) {
       // Our own steps carry our session; without ours (strays run outside GitHub) any tracking id is another job's.
       note(`pid ${p.pid} (${p.comm}) carries another job's ${TRACKING_VAR}=${tracking}`);
     }

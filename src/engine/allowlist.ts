@@ -20,7 +20,8 @@ export interface AllowRule {
 
 export type Allowlist = readonly AllowRule[];
 
-export const ALLOW_FORMS = 'a glob on the command line (e.g. "sleep 60*") or name:GLOB on the process name (e.g. "name:postgres*")';
+export const ALLOW_FORMS =
+  'a glob on the command line (e.g. "sleep 60*") or name:GLOB on the process name (e.g. "name:postgres*")';
 
 /**
  * Limits that keep a check's cost bounded: every entry is matched against every
@@ -33,11 +34,14 @@ export const MAX_ALLOW_ENTRY_LENGTH = 256;
 export function parseAllowEntry(entry: string): AllowRule {
   const source = entry.trim();
   if (source.length > MAX_ALLOW_ENTRY_LENGTH) {
-    throw new Error(`Invalid allow entry ${quoted(source)}: it is ${source.length} characters long; the limit is ${MAX_ALLOW_ENTRY_LENGTH}. Use ${ALLOW_FORMS}.`);
+    throw new Error(
+      `Invalid allow entry ${quoted(source)}: it is ${source.length} characters long; the limit is ${MAX_ALLOW_ENTRY_LENGTH}. Use ${ALLOW_FORMS}.`,
+    );
   }
   const isName = source.startsWith('name:');
   const glob = isName ? source.slice('name:'.length).trim() : source;
-  if (glob.length === 0) throw new Error(`Invalid allow entry ${quoted(entry)}: the glob is empty. Use ${ALLOW_FORMS}.`);
+  if (glob.length === 0)
+    throw new Error(`Invalid allow entry ${quoted(entry)}: the glob is empty. Use ${ALLOW_FORMS}.`);
   try {
     return { source, target: isName ? 'name' : 'command', glob: compileGlob(glob) };
   } catch (error) {
@@ -53,7 +57,9 @@ export function parseAllowlist(entries: readonly string[]): Allowlist {
     .map((e) => e.trim())
     .filter((e) => e.length > 0);
   if (list.length > MAX_ALLOW_ENTRIES) {
-    throw new Error(`${list.length} entries (${quoted(list.slice(0, 3).join(', '))}, …); the limit is ${MAX_ALLOW_ENTRIES}. Use fewer, broader globs.`);
+    throw new Error(
+      `${list.length} entries (${quoted(list.slice(0, 3).join(', '))}, …); the limit is ${MAX_ALLOW_ENTRIES}. Use fewer, broader globs.`,
+    );
   }
   return list.map(parseAllowEntry);
 }

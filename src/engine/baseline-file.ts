@@ -43,7 +43,12 @@ export class BaselineFileError extends Error {
 }
 
 export function serializeBaseline(b: Baseline): string {
-  const file: BaselineFile = { kind: BASELINE_KIND, version: BASELINE_VERSION, ...b, processes: b.processes.map((p) => [p.pid, p.start]) };
+  const file: BaselineFile = {
+    kind: BASELINE_KIND,
+    version: BASELINE_VERSION,
+    ...b,
+    processes: b.processes.map((p) => [p.pid, p.start]),
+  };
   return JSON.stringify(file);
 }
 
@@ -68,11 +73,18 @@ export function loadBaseline(file: string, options: LoadOptions = {}): Baseline 
     // Never blocks on a FIFO, never reads /dev/zero forever, never follows a planted symlink.
     text = readRegularFile(file, MAX_BASELINE_BYTES).text;
   } catch (error) {
-    if (error instanceof UnsafeFileError) throw new BaselineFileError(file, error.code === 'missing' ? 'does not exist.' : `cannot be read: it ${error.message}.`);
+    if (error instanceof UnsafeFileError)
+      throw new BaselineFileError(
+        file,
+        error.code === 'missing' ? 'does not exist.' : `cannot be read: it ${error.message}.`,
+      );
     throw error;
   }
   if (options.sha256 !== undefined && baselineDigest(text) !== options.sha256) {
-    throw new BaselineFileError(file, `was changed after job start (its sha256 is not the one recorded then); refusing to judge processes by it.`);
+    throw new BaselineFileError(
+      file,
+      `was changed after job start (its sha256 is not the one recorded then); refusing to judge processes by it.`,
+    );
   }
   return parseBaseline(file, text);
 }
@@ -84,15 +96,22 @@ export function parseBaseline(file: string, text: string): Baseline {
   } catch {
     throw new BaselineFileError(file, `is not valid JSON (truncated or damaged; ${text.length} bytes).`);
   }
-  if (!isRecord(data) || data.kind !== BASELINE_KIND) throw new BaselineFileError(file, 'is not a strays baseline (no "kind": "strays-baseline").');
+  if (!isRecord(data) || data.kind !== BASELINE_KIND)
+    throw new BaselineFileError(file, 'is not a strays baseline (no "kind": "strays-baseline").');
   if (data.version !== BASELINE_VERSION) {
-    throw new BaselineFileError(file, `has version ${untrusted(JSON.stringify(data.version) ?? 'undefined', 40)}; this strays reads version ${BASELINE_VERSION}. Start and check with the same strays version.`);
+    throw new BaselineFileError(
+      file,
+      `has version ${untrusted(JSON.stringify(data.version) ?? 'undefined', 40)}; this strays reads version ${BASELINE_VERSION}. Start and check with the same strays version.`,
+    );
   }
   const f = data as Record<string, unknown>;
   const problems = [
     !(typeof f.session === 'string' && /^[A-Za-z0-9._-]{1,100}$/.test(f.session)) && 'session',
-    !(f.runnerTrackingId === undefined || (typeof f.runnerTrackingId === 'string' && f.runnerTrackingId.length <= 200)) && 'runnerTrackingId',
-    (f.reader !== 'linux-proc' && f.reader !== 'ps') && 'reader',
+    !(
+      f.runnerTrackingId === undefined ||
+      (typeof f.runnerTrackingId === 'string' && f.runnerTrackingId.length <= 200)
+    ) && 'runnerTrackingId',
+    f.reader !== 'linux-proc' && f.reader !== 'ps' && 'reader',
     !isStamp(f.start, 1) && 'start',
     !isStamp(f.takenAt, 1) && 'takenAt',
     !isIdentity(f.snapshotter) && 'snapshotter',
@@ -102,12 +121,18 @@ export function parseBaseline(file: string, text: string): Baseline {
     !(f.owner === undefined || isIdentity(f.owner)) && 'owner',
     !(f.cgroup === undefined || isCgroup(f.cgroup, f.session)) && 'cgroup',
   ].filter((x): x is string => typeof x === 'string');
-  if (problems.length > 0) throw new BaselineFileError(file, `is missing or has malformed fields: ${problems.join(', ')}.`);
+  if (problems.length > 0)
+    throw new BaselineFileError(file, `is missing or has malformed fields: ${problems.join(', ')}.`);
   const b = f as unknown as BaselineFile;
   // A real snapshot holds its own snapshotter, started before the table was read.
-  const holdsSnapshotter = b.processes.some(([pid, start]) => pid === b.snapshotter.pid && start === b.snapshotter.start);
+  const holdsSnapshotter = b.processes.some(
+    ([pid, start]) => pid === b.snapshotter.pid && start === b.snapshotter.start,
+  );
   if (!holdsSnapshotter || b.snapshotter.start > b.start) {
-    throw new BaselineFileError(file, 'is inconsistent: its snapshotter is not among its processes or started after the job did.');
+    throw new BaselineFileError(
+      file,
+      'is inconsistent: its snapshotter is not among its processes or started after the job did.',
+    );
   }
   return {
     session: b.session,
@@ -130,9 +155,12 @@ const isStamp = (v: unknown, min = 0): v is number => typeof v === 'number' && N
 const isIdentity = (v: unknown): v is Identity => isRecord(v) && isPid(v.pid) && isStamp(v.start);
 const isPair = (v: unknown): boolean => Array.isArray(v) && v.length === 2 && isPid(v[0]) && isStamp(v[1]);
 const isAncestor = (v: unknown): v is AncestorRecord =>
-  isIdentity(v) && typeof (v as unknown as Record<string, unknown>).comm === 'string' && isStringArray((v as unknown as Record<string, unknown>).argv);
+  isIdentity(v) &&
+  typeof (v as unknown as Record<string, unknown>).comm === 'string' &&
+  isStringArray((v as unknown as Record<string, unknown>).argv);
 const isStringArray = (v: unknown): v is string[] => Array.isArray(v) && v.every((s) => typeof s === 'string');
-const isAbsolute = (v: unknown): v is string => typeof v === 'string' && v.startsWith('/') && !v.split('/').includes('..');
+const isAbsolute = (v: unknown): v is string =>
+  typeof v === 'string' && v.startsWith('/') && !v.split('/').includes('..');
 
 /** A job cgroup strays made for this session: below the mount, named after the session (src/cgroup/lifecycle.ts), never the root. */
 function isCgroup(v: unknown, session: unknown): v is JobCgroupRecord {

@@ -58,10 +58,14 @@ export function isNew(baseline: Pick<Baseline, 'start'>, baselineKeys: ReadonlyS
 }
 
 /** identityKey of every baseline process, for isNew. */
-export const baselineKeys = (baseline: Pick<Baseline, 'processes'>): Set<string> => new Set(baseline.processes.map(identityKey));
+export const baselineKeys = (baseline: Pick<Baseline, 'processes'>): Set<string> =>
+  new Set(baseline.processes.map(identityKey));
 
 /** The runner chain recorded at job start: the snapshotter and its ancestors, parent first. */
-export const recordedChain = (baseline: Pick<Baseline, 'snapshotter' | 'ancestors'>): Identity[] => [baseline.snapshotter, ...baseline.ancestors];
+export const recordedChain = (baseline: Pick<Baseline, 'snapshotter' | 'ancestors'>): Identity[] => [
+  baseline.snapshotter,
+  ...baseline.ancestors,
+];
 
 export interface SnapshotInput {
   readonly table: ProcessTable;

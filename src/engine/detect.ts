@@ -55,13 +55,20 @@ type Verdict =
   | { readonly kind: 'none' };
 
 /** Who must never be touched for this baseline and checker (never-touch.ts). */
-export function guardedFor(baseline: Baseline, tree: Tree, checker: number, partners?: ReadonlyMap<number, string>): NeverTouch {
+export function guardedFor(
+  baseline: Baseline,
+  tree: Tree,
+  checker: number,
+  partners?: ReadonlyMap<number, string>,
+): NeverTouch {
   return neverTouch({ tree, checker, recorded: recordedChain(baseline), partners });
 }
 
 export function detect(baseline: Baseline, table: ProcessTable, options: DetectOptions = {}): Detection {
   if (table.reader !== baseline.reader) {
-    throw new Error(`The baseline was read with "${baseline.reader}" but this table with "${table.reader}": start stamps are not comparable.`);
+    throw new Error(
+      `The baseline was read with "${baseline.reader}" but this table with "${table.reader}": start stamps are not comparable.`,
+    );
   }
   const tree = buildTree(table.processes);
   const keys = baselineKeys(baseline);
@@ -75,7 +82,12 @@ export function detect(baseline: Baseline, table: ProcessTable, options: DetectO
   const window = { baseline, tree, baselineKeys: keys, never, cgroups: referenceCgroups(tree, chains) };
   let activity: HostActivity | undefined;
   const host = (): HostActivity =>
-    (activity ??= hostActivity({ baseline, processes: table.processes, protectedPids: new Set(never.keys()), otherSessions: [...live] }));
+    (activity ??= hostActivity({
+      baseline,
+      processes: table.processes,
+      protectedPids: new Set(never.keys()),
+      otherSessions: [...live],
+    }));
 
   const judge = (p: ProcessInfo, depth = 0): Verdict => {
     const known = verdicts.get(p.pid);
@@ -93,10 +105,17 @@ export function detect(baseline: Baseline, table: ProcessTable, options: DetectO
     if (rule) return { kind: 'allowed', reason: `allowed by "${rule.source}"` };
     const parent = tree.byPid.get(p.ppid);
     const inherited = parent && depth < 4096 ? judge(parent, depth + 1) : undefined;
-    if (inherited?.kind === 'allowed') return { kind: 'allowed', reason: `descends from pid ${p.ppid}, ${inherited.reason.replace(/^descends from pid \d+, /, '')}` };
+    if (inherited?.kind === 'allowed')
+      return {
+        kind: 'allowed',
+        reason: `descends from pid ${p.ppid}, ${inherited.reason.replace(/^descends from pid \d+, /, '')}`,
+      };
     const own = directMembership(baseline, p, rules, live);
     if (own.kind === 'member') {
-      return { kind: 'member', finding: { process: p, attribution: own.attribution, reasons: [own.reason], step: stepOf(p) } };
+      return {
+        kind: 'member',
+        finding: { process: p, attribution: own.attribution, reasons: [own.reason], step: stepOf(p) },
+      };
     }
     if (inherited?.kind === 'member') {
       const from = inherited.finding;
@@ -105,7 +124,7 @@ export function detect(baseline: Baseline, table: ProcessTable, options: DetectO
         finding: {
           process: p,
           attribution: 'lineage',
-          reasons: [`descends from pid ${p.ppid} (${from.process.comm}), which ${from.reasons[0] ?? 'is the job\'s'}`],
+          reasons: [`descends from pid ${p.ppid} (${from.process.comm}), which ${from.reasons[0] ?? "is the job's"}`],
           step: stepOf(p) ?? from.step,
         },
       };
@@ -114,18 +133,30 @@ export function detect(baseline: Baseline, table: ProcessTable, options: DetectO
     if (own.kind === 'against') return own.marked ? { kind: 'spared', reason: own.reason } : { kind: 'none' };
     if (inherited?.kind === 'unattributed') {
       const from = inherited.finding;
-      const reasons = [`descends from pid ${p.ppid} (${from.process.comm}), which ${from.reasons[0] ?? 'may be the job\'s'}`, ...from.reasons.slice(1)];
-      return { kind: 'unattributed', finding: { process: p, attribution: 'lineage', reasons, step: stepOf(p) ?? from.step } };
+      const reasons = [
+        `descends from pid ${p.ppid} (${from.process.comm}), which ${from.reasons[0] ?? "may be the job's"}`,
+        ...from.reasons.slice(1),
+      ];
+      return {
+        kind: 'unattributed',
+        finding: { process: p, attribution: 'lineage', reasons, step: stepOf(p) ?? from.step },
+      };
     }
     const why = options.timeWindow === false ? undefined : timeWindowReason(window, p);
     if (why === undefined) return { kind: 'none' };
     const activityNow = host();
     if (activityNow.quiet) {
       const quiet = 'no other job visible on this host (a guess: see "Leaks the marker cannot see")';
-      return { kind: 'member', finding: { process: p, attribution: 'time-window', reasons: [why, quiet], step: stepOf(p) } };
+      return {
+        kind: 'member',
+        finding: { process: p, attribution: 'time-window', reasons: [why, quiet], step: stepOf(p) },
+      };
     }
     const ambiguous = `not attributed: another job was active (${activityNow.evidence.join('; ')})`;
-    return { kind: 'unattributed', finding: { process: p, attribution: 'time-window', reasons: [why, ambiguous], step: stepOf(p) } };
+    return {
+      kind: 'unattributed',
+      finding: { process: p, attribution: 'time-window', reasons: [why, ambiguous], step: stepOf(p) },
+    };
   };
 
   const findings: Finding[] = [];

@@ -54,7 +54,10 @@ export interface Meter {
 
 /** Why a glob is invalid, with the 1-based position in the glob. */
 export class GlobError extends Error {
-  constructor(readonly position: number, problem: string) {
+  constructor(
+    readonly position: number,
+    problem: string,
+  ) {
     super(problem);
     this.name = 'GlobError';
   }
@@ -116,7 +119,11 @@ function parseSet(cps: Uint32Array, start: number): { token: Token; end: number 
     const next = cps[i + 1];
     const hi = cps[i + 2];
     if (next === DASH && hi !== undefined && hi !== CLOSE) {
-      if (hi < cp) throw new GlobError(i + 1, `the range "${String.fromCodePoint(cp)}-${String.fromCodePoint(hi)}" at position ${i + 1} runs backwards`);
+      if (hi < cp)
+        throw new GlobError(
+          i + 1,
+          `the range "${String.fromCodePoint(cp)}-${String.fromCodePoint(hi)}" at position ${i + 1} runs backwards`,
+        );
       ranges.push(cp, hi);
       i += 2;
     } else ranges.push(cp, cp);
@@ -128,7 +135,8 @@ function accepts(token: Token, cp: number): boolean {
   if (token.kind === 'any') return true;
   if (token.kind === 'literal') return token.cp === cp;
   let inSet = false;
-  for (let r = 0; r < token.ranges.length && !inSet; r += 2) inSet = cp >= (token.ranges[r] as number) && cp <= (token.ranges[r + 1] as number);
+  for (let r = 0; r < token.ranges.length && !inSet; r += 2)
+    inSet = cp >= (token.ranges[r] as number) && cp <= (token.ranges[r + 1] as number);
   return inSet !== token.negate;
 }
 

@@ -2,7 +2,16 @@
  * The engine's front door: take a baseline at job start, check at job end.
  * GitHub-free: adapters (action, CLI) call these and decide what to do.
  */
-import { defaultPrivilegePrefix, lineageOnly, pipelinePartners, type PrivilegePrefix, type ProcessTable, readDetails, readTable, readUnreadableEnvs } from '../proc/index.js';
+import {
+  defaultPrivilegePrefix,
+  lineageOnly,
+  pipelinePartners,
+  type PrivilegePrefix,
+  type ProcessTable,
+  readDetails,
+  readTable,
+  readUnreadableEnvs,
+} from '../proc/index.js';
 import type { Allowlist } from './allowlist.js';
 import { type Baseline, baselineKeys, isNew, snapshotFrom } from './baseline.js';
 import { type DetectOptions, detect, guardedFor } from './detect.js';
@@ -88,7 +97,12 @@ export async function readCurrent(baseline: Baseline, options: ReadOptions = {})
   return (await readCurrentWithNotes(baseline, options)).table;
 }
 
-function hasTimeWindowCandidate(baseline: Baseline, keys: ReadonlySet<string>, table: ProcessTable, checker: number): boolean {
+function hasTimeWindowCandidate(
+  baseline: Baseline,
+  keys: ReadonlySet<string>,
+  table: ProcessTable,
+  checker: number,
+): boolean {
   if (baseline.cgroup !== undefined) return false; // with a job cgroup, membership decides
   const tree = buildTree(table.processes);
   // No cgroup check here: the runner chain's cgroups are not read yet, and this must be a superset of detect's candidates.
@@ -110,6 +124,16 @@ export async function check(
   const checker = options.checker ?? process.pid;
   // Only new processes can be findings, so only they are asked whether they hold the other end of our stdio.
   const keys = baselineKeys(baseline);
-  const partners = table.reader === 'linux-proc' ? pipelinePartners(checker, table.processes.filter((p) => isNew(baseline, keys, p)).map((p) => p.pid)) : new Map<number, string>();
-  return { table, detection: detect(baseline, table, { ...options, partners: new Map([...partners, ...(options.partners ?? [])]) }), notes };
+  const partners =
+    table.reader === 'linux-proc'
+      ? pipelinePartners(
+          checker,
+          table.processes.filter((p) => isNew(baseline, keys, p)).map((p) => p.pid),
+        )
+      : new Map<number, string>();
+  return {
+    table,
+    detection: detect(baseline, table, { ...options, partners: new Map([...partners, ...(options.partners ?? [])]) }),
+    notes,
+  };
 }

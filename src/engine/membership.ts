@@ -40,7 +40,11 @@ const nonEmpty = (v: string | undefined): string | undefined => (v === undefined
  * `liveSessions`: STRAYS_SESSION values of other jobs the host state records
  * as live; only those make another session value a foreign job's.
  */
-export function markerMembership(baseline: Baseline, p: ProcessInfo, liveSessions: ReadonlySet<string> = new Set()): Membership {
+export function markerMembership(
+  baseline: Baseline,
+  p: ProcessInfo,
+  liveSessions: ReadonlySet<string> = new Set(),
+): Membership {
   const vars = p.env?.readable ? p.env.vars : undefined;
   if (!vars) return { kind: 'unknown' };
   const session = nonEmpty(vars[SESSION_VAR]);
@@ -48,16 +52,29 @@ export function markerMembership(baseline: Baseline, p: ProcessInfo, liveSession
   const ours = baseline.runnerTrackingId;
   // An environment the checker could not read itself, read as root (src/proc/privileged.ts): exact, but say how.
   const privileged = p.env?.readable === true && p.env.via === 'privileged';
-  const how = privileged ? ' (environment read as root; unreadable to the job\'s user)' : '';
+  const how = privileged ? " (environment read as root; unreadable to the job's user)" : '';
   const liveOther = session !== undefined && session !== baseline.session && liveSessions.has(session);
   if (session === baseline.session) {
-    return { kind: 'member', attribution: privileged ? 'privileged-read' : 'marker', reason: `carries this job's ${SESSION_VAR}${how}` };
+    return {
+      kind: 'member',
+      attribution: privileged ? 'privileged-read' : 'marker',
+      reason: `carries this job's ${SESSION_VAR}${how}`,
+    };
   }
-  if (liveOther) return { kind: 'foreign', reason: `carries ${SESSION_VAR}=${untrusted(session, 60)} of another live job (host state)` };
+  if (liveOther)
+    return {
+      kind: 'foreign',
+      reason: `carries ${SESSION_VAR}=${untrusted(session, 60)} of another live job (host state)`,
+    };
   if (ours !== undefined && tracking === ours) {
-    return { kind: 'member', attribution: privileged ? 'privileged-read' : 'tracking-id', reason: `carries this job's ${TRACKING_VAR}${how}` };
+    return {
+      kind: 'member',
+      attribution: privileged ? 'privileged-read' : 'tracking-id',
+      reason: `carries this job's ${TRACKING_VAR}${how}`,
+    };
   }
-  if (tracking !== undefined) return { kind: 'foreign', reason: `carries another job's ${TRACKING_VAR}=${untrusted(tracking, 60)}` };
+  if (tracking !== undefined)
+    return { kind: 'foreign', reason: `carries another job's ${TRACKING_VAR}=${untrusted(tracking, 60)}` };
   const read = privileged ? 'environment (read as root)' : 'environment';
   if (session !== undefined) {
     return {

@@ -39,4 +39,5 @@ const SESSION_PATTERN = /^strays-[0-9a-f]{16}$/;
 export const isSessionId = (value: string): boolean => SESSION_PATTERN.test(value);
 
 /** The job cgroup's name for a session: "strays-<hex>" as it is, anything else (a test's own session) with the prefix. */
-export const sessionCgroupName = (session: string): string => (session.startsWith('strays-') ? session : `strays-${session}`);
+export const sessionCgroupName = (session: string): string =>
+  session.startsWith('strays-') ? session : `strays-${session}`;

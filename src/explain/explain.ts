@@ -95,7 +95,11 @@ export function explainFindings(
   const tree = buildTree(table.processes);
   const jobPids = new Set(findings.map((f) => f.process.pid));
   const checker = options.checker ?? process.pid;
-  const runnerPids = neverTouchPids({ tree, checker, recorded: options.baseline ? recordedChain(options.baseline) : undefined });
+  const runnerPids = neverTouchPids({
+    tree,
+    checker,
+    recorded: options.baseline ? recordedChain(options.baseline) : undefined,
+  });
 
   const scans = new Map<number, FdScan>();
   for (const f of findings) {
@@ -110,7 +114,10 @@ export function explainFindings(
   const out = new Map<number, Explanation>();
   for (const f of findings) {
     const p = f.process;
-    const scan = scans.get(p.pid) ?? { status: 'unreadable' as const, reason: `not available from the ${table.reader} reader` };
+    const scan = scans.get(p.pid) ?? {
+      status: 'unreadable' as const,
+      reason: `not available from the ${table.reader} reader`,
+    };
     const cwd = p.cwd ?? (linux ? readLinuxDetails(p, new Set(), { procRoot }).cwd : undefined);
     const facts = ancestryOf(tree, p, { jobPids, runnerPids });
     out.set(p.pid, {

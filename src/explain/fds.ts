@@ -58,8 +58,8 @@ export function scanOfLinks(links: readonly string[], total: number, read = link
   for (const target of links) {
     const socket = SOCKET.exec(target);
     if (socket) sockets.push(Number(socket[1]));
-    else if (target.startsWith('/')) paths.push(target.endsWith(' (deleted)') ? target.slice(0, -' (deleted)'.length) : target);
+    else if (target.startsWith('/'))
+      paths.push(target.endsWith(' (deleted)') ? target.slice(0, -' (deleted)'.length) : target);
   }
   return { status: 'read', sockets, paths, total, read, capped: total > read };
 }
-

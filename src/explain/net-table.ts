@@ -62,7 +62,10 @@ export function parseNetTable(text: string, file: NetFile, endianness: Endiannes
   return out;
 }
 
-export function parseEndpoint(text: string, endianness: Endianness = os.endianness()): { address: string; port: number } | undefined {
+export function parseEndpoint(
+  text: string,
+  endianness: Endianness = os.endianness(),
+): { address: string; port: number } | undefined {
   const m = /^([0-9A-Fa-f]{8}|[0-9A-Fa-f]{32}):([0-9A-Fa-f]{4})$/.exec(text);
   if (!m) return undefined;
   const hex = m[1] as string;
@@ -71,7 +74,10 @@ export function parseEndpoint(text: string, endianness: Endianness = os.endianne
     const group = [0, 2, 4, 6].map((i) => Number.parseInt(hex.slice(word + i, word + i + 2), 16));
     bytes.push(...(endianness === 'LE' ? group.reverse() : group));
   }
-  return { address: bytes.length === 4 ? bytes.join('.') : formatIPv6(bytes), port: Number.parseInt(m[2] as string, 16) };
+  return {
+    address: bytes.length === 4 ? bytes.join('.') : formatIPv6(bytes),
+    port: Number.parseInt(m[2] as string, 16),
+  };
 }
 
 /** RFC 5952 text form: lower case, longest run (≥2) of zero groups as `::`, IPv4-mapped as `::ffff:a.b.c.d`. */

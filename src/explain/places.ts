@@ -22,7 +22,8 @@ const inside = (root: string | undefined, p: string): boolean => {
 export function placeOf(p: string, places: Places): Place | undefined {
   const inWorkspace = inside(places.workspace, p);
   const inTemp = inside(places.runnerTemp, p);
-  if (inWorkspace && inTemp) return (places.runnerTemp?.length ?? 0) > (places.workspace?.length ?? 0) ? 'runner-temp' : 'workspace';
+  if (inWorkspace && inTemp)
+    return (places.runnerTemp?.length ?? 0) > (places.workspace?.length ?? 0) ? 'runner-temp' : 'workspace';
   return inWorkspace ? 'workspace' : inTemp ? 'runner-temp' : undefined;
 }
 

@@ -53,7 +53,10 @@ export function findJobCgroups(mountPoint = readCgroup2Mount()?.mountPoint): str
 }
 
 /** Thaws the frozen job cgroups of `overSessions`; a cgroup that will not thaw is left (SIGKILL still ends its processes). */
-export async function thawOverJobCgroups(dirs: readonly string[], overSessions: ReadonlySet<string>): Promise<string[]> {
+export async function thawOverJobCgroups(
+  dirs: readonly string[],
+  overSessions: ReadonlySet<string>,
+): Promise<string[]> {
   const thawed: string[] = [];
   for (const dir of dirs) {
     if (!overSessions.has(path.basename(dir))) continue;

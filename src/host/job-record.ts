@@ -50,15 +50,20 @@ export function parseJob(text: string): { ok: true; record: JobRecord } | { ok: 
   } catch {
     return { ok: false, problem: `is not valid JSON (truncated or damaged; ${text.length} bytes)` };
   }
-  if (!isRecord(data) || data.kind !== JOB_KIND) return { ok: false, problem: `is not a strays job record (no "kind": "${JOB_KIND}")` };
+  if (!isRecord(data) || data.kind !== JOB_KIND)
+    return { ok: false, problem: `is not a strays job record (no "kind": "${JOB_KIND}")` };
   if (data.version !== JOB_VERSION) {
-    return { ok: false, problem: `has version ${JSON.stringify(data.version)}; this strays reads version ${JOB_VERSION}` };
+    return {
+      ok: false,
+      problem: `has version ${JSON.stringify(data.version)}; this strays reads version ${JOB_VERSION}`,
+    };
   }
   const owner = data.owner;
   const problems = [
     !(typeof data.session === 'string' && isSafeSession(data.session)) && 'session',
     !(data.runnerTrackingId === undefined || typeof data.runnerTrackingId === 'string') && 'runnerTrackingId',
-    !(isRecord(owner) && Number.isInteger(owner.pid) && (owner.pid as number) > 0 && Number.isFinite(owner.start)) && 'owner',
+    !(isRecord(owner) && Number.isInteger(owner.pid) && (owner.pid as number) > 0 && Number.isFinite(owner.start)) &&
+      'owner',
     !(isRecord(owner) && (owner.reader === 'linux-proc' || owner.reader === 'ps')) && 'owner.reader',
     !Number.isFinite(data.startedAt) && 'startedAt',
     typeof data.host !== 'string' && 'host',
@@ -72,7 +77,12 @@ export function parseJob(text: string): { ok: true; record: JobRecord } | { ok: 
     record: {
       session: data.session as string,
       runnerTrackingId: data.runnerTrackingId === '' ? undefined : (data.runnerTrackingId as string | undefined),
-      owner: { pid: o.pid as number, start: o.start as number, reader: o.reader as ReaderName, comm: typeof o.comm === 'string' ? o.comm : undefined },
+      owner: {
+        pid: o.pid as number,
+        start: o.start as number,
+        reader: o.reader as ReaderName,
+        comm: typeof o.comm === 'string' ? o.comm : undefined,
+      },
       startedAt: data.startedAt as number,
       host: data.host as string,
       registrar: data.registrar as number,
@@ -80,4 +90,3 @@ export function parseJob(text: string): { ok: true; record: JobRecord } | { ok: 
     },
   };
 }
-

@@ -46,7 +46,10 @@ export function unsafeDirReason(stat: fs.Stats): string | undefined {
 }
 
 export class UnsafeDirError extends Error {
-  constructor(readonly dir: string, readonly reason: string) {
+  constructor(
+    readonly dir: string,
+    readonly reason: string,
+  ) {
     super(`${dir} ${reason}`);
     this.name = 'UnsafeDirError';
   }
@@ -70,7 +73,10 @@ export interface OpenedDir {
 export function openJobsDir(dir: string): OpenedDir | undefined {
   let fd: number;
   try {
-    fd = fs.openSync(dir, fs.constants.O_RDONLY | fs.constants.O_DIRECTORY | fs.constants.O_NOFOLLOW | fs.constants.O_NONBLOCK);
+    fd = fs.openSync(
+      dir,
+      fs.constants.O_RDONLY | fs.constants.O_DIRECTORY | fs.constants.O_NOFOLLOW | fs.constants.O_NONBLOCK,
+    );
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     if (code === 'ENOENT') return undefined;

@@ -42,7 +42,11 @@ export interface Keeper {
 export function spawnKeeper(stateFile: string, maxMs = KEEPER_MAX_MS): Keeper {
   const env = { ...process.env };
   delete env[SESSION_VAR];
-  const child = spawn(process.execPath, ['-e', SCRIPT, stateFile, String(maxMs)], { detached: true, stdio: 'ignore', env });
+  const child = spawn(process.execPath, ['-e', SCRIPT, stateFile, String(maxMs)], {
+    detached: true,
+    stdio: 'ignore',
+    env,
+  });
   child.unref();
   if (child.pid === undefined) throw new Error(`Cannot start the job's keeper process (${process.execPath}).`);
   const pid = child.pid;

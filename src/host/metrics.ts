@@ -22,7 +22,15 @@ import { writeOutputFile } from '../io/write-output.js';
 import type { MarkedProcess } from './plan.js';
 import type { SweepResult } from './sweep.js';
 
-export const OUTCOMES: readonly Outcome[] = ['exited', 'killed', 'gone', 'zombie', 'survived', 'not-permitted', 'reported'];
+export const OUTCOMES: readonly Outcome[] = [
+  'exited',
+  'killed',
+  'gone',
+  'zombie',
+  'survived',
+  'not-permitted',
+  'reported',
+];
 
 interface Family {
   readonly name: string;
@@ -108,9 +116,21 @@ export function sweepMetrics(result: SweepResult, context: MetricsContext = {}):
       help: 'Processes the last sweep acted on, by outcome (reported = not signalled: dry run).',
       samples: OUTCOMES.map((o) => ({ labels: { outcome: o }, value: counts.get(o) ?? 0 })),
     },
-    { name: 'strays_sweep_young_processes', help: 'Marked processes spared by the last sweep for being younger than --older-than.', samples: [{ value: plan.young.length }] },
-    { name: 'strays_sweep_unrecorded_processes', help: 'Live processes carrying a job marker that no job record names.', samples: [{ value: plan.unrecorded.length }] },
-    { name: 'strays_sweep_live_job_processes', help: 'Marked processes of jobs whose owner is alive (never touched).', samples: [{ value: plan.live.length }] },
+    {
+      name: 'strays_sweep_young_processes',
+      help: 'Marked processes spared by the last sweep for being younger than --older-than.',
+      samples: [{ value: plan.young.length }],
+    },
+    {
+      name: 'strays_sweep_unrecorded_processes',
+      help: 'Live processes carrying a job marker that no job record names.',
+      samples: [{ value: plan.unrecorded.length }],
+    },
+    {
+      name: 'strays_sweep_live_job_processes',
+      help: 'Marked processes of jobs whose owner is alive (never touched).',
+      samples: [{ value: plan.live.length }],
+    },
     {
       name: 'strays_sweep_oldest_process_age_seconds',
       help: 'Age of the oldest leaked (job over) or unrecorded process in the last sweep; absent when there was none.',
@@ -129,10 +149,26 @@ export function sweepMetrics(result: SweepResult, context: MetricsContext = {}):
         { labels: { state: 'corrupt' }, value: result.corrupt.length },
       ],
     },
-    { name: 'strays_sweep_job_cgroups_removed', help: 'Empty job cgroups (ends that never ran) the last sweep removed (dry run: would remove).', samples: [{ value: result.cgroups.removed.length }] },
-    { name: 'strays_sweep_dry_run', help: '1 when the last sweep was a dry run (nothing signalled).', samples: [{ value: result.options.dryRun ? 1 : 0 }] },
-    { name: 'strays_sweep_duration_seconds', help: 'How long the last sweep took.', samples: [{ value: result.durationMs / 1000 }] },
-    { name: 'strays_sweep_last_run_timestamp_seconds', help: 'When the last sweep ran, seconds since the epoch.', samples: [{ value: Math.floor(result.at / 1000) }] },
+    {
+      name: 'strays_sweep_job_cgroups_removed',
+      help: 'Empty job cgroups (ends that never ran) the last sweep removed (dry run: would remove).',
+      samples: [{ value: result.cgroups.removed.length }],
+    },
+    {
+      name: 'strays_sweep_dry_run',
+      help: '1 when the last sweep was a dry run (nothing signalled).',
+      samples: [{ value: result.options.dryRun ? 1 : 0 }],
+    },
+    {
+      name: 'strays_sweep_duration_seconds',
+      help: 'How long the last sweep took.',
+      samples: [{ value: result.durationMs / 1000 }],
+    },
+    {
+      name: 'strays_sweep_last_run_timestamp_seconds',
+      help: 'When the last sweep ran, seconds since the epoch.',
+      samples: [{ value: Math.floor(result.at / 1000) }],
+    },
   ]);
 }
 
@@ -155,5 +191,8 @@ export function requireDirectory(file: string): void {
   } catch {
     ok = false;
   }
-  if (!ok) throw new Error(`directory ${quoted(dir)} does not exist; strays never creates it. Create it (node_exporter's --collector.textfile.directory) or give a file in an existing directory.`);
+  if (!ok)
+    throw new Error(
+      `directory ${quoted(dir)} does not exist; strays never creates it. Create it (node_exporter's --collector.textfile.directory) or give a file in an existing directory.`,
+    );
 }

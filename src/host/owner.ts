@@ -35,7 +35,12 @@ export class OwnerError extends Error {
 
 const tableOr = async (table?: ProcessTable): Promise<ProcessTable> => table ?? readTable();
 
-const asOwner = (table: ProcessTable, p: ProcessInfo): Owner => ({ pid: p.pid, start: p.start, reader: table.reader, comm: p.comm });
+const asOwner = (table: ProcessTable, p: ProcessInfo): Owner => ({
+  pid: p.pid,
+  start: p.start,
+  reader: table.reader,
+  comm: p.comm,
+});
 
 export function ownerOf(table: ProcessTable, pid: number, what: string): Owner {
   const p = table.processes.find((q) => q.pid === pid);
@@ -60,8 +65,10 @@ export function findAncestorNamed(table: ProcessTable, comm: string, self = proc
 }
 
 const SHELLS = new Set(['sh', 'bash', 'dash', 'zsh', 'ksh', 'mksh', 'ash', 'busybox']);
-const isShell = (p: ProcessInfo): boolean => SHELLS.has(p.comm) || SHELLS.has(path.basename(p.argv[0] ?? '').replace(/^-/, ''));
-const sameArgv = (a: ProcessInfo, b: ProcessInfo): boolean => a.argv.length > 0 && a.argv.length === b.argv.length && a.argv.every((v, i) => v === b.argv[i]);
+const isShell = (p: ProcessInfo): boolean =>
+  SHELLS.has(p.comm) || SHELLS.has(path.basename(p.argv[0] ?? '').replace(/^-/, ''));
+const sameArgv = (a: ProcessInfo, b: ProcessInfo): boolean =>
+  a.argv.length > 0 && a.argv.length === b.argv.length && a.argv.every((v, i) => v === b.argv[i]);
 
 /** A shell forked (not exec'd) by its parent shell: same command name and argv, as `$( … )` with a redirection makes. */
 export const isForkedSubshell = (p: ProcessInfo, parent: ProcessInfo | undefined): boolean =>
@@ -81,7 +88,10 @@ export const isNpm = (p: ProcessInfo): boolean =>
  * The nearest ancestor of `self` that outlives it: skips shells forked for a
  * command substitution and npm/npx with the `sh -c` they run bins in; never PID 1.
  */
-export function nearestLastingAncestor(table: ProcessTable, self = process.pid): { owner?: Owner; skipped: ProcessInfo[] } {
+export function nearestLastingAncestor(
+  table: ProcessTable,
+  self = process.pid,
+): { owner?: Owner; skipped: ProcessInfo[] } {
   const chain = ancestors(table, self);
   const skipped: ProcessInfo[] = [];
   for (const [i, p] of chain.entries()) {
@@ -108,16 +118,29 @@ export interface OwnerRequest {
 const described = (p: ProcessInfo): string => `pid ${p.pid} (${untrusted(p.comm, 32)})`;
 
 /** `strays start`'s owner (see the top of this file). Throws OwnerError with a sentence. */
-export async function ownerForStart(request: OwnerRequest = {}, table?: ProcessTable, self = process.pid): Promise<Owner> {
+export async function ownerForStart(
+  request: OwnerRequest = {},
+  table?: ProcessTable,
+  self = process.pid,
+): Promise<Owner> {
   const t = await tableOr(table);
   const chain = ancestors(t, self);
   if (request.pid !== undefined) {
-    if (request.pid === 1) throw new OwnerError('--owner 1: PID 1 never exits, so the job would never be over. Give the process whose exit ends the job, e.g. --owner "$PPID" in a runner hook.');
+    if (request.pid === 1)
+      throw new OwnerError(
+        '--owner 1: PID 1 never exits, so the job would never be over. Give the process whose exit ends the job, e.g. --owner "$PPID" in a runner hook.',
+      );
     const found = chain.find((p) => p.pid === request.pid);
     if (!found) {
       const known = t.processes.some((p) => p.pid === request.pid);
-      const line = chain.filter((p) => p.pid !== 1).slice(0, 6).map(described).join(', ');
-      throw new OwnerError(`--owner ${request.pid}: ${known ? 'not an ancestor of strays start' : 'no such process'}. The owner must be a process strays start runs under (its ancestors: ${line || 'none'}).`);
+      const line = chain
+        .filter((p) => p.pid !== 1)
+        .slice(0, 6)
+        .map(described)
+        .join(', ');
+      throw new OwnerError(
+        `--owner ${request.pid}: ${known ? 'not an ancestor of strays start' : 'no such process'}. The owner must be a process strays start runs under (its ancestors: ${line || 'none'}).`,
+      );
     }
     return asOwner(t, found);
   }
@@ -125,7 +148,10 @@ export async function ownerForStart(request: OwnerRequest = {}, table?: ProcessT
     const comm = CI_PROFILES[request.ci].ownerComm;
     if (comm !== undefined) {
       const found = findAncestorNamed(t, comm, self);
-      if (!found) throw new OwnerError(`--ci ${request.ci}: no ancestor of strays start is named ${comm}, the process that runs the ${request.ci} job. Call strays start from a ${request.ci} hook or step, or give --owner PID.`);
+      if (!found)
+        throw new OwnerError(
+          `--ci ${request.ci}: no ancestor of strays start is named ${comm}, the process that runs the ${request.ci} job. Call strays start from a ${request.ci} hook or step, or give --owner PID.`,
+        );
       return found;
     }
   }
@@ -135,10 +161,11 @@ export async function ownerForStart(request: OwnerRequest = {}, table?: ProcessT
   if (agent) return asOwner(t, agent);
   const { owner, skipped } = nearestLastingAncestor(t, self);
   if (!owner) {
-    const why = skipped.length > 0 ? ` (skipped ${skipped.map(described).join(', ')}: they exit with strays start)` : '';
+    const why =
+      skipped.length > 0 ? ` (skipped ${skipped.map(described).join(', ')}: they exit with strays start)` : '';
     throw new OwnerError(
       `Cannot choose the job owner: strays start has no ancestor below PID 1 that outlives it${why}. Give --owner PID; ` +
-        'in a container whose shell is PID 1 (GitLab\'s docker executor), wrap the command instead: strays run -- CMD.',
+        "in a container whose shell is PID 1 (GitLab's docker executor), wrap the command instead: strays run -- CMD.",
     );
   }
   return owner;

@@ -13,7 +13,15 @@
  * when root or the process's own user wrote it (mayEnd): a forged or swapped
  * record of one user never ends another user's processes, whoever sweeps.
  */
-import { ancestorsOf, buildTree, type Finding, neverTouchPids, SESSION_VAR, stepOf, TRACKING_VAR } from '../engine/index.js';
+import {
+  ancestorsOf,
+  buildTree,
+  type Finding,
+  neverTouchPids,
+  SESSION_VAR,
+  stepOf,
+  TRACKING_VAR,
+} from '../engine/index.js';
 import { isZombie, type ProcessInfo, type ProcessTable, ticksToMs } from '../proc/index.js';
 import { untrusted } from '../text/untrusted.js';
 import type { JobRecord } from './job-record.js';
@@ -87,11 +95,20 @@ export function jobStatus(record: SweptJob, table: ProcessTable, bootId: string 
     return { record, state: 'over', reason: `the machine has rebooted since the job started; ${who} is gone` };
   }
   if (owner.reader !== table.reader) {
-    return { record, state: 'unknown', reason: `${who} was recorded by the ${owner.reader} reader, this sweep reads ${table.reader}: cannot tell, left alone` };
+    return {
+      record,
+      state: 'unknown',
+      reason: `${who} was recorded by the ${owner.reader} reader, this sweep reads ${table.reader}: cannot tell, left alone`,
+    };
   }
   const now = table.processes.find((p) => p.pid === owner.pid);
   if (!now) return { record, state: 'over', reason: `${who} has exited` };
-  if (now.start !== owner.start) return { record, state: 'over', reason: `${who} has exited (the pid now belongs to ${untrusted(now.comm, 64)}, started later)` };
+  if (now.start !== owner.start)
+    return {
+      record,
+      state: 'over',
+      reason: `${who} has exited (the pid now belongs to ${untrusted(now.comm, 64)}, started later)`,
+    };
   if (isZombie(now)) return { record, state: 'over', reason: `${who} has exited (zombie)` };
   return { record, state: 'live', reason: `${who} is running` };
 }
@@ -137,13 +154,19 @@ export function planSweep(input: SweepInput): SweepPlan {
     if (session === undefined && trackingId === undefined) continue;
     const matches = [
       ...(session !== undefined && bySession.has(session) ? [bySession.get(session) as JobStatus] : []),
-      ...(trackingId !== undefined ? byTracking.get(trackingId) ?? [] : []),
+      ...(trackingId !== undefined ? (byTracking.get(trackingId) ?? []) : []),
     ];
     // Any match with a job that may still run wins: ending a live job's process is the one mistake we must not make.
     const alive = matches.find((m) => m.state !== 'over');
     const overs = matches.filter((m) => m.state === 'over');
     const over = overs.find((m) => mayEnd(m.record, p));
-    const entry: MarkedProcess = { process: p, ageMs: ageOf(p, table), session, trackingId, job: (alive ?? over ?? overs[0])?.record.session };
+    const entry: MarkedProcess = {
+      process: p,
+      ageMs: ageOf(p, table),
+      session,
+      trackingId,
+      job: (alive ?? over ?? overs[0])?.record.session,
+    };
     if (alive) {
       live.push(entry);
       continue;
@@ -160,10 +183,14 @@ export function planSweep(input: SweepInput): SweepPlan {
     }
     const reasons = over
       ? [
-          session === over.record.session ? `carries ${SESSION_VAR}=${session} of a job that is over` : `carries ${TRACKING_VAR}=${shown(trackingId)} of a job that is over`,
+          session === over.record.session
+            ? `carries ${SESSION_VAR}=${session} of a job that is over`
+            : `carries ${TRACKING_VAR}=${shown(trackingId)} of a job that is over`,
           over.reason,
         ]
-      : [`carries ${session !== undefined ? `${SESSION_VAR}=${shown(session)}` : `${TRACKING_VAR}=${shown(trackingId)}`}, which no job record names (--unrecorded)`];
+      : [
+          `carries ${session !== undefined ? `${SESSION_VAR}=${shown(session)}` : `${TRACKING_VAR}=${shown(trackingId)}`}, which no job record names (--unrecorded)`,
+        ];
     targets.push({
       process: p,
       attribution: session !== undefined && (!over || session === over.record.session) ? 'marker' : 'tracking-id',

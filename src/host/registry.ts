@@ -65,8 +65,14 @@ export interface JobList {
 /** One escaped note (a log line) per record the listing skipped or refused: file names are chosen by whoever wrote them. */
 export function listingNotes(list: Pick<JobList, 'dir' | 'corrupt' | 'refused' | 'unread'>): string[] {
   return [
-    ...(list.refused !== undefined ? [`refused the jobs folder ${untrusted(list.dir, 300)}: ${untrusted(list.refused, 400)}`] : []),
-    ...(list.unread ? [`did not read ${list.unread} record file(s) in ${untrusted(list.dir, 300)} past the first ${MAX_RECORDS} by name (flooded?)`] : []),
+    ...(list.refused !== undefined
+      ? [`refused the jobs folder ${untrusted(list.dir, 300)}: ${untrusted(list.refused, 400)}`]
+      : []),
+    ...(list.unread
+      ? [
+          `did not read ${list.unread} record file(s) in ${untrusted(list.dir, 300)} past the first ${MAX_RECORDS} by name (flooded?)`,
+        ]
+      : []),
     ...list.corrupt.map((c) => `skipped corrupt record ${untrusted(c.file, 300)}: ${untrusted(c.problem, 300)}`),
   ];
 }
@@ -81,7 +87,10 @@ export const jobsDir = (stateDir: string): string => path.join(stateDir, 'jobs')
 const dirOf = (options: StateDirOption): string => jobsDir(options.stateDir ?? defaultStateDir());
 
 export function jobFile(dir: string, session: string): string {
-  if (!isSafeSession(session)) throw new Error(`Invalid session "${session}": expected letters, digits, "_", "." and "-" (e.g. strays-0123456789abcdef).`);
+  if (!isSafeSession(session))
+    throw new Error(
+      `Invalid session "${session}": expected letters, digits, "_", "." and "-" (e.g. strays-0123456789abcdef).`,
+    );
   return path.join(dir, `${session}.json`);
 }
 
@@ -141,7 +150,10 @@ export function listJobs(options: StateDirOption = {}): JobList {
     const corrupt: CorruptEntry[] = [];
     let othersUnreadable = 0;
     // Temp files of atomic writes start with ".".
-    const names = opened.names().filter((name) => name.endsWith('.json') && !name.startsWith('.')).sort();
+    const names = opened
+      .names()
+      .filter((name) => name.endsWith('.json') && !name.startsWith('.'))
+      .sort();
     for (const name of names.slice(0, MAX_RECORDS)) {
       const file = path.join(dir, name);
       const read = readRecord(opened.pathOf(name));
@@ -156,10 +168,17 @@ export function listJobs(options: StateDirOption = {}): JobList {
       }
       const parsed = parseJob(read.text);
       if (!parsed.ok) corrupt.push({ file, problem: parsed.problem });
-      else if (`${parsed.record.session}.json` !== name) corrupt.push({ file, problem: `holds session ${parsed.record.session}, not the one its name says` });
+      else if (`${parsed.record.session}.json` !== name)
+        corrupt.push({ file, problem: `holds session ${parsed.record.session}, not the one its name says` });
       else jobs.push({ ...parsed.record, fileUid: read.uid });
     }
-    return { dir, jobs, corrupt, othersUnreadable, ...(names.length > MAX_RECORDS ? { unread: names.length - MAX_RECORDS } : {}) };
+    return {
+      dir,
+      jobs,
+      corrupt,
+      othersUnreadable,
+      ...(names.length > MAX_RECORDS ? { unread: names.length - MAX_RECORDS } : {}),
+    };
   } finally {
     opened.close();
   }

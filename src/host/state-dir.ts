@@ -13,7 +13,10 @@ import path from 'node:path';
 export const STATE_DIR_VAR = 'STRAYS_STATE_DIR';
 export const ROOT_STATE_DIR = '/var/lib/strays';
 
-export function defaultStateDir(env: NodeJS.ProcessEnv = process.env, uid: number | undefined = process.getuid?.()): string {
+export function defaultStateDir(
+  env: NodeJS.ProcessEnv = process.env,
+  uid: number | undefined = process.getuid?.(),
+): string {
   const override = env[STATE_DIR_VAR];
   if (override !== undefined && override !== '') return path.resolve(override);
   if (uid === 0) return ROOT_STATE_DIR;

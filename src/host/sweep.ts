@@ -52,7 +52,10 @@ export interface SweepResult {
 /** Outcomes after which a process no longer runs. */
 const ENDED: ReadonlySet<Outcome> = new Set(['exited', 'killed', 'gone', 'zombie']);
 
-type Look = { plan: SweepPlan; processes: readonly ProcessInfo[] } & Pick<SweepResult, 'corrupt' | 'refused' | 'othersUnreadable' | 'unread'>;
+type Look = { plan: SweepPlan; processes: readonly ProcessInfo[] } & Pick<
+  SweepResult,
+  'corrupt' | 'refused' | 'othersUnreadable' | 'unread'
+>;
 
 async function look(options: SweepOptions, dir: string): Promise<Look> {
   const { jobs, corrupt, refused, othersUnreadable, unread } = listJobs({ stateDir: dir });
@@ -94,8 +97,26 @@ export async function sweep(options: SweepOptions): Promise<SweepResult> {
   const pruned = prunable(plan, termination, options.dryRun);
   if (!options.dryRun) for (const session of pruned) unregisterJob(session, { stateDir: dir });
   const cgroups = { thawed, removed: pruneJobCgroups(jobCgroups, options.dryRun) };
-  const kept = { olderThanMs: options.olderThanMs, dryRun: options.dryRun, graceMs: options.graceMs, unrecorded: options.unrecorded };
-  return { at, durationMs: Date.now() - at, stateDir: dir, options: kept, plan, corrupt, refused, othersUnreadable, unread, termination, pruned, cgroups };
+  const kept = {
+    olderThanMs: options.olderThanMs,
+    dryRun: options.dryRun,
+    graceMs: options.graceMs,
+    unrecorded: options.unrecorded,
+  };
+  return {
+    at,
+    durationMs: Date.now() - at,
+    stateDir: dir,
+    options: kept,
+    plan,
+    corrupt,
+    refused,
+    othersUnreadable,
+    unread,
+    termination,
+    pruned,
+    cgroups,
+  };
 }
 
 /** Over jobs whose every process has ended (or that had none left): their records have done their work. */

@@ -18,7 +18,10 @@ import path from 'node:path';
 
 export function writeFileAtomic(file: string, text: string, mode = 0o644): void {
   fs.mkdirSync(path.dirname(file), { recursive: true });
-  const temp = path.join(path.dirname(file), `.${path.basename(file)}.${process.pid}.${crypto.randomBytes(6).toString('hex')}.tmp`);
+  const temp = path.join(
+    path.dirname(file),
+    `.${path.basename(file)}.${process.pid}.${crypto.randomBytes(6).toString('hex')}.tmp`,
+  );
   try {
     fs.writeFileSync(temp, text, { mode, flag: 'wx' });
     fs.renameSync(temp, file);

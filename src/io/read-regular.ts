@@ -43,7 +43,8 @@ export function readRegularFile(file: string, maxBytes = DEFAULT_MAX_BYTES): Reg
   try {
     const stat = fs.fstatSync(fd);
     if (!stat.isFile()) throw new UnsafeFileError(file, 'not-regular', `is not a regular file (${kindOf(stat)})`);
-    if (stat.size > maxBytes) throw new UnsafeFileError(file, 'too-large', `is ${stat.size} bytes, over the ${maxBytes}-byte limit`);
+    if (stat.size > maxBytes)
+      throw new UnsafeFileError(file, 'too-large', `is ${stat.size} bytes, over the ${maxBytes}-byte limit`);
     // Read one byte past the cap: a file that grows after fstat is still caught.
     const buffer = Buffer.alloc(Math.min(maxBytes + 1, Math.max(stat.size + 1, 4096)));
     let length = 0;

@@ -47,7 +47,11 @@ export function writeOutputFile(file: string, text: string, mode = 0o600, rules:
   const temp = path.join(path.dirname(full), `.${path.basename(full)}.${process.pid}.tmp`);
   let fd: number | undefined;
   try {
-    fd = fs.openSync(temp, fs.constants.O_WRONLY | fs.constants.O_CREAT | fs.constants.O_EXCL | fs.constants.O_NOFOLLOW, mode);
+    fd = fs.openSync(
+      temp,
+      fs.constants.O_WRONLY | fs.constants.O_CREAT | fs.constants.O_EXCL | fs.constants.O_NOFOLLOW,
+      mode,
+    );
     fs.writeFileSync(fd, text);
     fs.fchmodSync(fd, mode); // the umask may have taken bits the caller asked for (0644 metrics)
     fs.closeSync(fd);

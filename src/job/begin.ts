@@ -60,7 +60,9 @@ export async function beginJob(input: BeginInput): Promise<Begun> {
     try {
       registerBaseline(baseline, { stateDir: input.stateDir });
     } catch (error) {
-      notes.push(`host state: not recorded (${messageOf(error)}); \`strays sweep\` will list this job's leftovers as unrecorded.`);
+      notes.push(
+        `host state: not recorded (${messageOf(error)}); \`strays sweep\` will list this job's leftovers as unrecorded.`,
+      );
     }
   }
   return { baseline, isolation: baseline.cgroup ? 'cgroup' : 'marker', notes };

@@ -11,7 +11,14 @@
  * out first, so freezing never stops the runner.
  */
 import { CgroupError, chainOf, closeJobCgroup, evacuate, jobDir, jobFreezer, readKeyed } from '../cgroup/index.js';
-import { type Baseline, buildTree, type Finding, type JobCgroupRecord, neverTouchPids, recordedChain } from '../engine/index.js';
+import {
+  type Baseline,
+  buildTree,
+  type Finding,
+  type JobCgroupRecord,
+  neverTouchPids,
+  recordedChain,
+} from '../engine/index.js';
 import { readLinuxTable } from '../proc/index.js';
 import { signalProcess } from '../terminate/index.js';
 import { messageOf } from '../text/error-message.js';

@@ -5,8 +5,22 @@
  */
 import os from 'node:os';
 import type { GuardOptions } from '../config/options.js';
-import { type Baseline, check, type CheckOptions, type Detection, type Finding, type MembershipRule } from '../engine/index.js';
-import { defaultPrivilegePrefix, identityKey, type PrivilegePrefix, type ProcessTable, readTable, STAT_ONLY } from '../proc/index.js';
+import {
+  type Baseline,
+  check,
+  type CheckOptions,
+  type Detection,
+  type Finding,
+  type MembershipRule,
+} from '../engine/index.js';
+import {
+  defaultPrivilegePrefix,
+  identityKey,
+  type PrivilegePrefix,
+  type ProcessTable,
+  readTable,
+  STAT_ONLY,
+} from '../proc/index.js';
 import { DEFAULT_FD_CAP, explainFindings, type FdScan, scanOfLinks } from '../explain/index.js';
 import { readFdsPrivileged, terminate, type Termination } from '../terminate/index.js';
 import { buildReport, type Report, type ReportContext } from '../report/index.js';
@@ -51,7 +65,11 @@ export async function finishJob(input: FinishInput): Promise<FinishResult> {
   // Read once: what must never be frozen is also what moves out of the job cgroup.
   const runner = cgroup ? runnerPids(cgroup, baseline, checker) : [];
   if (cgroup) evacuateRunner(cgroup, runner);
-  const others = await activeOtherSessions(baseline.session, () => readTable(baseline.reader, STAT_ONLY), input.stateDir);
+  const others = await activeOtherSessions(
+    baseline.session,
+    () => readTable(baseline.reader, STAT_ONLY),
+    input.stateDir,
+  );
   notes.push(...others.notes);
   const detectOptions: CheckOptions = {
     allow: options.allow,
@@ -60,19 +78,25 @@ export async function finishJob(input: FinishInput): Promise<FinishResult> {
     otherSessions: [...(input.otherSessions ?? []), ...others.sessions],
     privileged: input.privileged,
   };
-  const targetsOf = (d: Detection): readonly Finding[] => (options.unattributed === 'kill' ? [...d.findings, ...d.unattributed] : d.findings);
+  const targetsOf = (d: Detection): readonly Finding[] =>
+    options.unattributed === 'kill' ? [...d.findings, ...d.unattributed] : d.findings;
   const runCheck = () => check(baseline, detectOptions);
   // Report-only jobs are not even paused: the freezer is for stopping what will be signalled.
-  const checked = cgroup && options.kill
-    ? await detectFrozen(cgroup, checker, runCheck, (r) => targetsOf(r.detection), runner)
-    : { result: await runCheck(), notes: [] };
+  const checked =
+    cgroup && options.kill
+      ? await detectFrozen(cgroup, checker, runCheck, (r) => targetsOf(r.detection), runner)
+      : { result: await runCheck(), notes: [] };
   const { table, detection } = checked.result;
   notes.push(...checked.result.notes, ...checked.notes);
   const context: ReportContext = { host: os.hostname(), checkedAt: Date.now(), ...input.context };
   // Explain before terminating: once a process is gone, its sockets and files are gone too.
   const helper = input.privileged ?? defaultPrivilegePrefix();
   const privilegedFds = await otherUsersFds(detection.findings, helper);
-  const explanations = explainFindings([...detection.findings, ...detection.unattributed], table, context, { baseline, checker, privilegedFds });
+  const explanations = explainFindings([...detection.findings, ...detection.unattributed], table, context, {
+    baseline,
+    checker,
+    privilegedFds,
+  });
   const termination = await terminate(targetsOf(detection), {
     graceMs: options.graceMs,
     kill: options.kill,
@@ -102,7 +126,10 @@ export async function finishJob(input: FinishInput): Promise<FinishResult> {
  * The fds of proven leaks owned by another user (`sudo git daemon` in a step),
  * read through the privileged helper so their ports are reported too.
  */
-async function otherUsersFds(findings: readonly Finding[], helper: PrivilegePrefix | false): Promise<Map<number, FdScan>> {
+async function otherUsersFds(
+  findings: readonly Finding[],
+  helper: PrivilegePrefix | false,
+): Promise<Map<number, FdScan>> {
   const me = process.getuid?.();
   const others = findings.filter((f) => f.process.uid !== undefined && f.process.uid !== me).map((f) => f.process);
   const out = new Map<number, FdScan>();

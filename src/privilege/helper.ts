@@ -30,7 +30,8 @@ export const isRoot = (): boolean => process.getuid?.() === 0;
 export const defaultPrivilegePrefix = (): PrivilegePrefix | false => (isRoot() ? false : SUDO_PREFIX);
 
 /** The helper in words, for log lines and as the key of its refusal: "sudo -n". */
-export const helperName = (prefix: PrivilegePrefix): string => (prefix.length > 0 ? prefix.join(' ') : 'sh (no elevation)');
+export const helperName = (prefix: PrivilegePrefix): string =>
+  prefix.length > 0 ? prefix.join(' ') : 'sh (no elevation)';
 
 /** Printed first by every script: proof that the script itself ran (as opposed to sudo refusing). */
 const READY = 'strays-helper-ran';
@@ -40,7 +41,12 @@ const READY = 'strays-helper-ran';
  * may drop it from the environment, and callers parse strerror(3) texts.
  */
 export const helperArgv = (prefix: PrivilegePrefix, script: string, args: readonly string[]): string[] => [
-  ...prefix, 'sh', '-c', `echo ${READY}; LC_ALL=C; export LC_ALL\n${script}`, 'sh', ...args,
+  ...prefix,
+  'sh',
+  '-c',
+  `echo ${READY}; LC_ALL=C; export LC_ALL\n${script}`,
+  'sh',
+  ...args,
 ];
 
 export interface HelperOptions {
@@ -66,7 +72,12 @@ export function helperUnavailable(prefix: PrivilegePrefix): string | undefined {
   if (known !== undefined) return known;
   const program = prefix[0];
   if (program === undefined) return undefined;
-  const candidates = program.includes('/') ? [program] : (process.env.PATH ?? '').split(':').filter(Boolean).map((d) => path.join(d, program));
+  const candidates = program.includes('/')
+    ? [program]
+    : (process.env.PATH ?? '')
+        .split(':')
+        .filter(Boolean)
+        .map((d) => path.join(d, program));
   const found = candidates.some((file) => {
     try {
       fs.accessSync(file, fs.constants.X_OK);
@@ -83,14 +94,18 @@ interface Ended {
   readonly stdout: string;
   readonly stderr: string;
   readonly status: number | null;
-  readonly error?: (Error & { readonly code?: unknown; readonly syscall?: string; readonly killed?: boolean }) | null | undefined;
+  readonly error?:
+    | (Error & { readonly code?: unknown; readonly syscall?: string; readonly killed?: boolean })
+    | null
+    | undefined;
 }
 
 /** One reading of a finished run, and the one wording of a refusal. */
 function settle(prefix: PrivilegePrefix, ended: Ended, timeoutMs: number): HelperRun {
   const command = helperName(prefix);
   const newline = ended.stdout.indexOf('\n');
-  if (newline >= 0 && ended.stdout.slice(0, newline) === READY) return { ok: true, stdout: ended.stdout.slice(newline + 1), stderr: ended.stderr.trim(), command };
+  if (newline >= 0 && ended.stdout.slice(0, newline) === READY)
+    return { ok: true, stdout: ended.stdout.slice(newline + 1), stderr: ended.stderr.trim(), command };
   const program = prefix[0] ?? 'sh';
   const code = ended.error?.code;
   // execvp reports EACCES when a PATH directory is unreadable and the program was found nowhere else.
@@ -117,20 +132,35 @@ function prepare(prefix: PrivilegePrefix, script: string, args: readonly string[
     // Messages the report quotes (sudo's own refusal) in the C locale.
     env: { ...process.env, LC_ALL: 'C' },
   };
-  const refusal: HelperRun | undefined = known === undefined ? undefined : { ok: false, reason: known, command: helperName(prefix) };
+  const refusal: HelperRun | undefined =
+    known === undefined ? undefined : { ok: false, reason: known, command: helperName(prefix) };
   return { refusal, file: file as string, rest, child };
 }
 
 /** Runs one fixed script through the helper, synchronously (job start and the freezer's evacuation are synchronous). */
-export function runHelperSync(prefix: PrivilegePrefix, script: string, args: readonly string[], options: HelperOptions = {}): HelperRun {
+export function runHelperSync(
+  prefix: PrivilegePrefix,
+  script: string,
+  args: readonly string[],
+  options: HelperOptions = {},
+): HelperRun {
   const { refusal, file, rest, child } = prepare(prefix, script, args, options);
   if (refusal) return refusal;
   const result = spawnSync(file, rest, { ...child, stdio: ['ignore', 'pipe', 'pipe'] });
-  return settle(prefix, { stdout: result.stdout ?? '', stderr: result.stderr ?? '', status: result.status, error: result.error }, child.timeout);
+  return settle(
+    prefix,
+    { stdout: result.stdout ?? '', stderr: result.stderr ?? '', status: result.status, error: result.error },
+    child.timeout,
+  );
 }
 
 /** Runs one fixed script through the helper without blocking the event loop (environment reads, signals). */
-export async function runHelper(prefix: PrivilegePrefix, script: string, args: readonly string[], options: HelperOptions = {}): Promise<HelperRun> {
+export async function runHelper(
+  prefix: PrivilegePrefix,
+  script: string,
+  args: readonly string[],
+  options: HelperOptions = {},
+): Promise<HelperRun> {
   const { refusal, file, rest, child } = prepare(prefix, script, args, options);
   if (refusal) return refusal;
   const ended = await new Promise<Ended>((resolve) => {

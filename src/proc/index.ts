@@ -35,7 +35,10 @@ export interface TableOptions {
 /** For callers that need only what stat gives (pid, ppid, pgid, sid, state, start, comm): about half the cost of a full read. */
 export const STAT_ONLY: TableOptions = Object.freeze({ fullFor: () => false });
 
-export async function readTable(reader: ReaderName = defaultReader(), options: TableOptions = {}): Promise<ProcessTable> {
+export async function readTable(
+  reader: ReaderName = defaultReader(),
+  options: TableOptions = {},
+): Promise<ProcessTable> {
   return reader === 'linux-proc' ? readLinuxTable({ fullFor: options.fullFor }) : readPortableTable();
 }
 
@@ -43,7 +46,10 @@ export async function readTable(reader: ReaderName = defaultReader(), options: T
 export async function readDetails(table: ProcessTable, choose: (p: ProcessInfo) => boolean): Promise<ProcessTable> {
   const chosen = new Set(table.processes.filter(choose).map((p) => p.pid));
   if (table.reader === 'linux-proc') {
-    return { ...table, processes: table.processes.map((p) => (chosen.has(p.pid) ? readLinuxDetails(p, WANTED_ENV) : p)) };
+    return {
+      ...table,
+      processes: table.processes.map((p) => (chosen.has(p.pid) ? readLinuxDetails(p, WANTED_ENV) : p)),
+    };
   }
   const envs = await readPortableEnv([...chosen], WANTED_ENV);
   return { ...table, processes: table.processes.map((p) => (envs.has(p.pid) ? { ...p, env: envs.get(p.pid) } : p)) };
@@ -60,10 +66,19 @@ export async function readUnreadableEnvs(
   table: ProcessTable,
   prefix: PrivilegePrefix,
 ): Promise<{ table: ProcessTable; read: number; notes: readonly string[] }> {
-  const denied = table.processes.filter((p) => p.env?.readable === false && p.env.reason === 'permission denied').map((p) => p.pid);
+  const denied = table.processes
+    .filter((p) => p.env?.readable === false && p.env.reason === 'permission denied')
+    .map((p) => p.pid);
   if (table.reader !== 'linux-proc' || denied.length === 0) return { table, read: 0, notes: [] };
   const result = await readEnvironsPrivileged(denied, WANTED_ENV, { prefix });
-  if (!result.ok) return { table, read: 0, notes: [`Environments of ${denied.length} process(es) are unreadable and ${result.reason}: they are judged without them.`] };
+  if (!result.ok)
+    return {
+      table,
+      read: 0,
+      notes: [
+        `Environments of ${denied.length} process(es) are unreadable and ${result.reason}: they are judged without them.`,
+      ],
+    };
   let read = 0;
   const processes = table.processes.map((p) => {
     const env = result.envs.get(p.pid);

@@ -44,7 +44,12 @@ export function readLinuxTable(options: LinuxReaderOptions = {}): ProcessTable {
   return { reader: 'linux-proc', takenAt, now, processes };
 }
 
-function readOne(root: string, pid: string, boot: number | undefined, full: LinuxReaderOptions['fullFor']): ProcessInfo | undefined {
+function readOne(
+  root: string,
+  pid: string,
+  boot: number | undefined,
+  full: LinuxReaderOptions['fullFor'],
+): ProcessInfo | undefined {
   const stat = parseIfPresent(`${root}/${pid}/stat`, parseStatBytes, true);
   if (!stat || isKernelThread(stat)) return undefined;
   let argv: string[] = [];
@@ -84,7 +89,11 @@ export function linuxLineage(pid: number, procRoot = '/proc'): Set<number> {
 }
 
 /** Reads environment (only `wanted` variables), cwd and cgroup for one process. */
-export function readLinuxDetails(p: ProcessInfo, wanted: ReadonlySet<string>, options: LinuxReaderOptions = {}): ProcessInfo {
+export function readLinuxDetails(
+  p: ProcessInfo,
+  wanted: ReadonlySet<string>,
+  options: LinuxReaderOptions = {},
+): ProcessInfo {
   const dir = `${options.procRoot ?? '/proc'}/${p.pid}`;
   const environ = attempt(() => fs.readFileSync(`${dir}/environ`, 'utf8'));
   const env: EnvView = environ.ok

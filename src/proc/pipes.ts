@@ -59,7 +59,11 @@ export function stdPipes(checker: number, procRoot = '/proc'): StdPipe[] {
  * reads its stdout (pipe:[123])"). Linux only; empty elsewhere or when the
  * checker's stdio holds no pipe.
  */
-export function pipelinePartners(checker: number, candidates: Iterable<number>, procRoot = '/proc'): Map<number, string> {
+export function pipelinePartners(
+  checker: number,
+  candidates: Iterable<number>,
+  procRoot = '/proc',
+): Map<number, string> {
   const out = new Map<number, string>();
   const mine = stdPipes(checker, procRoot);
   if (mine.length === 0) return out;

@@ -31,7 +31,8 @@ export function parsePsRows(text: string): Map<number, PsRow> {
   for (const line of text.split('\n')) {
     const m = /^\s*(\d+)\s+(\d+)\s+(\d+)\s+(\S+)\s+(\S+)\s+(\S+)\s+(.+?)\s*$/.exec(line);
     if (!m) continue;
-    const num = (s: string | undefined): number | undefined => (s !== undefined && /^\d+$/.test(s) ? Number(s) : undefined);
+    const num = (s: string | undefined): number | undefined =>
+      s !== undefined && /^\d+$/.test(s) ? Number(s) : undefined;
     const started = Date.parse(m[7] ?? '');
     rows.set(Number(m[1]), {
       pid: Number(m[1]),
@@ -51,7 +52,10 @@ export async function readPortableTable(): Promise<ProcessTable> {
   const now = Math.floor(takenAt / 1000);
   const [listed, ps] = await Promise.all([
     psList({ all: true }),
-    run('ps', ['-A', '-o', PS_FIELDS.join(',')], { env: { ...process.env, LC_ALL: 'C', TZ: 'UTC' }, maxBuffer: 64 << 20 }),
+    run('ps', ['-A', '-o', PS_FIELDS.join(',')], {
+      env: { ...process.env, LC_ALL: 'C', TZ: 'UTC' },
+      maxBuffer: 64 << 20,
+    }),
   ]);
   const rows = parsePsRows(ps.stdout);
   const processes: ProcessInfo[] = [];
@@ -82,12 +86,15 @@ const splitArgs = (cmd: string): string[] => cmd.split(' ').filter((s) => s.leng
  * Only names in `wanted` are kept. `ps` prints nothing for processes whose
  * environment the caller may not read, which we report as unreadable.
  */
-export async function readPortableEnv(pids: readonly number[], wanted: ReadonlySet<string>): Promise<Map<number, EnvView>> {
+export async function readPortableEnv(
+  pids: readonly number[],
+  wanted: ReadonlySet<string>,
+): Promise<Map<number, EnvView>> {
   const out = new Map<number, EnvView>();
   if (pids.length === 0) return out;
-  const { stdout } = await run('ps', ['eww', '-o', 'pid=,command=', '-p', pids.join(',')], { maxBuffer: 64 << 20 }).catch(
-    (error: { stdout?: string }) => ({ stdout: error.stdout ?? '' }),
-  );
+  const { stdout } = await run('ps', ['eww', '-o', 'pid=,command=', '-p', pids.join(',')], {
+    maxBuffer: 64 << 20,
+  }).catch((error: { stdout?: string }) => ({ stdout: error.stdout ?? '' }));
   for (const line of stdout.split('\n')) {
     const m = /^\s*(\d+)\s(.*)$/.exec(line);
     if (!m) continue;

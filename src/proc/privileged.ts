@@ -39,11 +39,20 @@ const SCRIPT =
   'cat "$root/$p/environ" 2>/dev/null || printf "\\0%s-failed=%s\\0" "$token" "$p"; done';
 
 /** The argv of the one helper invocation. @internal exported for tests. */
-export const privilegedArgv = (prefix: PrivilegePrefix, pids: readonly number[], token: string, procRoot = '/proc'): string[] =>
-  helperArgv(prefix, SCRIPT, [procRoot, token, ...pids.map(String)]);
+export const privilegedArgv = (
+  prefix: PrivilegePrefix,
+  pids: readonly number[],
+  token: string,
+  procRoot = '/proc',
+): string[] => helperArgv(prefix, SCRIPT, [procRoot, token, ...pids.map(String)]);
 
 /** Parses the helper's output into per-pid views holding only `wanted` variables. */
-export function parsePrivilegedOutput(raw: string, token: string, pids: readonly number[], wanted: ReadonlySet<string>): Map<number, EnvView> {
+export function parsePrivilegedOutput(
+  raw: string,
+  token: string,
+  pids: readonly number[],
+  wanted: ReadonlySet<string>,
+): Map<number, EnvView> {
   const out = new Map<number, EnvView>();
   const header = `${token}=`;
   const failed = `${token}-failed=`;
@@ -60,7 +69,8 @@ export function parsePrivilegedOutput(raw: string, token: string, pids: readonly
       out.set(pid, { readable: true, vars: pickEnv(body, wanted), via: 'privileged' });
     }
   }
-  for (const pid of pids) if (!out.has(pid)) out.set(pid, { readable: false, reason: 'not printed by the privileged helper' });
+  for (const pid of pids)
+    if (!out.has(pid)) out.set(pid, { readable: false, reason: 'not printed by the privileged helper' });
   return out;
 }
 
@@ -71,7 +81,11 @@ export async function readEnvironsPrivileged(
 ): Promise<PrivilegedRead> {
   if (pids.length === 0) return { ok: true, envs: new Map(), command: helperName(options.prefix) };
   const token = `strays-${randomBytes(12).toString('hex')}`;
-  const run = await runHelper(options.prefix, SCRIPT, [options.procRoot ?? '/proc', token, ...pids.map(String)], { timeoutMs: options.timeoutMs });
+  const run = await runHelper(options.prefix, SCRIPT, [options.procRoot ?? '/proc', token, ...pids.map(String)], {
+    timeoutMs: options.timeoutMs,
+  });
   // A helper that timed out after printing some environments did run as root: what it printed is kept.
-  return run.ok ? { ok: true, envs: parsePrivilegedOutput(run.stdout, token, pids, wanted), command: run.command } : run;
+  return run.ok
+    ? { ok: true, envs: parsePrivilegedOutput(run.stdout, token, pids, wanted), command: run.command }
+    : run;
 }

@@ -33,7 +33,11 @@ export function readProcFile(path: string): string {
  * `oneLine`: the file is a single line ending in a newline (/proc/PID/stat, proc(5)); a read that
  * returns a whole line is then the whole file, and the read that would return 0 is skipped.
  */
-export function parseIfPresent<T>(path: string, parse: (bytes: Buffer, length: number) => T, oneLine = false): T | undefined {
+export function parseIfPresent<T>(
+  path: string,
+  parse: (bytes: Buffer, length: number) => T,
+  oneLine = false,
+): T | undefined {
   let length: number;
   try {
     length = readIntoBuffer(path, oneLine); // first: a read may replace the (grown) buffer

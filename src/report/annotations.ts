@@ -30,7 +30,9 @@ export function annotations(report: Report, failing: boolean = report.failed, re
   const places = { workspace: report.workspace, runnerTemp: report.runnerTemp };
   const firstOf = new Map<number, LeakEntry>();
   for (const l of [...report.leaks, ...report.unattributed]) if (!firstOf.has(l.group)) firstOf.set(l.group, l);
-  const outcomes = Object.entries(report.counts.outcomes).map(([o, n]) => `${n} ${o}`).join(', ');
+  const outcomes = Object.entries(report.counts.outcomes)
+    .map(([o, n]) => `${n} ${o}`)
+    .join(', ');
   const where = reportPath ? `the job summary and ${reportPath}` : 'the job summary';
   const job: Annotation = {
     level: report.counts.leaked > 0 ? level : 'warning',
@@ -47,10 +49,18 @@ export function annotations(report: Report, failing: boolean = report.failed, re
       first?.reparented ? `reparented to pid ${first.ppid}` : undefined,
       `outcome: ${g.outcome}${g.detail ? ` (${g.detail})` : ''}`,
     ].filter((s): s is string => s !== undefined);
-    const pids = g.count === 1 ? `pid ${g.pids[0]}` : `${g.count} processes (pids ${g.pids.slice(0, 10).join(', ')}${g.count > 10 ? ', …' : ''})`;
+    const pids =
+      g.count === 1
+        ? `pid ${g.pids[0]}`
+        : `${g.count} processes (pids ${g.pids.slice(0, 10).join(', ')}${g.count > 10 ? ', …' : ''})`;
     return {
       level: g.section === 'unattributed' ? 'warning' : level,
-      title: shortenWords(oneLine(`strays: ${g.section === 'unattributed' ? 'possibly leaked' : 'leaked'} ${g.count > 1 ? `${g.count} × ` : ''}${g.comm}${g.step ? ` (step ${stepLabel(g)})` : ''}`), 120),
+      title: shortenWords(
+        oneLine(
+          `strays: ${g.section === 'unattributed' ? 'possibly leaked' : 'leaked'} ${g.count > 1 ? `${g.count} × ` : ''}${g.comm}${g.step ? ` (step ${stepLabel(g)})` : ''}`,
+        ),
+        120,
+      ),
       message: oneLine(`${pids}: ${shortenWords(g.command, 300)}: ${facts.join('; ')}.`),
     };
   };
@@ -62,7 +72,11 @@ export function annotations(report: Report, failing: boolean = report.failed, re
   const more: Annotation = {
     level: 'notice',
     title: `strays: ${plural(left.length, 'more group', 'more groups')} not annotated`,
-    message: `${plural(left.length, 'more group', 'more groups')} (${plural(left.reduce((n, g) => n + g.count, 0), 'process', 'processes')}) are listed in ${where}; GitHub shows at most 10 annotations of a kind per step.`,
+    message: `${plural(left.length, 'more group', 'more groups')} (${plural(
+      left.reduce((n, g) => n + g.count, 0),
+      'process',
+      'processes',
+    )}) are listed in ${where}; GitHub shows at most 10 annotations of a kind per step.`,
   };
   return [job, ...shown, more];
 }

@@ -101,7 +101,10 @@ export function buildReport(input: BuildReportInput): Report {
   const leakGroups = groupEntries('leaks', leakEntries, 0);
   const unattributedGroups = groupEntries('unattributed', unattributedEntries, leakGroups.groups.length);
   const leaks: LeakEntry[] = leakEntries.map((l, i) => ({ ...l, group: leakGroups.index[i] as number }));
-  const unattributed: LeakEntry[] = unattributedEntries.map((l, i) => ({ ...l, group: unattributedGroups.index[i] as number }));
+  const unattributed: LeakEntry[] = unattributedEntries.map((l, i) => ({
+    ...l,
+    group: unattributedGroups.index[i] as number,
+  }));
   const outcomes: Partial<Record<Outcome, number>> = {};
   for (const l of [...leaks, ...unattributed]) outcomes[l.outcome] = (outcomes[l.outcome] ?? 0) + 1;
 
@@ -159,7 +162,8 @@ function inheritSteps<T extends Pick<LeakEntry, 'pid' | 'ppid' | 'step' | 'stepN
   return entries.map((e) => {
     if (e.step !== undefined) return e;
     let parent = byPid.get(e.ppid);
-    for (let hops = 0; parent !== undefined && parent.step === undefined && hops < 64; hops++) parent = byPid.get(parent.ppid);
+    for (let hops = 0; parent !== undefined && parent.step === undefined && hops < 64; hops++)
+      parent = byPid.get(parent.ppid);
     return parent?.step === undefined ? e : { ...e, step: parent.step, stepName: parent.stepName };
   });
 }

@@ -10,7 +10,14 @@ import type { LeakEntry, LeakGroup, Report } from './types.js';
 
 const MAX_SPARED = 20;
 
-const ANSI = { red: '\u001b[31m', yellow: '\u001b[33m', green: '\u001b[32m', dim: '\u001b[2m', bold: '\u001b[1m', reset: '\u001b[0m' };
+const ANSI = {
+  red: '\u001b[31m',
+  yellow: '\u001b[33m',
+  green: '\u001b[32m',
+  dim: '\u001b[2m',
+  bold: '\u001b[1m',
+  reset: '\u001b[0m',
+};
 type Paint = (code: keyof typeof ANSI, text: string) => string;
 
 /** Pids listed under a group row; the JSON report has every one. */
@@ -46,37 +53,73 @@ export function consoleReport(report: Report, options: { color: boolean }): Cons
         formatAge(g.ageMs),
         first ? shortenWords(userLabel(first), 12) : '?',
         shortenWords(oneLine((first ? holdsList(first.holds, places).join(', ') : '') || '-'), 50),
-        g.outcome === 'survived' || g.outcome === 'not-permitted' ? paint('red', outcome) : g.outcome === 'killed' ? paint('yellow', outcome) : outcome,
+        g.outcome === 'survived' || g.outcome === 'not-permitted'
+          ? paint('red', outcome)
+          : g.outcome === 'killed'
+            ? paint('yellow', outcome)
+            : outcome,
       ];
     });
     const table = columns(['PID', 'COMMAND', 'STEP', 'AGE', 'USER', 'HOLDS', 'OUTCOME'], rows);
     lines.push(table[0] as string);
     groups.forEach((g, i) => {
       lines.push(table[i + 1] as string);
-      if (g.count > 1) lines.push(paint('dim', `    pids ${g.pids.slice(0, PIDS_SHOWN).join(' ')}${g.count > PIDS_SHOWN ? ` … (+${g.count - PIDS_SHOWN}, every one in the JSON report)` : ''}`));
+      if (g.count > 1)
+        lines.push(
+          paint(
+            'dim',
+            `    pids ${g.pids.slice(0, PIDS_SHOWN).join(' ')}${g.count > PIDS_SHOWN ? ` … (+${g.count - PIDS_SHOWN}, every one in the JSON report)` : ''}`,
+          ),
+        );
     });
-    sections.push({ title: `${title} ${plural(groups.reduce((n, g) => n + g.count, 0), 'process', 'processes')} in ${plural(groups.length, 'group', 'groups')}`, lines });
+    sections.push({
+      title: `${title} ${plural(
+        groups.reduce((n, g) => n + g.count, 0),
+        'process',
+        'processes',
+      )} in ${plural(groups.length, 'group', 'groups')}`,
+      lines,
+    });
   };
-  section('strays: leaked:', report.groups.filter((g) => g.section === 'leaks'));
-  section('strays: unattributed (may be this job\'s; reported, not ended):', report.groups.filter((g) => g.section === 'unattributed'));
+  section(
+    'strays: leaked:',
+    report.groups.filter((g) => g.section === 'leaks'),
+  );
+  section(
+    "strays: unattributed (may be this job's; reported, not ended):",
+    report.groups.filter((g) => g.section === 'unattributed'),
+  );
   if (report.zombies.length > 0) {
     sections.push({
       title: `strays: zombies (dead; their parent must reap them): ${report.zombies.length}`,
-      lines: columns(['PID', 'COMMAND', 'STEP', 'REAPER'], report.zombies.map((z) => [
-        String(z.pid), shortenWords(oneLine(z.command), 60), shortenWords(oneLine(z.step ?? 'unknown'), 30), String(z.reaper),
-      ])),
+      lines: columns(
+        ['PID', 'COMMAND', 'STEP', 'REAPER'],
+        report.zombies.map((z) => [
+          String(z.pid),
+          shortenWords(oneLine(z.command), 60),
+          shortenWords(oneLine(z.step ?? 'unknown'), 30),
+          String(z.reaper),
+        ]),
+      ),
     });
   }
   if (report.spared.length > 0) {
     // Named one by one, not only counted: a marker is a value any process can set, so what it spared is shown.
-    const lines = columns(['PID', 'COMMAND', 'WHY'], report.spared.slice(0, MAX_SPARED).map((sp) => [
-      String(sp.pid), shortenWords(oneLine(sp.command), 60), shortenWords(oneLine(sp.reason), 100),
-    ]));
-    if (report.spared.length > MAX_SPARED) lines.push(`… and ${report.spared.length - MAX_SPARED} more (see the JSON report)`);
+    const lines = columns(
+      ['PID', 'COMMAND', 'WHY'],
+      report.spared
+        .slice(0, MAX_SPARED)
+        .map((sp) => [String(sp.pid), shortenWords(oneLine(sp.command), 60), shortenWords(oneLine(sp.reason), 100)]),
+    );
+    if (report.spared.length > MAX_SPARED)
+      lines.push(`… and ${report.spared.length - MAX_SPARED} more (see the JSON report)`);
     sections.push({ title: `strays: spared (allowed, or marked by another job): ${report.spared.length}`, lines });
   }
   if (report.notes.length > 0 && sections.length > 0) {
-    sections.push({ title: `strays: notes on this check (${report.notes.length})`, lines: report.notes.map((n) => `- ${oneLine(n)}`) });
+    sections.push({
+      title: `strays: notes on this check (${report.notes.length})`,
+      lines: report.notes.map((n) => `- ${oneLine(n)}`),
+    });
   }
   return { sections, summary: summaryLine(report, paint) };
 }
@@ -99,7 +142,12 @@ function summaryLine(report: Report, paint: Paint): string {
     counts.zombies > 0 ? `, ${plural(counts.zombies, 'zombie', 'zombies')}` : '',
     counts.spared > 0 ? `, ${counts.spared} spared` : '',
   ];
-  return parts.filter((p) => p !== '').join(' ').replace(/ ,/g, ',') + (report.failed ? paint('red', '; failing the job.') : '.');
+  return (
+    parts
+      .filter((p) => p !== '')
+      .join(' ')
+      .replace(/ ,/g, ',') + (report.failed ? paint('red', '; failing the job.') : '.')
+  );
 }
 
 // biome-ignore lint/suspicious/noControlCharactersInRegex: ESC starts the colour codes it strips.
@@ -110,5 +158,10 @@ const width = (s: string): number => [...s.replace(ANSI_RE, '')].length;
 function columns(head: readonly string[], rows: ReadonlyArray<readonly string[]>): string[] {
   const all = [head, ...rows];
   const widths = head.map((_, i) => Math.max(...all.map((r) => width(r[i] ?? ''))));
-  return all.map((r) => r.map((cell, i) => (i === r.length - 1 ? cell : cell + ' '.repeat((widths[i] ?? 0) - width(cell)))).join('  ').trimEnd());
+  return all.map((r) =>
+    r
+      .map((cell, i) => (i === r.length - 1 ? cell : cell + ' '.repeat((widths[i] ?? 0) - width(cell))))
+      .join('  ')
+      .trimEnd(),
+  );
 }

@@ -17,12 +17,14 @@ export function formatAge(ms: number | undefined): string {
 
 /** Newlines and other control characters shown as one visible character: a row stays one row. */
 // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what it replaces.
-export const oneLine = (text: string): string => text.replace(/\r\n|[\r\n]/g, '↵').replace(/[\u0000-\u001f\u007f]/g, '�');
+export const oneLine = (text: string): string =>
+  text.replace(/\r\n|[\r\n]/g, '↵').replace(/[\u0000-\u001f\u007f]/g, '�');
 
 export const stepLabel = (l: Pick<LeakEntry, 'step' | 'stepName'>): string =>
   l.step === undefined ? 'unknown' : l.stepName ? `${l.stepName} (${l.step})` : l.step;
 
-export const userLabel = (l: Pick<LeakEntry, 'user' | 'uid'>): string => l.user ?? (l.uid === undefined ? '?' : `uid ${l.uid}`);
+export const userLabel = (l: Pick<LeakEntry, 'user' | 'uid'>): string =>
+  l.user ?? (l.uid === undefined ? '?' : `uid ${l.uid}`);
 
 /** What it holds: `tcp 127.0.0.1:9419`, `cwd workspace/repo`, `open workspace/db.sqlite`, `fds unreadable`. */
 export function holdsList(h: HoldsEntry, places: Places): string[] {

@@ -48,7 +48,12 @@ export function codeBlock(lines: readonly string[]): string {
 }
 
 export const table = (head: readonly string[], rows: ReadonlyArray<readonly string[]>): string =>
-  [`| ${head.join(' | ')} |`, `|${head.map(() => ' --- ').join('|')}|`, ...rows.map((r) => `| ${r.join(' | ')} |`)].join('\n');
+  [
+    `| ${head.join(' | ')} |`,
+    `|${head.map(() => ' --- ').join('|')}|`,
+    ...rows.map((r) => `| ${r.join(' | ')} |`),
+  ].join('\n');
 
 /** A folded section: `<details>` with a blank line after the summary so Markdown inside renders. */
-export const details = (summary: string, body: string): string => `<details><summary>${summary}</summary>\n\n${body.trimEnd()}\n\n</details>`;
+export const details = (summary: string, body: string): string =>
+  `<details><summary>${summary}</summary>\n\n${body.trimEnd()}\n\n</details>`;

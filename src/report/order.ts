@@ -7,7 +7,15 @@
 import type { Outcome } from '../terminate/index.js';
 import type { LeakEntry, LeakGroup } from './types.js';
 
-const RANK: Readonly<Record<Outcome, number>> = { survived: 0, 'not-permitted': 1, killed: 2, zombie: 3, reported: 4, exited: 5, gone: 6 };
+const RANK: Readonly<Record<Outcome, number>> = {
+  survived: 0,
+  'not-permitted': 1,
+  killed: 2,
+  zombie: 3,
+  reported: 4,
+  exited: 5,
+  gone: 6,
+};
 
 export const outcomeRank = (o: Outcome): number => RANK[o] ?? 9;
 
@@ -21,12 +29,15 @@ export type Ungrouped = Omit<LeakEntry, 'group'>;
 export function byAttention(entries: readonly Ungrouped[]): (a: Ungrouped, b: Ungrouped) => number {
   const first = new Map<string | undefined, number>();
   for (const e of entries) first.set(e.step, Math.min(first.get(e.step) ?? Infinity, e.start));
-  const steps = [...first].sort(([sa, a], [sb, b]) => (sa === undefined ? 1 : sb === undefined ? -1 : a - b)).map(([s]) => s);
+  const steps = [...first]
+    .sort(([sa, a], [sb, b]) => (sa === undefined ? 1 : sb === undefined ? -1 : a - b))
+    .map(([s]) => s);
   const rank = new Map(steps.map((s, i) => [s, i]));
-  return (a, b) => outcomeRank(a.outcome) - outcomeRank(b.outcome)
-    || (rank.get(a.step) ?? 0) - (rank.get(b.step) ?? 0)
-    || a.start - b.start
-    || a.pid - b.pid;
+  return (a, b) =>
+    outcomeRank(a.outcome) - outcomeRank(b.outcome) ||
+    (rank.get(a.step) ?? 0) - (rank.get(b.step) ?? 0) ||
+    a.start - b.start ||
+    a.pid - b.pid;
 }
 
 /** The command shape: executable name and arguments with digit runs as `#` (`sleep 404` and `sleep 405` are one shape). */
@@ -42,7 +53,11 @@ export function shapeOf(l: Pick<LeakEntry, 'argv' | 'comm'>): string {
  * member does, so the groups keep that order. Mutates nothing: returns the
  * groups and each entry's group index.
  */
-export function groupEntries(section: LeakGroup['section'], entries: readonly Ungrouped[], offset: number): { groups: LeakGroup[]; index: number[] } {
+export function groupEntries(
+  section: LeakGroup['section'],
+  entries: readonly Ungrouped[],
+  offset: number,
+): { groups: LeakGroup[]; index: number[] } {
   const byKey = new Map<string, number>();
   const members: Ungrouped[][] = [];
   const index: number[] = [];

@@ -19,9 +19,33 @@ export const REDACTED = '***';
 
 /** Words of an option or variable name that say its value is a secret. */
 const SECRET_WORDS = new Set([
-  'password', 'passwd', 'pass', 'pwd', 'passphrase', 'secret', 'secrets', 'token', 'tokens', 'key', 'apikey',
-  'auth', 'authorization', 'credential', 'credentials', 'cred', 'creds', 'private', 'privatekey', 'cookie', 'bearer',
-  'signature', 'sig', 'pat', 'otp', 'sessionid', 'dsn',
+  'password',
+  'passwd',
+  'pass',
+  'pwd',
+  'passphrase',
+  'secret',
+  'secrets',
+  'token',
+  'tokens',
+  'key',
+  'apikey',
+  'auth',
+  'authorization',
+  'credential',
+  'credentials',
+  'cred',
+  'creds',
+  'private',
+  'privatekey',
+  'cookie',
+  'bearer',
+  'signature',
+  'sig',
+  'pat',
+  'otp',
+  'sessionid',
+  'dsn',
 ]);
 
 /** True when a name (`--api-token`, `AWS_SECRET_ACCESS_KEY`, `db.password`) names a secret. */
@@ -54,10 +78,14 @@ export function redactText(text: string): string {
   out = out.replace(AUTH_SCHEME, `$1$2${REDACTED}`);
   // name=value and name: value inside a word or a line (`--token=x`, `PASSWORD=x`, `{"token":"x"}` is left to the shapes).
   out = out.replace(/([A-Za-z0-9_.-]{1,100})(=|:\s?)([^\s&;,'"]+)/g, (all, name: string, sep: string, value: string) =>
-    namesSecret(name) && !/^\*+$/.test(value) && !AUTH_WORD.test(value) ? `${name}${sep}${REDACTED}` : all);
+    namesSecret(name) && !/^\*+$/.test(value) && !AUTH_WORD.test(value) ? `${name}${sep}${REDACTED}` : all,
+  );
   // `--token VALUE` inside one word or a line (a `sh -c` script, a step name made of a command line).
-  out = out.replace(/(^|\s)(-{1,2}[A-Za-z][A-Za-z0-9_.-]{0,100})(\s+)([^\s'"-][^\s'";]*)/g, (all, lead: string, name: string, gap: string, value: string) =>
-    namesSecret(name) && !/^\*+$/.test(value) ? `${lead}${name}${gap}${REDACTED}` : all);
+  out = out.replace(
+    /(^|\s)(-{1,2}[A-Za-z][A-Za-z0-9_.-]{0,100})(\s+)([^\s'"-][^\s'";]*)/g,
+    (all, lead: string, name: string, gap: string, value: string) =>
+      namesSecret(name) && !/^\*+$/.test(value) ? `${lead}${name}${gap}${REDACTED}` : all,
+  );
   return out;
 }
 

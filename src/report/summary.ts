@@ -27,12 +27,18 @@ const HEAD = ['Count', 'Command', 'Step', 'Age', 'Holds', 'Outcome'];
 export function renderSummary(report: Report, reportPath?: string): string {
   const { leaks, unattributed, zombies } = report;
   if (leaks.length + unattributed.length + zombies.length === 0) {
-    const spared = report.counts.spared > 0 ? ` (${plural(report.counts.spared, 'allowed process', 'allowed processes')} left alone)` : '';
+    const spared =
+      report.counts.spared > 0
+        ? ` (${plural(report.counts.spared, 'allowed process', 'allowed processes')} left alone)`
+        : '';
     return `**strays:** no leaked processes, the job left nothing running${spared}.\n${notesFold(report)}`;
   }
   const leakGroups = report.groups.filter((g) => g.section === 'leaks');
   const unattributedGroups = report.groups.filter((g) => g.section === 'unattributed');
-  const out: string[] = [`### strays: ${plural(leaks.length, 'leaked process')}${leakGroups.length < leaks.length ? ` in ${plural(leakGroups.length, 'group', 'groups')}` : ''}`, ''];
+  const out: string[] = [
+    `### strays: ${plural(leaks.length, 'leaked process')}${leakGroups.length < leaks.length ? ` in ${plural(leakGroups.length, 'group', 'groups')}` : ''}`,
+    '',
+  ];
   out.push(intro(report), '');
   const firstOf = firstMembers(report);
   if (leakGroups.length > 0) {
@@ -40,28 +46,50 @@ export function renderSummary(report: Report, reportPath?: string): string {
     const rest = leakGroups.slice(TOP_ROWS);
     if (rest.length > 0) {
       const n = rest.reduce((s, g) => s + g.count, 0);
-      out.push(details(`${plural(rest.length, 'more group', 'more groups')} (${plural(n, 'process', 'processes')})`, rows(rest, firstOf, report)), '');
+      out.push(
+        details(
+          `${plural(rest.length, 'more group', 'more groups')} (${plural(n, 'process', 'processes')})`,
+          rows(rest, firstOf, report),
+        ),
+        '',
+      );
     }
   }
   if (unattributedGroups.length > 0) {
-    out.push(details(
-      `Unattributed: ${plural(unattributed.length, 'process', 'processes')} that may be this job's (reported, not ended)`,
-      rows(unattributedGroups, firstOf, report),
-    ), '');
+    out.push(
+      details(
+        `Unattributed: ${plural(unattributed.length, 'process', 'processes')} that may be this job's (reported, not ended)`,
+        rows(unattributedGroups, firstOf, report),
+      ),
+      '',
+    );
   }
   if (zombies.length > 0) {
-    out.push(details(
-      `Zombies: ${plural(zombies.length, 'process', 'processes')} already dead, waiting for their parent to reap them`,
-      table(['PID', 'Command', 'Step', 'Parent that must reap it'], zombies.slice(0, 200).map((z) => [
-        String(z.pid), code(z.command), plain(z.step ?? 'unknown', 40), String(z.reaper),
-      ])) + (zombies.length > 200 ? `\n\n… and ${zombies.length - 200} more in the JSON report.` : ''),
-    ), '');
+    out.push(
+      details(
+        `Zombies: ${plural(zombies.length, 'process', 'processes')} already dead, waiting for their parent to reap them`,
+        table(
+          ['PID', 'Command', 'Step', 'Parent that must reap it'],
+          zombies
+            .slice(0, 200)
+            .map((z) => [String(z.pid), code(z.command), plain(z.step ?? 'unknown', 40), String(z.reaper)]),
+        ) + (zombies.length > 200 ? `\n\n… and ${zombies.length - 200} more in the JSON report.` : ''),
+      ),
+      '',
+    );
   }
   out.push(everyProcess(report, reportPath), '');
   if (report.spared.length > 0) {
-    out.push(details(`Spared: ${plural(report.spared.length, 'process', 'processes')} left alone`, table(['PID', 'Command', 'Why'], report.spared.slice(0, 200).map((s) => [
-      String(s.pid), code(s.command), plain(s.reason, 120),
-    ]))), '');
+    out.push(
+      details(
+        `Spared: ${plural(report.spared.length, 'process', 'processes')} left alone`,
+        table(
+          ['PID', 'Command', 'Why'],
+          report.spared.slice(0, 200).map((s) => [String(s.pid), code(s.command), plain(s.reason, 120)]),
+        ),
+      ),
+      '',
+    );
   }
   const notes = notesFold(report);
   if (notes !== '') out.push(notes);
@@ -71,9 +99,12 @@ export function renderSummary(report: Report, reportPath?: string): string {
 function intro(report: Report): string {
   const parts: string[] = [];
   for (const [outcome, n] of Object.entries(report.counts.outcomes)) parts.push(`${n} ${outcome}`);
-  const mode = report.mode.kill ? `ended after a ${formatAge(report.mode.graceMs)} grace period` : 'reported only (kill: false)';
+  const mode = report.mode.kill
+    ? `ended after a ${formatAge(report.mode.graceMs)} grace period`
+    : 'reported only (kill: false)';
   const extra = [
-    report.counts.unattributed > 0 && plural(report.counts.unattributed, 'unattributed process', 'unattributed processes'),
+    report.counts.unattributed > 0 &&
+      plural(report.counts.unattributed, 'unattributed process', 'unattributed processes'),
     report.counts.zombies > 0 && plural(report.counts.zombies, 'zombie', 'zombies'),
   ].filter(Boolean);
   return `Processes this job started and left running: ${mode}${parts.length > 0 ? ` (${parts.join(', ')})` : ''}${extra.length > 0 ? `; also ${extra.join(', ')}` : ''}.`;
@@ -88,21 +119,25 @@ function firstMembers(report: Report): Map<number, LeakEntry> {
 
 function rows(groups: readonly LeakGroup[], firstOf: Map<number, LeakEntry>, report: Report): string {
   const places = { workspace: report.workspace, runnerTemp: report.runnerTemp };
-  return table(HEAD, groups.map((g) => {
-    const first = firstOf.get(report.groups.indexOf(g));
-    const holds = first ? holdsList(first.holds, places).join(', ') : '';
-    return [
-      g.count === 1 ? `pid ${g.pids[0]}` : `${g.count} ×`,
-      code(g.command, 80),
-      plain(stepLabel(g), 40),
-      formatAge(g.ageMs),
-      holds === '' ? '-' : plain(holds, 60) + (g.count > 1 ? ' (first)' : ''),
-      `${attention(g) ? `**${g.outcome}**` : g.outcome}${g.detail ? `: ${plain(g.detail, 40)}` : ''}`,
-    ];
-  }));
+  return table(
+    HEAD,
+    groups.map((g) => {
+      const first = firstOf.get(report.groups.indexOf(g));
+      const holds = first ? holdsList(first.holds, places).join(', ') : '';
+      return [
+        g.count === 1 ? `pid ${g.pids[0]}` : `${g.count} ×`,
+        code(g.command, 80),
+        plain(stepLabel(g), 40),
+        formatAge(g.ageMs),
+        holds === '' ? '-' : plain(holds, 60) + (g.count > 1 ? ' (first)' : ''),
+        `${attention(g) ? `**${g.outcome}**` : g.outcome}${g.detail ? `: ${plain(g.detail, 40)}` : ''}`,
+      ];
+    }),
+  );
 }
 
-const attention = (g: LeakGroup): boolean => g.outcome === 'survived' || g.outcome === 'killed' || g.outcome === 'not-permitted';
+const attention = (g: LeakGroup): boolean =>
+  g.outcome === 'survived' || g.outcome === 'killed' || g.outcome === 'not-permitted';
 
 /** Every pid and the full command lines, per group, folded; bounded, then the JSON report has the rest. */
 function everyProcess(report: Report, reportPath: string | undefined): string {
@@ -115,7 +150,12 @@ function everyProcess(report: Report, reportPath: string | undefined): string {
     const members = byGroup.get(i) ?? [];
     const head = `**${g.count} × ${code(g.shape, 120, false)}** · ${plain(stepLabel(g), 60)} · ${g.outcome}${g.section === 'unattributed' ? ' (unattributed)' : ''}`;
     const pids = `pids: ${g.pids.join(', ')}`;
-    const commands = members.slice(0, COMMANDS_PER_GROUP).map((l) => `${l.pid}: ${l.truncated || [...l.command].length > FULL_COMMAND ? `${[...l.command].slice(0, FULL_COMMAND).join('')} … (${l.commandLength} characters in all)` : l.command}`);
+    const commands = members
+      .slice(0, COMMANDS_PER_GROUP)
+      .map(
+        (l) =>
+          `${l.pid}: ${l.truncated || [...l.command].length > FULL_COMMAND ? `${[...l.command].slice(0, FULL_COMMAND).join('')} … (${l.commandLength} characters in all)` : l.command}`,
+      );
     const block = `${head}\n\n${pids}\n\n${codeBlock(commands.map((c) => c.replace(/\r\n|[\r\n]/g, '↵')))}${members.length > COMMANDS_PER_GROUP ? `\n\n… and ${members.length - COMMANDS_PER_GROUP} more command lines in the JSON report.` : ''}`;
     if (used + block.length > SUMMARY_BUDGET) break;
     parts.push(block);
@@ -125,7 +165,10 @@ function everyProcess(report: Report, reportPath: string | undefined): string {
   const total = report.leaks.length + report.unattributed.length;
   const where = reportPath ? `the JSON report (${code(reportPath, 200, false)})` : 'the JSON report';
   if (shown < total) parts.push(`… ${plural(total - shown, 'more process', 'more processes')} only in ${where}.`);
-  return details(`Every process: pids and full command lines (${plural(total, 'process', 'processes')})`, parts.join('\n\n'));
+  return details(
+    `Every process: pids and full command lines (${plural(total, 'process', 'processes')})`,
+    parts.join('\n\n'),
+  );
 }
 
 function notesFold(report: Report): string {

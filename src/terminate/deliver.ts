@@ -9,7 +9,14 @@
  * so a supervisor cannot run and restart a child that has not yet been told
  * to end.
  */
-import { identityKey, isDeadState, type PrivilegePrefix, type ProcessInfo, readTable, STAT_ONLY } from '../proc/index.js';
+import {
+  identityKey,
+  isDeadState,
+  type PrivilegePrefix,
+  type ProcessInfo,
+  readTable,
+  STAT_ONLY,
+} from '../proc/index.js';
 import { buildTree, neverTouch } from '../engine/index.js';
 import { safeGroups } from './groups.js';
 import type { TargetRecord } from './outcome.js';
@@ -42,15 +49,26 @@ export async function deliver(
         m.via = 'group';
       }
     }
-    await sendAll(live.filter((r) => !done.has(r)), signal, helper);
+    await sendAll(
+      live.filter((r) => !done.has(r)),
+      signal,
+      helper,
+    );
   }
 }
 
 /** The safe groups, judged on a table read after the world was stopped. */
-async function groupsFor(live: readonly TargetRecord[], guarded: ReadonlyMap<number, string>, stopped: readonly ProcessInfo[] | undefined): Promise<Map<number, number[]>> {
+async function groupsFor(
+  live: readonly TargetRecord[],
+  guarded: ReadonlyMap<number, string>,
+  stopped: readonly ProcessInfo[] | undefined,
+): Promise<Map<number, number[]>> {
   try {
     const processes = stopped ?? (await readTable(undefined, STAT_ONLY)).processes;
-    const all = new Set([...guarded.keys(), ...neverTouch({ tree: buildTree(processes), checker: process.pid }).keys()]);
+    const all = new Set([
+      ...guarded.keys(),
+      ...neverTouch({ tree: buildTree(processes), checker: process.pid }).keys(),
+    ]);
     return safeGroups(processes, new Set(live.map(identityKey)), all);
   } catch {
     return new Map(); // no table, no proof: per-pid only

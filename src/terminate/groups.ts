@@ -51,7 +51,10 @@ export function safeGroups(
     if (group.some((p) => guarded.has(p.pid))) continue;
     // Unknown session (ps on macOS): we cannot prove rule 4, so no group kill.
     if (group.some((p) => p.sid === undefined || guardedSessions.has(p.sid))) continue;
-    out.set(pgid, ours.map((p) => p.pid));
+    out.set(
+      pgid,
+      ours.map((p) => p.pid),
+    );
   }
   return out;
 }

@@ -77,7 +77,12 @@ interface StoppedWorld {
 }
 
 /** SIGSTOPs `fresh`, then rescans until nothing new appears. */
-async function stopTheWorld(records: Records, fresh: readonly TargetRecord[], options: TerminateOptions, notes: string[]): Promise<StoppedWorld> {
+async function stopTheWorld(
+  records: Records,
+  fresh: readonly TargetRecord[],
+  options: TerminateOptions,
+  notes: string[],
+): Promise<StoppedWorld> {
   await sendAll(fresh, 'SIGSTOP', options.privileged);
   const added: TargetRecord[] = [];
   if (!options.rescan) return { added, processes: undefined };
@@ -100,7 +105,11 @@ async function stopTheWorld(records: Records, fresh: readonly TargetRecord[], op
 }
 
 /** never-touch.ts on the detection's table (or one read now): the checker's chain and this process's, whatever we are handed. */
-async function guardedPids(checker: number, given: readonly ProcessInfo[] | undefined, notes: string[]): Promise<Map<number, string>> {
+async function guardedPids(
+  checker: number,
+  given: readonly ProcessInfo[] | undefined,
+  notes: string[],
+): Promise<Map<number, string>> {
   try {
     const processes = given ?? (await readTable(undefined, STAT_ONLY)).processes;
     const tree = buildTree(processes);

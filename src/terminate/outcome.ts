@@ -45,9 +45,18 @@ export function outcomeOf(record: TargetRecord, final: FinalLook): TerminationRe
       case 'gone':
         return { ...base, outcome: 'gone', detail: 'had exited before it was signalled' };
       case 'reused':
-        return { ...base, outcome: 'gone', detail: `pid reused: now a process started at tick ${settled.start}, not ${record.start}; not signalled` };
+        return {
+          ...base,
+          outcome: 'gone',
+          detail: `pid reused: now a process started at tick ${settled.start}, not ${record.start}; not signalled`,
+        };
       case 'zombie':
-        return { ...base, outcome: 'zombie', reaper: settled.reaper, detail: zombieDetail(settled.reaper, 'had already exited') };
+        return {
+          ...base,
+          outcome: 'zombie',
+          reaper: settled.reaper,
+          detail: zombieDetail(settled.reaper, 'had already exited'),
+        };
       case 'denied':
         return { ...base, outcome: 'not-permitted', detail: settled.detail };
     }
@@ -61,7 +70,8 @@ export function outcomeOf(record: TargetRecord, final: FinalLook): TerminationRe
       return { ...base, outcome: neededKill ? 'killed' : 'exited' };
     case 'running': {
       const parts = [`still running after ${record.signals.join(', ') || 'no signal'}`];
-      if (final.state !== undefined) parts.push(`state ${final.state}${final.state === 'D' ? ' (uninterruptible sleep)' : ''}`);
+      if (final.state !== undefined)
+        parts.push(`state ${final.state}${final.state === 'D' ? ' (uninterruptible sleep)' : ''}`);
       if (final.wchan !== undefined) parts.push(`wchan ${final.wchan}`);
       return { ...base, outcome: 'survived', detail: parts.join('; ') };
     }
@@ -74,5 +84,12 @@ const zombieDetail = (reaper: number | undefined, how: string): string =>
 
 /** `kill: false`: nothing is signalled, everything is reported as found. */
 export function reportedOnly(findings: readonly Finding[]): TerminationResult[] {
-  return findings.map((f) => ({ pid: f.process.pid, start: f.process.start, outcome: 'reported', signals: [], via: 'none', detail: 'kill is off: not signalled' }));
+  return findings.map((f) => ({
+    pid: f.process.pid,
+    start: f.process.start,
+    outcome: 'reported',
+    signals: [],
+    via: 'none',
+    detail: 'kill is off: not signalled',
+  }));
 }

@@ -64,10 +64,16 @@ export type HelperFds =
   | { readonly status: 'gone' }
   | { readonly status: 'unreadable'; readonly reason: string };
 
-const isSafeIdentity = (t: Identity): boolean => Number.isSafeInteger(t.pid) && t.pid > 1 && Number.isSafeInteger(t.start) && t.start >= 0;
+const isSafeIdentity = (t: Identity): boolean =>
+  Number.isSafeInteger(t.pid) && t.pid > 1 && Number.isSafeInteger(t.start) && t.start >= 0;
 
 /** The argv of one helper call: prefix, this Node binary, the fixed script, then data only. */
-export function helperArgv(prefix: PrivilegePrefix, script: 'signal' | 'fds', head: string, targets: readonly Identity[]): string[] {
+export function helperArgv(
+  prefix: PrivilegePrefix,
+  script: 'signal' | 'fds',
+  head: string,
+  targets: readonly Identity[],
+): string[] {
   const pairs = targets.filter(isSafeIdentity).flatMap((t) => [String(t.pid), String(t.start)]);
   return [...prefix, process.execPath, '-e', script === 'signal' ? SIGNAL_SCRIPT : FDS_SCRIPT, head, ...pairs];
 }
@@ -75,25 +81,37 @@ export function helperArgv(prefix: PrivilegePrefix, script: 'signal' | 'fds', he
 /** Helpers that refused once (no sudo, a password required): not asked again by this process, so sudo logs one refusal, not one per signal. */
 const refused = new Map<string, string>();
 
-async function runHelper(argv: readonly string[], prefixLength: number, timeoutMs: number): Promise<{ ok: true; json: Record<string, unknown> } | { ok: false; reason: string }> {
+async function runHelper(
+  argv: readonly string[],
+  prefixLength: number,
+  timeoutMs: number,
+): Promise<{ ok: true; json: Record<string, unknown> } | { ok: false; reason: string }> {
   const [file, ...args] = argv;
   const key = argv.slice(0, prefixLength).join(' ');
   const known = refused.get(key);
   if (known !== undefined) return { ok: false, reason: known };
   return new Promise((resolve) => {
-    execFile(file as string, args, { encoding: 'utf8', timeout: timeoutMs, maxBuffer: 16 << 20 }, (error, stdout, stderr) => {
-      if (error) {
-        const reason = (error as NodeJS.ErrnoException).code === 'ENOENT' ? `${argv[0]} is not installed` : `${argv[0]} refused: ${stderr.trim().split('\n')[0] || error.message}`;
-        if (prefixLength > 0) refused.set(key, reason);
-        resolve({ ok: false, reason });
-        return;
-      }
-      try {
-        resolve({ ok: true, json: JSON.parse(stdout) as Record<string, unknown> });
-      } catch {
-        resolve({ ok: false, reason: 'the privileged helper printed no answer' });
-      }
-    });
+    execFile(
+      file as string,
+      args,
+      { encoding: 'utf8', timeout: timeoutMs, maxBuffer: 16 << 20 },
+      (error, stdout, stderr) => {
+        if (error) {
+          const reason =
+            (error as NodeJS.ErrnoException).code === 'ENOENT'
+              ? `${argv[0]} is not installed`
+              : `${argv[0]} refused: ${stderr.trim().split('\n')[0] || error.message}`;
+          if (prefixLength > 0) refused.set(key, reason);
+          resolve({ ok: false, reason });
+          return;
+        }
+        try {
+          resolve({ ok: true, json: JSON.parse(stdout) as Record<string, unknown> });
+        } catch {
+          resolve({ ok: false, reason: 'the privileged helper printed no answer' });
+        }
+      },
+    );
   });
 }
 
@@ -119,10 +137,19 @@ export async function signalPrivileged(
 }
 
 /** Reads the fd links of every target through the helper (after the same identity check); at most `cap` per process. */
-export async function readFdsPrivileged(prefix: PrivilegePrefix, targets: readonly Identity[], cap: number, timeoutMs = 10_000): Promise<Map<number, HelperFds>> {
+export async function readFdsPrivileged(
+  prefix: PrivilegePrefix,
+  targets: readonly Identity[],
+  cap: number,
+  timeoutMs = 10_000,
+): Promise<Map<number, HelperFds>> {
   const out = new Map<number, HelperFds>();
   if (targets.length === 0) return out;
-  const answer = await runHelper(helperArgv(prefix, 'fds', String(Math.max(0, Math.floor(cap))), targets), prefix.length, timeoutMs);
+  const answer = await runHelper(
+    helperArgv(prefix, 'fds', String(Math.max(0, Math.floor(cap))), targets),
+    prefix.length,
+    timeoutMs,
+  );
   if (!answer.ok) return out;
   for (const t of targets) {
     const got = answer.json[String(t.pid)] as HelperFds | undefined;

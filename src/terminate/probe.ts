@@ -42,4 +42,3 @@ export function stillRunning(pid: number, start: number): boolean {
   if (!now || isDeadState(now.state)) return false;
   return now.start === undefined || now.start === start;
 }
-

@@ -10,9 +10,14 @@ import { signalPrivileged } from './privileged-signal.js';
 import { applyResult, signalRecord } from './records.js';
 import type { SignalName } from './signals.js';
 
-const refusedByPermission = (r: TargetRecord): boolean => r.settled?.kind === 'denied' && r.settled.detail.startsWith('EPERM');
+const refusedByPermission = (r: TargetRecord): boolean =>
+  r.settled?.kind === 'denied' && r.settled.detail.startsWith('EPERM');
 
-export async function sendAll(records: readonly TargetRecord[], signal: SignalName, helper: PrivilegePrefix | false | undefined): Promise<void> {
+export async function sendAll(
+  records: readonly TargetRecord[],
+  signal: SignalName,
+  helper: PrivilegePrefix | false | undefined,
+): Promise<void> {
   const viaHelper: TargetRecord[] = [];
   for (const r of records) {
     if (r.settled) continue;

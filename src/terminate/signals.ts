@@ -42,7 +42,8 @@ export function signalProcess(target: Identity, signal: SignalName): SignalResul
  */
 export function signalGroup(pgid: number, signal: SignalName): SignalResult {
   // kill(-1) means "every process we may signal" and kill(0) "our own group": never.
-  if (!Number.isInteger(pgid) || pgid <= 1) return { kind: 'denied', detail: `refusing to signal process group ${pgid}` };
+  if (!Number.isInteger(pgid) || pgid <= 1)
+    return { kind: 'denied', detail: `refusing to signal process group ${pgid}` };
   return send(-pgid, signal);
 }
 
@@ -53,7 +54,8 @@ function send(pid: number, signal: SignalName): SignalResult {
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     if (code === 'ESRCH') return { kind: 'gone' };
-    if (code === 'EPERM') return { kind: 'denied', detail: `EPERM: not permitted to send ${signal} (owned by another user)` };
+    if (code === 'EPERM')
+      return { kind: 'denied', detail: `EPERM: not permitted to send ${signal} (owned by another user)` };
     return { kind: 'denied', detail: `${signal} failed: ${code ?? messageOf(error)}` };
   }
 }

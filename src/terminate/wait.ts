@@ -18,7 +18,11 @@ export const FIRST_POLL_MS = 1;
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
 /** Resolves with the targets still running at `deadline`, or [] as soon as none is. A zombie counts as dead. */
-export async function waitForEnd<T extends Identity>(targets: readonly T[], deadline: number, pollMs = DEFAULT_POLL_MS): Promise<T[]> {
+export async function waitForEnd<T extends Identity>(
+  targets: readonly T[],
+  deadline: number,
+  pollMs = DEFAULT_POLL_MS,
+): Promise<T[]> {
   let running = targets.filter((t) => stillRunning(t.pid, t.start));
   let step = Math.min(FIRST_POLL_MS, pollMs);
   while (running.length > 0) {

@@ -79,7 +79,12 @@ function bareImports(js: string): string[] {
   for (const m of js.matchAll(/(?:from|import)\s*\(?\s*['"]([^'"./][^'"]*)['"]/g)) {
     const spec = m[1] as string;
     if (spec.startsWith('node:')) continue;
-    names.push(spec.split('/').slice(0, spec.startsWith('@') ? 2 : 1).join('/'));
+    names.push(
+      spec
+        .split('/')
+        .slice(0, spec.startsWith('@') ? 2 : 1)
+        .join('/'),
+    );
   }
   return names;
 }
@@ -95,7 +100,9 @@ function copyPackages(names: Iterable<string>, target: string): void {
     if (!fs.existsSync(from)) continue; // an optional or platform-only import: the probe never loads it here
     const to = path.join(target, name);
     fs.cpSync(from, to, { recursive: true, dereference: true });
-    const manifest = JSON.parse(fs.readFileSync(path.join(from, 'package.json'), 'utf8')) as { dependencies?: Record<string, string> };
+    const manifest = JSON.parse(fs.readFileSync(path.join(from, 'package.json'), 'utf8')) as {
+      dependencies?: Record<string, string>;
+    };
     queue.push(...Object.keys(manifest.dependencies ?? {}));
   }
 }

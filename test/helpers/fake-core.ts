@@ -7,12 +7,29 @@
 import type * as Core from '@actions/core';
 import { vi } from 'vitest';
 
-type Used = 'getInput' | 'getState' | 'saveState' | 'exportVariable' | 'setOutput' | 'setFailed' | 'info' | 'warning' | 'error' | 'notice' | 'debug' | 'startGroup' | 'endGroup';
+type Used =
+  | 'getInput'
+  | 'getState'
+  | 'saveState'
+  | 'exportVariable'
+  | 'setOutput'
+  | 'setFailed'
+  | 'info'
+  | 'warning'
+  | 'error'
+  | 'notice'
+  | 'debug'
+  | 'startGroup'
+  | 'endGroup';
 
 export interface FakeCore extends Pick<typeof Core, Used> {
   inputs: Record<string, string>;
   states: Record<string, string>;
-  summary: { addRaw: (text: string, addEOL?: boolean) => FakeCore['summary']; write: () => Promise<FakeCore['summary']>; text: string };
+  summary: {
+    addRaw: (text: string, addEOL?: boolean) => FakeCore['summary'];
+    write: () => Promise<FakeCore['summary']>;
+    text: string;
+  };
 }
 
 /**

@@ -10,7 +10,11 @@ export interface TestJob {
 }
 
 export function startTestJob(options: { runnerTrackingId?: string } = {}): TestJob {
-  const baseline = snapshotFrom({ table: readLinuxTable(), session: newSessionId(), runnerTrackingId: options.runnerTrackingId });
+  const baseline = snapshotFrom({
+    table: readLinuxTable(),
+    session: newSessionId(),
+    runnerTrackingId: options.runnerTrackingId,
+  });
   const env: NodeJS.ProcessEnv = { ...process.env, [SESSION_VAR]: baseline.session };
   delete env.RUNNER_TRACKING_ID;
   if (options.runnerTrackingId) env.RUNNER_TRACKING_ID = options.runnerTrackingId;

@@ -66,7 +66,10 @@ export class Leakers {
    * carries the same environment, so a check that ran while it was still exiting would rightly
    * count it as a second leak.
    */
-  async daemon(script: string, options: { env?: NodeJS.ProcessEnv; cwd?: string; uid?: number; gid?: number; shellStays?: boolean } = {}): Promise<number> {
+  async daemon(
+    script: string,
+    options: { env?: NodeJS.ProcessEnv; cwd?: string; uid?: number; gid?: number; shellStays?: boolean } = {},
+  ): Promise<number> {
     const pidFile = this.file();
     const child = this.spawn('sh', ['-c', script], {
       env: { ...process.env, ...options.env, PIDFILE: pidFile },
@@ -83,7 +86,8 @@ export class Leakers {
     // The shell may still be exiting (`git daemon --detach` forks and its parent exits): node can reap it
     // between any check and the read, so it is tracked only if its start time can still be read.
     if (child.pid !== undefined && child.pid !== pid) this.trackIfAlive(child.pid);
-    if (child.pid !== pid && !options.shellStays) await waitFor(() => child.exitCode !== null || child.signalCode !== null, `the shell of: ${script} to exit`);
+    if (child.pid !== pid && !options.shellStays)
+      await waitFor(() => child.exitCode !== null || child.signalCode !== null, `the shell of: ${script} to exit`);
     return pid;
   }
 

@@ -51,7 +51,14 @@ export class HostBuilder {
   constructor(options: { uid?: number; runnerCgroup?: string; initComm?: string } = {}) {
     this.uid = options.uid ?? 1001;
     this.runnerCgroup = options.runnerCgroup ?? '/system.slice/runner.service';
-    this.init = this.add({ pid: 1, ppid: 0, comm: options.initComm ?? 'agent', uid: 0, old: true, cgroup: '/init.scope' });
+    this.init = this.add({
+      pid: 1,
+      ppid: 0,
+      comm: options.initComm ?? 'agent',
+      uid: 0,
+      old: true,
+      cgroup: '/init.scope',
+    });
     this.listener = this.add({ pid: 100, ppid: 1, comm: 'Runner.Listener', old: true, cgroup: this.runnerCgroup });
     this.worker = this.add({ pid: 110, ppid: 100, comm: 'Runner.Worker', old: true, cgroup: this.runnerCgroup });
     this.checker = this.add({ pid: 120, ppid: 110, comm: 'node', env: this.marked(), cgroup: this.runnerCgroup }).pid;
@@ -97,7 +104,12 @@ export class HostBuilder {
       takenAt: 1_700_000_000_000,
       start: JOB_START,
       snapshotter: pre,
-      ancestors: [this.worker, this.listener, this.init].map((p) => ({ pid: p.pid, start: p.start, comm: p.comm, argv: p.argv })),
+      ancestors: [this.worker, this.listener, this.init].map((p) => ({
+        pid: p.pid,
+        start: p.start,
+        comm: p.comm,
+        argv: p.argv,
+      })),
       uid: this.uid,
       processes: [...old.map((p) => ({ pid: p.pid, start: p.start })), pre],
       cgroup: extra.cgroup,

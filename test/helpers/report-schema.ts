@@ -10,7 +10,11 @@ import { Ajv2020 } from 'ajv/dist/2020.js';
 const SCHEMA_FILE = path.resolve(import.meta.dirname, '../../schema/report.schema.json');
 
 // ISO 8601 as Date.prototype.toISOString writes it; Ajv leaves formats to the caller (ajv-formats) and strict mode requires them known.
-const ajv = new Ajv2020({ strict: true, allErrors: true, formats: { 'date-time': /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z$/ } });
+const ajv = new Ajv2020({
+  strict: true,
+  allErrors: true,
+  formats: { 'date-time': /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z$/ },
+});
 const validate = ajv.compile(JSON.parse(fs.readFileSync(SCHEMA_FILE, 'utf8')) as object);
 
 /** Throws with every violation when `report` (a parsed JSON report, or a Report object) does not match the schema. */

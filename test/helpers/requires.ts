@@ -33,7 +33,15 @@ export function describeIf(missing: Missing, name: string, body: () => void): vo
 
 /** `it`, skipped with `missing` as its reason when that is defined. */
 export function itIf(missing: Missing, name: string, body: () => Promise<void> | void, timeout?: number): void {
-  it(name, { skip: missing !== undefined, meta: missing === undefined ? {} : { skipReason: missing }, ...(timeout ? { timeout } : {}) }, body);
+  it(
+    name,
+    {
+      skip: missing !== undefined,
+      meta: missing === undefined ? {} : { skipReason: missing },
+      ...(timeout ? { timeout } : {}),
+    },
+    body,
+  );
 }
 
 /** The first reason of several, or undefined when nothing is missing. */
@@ -52,7 +60,8 @@ export function needsRootAndSharedNode(what: string): Missing {
   if (root !== undefined) return root;
   for (let p = process.execPath; ; p = path.dirname(p)) {
     const mode = fs.statSync(p).mode;
-    if ((mode & 0o001) === 0) return `needs ${process.execPath} to be executable by other users (${p} is mode ${(mode & 0o777).toString(8)})`;
+    if ((mode & 0o001) === 0)
+      return `needs ${process.execPath} to be executable by other users (${p} is mode ${(mode & 0o777).toString(8)})`;
     if (p === path.dirname(p)) return undefined;
   }
 }
@@ -78,7 +87,9 @@ export function needsWritableCgroup(): Missing {
 export function needsIPv6Loopback(): Promise<Missing> {
   return new Promise((resolve) => {
     const server = net.createServer();
-    server.once('error', (error: NodeJS.ErrnoException) => resolve(`needs the IPv6 loopback ::1 (binding it failed: ${error.code ?? error.message})`));
+    server.once('error', (error: NodeJS.ErrnoException) =>
+      resolve(`needs the IPv6 loopback ::1 (binding it failed: ${error.code ?? error.message})`),
+    );
     server.listen(0, '::1', () => server.close(() => resolve(undefined)));
   });
 }

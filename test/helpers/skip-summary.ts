@@ -24,7 +24,8 @@ export default class SkipSummary implements Reporter {
     const lines: string[] = [];
     if (reasons.size > 0) {
       lines.push('', `Skipped ${count.skipped} test${count.skipped === 1 ? '' : 's'} this machine cannot run:`);
-      for (const [reason, n] of [...reasons].sort((a, b) => b[1] - a[1])) lines.push(`  ${String(n).padStart(3)}  ${reason}`);
+      for (const [reason, n] of [...reasons].sort((a, b) => b[1] - a[1]))
+        lines.push(`  ${String(n).padStart(3)}  ${reason}`);
     }
     lines.push('', `${count.passed} passed, ${count.failed} failed, ${count.skipped} skipped`);
     process.stdout.write(`${lines.join('\n')}\n`);

@@ -23,7 +23,11 @@ export interface SweepTestJob {
 }
 
 /** Starts an owner process (`sleep`), registers a job it owns in `stateDir`. */
-export async function registeredJob(leakers: Leakers, stateDir: string, options: { runnerTrackingId?: string } = {}): Promise<SweepTestJob> {
+export async function registeredJob(
+  leakers: Leakers,
+  stateDir: string,
+  options: { runnerTrackingId?: string } = {},
+): Promise<SweepTestJob> {
   const child = leakers.spawn('sleep', ['600']);
   const pid = child.pid as number;
   const stat = await waitFor(() => readStartTicks(pid), 'owner to start');
@@ -46,4 +50,6 @@ export async function registeredJob(leakers: Leakers, stateDir: string, options:
 
 /** A setsid daemon (reparented away from the test) carrying `vars`; resolves with its pid. */
 export const markedDaemon = (leakers: Leakers, vars: Record<string, string>, name = 'sleep 300'): Promise<number> =>
-  leakers.daemon(`setsid sh -c 'echo $$ > "$PIDFILE"; exec ${name}' &`, { env: { [SESSION_VAR]: '', RUNNER_TRACKING_ID: '', ...vars } });
+  leakers.daemon(`setsid sh -c 'echo $$ > "$PIDFILE"; exec ${name}' &`, {
+    env: { [SESSION_VAR]: '', RUNNER_TRACKING_ID: '', ...vars },
+  });

@@ -10,7 +10,14 @@ import type { TestJob } from './job.js';
 export function findingFor(pid: number, override: Partial<Finding['process']> = {}): Finding {
   const p = readLinuxTable().processes.find((q) => q.pid === pid);
   if (!p) throw new Error(`pid ${pid} is not in the process table`);
-  return { process: { ...p, ...override }, attribution: 'marker', reasons: ['test'], ancestry: [], children: [], step: undefined };
+  return {
+    process: { ...p, ...override },
+    attribution: 'marker',
+    reasons: ['test'],
+    ancestry: [],
+    children: [],
+    step: undefined,
+  };
 }
 
 /** What the post step would pass as `rescan`: the job's findings from a fresh table. */
@@ -53,4 +60,3 @@ export async function sweepJob(job: TestJob | undefined): Promise<void> {
 
 export const byPid = (results: readonly TerminationResult[], pid: number): TerminationResult | undefined =>
   results.find((r) => r.pid === pid);
-

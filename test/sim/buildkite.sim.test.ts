@@ -60,7 +60,12 @@ describe('Buildkite agent hooks (environment, pre-exit)', () => {
     fs.writeFileSync(path.join(dir, 'bootstrap.sh'), BOOTSTRAP);
     const jobId = `0190b1c2-${process.pid}-sim`;
     const buildPath = path.join(dir, 'builds');
-    const files = { leak: leakers.file('leak'), cmd: leakers.file('cmd'), go: leakers.file('go'), wrappers: leakers.file('wrappers') };
+    const files = {
+      leak: leakers.file('leak'),
+      cmd: leakers.file('cmd'),
+      go: leakers.file('go'),
+      wrappers: leakers.file('wrappers'),
+    };
     const before = await leakers.daemon(`setsid sh -c 'echo $$ > "$PIDFILE"; exec sleep 370' &`);
     const env = buildEnv(bin, stateDir, {
       BUILDKITE_JOB_ID: jobId,
@@ -69,7 +74,10 @@ describe('Buildkite agent hooks (environment, pre-exit)', () => {
       SIM_WRAPPERS: files.wrappers,
       BUILDKITE_COMMAND: `setsid sh -c 'echo $$ > "${files.leak}"; exec sleep 371' & echo $$ > "${files.cmd}"; while [ ! -e "${files.go}" ]; do sleep 0.05; done`,
     });
-    const bootstrap = spawn(path.join(bin, 'buildkite-agent'), [path.join(dir, 'bootstrap.sh'), hooks], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const bootstrap = spawn(path.join(bin, 'buildkite-agent'), [path.join(dir, 'bootstrap.sh'), hooks], {
+      env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     leakers.track(bootstrap.pid as number);
     let output = '';
     bootstrap.stdout.on('data', (d: Buffer) => (output += d.toString()));
@@ -114,8 +122,16 @@ describe('Buildkite agent hooks (environment, pre-exit)', () => {
     fs.writeFileSync(path.join(hooks, 'pre-exit'), 'true\n');
     fs.writeFileSync(path.join(dir, 'bootstrap.sh'), BOOTSTRAP);
     const ran = leakers.file('ran');
-    const env = buildEnv(bin, path.join(dir, 'state'), { BUILDKITE_JOB_ID: 'job-1', BUILDKITE_BUILD_PATH: path.join(dir, 'blocked'), SIM_WRAPPERS: leakers.file('w'), BUILDKITE_COMMAND: `echo ran > "${ran}"` });
-    const bootstrap = spawn(path.join(bin, 'buildkite-agent'), [path.join(dir, 'bootstrap.sh'), hooks], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const env = buildEnv(bin, path.join(dir, 'state'), {
+      BUILDKITE_JOB_ID: 'job-1',
+      BUILDKITE_BUILD_PATH: path.join(dir, 'blocked'),
+      SIM_WRAPPERS: leakers.file('w'),
+      BUILDKITE_COMMAND: `echo ran > "${ran}"`,
+    });
+    const bootstrap = spawn(path.join(bin, 'buildkite-agent'), [path.join(dir, 'bootstrap.sh'), hooks], {
+      env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let output = '';
     bootstrap.stderr.on('data', (d: Buffer) => (output += d.toString()));
     const status = await new Promise<number | null>((resolve) => bootstrap.on('close', resolve));

@@ -68,7 +68,12 @@ describe('CircleCI run steps', () => {
     const bashEnv = path.join(leakers.dir, 'bash_env');
     fs.writeFileSync(bashEnv, '');
     const before = await leakers.daemon(`setsid sh -c 'echo $$ > "$PIDFILE"; exec sleep 410' &`);
-    const env = buildEnv(bin, stateDir, { BASH_ENV: bashEnv, CIRCLE_JOB: 'build-and-test', CIRCLE_WORKFLOW_JOB_ID: 'f1e2d3c4', HOME: leakers.dir });
+    const env = buildEnv(bin, stateDir, {
+      BASH_ENV: bashEnv,
+      CIRCLE_JOB: 'build-and-test',
+      CIRCLE_WORKFLOW_JOB_ID: 'f1e2d3c4',
+      HOME: leakers.dir,
+    });
     const agent = startDriver(leakers, bin, 'circleci-agent', `cd "${project}"\n${AGENT}`, [plan], env);
 
     const command = await pidIn(gate.cmd, 'the build step');
@@ -93,7 +98,7 @@ describe('CircleCI run steps', () => {
 });
 
 describe('cron', () => {
-  it('strays run in a crontab line ends the job\'s leak; a sweep while the job runs ends nothing', async () => {
+  it("strays run in a crontab line ends the job's leak; a sweep while the job runs ends nothing", async () => {
     leakers = new Leakers();
     const bin = binDir(leakers.dir, ['cron']);
     const stateDir = path.join(leakers.dir, 'state');

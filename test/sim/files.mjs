@@ -36,7 +36,8 @@ export function parseFileCommands(text) {
     } else if (heredoc >= 0) {
       const name = line.slice(0, heredoc);
       const delimiter = line.slice(heredoc + 2);
-      if (name === '' || delimiter === '') throw new Error(`Invalid format '${line}': name and delimiter must not be empty`);
+      if (name === '' || delimiter === '')
+        throw new Error(`Invalid format '${line}': name and delimiter must not be empty`);
       const start = index;
       let end = index;
       for (;;) {

@@ -15,7 +15,17 @@ import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { listJobs } from '../../src/host/index.js';
 import { ensureBuilt } from '../cli-support.js';
 import { Leakers, isAlive, waitFor } from '../helpers/leakers.js';
-import { binDir, buildEnv, pastOlderThan, pidByArgv, pidIn, recipe, startDriver, sweepNow, yamlLists } from './support.js';
+import {
+  binDir,
+  buildEnv,
+  pastOlderThan,
+  pidByArgv,
+  pidIn,
+  recipe,
+  startDriver,
+  sweepNow,
+  yamlLists,
+} from './support.js';
 import { itIf, needsRoot } from '../helpers/requires.js';
 
 let leakers: Leakers;
@@ -57,7 +67,14 @@ describe('GitLab CI', () => {
     const f = { leak: leakers.file('leak'), cmd: leakers.file('cmd'), go: leakers.file('go') };
     const before = await leakers.daemon(`setsid sh -c 'echo $$ > "$PIDFILE"; exec sleep 380' &`);
     const lists = yamlLists(recipe('gitlab-shell'));
-    const vars = { PATH: `${bin}:/usr/local/bin:/usr/bin:/bin`, CI_JOB_ID: '4242', CI_JOB_NAME: 'unit tests', CI_BUILDS_DIR: buildsDir, STRAYS_STATE_DIR: stateDir, NO_COLOR: '1' };
+    const vars = {
+      PATH: `${bin}:/usr/local/bin:/usr/bin:/bin`,
+      CI_JOB_ID: '4242',
+      CI_JOB_NAME: 'unit tests',
+      CI_BUILDS_DIR: buildsDir,
+      STRAYS_STATE_DIR: stateDir,
+      NO_COLOR: '1',
+    };
     const script = [
       `setsid sh -c 'echo $$ > "${f.leak}"; exec sleep 381' &`,
       `sh -c 'echo $$ > "${f.cmd}"; while [ ! -e "${f.go}" ]; do sleep 0.05; done'`,
@@ -68,7 +85,14 @@ describe('GitLab CI', () => {
     fs.writeFileSync(afterScript, stageScript(lists.after_script ?? [], vars));
     expect(lists.before_script?.[0]).toMatch(/^strays start --ci gitlab /);
 
-    const runner = startDriver(leakers, bin, 'gitlab-runner', RUNNER, [stepScript, afterScript], buildEnv(bin, stateDir, { SIM_CONTAINER: '' }));
+    const runner = startDriver(
+      leakers,
+      bin,
+      'gitlab-runner',
+      RUNNER,
+      [stepScript, afterScript],
+      buildEnv(bin, stateDir, { SIM_CONTAINER: '' }),
+    );
     const command = await pidIn(f.cmd, 'the script command');
     const leak = await pidIn(f.leak, 'the leaked daemon');
     leakers.track(command);
@@ -94,65 +118,101 @@ describe('GitLab CI', () => {
     expect(isAlive(runner.pid)).toBe(false);
   });
 
-  itIf(dockerMissing, 'docker executor: the before/after_script recipe fails loudly, since the stage shell is the container\'s PID 1', async () => {
-    leakers = new Leakers();
-    const bin = binDir(leakers.dir, ['gitlab-runner']);
-    const buildsDir = path.join(leakers.dir, 'builds'); // a volume both containers mount
-    fs.mkdirSync(buildsDir);
-    const ran = leakers.file('ran');
-    const lists = yamlLists(recipe('gitlab-shell'));
-    const vars = { PATH: `${bin}:/usr/local/bin:/usr/bin:/bin`, CI_JOB_ID: '78', CI_JOB_NAME: 'docker', CI_BUILDS_DIR: buildsDir, STRAYS_STATE_DIR: path.join(leakers.dir, 'container-state'), NO_COLOR: '1' };
-    const stepScript = path.join(leakers.dir, 'step_script');
-    fs.writeFileSync(stepScript, stageScript([...(lists.before_script ?? []), `echo ran > "${ran}"`], vars));
-    const afterScript = path.join(leakers.dir, 'after_script');
-    fs.writeFileSync(afterScript, stageScript(lists.after_script ?? [], vars));
-    const container = 'unshare --pid --fork --mount-proc --kill-child';
-    const runner = startDriver(leakers, bin, 'gitlab-runner', RUNNER, [stepScript, afterScript], buildEnv(bin, path.join(leakers.dir, 'host-state'), { SIM_CONTAINER: container }));
-    const { status, output } = await runner.done;
-    // No process in the container outlives the stage but its PID 1: start says so and fails the job,
-    // rather than guard nothing; after_script (a new container) has no state to check.
-    expect(status).not.toBe(0);
-    expect(output).toMatch(/strays start: Cannot choose the job owner: .*wrap the command instead: strays run -- CMD/);
-    expect(fs.existsSync(ran)).toBe(false);
-  });
+  itIf(
+    dockerMissing,
+    "docker executor: the before/after_script recipe fails loudly, since the stage shell is the container's PID 1",
+    async () => {
+      leakers = new Leakers();
+      const bin = binDir(leakers.dir, ['gitlab-runner']);
+      const buildsDir = path.join(leakers.dir, 'builds'); // a volume both containers mount
+      fs.mkdirSync(buildsDir);
+      const ran = leakers.file('ran');
+      const lists = yamlLists(recipe('gitlab-shell'));
+      const vars = {
+        PATH: `${bin}:/usr/local/bin:/usr/bin:/bin`,
+        CI_JOB_ID: '78',
+        CI_JOB_NAME: 'docker',
+        CI_BUILDS_DIR: buildsDir,
+        STRAYS_STATE_DIR: path.join(leakers.dir, 'container-state'),
+        NO_COLOR: '1',
+      };
+      const stepScript = path.join(leakers.dir, 'step_script');
+      fs.writeFileSync(stepScript, stageScript([...(lists.before_script ?? []), `echo ran > "${ran}"`], vars));
+      const afterScript = path.join(leakers.dir, 'after_script');
+      fs.writeFileSync(afterScript, stageScript(lists.after_script ?? [], vars));
+      const container = 'unshare --pid --fork --mount-proc --kill-child';
+      const runner = startDriver(
+        leakers,
+        bin,
+        'gitlab-runner',
+        RUNNER,
+        [stepScript, afterScript],
+        buildEnv(bin, path.join(leakers.dir, 'host-state'), { SIM_CONTAINER: container }),
+      );
+      const { status, output } = await runner.done;
+      // No process in the container outlives the stage but its PID 1: start says so and fails the job,
+      // rather than guard nothing; after_script (a new container) has no state to check.
+      expect(status).not.toBe(0);
+      expect(output).toMatch(
+        /strays start: Cannot choose the job owner: .*wrap the command instead: strays run -- CMD/,
+      );
+      expect(fs.existsSync(ran)).toBe(false);
+    },
+  );
 
-  itIf(dockerMissing, 'docker executor: strays run around the script reports and ends the leak; a host sweep leaves the running container alone', async () => {
-    leakers = new Leakers();
-    const bin = binDir(leakers.dir, ['gitlab-runner']);
-    const hostState = path.join(leakers.dir, 'host-state');
-    const f = { go: leakers.file('go') };
-    const lists = yamlLists(recipe('gitlab-docker'));
-    const project = path.join(leakers.dir, 'project');
-    fs.mkdirSync(path.join(project, 'ci'), { recursive: true });
-    fs.writeFileSync(
-      path.join(project, 'ci', 'test.sh'),
-      `#!/bin/sh\nsetsid sh -c 'exec sleep 391' &\nwhile [ ! -e "${f.go}" ]; do sleep 0.05; done\n`,
-      { mode: 0o755 },
-    );
-    // Each stage in a new container: a new PID namespace with its own /proc, its own state directory.
-    const vars = { PATH: `${bin}:/usr/local/bin:/usr/bin:/bin`, CI_JOB_ID: '77', STRAYS_STATE_DIR: path.join(leakers.dir, 'container-state'), NO_COLOR: '1' };
-    const stepScript = path.join(leakers.dir, 'step_script');
-    fs.writeFileSync(stepScript, stageScript([`cd ${project}`, ...(lists.script ?? [])], vars));
-    const afterScript = path.join(leakers.dir, 'after_script');
-    fs.writeFileSync(afterScript, stageScript(['true'], vars));
-    const container = 'unshare --pid --fork --mount-proc --kill-child';
-    const runner = startDriver(leakers, bin, 'gitlab-runner', RUNNER, [stepScript, afterScript], buildEnv(bin, hostState, { SIM_CONTAINER: container }));
+  itIf(
+    dockerMissing,
+    'docker executor: strays run around the script reports and ends the leak; a host sweep leaves the running container alone',
+    async () => {
+      leakers = new Leakers();
+      const bin = binDir(leakers.dir, ['gitlab-runner']);
+      const hostState = path.join(leakers.dir, 'host-state');
+      const f = { go: leakers.file('go') };
+      const lists = yamlLists(recipe('gitlab-docker'));
+      const project = path.join(leakers.dir, 'project');
+      fs.mkdirSync(path.join(project, 'ci'), { recursive: true });
+      fs.writeFileSync(
+        path.join(project, 'ci', 'test.sh'),
+        `#!/bin/sh\nsetsid sh -c 'exec sleep 391' &\nwhile [ ! -e "${f.go}" ]; do sleep 0.05; done\n`,
+        { mode: 0o755 },
+      );
+      // Each stage in a new container: a new PID namespace with its own /proc, its own state directory.
+      const vars = {
+        PATH: `${bin}:/usr/local/bin:/usr/bin:/bin`,
+        CI_JOB_ID: '77',
+        STRAYS_STATE_DIR: path.join(leakers.dir, 'container-state'),
+        NO_COLOR: '1',
+      };
+      const stepScript = path.join(leakers.dir, 'step_script');
+      fs.writeFileSync(stepScript, stageScript([`cd ${project}`, ...(lists.script ?? [])], vars));
+      const afterScript = path.join(leakers.dir, 'after_script');
+      fs.writeFileSync(afterScript, stageScript(['true'], vars));
+      const container = 'unshare --pid --fork --mount-proc --kill-child';
+      const runner = startDriver(
+        leakers,
+        bin,
+        'gitlab-runner',
+        RUNNER,
+        [stepScript, afterScript],
+        buildEnv(bin, hostState, { SIM_CONTAINER: container }),
+      );
 
-    const leak = await waitFor(() => pidByArgv('sleep 391'), 'the leaked daemon in the container', 30_000);
-    leakers.track(leak);
-    await pastOlderThan();
-    const swept = await sweepNow(hostState);
-    expect(swept.out).not.toMatch(/ended: pid/);
-    expect(isAlive(leak)).toBe(true);
+      const leak = await waitFor(() => pidByArgv('sleep 391'), 'the leaked daemon in the container', 30_000);
+      leakers.track(leak);
+      await pastOlderThan();
+      const swept = await sweepNow(hostState);
+      expect(swept.out).not.toMatch(/ended: pid/);
+      expect(isAlive(leak)).toBe(true);
 
-    fs.writeFileSync(f.go, '');
-    const { status, output } = await runner.done;
-    expect(output).toMatch(/1 leaked process/);
-    expect(output).toContain('sleep 391');
-    // --fail-on-leak fails the job although the script succeeded: strays run exits 3, which errexit
-    // in bash's `: | eval` subshell turns into a failed stage (bash reports it as 1).
-    expect(output).toMatch(/1 leaked process .*failing the job/);
-    expect(status).not.toBe(0);
-    expect(isAlive(leak)).toBe(false);
-  });
+      fs.writeFileSync(f.go, '');
+      const { status, output } = await runner.done;
+      expect(output).toMatch(/1 leaked process/);
+      expect(output).toContain('sleep 391');
+      // --fail-on-leak fails the job although the script succeeded: strays run exits 3, which errexit
+      // in bash's `: | eval` subshell turns into a failed stage (bash reports it as 1).
+      expect(output).toMatch(/1 leaked process .*failing the job/);
+      expect(status).not.toBe(0);
+      expect(isAlive(leak)).toBe(false);
+    },
+  );
 });

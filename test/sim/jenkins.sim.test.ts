@@ -47,7 +47,11 @@ done < "$plan"
 exit $status
 `;
 
-interface Step { readonly mode: 'plain' | 'capture' | 'post'; readonly variable?: string; readonly script: string }
+interface Step {
+  readonly mode: 'plain' | 'capture' | 'post';
+  readonly variable?: string;
+  readonly script: string;
+}
 
 /** The `sh` steps of a Jenkinsfile recipe, in order: `env.X = sh(script: '…', returnStdout: true)`, `sh '…'`, and those in `post`. */
 function jenkinsSteps(text: string): Step[] {
@@ -75,8 +79,16 @@ function workspace(dir: string, gate: { leak: string; cmd: string; go: string })
   const ws = path.join(dir, 'workspace');
   fs.mkdirSync(ws);
   fs.mkdirSync(`${ws}@tmp`);
-  fs.writeFileSync(path.join(ws, 'build.sh'), `#!/bin/sh\nsetsid sh -c 'echo $$ > "${gate.leak}"; exec sleep 401' &\n`, { mode: 0o755 });
-  fs.writeFileSync(path.join(ws, 'test.sh'), `#!/bin/sh\necho $$ > "${gate.cmd}"\nwhile [ ! -e "${gate.go}" ]; do sleep 0.05; done\n`, { mode: 0o755 });
+  fs.writeFileSync(
+    path.join(ws, 'build.sh'),
+    `#!/bin/sh\nsetsid sh -c 'echo $$ > "${gate.leak}"; exec sleep 401' &\n`,
+    { mode: 0o755 },
+  );
+  fs.writeFileSync(
+    path.join(ws, 'test.sh'),
+    `#!/bin/sh\necho $$ > "${gate.cmd}"\nwhile [ ! -e "${gate.go}" ]; do sleep 0.05; done\n`,
+    { mode: 0o755 },
+  );
   return ws;
 }
 
@@ -95,7 +107,13 @@ describe('Jenkins sh steps (durable-task)', () => {
     // biome-ignore lint/suspicious/noTemplateCurlyInString: Jenkins' own ${env.X} placeholders, replaced here as Jenkins would.
     const stateFile = (environment?.[2] ?? '').replace('${env.WORKSPACE}', ws).replace('${env.BUILD_TAG}', tag);
     const before = await leakers.daemon(`setsid sh -c 'echo $$ > "$PIDFILE"; exec sleep 400' &`);
-    const env = buildEnv(bin, stateDir, { WORKSPACE: ws, BUILD_TAG: tag, JOB_NAME: 'app/main', JENKINS_NODE_COOKIE: 'cookie-1', [environment?.[1] ?? 'STRAYS_STATE']: stateFile });
+    const env = buildEnv(bin, stateDir, {
+      WORKSPACE: ws,
+      BUILD_TAG: tag,
+      JOB_NAME: 'app/main',
+      JENKINS_NODE_COOKIE: 'cookie-1',
+      [environment?.[1] ?? 'STRAYS_STATE']: stateFile,
+    });
     const agent = startDriver(leakers, bin, 'java', `cd "${ws}"\n${AGENT}`, [writePlan(leakers.dir, steps)], env);
 
     const command = await pidIn(gate.cmd, 'the third step');
@@ -121,13 +139,17 @@ describe('Jenkins sh steps (durable-task)', () => {
     expect(isAlive(before)).toBe(true);
   });
 
-  it('one step: strays run ends the step\'s leak and fails the step; a sweep during the step ends nothing', async () => {
+  it("one step: strays run ends the step's leak and fails the step; a sweep during the step ends nothing", async () => {
     leakers = new Leakers();
     const bin = binDir(leakers.dir, ['java']);
     const stateDir = path.join(leakers.dir, 'state');
     const gate = { leak: leakers.file('leak'), cmd: leakers.file('cmd'), go: leakers.file('go') };
     const ws = workspace(leakers.dir, gate);
-    fs.writeFileSync(path.join(ws, 'build.sh'), `#!/bin/sh\nsetsid sh -c 'echo $$ > "${gate.leak}"; exec sleep 402' &\n./test.sh\n`, { mode: 0o755 });
+    fs.writeFileSync(
+      path.join(ws, 'build.sh'),
+      `#!/bin/sh\nsetsid sh -c 'echo $$ > "${gate.leak}"; exec sleep 402' &\n./test.sh\n`,
+      { mode: 0o755 },
+    );
     const steps = jenkinsSteps(recipe('jenkins-one-step'));
     expect(steps).toHaveLength(1);
     const env = buildEnv(bin, stateDir, { WORKSPACE: ws, BUILD_TAG: 'one', JENKINS_NODE_COOKIE: 'cookie-2' });

@@ -87,7 +87,13 @@ export class SimJob {
     const name = id ?? (++this.runSteps === 1 ? '__run' : `__run_${this.runSteps}`);
     const file = path.join(this.temp, `${randomUUID()}.sh`);
     fs.writeFileSync(file, script);
-    return this.step({ name, stage: 'run', command: 'bash', args: ['--noprofile', '--norc', '-eo', 'pipefail', file], env });
+    return this.step({
+      name,
+      stage: 'run',
+      command: 'bash',
+      args: ['--noprofile', '--norc', '-eo', 'pipefail', file],
+      env,
+    });
   }
 
   /** The action's pre, main or post entry (`uses: ./` with `with: inputs`). */

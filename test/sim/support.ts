@@ -31,7 +31,13 @@ export function binDir(dir: string, agents: readonly string[] = []): string {
 
 /** The environment every simulated build starts from: no marker, PATH with our `strays` first. */
 export function buildEnv(bin: string, stateDir: string, more: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = { ...process.env, PATH: `${bin}:${process.env.PATH ?? '/usr/bin:/bin'}`, STRAYS_STATE_DIR: stateDir, NO_COLOR: '1', ...more };
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    PATH: `${bin}:${process.env.PATH ?? '/usr/bin:/bin'}`,
+    STRAYS_STATE_DIR: stateDir,
+    NO_COLOR: '1',
+    ...more,
+  };
   delete env.STRAYS_SESSION;
   delete env.STRAYS_STEP;
   delete env.RUNNER_TRACKING_ID;
@@ -40,10 +46,14 @@ export function buildEnv(bin: string, stateDir: string, more: NodeJS.ProcessEnv 
 
 /** The pid a process wrote to `file`, once it is there. */
 export const pidIn = (file: string, what = file): Promise<number> =>
-  waitFor(() => {
-    const text = fs.existsSync(file) ? fs.readFileSync(file, 'utf8').trim() : '';
-    return /^\d+$/.test(text) ? Number(text) : undefined;
-  }, what, 30_000);
+  waitFor(
+    () => {
+      const text = fs.existsSync(file) ? fs.readFileSync(file, 'utf8').trim() : '';
+      return /^\d+$/.test(text) ? Number(text) : undefined;
+    },
+    what,
+    30_000,
+  );
 
 /** Lets every process so far grow older than the sweep's --older-than 1s. */
 export const pastOlderThan = (): Promise<void> => new Promise((r) => setTimeout(r, 1300));
@@ -61,7 +71,14 @@ export interface Driver {
 }
 
 /** Starts a simulated CI agent: `bin/NAME script args…` (a bash named NAME), its output collected. */
-export function startDriver(leakers: Leakers, bin: string, name: string, script: string, args: readonly string[], env: NodeJS.ProcessEnv): Driver {
+export function startDriver(
+  leakers: Leakers,
+  bin: string,
+  name: string,
+  script: string,
+  args: readonly string[],
+  env: NodeJS.ProcessEnv,
+): Driver {
   const file = path.join(leakers.dir, `${name}.sh`);
   fs.writeFileSync(file, script);
   const child = spawn(path.join(bin, name), [file, ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] });
@@ -69,7 +86,9 @@ export function startDriver(leakers: Leakers, bin: string, name: string, script:
   let output = '';
   child.stdout?.on('data', (d: Buffer) => (output += d.toString()));
   child.stderr?.on('data', (d: Buffer) => (output += d.toString()));
-  const done = new Promise<{ status: number | null; output: string }>((resolve) => child.on('close', (status) => resolve({ status, output })));
+  const done = new Promise<{ status: number | null; output: string }>((resolve) =>
+    child.on('close', (status) => resolve({ status, output })),
+  );
   return { pid: child.pid as number, done };
 }
 
@@ -95,7 +114,8 @@ export function pidByArgv(argv: string): number | undefined {
   for (const name of fs.readdirSync('/proc')) {
     if (!/^\d+$/.test(name)) continue;
     try {
-      if (fs.readFileSync(`/proc/${name}/cmdline`, 'utf8').split('\0').filter(Boolean).join(' ') === argv) return Number(name);
+      if (fs.readFileSync(`/proc/${name}/cmdline`, 'utf8').split('\0').filter(Boolean).join(' ') === argv)
+        return Number(name);
     } catch {
       // gone meanwhile
     }

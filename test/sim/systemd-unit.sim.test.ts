@@ -29,12 +29,19 @@ function execStart(): string[] {
   const unit = fs.readFileSync(path.join(ROOT, 'contrib/systemd/strays-sweep.service'), 'utf8');
   const line = /^ExecStart=(\S.*)$/m.exec(unit)?.[1] ?? '';
   expect(line).toMatch(/^\/usr\/bin\/node \/opt\/strays\/index\.js sweep /);
-  return line.replace('/usr/bin/node', process.execPath).replace('/opt/strays/index.js', cliForUsers()).replace('--older-than 10m', '--older-than 0s').split(' ');
+  return line
+    .replace('/usr/bin/node', process.execPath)
+    .replace('/opt/strays/index.js', cliForUsers())
+    .replace('--older-than 10m', '--older-than 0s')
+    .split(' ');
 }
 
 function runUnit(argv: readonly string[], user: 'root' | number): Promise<{ status: number | null; output: string }> {
   const who = user === 'root' ? [] : [`--reuid=${user}`, `--regid=${user}`, '--clear-groups'];
-  const child = spawn('setpriv', [...who, '--no-new-privs', ...argv], { env: { ...process.env, STRAYS_STATE_DIR: stateDir, NO_COLOR: '1' }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn('setpriv', [...who, '--no-new-privs', ...argv], {
+    env: { ...process.env, STRAYS_STATE_DIR: stateDir, NO_COLOR: '1' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let output = '';
   child.stdout.on('data', (d: Buffer) => (output += d.toString()));
   child.stderr.on('data', (d: Buffer) => (output += d.toString()));
@@ -43,24 +50,38 @@ function runUnit(argv: readonly string[], user: 'root' | number): Promise<{ stat
 
 describe('the shipped systemd unit', () => {
   for (const user of ['root', 65534] as const) {
-    itIf(user === 65534 ? needsRoot('runs the unit as uid 65534') : undefined, `as ${user === 'root' ? 'root' : 'the runners\' user (User=)'} with NoNewPrivileges: ends the over job's leak, leaves the live job alone`, async () => {
-      leakers = new Leakers();
-      stateDir = tempStateDir();
-      fs.chmodSync(stateDir, 0o755);
-      fs.chmodSync(leakers.dir, 0o1777); // the other user's leak writes its pid file here
-      const uid = user === 'root' ? undefined : user;
-      const over = await registeredJob(leakers, stateDir);
-      const live = await registeredJob(leakers, stateDir);
-      // The runners' user owns its records (it wrote them); root owns them in the root model.
-      if (uid !== undefined) for (const f of [stateDir, path.join(stateDir, 'jobs'), ...fs.readdirSync(path.join(stateDir, 'jobs')).map((n) => path.join(stateDir, 'jobs', n))]) fs.chownSync(f, uid, uid);
-      const leak = await leakers.daemon(`setsid sh -c 'echo $$ > "$PIDFILE"; exec sleep 431' &`, { env: { [SESSION_VAR]: over.session }, uid, gid: uid });
-      const running = await markedDaemon(leakers, { [SESSION_VAR]: live.session }, 'sleep 432');
-      await over.end();
-      const { status, output } = await runUnit(execStart(), user);
-      expect(status, output).toBe(0);
-      await waitFor(() => !isAlive(leak), 'the over job\'s leak to end');
-      expect(isAlive(running)).toBe(true);
-      expect(output).not.toMatch(/sudo/);
-    });
+    itIf(
+      user === 65534 ? needsRoot('runs the unit as uid 65534') : undefined,
+      `as ${user === 'root' ? 'root' : "the runners' user (User=)"} with NoNewPrivileges: ends the over job's leak, leaves the live job alone`,
+      async () => {
+        leakers = new Leakers();
+        stateDir = tempStateDir();
+        fs.chmodSync(stateDir, 0o755);
+        fs.chmodSync(leakers.dir, 0o1777); // the other user's leak writes its pid file here
+        const uid = user === 'root' ? undefined : user;
+        const over = await registeredJob(leakers, stateDir);
+        const live = await registeredJob(leakers, stateDir);
+        // The runners' user owns its records (it wrote them); root owns them in the root model.
+        if (uid !== undefined)
+          for (const f of [
+            stateDir,
+            path.join(stateDir, 'jobs'),
+            ...fs.readdirSync(path.join(stateDir, 'jobs')).map((n) => path.join(stateDir, 'jobs', n)),
+          ])
+            fs.chownSync(f, uid, uid);
+        const leak = await leakers.daemon(`setsid sh -c 'echo $$ > "$PIDFILE"; exec sleep 431' &`, {
+          env: { [SESSION_VAR]: over.session },
+          uid,
+          gid: uid,
+        });
+        const running = await markedDaemon(leakers, { [SESSION_VAR]: live.session }, 'sleep 432');
+        await over.end();
+        const { status, output } = await runUnit(execStart(), user);
+        expect(status, output).toBe(0);
+        await waitFor(() => !isAlive(leak), "the over job's leak to end");
+        expect(isAlive(running)).toBe(true);
+        expect(output).not.toMatch(/sudo/);
+      },
+    );
   }
 });

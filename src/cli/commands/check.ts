@@ -26,7 +26,11 @@ export const check: Command = {
     const values = optionsOnly(check, argv, OPTIONS, io);
     if (values === undefined) return EXIT.ok;
     const file = stringValue(values, 'state');
-    if (file === undefined) throw new UsageError('strays check: --state FILE is required (the file `strays start --state FILE` wrote).', 'check');
+    if (file === undefined)
+      throw new UsageError(
+        'strays check: --state FILE is required (the file `strays start --state FILE` wrote).',
+        'check',
+      );
     const options = guardOptionsFrom('check', values);
     const baseline = loadState('check', file);
     const { status } = await finishAndReport(io, baseline, options, reportViewFrom('check', values));

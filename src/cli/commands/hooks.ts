@@ -27,7 +27,7 @@ export const hooks: Command = {
     usageText(
       'hooks',
       'strays hooks github --out DIR [--bin CMD]',
-      'Writes job-started.sh and job-completed.sh for a GitHub self-hosted runner and prints the two\nlines to add to the runner\'s .env (then restart the runner).',
+      "Writes job-started.sh and job-completed.sh for a GitHub self-hosted runner and prints the two\nlines to add to the runner's .env (then restart the runner).",
       OPTIONS,
     ),
   async run(argv, io) {
@@ -37,17 +37,32 @@ export const hooks: Command = {
       return EXIT.ok;
     }
     if (positionals.length !== 1 || positionals[0] !== 'github' || rest !== undefined) {
-      throw new UsageError(`strays hooks: expected the CI system: github (got ${positionals.length === 0 ? 'nothing' : quoted(positionals.join(' '))}).`, 'hooks');
+      throw new UsageError(
+        `strays hooks: expected the CI system: github (got ${positionals.length === 0 ? 'nothing' : quoted(positionals.join(' '))}).`,
+        'hooks',
+      );
     }
     const out = stringValue(values, 'out');
-    if (out === undefined) throw new UsageError('strays hooks github: --out DIR is required (where to write the hook scripts).', 'hooks');
+    if (out === undefined)
+      throw new UsageError('strays hooks github: --out DIR is required (where to write the hook scripts).', 'hooks');
     pathOption('hooks', () => validateDirectory('--out', out));
     const bin = stringValue(values, 'bin') ?? `${process.execPath} ${path.resolve(process.argv[1] as string)}`;
     if (!PLAIN.test(bin)) {
-      throw new UsageError(`strays hooks github: --bin ${quoted(bin)} has characters the hook cannot word-split safely; expected plain paths such as --bin "/usr/bin/node /opt/strays/dist/cli/index.js".`, 'hooks');
+      throw new UsageError(
+        `strays hooks github: --bin ${quoted(bin)} has characters the hook cannot word-split safely; expected plain paths such as --bin "/usr/bin/node /opt/strays/dist/cli/index.js".`,
+        'hooks',
+      );
     }
     // Each script replaces a regular file or is new: never written through a symbolic link or into a device.
-    const files = HOOK_KINDS.map((kind) => [kind, pathOption('hooks', () => validateOutputFile('--out', path.join(path.resolve(out), `${kind}.sh`), { createParents: true }))] as const);
+    const files = HOOK_KINDS.map(
+      (kind) =>
+        [
+          kind,
+          pathOption('hooks', () =>
+            validateOutputFile('--out', path.join(path.resolve(out), `${kind}.sh`), { createParents: true }),
+          ),
+        ] as const,
+    );
     const dir = pathOption('hooks', () => makeDirectory('--out', out));
     const lines: string[] = [];
     for (const [kind, file] of files) {
@@ -55,7 +70,9 @@ export const hooks: Command = {
       fs.chmodSync(file, 0o755);
       lines.push(`${HOOK_ENV_VARS[kind]}=${file}`);
     }
-    io.err(`strays: wrote ${lines.length} hooks to ${dir}. Add these lines to the runner's .env and restart the runner:`);
+    io.err(
+      `strays: wrote ${lines.length} hooks to ${dir}. Add these lines to the runner's .env and restart the runner:`,
+    );
     io.out(lines.join('\n'));
     return EXIT.ok;
   },

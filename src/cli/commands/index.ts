@@ -7,11 +7,4 @@ import { run } from './run.js';
 import { start } from './start.js';
 import { sweepCommand } from './sweep.js';
 
-export const COMMANDS: readonly Command[] = [
-  run,
-  start,
-  check,
-  ps,
-  hooks,
-  sweepCommand,
-];
+export const COMMANDS: readonly Command[] = [run, start, check, ps, hooks, sweepCommand];

@@ -7,10 +7,27 @@
  */
 import os from 'node:os';
 import { cgroupRule } from '../../cgroup/index.js';
-import { type Baseline, buildTree, check, descendantsOf, type Detection, type Finding, SESSION_VAR, stepOf } from '../../engine/index.js';
+import {
+  type Baseline,
+  buildTree,
+  check,
+  descendantsOf,
+  type Detection,
+  type Finding,
+  SESSION_VAR,
+  stepOf,
+} from '../../engine/index.js';
 import { type ProcessInfo, readDetails, readTable } from '../../proc/index.js';
 import { explainFindings } from '../../explain/index.js';
-import { buildReport, keepArgv, type Report, type ReportContext, serializeReport, STDOUT_PATH, writeJsonReport } from '../../report/index.js';
+import {
+  buildReport,
+  keepArgv,
+  type Report,
+  type ReportContext,
+  serializeReport,
+  STDOUT_PATH,
+  writeJsonReport,
+} from '../../report/index.js';
 import { untrusted } from '../../text/untrusted.js';
 import { OPTION, type OptionSpecs, flag, stringValue, usageText } from '../args.js';
 import { type Command, optionsOnly } from '../command.js';
@@ -24,13 +41,16 @@ import { messageOf } from '../../text/error-message.js';
 const OPTIONS: OptionSpecs = {
   state: { type: 'string', value: 'FILE', help: 'show the job of this baseline (default: every marked job)' },
   allow: OPTION.allow,
-  json: { ...OPTION.json, help: 'also write the listing as a JSON report (the schema of `check`; - for standard output, the tree then goes to stderr)' },
+  json: {
+    ...OPTION.json,
+    help: 'also write the listing as a JSON report (the schema of `check`; - for standard output, the tree then goes to stderr)',
+  },
   'show-secrets': OPTION['show-secrets'],
 };
 
 export const ps: Command = {
   name: 'ps',
-  summary: 'show the job\'s live processes as a tree, without touching them',
+  summary: "show the job's live processes as a tree, without touching them",
   help: () =>
     usageText(
       'ps',
@@ -60,12 +80,20 @@ export const ps: Command = {
   },
 };
 
-async function psJob(io: Io, file: string, options: ReturnType<typeof guardOptionsFrom>, showSecrets: boolean): Promise<Report> {
+async function psJob(
+  io: Io,
+  file: string,
+  options: ReturnType<typeof guardOptionsFrom>,
+  showSecrets: boolean,
+): Promise<Report> {
   const baseline = loadState('ps', file);
   const rules = baseline.cgroup ? [cgroupRule(baseline.cgroup)] : [];
   const { table, detection } = await check(baseline, { allow: options.allow, checker: process.pid, rules });
   const rows: TreeRow[] = [
-    ...detection.findings.map((f) => ({ process: f.process, note: `${f.attribution}${f.step ? `, step ${f.step}` : ''}` })),
+    ...detection.findings.map((f) => ({
+      process: f.process,
+      note: `${f.attribution}${f.step ? `, step ${f.step}` : ''}`,
+    })),
     ...detection.unattributed.map((f) => ({ process: f.process, note: `unattributed, ${f.attribution}` })),
     ...detection.zombies.map((z) => ({ process: z.process, note: `zombie, reaper ${z.reaper}` })),
   ];
@@ -73,17 +101,28 @@ async function psJob(io: Io, file: string, options: ReturnType<typeof guardOptio
   if (rows.length > 0) io.out(renderTree(shown(rows, showSecrets), Date.now()).join('\n'));
   const context: ReportContext = { host: os.hostname(), checkedAt: Date.now(), ...cliContext(baseline), showSecrets };
   const explanations = explainFindings([...detection.findings, ...detection.unattributed], table, context);
-  return buildReport({ baseline, detection, termination: undefined, explanations, options: { ...options, kill: false }, context });
+  return buildReport({
+    baseline,
+    detection,
+    termination: undefined,
+    explanations,
+    options: { ...options, kill: false },
+    context,
+  });
 }
 
 /** The tree shows command lines as reports do: secrets redacted, padding dropped, capped (src/report/argv.ts). */
 const shown = (rows: readonly TreeRow[], showSecrets: boolean): TreeRow[] =>
-  rows.map((r) => ({ ...r, process: { ...r.process, argv: keepArgv(r.process.argv, r.process.comm, showSecrets).argv } }));
+  rows.map((r) => ({
+    ...r,
+    process: { ...r.process, argv: keepArgv(r.process.argv, r.process.comm, showSecrets).argv },
+  }));
 
 async function psAll(io: Io, showSecrets: boolean): Promise<Report> {
   const table = await readDetails(await readTable(), (p) => p.pid !== process.pid);
   const tree = buildTree(table.processes);
-  const sessionOf = (p: ProcessInfo): string | undefined => (p.env?.readable ? p.env.vars[SESSION_VAR] : undefined) || undefined;
+  const sessionOf = (p: ProcessInfo): string | undefined =>
+    (p.env?.readable ? p.env.vars[SESSION_VAR] : undefined) || undefined;
   const bySession = new Map<string, Set<number>>();
   for (const p of table.processes) {
     const session = sessionOf(p);
@@ -97,7 +136,9 @@ async function psAll(io: Io, showSecrets: boolean): Promise<Report> {
   if (bySession.size === 0) io.out(`no process carries ${SESSION_VAR}`);
   const findings: Finding[] = [];
   for (const [session, pids] of [...bySession].sort(([a], [b]) => a.localeCompare(b))) {
-    const rows = [...pids].map((pid) => tree.byPid.get(pid)).filter((p): p is ProcessInfo => p !== undefined)
+    const rows = [...pids]
+      .map((pid) => tree.byPid.get(pid))
+      .filter((p): p is ProcessInfo => p !== undefined)
       .map((p) => ({ process: p, note: sessionOf(p) === undefined ? 'descendant' : '' }));
     io.out(`${SESSION_VAR}=${untrusted(session)}: ${rows.length} processes`);
     io.out(renderTree(shown(rows, showSecrets), Date.now()).join('\n'));
@@ -105,7 +146,11 @@ async function psAll(io: Io, showSecrets: boolean): Promise<Report> {
       findings.push({
         process: p,
         attribution: 'marker',
-        reasons: [sessionOf(p) === undefined ? `descends from a process carrying ${SESSION_VAR}=${session}` : `carries ${SESSION_VAR}=${session}`],
+        reasons: [
+          sessionOf(p) === undefined
+            ? `descends from a process carrying ${SESSION_VAR}=${session}`
+            : `carries ${SESSION_VAR}=${session}`,
+        ],
         ancestry: [],
         children: [],
         step: stepOf(p),
@@ -114,8 +159,25 @@ async function psAll(io: Io, showSecrets: boolean): Promise<Report> {
   }
   // Every marked job at once: `*` stands for the session, and the oldest process for the job's start.
   const starts = findings.map((f) => f.process.startedAt).filter((t): t is number => t !== undefined);
-  const baseline = { session: '*', runnerTrackingId: undefined, takenAt: starts.length > 0 ? starts.reduce((a, b) => Math.min(a, b)) : Date.now() } as Baseline;
+  const baseline = {
+    session: '*',
+    runnerTrackingId: undefined,
+    takenAt: starts.length > 0 ? starts.reduce((a, b) => Math.min(a, b)) : Date.now(),
+  } as Baseline;
   const detection: Detection = { findings, unattributed: [], zombies: [], spared: [] };
-  const context: ReportContext = { host: os.hostname(), checkedAt: Date.now(), workspace: process.env.GITHUB_WORKSPACE || process.cwd(), runnerTemp: process.env.RUNNER_TEMP || undefined, showSecrets };
-  return buildReport({ baseline, detection, termination: undefined, explanations: explainFindings(findings, table, context), options: { kill: false, graceMs: 0, failOnLeak: false }, context });
+  const context: ReportContext = {
+    host: os.hostname(),
+    checkedAt: Date.now(),
+    workspace: process.env.GITHUB_WORKSPACE || process.cwd(),
+    runnerTemp: process.env.RUNNER_TEMP || undefined,
+    showSecrets,
+  };
+  return buildReport({
+    baseline,
+    detection,
+    termination: undefined,
+    explanations: explainFindings(findings, table, context),
+    options: { kill: false, graceMs: 0, failOnLeak: false },
+    context,
+  });
 }

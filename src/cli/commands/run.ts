@@ -30,7 +30,11 @@ import type { Io } from '../output.js';
 import { quoted, untrusted } from '../../text/untrusted.js';
 
 const OPTIONS: OptionSpecs = {
-  state: { type: 'string', value: 'FILE', help: 'keep the baseline in FILE (for `strays ps --state FILE` from another shell)' },
+  state: {
+    type: 'string',
+    value: 'FILE',
+    help: 'keep the baseline in FILE (for `strays ps --state FILE` from another shell)',
+  },
   ...GUARD_OPTIONS,
 };
 
@@ -53,7 +57,7 @@ export const run: Command = {
       [
         'Runs COMMAND in its own process group, marked with STRAYS_SESSION, forwarding SIGINT, SIGTERM and SIGHUP',
         'to the whole group. When it exits (or strays is told to stop), every process it left behind is reported',
-        'and ended. Exits with the command\'s status; with --fail-on-leak, 3 when the command succeeded but leaked.',
+        "and ended. Exits with the command's status; with --fail-on-leak, 3 when the command succeeded but leaked.",
       ].join('\n'),
       OPTIONS,
     ),
@@ -65,10 +69,16 @@ export const run: Command = {
       return EXIT.ok;
     }
     if (positionals.length > 0) {
-      throw new UsageError(`strays run: ${quoted(positionals[0] as string)} before "--": put the command after "--", as in: strays run [options] -- ${untrusted(positionals.join(' '))}`, 'run');
+      throw new UsageError(
+        `strays run: ${quoted(positionals[0] as string)} before "--": put the command after "--", as in: strays run [options] -- ${untrusted(positionals.join(' '))}`,
+        'run',
+      );
     }
     if (rest === undefined || rest.length === 0) {
-      throw new UsageError('strays run: no command given: expected "--" followed by the command, as in: strays run [options] -- ./build.sh', 'run');
+      throw new UsageError(
+        'strays run: no command given: expected "--" followed by the command, as in: strays run [options] -- ./build.sh',
+        'run',
+      );
     }
     const options = guardOptionsFrom('run', values);
     const view = reportViewFrom('run', values);
@@ -77,7 +87,11 @@ export const run: Command = {
     if (keptState !== undefined) checkWritableDir('run', '--state', keptState);
     // strays owns the job (its exit ends it) and steps into the job cgroup just long enough
     // to fork the command there: the command and all it starts stay in, strays steps out.
-    const { baseline, notes } = await beginJob({ isolation: options.isolation, owner: (table) => ownerForRun(table), cgroupPid: process.pid });
+    const { baseline, notes } = await beginJob({
+      isolation: options.isolation,
+      owner: (table) => ownerForRun(table),
+      cgroupPid: process.pid,
+    });
     // With --isolation given, say at once how the job is isolated; under auto the facts (cgroups not usable,
     // `sudo -n` wants a password …) would repeat on every run: they go in the report's notes instead.
     if (!quiet && stringValue(values, 'isolation') !== undefined) for (const note of notes) io.err(`strays: ${note}`);
@@ -90,7 +104,20 @@ export const run: Command = {
         try {
           // The finisher reads the baseline from here.
           saveBaseline(state.file, baseline);
-          return await guard({ argv, command: rest, stateFile: state.file, removeState: state.tempDir !== undefined, baseline, notes, options, view, handOver }, io);
+          return await guard(
+            {
+              argv,
+              command: rest,
+              stateFile: state.file,
+              removeState: state.tempDir !== undefined,
+              baseline,
+              notes,
+              options,
+              view,
+              handOver,
+            },
+            io,
+          );
         } finally {
           if (state.tempDir !== undefined) fs.rmSync(state.tempDir, { recursive: true, force: true });
         }
@@ -171,13 +198,20 @@ async function guard(job: GuardedRun, io: Io): Promise<number> {
       io.err(`strays: ${outcome.signal} received: forwarded to the command's process group; finishing the job.`);
       job.handOver(); // the finisher runs the job's end
       const finished = await armed.finish();
-      const stillRunning: ChildEnd = { kind: 'exited', status: signalStatus(outcome.signal), description: `still running after ${outcome.signal} and the finisher (see the report)` };
+      const stillRunning: ChildEnd = {
+        kind: 'exited',
+        status: signalStatus(outcome.signal),
+        description: `still running after ${outcome.signal} and the finisher (see the report)`,
+      };
       const end = await Promise.race([started.ended, setTimeout(LEADER_WAIT_MS, stillRunning, { ref: false })]);
       return combine(end.status, finished);
     }
     // The command exited: the job ends here, in strays; finishJob's termination (grace, then SIGKILL) ends what it left.
     await armed.disarm();
-    if (!job.view.quiet || outcome.status !== 0) io.err(`strays: ${untrusted(job.view.showSecrets ? stepName(job.command) : redactText(redactArgv(job.command).join(' ')))}: ${outcome.description}`);
+    if (!job.view.quiet || outcome.status !== 0)
+      io.err(
+        `strays: ${untrusted(job.view.showSecrets ? stepName(job.command) : redactText(redactArgv(job.command).join(' ')))}: ${outcome.description}`,
+      );
     job.handOver(); // finishJob closes the cgroup and drops the record
     const finished = (await finishAndReport(io, job.baseline, job.options, job.view, job.notes)).status;
     return combine(outcome.status, finished);
@@ -190,9 +224,19 @@ async function guard(job: GuardedRun, io: Io): Promise<number> {
 /** `check --state FILE` with run's own options (a different --state is dropped), after Node.js's own arguments. */
 function finisherArgs(job: GuardedRun): string[] {
   const before = job.argv.indexOf('--');
-  const options = (before < 0 ? job.argv : job.argv.slice(0, before)).filter((a, i, all) => a !== '--state' && all[i - 1] !== '--state' && !a.startsWith('--state='));
+  const options = (before < 0 ? job.argv : job.argv.slice(0, before)).filter(
+    (a, i, all) => a !== '--state' && all[i - 1] !== '--state' && !a.startsWith('--state='),
+  );
   const self = process.argv[1] as string;
-  return [...process.execArgv, self, 'check', '--state', job.stateFile, ...(job.removeState ? ['--remove-state'] : []), ...options];
+  return [
+    ...process.execArgv,
+    self,
+    'check',
+    '--state',
+    job.stateFile,
+    ...(job.removeState ? ['--remove-state'] : []),
+    ...options,
+  ];
 }
 
 /**
@@ -203,7 +247,10 @@ function refuseCommandWithoutTerminator(argv: readonly string[]): void {
   for (let i = 0; i < argv.length; i++) {
     const token = argv[i] as string;
     if (!token.startsWith('-')) {
-      throw new UsageError(`strays run: ${quoted(token)} before "--": put the command after "--", as in: strays run [options] -- ${untrusted(argv.slice(i).join(' '))}`, 'run');
+      throw new UsageError(
+        `strays run: ${quoted(token)} before "--": put the command after "--", as in: strays run [options] -- ${untrusted(argv.slice(i).join(' '))}`,
+        'run',
+      );
     }
     const spec = OPTIONS[token.replace(/^-+/, '')];
     if (spec?.type === 'string' && !token.includes('=')) i++; // skip the option's value

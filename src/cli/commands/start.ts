@@ -9,7 +9,18 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { BASELINE_DIGEST_VAR, CLI_STEP_VAR, SESSION_VAR, TRACKING_VAR, saveBaseline } from '../../engine/index.js';
-import { CI_PROFILES, CI_SYSTEMS, ciStepName, type CiSystem, isCiSystem, type Keeper, OwnerError, ownerForStart, ownerOf, spawnKeeper } from '../../host/index.js';
+import {
+  CI_PROFILES,
+  CI_SYSTEMS,
+  ciStepName,
+  type CiSystem,
+  isCiSystem,
+  type Keeper,
+  OwnerError,
+  ownerForStart,
+  ownerOf,
+  spawnKeeper,
+} from '../../host/index.js';
 import { beginJob } from '../../job/begin.js';
 import { withBegun } from '../../job/undo-begin.js';
 import { isDeadState, readStartTicks } from '../../proc/index.js';
@@ -22,13 +33,32 @@ import { EXIT, UsageError } from '../exit.js';
 import { checkWritableDir, guardOptionsFrom, pathOption } from '../guard.js';
 
 const OPTIONS: OptionSpecs = {
-  state: { type: 'string', value: 'FILE', help: 'where to save the baseline (required; pass the same FILE to check); its directory is created' },
-  ci: { type: 'string', value: 'SYSTEM', help: `${CI_SYSTEMS.join(', ')}: the owner is that system's per-job process; names the job in reports` },
-  owner: { type: 'string', value: 'PID', help: 'the process whose exit ends the job, for `strays sweep`: an ancestor of strays start, not PID 1' },
+  state: {
+    type: 'string',
+    value: 'FILE',
+    help: 'where to save the baseline (required; pass the same FILE to check); its directory is created',
+  },
+  ci: {
+    type: 'string',
+    value: 'SYSTEM',
+    help: `${CI_SYSTEMS.join(', ')}: the owner is that system's per-job process; names the job in reports`,
+  },
+  owner: {
+    type: 'string',
+    value: 'PID',
+    help: 'the process whose exit ends the job, for `strays sweep`: an ancestor of strays start, not PID 1',
+  },
   // Not --env-file: node (20.6+) reads any argv entry starting with --env-file as its own option,
   // even after the script name, and exits 9 (nodejs/node#54232, #54255).
-  'export-to': { type: 'string', value: 'FILE', help: 'append the `export` lines to FILE (e.g. "$BASH_ENV") instead of printing them' },
-  'print-session': { type: 'boolean', help: 'print only the session (Jenkins: env.STRAYS_SESSION = sh(script: …, returnStdout: true).trim())' },
+  'export-to': {
+    type: 'string',
+    value: 'FILE',
+    help: 'append the `export` lines to FILE (e.g. "$BASH_ENV") instead of printing them',
+  },
+  'print-session': {
+    type: 'boolean',
+    help: 'print only the session (Jenkins: env.STRAYS_SESSION = sh(script: …, returnStdout: true).trim())',
+  },
   // Only what start uses: the rest (--grace, --allow, --json …) belongs to `strays check`.
   isolation: OPTION.isolation,
   quiet: { ...OPTION.quiet, help: 'print only the export line' },
@@ -53,10 +83,18 @@ export const start: Command = {
     const values = optionsOnly(start, argv, OPTIONS, io);
     if (values === undefined) return EXIT.ok;
     const file = stringValue(values, 'state');
-    if (file === undefined) throw new UsageError('strays start: --state FILE is required (where to save the baseline for `strays check`).', 'start');
+    if (file === undefined)
+      throw new UsageError(
+        'strays start: --state FILE is required (where to save the baseline for `strays check`).',
+        'start',
+      );
     const ci = ciOf(stringValue(values, 'ci'));
     const ownerPid = ownerPidOf(stringValue(values, 'owner'));
-    if (ci !== undefined && ownerPid !== undefined) throw new UsageError('strays start: give --ci SYSTEM or --owner PID, not both (--ci chooses the owner).', 'start');
+    if (ci !== undefined && ownerPid !== undefined)
+      throw new UsageError(
+        'strays start: give --ci SYSTEM or --owner PID, not both (--ci chooses the owner).',
+        'start',
+      );
     const envFile = stringValue(values, 'export-to');
     ensureStateDir(file);
     if (envFile !== undefined) checkWritableDir('start', '--export-to', envFile);
@@ -64,7 +102,8 @@ export const start: Command = {
     const quiet = flag(values, 'quiet');
     // Where no process outlives a step (Jenkins), a keeper is the owner; spawned before the
     // snapshot, it is in the baseline and never the job's leak.
-    const keeper: Keeper | undefined = ci !== undefined && CI_PROFILES[ci].keeper ? spawnKeeper(path.resolve(file)) : undefined;
+    const keeper: Keeper | undefined =
+      ci !== undefined && CI_PROFILES[ci].keeper ? spawnKeeper(path.resolve(file)) : undefined;
     let ownerError: Error | undefined;
     let begun: Awaited<ReturnType<typeof beginJob>>;
     try {
@@ -72,7 +111,9 @@ export const start: Command = {
         isolation: options.isolation,
         owner: async (table) => {
           try {
-            return keeper ? ownerOf(table, keeper.pid, 'the keeper') : await ownerForStart({ pid: ownerPid, ci }, table);
+            return keeper
+              ? ownerOf(table, keeper.pid, 'the keeper')
+              : await ownerForStart({ pid: ownerPid, ci }, table);
           } catch (error) {
             ownerError = error as Error;
             return undefined;
@@ -94,11 +135,18 @@ export const start: Command = {
       baseline,
       ({ handOver }) => {
         try {
-          if (ownerError) throw new UsageError(`strays start: ${ownerError instanceof OwnerError ? ownerError.message : String(ownerError)}`, 'start');
+          if (ownerError)
+            throw new UsageError(
+              `strays start: ${ownerError instanceof OwnerError ? ownerError.message : String(ownerError)}`,
+              'start',
+            );
           const owner = baseline.owner;
           // Verified alive right after start: a dead-on-arrival owner would make every sweep end this job.
           if (owner && !aliveAs(owner.pid, owner.start)) {
-            throw new UsageError(`strays start: the job owner pid ${owner.pid} exited right after strays start, so \`strays sweep\` would end this running job. Give --owner PID of a process that lives as long as the job, or --ci SYSTEM.`, 'start');
+            throw new UsageError(
+              `strays start: the job owner pid ${owner.pid} exited right after strays start, so \`strays sweep\` would end this running job. Give --owner PID of a process that lives as long as the job, or --ci SYSTEM.`,
+              'start',
+            );
           }
           const digest = saveBaseline(file, baseline);
           const step = ci !== undefined && !process.env[CLI_STEP_VAR] ? ciStepName(ci) : undefined;
@@ -123,7 +171,9 @@ export const start: Command = {
       const tracking = baseline.runnerTrackingId ? `; ${TRACKING_VAR}=${baseline.runnerTrackingId} marks it too` : '';
       const owner = baseline.owner ? `; owner pid ${baseline.owner.pid}${keeper ? ' (keeper)' : ''}` : '';
       const handed = envFile !== undefined ? `; marker appended to ${quoted(envFile)}` : '';
-      io.err(`strays: job ${baseline.session} started (${baseline.processes.length} processes in the baseline${tracking}${owner}); state in ${quoted(file)}${handed}.`);
+      io.err(
+        `strays: job ${baseline.session} started (${baseline.processes.length} processes in the baseline${tracking}${owner}); state in ${quoted(file)}${handed}.`,
+      );
     }
     return EXIT.ok;
   },
@@ -164,13 +214,21 @@ function ensureStateDir(file: string): void {
 
 function ciOf(value: string | undefined): CiSystem | undefined {
   if (value === undefined) return undefined;
-  if (!isCiSystem(value)) throw new UsageError(`strays start: invalid --ci ${quoted(value)}: expected one of ${CI_SYSTEMS.join(', ')}.`, 'start');
+  if (!isCiSystem(value))
+    throw new UsageError(
+      `strays start: invalid --ci ${quoted(value)}: expected one of ${CI_SYSTEMS.join(', ')}.`,
+      'start',
+    );
   return value;
 }
 
 function ownerPidOf(value: string | undefined): number | undefined {
   if (value === undefined) return undefined;
   const pid = /^\d+$/.test(value.trim()) ? Number(value.trim()) : NaN;
-  if (!Number.isSafeInteger(pid) || pid <= 0) throw new UsageError(`strays start: invalid --owner ${quoted(value)}: expected a process id (a positive integer), e.g. --owner "$PPID".`, 'start');
+  if (!Number.isSafeInteger(pid) || pid <= 0)
+    throw new UsageError(
+      `strays start: invalid --owner ${quoted(value)}: expected a process id (a positive integer), e.g. --owner "$PPID".`,
+      'start',
+    );
   return pid;
 }

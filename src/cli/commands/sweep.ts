@@ -17,13 +17,28 @@ import { validateDirectory, validateOutputFile } from '../../config/paths.js';
 import { messageOf } from '../../text/error-message.js';
 
 const OPTIONS: OptionSpecs = {
-  'older-than': { type: 'string', value: 'DURATION', help: `only processes at least this old (default ${SWEEP_OLDER_THAN}; ${DURATION_FORMS})` },
+  'older-than': {
+    type: 'string',
+    value: 'DURATION',
+    help: `only processes at least this old (default ${SWEEP_OLDER_THAN}; ${DURATION_FORMS})`,
+  },
   'dry-run': { type: 'boolean', help: 'report what would be ended, signal nothing, remove no record' },
   grace: { type: 'string', value: 'DURATION', help: `time between SIGTERM and SIGKILL (default ${DEFAULTS.grace})` },
   json: { type: 'string', value: 'FILE', help: 'also write the sweep as JSON' },
-  metrics: { type: 'string', value: 'FILE', help: 'write Prometheus text format for node_exporter\'s textfile collector (atomically)' },
-  unrecorded: { type: 'boolean', help: 'also end marked processes no job record names (needs an explicit --older-than; see the docs for the risk)' },
-  'state-dir': { type: 'string', value: 'DIR', help: 'job records directory (default $STRAYS_STATE_DIR, /var/lib/strays as root, else $XDG_STATE_HOME/strays)' },
+  metrics: {
+    type: 'string',
+    value: 'FILE',
+    help: "write Prometheus text format for node_exporter's textfile collector (atomically)",
+  },
+  unrecorded: {
+    type: 'boolean',
+    help: 'also end marked processes no job record names (needs an explicit --older-than; see the docs for the risk)',
+  },
+  'state-dir': {
+    type: 'string',
+    value: 'DIR',
+    help: 'job records directory (default $STRAYS_STATE_DIR, /var/lib/strays as root, else $XDG_STATE_HOME/strays)',
+  },
   quiet: { type: 'boolean', short: 'q', help: 'print only what was ended and problems' },
 };
 
@@ -53,7 +68,10 @@ export const sweepCommand: Command = {
     const olderThanGiven = stringValue(values, 'older-than');
     const unrecorded = flag(values, 'unrecorded');
     if (unrecorded && olderThanGiven === undefined) {
-      throw new UsageError('strays sweep: --unrecorded needs an explicit --older-than DURATION (e.g. --older-than 24h): an unrecorded marker may belong to a job that is still running.', 'sweep');
+      throw new UsageError(
+        'strays sweep: --unrecorded needs an explicit --older-than DURATION (e.g. --older-than 24h): an unrecorded marker may belong to a job that is still running.',
+        'sweep',
+      );
     }
     const metricsFile = stringValue(values, 'metrics');
     if (metricsFile !== undefined) {
@@ -70,7 +88,8 @@ export const sweepCommand: Command = {
     for (const option of ['json', 'metrics']) {
       const file = stringValue(values, option);
       // The writers create missing directories (writeFileAtomic), so only an existing ancestor must be a directory.
-      if (file !== undefined) pathOption('sweep', () => validateOutputFile(`--${option}`, file, { createParents: true }));
+      if (file !== undefined)
+        pathOption('sweep', () => validateOutputFile(`--${option}`, file, { createParents: true }));
     }
     const result = await sweep({
       olderThanMs: duration(olderThanGiven, SWEEP_OLDER_THAN, '--older-than'),
@@ -83,7 +102,10 @@ export const sweepCommand: Command = {
     if (text !== '') io.out(text.trimEnd());
     let status: number = unended(result).length > 0 ? EXIT.failure : EXIT.ok;
     const writeMetrics = (file: string, r: typeof result): void => writeSweepMetrics(file, r, pkg.version);
-    for (const [option, write] of [['json', writeSweepJson], ['metrics', writeMetrics]] as const) {
+    for (const [option, write] of [
+      ['json', writeSweepJson],
+      ['metrics', writeMetrics],
+    ] as const) {
       const file = stringValue(values, option);
       if (file === undefined) continue;
       try {
