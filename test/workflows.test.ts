@@ -38,8 +38,8 @@ describe('GitHub workflows', () => {
   );
 
   it('actionlint does find problems (the linter really runs)', async () => {
-    // biome-ignore lint/suspicious/noTemplateCurlyInString: a GitHub expression, the very thing actionlint must flag.
     const bad =
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: a GitHub expression, the very thing actionlint must flag.
       'on: push\njobs:\n  a:\n    runs-on: ubuntu-latest\n    steps:\n      - run: echo "${{ github.event.issue.title }}"\n';
     const problems = await runLint(bad, 'bad.yml');
     expect(problems.map((p) => p.kind)).toContain('expression');

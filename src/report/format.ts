@@ -16,8 +16,8 @@ export function formatAge(ms: number | undefined): string {
 }
 
 /** Newlines and other control characters shown as one visible character: a row stays one row. */
-// biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what it replaces.
 export const oneLine = (text: string): string =>
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what it replaces.
   text.replace(/\r\n|[\r\n]/g, '↵').replace(/[\u0000-\u001f\u007f]/g, '�');
 
 export const stepLabel = (l: Pick<LeakEntry, 'step' | 'stepName'>): string =>
