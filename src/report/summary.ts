@@ -22,7 +22,7 @@ const COMMANDS_PER_GROUP = 5;
 /** Characters of one full command line in the fold. */
 const FULL_COMMAND = 2000;
 
-const HEAD = ['Count', 'Command', 'Step', 'Age', 'Holds', 'Outcome'];
+const HEAD = ['Processes', 'Command', 'Step', 'Age', 'Holds', 'Outcome'];
 
 export function renderSummary(report: Report, reportPath?: string): string {
   const { leaks, unattributed, zombies } = report;
@@ -148,7 +148,9 @@ function everyProcess(report: Report, reportPath: string | undefined): string {
   let shown = 0;
   for (const [i, g] of report.groups.entries()) {
     const members = byGroup.get(i) ?? [];
-    const head = `**${g.count} × ${code(g.shape, 120, false)}** · ${plain(stepLabel(g), 60)} · ${g.outcome}${g.section === 'unattributed' ? ' (unattributed)' : ''}`;
+    // A group of one is named by its own command; only a real group needs the shape it was grouped by.
+    const name = g.count === 1 && members[0] !== undefined ? members[0].command : g.shape;
+    const head = `**${g.count} × ${code(name, 120, false)}** · ${plain(stepLabel(g), 60)} · ${g.outcome}${g.section === 'unattributed' ? ' (unattributed)' : ''}`;
     const pids = `pids: ${g.pids.join(', ')}`;
     const commands = members
       .slice(0, COMMANDS_PER_GROUP)
