@@ -50,3 +50,20 @@ export function neverTouch(input: NeverTouchInput): Map<number, string> {
 
 /** The pids alone, for callers that only ask "may I?". */
 export const neverTouchPids = (input: NeverTouchInput): Set<number> => new Set(neverTouch(input).keys());
+
+/**
+ * The same pids without a whole table, for a caller that must not read every
+ * process (the post step, before it freezes the job cgroup): the checker's
+ * lineage as read from /proc, PID 1, and each recorded process whose start
+ * (`startOf`, undefined when gone) is still the recorded one. Partners are not
+ * included: they are new processes, found only by reading the table.
+ */
+export function neverTouchLineage(
+  lineage: Iterable<number>,
+  recorded: readonly Identity[],
+  startOf: (pid: number) => number | undefined,
+): Set<number> {
+  const out = new Set<number>([1, ...lineage]);
+  for (const a of recorded) if (startOf(a.pid) === a.start) out.add(a.pid);
+  return out;
+}

@@ -13,13 +13,12 @@
 import { CgroupError, chainOf, closeJobCgroup, evacuate, jobDir, jobFreezer, readKeyed } from '../cgroup/index.js';
 import {
   type Baseline,
-  buildTree,
   type Finding,
   type JobCgroupRecord,
-  neverTouchPids,
+  neverTouchLineage,
   recordedChain,
 } from '../engine/index.js';
-import { readLinuxTable } from '../proc/index.js';
+import { isDeadState, linuxLineage, readStartTicks } from '../proc/index.js';
 import { signalProcess } from '../terminate/index.js';
 import { messageOf } from '../text/error-message.js';
 
@@ -38,18 +37,17 @@ export function evacuateRunner(record: JobCgroupRecord, runner: readonly number[
 }
 
 /**
- * What must never be frozen: never-touch.ts (the checker's chain, the recorded
- * runner chain) on a table read now, the checker's live lineage, and the
- * processes moved into the job cgroup at job start.
+ * What must never be frozen: never-touch.ts's answer from the checker's
+ * lineage and the recorded runner chain (a few stat reads, not a table: the
+ * post step reads the whole table once, for detection), and the processes
+ * moved into the job cgroup at job start.
  */
 export function runnerPids(record: JobCgroupRecord, baseline: Baseline, checker: number): number[] {
-  let never: number[] = [];
-  try {
-    const tree = buildTree(readLinuxTable({ fullFor: () => false }).processes);
-    never = [...neverTouchPids({ tree, checker, recorded: recordedChain(baseline) })];
-  } catch {
-    // no table: the live lineage below still protects the checker's chain
-  }
+  const alive = (pid: number): number | undefined => {
+    const now = readStartTicks(pid);
+    return now === undefined || isDeadState(now.state) ? undefined : now.start;
+  };
+  const never = neverTouchLineage(linuxLineage(checker), recordedChain(baseline), alive);
   return [...new Set([...never, ...chainOf(checker), ...record.moved.map((m) => m.pid)])].filter((pid) => pid > 1);
 }
 

@@ -10,7 +10,7 @@ import type { ProcessInfo, ProcessTable, ReaderName } from './types.js';
 export * from './types.js';
 // What other layers use of the readers' parts: the cgroup code, explain, terminate's probe, host's clock.
 export { ticksToMs } from './clock.js';
-export { linuxLineage, parseCgroupV2, readLinuxDetails, readLinuxTable, readStartTicks } from './linux.js';
+export { linuxLineage, parseCgroupV2, readLinuxDetails, readStartTicks } from './linux.js';
 export { pipelinePartners } from './pipes.js';
 export { attempt, isDenied, isGone, parseIfPresent, readProcFile, readWchan } from './procfs.js';
 export { parseStatBytes } from './stat.js';
