@@ -3,13 +3,13 @@
  * they make for good and bad inputs, and what post does with real leakers.
  */
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { Input, Output, State } from '../src/action/constants.js';
 import { SESSION_VAR, isSessionId, loadBaseline } from '../src/engine/index.js';
-import { type FakeCore, installFakeCore } from './helpers/fake-core.js';
-import { Leakers, isAlive, waitFor } from './helpers/leakers.js';
+import { useActionStepEnv } from './helpers/action-step-env.js';
+import type { FakeCore } from './helpers/fake-core.js';
+import { isAlive, waitFor } from './helpers/leakers.js';
 import { expectValidReport } from './helpers/report-schema.js';
 
 const core = vi.hoisted(() => ({}) as FakeCore);
@@ -20,28 +20,7 @@ const { runPre } = await import('../src/action/run-pre.js');
 const { runMain } = await import('../src/action/run-main.js');
 const { runPost } = await import('../src/action/run-post.js');
 
-let leakers: Leakers;
-let temp: string;
-const saved = { ...process.env };
-
-beforeEach(() => {
-  installFakeCore(core);
-  leakers = new Leakers();
-  temp = fs.mkdtempSync(path.join(os.tmpdir(), 'strays-action-'));
-  process.env.RUNNER_TEMP = temp;
-  process.env.GITHUB_STEP_SUMMARY = path.join(temp, 'summary.md');
-  fs.writeFileSync(process.env.GITHUB_STEP_SUMMARY, '');
-  // When these tests run on a real runner, its marks must not leak into ours.
-  delete process.env.RUNNER_TRACKING_ID;
-  delete process.env[SESSION_VAR];
-});
-
-afterEach(async () => {
-  await leakers.cleanup();
-  fs.rmSync(temp, { recursive: true, force: true });
-  for (const k of Object.keys(process.env)) if (!(k in saved)) delete process.env[k];
-  Object.assign(process.env, saved);
-});
+const step = useActionStepEnv('strays-action-', core);
 
 /** Runs pre and returns the session it exported. */
 async function pre(): Promise<string> {
@@ -115,7 +94,7 @@ describe('pre and main', () => {
     expect(isSessionId(session)).toBe(true);
     expect(core.saveState).toHaveBeenCalledWith(State.BaselinePath, expect.any(String));
     const file = core.states[State.BaselinePath] as string;
-    expect(path.dirname(file)).toBe(temp);
+    expect(path.dirname(file)).toBe(step.temp);
     const baseline = loadBaseline(file);
     expect(baseline.session).toBe(session);
     expect(baseline.snapshotter.pid).toBe(process.pid);
@@ -149,7 +128,7 @@ describe('post', () => {
     expect(core.setFailed).not.toHaveBeenCalled();
     expect(core.setOutput).toHaveBeenCalledWith(Output.LeakedCount, '0');
     const reportPath = vi.mocked(core.setOutput).mock.calls.find(([n]) => n === Output.ReportPath)?.[1] as string;
-    expect(path.dirname(reportPath)).toBe(temp);
+    expect(path.dirname(reportPath)).toBe(step.temp);
     expect(expectValidReport(JSON.parse(fs.readFileSync(reportPath, 'utf8')))).toMatchObject({ version: 1, leaks: [] });
     expect(core.summary.text).toMatch(/no leaked processes/i);
     expect(core.error).not.toHaveBeenCalled();
@@ -157,15 +136,15 @@ describe('post', () => {
 
   it('a leak: ended, annotated as an error naming pid and step, output counted, step failed', async () => {
     const session = await pre();
-    const pid = await leakers.daemon(`setsid sh -c 'echo $$ > "$PIDFILE"; exec sleep 311' &`, {
+    const pid = await step.leakers.daemon(`setsid sh -c 'echo $$ > "$PIDFILE"; exec sleep 311' &`, {
       env: { [SESSION_VAR]: session, GITHUB_ACTION: 'start-server' },
     });
     core.inputs[Input.GracePeriod] = '1s';
-    core.inputs[Input.ReportPath] = path.join(temp, 'custom.json');
+    core.inputs[Input.ReportPath] = path.join(step.temp, 'custom.json');
     await runPost();
     await waitFor(() => !isAlive(pid), `pid ${pid} to be ended`);
     expect(core.setOutput).toHaveBeenCalledWith(Output.LeakedCount, '1');
-    expect(core.setOutput).toHaveBeenCalledWith(Output.ReportPath, path.join(temp, 'custom.json'));
+    expect(core.setOutput).toHaveBeenCalledWith(Output.ReportPath, path.join(step.temp, 'custom.json'));
     // The job-level annotation first, then one per group of identical leaks.
     expect(core.error).toHaveBeenCalledTimes(2);
     expect(String(vi.mocked(core.error).mock.calls[0]?.[0])).toMatch(/left 1 process running/);
@@ -175,13 +154,13 @@ describe('post', () => {
     expect(props?.title).toMatch(/strays/);
     expect(core.summary.text).toContain('sleep 311');
     expect(core.setFailed).toHaveBeenCalledWith(expect.stringMatching(/1 leaked process\b/));
-    const report = expectValidReport(JSON.parse(fs.readFileSync(path.join(temp, 'custom.json'), 'utf8')));
+    const report = expectValidReport(JSON.parse(fs.readFileSync(path.join(step.temp, 'custom.json'), 'utf8')));
     expect(report.leaks.map((l: { pid: number }) => l.pid)).toEqual([pid]);
   });
 
   it('kill false and fail-on-leak false: warns, leaves the process, succeeds', async () => {
     const session = await pre();
-    const pid = await leakers.daemon(`sh -c 'echo $$ > "$PIDFILE"; exec sleep 312' &`, {
+    const pid = await step.leakers.daemon(`sh -c 'echo $$ > "$PIDFILE"; exec sleep 312' &`, {
       env: { [SESSION_VAR]: session },
     });
     core.inputs[Input.Kill] = 'false';
@@ -197,14 +176,14 @@ describe('post', () => {
   it('without a baseline: warns, falls back to RUNNER_TRACKING_ID, still cleans up', async () => {
     const tracking = `github_test_${process.pid}_${Date.now()}`;
     process.env.RUNNER_TRACKING_ID = tracking;
-    const before = await leakers.daemon(`setsid sh -c 'echo $$ > "$PIDFILE"; exec sleep 313' &`, {
+    const before = await step.leakers.daemon(`setsid sh -c 'echo $$ > "$PIDFILE"; exec sleep 313' &`, {
       env: { RUNNER_TRACKING_ID: 'github_other_job' },
     });
-    const pid = await leakers.daemon(`setsid sh -c 'echo $$ > "$PIDFILE"; exec sleep 314' &`, {
+    const pid = await step.leakers.daemon(`setsid sh -c 'echo $$ > "$PIDFILE"; exec sleep 314' &`, {
       env: { RUNNER_TRACKING_ID: tracking },
     });
     // An unmarked orphan started now: without a baseline there is no job user or start, so no time-window guess.
-    const unmarked = await leakers.daemon(
+    const unmarked = await step.leakers.daemon(
       `env -i PIDFILE="$PIDFILE" setsid sh -c 'echo $$ > "$PIDFILE"; exec sleep 315' &`,
     );
     core.inputs[Input.GracePeriod] = '1s';
@@ -230,12 +209,12 @@ describe('post', () => {
 
   it('a step that appends its leak to the baseline is caught by the digest; the leak is still ended by its marker', async () => {
     const session = await pre();
-    const pid = await leakers.daemon(`setsid sh -c 'echo $$ > "$PIDFILE"; exec sleep 316' &`, {
+    const pid = await step.leakers.daemon(`setsid sh -c 'echo $$ > "$PIDFILE"; exec sleep 316' &`, {
       env: { [SESSION_VAR]: session },
     });
     const file = core.states[State.BaselinePath] as string;
     const data = JSON.parse(fs.readFileSync(file, 'utf8')) as { processes: Array<[number, number]> };
-    data.processes.push([pid, leakers.track(pid).start]);
+    data.processes.push([pid, step.leakers.track(pid).start]);
     fs.writeFileSync(file, JSON.stringify(data));
     core.inputs[Input.GracePeriod] = '1s';
     await runPost();
@@ -247,7 +226,7 @@ describe('post', () => {
   it("a deleted baseline and another job's STRAYS_SESSION written to the environment: the fallback keeps the session pre recorded", async () => {
     await pre();
     const otherSession = 'strays-00000000000000cc';
-    const other = await leakers.daemon(`setsid sh -c 'echo $$ > "$PIDFILE"; exec sleep 317' &`, {
+    const other = await step.leakers.daemon(`setsid sh -c 'echo $$ > "$PIDFILE"; exec sleep 317' &`, {
       env: { [SESSION_VAR]: otherSession },
     });
     fs.rmSync(core.states[State.BaselinePath] as string);

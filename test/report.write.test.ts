@@ -11,16 +11,16 @@
  */
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { Input, Output } from '../src/action/constants.js';
 import { SESSION_VAR } from '../src/engine/index.js';
 import { PathError } from '../src/config/paths.js';
 import { outputPathProblem, writeOutputFile } from '../src/io/write-output.js';
 import { CLI, cli, ensureBuilt } from './cli-support.js';
-import { type FakeCore, installFakeCore } from './helpers/fake-core.js';
-import { Leakers, isAlive, waitFor } from './helpers/leakers.js';
+import { useActionStepEnv } from './helpers/action-step-env.js';
+import type { FakeCore } from './helpers/fake-core.js';
+import { isAlive, waitFor } from './helpers/leakers.js';
 import { expectValidReport } from './helpers/report-schema.js';
 
 const core = vi.hoisted(() => ({}) as FakeCore);
@@ -28,27 +28,7 @@ vi.mock('@actions/core', () => core);
 const { runPre } = await import('../src/action/run-pre.js');
 const { runPost } = await import('../src/action/run-post.js');
 
-let leakers: Leakers;
-let temp: string;
-const saved = { ...process.env };
-
-beforeEach(() => {
-  installFakeCore(core);
-  leakers = new Leakers();
-  temp = fs.mkdtempSync(path.join(os.tmpdir(), 'strays-write-'));
-  process.env.RUNNER_TEMP = temp;
-  process.env.GITHUB_STEP_SUMMARY = path.join(temp, 'summary.md');
-  fs.writeFileSync(process.env.GITHUB_STEP_SUMMARY, '');
-  delete process.env.RUNNER_TRACKING_ID;
-  delete process.env[SESSION_VAR];
-});
-
-afterEach(async () => {
-  await leakers.cleanup();
-  fs.rmSync(temp, { recursive: true, force: true });
-  for (const k of Object.keys(process.env)) if (!(k in saved)) delete process.env[k];
-  Object.assign(process.env, saved);
-});
+const step = useActionStepEnv('strays-write-', core);
 
 /** Shell: the command ends only once its leak has written its pid (else strays may end the leak first). */
 const WAIT = (file: string): string => `while [ ! -s ${file} ]; do sleep 0.05; done`;
@@ -60,20 +40,20 @@ const devicesIntact = (): void => {
 
 describe('output paths', () => {
   it('refuses devices, FIFOs, directories, pseudo file systems, missing directories and overlong names', () => {
-    const fifo = path.join(temp, 'fifo');
+    const fifo = path.join(step.temp, 'fifo');
     execFileSync('mkfifo', [fifo]);
-    const link = path.join(temp, 'link-to-null');
+    const link = path.join(step.temp, 'link-to-null');
     fs.symlinkSync('/dev/null', link);
     const cases: Array<[string, RegExp]> = [
       ['/dev/null', /is a character device/],
       ['/dev/full', /is a character device/],
       [link, /is a symbolic link/],
       [fifo, /is a FIFO/],
-      [temp, /is a directory/],
-      [`${temp}/`, /names a directory/],
+      [step.temp, /is a directory/],
+      [`${step.temp}/`, /names a directory/],
       ['/proc/self/report.json', /under \/proc/],
-      [path.join(temp, 'missing', 'r.json'), /directory .*missing" does not exist/],
-      [path.join(temp, `${'n'.repeat(400)}.json`), /longer than 255 bytes/],
+      [path.join(step.temp, 'missing', 'r.json'), /directory .*missing" does not exist/],
+      [path.join(step.temp, `${'n'.repeat(400)}.json`), /longer than 255 bytes/],
       ['   ', /is empty/],
     ];
     for (const [file, problem] of cases) {
@@ -84,33 +64,33 @@ describe('output paths', () => {
     expect(fs.lstatSync(link).isSymbolicLink()).toBe(true);
     expect(fs.statSync(fifo).isFIFO()).toBe(true);
     // A new name, and an existing regular file, are fine; the file is replaced atomically, mode 0600.
-    const file = path.join(temp, 'r.json');
+    const file = path.join(step.temp, 'r.json');
     expect(outputPathProblem(file)).toBeUndefined();
     writeOutputFile(file, 'one');
     writeOutputFile(file, 'two');
     expect(fs.readFileSync(file, 'utf8')).toBe('two');
     expect(fs.statSync(file).mode & 0o777).toBe(0o600);
-    expect(fs.readdirSync(temp).filter((n) => n.endsWith('.tmp'))).toEqual([]);
+    expect(fs.readdirSync(step.temp).filter((n) => n.endsWith('.tmp'))).toEqual([]);
   });
 
   it('the CLI refuses them at parse time with status 2, before anything is signalled', async () => {
     await ensureBuilt();
     // A bundle older than this check would replace /dev/null (rename(2) as root): make sure it has the check.
     expect(fs.readFileSync(CLI, 'utf8')).toContain('show-secrets');
-    const state = path.join(temp, 'state.json');
+    const state = path.join(step.temp, 'state.json');
     const started = await cli(['start', '--state', state]);
     expect(started.status).toBe(0);
     for (const [args, message] of [
       [['check', '--state', state, '--json', '/dev/null'], /--json "\/dev\/null" is a character device/],
-      [['check', '--state', state, '--json', temp], /is a directory/],
+      [['check', '--state', state, '--json', step.temp], /is a directory/],
       [['run', '--json', '/dev/full', '--', 'true'], /--json "\/dev\/full" is a character device/],
       [['ps', '--json', '/dev/zero'], /--json "\/dev\/zero" is a character device/],
       [
-        ['sweep', '--dry-run', '--state-dir', temp, '--json', '/dev/null'],
+        ['sweep', '--dry-run', '--state-dir', step.temp, '--json', '/dev/null'],
         /--json "\/dev\/null" is a character device/,
       ],
       [
-        ['sweep', '--dry-run', '--state-dir', temp, '--metrics', '/dev/full'],
+        ['sweep', '--dry-run', '--state-dir', step.temp, '--metrics', '/dev/full'],
         /--metrics "\/dev\/full" is a character device/,
       ],
     ] as const) {
@@ -134,12 +114,12 @@ describe('output paths', () => {
 
 describe('a JSON report that cannot be written', () => {
   it('post still writes the whole summary, the annotations and the leak count, then warns', async () => {
-    const reportPath = path.join(temp, 'report.json');
+    const reportPath = path.join(step.temp, 'report.json');
     core.inputs[Input.ReportPath] = reportPath;
     core.inputs[Input.GracePeriod] = '1s';
     await runPre();
     const session = String(vi.mocked(core.exportVariable).mock.calls.find(([n]) => n === SESSION_VAR)?.[1]);
-    const pid = await leakers.daemon(`setsid sh -c 'echo $$ > "$PIDFILE"; exec sleep 331' &`, {
+    const pid = await step.leakers.daemon(`setsid sh -c 'echo $$ > "$PIDFILE"; exec sleep 331' &`, {
       env: { [SESSION_VAR]: session, GITHUB_ACTION: 'serve' },
     });
     // A step of the job puts a FIFO where the report goes: rename(2) would replace it; strays must not.
@@ -163,10 +143,10 @@ describe('a JSON report that cannot be written', () => {
 
   it('the CLI prints the whole console report, then names the failure and exits 1', async () => {
     await ensureBuilt();
-    const dir = path.join(temp, 'out');
+    const dir = path.join(step.temp, 'out');
     fs.mkdirSync(dir);
     const json = path.join(dir, 'report.json');
-    const pidFile = path.join(temp, 'pid');
+    const pidFile = path.join(step.temp, 'pid');
     // The command itself makes the report path a directory: valid at parse time, unwritable at the end.
     const result = await cli([
       'run',
@@ -190,7 +170,7 @@ describe('a JSON report that cannot be written', () => {
 
   it('--json - writes the report to stdout, valid against the schema', async () => {
     await ensureBuilt();
-    const pidFile = path.join(temp, 'pid');
+    const pidFile = path.join(step.temp, 'pid');
     const result = await cli(
       [
         'run',
@@ -203,11 +183,11 @@ describe('a JSON report that cannot be written', () => {
         '-c',
         `setsid sh -c 'echo $$ > ${pidFile}; exec sleep 333' & ${WAIT(pidFile)}`,
       ],
-      { cwd: temp },
+      { cwd: step.temp },
     );
     expect(result.status).toBe(0);
     const report = expectValidReport(JSON.parse(result.stdout));
     expect(report.leaks.map((l: { pid: number }) => l.pid)).toContain(Number(fs.readFileSync(pidFile, 'utf8')));
-    expect(fs.existsSync(path.join(temp, '-'))).toBe(false);
+    expect(fs.existsSync(path.join(step.temp, '-'))).toBe(false);
   });
 });
