@@ -10,6 +10,7 @@ import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import * as esbuild from 'esbuild';
 import { ENTRIES, buildEntry } from './build.mjs';
+import { inPidNamespace } from './pid-namespace.mjs';
 
 const args = process.argv.slice(2);
 const env = { ...process.env };
@@ -34,24 +35,12 @@ if (args.includes('--fresh-dist')) {
 }
 
 let command = ['node', '.bench/index.js', ...args];
-if (process.platform === 'linux' && env.STRAYS_BENCH_NAMESPACE !== 'off') {
-  const probe = spawnSync('unshare', ['--pid', '--fork', '--mount-proc', 'true'], { stdio: 'ignore' });
-  if (probe.status === 0) {
-    // bash -c '…; exit $?' keeps bash as PID 1 (no exec of the last command), so it waits and reaps.
-    command = [
-      'unshare',
-      '--pid',
-      '--fork',
-      '--mount-proc',
-      '--kill-child',
-      'bash',
-      '-c',
-      '"$@"; exit $?',
-      'bash',
-      ...command,
-    ];
-    env.STRAYS_BENCH_NAMESPACE = 'pid';
-  } else {
+if (env.STRAYS_BENCH_NAMESPACE !== 'off') {
+  const inside = inPidNamespace(command);
+  if (inside) {
+    command = inside.argv;
+    env.STRAYS_BENCH_NAMESPACE = inside.name;
+  } else if (process.platform === 'linux') {
     console.warn("strays bench: unshare --pid is not permitted here; the table also holds the host's processes.");
     env.STRAYS_BENCH_NAMESPACE = 'none';
   }

@@ -14,6 +14,7 @@ import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { AS_ROOT, inPidNamespace } from './pid-namespace.mjs';
 
 if (process.platform !== 'linux') {
   console.log('The demo needs Linux (/proc); the action itself skips Windows and is untested on macOS.');
@@ -22,23 +23,12 @@ if (process.platform !== 'linux') {
 
 if (process.env.STRAYS_DEMO_NAMESPACE === undefined) {
   const self = fileURLToPath(import.meta.url);
-  // bash stays PID 1 (no exec of the last command), so it reaps every orphan; --kill-child ends the rest with it.
-  const inner = [
-    '--pid',
-    '--fork',
-    '--mount-proc',
-    '--kill-child',
-    'bash',
-    '-c',
-    '"$@"; exit $?',
-    'bash',
-    process.execPath,
-    self,
-  ];
-  for (const extra of [[], ['--user', '--map-root-user']]) {
-    if (spawnSync('unshare', [...extra, '--pid', '--fork', '--mount-proc', 'true'], { stdio: 'ignore' }).status !== 0)
-      continue;
-    const run = spawnSync('unshare', [...extra, ...inner], {
+  const inside = inPidNamespace(
+    [process.execPath, self],
+    [AS_ROOT, { flags: ['--user', '--map-root-user'], name: 'user+pid' }],
+  );
+  if (inside) {
+    const run = spawnSync(inside.argv[0], inside.argv.slice(1), {
       stdio: 'inherit',
       env: { ...process.env, STRAYS_DEMO_NAMESPACE: 'pid' },
     });

@@ -8,6 +8,7 @@ import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { AS_ROOT, inPidNamespace } from './pid-namespace.mjs';
 
 const args = process.argv.slice(2);
 const vitest = ['node_modules/.bin/vitest', 'run', ...args];
@@ -16,20 +17,15 @@ const env = { ...process.env };
 if (!env.STRAYS_STATE_DIR) env.STRAYS_STATE_DIR = fs.mkdtempSync(path.join(os.tmpdir(), 'strays-test-state-'));
 let command = vitest;
 
-if (process.platform === 'linux' && env.STRAYS_TEST_NAMESPACE !== 'off') {
+if (env.STRAYS_TEST_NAMESPACE !== 'off') {
   // Root gets a PID namespace outright. Another user gets one inside a user namespace of its own
-  // where the kernel allows those (user_namespaces(7)); --map-current-user keeps the same uid
-  // inside, so the tests still see themselves as that user, not as root.
-  const ways = [
-    { flags: ['--pid', '--fork', '--mount-proc'], name: 'pid' },
-    { flags: ['--user', '--map-current-user', '--pid', '--fork', '--mount-proc'], name: 'user+pid' },
-  ];
-  const way = ways.find((w) => spawnSync('unshare', [...w.flags, 'true'], { stdio: 'ignore' }).status === 0);
-  if (way) {
-    // bash -c '…; exit $?' keeps bash as PID 1 (no exec of the last command), so it waits and reaps.
-    command = ['unshare', ...way.flags, '--kill-child', 'bash', '-c', '"$@"; exit $?', 'bash', ...vitest];
-    env.STRAYS_TEST_NAMESPACE = way.name;
-  } else {
+  // where the kernel allows those; --map-current-user keeps the same uid inside, so the tests
+  // still see themselves as that user, not as root.
+  const inside = inPidNamespace(vitest, [AS_ROOT, { flags: ['--user', '--map-current-user'], name: 'user+pid' }]);
+  if (inside) {
+    command = inside.argv;
+    env.STRAYS_TEST_NAMESPACE = inside.name;
+  } else if (process.platform === 'linux') {
     console.warn(
       'strays tests: unshare --pid is not permitted here (nor in a user namespace); running without a private PID namespace.',
     );
