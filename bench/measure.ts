@@ -9,6 +9,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import psList from 'ps-list';
 import { type GuardOptions, parseGuardOptions } from '../src/config/options.js';
+import { CLI_SETTING_NAMES } from '../src/cli/guard.js';
 import { type Baseline, SESSION_VAR, check, detect, readCurrent, saveBaseline, snapshot } from '../src/engine/index.js';
 import { beginJob } from '../src/job/begin.js';
 import { finishJob } from '../src/job/finish.js';
@@ -21,15 +22,8 @@ import { endLeaks, startLeaks } from './leaks.js';
 import { interleaved, median, timed } from './timing.js';
 
 const run = promisify(execFile);
-const NAMES = {
-  kill: 'kill',
-  failOnLeak: 'fail-on-leak',
-  grace: 'grace',
-  allow: 'allow',
-  isolation: 'isolation',
-  unattributed: 'unattributed',
-};
-export const guardOptions = (grace: string): GuardOptions => parseGuardOptions({ grace, isolation: 'marker' }, NAMES);
+export const guardOptions = (grace: string): GuardOptions =>
+  parseGuardOptions({ grace, isolation: 'marker' }, CLI_SETTING_NAMES);
 
 export interface SnapshotTimes {
   readonly processes: number;

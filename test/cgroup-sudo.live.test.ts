@@ -31,6 +31,7 @@ import {
 } from '../src/cgroup/index.js';
 import { resetHelperRefusals as resetCgroupHelperRefusals } from '../src/privilege/helper.js';
 import { moveProcess } from './helpers/cgroup.js';
+import { CLI_SETTING_NAMES } from '../src/cli/guard.js';
 import { parseGuardOptions } from '../src/config/options.js';
 import type { JobCgroupRecord } from '../src/engine/baseline.js';
 import { newSessionId } from '../src/engine/session.js';
@@ -214,17 +215,7 @@ describeIf(missing, 'job cgroup through the privileged helper (live, as root)', 
     const daemon = await worker.go();
     expect(fs.readFileSync(`/proc/${daemon}/environ`, 'utf8')).not.toMatch(/STRAYS_SESSION/);
 
-    const options = parseGuardOptions(
-      { grace: '1s' },
-      {
-        kill: 'kill',
-        failOnLeak: 'fail-on-leak',
-        grace: 'grace',
-        allow: 'allow',
-        isolation: 'isolation',
-        unattributed: 'unattributed',
-      },
-    );
+    const options = parseGuardOptions({ grace: '1s' }, CLI_SETTING_NAMES);
     const finished = await finishJob({
       baseline: { ...job.baseline, cgroup: record },
       options,

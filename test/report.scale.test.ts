@@ -8,6 +8,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { CLI_SETTING_NAMES } from '../src/cli/guard.js';
 import { parseGuardOptions } from '../src/config/options.js';
 import { finishJob } from '../src/job/finish.js';
 import {
@@ -66,17 +67,7 @@ describe('a report of 300 leaks and 2 SIGTERM-ignoring loops', () => {
     for (const pid of pids) leakers.track(pid);
     await waitFor(() => pids.every((p) => fs.readFileSync(`/proc/${p}/comm`, 'utf8').trim() === 'sleep'), '300 sleeps');
 
-    const options = parseGuardOptions(
-      { grace: '1s', failOnLeak: true },
-      {
-        kill: 'kill',
-        failOnLeak: 'fail-on-leak',
-        grace: 'grace',
-        allow: 'allow',
-        isolation: 'isolation',
-        unattributed: 'unattributed',
-      },
-    );
+    const options = parseGuardOptions({ grace: '1s', failOnLeak: true }, CLI_SETTING_NAMES);
     const finished = await finishJob({
       baseline: job.baseline,
       options,
