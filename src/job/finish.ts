@@ -117,12 +117,6 @@ export async function finishJob(input: FinishInput): Promise<FinishResult> {
 }
 
 /**
- * What a termination rescan may add: only processes the first pass never saw
- * (children forked since, found by their proof), never a guess. A rescan
- * judges a fresh table with a fresh view of the host; a process the first
- * pass saw and did not prove stays unproven, whatever the rescan thinks.
- */
-/**
  * The fds of proven leaks owned by another user (`sudo git daemon` in a step),
  * read through the privileged helper so their ports are reported too.
  */
@@ -140,6 +134,12 @@ async function otherUsersFds(
   return out;
 }
 
+/**
+ * What a termination rescan may add: only processes the first pass never saw
+ * (children forked since, found by their proof), never a guess. A rescan
+ * judges a fresh table with a fresh view of the host; a process the first
+ * pass saw and did not prove stays unproven, whatever the rescan thinks.
+ */
 export function promotable(found: readonly Finding[], first: ProcessTable): Finding[] {
   const seen = new Set(first.processes.map(identityKey));
   return found.filter((f) => !seen.has(identityKey(f.process)) && f.attribution !== 'time-window');
