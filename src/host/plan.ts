@@ -87,6 +87,21 @@ export interface SweepPlan {
   readonly refused: readonly MarkedProcess[];
 }
 
+/**
+ * pid → process of a table, built once per table: a sweep judges every record
+ * (up to the registry's 10,000) against the same table, and a linear search
+ * per record would make that records × processes.
+ */
+const byPid = new WeakMap<ProcessTable, ReadonlyMap<number, ProcessInfo>>();
+function byPidOf(table: ProcessTable): ReadonlyMap<number, ProcessInfo> {
+  let map = byPid.get(table);
+  if (!map) {
+    map = new Map(table.processes.map((p) => [p.pid, p] as const));
+    byPid.set(table, map);
+  }
+  return map;
+}
+
 export function jobStatus(record: SweptJob, table: ProcessTable, bootId: string | undefined): JobStatus {
   const { owner } = record;
   // comm comes from the record, which a job wrote: escaped like any untrusted text.
@@ -101,7 +116,7 @@ export function jobStatus(record: SweptJob, table: ProcessTable, bootId: string 
       reason: `${who} was recorded by the ${owner.reader} reader, this sweep reads ${table.reader}: cannot tell, left alone`,
     };
   }
-  const now = table.processes.find((p) => p.pid === owner.pid);
+  const now = byPidOf(table).get(owner.pid);
   if (!now) return { record, state: 'over', reason: `${who} has exited` };
   if (now.start !== owner.start)
     return {
