@@ -12,7 +12,7 @@
  * action's state), `expected` authenticates the bytes too.
  */
 import { createHash } from 'node:crypto';
-import { writeFileAtomic } from '../io/atomic.js';
+import { writeFileAtomic } from '../io/write-output.js';
 import { isRecord } from '../io/is-record.js';
 import { readRegularFile, UnsafeFileError } from '../io/read-regular.js';
 import type { Identity } from '../proc/index.js';
@@ -55,7 +55,7 @@ export function serializeBaseline(b: Baseline): string {
 /** sha256 of the bytes as written: what a caller keeps out of the job's reach to authenticate the file later. */
 export const baselineDigest = (text: string): string => createHash('sha256').update(text, 'utf8').digest('hex');
 
-/** Writes atomically (src/io/atomic.ts), so a reader never sees half a baseline. Returns the digest of what was written. */
+/** Writes atomically (src/io/write-output.ts): a reader never sees half a baseline. Returns the digest of what was written. */
 export function saveBaseline(file: string, b: Baseline): string {
   const text = serializeBaseline(b);
   writeFileAtomic(file, text, 0o600);

@@ -16,7 +16,7 @@ import path from 'node:path';
 import type { Baseline } from '../engine/index.js';
 import { UnsafeFileError, readRegularFile } from '../io/read-regular.js';
 import { untrusted } from '../text/untrusted.js';
-import { writeFileAtomic } from '../io/atomic.js';
+import { writeFileAtomic } from '../io/write-output.js';
 import { readBootId } from './boot.js';
 import { type JobRecord, type Owner, isSafeSession, parseJob, serializeJob } from './job-record.js';
 import { RECORD_MODE, UnsafeDirError, ensureJobsDir, openJobsDir } from './jobs-dir.js';

@@ -61,8 +61,11 @@ export function readRegularFile(file: string, maxBytes = DEFAULT_MAX_BYTES): Reg
   }
 }
 
-function kindOf(stat: fs.Stats): string {
+/** What a stat describes, in words: "a FIFO" (lstat(2) also tells "a symbolic link"). */
+export function kindOf(stat: fs.Stats): string {
+  if (stat.isFile()) return 'a regular file';
   if (stat.isDirectory()) return 'a directory';
+  if (stat.isSymbolicLink()) return 'a symbolic link';
   if (stat.isFIFO()) return 'a FIFO';
   if (stat.isCharacterDevice()) return 'a character device';
   if (stat.isBlockDevice()) return 'a block device';
