@@ -1,22 +1,8 @@
 /**
- * Detection: baseline + current table → what the job left behind. Pure: no
- * I/O, no clock, no signals.
- *
- * Proof ends and fails. A live process is a finding when it is new (not in the
- * baseline by pid + start, started at or after job start), not one never to be
- * touched (never-touch.ts), not allowed, and proven the job's: this job's
- * STRAYS_SESSION or RUNNER_TRACKING_ID in its environment, membership of the
- * job's cgroup (membership.ts), or descent from such a process.
- *
- * A readable environment without this job's marker is evidence against: such
- * a process did not inherit the job's environment, whatever its timing. The
- * one guess left is for processes whose environment cannot be read at all
- * (time-window.ts): attributed when no other job is visible, otherwise
- * `unattributed` (reported, never failing the job, never signalled unless the
- * user asks).
- *
- * `allow` is a verdict of its own: an allowed process, and everything it
- * starts at any depth, is spared.
+ * Detection: baseline + current table → what the job left behind, one verdict
+ * per process (README "What counts as the job's"). Pure: no I/O, no clock, no
+ * signals. Only proof ends and fails; the one guess (time-window.ts) is for
+ * processes whose environment cannot be read at all.
  */
 import { isZombie, type ProcessInfo, type ProcessTable } from '../proc/index.js';
 import { hostActivity, type HostActivity } from './activity.js';
@@ -24,7 +10,7 @@ import { type Allowlist, allowedBy } from './allowlist.js';
 import { type Baseline, baselineKeys, isNew, recordedChain } from './baseline.js';
 import type { Detection, Finding, Spared, ZombieFinding } from './findings.js';
 import { type MembershipRule, directMembership } from './membership.js';
-import { type NeverTouch, neverTouch } from './never-touch.js';
+import { type NeverTouch, neverTouch, withPartners } from './never-touch.js';
 import { stepOf } from './session.js';
 import { referenceCgroups, timeWindowReason } from './time-window.js';
 import { ancestorsOf, buildTree, type Tree } from './tree.js';
@@ -54,15 +40,9 @@ type Verdict =
   | { readonly kind: 'spared'; readonly reason: string }
   | { readonly kind: 'none' };
 
-/** Who must never be touched for this baseline and checker (never-touch.ts). */
-export function guardedFor(
-  baseline: Baseline,
-  tree: Tree,
-  checker: number,
-  partners?: ReadonlyMap<number, string>,
-): NeverTouch {
-  return neverTouch({ tree, checker, recorded: recordedChain(baseline), partners });
-}
+/** Who must never be touched for this baseline and checker (never-touch.ts), pipeline partners aside. */
+export const guardedFor = (baseline: Baseline, tree: Tree, checker: number): NeverTouch =>
+  neverTouch({ tree, checker, recorded: recordedChain(baseline) });
 
 export function detect(baseline: Baseline, table: ProcessTable, options: DetectOptions = {}): Detection {
   if (table.reader !== baseline.reader) {
@@ -72,13 +52,13 @@ export function detect(baseline: Baseline, table: ProcessTable, options: DetectO
   }
   const tree = buildTree(table.processes);
   const keys = baselineKeys(baseline);
-  const never = guardedFor(baseline, tree, options.checker ?? process.pid, options.partners);
+  // The chains without pipeline partners are also where a double-forked job daemon stays (their cgroups).
+  const chains = guardedFor(baseline, tree, options.checker ?? process.pid);
+  const never = withPartners(chains, options.partners);
   const allow = options.allow ?? [];
   const rules = options.rules ?? [];
   const live = new Set((options.otherSessions ?? []).filter((s) => s !== baseline.session));
   const verdicts = new Map<number, Verdict>();
-  // Where a double-forked job daemon stays: the chains' cgroups, not a pipeline partner's.
-  const chains = guardedFor(baseline, tree, options.checker ?? process.pid);
   const window = { baseline, tree, baselineKeys: keys, never, cgroups: referenceCgroups(tree, chains) };
   let activity: HostActivity | undefined;
   const host = (): HostActivity =>

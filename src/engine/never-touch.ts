@@ -1,37 +1,25 @@
 /**
  * Who must never be touched: the one answer detection, termination, explain,
- * sweep and the freezer share. Pure: it judges a table it is given.
- *
- * - PID 1 (init, or the agent that runs this host's commands): kill(2) on it
- *   ends the machine or the container, and it is never the job's.
- * - The checker (the process that judges: the post step, `strays check`,
- *   `strays run`, `strays sweep`) and every ancestor of it: the step's shell,
- *   the runner's worker and listener.
- * - The runner chain recorded at job start (the baseline's snapshotter and
- *   its ancestors), while each still has the start time it had then: a pid
- *   given to another process since is no longer protected by this.
- * - The checker's pipeline partners (src/proc/pipes.ts): `strays check | tee
- *   log` makes tee a process of the job started after the baseline, and
- *   ending it cuts the check's own output.
- * Termination adds this process too, when it is not the checker (the table
- * alone cannot know it; this module stays pure).
+ * sweep and the freezer share (README "What counts as the job's", rule 1).
+ * Pure: it judges a table it is given. PID 1 is never the job's, and kill(2)
+ * on it ends the machine or the container. Termination adds this process
+ * too, when it is not the checker (the table alone cannot know it).
  */
 import type { Identity } from '../proc/index.js';
 import { type Tree, ancestorsOf } from './tree.js';
 
 export interface NeverTouchInput {
   readonly tree: Tree;
-  /** The checking process. */
+  /** The checking process: the post step, `strays check`, `strays run`, `strays sweep`. */
   readonly checker: number;
   /** The runner chain recorded at job start (recordedChain(baseline)), matched by pid and start. */
   readonly recorded?: readonly Identity[];
-  /** Pipeline partners of the checker (pid → why), from src/proc/pipes.ts. */
-  readonly partners?: ReadonlyMap<number, string>;
 }
 
 /** pid → why it is never touched; a reason reads after "pid N ", e.g. "is the checker". */
 export type NeverTouch = ReadonlyMap<number, string>;
 
+/** PID 1, the checker and its ancestors, and the recorded runner chain while each keeps its recorded start. */
 export function neverTouch(input: NeverTouchInput): Map<number, string> {
   const out = new Map<number, string>();
   const add = (pid: number, reason: string): void => {
@@ -44,7 +32,17 @@ export function neverTouch(input: NeverTouchInput): Map<number, string> {
     const live = input.tree.byPid.get(a.pid);
     if (live && live.start === a.start) add(a.pid, 'is the runner chain recorded at job start');
   }
-  for (const [pid, why] of input.partners ?? []) add(pid, why);
+  return out;
+}
+
+/**
+ * `never` and the checker's pipeline partners (pid → why, src/proc/pipes.ts):
+ * `strays check | tee log` makes tee a new process of the job, and ending it
+ * cuts the check's own output. A pid already in `never` keeps its reason.
+ */
+export function withPartners(never: NeverTouch, partners: ReadonlyMap<number, string> = new Map()): NeverTouch {
+  const out = new Map(never);
+  for (const [pid, why] of partners) if (!out.has(pid)) out.set(pid, why);
   return out;
 }
 
