@@ -40,17 +40,10 @@ export interface RawGuardOptions {
   readonly unattributed?: string | undefined;
 }
 
-/** Names of the settings as the user knows them (action input or CLI flag), for error messages. */
-export interface SettingNames {
-  readonly kill: string;
-  readonly failOnLeak: string;
-  readonly grace: string;
-  readonly allow: string;
-  readonly isolation: string;
-  readonly unattributed: string;
-  /** Defaults to "report path". */
+/** The name of each raw setting as the user knows it (action input or CLI flag), for error messages; reportPath's defaults to "report path". */
+export type SettingNames = Readonly<Record<Exclude<keyof RawGuardOptions, 'reportPath'>, string>> & {
   readonly reportPath?: string;
-}
+};
 
 export function parseBoolean(value: string | boolean, setting: string): boolean {
   if (typeof value === 'boolean') return value;
