@@ -1,10 +1,8 @@
 /**
  * Paths the user names (CLI options, the action's report-path), checked when
- * the options are parsed, before anything is read, written or signalled.
- *
- * Each check throws a PathError whose message is one sentence: the option, the
- * path (through `quoted()`: capped, control characters escaped) and what was
- * expected. The CLI turns it into exit status 2; the action fails pre with it.
+ * the options are parsed, before anything is read, written or signalled. Each
+ * check throws a PathError of one sentence (README "Exit statuses", status 2):
+ * the option, the path through `quoted()` and what was expected.
  *
  * Why each rule:
  * - /proc and /sys are never state or output: mkdir(2) there fails with ENOENT
@@ -14,17 +12,17 @@
  *   which as root turns /dev/null into a regular file; a FIFO or a device
  *   blocks or swallows the write; a directory gives EISDIR after the kill.
  * - A file strays reads (a baseline) must be a regular file, not a symbolic
- *   link, matching readRegularFile (src/io/read-regular.ts): a FIFO with no
- *   writer would block, /dev/zero never ends.
+ *   link, matching readRegularFile (src/io/read-regular.ts).
  * - Path and name lengths are Linux's PATH_MAX (4096 with the NUL) and
- *   NAME_MAX (255 bytes), so ENAMETOOLONG is named here rather than after a kill;
- *   a file strays writes keeps 32 bytes of its name for the writer's temporary
- *   name (`NAME.PID.tmp`, written then renamed).
+ *   NAME_MAX (255 bytes), so ENAMETOOLONG is named here rather than after a
+ *   kill; a file strays writes keeps 32 bytes of its name for the writer's
+ *   temporary name (src/io/write-output.ts).
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { quoted } from '../text/untrusted.js';
+import { kindOf } from '../io/read-regular.js';
 import { messageOf } from '../text/error-message.js';
+import { quoted } from '../text/untrusted.js';
 
 export class PathError extends Error {
   constructor(
@@ -41,28 +39,26 @@ export class PathError extends Error {
 
 const PATH_MAX = 4095;
 const NAME_MAX = 255;
-/** Room the atomic writers add to a file's name for their temporary file. */
+/** Room the atomic writer adds to a file's name for its temporary file. */
 const TEMP_SUFFIX = 32;
 
 /** Pseudo-filesystems that are never a place for state or output. */
-export const REFUSED_ROOTS: readonly string[] = ['/proc', '/sys'];
+const REFUSED_ROOTS: readonly string[] = ['/proc', '/sys'];
 
-export const OUTPUT_FILE_EXPECTED = 'a regular file, or a new file in an existing writable directory';
-export const INPUT_FILE_EXPECTED = 'an existing regular file';
-export const DIRECTORY_EXPECTED = 'a directory, or a new directory in an existing writable one';
+const OUTPUT_FILE_EXPECTED = 'a regular file, or a new file in an existing writable directory';
+const DIRECTORY_EXPECTED = 'a directory, or a new directory in an existing writable one';
 
-const under = (file: string, root: string): boolean => file === root || file.startsWith(`${root}/`);
-
-function kindOf(stat: fs.Stats): string {
-  if (stat.isFile()) return 'a regular file';
-  if (stat.isDirectory()) return 'a directory';
-  if (stat.isSymbolicLink()) return 'a symbolic link';
-  if (stat.isFIFO()) return 'a FIFO';
-  if (stat.isCharacterDevice()) return 'a character device';
-  if (stat.isBlockDevice()) return 'a block device';
-  if (stat.isSocket()) return 'a socket';
-  return 'not a file';
+/** One path being checked: the option, the path as given, and what was expected of it. */
+interface Subject {
+  readonly option: string;
+  readonly file: string;
+  readonly expected: string;
 }
+
+const fail = (s: Subject, problem: string): PathError => new PathError(s.option, s.file, problem, s.expected);
+
+/** The errno code of a failed call, for messages: `EACCES`. */
+const codeOf = (error: unknown): string => (error as NodeJS.ErrnoException).code ?? messageOf(error);
 
 const lstatOrUndefined = (file: string): fs.Stats | undefined => {
   try {
@@ -75,87 +71,63 @@ const lstatOrUndefined = (file: string): fs.Stats | undefined => {
 };
 
 /** Shape checks that need no file system: empty, NUL, lengths, /proc and /sys. Returns the absolute path. */
-function checkShape(option: string, file: string, expected: string, lastNameMax = NAME_MAX): string {
-  if (file.trim() === '') throw new PathError(option, file, 'is empty', expected);
-  if (file.includes('\0')) throw new PathError(option, file, 'contains a NUL character', expected);
-  const absolute = path.resolve(file);
-  if (Buffer.byteLength(absolute) > PATH_MAX)
-    throw new PathError(option, file, `is longer than ${PATH_MAX} bytes`, expected);
-  const long = absolute.split('/').find((name) => Buffer.byteLength(name) > NAME_MAX);
-  if (long !== undefined) throw new PathError(option, file, `has a name longer than ${NAME_MAX} bytes`, expected);
+function checkShape(s: Subject, lastNameMax = NAME_MAX): string {
+  if (s.file.trim() === '') throw fail(s, 'is empty');
+  if (s.file.includes('\0')) throw fail(s, 'contains a NUL character');
+  const absolute = path.resolve(s.file);
+  if (Buffer.byteLength(absolute) > PATH_MAX) throw fail(s, `is longer than ${PATH_MAX} bytes`);
+  if (absolute.split('/').some((name) => Buffer.byteLength(name) > NAME_MAX))
+    throw fail(s, `has a name longer than ${NAME_MAX} bytes`);
   if (Buffer.byteLength(path.basename(absolute)) > lastNameMax)
-    throw new PathError(option, file, `has a file name longer than ${lastNameMax} bytes`, expected);
-  refuseSpecialRoots(option, file, absolute, expected);
+    throw fail(s, `has a file name longer than ${lastNameMax} bytes`);
+  refuseSpecialRoots(s, absolute);
   return absolute;
 }
 
-function refuseSpecialRoots(option: string, file: string, absolute: string, expected: string): void {
-  const root = REFUSED_ROOTS.find((r) => under(absolute, r));
-  if (root !== undefined) throw new PathError(option, file, `is under ${root}`, expected);
+function refuseSpecialRoots(s: Subject, absolute: string): void {
+  const root = REFUSED_ROOTS.find((r) => absolute === r || absolute.startsWith(`${r}/`));
+  if (root !== undefined) throw fail(s, `is under ${root}`);
 }
 
 /**
  * The nearest ancestor of `absolute` that exists, resolved through symbolic
  * links (so `/dev/fd/x`, a link into /proc, is caught); it must be a directory.
  */
-function existingAncestor(option: string, file: string, absolute: string, expected: string): string {
+function existingAncestor(s: Subject, absolute: string): string {
   let dir = path.dirname(absolute);
-  for (;;) {
-    const stat = lstatOrUndefined(dir);
-    if (stat !== undefined) break;
-    const parent = path.dirname(dir);
-    if (parent === dir) break;
-    dir = parent;
-  }
+  while (lstatOrUndefined(dir) === undefined && path.dirname(dir) !== dir) dir = path.dirname(dir);
   let real: string;
   let stat: fs.Stats;
   try {
     real = fs.realpathSync(dir);
     stat = fs.statSync(real);
   } catch (error) {
-    throw new PathError(
-      option,
-      file,
-      `cannot be reached (${(error as NodeJS.ErrnoException).code ?? String(error)} at ${quoted(dir)})`,
-      expected,
-    );
+    throw fail(s, `cannot be reached (${codeOf(error)} at ${quoted(dir)})`);
   }
-  if (!stat.isDirectory())
-    throw new PathError(
-      option,
-      file,
-      `cannot be created: ${quoted(dir)} is ${kindOf(stat)}, not a directory`,
-      expected,
-    );
-  refuseSpecialRoots(option, file, real, expected);
+  if (!stat.isDirectory()) throw fail(s, `cannot be created: ${quoted(dir)} is ${kindOf(stat)}, not a directory`);
+  refuseSpecialRoots(s, real);
   return real;
 }
 
-function requireWritable(option: string, file: string, target: string, expected: string): void {
+function requireWritable(s: Subject, target: string): void {
   try {
     fs.accessSync(target, fs.constants.W_OK);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    const why =
-      code === 'EROFS'
-        ? 'is on a read-only file system'
-        : `is not writable (${code ?? String(error)} on ${quoted(target)})`;
-    throw new PathError(option, file, why, expected);
+    throw fail(
+      s,
+      code === 'EROFS' ? 'is on a read-only file system' : `is not writable (${codeOf(error)} on ${quoted(target)})`,
+    );
   }
 }
 
 /** Any other failure of a check (EACCES on a parent, ELOOP …) is still one sentence, never a stack trace. */
-function guarded(option: string, file: string, expected: string, check: () => string): string {
+function guarded(s: Subject, check: () => string): string {
   try {
     return check();
   } catch (error) {
     if (error instanceof PathError) throw error;
-    throw new PathError(
-      option,
-      file,
-      `cannot be checked (${(error as NodeJS.ErrnoException).code ?? messageOf(error)})`,
-      expected,
-    );
+    throw fail(s, `cannot be checked (${codeOf(error)})`);
   }
 }
 
@@ -173,37 +145,34 @@ export interface OutputFileRules {
  * or a new name in a writable directory. Returns the absolute path.
  */
 export function validateOutputFile(option: string, file: string, rules: OutputFileRules = {}): string {
-  return guarded(option, file, OUTPUT_FILE_EXPECTED, () => outputFile(option, file, rules));
-}
-
-function outputFile(option: string, file: string, rules: OutputFileRules): string {
-  const expected = OUTPUT_FILE_EXPECTED;
-  if (file.endsWith('/')) throw new PathError(option, file, 'ends with "/", which names a directory', expected);
-  const absolute = checkShape(option, file, expected, NAME_MAX - TEMP_SUFFIX);
-  const stat = lstatOrUndefined(absolute);
-  if (stat !== undefined) {
-    if (!stat.isFile()) throw new PathError(option, file, `is ${kindOf(stat)}`, expected);
-    refuseSpecialRoots(option, file, fs.realpathSync(absolute), expected);
-    requireWritable(option, file, path.dirname(absolute), expected);
+  const s = { option, file, expected: OUTPUT_FILE_EXPECTED };
+  return guarded(s, () => {
+    if (file.endsWith('/')) throw fail(s, 'ends with "/", which names a directory');
+    const absolute = checkShape(s, NAME_MAX - TEMP_SUFFIX);
+    const stat = lstatOrUndefined(absolute);
+    if (stat !== undefined) {
+      if (!stat.isFile()) throw fail(s, `is ${kindOf(stat)}`);
+      refuseSpecialRoots(s, fs.realpathSync(absolute));
+      requireWritable(s, path.dirname(absolute));
+      return absolute;
+    }
+    const parent = path.dirname(absolute);
+    const ancestor = existingAncestor(s, absolute);
+    if (!rules.createParents && lstatOrUndefined(parent) === undefined)
+      throw fail(s, `cannot be created: directory ${quoted(parent)} does not exist`);
+    requireWritable(s, ancestor);
     return absolute;
-  }
-  const parent = path.dirname(absolute);
-  const ancestor = existingAncestor(option, file, absolute, expected);
-  if (!rules.createParents && lstatOrUndefined(parent) === undefined) {
-    throw new PathError(option, file, `cannot be created: directory ${quoted(parent)} does not exist`, expected);
-  }
-  requireWritable(option, file, ancestor, expected);
-  return absolute;
+  });
 }
 
 /** A file strays will read (a baseline): it must exist and be a regular file. Returns the absolute path. */
 export function validateInputFile(option: string, file: string): string {
-  const expected = INPUT_FILE_EXPECTED;
-  return guarded(option, file, expected, () => {
-    const absolute = checkShape(option, file, expected);
+  const s = { option, file, expected: 'an existing regular file' };
+  return guarded(s, () => {
+    const absolute = checkShape(s);
     const stat = lstatOrUndefined(absolute);
-    if (stat === undefined) throw new PathError(option, file, 'does not exist', expected);
-    if (!stat.isFile()) throw new PathError(option, file, `is ${kindOf(stat)}`, expected);
+    if (stat === undefined) throw fail(s, 'does not exist');
+    if (!stat.isFile()) throw fail(s, `is ${kindOf(stat)}`);
     return absolute;
   });
 }
@@ -215,27 +184,24 @@ export function validateInputFile(option: string, file: string): string {
  * without passing through a non-directory. Returns the absolute path.
  */
 export function validateDirectory(option: string, dir: string): string {
-  return guarded(option, dir, DIRECTORY_EXPECTED, () => directory(option, dir));
-}
-
-function directory(option: string, dir: string): string {
-  const expected = DIRECTORY_EXPECTED;
-  const absolute = checkShape(option, dir, expected);
-  let stat: fs.Stats | undefined;
-  try {
-    stat = fs.statSync(absolute);
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    if (code !== 'ENOENT' && code !== 'ENOTDIR')
-      throw new PathError(option, dir, `cannot be reached (${code ?? String(error)})`, expected);
-  }
-  if (stat !== undefined) {
-    if (!stat.isDirectory()) throw new PathError(option, dir, `is ${kindOf(stat)}`, expected);
-    refuseSpecialRoots(option, dir, fs.realpathSync(absolute), expected);
+  const s = { option, file: dir, expected: DIRECTORY_EXPECTED };
+  return guarded(s, () => {
+    const absolute = checkShape(s);
+    let stat: fs.Stats | undefined;
+    try {
+      stat = fs.statSync(absolute);
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code;
+      if (code !== 'ENOENT' && code !== 'ENOTDIR') throw fail(s, `cannot be reached (${codeOf(error)})`);
+    }
+    if (stat !== undefined) {
+      if (!stat.isDirectory()) throw fail(s, `is ${kindOf(stat)}`);
+      refuseSpecialRoots(s, fs.realpathSync(absolute));
+      return absolute;
+    }
+    requireWritable(s, existingAncestor(s, path.join(absolute, 'x')));
     return absolute;
-  }
-  requireWritable(option, dir, existingAncestor(option, dir, path.join(absolute, 'x'), expected), expected);
-  return absolute;
+  });
 }
 
 /**
@@ -257,12 +223,7 @@ export function makeDirectory(option: string, dir: string, mode = 0o755): string
     } catch (error) {
       const code = (error as NodeJS.ErrnoException).code;
       if (code === 'EEXIST' && fs.statSync(step).isDirectory()) continue;
-      throw new PathError(
-        option,
-        dir,
-        `cannot be created (${code ?? String(error)} at ${quoted(step)})`,
-        DIRECTORY_EXPECTED,
-      );
+      throw new PathError(option, dir, `cannot be created (${codeOf(error)} at ${quoted(step)})`, DIRECTORY_EXPECTED);
     }
   }
   return absolute;
