@@ -56,7 +56,7 @@ export async function snapshotTimes(runs: number, baseline: Baseline): Promise<S
 }
 
 export async function detectMs(runs: number, baseline: Baseline): Promise<number> {
-  const table = await readCurrent(baseline);
+  const { table } = await readCurrent(baseline);
   const t = await interleaved(runs, { detect: () => detect(baseline, table, { checker: process.pid }) });
   return median(t.detect as number[]);
 }

@@ -1,19 +1,9 @@
 /**
- * Was another job active on the host? The time-window guess (time-window.ts)
- * may only end a process when the answer is a confident "no".
- *
- * Evidence, all from the table detection already has (pure):
- * - a live process carrying a different well-formed STRAYS_SESSION (being
- *   cautious here only ever spares), or a RUNNER_TRACKING_ID
- *   other than this job's: another job's step, or its leak;
- * - a `Runner.Worker` that is not in our runner chain: the GitHub runner runs one
- *   worker per job, so a second worker is a second job (several runners side by side);
- * - another active strays session in the host state (`otherSessions`, supplied
- *   by the caller; detection does no I/O).
- * Only processes whose environment was read can show a marker: readCurrent
- * reads the environments of every process when a time-window candidate exists.
- * A process whose environment stays unreadable shows nothing; that is why a
- * second worker and the host state are checked too.
+ * Was another job active on the host? The time-window guess may only end a
+ * process when the answer is a confident "no" (README "Leaks the marker
+ * cannot see", 2: the evidence). Pure: the host state's sessions are handed
+ * in. Only a read environment can show a marker, which is why a second
+ * Runner.Worker and the host state count too.
  */
 import { isZombie, type ProcessInfo } from '../proc/index.js';
 import type { Baseline } from './baseline.js';

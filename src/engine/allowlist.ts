@@ -1,12 +1,7 @@
 /**
- * The user's allowlist: processes strays must leave alone.
- *
- * An entry is a glob matched against the whole command line (`sleep 60*`), or
- * `name:GLOB` matched against the process name (`comm`, or the basename of
- * argv[0], since the kernel truncates `comm` to 15 bytes). `*` matches any run
- * of characters, `?` one character, `[abc]` one of a set, `[a-z]` one of a
- * range, `[!x]` any but x. Matching takes time linear in the command line
- * (src/engine/glob.ts): the command line is the job's to choose.
+ * The user's allowlist: processes strays must leave alone (syntax and limits:
+ * README "What counts as the job's", Allowlist). Matching takes time linear
+ * in the command line (glob.ts): the command line is the job's to choose.
  */
 import type { ProcessInfo } from '../proc/index.js';
 import { quoted } from '../text/untrusted.js';
@@ -63,9 +58,6 @@ export function parseAllowlist(entries: readonly string[]): Allowlist {
   }
   return list.map(parseAllowEntry);
 }
-
-/** Does `glob` match the whole of `text`? allowedBy converts each text once. @internal exported for tests. */
-export const globMatches = (glob: string, text: string): boolean => matchGlob(compileGlob(glob), codePoints(text));
 
 /** The rule that allows `p`, if any. */
 export function allowedBy(list: Allowlist, p: ProcessInfo): AllowRule | undefined {

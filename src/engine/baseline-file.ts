@@ -1,15 +1,9 @@
 /**
  * The baseline on disk: a versioned JSON file passed from job start to job end.
- *
  * Loading refuses anything that is not exactly ours, naming the file and the
  * fault: a post step that guessed at a damaged baseline could kill processes
- * that predate the job. The file lives where the job's own steps can write
- * (RUNNER_TEMP, a --state path), so it is also checked for what a hostile job
- * could write: every field and every element has its type; the job start and
- * the snapshotter agree (the snapshotter started before the table was read and
- * is in it); a job cgroup is one strays made for this session, never "/".
- * Where the caller kept its digest somewhere the job cannot write (the
- * action's state), `expected` authenticates the bytes too.
+ * that predate the job, and the job's own steps can write the file (README
+ * "What counts as the job's": the baseline is authenticated).
  */
 import { createHash } from 'node:crypto';
 import { writeFileAtomic } from '../io/write-output.js';
@@ -155,9 +149,7 @@ const isStamp = (v: unknown, min = 0): v is number => typeof v === 'number' && N
 const isIdentity = (v: unknown): v is Identity => isRecord(v) && isPid(v.pid) && isStamp(v.start);
 const isPair = (v: unknown): boolean => Array.isArray(v) && v.length === 2 && isPid(v[0]) && isStamp(v[1]);
 const isAncestor = (v: unknown): v is AncestorRecord =>
-  isIdentity(v) &&
-  typeof (v as unknown as Record<string, unknown>).comm === 'string' &&
-  isStringArray((v as unknown as Record<string, unknown>).argv);
+  isRecord(v) && typeof v.comm === 'string' && isStringArray(v.argv) && isIdentity(v);
 const isStringArray = (v: unknown): v is string[] => Array.isArray(v) && v.every((s) => typeof s === 'string');
 const isAbsolute = (v: unknown): v is string =>
   typeof v === 'string' && v.startsWith('/') && !v.split('/').includes('..');

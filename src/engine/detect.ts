@@ -8,7 +8,7 @@ import { isZombie, type ProcessInfo, type ProcessTable } from '../proc/index.js'
 import { hostActivity, type HostActivity } from './activity.js';
 import { type Allowlist, allowedBy } from './allowlist.js';
 import { type Baseline, baselineKeys, isNew, recordedChain } from './baseline.js';
-import type { Detection, Finding, Spared, ZombieFinding } from './findings.js';
+import type { Attribution, Detection, Finding, Spared, ZombieFinding } from './findings.js';
 import { type MembershipRule, directMembership } from './membership.js';
 import { type NeverTouch, neverTouch, withPartners } from './never-touch.js';
 import { stepOf } from './session.js';
@@ -39,6 +39,14 @@ type Verdict =
   | { readonly kind: 'unattributed'; readonly finding: Draft }
   | { readonly kind: 'spared'; readonly reason: string }
   | { readonly kind: 'none' };
+
+/** A finding of `p` before its ancestry: its own step, else `step` (its parent's). */
+const draft = (p: ProcessInfo, attribution: Attribution, reasons: readonly string[], step?: string): Draft => ({
+  process: p,
+  attribution,
+  reasons,
+  step: stepOf(p) ?? step,
+});
 
 /** Who must never be touched for this baseline and checker (never-touch.ts), pipeline partners aside. */
 export const guardedFor = (baseline: Baseline, tree: Tree, checker: number): NeverTouch =>
@@ -91,52 +99,28 @@ export function detect(baseline: Baseline, table: ProcessTable, options: DetectO
         reason: `descends from pid ${p.ppid}, ${inherited.reason.replace(/^descends from pid \d+, /, '')}`,
       };
     const own = directMembership(baseline, p, rules, live);
-    if (own.kind === 'member') {
-      return {
-        kind: 'member',
-        finding: { process: p, attribution: own.attribution, reasons: [own.reason], step: stepOf(p) },
-      };
-    }
+    if (own.kind === 'member') return { kind: 'member', finding: draft(p, own.attribution, [own.reason]) };
     if (inherited?.kind === 'member') {
       const from = inherited.finding;
-      return {
-        kind: 'member',
-        finding: {
-          process: p,
-          attribution: 'lineage',
-          reasons: [`descends from pid ${p.ppid} (${from.process.comm}), which ${from.reasons[0] ?? "is the job's"}`],
-          step: stepOf(p) ?? from.step,
-        },
-      };
+      const reason = `descends from pid ${p.ppid} (${from.process.comm}), which ${from.reasons[0] ?? "is the job's"}`;
+      return { kind: 'member', finding: draft(p, 'lineage', [reason], from.step) };
     }
     if (own.kind === 'foreign') return { kind: 'spared', reason: own.reason };
     if (own.kind === 'against') return own.marked ? { kind: 'spared', reason: own.reason } : { kind: 'none' };
     if (inherited?.kind === 'unattributed') {
       const from = inherited.finding;
-      const reasons = [
-        `descends from pid ${p.ppid} (${from.process.comm}), which ${from.reasons[0] ?? "may be the job's"}`,
-        ...from.reasons.slice(1),
-      ];
-      return {
-        kind: 'unattributed',
-        finding: { process: p, attribution: 'lineage', reasons, step: stepOf(p) ?? from.step },
-      };
+      const reason = `descends from pid ${p.ppid} (${from.process.comm}), which ${from.reasons[0] ?? "may be the job's"}`;
+      return { kind: 'unattributed', finding: draft(p, 'lineage', [reason, ...from.reasons.slice(1)], from.step) };
     }
     const why = options.timeWindow === false ? undefined : timeWindowReason(window, p);
     if (why === undefined) return { kind: 'none' };
     const activityNow = host();
     if (activityNow.quiet) {
       const quiet = 'no other job visible on this host (a guess: see "Leaks the marker cannot see")';
-      return {
-        kind: 'member',
-        finding: { process: p, attribution: 'time-window', reasons: [why, quiet], step: stepOf(p) },
-      };
+      return { kind: 'member', finding: draft(p, 'time-window', [why, quiet]) };
     }
     const ambiguous = `not attributed: another job was active (${activityNow.evidence.join('; ')})`;
-    return {
-      kind: 'unattributed',
-      finding: { process: p, attribution: 'time-window', reasons: [why, ambiguous], step: stepOf(p) },
-    };
+    return { kind: 'unattributed', finding: draft(p, 'time-window', [why, ambiguous]) };
   };
 
   const findings: Finding[] = [];

@@ -1,26 +1,16 @@
 /**
- * Globs matched in time linear in the text, whatever the glob and the text.
+ * Globs matched in time linear in the text, whatever the glob: the command
+ * lines come from the job (code from pull requests), and a glob turned into a
+ * backtracking RegExp let `*a*a*a*a*a*b` take minutes on 1 000 characters.
  *
- * The command lines an allowlist is matched against come from the job (a job
- * runs code from pull requests): a glob turned into a backtracking RegExp let
- * `*a*a*a*a*a*b` take minutes on 1 000 characters. Here no RegExp is built:
- *
- * - The glob is split at its stars into segments of one-character tokens
- *   (a literal, `?`, or a set `[abc]`, `[a-z]`, `[!x]`), each matching exactly
- *   one character, so a segment has a fixed length.
- * - Without a star the glob is one segment that must span the whole text; with
- *   stars, the first segment is anchored at the start, the last at the end, and
- *   each middle one is taken at its leftmost occurrence after the previous one.
- *   Leftmost is always right: a star can absorb whatever a later choice skips.
- * - The leftmost occurrence is found by Shift-And (Baeza-Yates & Gonnet, "A new
- *   approach to text searching", CACM 35(10), 1992): one pass over the text,
- *   with the segment's partial matches as bits, ⌈length/32⌉ words per character.
- *   Middle segments scan disjoint stretches of the text, so a whole match costs
- *   at most (text length) × ⌈longest segment/32⌉ word steps plus the anchored
- *   segments' lengths: linear in the text, never a backtrack.
- *
- * Characters are Unicode code points (`?` matches an emoji, not half of one).
- * A backslash is an ordinary character: there is no escape.
+ * No RegExp is built. The glob is split at its stars into segments of
+ * one-character tokens (a literal, `?` or a set), so a segment has a fixed
+ * length. The first segment is anchored at the start, the last at the end,
+ * and each middle one is taken at its leftmost occurrence after the previous
+ * one (leftmost is always right: a star absorbs whatever a later choice
+ * skips), found by Shift-And (Baeza-Yates & Gonnet, CACM 35(10), 1992): one
+ * pass, ⌈length/32⌉ words per character, middle segments over disjoint
+ * stretches of the text. Characters are code points; there is no escape.
  */
 
 /** One character of a glob that matches one character of text. */

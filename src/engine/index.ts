@@ -12,7 +12,6 @@ import {
   readTable,
   readUnreadableEnvs,
 } from '../proc/index.js';
-import type { Allowlist } from './allowlist.js';
 import { type Baseline, baselineKeys, isNew, snapshotFrom } from './baseline.js';
 import { type DetectOptions, detect, guardedFor } from './detect.js';
 import type { Detection } from './findings.js';
@@ -73,11 +72,11 @@ export interface CurrentTable {
  * Reads the table now, with details for the processes that are new since the
  * baseline. When a marker-less orphan may be the job's by the time window, it
  * also reads every other process's environment (only the marker variables are
- * kept), so detection sees another job's processes that predate ours; the cost
- * is measured in the README (Unprivileged runners). Then one privileged call (sudo -n)
+ * kept), so detection sees another job's processes that predate ours (README
+ * "Limits (what the guess cannot know)"). Then one privileged call (sudo -n)
  * reads every environment that stayed unreadable.
  */
-export async function readCurrentWithNotes(baseline: Baseline, options: ReadOptions = {}): Promise<CurrentTable> {
+export async function readCurrent(baseline: Baseline, options: ReadOptions = {}): Promise<CurrentTable> {
   // Processes from the baseline are never findings: their identity (stat) is all detection needs of them.
   const known = baselineKeys(baseline);
   const plain = await readTable(baseline.reader, { fullFor: (pid, start) => isNew(baseline, known, { pid, start }) });
@@ -90,11 +89,6 @@ export async function readCurrentWithNotes(baseline: Baseline, options: ReadOpti
   if (prefix === false) return { table, notes: [] };
   const privileged = await readUnreadableEnvs(table, prefix);
   return { table: privileged.table, notes: privileged.notes };
-}
-
-/** Reads the table now, with details for the processes that are new since the baseline. @internal for bench/. */
-export async function readCurrent(baseline: Baseline, options: ReadOptions = {}): Promise<ProcessTable> {
-  return (await readCurrentWithNotes(baseline, options)).table;
 }
 
 function hasTimeWindowCandidate(
@@ -110,17 +104,13 @@ function hasTimeWindowCandidate(
   return table.processes.some((p) => timeWindowReason(ctx, p) !== undefined);
 }
 
-export interface CheckOptions extends DetectOptions {
-  readonly allow?: Allowlist;
-  /** See ReadOptions.privileged. */
-  readonly privileged?: PrivilegePrefix | false;
-}
+export type CheckOptions = DetectOptions & ReadOptions;
 
 export async function check(
   baseline: Baseline,
   options: CheckOptions = {},
-): Promise<{ table: ProcessTable; detection: Detection; notes: readonly string[] }> {
-  const { table, notes } = await readCurrentWithNotes(baseline, options);
+): Promise<CurrentTable & { readonly detection: Detection }> {
+  const { table, notes } = await readCurrent(baseline, options);
   const checker = options.checker ?? process.pid;
   // Only new processes can be findings, so only they are asked whether they hold the other end of our stdio.
   const keys = baselineKeys(baseline);

@@ -1,19 +1,9 @@
 /**
- * Direct membership: what a process's own evidence says about this job.
- * Lineage is decided later (detect.ts), from these answers.
- *
- * Proof (`member`): this job's STRAYS_SESSION, or this job's RUNNER_TRACKING_ID,
- * in an environment read directly or through the privileged read; or a rule
- * (the job's cgroup). Only this job's session proves: a marker is a value any
- * process can set, so another value is judged for what it is:
- * - the session of another job that the host state records as live, or
- *   another RUNNER_TRACKING_ID: another job's process (`foreign`), spared and
- *   listed by name;
- * - any other session value (unregistered, malformed): evidence neither way
- *   by itself; what remains is a readable environment without this job's
- *   marker, which is evidence against (`against`).
- * An environment that could not be read at all is `unknown`: the only case
- * the time-window guess (time-window.ts) may consider.
+ * Direct membership: what a process's own evidence says about this job
+ * (README "What counts as the job's", rules 4 and 5); lineage is decided
+ * later (detect.ts). A marker is a value any process can set: a value not
+ * this job's is judged for what it is. `unknown` (environment not read at
+ * all) is the only case the time-window guess may consider.
  */
 import type { ProcessInfo } from '../proc/index.js';
 import type { Baseline } from './baseline.js';

@@ -1,31 +1,14 @@
 /**
- * The one guess: for a process whose environment cannot be read at all.
+ * The one guess, for a process whose environment cannot be read at all
+ * (README "Leaks the marker cannot see": its conditions, and "Limits" for
+ * what it cannot know). Everything else is decided by proof (detect.ts).
  *
- * ssh-agent is setgid and gpg-agent calls prctl(PR_SET_DUMPABLE, 0); proc(5)
- * then hides /proc/PID/environ even from their own user, and both double-fork
- * to PID 1, so neither marker nor lineage is left. Where the checker has a
- * privileged read (root, or `sudo -n`), their environments are read and the
- * marker decides; this guess is for a checker without one. Everything else is
- * decided by proof (detect.ts): time never makes a readable process the job's.
- *
- * A process is a candidate only when every one of these holds:
- * - its environment could not be read (not merely read without a marker);
- * - the job has no cgroup of its own: with one, membership decides;
- * - it runs as the job's user (baseline.uid);
- * - it is new: started at or after the baseline and not in it;
- * - it is orphaned: its parent is PID 1, or a known subreaper (below);
- * - it lives in the cgroup of the checker or the recorded runner chain, or
- *   below it: fork(2) keeps the cgroup, so a daemon the job double-forked
- *   stays in the runner service's cgroup, while a service that systemd starts
- *   gets its own unit. The root cgroup "/" contains only itself here, never
- *   everything. Unknown cgroups (v1-only hosts, `ps`) do not exclude.
- * Detection then ends it only when no other job is visible on the host
- * (activity.ts); otherwise it is reported as unattributed and left alone.
- * What it cannot know: README "Limits (what the guess cannot know)".
- *
- * Subreapers (prctl(2) PR_SET_CHILD_SUBREAPER) adopt orphans instead of PID 1,
- * and Linux does not show the flag in /proc. Only a parent that predates the
- * job, is not the runner chain, and is one of the programs below counts.
+ * Why the cgroup condition: fork(2) keeps the cgroup, so a daemon the job
+ * double-forked stays in the runner service's cgroup, while a service that
+ * systemd starts gets its own unit. Why the subreaper list: prctl(2)
+ * PR_SET_CHILD_SUBREAPER parents adopt orphans instead of PID 1, and Linux
+ * does not show the flag in /proc, so only a parent that predates the job,
+ * is not the runner chain, and is one of the programs below counts.
  */
 import type { ProcessInfo } from '../proc/index.js';
 import { type Baseline, isNew } from './baseline.js';

@@ -16,11 +16,7 @@ import { type Place, type Places, placeOf } from './places.js';
 import { readListeners } from './sockets.js';
 import { userName } from './passwd.js';
 
-export interface Listener {
-  readonly proto: 'tcp' | 'udp';
-  readonly family: 4 | 6;
-  readonly address: string;
-  readonly port: number;
+export interface Listener extends Pick<NetSocket, 'proto' | 'family' | 'address' | 'port'> {
   /** `127.0.0.1:9419` or `[::1]:9419`. */
   readonly endpoint: string;
 }
@@ -68,8 +64,6 @@ export interface Explanation extends AncestryFacts {
   readonly holds: Holds;
 }
 
-export interface ExplainContext extends Places {}
-
 export interface ExplainOptions {
   /** The job's baseline: its runner chain ends ancestry chains. */
   readonly baseline?: Baseline | undefined;
@@ -85,7 +79,7 @@ export interface ExplainOptions {
 export function explainFindings(
   findings: readonly Finding[],
   table: ProcessTable,
-  context: ExplainContext,
+  context: Places,
   options: ExplainOptions = {},
 ): Map<number, Explanation> {
   // A clean job: nothing to explain, and no tree of the whole table to build for it (README, Benchmark).

@@ -1,19 +1,12 @@
 /**
- * The privileged helper: the one way strays runs anything as root. Environment
- * reads (src/proc/privileged.ts), every cgroup phase (src/cgroup/phases.ts) and
- * any privileged signal go through `runHelper` / `runHelperSync`.
- *
- * A run is `<prefix> sh -c '<fixed script>' sh <arg>…`: the prefix is
- * `sudo -n` where the checker is not root (passwordless sudo on GitHub-hosted
- * runners; sudo(8) `-n` fails instead of asking for a password), `[]` to run
- * the same script with this process's own rights. The script is a constant of
- * the caller; every value is a positional argument ("$1", "$@"), so no value
- * is ever parsed by the shell (sh(1p), "-c").
- *
- * A helper that cannot run (not installed, a password required, a hung PAM
- * stack) is tried once per process: its refusal is remembered and every later
- * call returns the same reason without running it (sudo logs each call, and a
- * refused one costs a fork/exec and a PAM session).
+ * The privileged helper: the one way strays runs anything as root (environment
+ * reads, cgroup phases, privileged signals). A run is `<prefix> sh -c '<fixed
+ * script>' sh <arg>…` with prefix `sudo -n` (sudo(8): fails instead of asking
+ * for a password) or `[]` (this process's own rights). The script is a
+ * constant of the caller and every value a positional argument, so no value
+ * is ever parsed by the shell (sh(1p), "-c"). A helper that cannot run is
+ * tried once per process: sudo logs each call, and a refused one costs a
+ * fork/exec and a PAM session.
  */
 import { execFile, spawnSync } from 'node:child_process';
 import fs from 'node:fs';

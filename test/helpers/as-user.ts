@@ -26,7 +26,7 @@ if (mode === 'snapshot') {
   out = { pid: process.pid };
 } else if (mode === 'read') {
   const baseline = engine.loadBaseline(file);
-  out = { pid: process.pid, ...(await engine.readCurrentWithNotes(baseline, { privileged: false, ...options })) };
+  out = { pid: process.pid, ...(await engine.readCurrent(baseline, { privileged: false, ...options })) };
 } else {
   const baseline = engine.loadBaseline(file);
   const { table, detection, notes } = await engine.check(baseline, options);
