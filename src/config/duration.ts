@@ -1,9 +1,7 @@
 /**
- * Durations as users write them: `500ms`, `5s`, `1m`, or a bare number of seconds.
- * Anything else is an error naming the setting, the value (quoted: capped,
- * control characters escaped) and the accepted forms; so is a duration over
- * the setting's limit, since a grace period of 100000000000h would make the
- * post step wait forever on a process that ignores SIGTERM.
+ * Durations as users write them (README "Options", `--grace`). One over the
+ * setting's limit is an error too: a grace period of 100000000000h would make
+ * the post step wait forever on a process that ignores SIGTERM.
  */
 import { quoted } from '../text/untrusted.js';
 
@@ -17,13 +15,14 @@ export const MAX_DURATION_MS = 366 * 24 * 3_600_000;
 /** No accepted form is longer; a longer value is refused before any pattern runs over it. */
 const MAX_TEXT = 32;
 
+/** A value of only whitespace: usually a template that expanded to nothing, so an error, not the default. */
+export const blankError = (setting: string, value: string, forms: string): Error =>
+  new Error(`Invalid ${setting} ${quoted(value)}: it is blank. Expected ${forms}; leave it out for the default.`);
+
 export function parseDuration(value: string, setting = 'duration', maxMs = MAX_DURATION_MS): number {
   const text = value.trim();
   const limit = `at most ${formatDuration(maxMs)}`;
-  if (text === '')
-    throw new Error(
-      `Invalid ${setting} ${quoted(value)}: it is blank. Expected ${DURATION_FORMS}; leave it out for the default.`,
-    );
+  if (text === '') throw blankError(setting, value, DURATION_FORMS);
   // One space at most between number and unit: no pattern here can backtrack over a long value.
   const match = text.length <= MAX_TEXT ? /^(\d+(?:\.\d+)?) ?(ms|s|m|h)?$/.exec(text) : null;
   if (!match) throw new Error(`Invalid ${setting} ${quoted(value)}: expected ${DURATION_FORMS}.`);

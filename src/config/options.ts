@@ -1,15 +1,13 @@
 /**
- * The options every adapter shares, parsed once into a frozen object.
- * A bad value throws an error naming the setting, the value (quoted: at most
- * 200 characters, control characters escaped) and the accepted forms; nothing
- * falls back silently. Not given (`undefined`, or the empty string an unset
- * action input reads as) means the default; a value of only whitespace is an
- * error, since it is usually a template that expanded to nothing.
+ * The options every adapter shares, parsed once into a frozen object. A bad
+ * value throws an error naming the setting, the value (through `quoted()`)
+ * and the accepted forms; nothing falls back silently. Not given (`undefined`,
+ * or the empty string an unset action input reads as) means the default.
  */
 import { type Allowlist, parseAllowlist } from '../engine/index.js';
 import { quoted } from '../text/untrusted.js';
 import { DEFAULTS, ISOLATIONS, type Isolation, UNATTRIBUTED_POLICIES, type UnattributedPolicy } from './defaults.js';
-import { DURATION_FORMS, parseDuration } from './duration.js';
+import { DURATION_FORMS, blankError, parseDuration } from './duration.js';
 import { messageOf } from '../text/error-message.js';
 
 export type { Isolation, UnattributedPolicy };
@@ -62,10 +60,7 @@ export function parseChoice<T extends string>(value: string, setting: string, ch
 /** Whether a value was given: `undefined` and '' were not; only whitespace is refused, naming the setting. */
 export function given(value: string | undefined, setting: string, forms: string): value is string {
   if (value === undefined || value === '') return false;
-  if (value.trim() === '')
-    throw new Error(
-      `Invalid ${setting} ${quoted(value)}: it is blank. Expected ${forms}; leave it out for the default.`,
-    );
+  if (value.trim() === '') throw blankError(setting, value, forms);
   return true;
 }
 

@@ -69,6 +69,7 @@ export const recordedChain = (baseline: Pick<Baseline, 'snapshotter' | 'ancestor
 
 export interface SnapshotInput {
   readonly table: ProcessTable;
+  /** The process that takes the snapshot; default this one. */
   readonly self?: number;
   readonly session?: string;
   readonly runnerTrackingId?: string | undefined;

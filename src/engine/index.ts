@@ -12,7 +12,7 @@ import {
   readTable,
   readUnreadableEnvs,
 } from '../proc/index.js';
-import { type Baseline, baselineKeys, isNew, snapshotFrom } from './baseline.js';
+import { type Baseline, type SnapshotInput, baselineKeys, isNew, snapshotFrom } from './baseline.js';
 import { type DetectOptions, detect, guardedFor } from './detect.js';
 import type { Detection } from './findings.js';
 import { timeWindowReason } from './time-window.js';
@@ -30,21 +30,13 @@ export * from './session.js';
 export * from './time-window.js';
 export * from './tree.js';
 
-export interface SnapshotOptions {
-  readonly session?: string;
-  readonly runnerTrackingId?: string | undefined;
-  /** The process that takes the snapshot; default this one. */
-  readonly self?: number;
-}
-
 /** A baseline of this machine now. @internal for bench/ and the tests; the pre step goes through beginJob. */
-export async function snapshot(options: SnapshotOptions = {}): Promise<Baseline> {
+export async function snapshot(options: Omit<SnapshotInput, 'table'> = {}): Promise<Baseline> {
   // The baseline keeps only identities, plus argv and uid of the snapshotter's chain: read just those in full.
   const table = await readTable(undefined, lineageOnly(options.self ?? process.pid));
   return snapshotFrom({
+    ...options,
     table,
-    self: options.self,
-    session: options.session,
     runnerTrackingId: options.runnerTrackingId ?? process.env.RUNNER_TRACKING_ID,
   });
 }

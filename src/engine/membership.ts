@@ -43,26 +43,18 @@ export function markerMembership(
   // An environment the checker could not read itself, read as root (src/proc/privileged.ts): exact, but say how.
   const privileged = p.env?.readable === true && p.env.via === 'privileged';
   const how = privileged ? " (environment read as root; unreadable to the job's user)" : '';
-  const liveOther = session !== undefined && session !== baseline.session && liveSessions.has(session);
-  if (session === baseline.session) {
-    return {
-      kind: 'member',
-      attribution: privileged ? 'privileged-read' : 'marker',
-      reason: `carries this job's ${SESSION_VAR}${how}`,
-    };
-  }
-  if (liveOther)
+  const member = (attribution: Attribution, variable: string): Membership => ({
+    kind: 'member',
+    attribution: privileged ? 'privileged-read' : attribution,
+    reason: `carries this job's ${variable}${how}`,
+  });
+  if (session === baseline.session) return member('marker', SESSION_VAR);
+  if (session !== undefined && liveSessions.has(session))
     return {
       kind: 'foreign',
       reason: `carries ${SESSION_VAR}=${untrusted(session, 60)} of another live job (host state)`,
     };
-  if (ours !== undefined && tracking === ours) {
-    return {
-      kind: 'member',
-      attribution: privileged ? 'privileged-read' : 'tracking-id',
-      reason: `carries this job's ${TRACKING_VAR}${how}`,
-    };
-  }
+  if (ours !== undefined && tracking === ours) return member('tracking-id', TRACKING_VAR);
   if (tracking !== undefined)
     return { kind: 'foreign', reason: `carries another job's ${TRACKING_VAR}=${untrusted(tracking, 60)}` };
   const read = privileged ? 'environment (read as root)' : 'environment';

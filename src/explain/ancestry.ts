@@ -10,7 +10,7 @@
  * a job process or the step's shell, and steps have ended by check time.
  */
 import { isZombie, type ProcessInfo } from '../proc/index.js';
-import type { Tree } from '../engine/index.js';
+import { type Tree, ancestorsOf } from '../engine/index.js';
 
 export interface AncestorLink {
   readonly pid: number;
@@ -43,23 +43,13 @@ export interface AncestryScope {
 
 export function ancestryOf(tree: Tree, p: ProcessInfo, scope: AncestryScope): AncestryFacts {
   const chain: AncestorLink[] = [];
-  const seen = new Set<number>([p.pid]);
   let endsAt: AncestryFacts['endsAt'] = 'unknown';
-  let current = p;
-  for (;;) {
-    const parent = tree.byPid.get(current.ppid);
-    if (!parent || seen.has(parent.pid)) break;
-    chain.push({ pid: parent.pid, comm: parent.comm });
-    seen.add(parent.pid);
-    if (parent.pid === 1) {
-      endsAt = 'init';
-      break;
-    }
-    if (scope.runnerPids.has(parent.pid)) {
-      endsAt = 'runner';
-      break;
-    }
-    current = parent;
+  for (const pid of ancestorsOf(tree, p.pid)) {
+    const parent = tree.byPid.get(pid);
+    if (!parent) break;
+    chain.push({ pid, comm: parent.comm });
+    endsAt = pid === 1 ? 'init' : scope.runnerPids.has(pid) ? 'runner' : 'unknown';
+    if (endsAt !== 'unknown') break;
   }
   const zombieChildren = (tree.children.get(p.pid) ?? []).filter((c) => {
     const child = tree.byPid.get(c);

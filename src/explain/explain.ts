@@ -11,9 +11,8 @@ import { type Baseline, buildTree, type Finding, neverTouchPids, recordedChain }
 import { commandLine, type ProcessInfo, type ProcessTable, readLinuxDetails, readWchan } from '../proc/index.js';
 import { type AncestryFacts, ancestryOf } from './ancestry.js';
 import { DEFAULT_FD_CAP, type FdScan, scanFds } from './fds.js';
-import { type NetSocket, formatEndpoint } from './net-table.js';
+import { type NetSocket, formatEndpoint, readListeners } from './net-table.js';
 import { type Place, type Places, placeOf } from './places.js';
-import { readListeners } from './sockets.js';
 import { userName } from './passwd.js';
 
 export interface Listener extends Pick<NetSocket, 'proto' | 'family' | 'address' | 'port'> {

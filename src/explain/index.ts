@@ -5,4 +5,3 @@ export * from './fds.js';
 export * from './net-table.js';
 export * from './passwd.js';
 export * from './places.js';
-export * from './sockets.js';

@@ -1,5 +1,8 @@
 /**
- * Parser for /proc/net/{tcp,tcp6,udp,udp6} (proc(5), "/proc/net/tcp").
+ * The machine's listening sockets, from /proc/net/{tcp,tcp6,udp,udp6} (proc(5),
+ * "/proc/net/tcp"): read once per check for every finding together. The files
+ * are per network namespace (network_namespaces(7)): the checker's finds the
+ * job's sockets as long as the job shares it (runner steps; not containers).
  *
  * Each row: `sl local_address rem_address st ... uid timeout inode ...`.
  * Addresses are `HEX:PORT`. The port is big-endian hex, but the address is the
@@ -9,6 +12,7 @@
  * 127.0.0.1 reads `0100007F` and ::1 reads `00000000000000000000000001000000`.
  */
 import os from 'node:os';
+import { attempt, readProcFile } from '../proc/index.js';
 
 export type NetFile = 'tcp' | 'tcp6' | 'udp' | 'udp6';
 
@@ -105,3 +109,17 @@ export function formatIPv6(bytes: readonly number[]): string {
 /** `127.0.0.1:9419`, `[::1]:9420`: how reports show an endpoint. */
 export const formatEndpoint = (s: Pick<NetSocket, 'family' | 'address' | 'port'>): string =>
   s.family === 6 ? `[${s.address}]:${s.port}` : `${s.address}:${s.port}`;
+
+const FILES: readonly NetFile[] = ['tcp', 'tcp6', 'udp', 'udp6'];
+
+/** Listening sockets by inode. */
+export function readListeners(procRoot = '/proc'): Map<number, NetSocket> {
+  const out = new Map<number, NetSocket>();
+  for (const file of FILES) {
+    // A kernel without IPv6 has no tcp6/udp6: nothing listens there.
+    const text = attempt(() => readProcFile(`${procRoot}/net/${file}`));
+    if (!text.ok) continue;
+    for (const s of parseNetTable(text.value, file)) if (s.listening) out.set(s.inode, s);
+  }
+  return out;
+}

@@ -1,19 +1,15 @@
 /**
  * The one writer of files: a reader (the next sweep, node_exporter, the post
- * step) sees the old file or the new one, never half of one.
+ * step) sees the old file or the new one, never half of one. rename(2) is
+ * atomic only within one filesystem, so the temporary file lives beside the
+ * target, under a random name ending in neither `.json` nor `.prom` (listJobs
+ * and node_exporter never read it), opened with O_EXCL|O_NOFOLLOW: in a shared
+ * sticky folder root must not write through a link another user planted.
  *
- * rename(2) replaces the target atomically only within one filesystem, so the
- * temporary file lives in the target's own directory, under a random name that
- * ends in neither `.json` nor `.prom` (listJobs and node_exporter never read
- * it). It is opened with O_CREAT|O_EXCL|O_NOFOLLOW: in a shared sticky folder
- * another user could plant a link at a predictable name, and root writing
- * through it would overwrite the link's target (open(2), O_EXCL).
- *
- * A path someone else chose (report-path, --json, --metrics) is checked too:
- * rename(2) replaces whatever the name points at, so as root it would turn
- * `/dev/null` into a regular file. validateOutputFile (src/config/paths.ts)
- * runs when the path is given and again just before the rename (a job step
- * may have put a FIFO or a device there since).
+ * rename(2) also replaces whatever the name is, so as root a report written to
+ * `/dev/null` would replace the device: a path the user chose is checked by
+ * validateOutputFile (src/config/paths.ts) when given and again just before
+ * the rename (a job step may have put a FIFO or a device there since).
  */
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';

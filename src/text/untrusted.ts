@@ -1,15 +1,11 @@
 /**
  * Text that strays did not write (file names in the host state, command lines,
- * values of inputs) passes through `untrusted()` before it reaches a log line.
- *
- * The GitHub runner reads a log line as a workflow command when, after leading
- * whitespace, it starts with `::` (actions/runner ActionCommand.TryParseV2), and
- * `::stop-commands::TOKEN` then silences every later command, strays's own
- * annotations included. Escaping every line break keeps untrusted text on the
- * line strays put it on; escaping a leading `::` covers text printed first on
- * its line. Other control characters and the bidirectional overrides
- * (U+202A-U+202E, U+2066-U+2069; CVE-2021-42574, "Trojan Source") are escaped
- * too, so what a reader sees is what the bytes say.
+ * values of inputs) passes through `untrusted()` before it reaches a log line
+ * (README "Who may write the records": one line each, escaped). The runner
+ * reads a line as a workflow command when, after leading whitespace, it starts
+ * with `::` (actions/runner ActionCommand.TryParseV2), and `::stop-commands::`
+ * silences every later one. Bidirectional overrides are escaped too
+ * (CVE-2021-42574, "Trojan Source"): what a reader sees is what the bytes say.
  */
 
 /** C0 and C1 controls, DEL, and the invisible format characters that reorder or hide text. */
