@@ -1,22 +1,18 @@
 /**
  * Paths the user names (CLI options, the action's report-path), checked when
- * the options are parsed, before anything is read, written or signalled. Each
- * check throws a PathError of one sentence (README "Exit statuses", status 2):
- * the option, the path through `quoted()` and what was expected.
- *
- * Why each rule:
- * - /proc and /sys are never state or output: mkdir(2) there fails with ENOENT
- *   even though the parent exists, and Node's recursive mkdirSync retries that
- *   forever at 100 % CPU; and writing there is never what a user meant.
- * - An existing output must be a regular file: writers replace it by rename(2),
- *   which as root turns /dev/null into a regular file; a FIFO or a device
- *   blocks or swallows the write; a directory gives EISDIR after the kill.
- * - A file strays reads (a baseline) must be a regular file, not a symbolic
- *   link, matching readRegularFile (src/io/read-regular.ts).
- * - Path and name lengths are Linux's PATH_MAX (4096 with the NUL) and
- *   NAME_MAX (255 bytes), so ENAMETOOLONG is named here rather than after a
- *   kill; a file strays writes keeps 32 bytes of its name for the writer's
- *   temporary name (src/io/write-output.ts).
+ * the options are parsed, before anything is read, written or signalled
+ * (README "Exit statuses", 2). Each check throws a PathError of one sentence:
+ * the option, the path through `quoted()` and what was expected. Why each rule:
+ * - /proc and /sys: mkdir(2) there fails with ENOENT even though the parent
+ *   exists, and Node's recursive mkdirSync retries that forever at 100 % CPU;
+ *   and writing there is never what a user meant.
+ * - An existing output must be a regular file: a FIFO or a device blocks or
+ *   swallows the write, the writer's rename(2) would replace a device
+ *   (src/io/write-output.ts), a directory gives EISDIR after the kill. An input
+ *   must be a regular file, as readRegularFile (src/io/read-regular.ts) requires.
+ * - PATH_MAX (4096 with the NUL) and NAME_MAX (255 bytes), so ENAMETOOLONG is
+ *   named here rather than after a kill; a file strays writes keeps 32 bytes
+ *   of its name for the writer's temporary name.
  */
 import fs from 'node:fs';
 import path from 'node:path';

@@ -27,10 +27,7 @@ interface BaselineFile extends Omit<Baseline, 'processes'> {
 }
 
 export class BaselineFileError extends Error {
-  constructor(
-    readonly file: string,
-    problem: string,
-  ) {
+  constructor(file: string, problem: string) {
     super(`Baseline file ${file} ${problem}`);
     this.name = 'BaselineFileError';
   }
@@ -56,12 +53,8 @@ export function saveBaseline(file: string, b: Baseline): string {
   return baselineDigest(text);
 }
 
-export interface LoadOptions {
-  /** sha256 (hex) the file must have: kept where the job cannot write it. */
-  readonly sha256?: string | undefined;
-}
-
-export function loadBaseline(file: string, options: LoadOptions = {}): Baseline {
+/** `sha256` (hex): what the file must hash to, kept where the job cannot write it. */
+export function loadBaseline(file: string, options: { readonly sha256?: string | undefined } = {}): Baseline {
   let text: string;
   try {
     // Never blocks on a FIFO, never reads /dev/zero forever, never follows a planted symlink.

@@ -42,15 +42,9 @@ export interface Meter {
   steps: number;
 }
 
-/** Why a glob is invalid, with the 1-based position in the glob. */
+/** Why a glob is invalid; the message names the 1-based position in the glob. */
 export class GlobError extends Error {
-  constructor(
-    readonly position: number,
-    problem: string,
-  ) {
-    super(problem);
-    this.name = 'GlobError';
-  }
+  override name = 'GlobError';
 }
 
 /** A string as code points, so that `?` and sets see whole characters. */
@@ -111,14 +105,13 @@ function parseSet(cps: Uint32Array, start: number): { token: Token; end: number 
     if (next === DASH && hi !== undefined && hi !== CLOSE) {
       if (hi < cp)
         throw new GlobError(
-          i + 1,
           `the range "${String.fromCodePoint(cp)}-${String.fromCodePoint(hi)}" at position ${i + 1} runs backwards`,
         );
       ranges.push(cp, hi);
       i += 2;
     } else ranges.push(cp, cp);
   }
-  throw new GlobError(start + 1, `"[" at position ${start + 1} is never closed`);
+  throw new GlobError(`"[" at position ${start + 1} is never closed`);
 }
 
 function accepts(token: Token, cp: number): boolean {

@@ -103,16 +103,11 @@ export async function check(
   options: CheckOptions = {},
 ): Promise<CurrentTable & { readonly detection: Detection }> {
   const { table, notes } = await readCurrent(baseline, options);
-  const checker = options.checker ?? process.pid;
   // Only new processes can be findings, so only they are asked whether they hold the other end of our stdio.
   const keys = baselineKeys(baseline);
+  const fresh = table.processes.filter((p) => isNew(baseline, keys, p)).map((p) => p.pid);
   const partners =
-    table.reader === 'linux-proc'
-      ? pipelinePartners(
-          checker,
-          table.processes.filter((p) => isNew(baseline, keys, p)).map((p) => p.pid),
-        )
-      : new Map<number, string>();
+    table.reader === 'linux-proc' ? pipelinePartners(options.checker ?? process.pid, fresh) : new Map<number, string>();
   return {
     table,
     detection: detect(baseline, table, { ...options, partners: new Map([...partners, ...(options.partners ?? [])]) }),

@@ -25,10 +25,9 @@ export function stepOf(p: Pick<ProcessInfo, 'env'>): string | undefined {
 }
 
 /**
- * sha256 of the baseline file `strays start` wrote, exported next to the
- * session by its eval line: the job's commands are children of that shell and
- * cannot change its variables, so `strays check` in the same shell can tell a
- * baseline a step rewrote (src/engine/baseline-file.ts).
+ * sha256 of the baseline `strays start` wrote, exported beside the session by
+ * its eval line: the job's commands cannot change their shell's variables, so
+ * `strays check` in that shell can tell a baseline a step rewrote.
  */
 export const BASELINE_DIGEST_VAR = 'STRAYS_BASELINE_SHA256';
 

@@ -13,7 +13,6 @@ import fs from 'node:fs';
 /** Why a file was not read; `code` is stable for callers that branch on it. */
 export class UnsafeFileError extends Error {
   constructor(
-    readonly file: string,
     readonly code: 'missing' | 'symlink' | 'not-regular' | 'too-large' | 'unreadable',
     detail: string,
   ) {
@@ -36,15 +35,15 @@ export function readRegularFile(file: string, maxBytes = DEFAULT_MAX_BYTES): Reg
     fd = fs.openSync(file, fs.constants.O_RDONLY | fs.constants.O_NOFOLLOW | fs.constants.O_NONBLOCK);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT') throw new UnsafeFileError(file, 'missing', 'does not exist');
-    if (code === 'ELOOP') throw new UnsafeFileError(file, 'symlink', 'is a symbolic link');
-    throw new UnsafeFileError(file, 'unreadable', `cannot be opened (${code ?? String(error)})`);
+    if (code === 'ENOENT') throw new UnsafeFileError('missing', 'does not exist');
+    if (code === 'ELOOP') throw new UnsafeFileError('symlink', 'is a symbolic link');
+    throw new UnsafeFileError('unreadable', `cannot be opened (${code ?? String(error)})`);
   }
   try {
     const stat = fs.fstatSync(fd);
-    if (!stat.isFile()) throw new UnsafeFileError(file, 'not-regular', `is not a regular file (${kindOf(stat)})`);
+    if (!stat.isFile()) throw new UnsafeFileError('not-regular', `is not a regular file (${kindOf(stat)})`);
     if (stat.size > maxBytes)
-      throw new UnsafeFileError(file, 'too-large', `is ${stat.size} bytes, over the ${maxBytes}-byte limit`);
+      throw new UnsafeFileError('too-large', `is ${stat.size} bytes, over the ${maxBytes}-byte limit`);
     // Read one byte past the cap: a file that grows after fstat is still caught.
     const buffer = Buffer.alloc(Math.min(maxBytes + 1, Math.max(stat.size + 1, 4096)));
     let length = 0;
@@ -52,7 +51,7 @@ export function readRegularFile(file: string, maxBytes = DEFAULT_MAX_BYTES): Reg
       const n = fs.readSync(fd, buffer, length, buffer.length - length, null);
       if (n === 0) break;
       length += n;
-      if (length > maxBytes) throw new UnsafeFileError(file, 'too-large', `is over the ${maxBytes}-byte limit`);
+      if (length > maxBytes) throw new UnsafeFileError('too-large', `is over the ${maxBytes}-byte limit`);
       if (length === buffer.length) break;
     }
     return { text: buffer.subarray(0, length).toString('utf8'), stat };
