@@ -85,10 +85,9 @@ export function snapshotFrom(input: SnapshotInput): Baseline {
     .map((pid) => tree.byPid.get(pid))
     .filter((p): p is ProcessInfo => p !== undefined)
     .map((p) => ({ pid: p.pid, start: p.start, comm: p.comm, argv: p.argv }));
-  const tracking = input.runnerTrackingId;
   return {
     session: input.session ?? newSessionId(),
-    runnerTrackingId: tracking !== undefined && tracking !== '' ? tracking : undefined,
+    runnerTrackingId: input.runnerTrackingId || undefined,
     reader: input.table.reader,
     takenAt: input.table.takenAt,
     start: input.table.now,

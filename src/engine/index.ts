@@ -42,11 +42,7 @@ export async function snapshot(options: Omit<SnapshotInput, 'table'> = {}): Prom
 }
 
 export interface ReadOptions {
-  /**
-   * How to read environments the checker may not read (non-dumpable agents):
-   * a command prefix run once for all of them (default `sudo -n` when not root;
-   * none when root, who reads them directly); false: never.
-   */
+  /** The helper that reads environments the checker may not (README "For integrators"); false: never. */
   readonly privileged?: PrivilegePrefix | false;
   /** Time-window attribution (default true): read every process's environment for other jobs' markers when a candidate exists. */
   readonly timeWindow?: boolean;

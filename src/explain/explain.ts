@@ -87,10 +87,9 @@ export function explainFindings(
   const linux = table.reader === 'linux-proc';
   const tree = buildTree(table.processes);
   const jobPids = new Set(findings.map((f) => f.process.pid));
-  const checker = options.checker ?? process.pid;
   const runnerPids = neverTouchPids({
     tree,
-    checker,
+    checker: options.checker ?? process.pid,
     recorded: options.baseline ? recordedChain(options.baseline) : undefined,
   });
 

@@ -7,7 +7,7 @@
  * user): that is reported as "unreadable", never thrown.
  */
 import fs from 'node:fs';
-import { isDenied, isGone } from '../proc/index.js';
+import { attempt } from '../proc/index.js';
 
 export const DEFAULT_FD_CAP = 256;
 
@@ -29,14 +29,9 @@ const SOCKET = /^socket:\[(\d+)\]$/;
 
 export function scanFds(pid: number, cap = DEFAULT_FD_CAP, procRoot = '/proc'): FdScan {
   const dir = `${procRoot}/${pid}/fd`;
-  let names: string[];
-  try {
-    names = fs.readdirSync(dir);
-  } catch (error) {
-    if (isGone(error)) return { status: 'gone', reason: 'process gone' };
-    const code = (error as NodeJS.ErrnoException).code;
-    return { status: 'unreadable', reason: isDenied(error) ? 'permission denied' : (code ?? String(error)) };
-  }
+  const listing = attempt(() => fs.readdirSync(dir));
+  if (!listing.ok) return { status: listing.gone ? 'gone' : 'unreadable', reason: listing.reason };
+  const names = listing.value;
   // Numeric order, so a capped scan reads the low fds (where servers open their listeners first).
   names.sort((a, b) => Number(a) - Number(b));
   const take = names.slice(0, cap);

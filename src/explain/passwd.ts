@@ -5,6 +5,7 @@
  * as the bare uid. Spawning `getent` per finding is not worth it.
  */
 import fs from 'node:fs';
+import { attempt } from '../proc/index.js';
 
 export function parsePasswd(text: string): Map<number, string> {
   const out = new Map<number, string>();
@@ -23,13 +24,9 @@ export function userName(uid: number | undefined, file = '/etc/passwd'): string 
   if (uid === undefined) return undefined;
   let users = cache.get(file);
   if (!users) {
-    let text = '';
-    try {
-      text = fs.readFileSync(file, 'utf8');
-    } catch {
-      // no passwd file (distroless images): every user stays unnamed
-    }
-    users = parsePasswd(text);
+    // No passwd file (distroless images): every user stays unnamed.
+    const text = attempt(() => fs.readFileSync(file, 'utf8'));
+    users = parsePasswd(text.ok ? text.value : '');
     cache.set(file, users);
   }
   return users.get(uid);

@@ -87,10 +87,7 @@ interface Ended {
   readonly stdout: string;
   readonly stderr: string;
   readonly status: number | null;
-  readonly error?:
-    | (Error & { readonly code?: unknown; readonly syscall?: string; readonly killed?: boolean })
-    | null
-    | undefined;
+  readonly error?: (Error & { readonly code?: unknown; readonly syscall?: string; readonly killed?: boolean }) | null;
 }
 
 /** One reading of a finished run, and the one wording of a refusal. */

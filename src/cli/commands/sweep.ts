@@ -87,7 +87,7 @@ export const sweepCommand: Command = {
     if (stateDir !== undefined) pathOption('sweep', () => validateDirectory('--state-dir', stateDir));
     for (const option of ['json', 'metrics']) {
       const file = stringValue(values, option);
-      // The writers create missing directories (writeFileAtomic), so only an existing ancestor must be a directory.
+      // --json's writer makes missing folders (createParents): only an existing ancestor must be a directory.
       if (file !== undefined)
         pathOption('sweep', () => validateOutputFile(`--${option}`, file, { createParents: true }));
     }
