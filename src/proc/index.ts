@@ -12,7 +12,7 @@ export * from './types.js';
 export { ticksToMs } from './clock.js';
 export { linuxLineage, parseCgroupV2, readLinuxDetails, readStartTicks } from './linux.js';
 export { pipelinePartners } from './pipes.js';
-export { attempt, isDenied, isGone, parseIfPresent, readProcFile, readWchan } from './procfs.js';
+export { attempt, parseIfPresent, readProcFile, readWchan } from './procfs.js';
 export { parseStatBytes } from './stat.js';
 export { type PrivilegePrefix, defaultPrivilegePrefix } from '../privilege/helper.js';
 
