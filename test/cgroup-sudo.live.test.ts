@@ -146,7 +146,7 @@ describeIf(missing, 'job cgroup through the privileged helper (live, as root)', 
     const daemon = await worker.go();
     expect(cgroupOfPid(daemon)).toBe(record.path);
 
-    expect(evacuate(record, [worker.pid, process.pid], privilege)).toEqual([worker.pid]); // the test process was never inside
+    expect(await evacuate(record, [worker.pid, process.pid], privilege)).toEqual([worker.pid]); // the test process was never inside
     expect(trace.calls()).toHaveLength(2);
     expect(cgroupOfPid(worker.pid)).toBe(origin);
 

@@ -140,7 +140,7 @@ describeIf(missing, 'per-job cgroups (live, cgroup v2 writable)', () => {
     // Stop the world: the freezer refuses while the runner stand-in is inside, works once it is moved out.
     const freezer = jobFreezer(a, { protect: [workerA.pid] });
     await expect(freezer.freeze()).rejects.toThrow(/holds pid .*runner chain/);
-    expect(evacuate(a, [workerA.pid])).toEqual([workerA.pid]);
+    expect(await evacuate(a, [workerA.pid])).toEqual([workerA.pid]);
     expect(cgroupOfPid(workerA.pid)).toBe(origin);
     await freezer.freeze();
     expect(readKeyed(jobDir(a), 'cgroup.events').get('frozen')).toBe('1');

@@ -51,12 +51,14 @@ export const chainOf = (pid: number): number[] => [...linuxLineage(pid)].filter(
  * not returned (the freezer then refuses, naming it). Throws CgroupError only
  * when the helper cannot run.
  */
-export function evacuate(record: JobCgroupRecord, pids: readonly number[], privilege?: CgroupPrivilege): number[] {
-  return movePhase(
-    record,
-    pids.filter((pid) => inJobCgroup(record, cgroupOfPid(pid))),
-    privilege,
-  ).moved;
+export async function evacuate(
+  record: JobCgroupRecord,
+  pids: readonly number[],
+  privilege?: CgroupPrivilege,
+  onSpawn?: (pid: number) => void,
+): Promise<number[]> {
+  const inside = pids.filter((pid) => inJobCgroup(record, cgroupOfPid(pid)));
+  return (await movePhase(record, inside, privilege, onSpawn)).moved;
 }
 
 export interface FreezerOptions {

@@ -21,6 +21,7 @@ import {
   SUDO_PREFIX,
   defaultPrivilegePrefix,
   isRoot,
+  runHelper,
   runHelperSync,
 } from '../privilege/helper.js';
 import { messageOf } from '../text/error-message.js';
@@ -213,16 +214,25 @@ export function openPhase(prefix: PrivilegePrefix, viaHelper: boolean, input: Op
   );
 }
 
-/** Before freezing: moves `pids` back to the record's origin in one run; returns those moved. Throws CgroupError only when it cannot run. */
-export function movePhase(
+/**
+ * Before freezing, or while a clean job is checked: moves `pids` back to the record's origin in one run;
+ * returns those moved. Throws CgroupError only when it cannot run. Asynchronous: the first cgroup migration
+ * after a quiet spell waits for an RCU grace period (cgroup_threadgroup_rwsem; ~8 ms measured here),
+ * which a caller may spend reading the process table.
+ */
+export async function movePhase(
   record: JobCgroupRecord,
   pids: readonly number[],
   privilege?: CgroupPrivilege,
-): { moved: number[]; notes: string[] } {
+  onSpawn?: (pid: number) => void,
+): Promise<{ moved: number[]; notes: string[] }> {
   if (pids.length === 0) return { moved: [], notes: [] };
   const { prefix, viaHelper } = recordPrefix(record, privilege);
   const origin = phaseDir(record.mount, record.origin, 'cgroup', viaHelper);
-  const run = runHelperSync(prefix, MOVE_OUT, [origin, ...pids.map(String)], { timeoutMs: privilege?.timeoutMs });
+  const run = await runHelper(prefix, MOVE_OUT, [origin, ...pids.map(String)], {
+    timeoutMs: privilege?.timeoutMs,
+    onSpawn,
+  });
   if (!run.ok)
     throw new CgroupError(
       `Cannot move pid ${pids.join(', ')} out of the job cgroup through ${run.command}: ${run.reason}.`,

@@ -10,7 +10,7 @@ import { type Allowlist, allowedBy } from './allowlist.js';
 import { type Baseline, baselineKeys, isNew, recordedChain } from './baseline.js';
 import type { Attribution, Detection, Finding, Spared, ZombieFinding } from './findings.js';
 import { type MembershipRule, directMembership } from './membership.js';
-import { type NeverTouch, neverTouch, withPartners } from './never-touch.js';
+import { type NeverTouch, neverTouch, withOwnProcesses } from './never-touch.js';
 import { stepOf } from './session.js';
 import { referenceCgroups, timeWindowReason } from './time-window.js';
 import { ancestorsOf, buildTree, type Tree } from './tree.js';
@@ -27,6 +27,8 @@ export interface DetectOptions {
   readonly otherSessions?: readonly string[];
   /** The checker's pipeline partners (src/proc/pipes.ts): never findings. */
   readonly partners?: ReadonlyMap<number, string>;
+  /** Processes the checker started for its own work (never-touch.ts): never findings, nor what they start. */
+  readonly helpers?: readonly number[];
 }
 
 type Draft = Omit<Finding, 'ancestry' | 'children'>;
@@ -62,7 +64,7 @@ export function detect(baseline: Baseline, table: ProcessTable, options: DetectO
   const keys = baselineKeys(baseline);
   // The chains without pipeline partners are also where a double-forked job daemon stays (their cgroups).
   const chains = guardedFor(baseline, tree, options.checker ?? process.pid);
-  const never = withPartners(chains, options.partners);
+  const never = withOwnProcesses(chains, tree, options);
   const allow = options.allow ?? [];
   const rules = options.rules ?? [];
   const live = new Set((options.otherSessions ?? []).filter((s) => s !== baseline.session));

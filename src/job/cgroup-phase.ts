@@ -10,7 +10,16 @@
  * the job cgroup too (the worker was moved in at job start): they are moved
  * out first, so freezing never stops the runner.
  */
-import { CgroupError, chainOf, closeJobCgroup, evacuate, jobDir, jobFreezer, readKeyed } from '../cgroup/index.js';
+import {
+  CgroupError,
+  chainOf,
+  closeJobCgroup,
+  evacuate,
+  jobDir,
+  jobFreezer,
+  memberPids,
+  readKeyed,
+} from '../cgroup/index.js';
 import {
   type Baseline,
   type Finding,
@@ -27,9 +36,13 @@ import { messageOf } from '../text/error-message.js';
  * failure (e.g. sudo refused in the post step) is not the job's: the freezer
  * then refuses, naming the pids still inside, and detection runs unfrozen.
  */
-export function evacuateRunner(record: JobCgroupRecord, runner: readonly number[]): number[] {
+export async function evacuateRunner(
+  record: JobCgroupRecord,
+  runner: readonly number[],
+  onSpawn?: (pid: number) => void,
+): Promise<number[]> {
   try {
-    return evacuate(record, runner);
+    return await evacuate(record, runner, undefined, onSpawn);
   } catch (error) {
     if (error instanceof CgroupError) return [];
     throw error;
@@ -88,6 +101,18 @@ function populated(record: JobCgroupRecord): boolean {
   } catch {
     return true;
   }
+}
+
+/**
+ * Whether the job cgroup holds anything besides `runner` and the processes
+ * moved in at job start: only then is there something to freeze, for which
+ * the runner chain must be out first. A clean job's cgroup holds just the
+ * runner chain, which leaves while detection runs. A pid from outside this
+ * PID namespace reads as 0: never the runner's.
+ */
+export function holdsOthers(record: JobCgroupRecord, runner: readonly number[]): boolean {
+  const mine = new Set([...runner, ...record.moved.map((m) => m.pid)]);
+  return [...memberPids(record)].some((pid) => !mine.has(pid));
 }
 
 /** Removes the job cgroup; what went wrong comes back as notes. */

@@ -25,7 +25,7 @@ import { DEFAULT_FD_CAP, explainFindings, type FdScan, scanOfLinks } from '../ex
 import { readFdsPrivileged, terminate, type Termination } from '../terminate/index.js';
 import { buildReport, type Report, type ReportContext } from '../report/index.js';
 import { cgroupRule } from '../cgroup/index.js';
-import { closeCgroup, detectFrozen, evacuateRunner, runnerPids } from './cgroup-phase.js';
+import { closeCgroup, detectFrozen, evacuateRunner, holdsOthers, runnerPids } from './cgroup-phase.js';
 import { activeOtherSessions, forgetJob } from './host-phase.js';
 
 export interface FinishInput {
@@ -64,7 +64,15 @@ export async function finishJob(input: FinishInput): Promise<FinishResult> {
   const notes: string[] = [];
   // Read once: what must never be frozen is also what moves out of the job cgroup.
   const runner = cgroup ? runnerPids(cgroup, baseline, checker) : [];
-  if (cgroup) evacuateRunner(cgroup, runner);
+  // Freezing is for stopping what will be signalled: report-only jobs are not even paused, and a
+  // cgroup holding only the runner chain (a clean job) has nothing to freeze.
+  const freezing = cgroup !== undefined && options.kill && holdsOthers(cgroup, runner);
+  // The runner chain leaves the job cgroup before freezing, or (nothing to freeze) while detection reads the
+  // table: the move waits for the kernel (src/cgroup/phases.ts movePhase), and closing needs the cgroup empty.
+  // The helper doing it is the checker's own, never the job's (never-touch.ts).
+  const helpers: number[] = [];
+  const leaving = cgroup ? evacuateRunner(cgroup, runner, (pid) => helpers.push(pid)) : undefined;
+  if (freezing) await leaving;
   const others = await activeOtherSessions(
     baseline.session,
     () => readTable(baseline.reader, STAT_ONLY),
@@ -77,17 +85,18 @@ export async function finishJob(input: FinishInput): Promise<FinishResult> {
     checker,
     otherSessions: [...(input.otherSessions ?? []), ...others.sessions],
     privileged: input.privileged,
+    helpers,
   };
   const targetsOf = (d: Detection): readonly Finding[] =>
     options.unattributed === 'kill' ? [...d.findings, ...d.unattributed] : d.findings;
   const runCheck = () => check(baseline, detectOptions);
-  // Report-only jobs are not even paused: the freezer is for stopping what will be signalled.
-  const checked =
-    cgroup && options.kill
-      ? await detectFrozen(cgroup, checker, runCheck, (r) => targetsOf(r.detection), runner)
-      : { result: await runCheck(), notes: [] };
+  const checked = freezing
+    ? await detectFrozen(cgroup, checker, runCheck, (r) => targetsOf(r.detection), runner)
+    : { result: await runCheck(), notes: [] };
   const { table, detection } = checked.result;
   notes.push(...checked.result.notes, ...checked.notes);
+  // Reaped before anything is signalled: a helper's pid cannot be another process's while it counts as ours.
+  await leaving;
   const context: ReportContext = { host: os.hostname(), checkedAt: Date.now(), ...input.context };
   // Explain before terminating: once a process is gone, its sockets and files are gone too.
   const helper = input.privileged ?? defaultPrivilegePrefix();

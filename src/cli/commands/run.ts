@@ -187,7 +187,7 @@ async function guard(job: GuardedRun, io: Io): Promise<number> {
     finisher = armed;
     const started = startGuarded(command, args, env);
     child = started;
-    if (job.baseline.cgroup) evacuate(job.baseline.cgroup, [process.pid]);
+    if (job.baseline.cgroup) await evacuate(job.baseline.cgroup, [process.pid]);
     if (early !== undefined) onSignal(early);
     const outcome: Outcome = await Promise.race([started.ended, stopRequested]);
     if (outcome.kind === 'not-started') {
