@@ -91,7 +91,9 @@ const builtinsOnFirstCall = {
  * importer of an ES module. This wraps the helper in a cache; the build fails if the helper changes shape.
  */
 function shareInteropCopies(code) {
-  const start = /var ([\w$]+)\s*=\s*\(([\w$]+),\s*([\w$]+),\s*([\w$]+)\)\s*=>\s*\(\4\s*=\s*\2\s*!=\s*null\s*\?/.exec(code);
+  const start = /var ([\w$]+)\s*=\s*\(([\w$]+),\s*([\w$]+),\s*([\w$]+)\)\s*=>\s*\(\4\s*=\s*\2\s*!=\s*null\s*\?/.exec(
+    code,
+  );
   const end = start ? code.indexOf('));', start.index) + 3 : -1;
   const helper = start && end > 2 ? code.slice(start.index, end) : '';
   if (!start || !helper.includes('__esModule'))
