@@ -57,13 +57,15 @@ describeIf(missing, 'one refusal for every privileged need', () => {
       command: sudo.file,
     });
     const before = cgroupOfPid(process.pid);
-    expect(() =>
+    await expect(
       openJobCgroup({
         session: newSessionId(),
         movePid: process.pid,
         privilege: { prefix: [sudo.file], mode: 'always' },
       }),
-    ).toThrow(`Cannot create a job cgroup through ${sudo.file}: ${sudo.file} refused: sudo: a password is required.`);
+    ).rejects.toThrow(
+      `Cannot create a job cgroup through ${sudo.file}: ${sudo.file} refused: sudo: a password is required.`,
+    );
     expect(sudo.calls()).toBe(1);
     expect(cgroupOfPid(process.pid)).toBe(before);
   });
@@ -80,7 +82,7 @@ const [session, sudo] = process.argv.slice(2);
 const out = [];
 for (const privilege of [{ prefix: false }, { prefix: [sudo] }]) {
   try {
-    out.push({ record: openJobCgroup({ session, movePid: process.pid, privilege }) });
+    out.push({ record: await openJobCgroup({ session, movePid: process.pid, privilege }) });
   } catch (error) {
     out.push({ error: error.message, code: error.code ?? null });
   }

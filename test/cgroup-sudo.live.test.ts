@@ -117,7 +117,7 @@ describeIf(missing, 'job cgroup through the privileged helper (live, as root)', 
     const worker = startWorker(leakers);
     const origin = cgroupOfPid(worker.pid);
     const privilege = { prefix: trace.prefix };
-    const record = openJobCgroup({
+    const record = await openJobCgroup({
       session: newSessionId(),
       movePid: worker.pid,
       privilege: { ...privilege, mode: 'always' },
@@ -170,7 +170,7 @@ describeIf(missing, 'job cgroup through the privileged helper (live, as root)', 
     const worker = startWorker(leakers);
     const origin = cgroupOfPid(worker.pid);
     const privilege = { prefix: trace.prefix };
-    const record = openJobCgroup({
+    const record = await openJobCgroup({
       session: newSessionId(),
       movePid: worker.pid,
       privilege: { ...privilege, mode: 'always' },
@@ -199,7 +199,7 @@ describeIf(missing, 'job cgroup through the privileged helper (live, as root)', 
     const origin = cgroupOfPid(worker.pid);
     const job = startTestJob();
     // prefix []: the helper's scripts, run directly (as root, the default for a `via: 'sudo'` record at the end too).
-    const started = startIsolation({
+    const started = await startIsolation({
       requested: 'auto',
       session: job.baseline.session,
       pid: worker.pid,
@@ -243,7 +243,7 @@ describeIf(missing, 'job cgroup through the privileged helper (live, as root)', 
     fs.mkdirSync(parentDir);
     extraDirs.push(parentDir);
     const privilege = { prefix: trace.prefix };
-    const record = openJobCgroup({
+    const record = await openJobCgroup({
       session: newSessionId(),
       movePid: worker.pid,
       parent,
@@ -263,7 +263,7 @@ describeIf(missing, 'job cgroup through the privileged helper (live, as root)', 
 });
 
 describeIf(missing, 'refused before anything runs', () => {
-  it('a session that is not strays-<16 hex>, with or without metacharacters', () => {
+  it('a session that is not strays-<16 hex>, with or without metacharacters', async () => {
     leakers = new Leakers();
     const trace = tracer(leakers);
     const worker = startWorker(leakers);
@@ -273,9 +273,9 @@ describeIf(missing, 'refused before anything runs', () => {
       'strays-not.hex.at.all',
       '../strays-0123456789abcdef',
     ]) {
-      expect(() =>
+      await expect(
         openJobCgroup({ session, movePid: worker.pid, privilege: { prefix: trace.prefix, mode: 'always' } }),
-      ).toThrow(/cannot name a cgroup|Refusing a privileged cgroup operation/);
+      ).rejects.toThrow(/cannot name a cgroup|Refusing a privileged cgroup operation/);
     }
     expect(trace.calls()).toEqual([]);
     expect(cgroupOfPid(worker.pid)).toBe(cgroupOfPid(process.pid));

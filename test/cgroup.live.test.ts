@@ -95,8 +95,8 @@ function startWorker(l: Leakers): Worker {
   };
 }
 
-const open = (session: string, movePid: number): JobCgroupRecord => {
-  const record = openJobCgroup({ session, movePid });
+const open = async (session: string, movePid: number): Promise<JobCgroupRecord> => {
+  const record = await openJobCgroup({ session, movePid });
   records.push(record);
   return record;
 };
@@ -109,8 +109,8 @@ describeIf(missing, 'per-job cgroups (live, cgroup v2 writable)', () => {
     const jobA = startTestJob();
     const jobB = startTestJob();
     const origin = cgroupOfPid(workerA.pid);
-    const a = open(jobA.baseline.session, workerA.pid);
-    const b = open(jobB.baseline.session, workerB.pid);
+    const a = await open(jobA.baseline.session, workerA.pid);
+    const b = await open(jobB.baseline.session, workerB.pid);
     expect(a.path).toBe(`${origin === '/' ? '' : origin}/${jobA.baseline.session}`);
     expect(a.origin).toBe(origin);
     expect(cgroupOfPid(workerA.pid)).toBe(a.path);
@@ -160,7 +160,7 @@ describeIf(missing, 'per-job cgroups (live, cgroup v2 writable)', () => {
     const worker = startWorker(leakers);
     const job = startTestJob();
     const origin = cgroupOfPid(worker.pid);
-    const record = open(job.baseline.session, worker.pid);
+    const record = await open(job.baseline.session, worker.pid);
     const daemon = await worker.go();
     fs.mkdirSync(`${jobDir(record)}/nested`); // a step's own sub-cgroup
     moveProcess(`${jobDir(record)}/nested`, daemon);
@@ -184,8 +184,8 @@ describeIf(missing, 'per-job cgroups (live, cgroup v2 writable)', () => {
     leakers = new Leakers();
     const w1 = startWorker(leakers);
     const w2 = startWorker(leakers);
-    const s1 = startIsolation({ requested: 'auto', session: startTestJob().baseline.session, pid: w1.pid });
-    const s2 = startIsolation({ requested: 'cgroup', session: startTestJob().baseline.session, pid: w2.pid });
+    const s1 = await startIsolation({ requested: 'auto', session: startTestJob().baseline.session, pid: w1.pid });
+    const s2 = await startIsolation({ requested: 'cgroup', session: startTestJob().baseline.session, pid: w2.pid });
     for (const s of [s1, s2]) if (s.record) records.push(s.record);
     expect(s1.used).toBe('cgroup');
     expect(s2.used).toBe('cgroup');
@@ -194,7 +194,7 @@ describeIf(missing, 'per-job cgroups (live, cgroup v2 writable)', () => {
     expect(cgroupOfPid(w1.pid)).toBe(s1.record!.path);
     expect(cgroupOfPid(w2.pid)).toBe(s2.record!.path);
     const [parent, name] = [path.posix.dirname(s1.record!.path), path.posix.basename(s1.record!.path)];
-    expect(() => openJobCgroup({ session: name, movePid: w2.pid, parent })).toThrow(
+    await expect(openJobCgroup({ session: name, movePid: w2.pid, parent })).rejects.toThrow(
       /^Cannot create cgroup .*: it already exists/,
     );
     expect(cgroupOfPid(w2.pid)).toBe(s2.record!.path);
@@ -206,39 +206,41 @@ describe('fallback where cgroups are not usable', () => {
     ['/proc', /not a cgroup2 filesystem/],
     ['/etc/hostname', /not a cgroup2 filesystem|not a cgroup directory/],
     ['/nonexistent/strays-cgroup', /no such cgroup/],
-  ])('mount %s: probe refuses, cgroup and auto fall back to marker without creating anything', (mount, why) => {
+  ])('mount %s: probe refuses, cgroup and auto fall back to marker without creating anything', async (mount, why) => {
     const seen = probeCgroup({ pid: process.pid, mount });
     expect(seen.usable).toBe(false);
     if (!seen.usable) expect(seen.reason).toMatch(why);
     const session = startTestJob().baseline.session;
-    const forced = startIsolation({ requested: 'cgroup', session, pid: process.pid, mount });
+    const forced = await startIsolation({ requested: 'cgroup', session, pid: process.pid, mount });
     expect(forced.used).toBe('marker');
     expect(forced.record).toBeUndefined();
     expect(forced.reason).toMatch(
       /^isolation: cgroup was requested but is not possible here \(.*\); falling back to marker\.$/,
     );
-    expect(startIsolation({ requested: 'auto', session, pid: process.pid, mount }).reason).toMatch(
+    expect((await startIsolation({ requested: 'auto', session, pid: process.pid, mount })).reason).toMatch(
       /^isolation: marker \(auto\): cgroups not usable here: /,
     );
   });
 
-  it('a read-only cgroup2 mount is refused, and opening a job cgroup on a non-cgroup path fails clearly', () => {
+  it('a read-only cgroup2 mount is refused, and opening a job cgroup on a non-cgroup path fails clearly', async () => {
     expect(
       probeCgroup({ pid: process.pid, mount: { mountPoint: '/sys/fs/cgroup', root: '/', readOnly: true } }),
     ).toEqual({
       usable: false,
       reason: 'the cgroup2 mount /sys/fs/cgroup is read-only',
     });
-    const attempt = (): unknown =>
+    const attempt = () =>
       openJobCgroup({ session: 'strays-00000000000000aa', movePid: process.pid, mount: '/proc/self' });
-    expect(attempt).toThrow(CgroupError);
-    expect(attempt).toThrow(/^Cannot create cgroup \/proc\/self.*strays-00000000000000aa: /);
+    await expect(attempt()).rejects.toThrow(CgroupError);
+    await expect(attempt()).rejects.toThrow(/^Cannot create cgroup \/proc\/self.*strays-00000000000000aa: /);
   });
 
-  it('marker is honoured without probing', () => {
-    expect(startIsolation({ requested: 'marker', session: 'strays-00000000000000ab', pid: process.pid })).toEqual({
-      used: 'marker',
-      reason: 'isolation: marker (as requested): environment marker and lineage only.',
-    });
+  it('marker is honoured without probing', async () => {
+    expect(await startIsolation({ requested: 'marker', session: 'strays-00000000000000ab', pid: process.pid })).toEqual(
+      {
+        used: 'marker',
+        reason: 'isolation: marker (as requested): environment marker and lineage only.',
+      },
+    );
   });
 });

@@ -115,7 +115,7 @@ export interface StartedIsolation extends IsolationChoice {
  * Probe, choose, and create the job cgroup when chosen. A failure to create it
  * (a race, a refusal the probe could not foresee) is a fallback, not an error.
  */
-export function startIsolation(options: StartIsolationOptions): StartedIsolation {
+export async function startIsolation(options: StartIsolationOptions): Promise<StartedIsolation> {
   const probe: CgroupProbe =
     options.requested === 'marker' ? { usable: false, reason: 'not probed' } : probeCgroup(options);
   const choice = resolveIsolation(options.requested, probe);
@@ -124,7 +124,12 @@ export function startIsolation(options: StartIsolationOptions): StartedIsolation
   const privilege: CgroupPrivilege | undefined =
     probe.usable && probe.via === 'sudo' ? { ...options.privilege, mode: 'always' } : options.privilege;
   try {
-    const record = openJobCgroup({ session: options.session, movePid: options.pid, mount: options.mount, privilege });
+    const record = await openJobCgroup({
+      session: options.session,
+      movePid: options.pid,
+      mount: options.mount,
+      privilege,
+    });
     const helper = helperPrefix(privilege);
     const via = record.via === 'sudo' && helper !== false ? ` (via ${helperName(helper)})` : '';
     return {

@@ -63,7 +63,7 @@ export function cgroupName(session: string): string {
 }
 
 /** Creates the job cgroup and moves `movePid` into it. Throws CgroupError, leaving nothing behind. */
-export function openJobCgroup(options: OpenOptions): JobCgroupRecord {
+export async function openJobCgroup(options: OpenOptions): Promise<JobCgroupRecord> {
   const seen = readStartTicks(options.movePid);
   if (!seen) throw new CgroupError(`Cannot move pid ${options.movePid} into a job cgroup: no such process.`, 'ESRCH');
   const located = locateOrigin(options.movePid, options.mount);
@@ -91,13 +91,13 @@ export function openJobCgroup(options: OpenOptions): JobCgroupRecord {
   const helper = helperPrefix(options.privilege);
   const timeoutMs = options.privilege?.timeoutMs;
   // Recorded as `via: 'sudo'`: the end changes it through the helper too, with the same checks.
-  const viaHelper = (): JobCgroupRecord => {
+  const viaHelper = async (): Promise<JobCgroupRecord> => {
     if (helper === false) throw new CgroupError('No privileged helper allowed for cgroup writes.');
-    return { ...base, path: openPhase(helper, true, input, timeoutMs), via: 'sudo' };
+    return { ...base, path: await openPhase(helper, true, input, timeoutMs), via: 'sudo' };
   };
   if (options.privilege?.mode === 'always') return viaHelper();
   try {
-    return { ...base, path: openPhase([], false, input, timeoutMs) };
+    return { ...base, path: await openPhase([], false, input, timeoutMs) };
   } catch (error) {
     // Refused to this user: the helper may do it (passwordless sudo on hosted runners).
     if (error instanceof CgroupError && isPermissionError(error.code) && helper !== false) return viaHelper();

@@ -182,15 +182,23 @@ export interface OpenInput {
   readonly owner?: { readonly uid: number; readonly gid: number };
 }
 
-/** Job start: one run that prunes `stale`, then creates the first candidate that takes `pid`; returns it (relative). Throws CgroupError. */
-export function openPhase(prefix: PrivilegePrefix, viaHelper: boolean, input: OpenInput, timeoutMs?: number): string {
+/**
+ * Job start: one run that prunes `stale`, then creates the first candidate that takes `pid`; returns it
+ * (relative). Throws CgroupError. Asynchronous, like movePhase: the job start reads its table meanwhile.
+ */
+export async function openPhase(
+  prefix: PrivilegePrefix,
+  viaHelper: boolean,
+  input: OpenInput,
+  timeoutMs?: number,
+): Promise<string> {
   const ids = [input.pid, ...(input.owner ? [input.owner.uid, input.owner.gid] : [])];
   if (!ids.every((n) => Number.isSafeInteger(n) && n >= 0))
     throw new CgroupError(`Refusing a cgroup operation: bad pid/uid/gid ${ids.join('/')}.`, 'EINVAL');
   const dirs = input.candidates.map((c) => phaseDir(input.mount, c, 'job', viaHelper));
   const stale = input.stale.map((s) => phaseDir(input.mount, s, 'job', viaHelper));
   const owner = viaHelper && input.owner ? `${input.owner.uid}:${input.owner.gid}` : '';
-  const run = runHelperSync(prefix, OPEN, [owner, String(input.pid), String(stale.length), ...stale, ...dirs], {
+  const run = await runHelper(prefix, OPEN, [owner, String(input.pid), String(stale.length), ...stale, ...dirs], {
     timeoutMs,
   });
   if (!run.ok) throw new CgroupError(`Cannot create a job cgroup through ${run.command}: ${run.reason}.`);

@@ -4,12 +4,13 @@
  * and the host-state record `strays sweep` uses when the job's end never runs.
  * Isolation and host state are best effort: they add notes, never failures.
  */
-import { startIsolation } from '../cgroup/index.js';
+import { type StartedIsolation, startIsolation } from '../cgroup/index.js';
 import type { Isolation } from '../config/options.js';
-import { type Baseline, snapshotFrom } from '../engine/index.js';
+import { type Baseline, newSessionId, snapshotFrom } from '../engine/index.js';
 import { type Owner, registerBaseline } from '../host/index.js';
 import { lineageOnly, type ProcessTable, readTable } from '../proc/index.js';
 import { messageOf } from '../text/error-message.js';
+import { closeCgroup } from './cgroup-phase.js';
 
 export interface BeginInput {
   readonly isolation: Isolation;
@@ -36,25 +37,35 @@ export interface Begun {
 }
 
 export async function beginJob(input: BeginInput): Promise<Begun> {
+  const session = input.session ?? newSessionId();
+  // The job cgroup is made while the table is read when the process to move is known already (the runner's
+  // worker, strays itself): making it waits for the kernel (src/cgroup/phases.ts openPhase). Its helper,
+  // alive meanwhile, may be in the baseline: a process from before the job's steps, which it is.
+  const isolate = async (pid: number | undefined): Promise<StartedIsolation> =>
+    pid === undefined
+      ? { used: 'marker', reason: 'isolation: marker (no process to put in a job cgroup).' }
+      : startIsolation({ requested: input.isolation, session, pid });
+  const early = input.cgroupPid === 'owner' ? undefined : isolate(input.cgroupPid);
   // argv and owner only for our own chain: the baseline keeps nothing else of them (README, Benchmark).
-  const table = await readTable(undefined, lineageOnly());
+  const table = await readTable(undefined, lineageOnly()).catch(async (error: unknown) => {
+    // No baseline, no job: the cgroup made meanwhile goes too, and the worker leaves it.
+    const made = await early?.catch(() => undefined);
+    if (made?.record) await closeCgroup(made.record);
+    throw error;
+  });
   const plain = snapshotFrom({
     table,
-    session: input.session,
+    session,
     runnerTrackingId: input.runnerTrackingId ?? process.env.RUNNER_TRACKING_ID,
   });
   const notes: string[] = [];
   const owner = await input.owner(table);
-  const movePid = input.cgroupPid === 'owner' ? owner?.pid : input.cgroupPid;
-  const isolation =
-    movePid === undefined
-      ? { used: 'marker' as const, reason: 'isolation: marker (no process to put in a job cgroup).' }
-      : startIsolation({ requested: input.isolation, session: plain.session, pid: movePid });
+  const isolation = await (early ?? isolate(owner?.pid));
   notes.push(isolation.reason);
   const baseline: Baseline = {
     ...plain,
     owner: owner ? { pid: owner.pid, start: owner.start } : undefined,
-    cgroup: 'record' in isolation ? isolation.record : undefined,
+    cgroup: isolation.record,
   };
   if (input.register !== false && baseline.owner) {
     try {
