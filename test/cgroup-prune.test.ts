@@ -42,6 +42,7 @@ describeIf(needsWritableCgroup(), 'pruneStaleJobCgroups', () => {
       return dir;
     };
     const stale = mk(`strays-${hex()}`);
+    mk(`${path.basename(stale)}/step-made`); // an empty sub-cgroup a step made: rmdir(stale) alone fails
     const populated = mk(`strays-${hex()}`);
     const other = mk('not-a-job');
     leakers = new Leakers();

@@ -180,6 +180,24 @@ describeIf(missing, 'per-job cgroups (live, cgroup v2 writable)', () => {
     expect(isAlive(worker.pid)).toBe(true);
   });
 
+  it('job start prunes an old, empty job cgroup beside it, with the empty sub-cgroup a step made in it', async () => {
+    leakers = new Leakers();
+    const worker = startWorker(leakers);
+    const mount = probeCgroup({ pid: worker.pid });
+    if (!mount.usable) throw new Error(`cgroups not usable: ${mount.reason}`);
+    const parent = dirOf(mount.mount.mountPoint, cgroupOfPid(worker.pid) as string);
+    const stale = path.join(parent, startTestJob().baseline.session);
+    fs.mkdirSync(path.join(stale, 'step-made'), { recursive: true });
+    const old = new Date(Date.now() - 3_600_000); // a crashed job's, an hour ago (prune.ts: PRUNE_MIN_AGE_MS)
+    fs.utimesSync(stale, old, old);
+    try {
+      await open(startTestJob().baseline.session, worker.pid);
+      expect(fs.existsSync(stale)).toBe(false);
+    } finally {
+      if (fs.existsSync(stale)) for (const d of [path.join(stale, 'step-made'), stale]) fs.rmdirSync(d);
+    }
+  });
+
   it('auto and cgroup create the job cgroup here; concurrent sessions get separate ones', async () => {
     leakers = new Leakers();
     const w1 = startWorker(leakers);

@@ -109,10 +109,14 @@ const WRITE = `put() {
 }`;
 
 // open: $1 owner uid:gid ("" for none), $2 pid, $3 count of stale dirs, the stale dirs, then candidate job dirs in order.
+// A stale dir may hold empty sub-cgroups a step made: deepest first, as close does. rmdir fails on a populated cgroup.
 // A failed mkdir stops; a move refused by the layout (EBUSY, EOPNOTSUPP) tries the next candidate.
 const OPEN = `${WRITE}
 owner=$1 pid=$2 n=$3; shift 3
-while [ "$n" -gt 0 ]; do rmdir -- "$1" 2>/dev/null && echo "pruned $1"; shift; n=$((n - 1)); done
+while [ "$n" -gt 0 ]; do
+  { rmdir -- "$1" || find "$1" -depth -type d -exec rmdir -- {} +; } 2>/dev/null
+  [ -d "$1" ] || echo "pruned $1"; shift; n=$((n - 1))
+done
 for dir; do
   echo "try $dir"
   why=$(mkdir -- "$dir" 2>&1) || { echo "mkdir-failed \${why##*: }"; exit 0; }

@@ -11,6 +11,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { isSessionId } from '../engine/index.js';
+import { subCgroups } from './files.js';
 
 /** Empty job cgroups younger than this may belong to a job being set up right now. */
 export const PRUNE_MIN_AGE_MS = 60_000;
@@ -39,13 +40,16 @@ export function staleJobCgroups(parentDir: string, now = Date.now()): string[] {
 }
 
 /**
- * Removes the empty, old job cgroups in `parentDir` directly (the sweep, which
- * runs as the cgroups' owner or root); returns those removed. A refused rmdir
+ * Removes the empty, old job cgroups in `parentDir`, with their empty
+ * sub-cgroups, directly (the sweep, which runs as the cgroups' owner or root);
+ * returns those removed. A refused rmdir
  * (EBUSY: a process just arrived; EACCES: not ours) leaves the cgroup alone.
  */
 export function pruneStaleJobCgroups(parentDir: string, now = Date.now()): string[] {
   return staleJobCgroups(parentDir, now).filter((dir) => {
     try {
+      // Empty sub-cgroups a step made go first, deepest first (subCgroups lists parents before children).
+      for (const sub of subCgroups(dir).reverse()) fs.rmdirSync(sub);
       fs.rmdirSync(dir);
       return true;
     } catch {
