@@ -121,6 +121,8 @@ export interface DistTimes {
   readonly preVsFloor: number | undefined;
   readonly postVsFloor: number | undefined;
   readonly postRssMb: number | undefined;
+  /** The isolation the pre step used ("isolation: cgroup …" in its log): what `auto` chose here. */
+  readonly used: string | undefined;
   readonly failures: readonly string[];
 }
 
@@ -150,6 +152,7 @@ export async function distTimes(
   };
   const rss: number[] = [];
   const failures: string[] = [];
+  let used: string | undefined;
   const hook = path.join(dir, 'rss-hook.cjs');
   fs.writeFileSync(
     hook,
@@ -170,6 +173,7 @@ export async function distTimes(
       ['post', q],
     ] as const)
       if (r.code !== 0) failures.push(`dist/${name} exited ${r.code}: ${r.output.slice(-300)}`);
+    used ??= /isolation: (cgroup|marker)/.exec(p.output)?.[1];
     pre.push(p.ms);
     post.push(q.ms);
     ratios.preVsCleanup.push(p.ms / c.ms);
@@ -194,6 +198,7 @@ export async function distTimes(
     preVsFloor: m(ratios.preVsFloor),
     postVsFloor: m(ratios.postVsFloor),
     postRssMb: rss.length > 0 ? median(rss) : undefined,
+    used,
     failures,
   };
 }
