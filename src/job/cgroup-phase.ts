@@ -107,8 +107,8 @@ function populated(record: JobCgroupRecord): boolean {
  * Whether the job cgroup holds anything besides `runner` and the processes
  * moved in at job start: only then is there something to freeze, for which
  * the runner chain must be out first. A clean job's cgroup holds just the
- * runner chain, which leaves while detection runs. A pid from outside this
- * PID namespace reads as 0: never the runner's.
+ * runner chain, which leaves while detection runs. Processes outside this PID
+ * namespace are not listed (readProcs): this process could not signal them.
  */
 export function holdsOthers(record: JobCgroupRecord, runner: readonly number[]): boolean {
   const mine = new Set([...runner, ...record.moved.map((m) => m.pid)]);
