@@ -162,21 +162,3 @@ export const stringValue = (values: Values, name: string): string | undefined =>
 };
 
 export const flag = (values: Values, name: string): boolean => values[name] === true;
-
-export function usageText(_command: string, synopsis: string, summary: string, specs: OptionSpecs): string {
-  const all = { ...specs, ...HELP_OPTION };
-  const labels = Object.entries(all).map(
-    ([n, s]) => [`${s.short ? `-${s.short}, ` : '    '}${optionLabel(n, s)}`, s.help] as const,
-  );
-  const width = Math.max(...labels.map(([l]) => l.length));
-  return [
-    `Usage: ${synopsis}`,
-    '',
-    summary,
-    '',
-    'Options:',
-    ...labels.map(([l, h]) => `  ${l.padEnd(width)}  ${h}`),
-    '',
-    `Exit statuses: see \`strays --help\`.`,
-  ].join('\n');
-}

@@ -1,19 +1,11 @@
 /**
- * The finisher of `strays run`: who ends the job when strays itself cannot.
- *
- * `su` (util-linux, the GitLab shell adapter's way in) answers a stop with
- * SIGTERM to its direct child only, then SIGKILL to that child 2 s later
- * (util-linux login-utils/su-common.c), and the job's tree is orphaned.
- * The direct child is strays: it forwards the SIGTERM to the command's group,
- * but its SIGKILL can come before the grace period is over, or, under load,
- * before strays has even run its signal handler. A finisher spawned from that
- * handler would then never exist and the tree would survive.
- *
- * So the finisher is started at job start, in its own session (setsid, via
- * `detached`), where a signal to strays or to strays's group cannot reach it.
- * Until needed it is a `/bin/sh` blocked in `read` on a pipe from strays,
- * which costs a fork and no CPU: the command starts first and is not slowed
- * down by a second Node.js start-up. strays writes one line on that pipe:
+ * The finisher of `strays run`: who ends the job when strays itself cannot
+ * (README, `strays run`: `su` SIGKILLs strays 2 s after its SIGTERM,
+ * util-linux login-utils/su-common.c, possibly before strays's signal handler
+ * has run, so the finisher exists from job start). It runs in its own session
+ * (setsid, via `detached`), out of reach of a signal to strays or its group:
+ * a `/bin/sh` blocked in `read` on a pipe from strays, which costs a fork and
+ * no Node.js start-up. strays writes one line on that pipe:
  * - `done`: the job ended normally and strays finishes it itself; the
  *   finisher exits doing nothing.
  * - `finish`: strays forwarded a stop signal; the finisher execs

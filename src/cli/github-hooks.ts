@@ -1,18 +1,8 @@
 /**
  * The GitHub self-hosted runner job hooks, as text: `strays hooks github`
  * writes them, and hooks/*.sh in the repository are these with bin "strays".
- *
- * How the runner runs them (actions/runner, verified in its source; see the README, GitHub self-hosted runners):
- * - Runner.Listener/Program.cs loads `<runner root>/.env` (KEY=VALUE lines) at start;
- *   JobExtension.cs reads ACTIONS_RUNNER_HOOK_JOB_STARTED / _COMPLETED from it and adds
- *   the steps "Set up runner" (first pre-job step) and "Complete runner" (post-job), both always().
- * - JobHookProvider.cs + ScriptHandler.cs: a `.sh` hook runs as `bash -e FILE` (`sh -e FILE`
- *   without bash), as the runner user, in GITHUB_WORKSPACE; a non-zero exit fails the job.
- * - JobExtension.cs sets RUNNER_TRACKING_ID=github_<guid> in the worker's environment before
- *   any step runs (unless the job sets `process.clean: false`), so both hooks and every step
- *   inherit the same value: the key that ties the two hooks together.
- * - Hooks may use GITHUB_ENV (FileCommandManager, ADR 1751): the started hook hands
- *   STRAYS_SESSION to every later step through it.
+ * What they rely on (`bash -e`, one RUNNER_TRACKING_ID for both hooks and every
+ * step, GITHUB_ENV): README, "How the runner runs hooks".
  */
 export type HookKind = 'job-started' | 'job-completed';
 

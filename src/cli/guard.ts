@@ -23,9 +23,8 @@ export const CLI_SETTING_NAMES: SettingNames = {
 };
 
 export function guardOptionsFrom(command: string, values: Values): GuardOptions {
-  let options: GuardOptions;
-  try {
-    options = parseGuardOptions(
+  const options = asUsage(command, () =>
+    parseGuardOptions(
       {
         kill: !flag(values, 'no-kill'),
         failOnLeak: flag(values, 'fail-on-leak'),
@@ -36,10 +35,8 @@ export function guardOptionsFrom(command: string, values: Values): GuardOptions 
         unattributed: stringValue(values, 'unattributed'),
       },
       CLI_SETTING_NAMES,
-    );
-  } catch (error) {
-    throw new UsageError(`strays ${command}: ${messageOf(error)}`, command);
-  }
+    ),
+  );
   // Checked now, before anything is read or signalled: a device, FIFO or directory is refused (src/io/write-output.ts).
   if (options.reportPath !== undefined && options.reportPath !== STDOUT_PATH)
     checkWritableDir(command, '--json', options.reportPath);
@@ -47,29 +44,36 @@ export function guardOptionsFrom(command: string, values: Values): GuardOptions 
 }
 
 /**
- * A path check of src/config/paths.ts, as bad input: its PathError (one
- * sentence naming the option, the path and what was expected) becomes a
- * UsageError, status 2, before anything is read, written or signalled.
+ * A refused value as bad input: the error's sentence (naming the option, the value and what was
+ * expected) becomes a UsageError, status 2, before anything is read, written or signalled.
+ * `isBadInput` picks the errors that are the value's fault; others stay failures.
  */
-export function pathOption<T>(command: string, check: () => T): T {
+export function asUsage<T>(command: string, check: () => T, isBadInput = (_error: unknown) => true): T {
   try {
     return check();
   } catch (error) {
-    if (error instanceof PathError) throw new UsageError(`strays ${command}: ${error.message}`, command);
+    if (isBadInput(error)) throw new UsageError(`strays ${command}: ${messageOf(error)}`, command);
     throw error;
   }
 }
+
+/** A path check of src/config/paths.ts: only its PathError is the path's fault. */
+export const pathOption = <T>(command: string, check: () => T): T =>
+  asUsage(command, check, (error) => error instanceof PathError);
 
 /** Fails early (status 2) when a file could never be written: see validateOutputFile (the same rule writeOutputFile applies at write time). */
 export function checkWritableDir(command: string, option: string, file: string): void {
   pathOption(command, () => validateOutputFile(option, file));
 }
 
-export function cliContext(baseline: Baseline): Partial<ReportContext> {
+/** A CLI job's report context; `ps` without --state lists every job, so no isolation. */
+export function cliContext(
+  baseline: Baseline | undefined,
+): Pick<ReportContext, 'host' | 'workspace' | 'runnerTemp' | 'isolation'> {
   return {
     host: os.hostname(),
     workspace: process.env.GITHUB_WORKSPACE || process.cwd(),
     runnerTemp: process.env.RUNNER_TEMP || undefined,
-    isolation: baseline.cgroup ? 'cgroup' : 'marker',
+    isolation: baseline === undefined ? undefined : baseline.cgroup ? 'cgroup' : 'marker',
   };
 }

@@ -46,15 +46,10 @@ export function loadState(command: string, file: string, env: NodeJS.ProcessEnv 
   }
 }
 
-export interface Finished {
-  /** EXIT.leaked when something leaked under --fail-on-leak, EXIT.failure when the JSON could not be written, else EXIT.ok. */
-  readonly status: number;
-  readonly leaked: number;
-}
-
 /**
- * `startNotes`: facts from the job's start (isolation, a refused helper) kept
- * in the report's notes, with the check's own, rather than printed on every run.
+ * Resolves with the status: EXIT.leaked when something leaked under --fail-on-leak, EXIT.failure when
+ * the JSON could not be written, else EXIT.ok. `startNotes`: facts from the job's start (isolation, a
+ * refused helper) kept in the report's notes, with the check's own, rather than printed on every run.
  */
 export async function finishAndReport(
   io: Io,
@@ -62,12 +57,10 @@ export async function finishAndReport(
   options: GuardOptions,
   view: ReportView,
   startNotes: readonly string[] = [],
-): Promise<Finished> {
+): Promise<number> {
   const context = { ...cliContext(baseline), showSecrets: view.showSecrets };
-  const finished = await finishJob({ baseline, options, context, checker: process.pid });
-  const { failed } = finished;
-  const report = withNotes(finished.report, [...startNotes, ...finished.notes]);
-  const jsonError = emitReport(io, report, { quiet: view.quiet, json: options.reportPath, color: view.color });
+  const { failed, report, notes } = await finishJob({ baseline, options, context, checker: process.pid });
+  const jsonError = emitReport(io, withNotes(report, [...startNotes, ...notes]), { ...view, json: options.reportPath });
   if (jsonError) io.err(jsonError);
-  return { status: failed ? EXIT.leaked : jsonError ? EXIT.failure : EXIT.ok, leaked: report.counts.leaked };
+  return failed ? EXIT.leaked : jsonError ? EXIT.failure : EXIT.ok;
 }

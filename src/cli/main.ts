@@ -1,6 +1,7 @@
 /**
  * The CLI without process.exit: argv in, exit status out (index.ts exits).
  */
+import { helpText } from './command.js';
 import { COMMANDS } from './commands/index.js';
 import { EXIT, UsageError } from './exit.js';
 import { type Io, processIo } from './output.js';
@@ -39,7 +40,7 @@ export async function main(argv: readonly string[], io: Io = processIo()): Promi
         throw new UsageError(
           `strays help: unknown command ${quoted(rest[0] as string)}. Commands: ${COMMANDS.map((c) => c.name).join(', ')}.`,
         );
-      io.out(named.help());
+      io.out(helpText(named));
       return EXIT.ok;
     }
     if (first === undefined || first === '--help' || first === '-h' || first === 'help') {

@@ -1,13 +1,7 @@
 /**
- * Where the CLI writes. Reports go to stderr for `run` and `check` (stdout
- * belongs to the guarded command, and `start`'s stdout is eval'd); `ps`
- * prints its tree on stdout; `--json -` puts the JSON report on stdout.
- *
- * Colour: `--color always|never` decides; `auto` (the default) follows
- * NO_COLOR (https://no-color.org: set and not empty turns colour off), then
- * FORCE_COLOR (set, and not `0` or `false`, turns it on: CI logs are not
- * terminals but render ANSI; the convention of Node and chalk), then whether
- * the stream is a terminal.
+ * Where the CLI writes: reports on stderr (stdout belongs to the guarded
+ * command, and `start`'s is eval'd), and in which colours (README, Options:
+ * `--color`; NO_COLOR is https://no-color.org, FORCE_COLOR Node's and chalk's).
  */
 import { renderConsole, type Report, serializeReport, STDOUT_PATH, writeJsonReport } from '../report/index.js';
 import { untrusted } from '../text/untrusted.js';
@@ -55,12 +49,18 @@ export interface EmitOptions {
 export function emitReport(io: Io, report: Report, options: EmitOptions): string | undefined {
   if (!options.quiet || somethingLeaked(report))
     io.err(renderConsole(report, { color: useColor(io, io.errIsTty, options.color) }));
-  if (options.json === undefined) return undefined;
+  const problem = writeReport(io, report, options.json);
+  return problem && `strays: ${problem}`;
+}
+
+/** The JSON report into `json` (`-`: stdout), if given; why it could not be written, if it could not. */
+export function writeReport(io: Io, report: Report, json: string | undefined): string | undefined {
+  if (json === undefined) return undefined;
   try {
-    if (options.json === STDOUT_PATH) io.out(serializeReport(report).trimEnd());
-    else writeJsonReport(options.json, report);
+    if (json === STDOUT_PATH) io.out(serializeReport(report).trimEnd());
+    else writeJsonReport(json, report);
     return undefined;
   } catch (error) {
-    return `strays: cannot write the JSON report ${untrusted(options.json)}: ${messageOf(error)}`;
+    return `cannot write the JSON report ${untrusted(json)}: ${messageOf(error)}`;
   }
 }

@@ -4,18 +4,13 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { type OptionSpecs, flag, parseCommandArgs, stringValue, usageText } from '../args.js';
-import type { Command } from '../command.js';
+import { stringValue } from '../args.js';
+import { type Command, parseCommand, required } from '../command.js';
 import { EXIT, UsageError } from '../exit.js';
 import { pathOption } from '../guard.js';
 import { makeDirectory, validateDirectory, validateOutputFile } from '../../config/paths.js';
 import { quoted } from '../../text/untrusted.js';
 import { HOOK_ENV_VARS, HOOK_KINDS, hookScript } from '../github-hooks.js';
-
-const OPTIONS: OptionSpecs = {
-  out: { type: 'string', value: 'DIR', help: 'directory to write job-started.sh and job-completed.sh into (required)' },
-  bin: { type: 'string', value: 'CMD', help: 'how the hooks run strays (default: this strays, as "NODE SCRIPT")' },
-};
 
 /** The scripts are run by bash and STRAYS_BIN is word-split: only plain path characters are safe. */
 const PLAIN = /^[A-Za-z0-9_./+:@=-]+( [A-Za-z0-9_./+:@=-]+)*$/;
@@ -23,28 +18,28 @@ const PLAIN = /^[A-Za-z0-9_./+:@=-]+( [A-Za-z0-9_./+:@=-]+)*$/;
 export const hooks: Command = {
   name: 'hooks',
   summary: 'write job hooks for a CI system (`strays hooks github --out DIR`)',
-  help: () =>
-    usageText(
-      'hooks',
-      'strays hooks github --out DIR [--bin CMD]',
-      "Writes job-started.sh and job-completed.sh for a GitHub self-hosted runner and prints the two\nlines to add to the runner's .env (then restart the runner).",
-      OPTIONS,
-    ),
+  synopsis: 'strays hooks github --out DIR [--bin CMD]',
+  description:
+    "Writes job-started.sh and job-completed.sh for a GitHub self-hosted runner and prints the two\nlines to add to the runner's .env (then restart the runner).",
+  options: {
+    out: {
+      type: 'string',
+      value: 'DIR',
+      help: 'directory to write job-started.sh and job-completed.sh into (required)',
+    },
+    bin: { type: 'string', value: 'CMD', help: 'how the hooks run strays (default: this strays, as "NODE SCRIPT")' },
+  },
   async run(argv, io) {
-    const { values, positionals, rest } = parseCommandArgs('hooks', argv, OPTIONS);
-    if (flag(values, 'help')) {
-      io.out(hooks.help());
-      return EXIT.ok;
-    }
+    const parsed = parseCommand(hooks, argv, io);
+    if (parsed === undefined) return EXIT.ok;
+    const { values, positionals, rest } = parsed;
     if (positionals.length !== 1 || positionals[0] !== 'github' || rest !== undefined) {
       throw new UsageError(
         `strays hooks: expected the CI system: github (got ${positionals.length === 0 ? 'nothing' : quoted(positionals.join(' '))}).`,
         'hooks',
       );
     }
-    const out = stringValue(values, 'out');
-    if (out === undefined)
-      throw new UsageError('strays hooks github: --out DIR is required (where to write the hook scripts).', 'hooks');
+    const out = required(hooks, values, 'out', 'where to write the hook scripts', 'hooks github');
     pathOption('hooks', () => validateDirectory('--out', out));
     const bin = stringValue(values, 'bin') ?? `${process.execPath} ${path.resolve(process.argv[1] as string)}`;
     if (!PLAIN.test(bin)) {

@@ -1,11 +1,4 @@
-/**
- * `strays ps [--state FILE]`: the job's live processes as a tree; touches
- * nothing (a debugging aid). Without --state: every process carrying any
- * STRAYS_SESSION, with its descendants, grouped by session. `--json` writes
- * the same report document as `check`, `run` and the action (outcome
- * `reported`; `session` is `*` without --state).
- */
-import os from 'node:os';
+/** `strays ps [--state FILE]`: the job's live processes as a tree, touching nothing (README, Commands). */
 import { cgroupRule } from '../../cgroup/index.js';
 import {
   type Baseline,
@@ -19,47 +12,32 @@ import {
 } from '../../engine/index.js';
 import { type ProcessInfo, readDetails, readTable } from '../../proc/index.js';
 import { explainFindings } from '../../explain/index.js';
-import {
-  buildReport,
-  keepArgv,
-  type Report,
-  type ReportContext,
-  serializeReport,
-  STDOUT_PATH,
-  writeJsonReport,
-} from '../../report/index.js';
+import { buildReport, keepArgv, type Report, type ReportContext, STDOUT_PATH } from '../../report/index.js';
 import { untrusted } from '../../text/untrusted.js';
-import { OPTION, type OptionSpecs, flag, stringValue, usageText } from '../args.js';
+import { OPTION, flag, stringValue } from '../args.js';
 import { type Command, optionsOnly } from '../command.js';
 import { EXIT } from '../exit.js';
 import { cliContext, guardOptionsFrom } from '../guard.js';
 import { loadState } from '../job.js';
-import type { Io } from '../output.js';
+import { type Io, writeReport } from '../output.js';
 import { type TreeRow, renderTree } from '../tree-view.js';
-import { messageOf } from '../../text/error-message.js';
-
-const OPTIONS: OptionSpecs = {
-  state: { type: 'string', value: 'FILE', help: 'show the job of this baseline (default: every marked job)' },
-  allow: OPTION.allow,
-  json: {
-    ...OPTION.json,
-    help: 'also write the listing as a JSON report (the schema of `check`; - for standard output, the tree then goes to stderr)',
-  },
-  'show-secrets': OPTION['show-secrets'],
-};
 
 export const ps: Command = {
   name: 'ps',
   summary: "show the job's live processes as a tree, without touching them",
-  help: () =>
-    usageText(
-      'ps',
-      'strays ps [--state FILE] [options]',
-      `Lists what \`strays check\` would find now, as a tree, and signals nothing.\nWithout --state: every process carrying a ${SESSION_VAR}, and its descendants, by session.`,
-      OPTIONS,
-    ),
+  synopsis: 'strays ps [--state FILE] [options]',
+  description: `Lists what \`strays check\` would find now, as a tree, and signals nothing.\nWithout --state: every process carrying a ${SESSION_VAR}, and its descendants, by session.`,
+  options: {
+    state: { type: 'string', value: 'FILE', help: 'show the job of this baseline (default: every marked job)' },
+    allow: OPTION.allow,
+    json: {
+      ...OPTION.json,
+      help: 'also write the listing as a JSON report (the schema of `check`; - for standard output, the tree then goes to stderr)',
+    },
+    'show-secrets': OPTION['show-secrets'],
+  },
   async run(argv, io) {
-    const values = optionsOnly(ps, argv, OPTIONS, io);
+    const values = optionsOnly(ps, argv, io);
     if (values === undefined) return EXIT.ok;
     const options = guardOptionsFrom('ps', values);
     const file = stringValue(values, 'state');
@@ -68,15 +46,10 @@ export const ps: Command = {
     const view: Io = json === STDOUT_PATH ? { ...io, out: io.err } : io;
     const showSecrets = flag(values, 'show-secrets');
     const report = file === undefined ? await psAll(view, showSecrets) : await psJob(view, file, options, showSecrets);
-    if (json === undefined) return EXIT.ok;
-    try {
-      if (json === STDOUT_PATH) io.out(serializeReport(report).trimEnd());
-      else writeJsonReport(json, report);
-      return EXIT.ok;
-    } catch (error) {
-      io.err(`strays ps: cannot write the JSON report ${untrusted(json)}: ${messageOf(error)}`);
-      return EXIT.failure;
-    }
+    const problem = writeReport(io, report, json);
+    if (problem === undefined) return EXIT.ok;
+    io.err(`strays ps: ${problem}`);
+    return EXIT.failure;
   },
 };
 
@@ -99,7 +72,7 @@ async function psJob(
   ];
   io.out(`job ${baseline.session}: ${rows.length === 0 ? 'no live processes' : `${rows.length} processes`}`);
   if (rows.length > 0) io.out(renderTree(shown(rows, showSecrets), Date.now()).join('\n'));
-  const context: ReportContext = { host: os.hostname(), checkedAt: Date.now(), ...cliContext(baseline), showSecrets };
+  const context: ReportContext = { checkedAt: Date.now(), ...cliContext(baseline), showSecrets };
   const explanations = explainFindings([...detection.findings, ...detection.unattributed], table, context);
   return buildReport({
     baseline,
@@ -165,13 +138,7 @@ async function psAll(io: Io, showSecrets: boolean): Promise<Report> {
     takenAt: starts.length > 0 ? starts.reduce((a, b) => Math.min(a, b)) : Date.now(),
   } as Baseline;
   const detection: Detection = { findings, unattributed: [], zombies: [], spared: [] };
-  const context: ReportContext = {
-    host: os.hostname(),
-    checkedAt: Date.now(),
-    workspace: process.env.GITHUB_WORKSPACE || process.cwd(),
-    runnerTemp: process.env.RUNNER_TEMP || undefined,
-    showSecrets,
-  };
+  const context: ReportContext = { checkedAt: Date.now(), ...cliContext(undefined), showSecrets };
   return buildReport({
     baseline,
     detection,

@@ -1,12 +1,7 @@
 /**
- * `strays run [options] -- CMD [ARGS…]`: a guarded job around one command.
- *
- * `su` (the GitLab shell adapter) passes SIGTERM, then SIGKILL, to its direct
- * child only, and the job's tree is orphaned. Under `strays run` the direct
- * child is strays: it forwards the signal to the command's whole process group
- * at once, and the end of the job belongs to a finisher in its own session
- * (finisher.ts), which `su`'s SIGKILL of strays cannot reach, so the grace
- * period and the SIGKILL still happen.
+ * `strays run [options] -- CMD [ARGS…]`: a guarded job around one command,
+ * which forwards stop signals to the command's group and leaves the job's end
+ * to a finisher when it is stopped itself (README, `strays run`; finisher.ts).
  */
 import fs from 'node:fs';
 import os from 'node:os';
@@ -18,9 +13,9 @@ import { type Baseline, CLI_STEP_VAR, SESSION_VAR, saveBaseline } from '../../en
 import { ownerForRun } from '../../host/index.js';
 import { beginJob } from '../../job/begin.js';
 import { withBegun } from '../../job/undo-begin.js';
-import { GUARD_OPTIONS, type OptionSpecs, flag, parseCommandArgs, stringValue, usageText } from '../args.js';
+import { GUARD_OPTIONS, stringValue } from '../args.js';
 import { type ChildEnd, type GuardedChild, signalStatus, startGuarded } from '../child.js';
-import type { Command } from '../command.js';
+import { type Command, parseCommand } from '../command.js';
 import { EXIT, UsageError } from '../exit.js';
 import { type Finisher, armFinisher } from '../finisher.js';
 import { checkWritableDir, guardOptionsFrom } from '../guard.js';
@@ -28,15 +23,6 @@ import { type ReportView, finishAndReport, reportViewFrom } from '../job.js';
 import { redactArgv, redactText } from '../../report/index.js';
 import type { Io } from '../output.js';
 import { quoted, untrusted } from '../../text/untrusted.js';
-
-const OPTIONS: OptionSpecs = {
-  state: {
-    type: 'string',
-    value: 'FILE',
-    help: 'keep the baseline in FILE (for `strays ps --state FILE` from another shell)',
-  },
-  ...GUARD_OPTIONS,
-};
 
 /** Signals a CI system or a terminal uses to stop a job; each is forwarded to the command's process group. */
 export const FORWARDED: readonly NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
@@ -50,30 +36,26 @@ const stepName = (argv: readonly string[]): string => {
 export const run: Command = {
   name: 'run',
   summary: 'run a command as a guarded job; end whatever it leaves behind',
-  help: () =>
-    usageText(
-      'run',
-      'strays run [options] -- COMMAND [ARGS…]',
-      [
-        'Runs COMMAND in its own process group, marked with STRAYS_SESSION, forwarding SIGINT, SIGTERM and SIGHUP',
-        'to the whole group. When it exits (or strays is told to stop), every process it left behind is reported',
-        "and ended. Exits with the command's status; with --fail-on-leak, 3 when the command succeeded but leaked.",
-      ].join('\n'),
-      OPTIONS,
-    ),
+  synopsis: 'strays run [options] -- COMMAND [ARGS…]',
+  description: [
+    'Runs COMMAND in its own process group, marked with STRAYS_SESSION, forwarding SIGINT, SIGTERM and SIGHUP',
+    'to the whole group. When it exits (or strays is told to stop), every process it left behind is reported',
+    "and ended. Exits with the command's status; with --fail-on-leak, 3 when the command succeeded but leaked.",
+  ].join('\n'),
+  options: {
+    state: {
+      type: 'string',
+      value: 'FILE',
+      help: 'keep the baseline in FILE (for `strays ps --state FILE` from another shell)',
+    },
+    ...GUARD_OPTIONS,
+  },
   async run(argv, io) {
     if (!argv.includes('--')) refuseCommandWithoutTerminator(argv);
-    const { values, positionals, rest } = parseCommandArgs('run', argv, OPTIONS);
-    if (flag(values, 'help')) {
-      io.out(run.help());
-      return EXIT.ok;
-    }
-    if (positionals.length > 0) {
-      throw new UsageError(
-        `strays run: ${quoted(positionals[0] as string)} before "--": put the command after "--", as in: strays run [options] -- ${untrusted(positionals.join(' '))}`,
-        'run',
-      );
-    }
+    const parsed = parseCommand(run, argv, io);
+    if (parsed === undefined) return EXIT.ok;
+    const { values, positionals, rest } = parsed;
+    if (positionals.length > 0) throw commandBeforeTerminator(positionals);
     if (rest === undefined || rest.length === 0) {
       throw new UsageError(
         'strays run: no command given: expected "--" followed by the command, as in: strays run [options] -- ./build.sh',
@@ -178,11 +160,9 @@ async function guard(job: GuardedRun, io: Io): Promise<number> {
   for (const s of FORWARDED) process.on(s, onSignal);
   let finisher: Finisher | undefined;
   try {
-    // Armed before the command starts: once the command can run, and so be seen running by whoever
-    // stops the job, a SIGKILL of strays at any moment still leaves someone to end the job. It is a
-    // waiting /bin/sh (one fork, no Node.js start-up), so the command's start is barely delayed. It
-    // shares the job cgroup with the command; as the checker it is never a finding, and its check
-    // moves itself out of the cgroup before freezing it (src/job/cgroup-phase.ts).
+    // Armed before the command starts, so a SIGKILL of strays at any moment still leaves someone to end
+    // the job. It shares the job cgroup with the command; as the checker it is never a finding, and its
+    // check moves itself out of the cgroup before freezing it (src/job/cgroup-phase.ts).
     const armed = armFinisher(finisherArgs(job), (message) => io.err(`strays: ${message}`));
     finisher = armed;
     const started = startGuarded(command, args, env);
@@ -213,7 +193,7 @@ async function guard(job: GuardedRun, io: Io): Promise<number> {
         `strays: ${untrusted(job.view.showSecrets ? stepName(job.command) : redactText(redactArgv(job.command).join(' ')))}: ${outcome.description}`,
       );
     job.handOver(); // finishJob closes the cgroup and drops the record
-    const finished = (await finishAndReport(io, job.baseline, job.options, job.view, job.notes)).status;
+    const finished = await finishAndReport(io, job.baseline, job.options, job.view, job.notes);
     return combine(outcome.status, finished);
   } finally {
     for (const s of FORWARDED) process.off(s, onSignal);
@@ -246,24 +226,18 @@ function finisherArgs(job: GuardedRun): string[] {
 function refuseCommandWithoutTerminator(argv: readonly string[]): void {
   for (let i = 0; i < argv.length; i++) {
     const token = argv[i] as string;
-    if (!token.startsWith('-')) {
-      throw new UsageError(
-        `strays run: ${quoted(token)} before "--": put the command after "--", as in: strays run [options] -- ${untrusted(argv.slice(i).join(' '))}`,
-        'run',
-      );
-    }
-    const spec = OPTIONS[token.replace(/^-+/, '')];
+    if (!token.startsWith('-')) throw commandBeforeTerminator(argv.slice(i));
+    const spec = run.options[token.replace(/^-+/, '')];
     if (spec?.type === 'string' && !token.includes('=')) i++; // skip the option's value
   }
 }
 
-/**
- * Precedence: a failing command's own status always wins (the job failed
- * anyway and the report says what leaked); a leak under --fail-on-leak turns
- * only a successful run into 3; strays's own failure (1) turns only a
- * successful run into 1.
- */
-export function combine(commandStatus: number, finishStatus: number): number {
-  if (commandStatus !== EXIT.ok) return commandStatus;
-  return finishStatus;
-}
+const commandBeforeTerminator = (words: readonly string[]): UsageError =>
+  new UsageError(
+    `strays run: ${quoted(words[0] as string)} before "--": put the command after "--", as in: strays run [options] -- ${untrusted(words.join(' '))}`,
+    'run',
+  );
+
+/** Precedence (README, Exit statuses): a failing command's own status always wins; else the job's end decides. */
+const combine = (commandStatus: number, finishStatus: number): number =>
+  commandStatus !== EXIT.ok ? commandStatus : finishStatus;

@@ -1,9 +1,6 @@
 /**
- * `strays start --state FILE [--ci SYSTEM | --owner PID] [--export-to FILE]`:
- * the start of a job in a shell or a CI hook. Saves the baseline and hands
- * the marker on: appended as `export …` lines to --export-to (a CI system's
- * env file such as CircleCI's $BASH_ENV, or a file the next line sources),
- * else printed on stdout. Everything fails with status 2 and a sentence, so
+ * `strays start`: the start of a job in a shell or a CI hook (README, `strays
+ * start` / `strays check`). Everything fails with status 2 and a sentence, so
  * `set -e` (every CI shell) stops the hook: no `eval "$(…)"` that hides it.
  */
 import fs from 'node:fs';
@@ -27,42 +24,10 @@ import { isDeadState, readStartTicks } from '../../proc/index.js';
 import { PathError, makeDirectory, validateOutputFile } from '../../config/paths.js';
 import { messageOf } from '../../text/error-message.js';
 import { quoted } from '../../text/untrusted.js';
-import { OPTION, type OptionSpecs, flag, stringValue, usageText } from '../args.js';
-import { type Command, optionsOnly } from '../command.js';
+import { OPTION, flag, stringValue } from '../args.js';
+import { type Command, optionsOnly, required } from '../command.js';
 import { EXIT, UsageError } from '../exit.js';
 import { checkWritableDir, guardOptionsFrom, pathOption } from '../guard.js';
-
-const OPTIONS: OptionSpecs = {
-  state: {
-    type: 'string',
-    value: 'FILE',
-    help: 'where to save the baseline (required; pass the same FILE to check); its directory is created',
-  },
-  ci: {
-    type: 'string',
-    value: 'SYSTEM',
-    help: `${CI_SYSTEMS.join(', ')}: the owner is that system's per-job process; names the job in reports`,
-  },
-  owner: {
-    type: 'string',
-    value: 'PID',
-    help: 'the process whose exit ends the job, for `strays sweep`: an ancestor of strays start, not PID 1',
-  },
-  // Not --env-file: node (20.6+) reads any argv entry starting with --env-file as its own option,
-  // even after the script name, and exits 9 (nodejs/node#54232, #54255).
-  'export-to': {
-    type: 'string',
-    value: 'FILE',
-    help: 'append the `export` lines to FILE (e.g. "$BASH_ENV") instead of printing them',
-  },
-  'print-session': {
-    type: 'boolean',
-    help: 'print only the session (Jenkins: env.STRAYS_SESSION = sh(script: …, returnStdout: true).trim())',
-  },
-  // Only what start uses: the rest (--grace, --allow, --json …) belongs to `strays check`.
-  isolation: OPTION.isolation,
-  quiet: { ...OPTION.quiet, help: 'print only the export line' },
-};
 
 /** Single-quotes a value for sh: the printed lines are sourced or eval'd. */
 export const shellQuote = (value: string): string => `'${value.replace(/'/g, `'\\''`)}'`;
@@ -70,24 +35,46 @@ export const shellQuote = (value: string): string => `'${value.replace(/'/g, `'\
 export const start: Command = {
   name: 'start',
   summary: 'snapshot the process table and hand on the job marker (`strays start --state FILE --export-to FILE`)',
-  help: () =>
-    usageText(
-      'start',
-      'strays start --state FILE [--ci SYSTEM | --owner PID] [--export-to FILE]',
-      `Saves the baseline (every process alive now) to FILE and prints \`export ${SESSION_VAR}=…\`, or appends it to --export-to.\n` +
-        `Every process started with that variable, and everything they start, belongs to the job.\n${TRACKING_VAR} (GitHub runner's per-job mark), when set, marks the job too.\n` +
-        'Fails (status 2, one sentence) when the state directory cannot be created or the owner is not a live ancestor.',
-      OPTIONS,
-    ),
+  synopsis: 'strays start --state FILE [--ci SYSTEM | --owner PID] [--export-to FILE]',
+  description:
+    `Saves the baseline (every process alive now) to FILE and prints \`export ${SESSION_VAR}=…\`, or appends it to --export-to.\n` +
+    `Every process started with that variable, and everything they start, belongs to the job.\n${TRACKING_VAR} (GitHub runner's per-job mark), when set, marks the job too.\n` +
+    'Fails (status 2, one sentence) when the state directory cannot be created or the owner is not a live ancestor.',
+  options: {
+    state: {
+      type: 'string',
+      value: 'FILE',
+      help: 'where to save the baseline (required; pass the same FILE to check); its directory is created',
+    },
+    ci: {
+      type: 'string',
+      value: 'SYSTEM',
+      help: `${CI_SYSTEMS.join(', ')}: the owner is that system's per-job process; names the job in reports`,
+    },
+    owner: {
+      type: 'string',
+      value: 'PID',
+      help: 'the process whose exit ends the job, for `strays sweep`: an ancestor of strays start, not PID 1',
+    },
+    // Not --env-file: node (20.6+) reads any argv entry starting with --env-file as its own option,
+    // even after the script name, and exits 9 (nodejs/node#54232, #54255).
+    'export-to': {
+      type: 'string',
+      value: 'FILE',
+      help: 'append the `export` lines to FILE (e.g. "$BASH_ENV") instead of printing them',
+    },
+    'print-session': {
+      type: 'boolean',
+      help: 'print only the session (Jenkins: env.STRAYS_SESSION = sh(script: …, returnStdout: true).trim())',
+    },
+    // Only what start uses: the rest (--grace, --allow, --json …) belongs to `strays check`.
+    isolation: OPTION.isolation,
+    quiet: { ...OPTION.quiet, help: 'print only the export line' },
+  },
   async run(argv, io) {
-    const values = optionsOnly(start, argv, OPTIONS, io);
+    const values = optionsOnly(start, argv, io);
     if (values === undefined) return EXIT.ok;
-    const file = stringValue(values, 'state');
-    if (file === undefined)
-      throw new UsageError(
-        'strays start: --state FILE is required (where to save the baseline for `strays check`).',
-        'start',
-      );
+    const file = required(start, values, 'state', 'where to save the baseline for `strays check`');
     const ci = ciOf(stringValue(values, 'ci'));
     const ownerPid = ownerPidOf(stringValue(values, 'owner'));
     if (ci !== undefined && ownerPid !== undefined)

@@ -9,61 +9,48 @@ import { MAX_GRACE_MS } from '../../config/options.js';
 import { DURATION_FORMS, parseDuration } from '../../config/duration.js';
 import { renderSweep, requireDirectory, sweep, unended, writeSweepJson, writeSweepMetrics } from '../../host/index.js';
 import pkg from '../../../package.json' with { type: 'json' };
-import { type OptionSpecs, flag, stringValue, usageText } from '../args.js';
+import { flag, stringValue } from '../args.js';
 import { type Command, optionsOnly } from '../command.js';
 import { EXIT, UsageError } from '../exit.js';
-import { pathOption } from '../guard.js';
+import { asUsage, pathOption } from '../guard.js';
 import { validateDirectory, validateOutputFile } from '../../config/paths.js';
 import { messageOf } from '../../text/error-message.js';
-
-const OPTIONS: OptionSpecs = {
-  'older-than': {
-    type: 'string',
-    value: 'DURATION',
-    help: `only processes at least this old (default ${SWEEP_OLDER_THAN}; ${DURATION_FORMS})`,
-  },
-  'dry-run': { type: 'boolean', help: 'report what would be ended, signal nothing, remove no record' },
-  grace: { type: 'string', value: 'DURATION', help: `time between SIGTERM and SIGKILL (default ${DEFAULTS.grace})` },
-  json: { type: 'string', value: 'FILE', help: 'also write the sweep as JSON' },
-  metrics: {
-    type: 'string',
-    value: 'FILE',
-    help: "write Prometheus text format for node_exporter's textfile collector (atomically)",
-  },
-  unrecorded: {
-    type: 'boolean',
-    help: 'also end marked processes no job record names (needs an explicit --older-than; see the docs for the risk)',
-  },
-  'state-dir': {
-    type: 'string',
-    value: 'DIR',
-    help: 'job records directory (default $STRAYS_STATE_DIR, /var/lib/strays as root, else $XDG_STATE_HOME/strays)',
-  },
-  quiet: { type: 'boolean', short: 'q', help: 'print only what was ended and problems' },
-};
-
-function duration(value: string | undefined, fallback: string, option: string, maxMs?: number): number {
-  try {
-    return parseDuration(value ?? fallback, option, maxMs);
-  } catch (error) {
-    throw new UsageError(`strays sweep: ${messageOf(error)}`, 'sweep');
-  }
-}
 
 export const sweepCommand: Command = {
   name: 'sweep',
   summary: 'end what earlier jobs on this host left running when their cleanup never ran',
-  help: () =>
-    usageText(
-      'sweep',
-      'strays sweep [--older-than DURATION] [--dry-run] [options]',
-      'Ends processes that carry the marker of a recorded job whose owner (runner worker, strays run …) is gone.\n' +
-        'Never touches a job whose owner is alive, a process without a marker, or (without --unrecorded) a marker no record names.\n' +
-        'Exit status 1 when a process could not be ended (survived SIGKILL, not permitted) or a file could not be written.',
-      OPTIONS,
-    ),
+  synopsis: 'strays sweep [--older-than DURATION] [--dry-run] [options]',
+  description:
+    'Ends processes that carry the marker of a recorded job whose owner (runner worker, strays run …) is gone.\n' +
+    'Never touches a job whose owner is alive, a process without a marker, or (without --unrecorded) a marker no record names.\n' +
+    'Exit status 1 when a process could not be ended (survived SIGKILL, not permitted) or a file could not be written.',
+  options: {
+    'older-than': {
+      type: 'string',
+      value: 'DURATION',
+      help: `only processes at least this old (default ${SWEEP_OLDER_THAN}; ${DURATION_FORMS})`,
+    },
+    'dry-run': { type: 'boolean', help: 'report what would be ended, signal nothing, remove no record' },
+    grace: { type: 'string', value: 'DURATION', help: `time between SIGTERM and SIGKILL (default ${DEFAULTS.grace})` },
+    json: { type: 'string', value: 'FILE', help: 'also write the sweep as JSON' },
+    metrics: {
+      type: 'string',
+      value: 'FILE',
+      help: "write Prometheus text format for node_exporter's textfile collector (atomically)",
+    },
+    unrecorded: {
+      type: 'boolean',
+      help: 'also end marked processes no job record names (needs an explicit --older-than; see the docs for the risk)',
+    },
+    'state-dir': {
+      type: 'string',
+      value: 'DIR',
+      help: 'job records directory (default $STRAYS_STATE_DIR, /var/lib/strays as root, else $XDG_STATE_HOME/strays)',
+    },
+    quiet: { type: 'boolean', short: 'q', help: 'print only what was ended and problems' },
+  },
   async run(argv, io) {
-    const values = optionsOnly(sweepCommand, argv, OPTIONS, io);
+    const values = optionsOnly(sweepCommand, argv, io);
     if (values === undefined) return EXIT.ok;
     const olderThanGiven = stringValue(values, 'older-than');
     const unrecorded = flag(values, 'unrecorded');
@@ -92,8 +79,10 @@ export const sweepCommand: Command = {
         pathOption('sweep', () => validateOutputFile(`--${option}`, file, { createParents: true }));
     }
     const result = await sweep({
-      olderThanMs: duration(olderThanGiven, SWEEP_OLDER_THAN, '--older-than'),
-      graceMs: duration(stringValue(values, 'grace'), DEFAULTS.grace, '--grace', MAX_GRACE_MS),
+      olderThanMs: asUsage('sweep', () => parseDuration(olderThanGiven ?? SWEEP_OLDER_THAN, '--older-than')),
+      graceMs: asUsage('sweep', () =>
+        parseDuration(stringValue(values, 'grace') ?? DEFAULTS.grace, '--grace', MAX_GRACE_MS),
+      ),
       dryRun: flag(values, 'dry-run'),
       unrecorded,
       stateDir,
