@@ -6,7 +6,7 @@
 import * as core from '@actions/core';
 import { type Baseline, BaselineFileError, loadBaseline } from '../engine/index.js';
 import { finishJob } from '../job/finish.js';
-import { annotations, consoleReport, renderSummary, withNotes, writeJsonReport } from '../report/index.js';
+import { annotations, consoleReport, plural, renderSummary, withNotes, writeJsonReport } from '../report/index.js';
 import { Output, State } from './constants.js';
 import { fallbackBaseline, fallbackHasMarks } from './fallback.js';
 import { readInputs } from './inputs.js';
@@ -67,7 +67,7 @@ export async function runPost(): Promise<void> {
     }
     if (failed) {
       core.setFailed(
-        `strays: ${leaked} leaked process${leaked === 1 ? '' : 'es'} (fail-on-leak is on); see the job summary${written ? ` or ${untrusted(reportPath)}` : ''}.`,
+        `strays: ${plural(leaked, 'leaked process')} (fail-on-leak is on); see the job summary${written ? ` or ${untrusted(reportPath)}` : ''}.`,
       );
     }
   } catch (error) {

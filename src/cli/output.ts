@@ -3,7 +3,14 @@
  * command, and `start`'s is eval'd), and in which colours (README, Options:
  * `--color`; NO_COLOR is https://no-color.org, FORCE_COLOR Node's and chalk's).
  */
-import { renderConsole, type Report, serializeReport, STDOUT_PATH, writeJsonReport } from '../report/index.js';
+import {
+  foundAnything,
+  renderConsole,
+  type Report,
+  serializeReport,
+  STDOUT_PATH,
+  writeJsonReport,
+} from '../report/index.js';
 import { untrusted } from '../text/untrusted.js';
 import type { ColorWhen } from './args.js';
 import { messageOf } from '../text/error-message.js';
@@ -32,8 +39,6 @@ export function useColor(io: Io, tty: boolean, when: ColorWhen = 'auto'): boolea
   return tty;
 }
 
-const somethingLeaked = (r: Report): boolean => r.leaks.length + r.unattributed.length + r.zombies.length > 0;
-
 export interface EmitOptions {
   readonly quiet: boolean;
   readonly json: string | undefined;
@@ -47,7 +52,7 @@ export interface EmitOptions {
  * caller decides the status.
  */
 export function emitReport(io: Io, report: Report, options: EmitOptions): string | undefined {
-  if (!options.quiet || somethingLeaked(report))
+  if (!options.quiet || foundAnything(report))
     io.err(renderConsole(report, { color: useColor(io, io.errIsTty, options.color) }));
   const problem = writeReport(io, report, options.json);
   return problem && `strays: ${problem}`;

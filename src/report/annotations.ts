@@ -1,17 +1,23 @@
 /**
- * Annotations within GitHub's limits: a step shows at most 10 error and 10
- * warning annotations, a job 50 (GitHub docs, "Workflow commands":
- * annotations), and every strays annotation comes from one step (post, or
- * the step running `strays`). So: the job-level one first, then one per
- * group of identical leaks in attention order, at most MAX_ANNOTATIONS in
- * all, the last a note of how many groups were left out. Pure: the adapter
- * passes them to core.error / warning / notice.
- *
- * The runner masks registered secrets in annotation messages, not titles:
- * titles hold no command line, only the executable name (comm), a count and the step.
+ * Annotations within GitHub's limits (README, Annotations; GitHub docs,
+ * "Workflow commands"). Pure: the adapter passes them to core.error / warning
+ * / notice. The runner masks registered secrets in annotation messages, not
+ * titles: titles hold no command line, only the executable name (comm), a
+ * count and the step.
  */
-import { formatAge, holdsList, oneLine, plural, shortenWords, stepLabel } from './format.js';
-import type { LeakEntry, LeakGroup, Report } from './types.js';
+import {
+  firstMembers,
+  formatAge,
+  foundAnything,
+  holdsList,
+  oneLine,
+  outcomeCounts,
+  plural,
+  processCount,
+  shortenWords,
+  stepLabel,
+} from './format.js';
+import type { LeakGroup, Report } from './types.js';
 
 /** Under GitHub's 10 per level per step, all levels counted together. */
 export const MAX_ANNOTATIONS = 10;
@@ -24,24 +30,20 @@ export interface Annotation {
 
 /** `failing` defaults to the report's own verdict (fail-on-leak and something leaked). */
 export function annotations(report: Report, failing: boolean = report.failed, reportPath?: string): Annotation[] {
+  if (!foundAnything(report)) return [];
   const total = report.leaks.length + report.unattributed.length;
-  if (total + report.zombies.length === 0) return [];
   const level = failing ? 'error' : 'warning';
-  const places = { workspace: report.workspace, runnerTemp: report.runnerTemp };
-  const firstOf = new Map<number, LeakEntry>();
-  for (const l of [...report.leaks, ...report.unattributed]) if (!firstOf.has(l.group)) firstOf.set(l.group, l);
-  const outcomes = Object.entries(report.counts.outcomes)
-    .map(([o, n]) => `${n} ${o}`)
-    .join(', ');
+  const firstOf = firstMembers(report);
+  const outcomes = outcomeCounts(report).join(', ');
   const where = reportPath ? `the job summary and ${reportPath}` : 'the job summary';
   const job: Annotation = {
     level: report.counts.leaked > 0 ? level : 'warning',
-    title: `strays: ${plural(report.counts.leaked, 'leaked process')}${report.unattributed.length > 0 ? `, ${report.unattributed.length} unattributed` : ''}${report.zombies.length > 0 ? `, ${plural(report.zombies.length, 'zombie', 'zombies')}` : ''}`,
-    message: `This job left ${plural(total, 'process', 'processes')} running in ${plural(report.groups.length, 'group', 'groups')}${outcomes ? ` (${outcomes})` : ''}. Every pid is in ${where}.`,
+    title: `strays: ${plural(report.counts.leaked, 'leaked process')}${report.unattributed.length > 0 ? `, ${report.unattributed.length} unattributed` : ''}${report.zombies.length > 0 ? `, ${plural(report.zombies.length, 'zombie')}` : ''}`,
+    message: `This job left ${plural(total, 'process')} running in ${plural(report.groups.length, 'group')}${outcomes ? ` (${outcomes})` : ''}. Every pid is in ${where}.`,
   };
-  const one = (g: LeakGroup, i: number): Annotation => {
-    const first = firstOf.get(i);
-    const holds = first ? holdsList(first.holds, places) : [];
+  const one = (g: LeakGroup): Annotation => {
+    const first = firstOf(g);
+    const holds = first ? holdsList(first.holds, report) : [];
     const facts = [
       `started by step ${stepLabel(g)}`,
       `running for ${formatAge(g.ageMs)}`,
@@ -71,12 +73,8 @@ export function annotations(report: Report, failing: boolean = report.failed, re
   const left = report.groups.slice(room - 1);
   const more: Annotation = {
     level: 'notice',
-    title: `strays: ${plural(left.length, 'more group', 'more groups')} not annotated`,
-    message: `${plural(left.length, 'more group', 'more groups')} (${plural(
-      left.reduce((n, g) => n + g.count, 0),
-      'process',
-      'processes',
-    )}) are listed in ${where}; GitHub shows at most 10 annotations of a kind per step.`,
+    title: `strays: ${plural(left.length, 'more group')} not annotated`,
+    message: `${plural(left.length, 'more group')} (${plural(processCount(left), 'process')}) are listed in ${where}; GitHub shows at most 10 annotations of a kind per step.`,
   };
   return [job, ...shown, more];
 }

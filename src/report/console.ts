@@ -5,8 +5,21 @@
  * them as plain text for the CLI. ANSI colours only when the caller asks (a
  * TTY, FORCE_COLOR, --color=always); never decided here.
  */
-import { formatAge, holdsList, oneLine, plural, shortenWords, stepLabel, userLabel } from './format.js';
-import type { LeakEntry, LeakGroup, Report } from './types.js';
+import {
+  clip,
+  firstMembers,
+  formatAge,
+  foundAnything,
+  holdsList,
+  oneLine,
+  outcomeCounts,
+  plural,
+  processCount,
+  shortenWords,
+  stepLabel,
+  userLabel,
+} from './format.js';
+import type { LeakGroup, Report } from './types.js';
 
 const MAX_SPARED = 20;
 
@@ -19,6 +32,9 @@ const ANSI = {
   reset: '\u001b[0m',
 };
 type Paint = (code: keyof typeof ANSI, text: string) => string;
+function painter(color: boolean): Paint {
+  return (code, text) => (color ? `${ANSI[code]}${text}${ANSI.reset}` : text);
+}
 
 /** Pids listed under a group row; the JSON report has every one. */
 const PIDS_SHOWN = 20;
@@ -35,24 +51,22 @@ export interface ConsoleReport {
 }
 
 export function consoleReport(report: Report, options: { color: boolean }): ConsoleReport {
-  const paint: Paint = (code, text) => (options.color ? `${ANSI[code]}${text}${ANSI.reset}` : text);
-  const places = { workspace: report.workspace, runnerTemp: report.runnerTemp };
-  const firstOf = new Map<number, LeakEntry>();
-  for (const l of [...report.leaks, ...report.unattributed]) if (!firstOf.has(l.group)) firstOf.set(l.group, l);
+  const paint = painter(options.color);
+  const firstOf = firstMembers(report);
   const sections: ConsoleSection[] = [];
   const section = (title: string, groups: readonly LeakGroup[]): void => {
     if (groups.length === 0) return;
     const lines: string[] = [];
     const rows = groups.map((g) => {
-      const first = firstOf.get(report.groups.indexOf(g));
-      const outcome = g.detail ? `${g.outcome} (${shortenWords(oneLine(g.detail), 40)})` : g.outcome;
+      const first = firstOf(g);
+      const outcome = g.detail ? `${g.outcome} (${clip(g.detail, 40)})` : g.outcome;
       return [
         g.count === 1 ? String(g.pids[0]) : `${g.count} ×`,
-        shortenWords(oneLine(g.command), 60),
-        shortenWords(oneLine(stepLabel(g)), 30),
+        clip(g.command, 60),
+        clip(stepLabel(g), 30),
         formatAge(g.ageMs),
         first ? shortenWords(userLabel(first), 12) : '?',
-        shortenWords(oneLine((first ? holdsList(first.holds, places).join(', ') : '') || '-'), 50),
+        clip((first ? holdsList(first.holds, report).join(', ') : '') || '-', 50),
         g.outcome === 'survived' || g.outcome === 'not-permitted'
           ? paint('red', outcome)
           : g.outcome === 'killed'
@@ -73,11 +87,7 @@ export function consoleReport(report: Report, options: { color: boolean }): Cons
         );
     });
     sections.push({
-      title: `${title} ${plural(
-        groups.reduce((n, g) => n + g.count, 0),
-        'process',
-        'processes',
-      )} in ${plural(groups.length, 'group', 'groups')}`,
+      title: `${title} ${plural(processCount(groups), 'process')} in ${plural(groups.length, 'group')}`,
       lines,
     });
   };
@@ -96,8 +106,8 @@ export function consoleReport(report: Report, options: { color: boolean }): Cons
         ['PID', 'COMMAND', 'STEP', 'REAPER'],
         report.zombies.map((z) => [
           String(z.pid),
-          shortenWords(oneLine(z.command), 60),
-          shortenWords(oneLine(z.step ?? 'unknown'), 30),
+          clip(z.command, 60),
+          clip(z.step ?? 'unknown', 30),
           String(z.reaper),
         ]),
       ),
@@ -107,9 +117,7 @@ export function consoleReport(report: Report, options: { color: boolean }): Cons
     // Named one by one, not only counted: a marker is a value any process can set, so what it spared is shown.
     const lines = columns(
       ['PID', 'COMMAND', 'WHY'],
-      report.spared
-        .slice(0, MAX_SPARED)
-        .map((sp) => [String(sp.pid), shortenWords(oneLine(sp.command), 60), shortenWords(oneLine(sp.reason), 100)]),
+      report.spared.slice(0, MAX_SPARED).map((sp) => [String(sp.pid), clip(sp.command, 60), clip(sp.reason, 100)]),
     );
     if (report.spared.length > MAX_SPARED)
       lines.push(`… and ${report.spared.length - MAX_SPARED} more (see the JSON report)`);
@@ -127,19 +135,19 @@ export function consoleReport(report: Report, options: { color: boolean }): Cons
 /** Plain text: every section's title and lines, then the summary line. */
 export function renderConsole(report: Report, options: { color: boolean }): string {
   const { sections, summary } = consoleReport(report, options);
-  const bold = (t: string): string => (options.color ? `${ANSI.bold}${t}${ANSI.reset}` : t);
-  return [...sections.flatMap((s) => [bold(s.title), ...s.lines]), summary].join('\n');
+  const paint = painter(options.color);
+  return [...sections.flatMap((s) => [paint('bold', s.title), ...s.lines]), summary].join('\n');
 }
 
 function summaryLine(report: Report, paint: Paint): string {
   const { counts } = report;
-  if (counts.leaked + counts.unattributed + counts.zombies === 0) return paint('green', 'strays: no leaked processes.');
-  const outcomes = Object.entries(counts.outcomes).map(([o, n]) => `${n} ${o}`);
+  if (!foundAnything(report)) return paint('green', 'strays: no leaked processes.');
+  const outcomes = outcomeCounts(report);
   const parts = [
     paint(report.failed ? 'red' : 'yellow', `strays: ${plural(counts.leaked, 'leaked process')}`),
     outcomes.length > 0 ? `(${outcomes.join(', ')})` : '',
     counts.unattributed > 0 ? `, ${counts.unattributed} unattributed` : '',
-    counts.zombies > 0 ? `, ${plural(counts.zombies, 'zombie', 'zombies')}` : '',
+    counts.zombies > 0 ? `, ${plural(counts.zombies, 'zombie')}` : '',
     counts.spared > 0 ? `, ${counts.spared} spared` : '',
   ];
   return (

@@ -1,6 +1,6 @@
 /** Small text helpers shared by the renderers. */
 import { type Places, shortPath } from '../explain/index.js';
-import type { HoldsEntry, LeakEntry } from './types.js';
+import type { HoldsEntry, LeakEntry, LeakGroup, Report } from './types.js';
 
 /** `850ms`, `42s`, `3m 05s`, `2h 10m`, `4d 3h`; `?` when unknown. */
 export function formatAge(ms: number | undefined): string {
@@ -33,11 +33,28 @@ export function holdsList(h: HoldsEntry, places: Places): string[] {
   for (const f of h.openFiles) out.push(`open ${shortPath(f.path, places)}`);
   if (h.fds === 'unreadable') out.push('fds unreadable');
   if (h.fdsCapped) out.push(`first ${h.fdsRead ?? '?'} of ${h.fdsTotal ?? '?'} fds read`);
-  if (h.children.length > 0) out.push(`${h.children.length} ${h.children.length === 1 ? 'child' : 'children'}`);
+  if (h.children.length > 0) out.push(plural(h.children.length, 'child', 'children'));
   return out;
 }
 
-export const plural = (n: number, one: string, many = `${one}es`): string => `${n} ${n === 1 ? one : many}`;
+/** `1 process`, `2 processes`, `3 groups`. */
+export const plural = (n: number, one: string, many = `${one}${one.endsWith('s') ? 'es' : 's'}`): string =>
+  `${n} ${n === 1 ? one : many}`;
+
+/** Whether the report has anything to show: a leak, an unattributed process or a zombie. */
+export const foundAnything = (r: Report): boolean => r.leaks.length + r.unattributed.length + r.zombies.length > 0;
+
+/** `1 survived`, `3 exited` …: the leaked and unattributed processes by outcome. */
+export const outcomeCounts = (r: Report): string[] => Object.entries(r.counts.outcomes).map(([o, n]) => `${n} ${o}`);
+
+export const processCount = (groups: readonly LeakGroup[]): number => groups.reduce((n, g) => n + g.count, 0);
+
+/** A group's first member (report order): the one whose holds and user its row shows. */
+export function firstMembers(report: Report): (g: LeakGroup) => LeakEntry | undefined {
+  const first = new Map<number, LeakEntry>();
+  for (const l of [...report.leaks, ...report.unattributed]) if (!first.has(l.group)) first.set(l.group, l);
+  return (g) => first.get(report.groups.indexOf(g));
+}
 
 /**
  * Shortens at a word boundary: whole words or none, so a secret the runner
@@ -53,3 +70,6 @@ export function shortenWords(text: string, max: number): string {
   const sep = Math.max(head.lastIndexOf('/'), head.lastIndexOf('='), head.lastIndexOf(':'));
   return sep > 0 ? `${head.slice(0, sep + 1)}…` : '…';
 }
+
+/** One line, at most `max` characters, cut at a word boundary: a table cell of attacker-shaped text. */
+export const clip = (text: string, max: number): string => shortenWords(oneLine(text), max);

@@ -1,23 +1,19 @@
 /**
  * GitHub-flavoured Markdown for attacker-shaped text (a test can name a
- * process anything). Two forms, neither of which splits a word, so the
- * runner's own secret masking (exact match, line by line) still matches:
- * - `code(text)`: a code span, verbatim and inert (no emphasis, links or
- *   HTML inside), except what GFM requires: `|` escaped in a table cell (GFM
- *   spec, "Tables": the pipe splits cells even inside a code span) and a
- *   backtick fence longer than any backtick run in the text;
- * - `plain(text)`: prose with `& < >` as HTML entities and only the
- *   punctuation that would restyle it behind backslashes, none inside a word.
- * Text is made one line and shortened at a word boundary first, so no escape
- * is ever cut in half.
+ * process anything). Neither form splits a word, so the runner's own secret
+ * masking (exact match, line by line) still matches; text is made one line and
+ * shortened at a word boundary first, so no escape is ever cut in half.
  */
-import { oneLine, shortenWords } from './format.js';
+import { clip } from './format.js';
 
 const HTML: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;' };
 
-/** A code span; `max` characters at most (word boundary); in a table cell unless `cell` is false. */
+/**
+ * A code span, verbatim and inert, `max` characters at most; in a table cell unless `cell` is false.
+ * GFM spec, "Tables": the pipe splits cells even inside a code span, so it is escaped there.
+ */
 export function code(text: string, max = 80, cell = true): string {
-  let body = shortenWords(oneLine(text), max);
+  let body = clip(text, max);
   if (cell) body = body.replace(/\|/g, '\\|');
   const longest = Math.max(0, ...(body.match(/`+/g) ?? []).map((r) => r.length));
   const fence = '`'.repeat(longest + 1);
@@ -33,7 +29,7 @@ export function code(text: string, max = 80, cell = true): string {
  * `_`/`-` stay as they are, so a secret the runner masks is still whole.
  */
 export function plain(text: string, max = 80): string {
-  return shortenWords(oneLine(text), max)
+  return clip(text, max)
     .replace(/[&<>]/g, (c) => HTML[c] as string)
     .replace(/[\\`*[\]|~]/g, (c) => `\\${c}`)
     .replace(/(^|[^A-Za-z0-9_])_+|_+(?![A-Za-z0-9_])/g, (m) => m.replace(/_/g, '\\_'));

@@ -1,9 +1,4 @@
-/**
- * What needs attention first: a survivor (still running after SIGKILL), a
- * process strays may not signal, one that ignored SIGTERM and had to be
- * killed; then the rest. Within an outcome: by step (in the order the job
- * ran them, unknown last), then by start, then by pid, as numbers.
- */
+/** Attention order and groups of identical leaks (README, Order and groups). */
 import type { Outcome } from '../terminate/index.js';
 import type { LeakEntry, LeakGroup } from './types.js';
 

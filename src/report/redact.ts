@@ -1,18 +1,8 @@
 /**
- * Secrets out of command lines, before anything is rendered (JSON included).
- *
- * The runner masks only the secrets a workflow registered, and only in log
- * lines, the job summary and annotation messages (actions/runner
- * SecretMasker; titles and files are never masked). A leak's argv is
- * rendered into all four and into the JSON report, so strays replaces what
- * is recognisably a secret with `***` itself:
- * - the value of an option whose name names a secret (`--token X`, `--api-key=X`, `-password X`);
- * - the value of a `KEY=VALUE` word whose key names a secret (`AWS_SECRET_ACCESS_KEY=…`);
- * - URL userinfo (`https://user:pass@host` → `https://***@host`);
- * - `Authorization: Bearer X` style credentials;
- * - well-known token shapes: GitHub (`ghp_`, `gho_`, `ghu_`, `ghs_`, `ghr_`, `github_pat_`),
- *   npm (`npm_`), Slack (`xoxb-` …), GitLab (`glpat-`), AWS access key ids (`AKIA…`, `ASIA…`).
- * `--show-secrets` (CLI, local debugging only) turns this off.
+ * Secrets out of command lines, before anything is rendered (JSON included):
+ * the runner masks only registered secrets, and only in log lines, the job
+ * summary and annotation messages (actions/runner SecretMasker). What is
+ * replaced with `***`: README, Secrets in command lines.
  */
 
 export const REDACTED = '***';

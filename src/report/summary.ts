@@ -1,15 +1,18 @@
 /**
- * The GitHub job summary (Markdown, for core.summary / GITHUB_STEP_SUMMARY).
- *
- * One screen before the folds: a heading, one sentence, and at most
- * TOP_ROWS rows, one per group of identical leaks (report.groups), the ones
- * that need attention first. Everything else is folded (`<details>`) in the
- * summary itself, which outlives the job (RUNNER_TEMP does not): more groups,
- * every pid and full command line, unattributed processes, zombies, spared
- * processes and the check's notes. The whole stays under SUMMARY_BUDGET,
- * well inside GitHub's 1 MiB per step summary.
+ * The GitHub job summary (Markdown, for core.summary / GITHUB_STEP_SUMMARY;
+ * README, Job summary): one screen, then everything else folded in the
+ * summary itself, since it outlives the job and RUNNER_TEMP does not.
  */
-import { formatAge, holdsList, plural, stepLabel } from './format.js';
+import {
+  firstMembers,
+  formatAge,
+  foundAnything,
+  holdsList,
+  outcomeCounts,
+  plural,
+  processCount,
+  stepLabel,
+} from './format.js';
 import { code, codeBlock, details, plain, table } from './markdown.js';
 import type { LeakEntry, LeakGroup, Report } from './types.js';
 
@@ -26,40 +29,32 @@ const HEAD = ['Processes', 'Command', 'Step', 'Age', 'Holds', 'Outcome'];
 
 export function renderSummary(report: Report, reportPath?: string): string {
   const { leaks, unattributed, zombies } = report;
-  if (leaks.length + unattributed.length + zombies.length === 0) {
-    const spared =
-      report.counts.spared > 0
-        ? ` (${plural(report.counts.spared, 'allowed process', 'allowed processes')} left alone)`
-        : '';
+  if (!foundAnything(report)) {
+    const spared = report.counts.spared > 0 ? ` (${plural(report.counts.spared, 'allowed process')} left alone)` : '';
     return `**strays:** no leaked processes, the job left nothing running${spared}.\n${notesFold(report)}`;
   }
   const leakGroups = report.groups.filter((g) => g.section === 'leaks');
   const unattributedGroups = report.groups.filter((g) => g.section === 'unattributed');
   const out: string[] = [
-    `### strays: ${plural(leaks.length, 'leaked process')}${leakGroups.length < leaks.length ? ` in ${plural(leakGroups.length, 'group', 'groups')}` : ''}`,
+    `### strays: ${plural(leaks.length, 'leaked process')}${leakGroups.length < leaks.length ? ` in ${plural(leakGroups.length, 'group')}` : ''}`,
     '',
   ];
   out.push(intro(report), '');
-  const firstOf = firstMembers(report);
+  const row = rows(report);
   if (leakGroups.length > 0) {
-    out.push(rows(leakGroups.slice(0, TOP_ROWS), firstOf, report), '');
+    out.push(row(leakGroups.slice(0, TOP_ROWS)), '');
     const rest = leakGroups.slice(TOP_ROWS);
-    if (rest.length > 0) {
-      const n = rest.reduce((s, g) => s + g.count, 0);
+    if (rest.length > 0)
       out.push(
-        details(
-          `${plural(rest.length, 'more group', 'more groups')} (${plural(n, 'process', 'processes')})`,
-          rows(rest, firstOf, report),
-        ),
+        details(`${plural(rest.length, 'more group')} (${plural(processCount(rest), 'process')})`, row(rest)),
         '',
       );
-    }
   }
   if (unattributedGroups.length > 0) {
     out.push(
       details(
-        `Unattributed: ${plural(unattributed.length, 'process', 'processes')} that may be this job's (reported, not ended)`,
-        rows(unattributedGroups, firstOf, report),
+        `Unattributed: ${plural(unattributed.length, 'process')} that may be this job's (reported, not ended)`,
+        row(unattributedGroups),
       ),
       '',
     );
@@ -67,7 +62,7 @@ export function renderSummary(report: Report, reportPath?: string): string {
   if (zombies.length > 0) {
     out.push(
       details(
-        `Zombies: ${plural(zombies.length, 'process', 'processes')} already dead, waiting for their parent to reap them`,
+        `Zombies: ${plural(zombies.length, 'process')} already dead, waiting for their parent to reap them`,
         table(
           ['PID', 'Command', 'Step', 'Parent that must reap it'],
           zombies
@@ -82,7 +77,7 @@ export function renderSummary(report: Report, reportPath?: string): string {
   if (report.spared.length > 0) {
     out.push(
       details(
-        `Spared: ${plural(report.spared.length, 'process', 'processes')} left alone`,
+        `Spared: ${plural(report.spared.length, 'process')} left alone`,
         table(
           ['PID', 'Command', 'Why'],
           report.spared.slice(0, 200).map((s) => [String(s.pid), code(s.command), plain(s.reason, 120)]),
@@ -97,43 +92,36 @@ export function renderSummary(report: Report, reportPath?: string): string {
 }
 
 function intro(report: Report): string {
-  const parts: string[] = [];
-  for (const [outcome, n] of Object.entries(report.counts.outcomes)) parts.push(`${n} ${outcome}`);
+  const parts = outcomeCounts(report);
   const mode = report.mode.kill
     ? `ended after a ${formatAge(report.mode.graceMs)} grace period`
     : 'reported only (kill: false)';
   const extra = [
-    report.counts.unattributed > 0 &&
-      plural(report.counts.unattributed, 'unattributed process', 'unattributed processes'),
-    report.counts.zombies > 0 && plural(report.counts.zombies, 'zombie', 'zombies'),
+    report.counts.unattributed > 0 && plural(report.counts.unattributed, 'unattributed process'),
+    report.counts.zombies > 0 && plural(report.counts.zombies, 'zombie'),
   ].filter(Boolean);
   return `Processes this job started and left running: ${mode}${parts.length > 0 ? ` (${parts.join(', ')})` : ''}${extra.length > 0 ? `; also ${extra.join(', ')}` : ''}.`;
 }
 
-/** The first member of each group: what its row says it holds. */
-function firstMembers(report: Report): Map<number, LeakEntry> {
-  const first = new Map<number, LeakEntry>();
-  for (const l of [...report.leaks, ...report.unattributed]) if (!first.has(l.group)) first.set(l.group, l);
-  return first;
-}
-
-function rows(groups: readonly LeakGroup[], firstOf: Map<number, LeakEntry>, report: Report): string {
-  const places = { workspace: report.workspace, runnerTemp: report.runnerTemp };
-  return table(
-    HEAD,
-    groups.map((g) => {
-      const first = firstOf.get(report.groups.indexOf(g));
-      const holds = first ? holdsList(first.holds, places).join(', ') : '';
-      return [
-        g.count === 1 ? `pid ${g.pids[0]}` : `${g.count} ×`,
-        code(g.command, 80),
-        plain(stepLabel(g), 40),
-        formatAge(g.ageMs),
-        holds === '' ? '-' : plain(holds, 60) + (g.count > 1 ? ' (first)' : ''),
-        `${attention(g) ? `**${g.outcome}**` : g.outcome}${g.detail ? `: ${plain(g.detail, 40)}` : ''}`,
-      ];
-    }),
-  );
+/** The table of some of the report's groups, one row each. */
+function rows(report: Report): (groups: readonly LeakGroup[]) => string {
+  const firstOf = firstMembers(report);
+  return (groups) =>
+    table(
+      HEAD,
+      groups.map((g) => {
+        const first = firstOf(g);
+        const holds = first ? holdsList(first.holds, report).join(', ') : '';
+        return [
+          g.count === 1 ? `pid ${g.pids[0]}` : `${g.count} ×`,
+          code(g.command, 80),
+          plain(stepLabel(g), 40),
+          formatAge(g.ageMs),
+          holds === '' ? '-' : plain(holds, 60) + (g.count > 1 ? ' (first)' : ''),
+          `${attention(g) ? `**${g.outcome}**` : g.outcome}${g.detail ? `: ${plain(g.detail, 40)}` : ''}`,
+        ];
+      }),
+    );
 }
 
 const attention = (g: LeakGroup): boolean =>
@@ -166,11 +154,8 @@ function everyProcess(report: Report, reportPath: string | undefined): string {
   }
   const total = report.leaks.length + report.unattributed.length;
   const where = reportPath ? `the JSON report (${code(reportPath, 200, false)})` : 'the JSON report';
-  if (shown < total) parts.push(`… ${plural(total - shown, 'more process', 'more processes')} only in ${where}.`);
-  return details(
-    `Every process: pids and full command lines (${plural(total, 'process', 'processes')})`,
-    parts.join('\n\n'),
-  );
+  if (shown < total) parts.push(`… ${plural(total - shown, 'more process')} only in ${where}.`);
+  return details(`Every process: pids and full command lines (${plural(total, 'process')})`, parts.join('\n\n'));
 }
 
 function notesFold(report: Report): string {
