@@ -6,8 +6,7 @@
 import { type ParseArgsConfig, parseArgs } from 'node:util';
 import { DEFAULTS, ISOLATIONS, UNATTRIBUTED_POLICIES } from '../config/defaults.js';
 import { DURATION_FORMS } from '../config/duration.js';
-import { quoted } from '../text/untrusted.js';
-import { UsageError } from './exit.js';
+import { UsageError, invalidValue } from './exit.js';
 
 export interface OptionSpec {
   readonly type: 'string' | 'boolean';
@@ -82,7 +81,7 @@ export function colorOption(command: string, values: Values): ColorWhen {
   const v = stringValue(values, 'color');
   if (v === undefined) return 'auto';
   if (v === 'auto' || v === 'always' || v === 'never') return v;
-  throw new UsageError(`strays ${command}: invalid --color ${quoted(v)}: expected auto, always or never.`, command);
+  throw invalidValue(command, '--color', v, 'auto, always or never');
 }
 
 export const HELP_OPTION: OptionSpecs = { help: { type: 'boolean', short: 'h', help: 'show this help' } };

@@ -1,3 +1,5 @@
+import { quoted } from '../text/untrusted.js';
+
 /**
  * Exit statuses of the CLI. `strays run` passes the command's own status
  * through; these are the statuses strays adds. Documented in the README (Exit statuses).
@@ -27,3 +29,7 @@ export class UsageError extends Error {
     this.name = 'UsageError';
   }
 }
+
+/** `strays start: invalid --ci "x": expected one of …`: a value the option does not accept. */
+export const invalidValue = (command: string, option: string, value: string, expected: string): UsageError =>
+  new UsageError(`strays ${command}: invalid ${option} ${quoted(value)}: expected ${expected}.`, command);

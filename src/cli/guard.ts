@@ -38,8 +38,8 @@ export function guardOptionsFrom(command: string, values: Values): GuardOptions 
     ),
   );
   // Checked now, before anything is read or signalled: a device, FIFO or directory is refused (src/io/write-output.ts).
-  if (options.reportPath !== undefined && options.reportPath !== STDOUT_PATH)
-    checkWritableDir(command, '--json', options.reportPath);
+  const json = options.reportPath;
+  if (json !== undefined && json !== STDOUT_PATH) pathOption(command, () => validateOutputFile('--json', json));
   return options;
 }
 
@@ -60,11 +60,6 @@ export function asUsage<T>(command: string, check: () => T, isBadInput = (_error
 /** A path check of src/config/paths.ts: only its PathError is the path's fault. */
 export const pathOption = <T>(command: string, check: () => T): T =>
   asUsage(command, check, (error) => error instanceof PathError);
-
-/** Fails early (status 2) when a file could never be written: see validateOutputFile (the same rule writeOutputFile applies at write time). */
-export function checkWritableDir(command: string, option: string, file: string): void {
-  pathOption(command, () => validateOutputFile(option, file));
-}
 
 /** A CLI job's report context; `ps` without --state lists every job, so no isolation. */
 export function cliContext(

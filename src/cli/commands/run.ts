@@ -18,7 +18,8 @@ import { type ChildEnd, type GuardedChild, signalStatus, startGuarded } from '..
 import { type Command, parseCommand } from '../command.js';
 import { EXIT, UsageError } from '../exit.js';
 import { type Finisher, armFinisher } from '../finisher.js';
-import { checkWritableDir, guardOptionsFrom } from '../guard.js';
+import { guardOptionsFrom, pathOption } from '../guard.js';
+import { validateOutputFile } from '../../config/paths.js';
 import { type ReportView, finishAndReport, reportViewFrom } from '../job.js';
 import { redactArgv, redactText } from '../../report/index.js';
 import type { Io } from '../output.js';
@@ -66,7 +67,7 @@ export const run: Command = {
     const view = reportViewFrom('run', values);
     const quiet = view.quiet;
     const keptState = stringValue(values, 'state');
-    if (keptState !== undefined) checkWritableDir('run', '--state', keptState);
+    if (keptState !== undefined) pathOption('run', () => validateOutputFile('--state', keptState));
     // strays owns the job (its exit ends it) and steps into the job cgroup just long enough
     // to fork the command there: the command and all it starts stay in, strays steps out.
     const { baseline, notes } = await beginJob({

@@ -26,8 +26,8 @@ import { messageOf } from '../../text/error-message.js';
 import { quoted } from '../../text/untrusted.js';
 import { OPTION, flag, stringValue } from '../args.js';
 import { type Command, optionsOnly, required } from '../command.js';
-import { EXIT, UsageError } from '../exit.js';
-import { checkWritableDir, guardOptionsFrom, pathOption } from '../guard.js';
+import { EXIT, UsageError, invalidValue } from '../exit.js';
+import { guardOptionsFrom, pathOption } from '../guard.js';
 
 /** Single-quotes a value for sh: the printed lines are sourced or eval'd. */
 export const shellQuote = (value: string): string => `'${value.replace(/'/g, `'\\''`)}'`;
@@ -84,7 +84,7 @@ export const start: Command = {
       );
     const envFile = stringValue(values, 'export-to');
     ensureStateDir(file);
-    if (envFile !== undefined) checkWritableDir('start', '--export-to', envFile);
+    if (envFile !== undefined) pathOption('start', () => validateOutputFile('--export-to', envFile));
     const options = guardOptionsFrom('start', values);
     const quiet = flag(values, 'quiet');
     // Where no process outlives a step (Jenkins), a keeper is the owner; spawned before the
@@ -110,18 +110,13 @@ export const start: Command = {
         // A keeper starts nothing, so a Jenkins job uses the marker.
         cgroupPid: keeper ? undefined : 'owner',
       });
-    } catch (error) {
-      keeper?.stop();
-      throw error;
-    }
-    const { baseline, notes } = begun;
-    // Until the marker is handed on, a failure (no owner, an owner dead on arrival, the state or the
-    // env file cannot be written) undoes the start: the caller's shell leaves the job cgroup, neither
-    // the cgroup nor the record stays behind, and the keeper stops.
-    await withBegun(
-      baseline,
-      ({ handOver }) => {
-        try {
+      const { baseline } = begun;
+      // Until the marker is handed on, a failure (no owner, an owner dead on arrival, the state or the
+      // env file cannot be written) undoes the start: the caller's shell leaves the job cgroup, neither
+      // the cgroup nor the record stays behind, and the keeper stops.
+      await withBegun(
+        baseline,
+        ({ handOver }) => {
           if (ownerError)
             throw new UsageError(
               `strays start: ${ownerError instanceof OwnerError ? ownerError.message : String(ownerError)}`,
@@ -146,13 +141,14 @@ export const start: Command = {
           if (flag(values, 'print-session')) io.out(baseline.session);
           else if (envFile === undefined) io.out(lines.join('\n'));
           handOver(); // `strays check --state FILE` ends the job
-        } catch (error) {
-          keeper?.stop();
-          throw error;
-        }
-      },
-      (note) => io.err(`strays: ${note}`),
-    );
+        },
+        (note) => io.err(`strays: ${note}`),
+      );
+    } catch (error) {
+      keeper?.stop();
+      throw error;
+    }
+    const { baseline, notes } = begun;
     if (!quiet) {
       for (const note of notes) io.err(`strays: ${note}`);
       const tracking = baseline.runnerTrackingId ? `; ${TRACKING_VAR}=${baseline.runnerTrackingId} marks it too` : '';
@@ -201,11 +197,7 @@ function ensureStateDir(file: string): void {
 
 function ciOf(value: string | undefined): CiSystem | undefined {
   if (value === undefined) return undefined;
-  if (!isCiSystem(value))
-    throw new UsageError(
-      `strays start: invalid --ci ${quoted(value)}: expected one of ${CI_SYSTEMS.join(', ')}.`,
-      'start',
-    );
+  if (!isCiSystem(value)) throw invalidValue('start', '--ci', value, `one of ${CI_SYSTEMS.join(', ')}`);
   return value;
 }
 
@@ -213,9 +205,6 @@ function ownerPidOf(value: string | undefined): number | undefined {
   if (value === undefined) return undefined;
   const pid = /^\d+$/.test(value.trim()) ? Number(value.trim()) : NaN;
   if (!Number.isSafeInteger(pid) || pid <= 0)
-    throw new UsageError(
-      `strays start: invalid --owner ${quoted(value)}: expected a process id (a positive integer), e.g. --owner "$PPID".`,
-      'start',
-    );
+    throw invalidValue('start', '--owner', value, 'a process id (a positive integer), e.g. --owner "$PPID"');
   return pid;
 }
