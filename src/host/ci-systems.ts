@@ -1,16 +1,8 @@
 /**
  * What `strays start --ci SYSTEM` knows about each CI system: which process
  * outlives the hook or step that calls `strays start` (the job's owner for
- * `strays sweep`), and which variable names the job in reports. How each
- * system runs hooks and steps, with the source that shows it, is in the README,
- * "Recipes for other CI systems". In short, the owner is:
- * - github: the per-job `Runner.Worker`, whose children the job hooks are;
- * - buildkite: the `buildkite-agent bootstrap` process, which lives until the job's end;
- * - circleci: the per-task `circleci-agent` that starts each `run` step;
- * - gitlab: none of the runner's processes lives for exactly one job, so the
- *   `step_script` shell (the default walk);
- * - jenkins: each `sh` step is orphaned by its launcher and the agent JVM is no
- *   ancestor, so a keeper `strays start` leaves running (src/host/keeper.ts).
+ * `strays sweep`), and which variable names the job in reports. Why each is
+ * the one, with the source that shows it: README, Recipes for other CI systems.
  */
 import { RUNNER_WORKER_COMM } from '../engine/index.js';
 

@@ -1,15 +1,10 @@
 /**
- * Job cgroups whose end never ran (a `strays check` or post step killed mid-way,
- * a runner crash): the sweep thaws those of jobs that are over, so their
- * leftovers get SIGTERM and a grace period rather than only SIGKILL, and
- * removes empty ones with the cgroup layer's own pruning.
- *
- * A job cgroup is named after its session, `strays-<16 hex>` (src/cgroup/
- * lifecycle.ts), under the cgroup of the process it was made for, so the sweep
- * finds them by walking the cgroup2 mount. Removal is safe by construction:
- * rmdir(2) of a cgroup that holds a process or a child fails with EBUSY
- * (cgroup-v2.rst, "Creating and removing cgroups"); pruneStaleJobCgroups also
- * skips cgroups younger than a minute (a job being set up right now).
+ * Job cgroups whose end never ran (README, What sweep ends): the sweep thaws
+ * those of jobs that are over, so their leftovers get SIGTERM and a grace
+ * period rather than only SIGKILL, and removes empty ones with the cgroup
+ * layer's own pruning. They are named after their session (src/cgroup/
+ * lifecycle.ts) under the cgroup of the process they were made for, so the
+ * sweep finds them by walking the cgroup2 mount.
  */
 import fs from 'node:fs';
 import path from 'node:path';

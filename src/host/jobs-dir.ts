@@ -1,20 +1,10 @@
 /**
  * The jobs/ folder is where unprivileged jobs hand records to the root
- * sweeper, so its modes are a privilege boundary (README, "Sweeping a
- * self-hosted host", "Who may write the records").
- *
- * Two layouts are safe:
- * - one folder per user, 0700: only that user (and root) writes it;
- * - one shared folder, root-owned 1777 like /tmp: anyone may add a record,
- *   and the sticky bit means only a file's owner (or root) may rename or
- *   remove it (unlink(2), rename(2): EPERM "the directory containing it has
- *   the sticky bit set"), so no user can swap another user's record.
- *
- * A folder that other users may write without the sticky bit lets any of them
- * replace any record: it is refused as a whole. The folder is opened once
- * (O_DIRECTORY|O_NOFOLLOW) and read through /proc/self/fd, so a folder
- * renamed or replaced by a symlink between the check and the reads is not
- * the one read.
+ * sweeper, so its modes are a privilege boundary (README, Who may write the
+ * records): private 0700, or shared 1777 whose sticky bit lets only a file's
+ * owner rename or remove it (unlink(2), rename(2)). The folder is opened once
+ * (O_DIRECTORY|O_NOFOLLOW) and read through /proc/self/fd, so a folder renamed
+ * or replaced by a symlink between the check and the reads is not the one read.
  */
 import fs from 'node:fs';
 import path from 'node:path';

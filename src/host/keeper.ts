@@ -1,16 +1,9 @@
 /**
- * A keeper: the job owner `strays start` leaves running where no process of
- * the CI system outlives a step (Jenkins: every `sh` step is its own process
- * tree, and the agent JVM is no ancestor). `strays sweep` counts the job as
- * running while the keeper lives.
- *
- * The keeper is a plain node process (no children, so nothing new appears in
- * the process table while it waits) that exits when the state file, once
- * written, is removed (`strays check --remove-state`), or after `maxMs`, so a
- * build whose end never ran is swept at the latest then. It inherits the
- * environment minus STRAYS_SESSION, so it is never the job's leak, and it
- * carries the CI system's own kill marks: Jenkins kills processes with the
- * build's JENKINS_NODE_COOKIE when the `node` block ends.
+ * A keeper: the job owner `strays start --ci jenkins` leaves running, where no
+ * process of the CI system outlives a step (README, Jenkins). A plain node
+ * process with no children (nothing new appears in the process table while it
+ * waits), without STRAYS_SESSION (never the job's leak), and with the CI
+ * system's own kill marks (JENKINS_NODE_COOKIE) inherited.
  */
 import { spawn } from 'node:child_process';
 import { SESSION_VAR } from '../engine/index.js';

@@ -1,17 +1,9 @@
 /**
  * The sweep as Prometheus text exposition format (version 0.0.4), for
- * node_exporter's textfile collector: fleets that already scrape node_exporter
- * see leaks on their dashboards with nothing new to run.
- *
- * Gauges describe the last sweep. `strays_swept_processes_total` is a counter:
- * the file is the only state between runs, so each sweep adds its count to the
- * value in the file it replaces (a missing or unreadable file starts from 0,
- * which Prometheus's rate() reads as a counter reset). Each outcome is written
- * even at 0, so a series does not vanish when a host is clean. The age of the
- * oldest is left out when there is nothing to measure: 0 would claim a leak of age 0.
- *
- * The file's directory is never created: it is node_exporter's
- * --collector.textfile.directory, and a typo must fail, not write elsewhere.
+ * node_exporter's textfile collector (README, Metrics). The file is the only
+ * state between runs, so the counter carries on the value in the file it
+ * replaces; its directory is never created, since a typo must fail, not write
+ * elsewhere.
  */
 import fs from 'node:fs';
 import path from 'node:path';

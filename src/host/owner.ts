@@ -2,24 +2,9 @@
  * Who owns a job: the process whose exit means the job is over. `strays sweep`
  * ends a job's leftovers once its owner is gone, so an owner that exits while
  * the job still runs gets a running build killed: the owner must be real.
- *
- * - Action (pre step): the pre step's parent, the runner's `Runner.Worker`,
- *   which runs exactly one job and exits at its end.
- * - GitHub job-started hook: the nearest ancestor named `Runner.Worker`.
- * - `strays start --owner PID`: an ancestor of `strays start`, never PID 1.
- * - `strays start --ci SYSTEM`: the system's per-job process (src/host/ci-systems.ts).
- * - `strays start` (auto): the nearest per-job agent ancestor if there is
- *   one (`Runner.Worker`, `buildkite-agent`, `circleci-agent`), else the nearest ancestor that outlives `strays start`: not a
- *   subshell bash forked for a command substitution (`eval "$(strays start
- *   … 2>/dev/null)"` runs strays in a fork of the calling shell, which exits
- *   with it), not an npm/npx wrapper (`npx strays` runs strays under npm's
- *   node and its `sh -c`). In GitLab's shell executor that is the shell
- *   running before_script and script, which exits when they end; after_script
- *   runs in a new shell, where `strays check` still works (it reads the baseline).
- * - `strays run`: strays itself.
- *
- * Identities are read from the process table, so they carry the reader's own
- * start stamp; `Owner.reader` says which.
+ * Which process it is for each way a job starts: README, How a host knows its
+ * jobs. Identities are read from the process table, so they carry the reader's
+ * own start stamp; `Owner.reader` says which.
  */
 import path from 'node:path';
 import { ancestorsOf, buildTree } from '../engine/index.js';

@@ -1,17 +1,9 @@
 /**
  * The sweep's decision, pure: job records + a process table (with marker
- * variables read) → what to end, what to leave, and why.
- *
- * A job is over when its owner (pid + start stamp) is no longer alive. Only a
- * process that carries the marker of a job that is over, and is at least
- * `olderThanMs` old, is a target. Never a target: a process of a job whose
- * owner lives (its step-1 service may be used in step 3, even as an orphan),
- * a process without a marker, the sweeper and its ancestors, and, unless
- * `unrecorded` is set, a marker that no record names.
- *
- * Records are written by the jobs themselves, so a record ends a process only
- * when root or the process's own user wrote it (mayEnd): a forged or swapped
- * record of one user never ends another user's processes, whoever sweeps.
+ * variables read) → what to end, what to leave, and why (README, What sweep
+ * ends, and what it never touches). Records are written by the jobs
+ * themselves, so a record ends only processes its file's owner may end
+ * (mayEnd; README, Who may write the records).
  */
 import {
   ancestorsOf,

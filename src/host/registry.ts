@@ -1,14 +1,9 @@
 /**
- * The host's job registry: one file per job in the state directory.
- *
- * Job start registers, a normal job end unregisters; what is left belongs to
- * jobs whose cleanup never ran, which is what `strays sweep` looks for.
- *
- * Every other job on the host can write here, so nothing read here is
- * trusted: a record is read only as a regular file of bounded size, opened
- * without following symlinks and without blocking (a FIFO or /dev/zero is a
- * corrupt record, not a hang), and carries the uid that owns its file: whose
- * processes it may end (src/host/plan.ts, mayEnd).
+ * The host's job registry: one file per job in the state directory; job start
+ * registers, a normal job end unregisters, and what is left is what `strays
+ * sweep` looks for. Every other job on the host can write here, so a record is
+ * read only as a small regular file, without following symlinks or blocking,
+ * with the uid that owns its file (README, Who may write the records).
  */
 import fs from 'node:fs';
 import os from 'node:os';

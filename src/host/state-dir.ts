@@ -1,11 +1,8 @@
 /**
- * Where a host keeps its job records.
- *
- * Root: /var/lib/strays (FHS "variable state information", like systemd's
- * StateDirectory=). Others: $XDG_STATE_HOME/strays, default
- * ~/.local/state/strays (XDG Base Directory spec: "state data that should
- * persist between (application) restarts"). STRAYS_STATE_DIR overrides both,
- * so a root sweeper and unprivileged runners can share one directory.
+ * Where a host keeps its job records (README, How a host knows its jobs):
+ * root's like systemd's StateDirectory=, others' by the XDG Base Directory
+ * spec; STRAYS_STATE_DIR overrides both, so a root sweeper and unprivileged
+ * runners can share one directory.
  */
 import os from 'node:os';
 import path from 'node:path';

@@ -1,11 +1,8 @@
 /**
- * `strays sweep`, the I/O around planSweep: list the job records, read the
- * process table and the marker variables, end what the plan says with the
- * post step's own termination, and forget jobs that have nothing left.
- *
- * Records are listed before the table is read: a job registered in between
- * then looks unrecorded (left alone), never over. The reverse order could
- * judge an owner dead because it started after the table was read.
+ * `strays sweep`, the I/O around planSweep. Records are listed before the
+ * table is read: a job registered in between then looks unrecorded (left
+ * alone), never over. The reverse order could judge an owner dead because it
+ * started after the table was read.
  */
 import { identityKey, isZombie, type ProcessInfo, type ProcessTable, readDetails, readTable } from '../proc/index.js';
 import { buildTree, neverTouchPids } from '../engine/index.js';
@@ -81,7 +78,8 @@ async function readMarkers(table: ProcessTable, within: SweepOptions['within']):
 export async function sweep(options: SweepOptions): Promise<SweepResult> {
   const at = Date.now();
   const dir = options.stateDir ?? defaultStateDir();
-  const { plan, corrupt, refused, othersUnreadable, unread } = await look(options, dir);
+  const { processes, ...looked } = await look(options, dir);
+  const { plan } = looked;
   const jobCgroups = options.within === undefined ? findJobCgroups() : [];
   const over = new Set(plan.jobs.filter((j) => j.state === 'over').map((j) => j.record.session));
   const thawed = options.dryRun ? [] : await thawOverJobCgroups(jobCgroups, over);
@@ -97,26 +95,9 @@ export async function sweep(options: SweepOptions): Promise<SweepResult> {
   const pruned = prunable(plan, termination, options.dryRun);
   if (!options.dryRun) for (const session of pruned) unregisterJob(session, { stateDir: dir });
   const cgroups = { thawed, removed: pruneJobCgroups(jobCgroups, options.dryRun) };
-  const kept = {
-    olderThanMs: options.olderThanMs,
-    dryRun: options.dryRun,
-    graceMs: options.graceMs,
-    unrecorded: options.unrecorded,
-  };
-  return {
-    at,
-    durationMs: Date.now() - at,
-    stateDir: dir,
-    options: kept,
-    plan,
-    corrupt,
-    refused,
-    othersUnreadable,
-    unread,
-    termination,
-    pruned,
-    cgroups,
-  };
+  const { olderThanMs, dryRun, graceMs, unrecorded } = options;
+  const kept = { olderThanMs, dryRun, graceMs, unrecorded };
+  return { at, durationMs: Date.now() - at, stateDir: dir, options: kept, ...looked, termination, pruned, cgroups };
 }
 
 /** Over jobs whose every process has ended (or that had none left): their records have done their work. */
