@@ -1,9 +1,8 @@
-import { ACTION_FAIL_ON_LEAK, DEFAULTS } from '../config/defaults.js';
-
 /**
  * Every name the action shares with action.yml and with the runner, in one
  * place: a typo here is a compile error, not a silently ignored input.
  */
+import { ACTION_FAIL_ON_LEAK, DEFAULTS } from '../config/defaults.js';
 
 /** Inputs, exactly as action.yml declares them (the runner exposes them as INPUT_<NAME>, dashes kept). */
 export enum Input {
@@ -35,9 +34,8 @@ export enum State {
 }
 
 /**
- * Every input's default as action.yml declares it (src/config/defaults.ts, as the runner's strings;
- * '' is "not given"). Applied when the runner did not set an input: local runs, tests. The test
- * test/action-defaults.test.ts pins action.yml to these.
+ * Every input's default as action.yml declares it ('' is "not given"), applied when the runner did not
+ * set an input: local runs, tests. test/action-defaults.test.ts pins action.yml to these.
  */
 export const INPUT_DEFAULTS: Readonly<Record<Input, string>> = {
   [Input.Kill]: String(DEFAULTS.kill),

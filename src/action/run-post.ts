@@ -10,90 +10,79 @@ import { annotations, consoleReport, plural, renderSummary, withNotes, writeJson
 import { Output, State } from './constants.js';
 import { fallbackBaseline, fallbackHasMarks } from './fallback.js';
 import { readInputs } from './inputs.js';
+import { actionStep } from './step.js';
+import { messageOf } from '../text/error-message.js';
 import { untrusted } from '../text/untrusted.js';
 import { defaultReportFile, runnerTemp } from './paths.js';
-import { messageOf } from '../text/error-message.js';
 
-export async function runPost(): Promise<void> {
-  try {
-    if (process.platform === 'win32') {
-      core.info('strays: Windows runners are not supported yet; nothing was checked.');
-      return;
-    }
-    const options = readInputs();
-    const baseline = await baselineOrFallback();
-    const finished = await finishJob({
-      baseline,
-      options,
-      context: {
-        workspace: process.env.GITHUB_WORKSPACE,
-        runnerTemp: runnerTemp(),
-        isolation: baseline.cgroup ? 'cgroup' : 'marker',
-      },
-    });
-    const report = withNotes(finished.report, finished.notes);
-    const { failed } = finished;
-    const reportPath = options.reportPath ?? defaultReportFile(baseline.session);
+export const runPost = actionStep('post', 'nothing was checked.', async () => {
+  const options = readInputs();
+  const baseline = await baselineOrFallback();
+  const finished = await finishJob({
+    baseline,
+    options,
+    context: {
+      workspace: process.env.GITHUB_WORKSPACE,
+      runnerTemp: runnerTemp(),
+      isolation: baseline.cgroup ? 'cgroup' : 'marker',
+    },
+  });
+  const report = withNotes(finished.report, finished.notes);
+  const { failed } = finished;
+  const reportPath = options.reportPath ?? defaultReportFile(baseline.session);
 
-    // Everything a reader sees first, the JSON last and best effort: a report path that
-    // cannot be written (read-only, replaced by a FIFO during the job) costs only the file.
-    const text = consoleReport(report, { color: true });
-    for (const section of text.sections) {
-      core.startGroup(section.title);
-      for (const line of section.lines) core.info(line);
-      core.endGroup();
-    }
-    core.info(text.summary);
-    for (const a of annotations(report, failed, reportPath)) {
-      const emit = a.level === 'error' ? core.error : a.level === 'warning' ? core.warning : core.notice;
-      emit(a.message, { title: a.title });
-    }
-    // Outside a runner there is no summary file; core.summary.write would throw.
-    if (process.env.GITHUB_STEP_SUMMARY) await core.summary.addRaw(renderSummary(report, reportPath), true).write();
-
-    // Only proven leaks count and fail; unattributed processes (possibly the job's) have their own count.
-    const leaked = report.counts.leaked;
-    core.setOutput(Output.LeakedCount, String(leaked));
-    core.setOutput(Output.UnattributedCount, String(report.unattributed.length));
-    let written = true;
-    try {
-      writeJsonReport(reportPath, report);
-      core.setOutput(Output.ReportPath, reportPath);
-    } catch (error) {
-      written = false;
-      core.warning(
-        `strays: the JSON report was not written to ${untrusted(reportPath)}: ${messageOf(error)}. The job summary has every process.`,
-      );
-    }
-    if (failed) {
-      core.setFailed(
-        `strays: ${plural(leaked, 'leaked process')} (fail-on-leak is on); see the job summary${written ? ` or ${untrusted(reportPath)}` : ''}.`,
-      );
-    }
-  } catch (error) {
-    core.setFailed(`strays post: ${messageOf(error)}`);
+  // Everything a reader sees first, the JSON last and best effort: a report path that
+  // cannot be written (read-only, replaced by a FIFO during the job) costs only the file.
+  const text = consoleReport(report, { color: true });
+  for (const section of text.sections) {
+    core.startGroup(section.title);
+    for (const line of section.lines) core.info(line);
+    core.endGroup();
   }
-}
+  core.info(text.summary);
+  for (const a of annotations(report, failed, reportPath)) {
+    const emit = a.level === 'error' ? core.error : a.level === 'warning' ? core.warning : core.notice;
+    emit(a.message, { title: a.title });
+  }
+  // Outside a runner there is no summary file; core.summary.write would throw.
+  if (process.env.GITHUB_STEP_SUMMARY) await core.summary.addRaw(renderSummary(report, reportPath), true).write();
+
+  // Only proven leaks count and fail; unattributed processes (possibly the job's) have their own count.
+  const leaked = report.counts.leaked;
+  core.setOutput(Output.LeakedCount, String(leaked));
+  core.setOutput(Output.UnattributedCount, String(report.unattributed.length));
+  let written = true;
+  try {
+    writeJsonReport(reportPath, report);
+    core.setOutput(Output.ReportPath, reportPath);
+  } catch (error) {
+    written = false;
+    core.warning(
+      `strays: the JSON report was not written to ${untrusted(reportPath)}: ${messageOf(error)}. The job summary has every process.`,
+    );
+  }
+  if (failed) {
+    core.setFailed(
+      `strays: ${plural(leaked, 'leaked process')} (fail-on-leak is on); see the job summary${written ? ` or ${untrusted(reportPath)}` : ''}.`,
+    );
+  }
+});
 
 async function baselineOrFallback(): Promise<Baseline> {
   const file = core.getState(State.BaselinePath);
   // The digest and the session live in the action's state, which the job's steps cannot write.
   const digest = core.getState(State.BaselineDigest);
   const session = core.getState(State.Session);
+  let why = 'the pre step left no baseline (did it run?).';
   if (file !== '') {
     try {
       return loadBaseline(file, { sha256: digest === '' ? undefined : digest });
     } catch (error) {
       if (!(error instanceof BaselineFileError)) throw error;
-      core.warning(
-        `strays: ${error.message} Falling back to the job's own marks (RUNNER_TRACKING_ID, STRAYS_SESSION).`,
-      );
+      why = error.message;
     }
-  } else {
-    core.warning(
-      "strays: the pre step left no baseline (did it run?). Falling back to the job's own marks (RUNNER_TRACKING_ID, STRAYS_SESSION).",
-    );
   }
+  core.warning(`strays: ${why} Falling back to the job's own marks (RUNNER_TRACKING_ID, STRAYS_SESSION).`);
   const kept = session === '' ? undefined : session;
   if (!fallbackHasMarks(process.env, kept))
     core.warning(

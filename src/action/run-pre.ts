@@ -12,51 +12,43 @@ import { outputPathProblem } from '../io/write-output.js';
 import { quoted } from '../text/untrusted.js';
 import { Input, State } from './constants.js';
 import { readInputs } from './inputs.js';
+import { actionStep } from './step.js';
 import { baselineFile } from './paths.js';
-import { messageOf } from '../text/error-message.js';
 
-export async function runPre(): Promise<void> {
-  try {
-    if (process.platform === 'win32') {
-      core.info('strays: Windows runners are not supported yet; this job is not guarded.');
-      return;
-    }
-    // Inputs first: a bad value must fail here, before the job spends any time.
-    const options = readInputs();
-    // report-path is checked now, before the job runs: a device, FIFO or directory is refused (src/io/write-output.ts).
-    if (options.reportPath !== undefined) {
-      const problem = outputPathProblem(options.reportPath);
-      if (problem !== undefined)
-        throw new Error(`Invalid input ${Input.ReportPath}: ${quoted(options.reportPath)} ${problem}.`);
-    }
-    // The pre step's parent is the runner's Runner.Worker: it runs this one job and exits at
-    // its end (host state owner), and every later step is its child (moved into the job cgroup).
-    const { baseline, notes } = await beginJob({
-      isolation: options.isolation,
-      owner: ownerForAction,
-      cgroupPid: process.ppid,
-    });
-    for (const note of notes) core.info(`strays: ${note}`);
-    const file = baselineFile(baseline.session);
-    // Until post can find the baseline, a failure undoes the start: the worker leaves the job
-    // cgroup, and neither the cgroup nor the host record stays behind.
-    await withBegun(
-      baseline,
-      ({ handOver }) => {
-        const digest = saveBaseline(file, baseline);
-        core.exportVariable(SESSION_VAR, baseline.session);
-        core.saveState(State.BaselinePath, file);
-        core.saveState(State.BaselineDigest, digest);
-        core.saveState(State.Session, baseline.session);
-        handOver(); // post ends the job
-      },
-      (note) => core.info(`strays: ${note}`),
-    );
-    core.info(
-      `strays: guarding this job as ${baseline.session} (${baseline.processes.length} processes before the job, ` +
-        `kill ${options.kill}, fail-on-leak ${options.failOnLeak}, isolation ${options.isolation}).`,
-    );
-  } catch (error) {
-    core.setFailed(`strays pre: ${messageOf(error)}`);
+export const runPre = actionStep('pre', 'this job is not guarded.', async () => {
+  // Inputs first: a bad value must fail here, before the job spends any time.
+  const options = readInputs();
+  // report-path is checked now, before the job runs: a device, FIFO or directory is refused (src/io/write-output.ts).
+  if (options.reportPath !== undefined) {
+    const problem = outputPathProblem(options.reportPath);
+    if (problem !== undefined)
+      throw new Error(`Invalid input ${Input.ReportPath}: ${quoted(options.reportPath)} ${problem}.`);
   }
-}
+  // The pre step's parent is the runner's Runner.Worker: it runs this one job and exits at
+  // its end (host state owner), and every later step is its child (moved into the job cgroup).
+  const { baseline, notes } = await beginJob({
+    isolation: options.isolation,
+    owner: ownerForAction,
+    cgroupPid: process.ppid,
+  });
+  for (const note of notes) core.info(`strays: ${note}`);
+  const file = baselineFile(baseline.session);
+  // Until post can find the baseline, a failure undoes the start: the worker leaves the job
+  // cgroup, and neither the cgroup nor the host record stays behind.
+  await withBegun(
+    baseline,
+    ({ handOver }) => {
+      const digest = saveBaseline(file, baseline);
+      core.exportVariable(SESSION_VAR, baseline.session);
+      core.saveState(State.BaselinePath, file);
+      core.saveState(State.BaselineDigest, digest);
+      core.saveState(State.Session, baseline.session);
+      handOver(); // post ends the job
+    },
+    (note) => core.info(`strays: ${note}`),
+  );
+  core.info(
+    `strays: guarding this job as ${baseline.session} (${baseline.processes.length} processes before the job, ` +
+      `kill ${options.kill}, fail-on-leak ${options.failOnLeak}, isolation ${options.isolation}).`,
+  );
+});
