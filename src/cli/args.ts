@@ -22,8 +22,11 @@ export type OptionSpecs = Readonly<Record<string, OptionSpec>>;
 /** `a, b or c`. */
 const orList = (words: readonly string[]): string => `${words.slice(0, -1).join(', ')} or ${words.at(-1)}`;
 
-/** Every option a command may take, once; each command lists the ones it uses (help and parsing agree). */
-export const OPTION = {
+/**
+ * The options of the commands that end a job (run, check: the finisher of `run` passes them on to
+ * `check`), each defined once; other commands take some of them (help and parsing agree).
+ */
+export const GUARD_OPTIONS = {
   grace: {
     type: 'string',
     value: 'DURATION',
@@ -59,20 +62,6 @@ export const OPTION = {
     help: 'keep secrets in command lines instead of *** (local debugging only; never in CI)',
   },
 } as const satisfies OptionSpecs;
-
-/** Options of the commands that end a job (run, check): the finisher of `run` passes them on to `check`. */
-export const GUARD_OPTIONS: OptionSpecs = {
-  grace: OPTION.grace,
-  allow: OPTION.allow,
-  'no-kill': OPTION['no-kill'],
-  'fail-on-leak': OPTION['fail-on-leak'],
-  json: OPTION.json,
-  quiet: OPTION.quiet,
-  isolation: OPTION.isolation,
-  unattributed: OPTION.unattributed,
-  color: OPTION.color,
-  'show-secrets': OPTION['show-secrets'],
-};
 
 export type ColorWhen = 'auto' | 'always' | 'never';
 

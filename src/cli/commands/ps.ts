@@ -14,7 +14,7 @@ import { type ProcessInfo, readDetails, readTable } from '../../proc/index.js';
 import { explainFindings } from '../../explain/index.js';
 import { buildReport, keepArgv, type Report, type ReportContext, STDOUT_PATH } from '../../report/index.js';
 import { untrusted } from '../../text/untrusted.js';
-import { OPTION, flag, stringValue } from '../args.js';
+import { GUARD_OPTIONS, flag, stringValue } from '../args.js';
 import { type Command, optionsOnly } from '../command.js';
 import { EXIT } from '../exit.js';
 import { cliContext, guardOptionsFrom } from '../guard.js';
@@ -29,12 +29,12 @@ export const ps: Command = {
   description: `Lists what \`strays check\` would find now, as a tree, and signals nothing.\nWithout --state: every process carrying a ${SESSION_VAR}, and its descendants, by session.`,
   options: {
     state: { type: 'string', value: 'FILE', help: 'show the job of this baseline (default: every marked job)' },
-    allow: OPTION.allow,
+    allow: GUARD_OPTIONS.allow,
     json: {
-      ...OPTION.json,
+      ...GUARD_OPTIONS.json,
       help: 'also write the listing as a JSON report (the schema of `check`; - for standard output, the tree then goes to stderr)',
     },
-    'show-secrets': OPTION['show-secrets'],
+    'show-secrets': GUARD_OPTIONS['show-secrets'],
   },
   async run(argv, io) {
     const values = optionsOnly(ps, argv, io);

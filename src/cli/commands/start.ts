@@ -24,7 +24,7 @@ import { isDeadState, readStartTicks } from '../../proc/index.js';
 import { PathError, makeDirectory, validateOutputFile } from '../../config/paths.js';
 import { messageOf } from '../../text/error-message.js';
 import { quoted } from '../../text/untrusted.js';
-import { OPTION, flag, stringValue } from '../args.js';
+import { GUARD_OPTIONS, flag, stringValue } from '../args.js';
 import { type Command, optionsOnly, required } from '../command.js';
 import { EXIT, UsageError, invalidValue } from '../exit.js';
 import { guardOptionsFrom, pathOption } from '../guard.js';
@@ -68,8 +68,8 @@ export const start: Command = {
       help: 'print only the session (Jenkins: env.STRAYS_SESSION = sh(script: …, returnStdout: true).trim())',
     },
     // Only what start uses: the rest (--grace, --allow, --json …) belongs to `strays check`.
-    isolation: OPTION.isolation,
-    quiet: { ...OPTION.quiet, help: 'print only the export line' },
+    isolation: GUARD_OPTIONS.isolation,
+    quiet: { ...GUARD_OPTIONS.quiet, help: 'print only the export line' },
   },
   async run(argv, io) {
     const values = optionsOnly(start, argv, io);
