@@ -1,5 +1,4 @@
 /** Entry point of the pre step (dist/pre): one call, nothing else at start-up. */
 import { runPre } from './run-pre.js';
 
-// runPre never rejects: it ends in core.setFailed.
 void runPre();

@@ -33,8 +33,7 @@ export const runPre = actionStep('pre', 'this job is not guarded.', async () => 
   });
   for (const note of notes) core.info(`strays: ${note}`);
   const file = baselineFile(baseline.session);
-  // Until post can find the baseline, a failure undoes the start: the worker leaves the job
-  // cgroup, and neither the cgroup nor the host record stays behind.
+  // Until post can find the baseline, a failure undoes the start (withBegun).
   await withBegun(
     baseline,
     ({ handOver }) => {

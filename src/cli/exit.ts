@@ -1,22 +1,10 @@
+/**
+ * Exit statuses of the CLI, as the README lists them (Exit statuses): `strays
+ * run` passes the command's own status through; these are the ones strays adds.
+ */
 import { quoted } from '../text/untrusted.js';
 
-/**
- * Exit statuses of the CLI. `strays run` passes the command's own status
- * through; these are the statuses strays adds. Documented in the README (Exit statuses).
- */
-export const EXIT = {
-  ok: 0,
-  /** strays itself failed after starting work (cannot read /proc, cannot write --json …). */
-  failure: 1,
-  /** Bad input: unknown option, missing command, bad value, unusable state file. Nothing was signalled. */
-  usage: 2,
-  /** Something leaked and --fail-on-leak was given (for `run`: only when the command itself succeeded). */
-  leaked: 3,
-  /** The command exists but cannot be executed (EACCES …), as in a POSIX shell. */
-  cannotExecute: 126,
-  /** The command was not found (ENOENT), as in a POSIX shell. */
-  notFound: 127,
-} as const;
+export const EXIT = { ok: 0, failure: 1, usage: 2, leaked: 3, cannotExecute: 126, notFound: 127 } as const;
 
 /** Bad input: the message names what is wrong and the accepted forms; the CLI exits with EXIT.usage. */
 export class UsageError extends Error {

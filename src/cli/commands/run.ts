@@ -78,8 +78,7 @@ export const run: Command = {
     // With --isolation given, say at once how the job is isolated; under auto the facts (cgroups not usable,
     // `sudo -n` wants a password …) would repeat on every run: they go in the report's notes instead.
     if (!quiet && stringValue(values, 'isolation') !== undefined) for (const note of notes) io.err(`strays: ${note}`);
-    // Until the job's end is handed to finishJob or the finisher, a failure (the command cannot be
-    // executed: 126/127; the state cannot be saved) undoes the start: no cgroup, no record left behind.
+    // Until the job's end is handed to finishJob or the finisher, a failure (126/127, the state cannot be saved) is undone.
     return withBegun(
       baseline,
       async ({ handOver }) => {

@@ -112,8 +112,7 @@ export const start: Command = {
       });
       const { baseline } = begun;
       // Until the marker is handed on, a failure (no owner, an owner dead on arrival, the state or the
-      // env file cannot be written) undoes the start: the caller's shell leaves the job cgroup, neither
-      // the cgroup nor the record stays behind, and the keeper stops.
+      // env file cannot be written) undoes the start, and the keeper stops.
       await withBegun(
         baseline,
         ({ handOver }) => {
