@@ -48,12 +48,7 @@ export function renderSweep(result: SweepResult, quiet = false): string {
         `${over} over, ${plan.jobs.length - over} live; processes at least ${formatDuration(options.olderThanMs)} old.`,
     );
   }
-  const listing = listingNotes({
-    dir: jobsDir(result.stateDir),
-    corrupt: result.corrupt,
-    refused: result.refused,
-    unread: result.unread,
-  });
+  const listing = listingNotes({ ...result, dir: jobsDir(result.stateDir) });
   for (const line of listing) out.push(`  ${line}; nothing is ended on its account`);
   for (const t of plan.targets) {
     const m = plan.targetInfo.get(t.process.pid) as MarkedProcess;

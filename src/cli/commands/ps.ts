@@ -10,9 +10,10 @@ import {
   SESSION_VAR,
   stepOf,
 } from '../../engine/index.js';
-import { type ProcessInfo, readDetails, readTable } from '../../proc/index.js';
+import type { GuardOptions } from '../../config/options.js';
+import { type ProcessInfo, type ProcessTable, readDetails, readTable } from '../../proc/index.js';
 import { explainFindings } from '../../explain/index.js';
-import { buildReport, keepArgv, type Report, type ReportContext, STDOUT_PATH } from '../../report/index.js';
+import { type BuildReportInput, buildReport, keepArgv, type ReportContext, STDOUT_PATH } from '../../report/index.js';
 import { untrusted } from '../../text/untrusted.js';
 import { GUARD_OPTIONS, flag, stringValue } from '../args.js';
 import { type Command, optionsOnly } from '../command.js';
@@ -45,7 +46,11 @@ export const ps: Command = {
     // With the JSON on stdout, the tree moves to stderr: stdout stays one parseable document.
     const view: Io = json === STDOUT_PATH ? { ...io, out: io.err } : io;
     const showSecrets = flag(values, 'show-secrets');
-    const report = file === undefined ? await psAll(view, showSecrets) : await psJob(view, file, options, showSecrets);
+    const listed = file === undefined ? await psAll(view, showSecrets) : await psJob(view, file, options, showSecrets);
+    const context: ReportContext = { checkedAt: Date.now(), ...cliContext(listed.job), showSecrets };
+    const { detection } = listed;
+    const explanations = explainFindings([...detection.findings, ...detection.unattributed], listed.table, context);
+    const report = buildReport({ ...listed, termination: undefined, explanations, context });
     const problem = writeReport(io, report, json);
     if (problem === undefined) return EXIT.ok;
     io.err(`strays ps: ${problem}`);
@@ -53,12 +58,10 @@ export const ps: Command = {
   },
 };
 
-async function psJob(
-  io: Io,
-  file: string,
-  options: ReturnType<typeof guardOptionsFrom>,
-  showSecrets: boolean,
-): Promise<Report> {
+/** What ps lists, for its report: `job` is the --state baseline, if any. */
+type Listed = Pick<BuildReportInput, 'baseline' | 'detection' | 'options'> & { table: ProcessTable; job?: Baseline };
+
+async function psJob(io: Io, file: string, options: GuardOptions, showSecrets: boolean): Promise<Listed> {
   const baseline = loadState('ps', file);
   const rules = baseline.cgroup ? [cgroupRule(baseline.cgroup)] : [];
   const { table, detection } = await check(baseline, { allow: options.allow, checker: process.pid, rules });
@@ -72,16 +75,7 @@ async function psJob(
   ];
   io.out(`job ${baseline.session}: ${rows.length === 0 ? 'no live processes' : `${rows.length} processes`}`);
   if (rows.length > 0) io.out(renderTree(shown(rows, showSecrets), Date.now()).join('\n'));
-  const context: ReportContext = { checkedAt: Date.now(), ...cliContext(baseline), showSecrets };
-  const explanations = explainFindings([...detection.findings, ...detection.unattributed], table, context);
-  return buildReport({
-    baseline,
-    detection,
-    termination: undefined,
-    explanations,
-    options: { ...options, kill: false },
-    context,
-  });
+  return { baseline, detection, table, options: { ...options, kill: false }, job: baseline };
 }
 
 /** The tree shows command lines as reports do: secrets redacted, padding dropped, capped (src/report/argv.ts). */
@@ -91,7 +85,7 @@ const shown = (rows: readonly TreeRow[], showSecrets: boolean): TreeRow[] =>
     process: { ...r.process, argv: keepArgv(r.process.argv, r.process.comm, showSecrets).argv },
   }));
 
-async function psAll(io: Io, showSecrets: boolean): Promise<Report> {
+async function psAll(io: Io, showSecrets: boolean): Promise<Listed> {
   const table = await readDetails(await readTable(), (p) => p.pid !== process.pid);
   const tree = buildTree(table.processes);
   const sessionOf = (p: ProcessInfo): string | undefined =>
@@ -138,13 +132,5 @@ async function psAll(io: Io, showSecrets: boolean): Promise<Report> {
     takenAt: starts.length > 0 ? starts.reduce((a, b) => Math.min(a, b)) : Date.now(),
   } as Baseline;
   const detection: Detection = { findings, unattributed: [], zombies: [], spared: [] };
-  const context: ReportContext = { checkedAt: Date.now(), ...cliContext(undefined), showSecrets };
-  return buildReport({
-    baseline,
-    detection,
-    termination: undefined,
-    explanations: explainFindings(findings, table, context),
-    options: { kill: false, graceMs: 0, failOnLeak: false },
-    context,
-  });
+  return { baseline, detection, table, options: { kill: false, graceMs: 0, failOnLeak: false } };
 }
