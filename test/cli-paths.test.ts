@@ -29,7 +29,7 @@ interface Ran {
 async function strays(args: readonly string[]): Promise<Ran> {
   const out: string[] = [];
   const err: string[] = [];
-  const io: Io = { out: (t) => out.push(t), err: (t) => err.push(t), errIsTty: false, outIsTty: false, env: {} };
+  const io: Io = { out: (t) => out.push(t), err: (t) => err.push(t), errIsTty: false, env: {} };
   const status = await main(args, io);
   return { status, stdout: out.join('\n'), stderr: err.join('\n') };
 }

@@ -32,7 +32,7 @@ function actionError(inputs: Partial<Record<Input, string>>): string | undefined
 
 async function strays(args: readonly string[]): Promise<{ status: number; stderr: string }> {
   const err: string[] = [];
-  const io: Io = { out: () => undefined, err: (t) => err.push(t), errIsTty: false, outIsTty: false, env: {} };
+  const io: Io = { out: () => undefined, err: (t) => err.push(t), errIsTty: false, env: {} };
   const status = await main(args, io);
   return { status, stderr: err.join('\n') };
 }

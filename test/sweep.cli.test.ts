@@ -29,7 +29,7 @@ const fakeIo = (): Io & { lines: string[]; errors: string[] } => {
     out: (t) => lines.push(t),
     err: (t) => errors.push(t),
     errIsTty: false,
-    outIsTty: false,
+
     env: {},
   };
 };

@@ -6,11 +6,11 @@ import type { GuardOptions } from '../config/options.js';
 import { BASELINE_DIGEST_VAR, type Baseline, BaselineFileError, SESSION_VAR, loadBaseline } from '../engine/index.js';
 import { finishJob } from '../job/finish.js';
 import { validateInputFile } from '../config/paths.js';
-import { withNotes } from '../report/index.js';
+import { foundAnything, renderConsole, type Report, withNotes } from '../report/index.js';
 import { type ColorWhen, type Values, colorOption, flag } from './args.js';
 import { EXIT, UsageError } from './exit.js';
 import { cliContext, pathOption } from './guard.js';
-import { type Io, emitReport } from './output.js';
+import { type Io, useColor, writeReport } from './output.js';
 
 /** How a command shows its report: the options every job-ending command takes. */
 export interface ReportView {
@@ -60,7 +60,20 @@ export async function finishAndReport(
 ): Promise<number> {
   const context = { ...cliContext(baseline), showSecrets: view.showSecrets };
   const { failed, report, notes } = await finishJob({ baseline, options, context, checker: process.pid });
-  const jsonError = emitReport(io, withNotes(report, [...startNotes, ...notes]), { ...view, json: options.reportPath });
+  const jsonError = emitReport(io, withNotes(report, [...startNotes, ...notes]), view, options.reportPath);
   if (jsonError) io.err(jsonError);
   return failed ? EXIT.leaked : jsonError ? EXIT.failure : EXIT.ok;
+}
+
+/**
+ * Prints the report (table + one-line summary) unless quiet and clean, then
+ * writes the JSON, best effort: the console report is out before the JSON is
+ * tried. Returns an error message when the JSON could not be written, so the
+ * caller decides the status.
+ */
+function emitReport(io: Io, report: Report, view: ReportView, json: string | undefined): string | undefined {
+  if (!view.quiet || foundAnything(report))
+    io.err(renderConsole(report, { color: useColor(io, io.errIsTty, view.color) }));
+  const problem = writeReport(io, report, json);
+  return problem && `strays: ${problem}`;
 }

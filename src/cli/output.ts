@@ -3,14 +3,7 @@
  * command, and `start`'s is eval'd), and in which colours (README, Options:
  * `--color`; NO_COLOR is https://no-color.org, FORCE_COLOR Node's and chalk's).
  */
-import {
-  foundAnything,
-  renderConsole,
-  type Report,
-  serializeReport,
-  STDOUT_PATH,
-  writeJsonReport,
-} from '../report/index.js';
+import { type Report, serializeReport, STDOUT_PATH, writeJsonReport } from '../report/index.js';
 import { untrusted } from '../text/untrusted.js';
 import type { ColorWhen } from './args.js';
 import { messageOf } from '../text/error-message.js';
@@ -19,7 +12,6 @@ export interface Io {
   readonly out: (text: string) => void;
   readonly err: (text: string) => void;
   readonly errIsTty: boolean;
-  readonly outIsTty: boolean;
   readonly env: NodeJS.ProcessEnv;
 }
 
@@ -27,7 +19,6 @@ export const processIo = (): Io => ({
   out: (text) => process.stdout.write(`${text}\n`),
   err: (text) => process.stderr.write(`${text}\n`),
   errIsTty: process.stderr.isTTY === true,
-  outIsTty: process.stdout.isTTY === true,
   env: process.env,
 });
 
@@ -37,25 +28,6 @@ export function useColor(io: Io, tty: boolean, when: ColorWhen = 'auto'): boolea
   const force = io.env.FORCE_COLOR;
   if (force !== undefined) return !['0', 'false'].includes(force.trim().toLowerCase());
   return tty;
-}
-
-export interface EmitOptions {
-  readonly quiet: boolean;
-  readonly json: string | undefined;
-  readonly color?: ColorWhen;
-}
-
-/**
- * Prints the report (table + one-line summary) unless quiet and clean, then
- * writes the JSON, best effort: the console report is out before the JSON is
- * tried. Returns an error message when the JSON could not be written, so the
- * caller decides the status.
- */
-export function emitReport(io: Io, report: Report, options: EmitOptions): string | undefined {
-  if (!options.quiet || foundAnything(report))
-    io.err(renderConsole(report, { color: useColor(io, io.errIsTty, options.color) }));
-  const problem = writeReport(io, report, options.json);
-  return problem && `strays: ${problem}`;
 }
 
 /** The JSON report into `json` (`-`: stdout), if given; why it could not be written, if it could not. */
