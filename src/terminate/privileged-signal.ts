@@ -16,6 +16,8 @@ import type { Identity, PrivilegePrefix } from '../proc/index.js';
 import type { SignalName, SignalResult } from './signals.js';
 
 const SIGNALS: ReadonlySet<string> = new Set(['SIGSTOP', 'SIGCONT', 'SIGTERM', 'SIGKILL']);
+/** A helper that has not answered by then is refused (sudo waiting on something): termination must not hang on it. */
+const HELPER_TIMEOUT_MS = 10_000;
 
 // The comm field may hold spaces and parentheses: fields are read after the LAST ')'.
 const STAT = `const fs = require('fs');
@@ -120,20 +122,16 @@ export async function signalPrivileged(
   prefix: PrivilegePrefix,
   targets: readonly Identity[],
   signal: SignalName,
-  timeoutMs = 10_000,
 ): Promise<Map<number, SignalResult>> {
-  const out = new Map<number, SignalResult>();
-  if (!SIGNALS.has(signal) || targets.length === 0) return out;
-  const answer = await runHelper(helperArgv(prefix, 'signal', signal, targets), prefix.length, timeoutMs);
+  if (!SIGNALS.has(signal)) return new Map();
   const how = prefix.length > 0 ? prefix.join(' ') : 'the privileged helper';
-  for (const t of targets) {
-    const got = answer.ok ? (answer.json[String(t.pid)] as SignalResult | undefined) : undefined;
-    if (!answer.ok) out.set(t.pid, { kind: 'denied', detail: `EPERM, and ${answer.reason}` });
-    else if (got === undefined) out.set(t.pid, { kind: 'denied', detail: `not signalled by ${how}` });
-    else if (got.kind === 'denied') out.set(t.pid, { kind: 'denied', detail: `${got.detail} through ${how}` });
-    else out.set(t.pid, got);
-  }
-  return out;
+  return perTarget(prefix, 'signal', signal, targets, (got, failure): SignalResult => {
+    if (failure !== undefined) return { kind: 'denied', detail: `EPERM, and ${failure}` };
+    const result = got as SignalResult | undefined;
+    if (result === undefined) return { kind: 'denied', detail: `not signalled by ${how}` };
+    if (result.kind === 'denied') return { kind: 'denied', detail: `${result.detail} through ${how}` };
+    return result;
+  });
 }
 
 /** Reads the fd links of every target through the helper (after the same identity check); at most `cap` per process. */
@@ -141,19 +139,30 @@ export async function readFdsPrivileged(
   prefix: PrivilegePrefix,
   targets: readonly Identity[],
   cap: number,
-  timeoutMs = 10_000,
 ): Promise<Map<number, HelperFds>> {
-  const out = new Map<number, HelperFds>();
-  if (targets.length === 0) return out;
-  const answer = await runHelper(
-    helperArgv(prefix, 'fds', String(Math.max(0, Math.floor(cap))), targets),
-    prefix.length,
-    timeoutMs,
+  const head = String(Math.max(0, Math.floor(cap)));
+  return perTarget(prefix, 'fds', head, targets, (got, failure) =>
+    failure === undefined ? (got as HelperFds | undefined) : undefined,
   );
-  if (!answer.ok) return out;
+}
+
+/**
+ * One helper call for every target; `each` makes a target's result (none when
+ * undefined) from the helper's answer for its pid, or from why there is none.
+ */
+async function perTarget<T>(
+  prefix: PrivilegePrefix,
+  script: 'signal' | 'fds',
+  head: string,
+  targets: readonly Identity[],
+  each: (got: unknown, failure: string | undefined) => T | undefined,
+): Promise<Map<number, T>> {
+  const out = new Map<number, T>();
+  if (targets.length === 0) return out;
+  const answer = await runHelper(helperArgv(prefix, script, head, targets), prefix.length, HELPER_TIMEOUT_MS);
   for (const t of targets) {
-    const got = answer.json[String(t.pid)] as HelperFds | undefined;
-    if (got) out.set(t.pid, got);
+    const result = answer.ok ? each(answer.json[String(t.pid)], undefined) : each(undefined, answer.reason);
+    if (result !== undefined) out.set(t.pid, result);
   }
   return out;
 }
