@@ -18,8 +18,7 @@ import {
   identityKey,
   type PrivilegePrefix,
   type ProcessTable,
-  readTable,
-  STAT_ONLY,
+  readTableOf,
 } from '../proc/index.js';
 import { DEFAULT_FD_CAP, explainFindings, type FdScan, scanOfLinks } from '../explain/index.js';
 import { readFdsPrivileged, terminate, type Termination } from '../terminate/index.js';
@@ -75,7 +74,7 @@ export async function finishJob(input: FinishInput): Promise<FinishResult> {
   if (freezing) await leaving;
   const others = await activeOtherSessions(
     baseline.session,
-    () => readTable(baseline.reader, STAT_ONLY),
+    (pids) => readTableOf(pids, baseline.reader),
     input.stateDir,
   );
   notes.push(...others.notes);

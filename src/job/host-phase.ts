@@ -7,10 +7,14 @@ import { jobStatus, listJobs, listingNotes, readBootId, unregisterJob } from '..
 import type { ProcessTable } from '../proc/index.js';
 import { messageOf } from '../text/error-message.js';
 
-/** Sessions of other recorded jobs whose owner is still alive; the table is read only when there are other records. */
+/**
+ * Sessions of other recorded jobs whose owner is still alive. Only the owners
+ * are read (`readOwners`: their stat, not the whole table, which detection
+ * reads next with what this returns), and only when there are other records.
+ */
 export async function activeOtherSessions(
   session: string,
-  readTable: () => Promise<ProcessTable>,
+  readOwners: (pids: readonly number[]) => Promise<ProcessTable>,
   stateDir?: string,
 ): Promise<{ sessions: string[]; notes: string[] }> {
   let list: ReturnType<typeof listJobs>;
@@ -22,7 +26,7 @@ export async function activeOtherSessions(
   const notes = listingNotes(list).map((line) => `host state: ${line}`);
   const others = list.jobs.filter((record) => record.session !== session);
   if (others.length === 0) return { sessions: [], notes };
-  const table = await readTable();
+  const table = await readOwners([...new Set(others.map((record) => record.owner.pid))]);
   const boot = readBootId();
   const sessions = others
     .filter((record) => jobStatus(record, table, boot).state !== 'over')

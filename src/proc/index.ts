@@ -42,6 +42,11 @@ export async function readTable(
   return reader === 'linux-proc' ? readLinuxTable({ fullFor: options.fullFor }) : readPortableTable();
 }
 
+/** The rows of `pids` alone, stat only (Linux: one read each, not the whole table); `ps` reads the whole table. */
+export async function readTableOf(pids: Iterable<number>, reader: ReaderName = defaultReader()): Promise<ProcessTable> {
+  return reader === 'linux-proc' ? readLinuxTable({ pids, fullFor: () => false }) : readPortableTable();
+}
+
 /** Returns the table with environment, cwd and cgroup filled in for the chosen processes. */
 export async function readDetails(table: ProcessTable, choose: (p: ProcessInfo) => boolean): Promise<ProcessTable> {
   const chosen = new Set(table.processes.filter(choose).map((p) => p.pid));

@@ -26,27 +26,36 @@ export interface LinuxReaderOptions {
    * guess): only stat is read for them, about half the cost of a full row.
    */
   readonly fullFor?: (pid: number, start: number) => boolean;
+  /** Read only these pids (default: every pid directory in /proc); one gone meanwhile or a kernel thread has no row. */
+  readonly pids?: Iterable<number>;
 }
 
 export function readLinuxTable(options: LinuxReaderOptions = {}): ProcessTable {
   const root = options.procRoot ?? '/proc';
-  const full = options.fullFor;
   const takenAt = Date.now();
   const now = uptimeTicks(root);
   const boot = bootTimeMs(root);
   const processes: ProcessInfo[] = [];
-  for (const name of fs.readdirSync(root)) {
-    const first = name.charCodeAt(0);
-    if (first < 48 || first > 57) continue; // not a pid directory
-    const info = readOne(root, name, boot, full);
+  for (const pid of options.pids ?? listPids(root)) {
+    const info = readOne(root, pid, boot, options.fullFor);
     if (info) processes.push(info);
   }
   return { reader: 'linux-proc', takenAt, now, processes };
 }
 
+/** The pid directories of /proc, in the order readdir gives them. */
+export function listPids(procRoot = '/proc'): number[] {
+  const pids: number[] = [];
+  for (const name of fs.readdirSync(procRoot)) {
+    const first = name.charCodeAt(0);
+    if (first >= 48 && first <= 57) pids.push(Number(name)); // else not a pid directory
+  }
+  return pids;
+}
+
 function readOne(
   root: string,
-  pid: string,
+  pid: number,
   boot: number | undefined,
   full: LinuxReaderOptions['fullFor'],
 ): ProcessInfo | undefined {
