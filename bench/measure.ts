@@ -10,10 +10,20 @@ import { promisify } from 'node:util';
 import psList from 'ps-list';
 import { type GuardOptions, parseGuardOptions } from '../src/config/options.js';
 import { CLI_SETTING_NAMES } from '../src/cli/guard.js';
-import { type Baseline, SESSION_VAR, check, detect, readCurrent, saveBaseline, snapshot } from '../src/engine/index.js';
+import {
+  type Baseline,
+  type Detection,
+  SESSION_VAR,
+  check,
+  detect,
+  readCurrent,
+  saveBaseline,
+  snapshot,
+} from '../src/engine/index.js';
 import { beginJob } from '../src/job/begin.js';
 import { finishJob } from '../src/job/finish.js';
-import { lineageOnly, readTable } from '../src/proc/index.js';
+import { rescanner } from '../src/job/rescan.js';
+import { lineageOnly, pidMark, readTable } from '../src/proc/index.js';
 import { readLinuxTable } from '../src/proc/linux.js';
 import { terminate } from '../src/terminate/index.js';
 import { Input } from '../src/action/constants.js';
@@ -209,7 +219,11 @@ export interface TerminationTimes {
   readonly leftBehind: number;
 }
 
-/** terminate() on `count` leaks found by check(), `ignoring` of them deaf to SIGTERM. */
+/**
+ * terminate() on `count` leaks found by check(), `ignoring` of them deaf to
+ * SIGTERM, called as finishJob calls it: with detection's table and its
+ * rescans (src/job/rescan.ts).
+ */
 export async function terminationTimes(
   runs: number,
   count: number,
@@ -225,16 +239,17 @@ export async function terminationTimes(
     const leaks = await startLeaks(count, ignoring, { ...process.env, [SESSION_VAR]: baseline.session });
     try {
       const detectOptions = { checker: process.pid };
-      const { detection } = await check(baseline, detectOptions);
+      const runCheck = () => check(baseline, detectOptions);
+      const mark = pidMark();
+      const { detection, table } = await runCheck();
       if (detection.findings.length !== count) throw new Error(`found ${detection.findings.length} of ${count} leaks`);
+      const targetsOf = (d: Detection) => d.findings;
       const t = await timed(() =>
         terminate(detection.findings, {
           graceMs: options.graceMs,
           kill: true,
-          rescan: async () => {
-            const again = await check(baseline, detectOptions);
-            return { findings: again.detection.findings, processes: again.table.processes };
-          },
+          processes: table.processes,
+          rescan: rescanner({ baseline, options: detectOptions, targetsOf, first: table, mark, check: runCheck }),
         }),
       );
       ms.push(t.ms);

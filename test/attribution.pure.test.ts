@@ -15,7 +15,7 @@ import { detect } from '../src/engine/detect.js';
 import type { Detection } from '../src/engine/findings.js';
 import { SESSION_VAR, TRACKING_VAR } from '../src/engine/session.js';
 import { within } from '../src/engine/time-window.js';
-import { promotable } from '../src/job/finish.js';
+import { firstSeen, promotable } from '../src/job/rescan.js';
 import { pipelinePartners } from '../src/proc/pipes.js';
 import { annotations, buildReport } from '../src/report/index.js';
 import { HostBuilder, OTHER_SESSION, UNREADABLE, env, jobCgroup } from './helpers/process-builder.js';
@@ -246,7 +246,7 @@ describe('a termination rescan never promotes', () => {
     expect(rescan.findings).toHaveLength(1);
     const forked = h.add({ ppid: 1, env: h.marked() });
     const later = judge(h);
-    expect(promotable(later.findings, firstTable).map((f) => f.process.pid)).toEqual([forked.pid]);
+    expect(promotable(later.findings, firstSeen(firstTable)).map((f) => f.process.pid)).toEqual([forked.pid]);
   });
 });
 

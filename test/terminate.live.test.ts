@@ -2,13 +2,13 @@ import fs from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { check } from '../src/engine/index.js';
+import { check, type Detection } from '../src/engine/index.js';
 import { readStartTicks } from '../src/proc/linux.js';
 import { terminate } from '../src/terminate/index.js';
 import type { TerminationResult } from '../src/terminate/types.js';
 import { type TestJob, startTestJob } from './helpers/job.js';
 import { Leakers, isAlive, sleep, waitFor } from './helpers/leakers.js';
-import { byPid, findingFor, rescanOf, stillLeaking, sweepJob } from './helpers/terminate.js';
+import { byPid, detectAsFinishJob, findingFor, rescanOf, stillLeaking, sweepJob } from './helpers/terminate.js';
 import { itIf, needsCommand } from './helpers/requires.js';
 
 let leakers: Leakers;
@@ -37,13 +37,17 @@ function expectEnded(r: TerminationResult | undefined, onKill: boolean): void {
   if (r?.outcome === 'zombie') expect(r.reaper).toBeGreaterThan(0);
 }
 
-async function findingsOf(j: TestJob, pids: readonly number[]) {
-  const { detection } = await check(j.baseline);
+function expectFound(detection: Detection, pids: readonly number[]): void {
   for (const pid of pids)
     expect(
       detection.findings.map((f) => f.process.pid),
       `pid ${pid} detected`,
     ).toContain(pid);
+}
+
+async function findingsOf(j: TestJob, pids: readonly number[]) {
+  const { detection } = await check(j.baseline);
+  expectFound(detection, pids);
   return detection;
 }
 
@@ -119,9 +123,12 @@ describe('terminate against live leakers', () => {
     const pid = await leakers.daemon(`setsid sh -c 'trap "" TERM; echo $$ > "$PIDFILE"; while :; do sleep 1; done' &`, {
       env: j.env,
     });
-    const { findings } = await findingsOf(j, [pid]);
+    // As the post step calls it: detection's table, and rescans that read only what is new.
+    const detected = await detectAsFinishJob(j);
+    expectFound(detected.detection, [pid]);
     const graceMs = 500;
-    const t = await terminate(findings, { graceMs, kill: true, rescan: rescanOf(j) });
+    const { processes, rescan } = detected;
+    const t = await terminate(detected.detection.findings, { graceMs, kill: true, processes, rescan });
     expectEnded(byPid(t.results, pid), true);
     expect(t.results.filter((r) => r.outcome === 'survived')).toEqual([]);
     expect(await stillLeaking(j)).toEqual([]);
@@ -168,8 +175,14 @@ describe('terminate against live leakers', () => {
       return all.every((p) => p !== undefined) ? (all as number[]) : undefined;
     }, 'both supervisors and both children');
     const sups = pids.slice(0, 2) as number[];
-    const { findings } = await findingsOf(j, pids);
-    const t = await terminate(findings, { graceMs: 1000, kill: true, rescan: rescanOf(j) });
+    const detected = await detectAsFinishJob(j);
+    expectFound(detected.detection, pids);
+    const t = await terminate(detected.detection.findings, {
+      graceMs: 1000,
+      kill: true,
+      processes: detected.processes,
+      rescan: detected.rescan,
+    });
     for (const pid of sups) expect(['exited', 'killed', 'zombie']).toContain(byPid(t.results, pid)?.outcome);
     expect(t.results.filter((r) => r.outcome === 'survived')).toEqual([]);
     await sleep(200); // a supervisor that escaped would have restarted something by now

@@ -13,19 +13,14 @@ import {
   type Finding,
   type MembershipRule,
 } from '../engine/index.js';
-import {
-  defaultPrivilegePrefix,
-  identityKey,
-  type PrivilegePrefix,
-  type ProcessTable,
-  readTableOf,
-} from '../proc/index.js';
+import { defaultPrivilegePrefix, pidMark, type PrivilegePrefix, readTableOf } from '../proc/index.js';
 import { DEFAULT_FD_CAP, explainFindings, type FdScan, scanOfLinks } from '../explain/index.js';
 import { readFdsPrivileged, terminate, type Termination } from '../terminate/index.js';
 import { buildReport, type Report, type ReportContext } from '../report/index.js';
 import { cgroupRule } from '../cgroup/index.js';
 import { closeCgroup, detectFrozen, evacuateRunner, holdsOthers, runnerPids } from './cgroup-phase.js';
 import { activeOtherSessions, forgetJob } from './host-phase.js';
+import { rescanner } from './rescan.js';
 
 export interface FinishInput {
   readonly baseline: Baseline;
@@ -89,6 +84,8 @@ export async function finishJob(input: FinishInput): Promise<FinishResult> {
   const targetsOf = (d: Detection): readonly Finding[] =>
     options.unattributed === 'kill' ? [...d.findings, ...d.unattributed] : d.findings;
   const runCheck = () => check(baseline, detectOptions);
+  // Before detection lists /proc: which pids a termination rescan may trust (src/job/rescan.ts).
+  const mark = pidMark();
   const checked = freezing
     ? await detectFrozen(cgroup, checker, runCheck, (r) => targetsOf(r.detection), runner)
     : { result: await runCheck(), notes: [] };
@@ -111,10 +108,7 @@ export async function finishJob(input: FinishInput): Promise<FinishResult> {
     checker,
     privileged: helper,
     processes: table.processes,
-    rescan: async () => {
-      const again = await runCheck();
-      return { findings: promotable(targetsOf(again.detection), table), processes: again.table.processes };
-    },
+    rescan: rescanner({ baseline, options: detectOptions, targetsOf, first: table, mark, check: runCheck }),
   });
   notes.push(...(termination.notes ?? []));
   if (cgroup) notes.push(...(await closeCgroup(cgroup)));
@@ -141,16 +135,3 @@ async function otherUsersFds(
   }
   return out;
 }
-
-/**
- * What a termination rescan may add: only processes the first pass never saw
- * (children forked since, found by their proof), never a guess. A rescan
- * judges a fresh table with a fresh view of the host; a process the first
- * pass saw and did not prove stays unproven, whatever the rescan thinks.
- */
-export function promotable(found: readonly Finding[], first: ProcessTable): Finding[] {
-  const seen = new Set(first.processes.map(identityKey));
-  return found.filter((f) => !seen.has(identityKey(f.process)) && f.attribution !== 'time-window');
-}
-
-export type { ProcessTable };

@@ -11,8 +11,10 @@ export * from './types.js';
 // What other layers use of the readers' parts: the cgroup code, explain, terminate's probe, host's clock.
 export { ticksToMs } from './clock.js';
 export { linuxLineage, parseCgroupV2, readLinuxDetails, readStartTicks } from './linux.js';
+export { type PidMark, pidMark } from './pid-cursor.js';
 export { pipelinePartners } from './pipes.js';
 export { attempt, parseIfPresent, readProcFile, readWchan } from './procfs.js';
+export { type Reread, reread, type TableRead } from './reread.js';
 export { parseStatBytes } from './stat.js';
 export { type PrivilegePrefix, defaultPrivilegePrefix } from '../privilege/helper.js';
 

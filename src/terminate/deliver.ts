@@ -57,14 +57,14 @@ export async function deliver(
   }
 }
 
-/** The safe groups, judged on a table read after the world was stopped. */
+/** The safe groups, judged on the last rescan's table (read after the world was stopped), its targets' sessions read now. */
 async function groupsFor(
   live: readonly TargetRecord[],
   guarded: ReadonlyMap<number, string>,
   stopped: readonly ProcessInfo[] | undefined,
 ): Promise<Map<number, number[]>> {
   try {
-    const processes = stopped ?? (await readTable(undefined, STAT_ONLY)).processes;
+    const processes = stopped ? sessionsNow(stopped, live) : (await readTable(undefined, STAT_ONLY)).processes;
     const all = new Set([
       ...guarded.keys(),
       ...neverTouch({ tree: buildTree(processes), checker: process.pid }).keys(),
@@ -73,6 +73,29 @@ async function groupsFor(
   } catch {
     return new Map(); // no table, no proof: per-pid only
   }
+}
+
+/**
+ * `processes` with the rows a group judgement depends on read now. A rescan
+ * keeps the rows of processes it had seen (src/proc/reread.ts), and those may
+ * have changed group since. setpgid(2) moves a process only into a group of
+ * its own session, and setsid(2) makes a new session with a new group: every
+ * process that may now share a group with a target is in a target's session.
+ * Those that are not targets are read again here; the targets themselves are
+ * checked right before the signal (runningMembers).
+ */
+function sessionsNow(processes: readonly ProcessInfo[], live: readonly TargetRecord[]): ProcessInfo[] {
+  const starts = new Map(live.map((r) => [r.pid, r.start] as const));
+  const targets = new Set(processes.filter((p) => starts.get(p.pid) === p.start));
+  const sessions = new Set([...targets].map((p) => p.sid));
+  return processes.flatMap((p): ProcessInfo[] => {
+    if (!sessions.has(p.sid) || targets.has(p)) return [p];
+    const now = probe(p.pid);
+    if (!now) return [];
+    if (now.start === undefined) return [p]; // no /proc: the portable reader reads the whole table every time
+    const { state = p.state, ppid = p.ppid, pgid = p.pgid, sid } = now;
+    return [{ ...p, start: now.start, state, ppid, pgid, sid }];
+  });
 }
 
 /**

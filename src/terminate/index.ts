@@ -3,7 +3,9 @@
  *
  * 1. Stop the world: SIGSTOP every finding, rescan, SIGSTOP what was forked
  *    meanwhile, until a rescan finds nothing new (bounded). A stopped process
- *    cannot fork, so supervisors and fork loops cannot outrun the kill.
+ *    cannot fork, so supervisors and fork loops cannot outrun the kill. The
+ *    rescan is the caller's (src/job/rescan.ts reads only processes new since
+ *    its last table).
  * 2. SIGTERM, then SIGCONT: a stopped process must run to handle SIGTERM.
  *    Whole process groups where groups.ts proves it safe, else per pid.
  * 3. Look again after 1, 2, 4 … ms, then every 20 ms (wait.ts); return as soon

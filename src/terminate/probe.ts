@@ -15,6 +15,7 @@ export interface Probe {
   readonly start: number | undefined;
   readonly ppid: number | undefined;
   readonly pgid: number | undefined;
+  readonly sid: number | undefined;
 }
 
 const onLinux = process.platform === 'linux';
@@ -23,14 +24,16 @@ const onLinux = process.platform === 'linux';
 export function probe(pid: number): Probe | undefined {
   if (onLinux) {
     const stat = parseIfPresent(`/proc/${pid}/stat`, parseStatBytes, true);
-    return stat ? { state: stat.state, start: stat.startTicks, ppid: stat.ppid, pgid: stat.pgid } : undefined;
+    return stat
+      ? { state: stat.state, start: stat.startTicks, ppid: stat.ppid, pgid: stat.pgid, sid: stat.sid }
+      : undefined;
   }
   try {
     process.kill(pid, 0);
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ESRCH') return undefined;
   }
-  return { state: undefined, start: undefined, ppid: undefined, pgid: undefined };
+  return { state: undefined, start: undefined, ppid: undefined, pgid: undefined, sid: undefined };
 }
 
 /**

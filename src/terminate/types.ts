@@ -55,7 +55,12 @@ export interface TerminateOptions {
   readonly privileged?: PrivilegePrefix | false;
 }
 
-/** What a rescan found, and the table it judged: group signals are judged on that table, not on a read of their own. */
+/**
+ * What a rescan found, and the table it judged: group signals are judged on
+ * that table, not on a read of their own. Its rows of processes seen before
+ * may be the earlier read's (src/proc/reread.ts); deliver.ts reads again the
+ * rows a group signal depends on.
+ */
 export interface Rescan {
   readonly findings: readonly Finding[];
   readonly processes: readonly ProcessInfo[];

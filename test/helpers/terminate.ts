@@ -1,7 +1,10 @@
 /** Helpers for termination tests: findings for known pids, a rescan, and a marker-based safety sweep. */
-import { check } from '../../src/engine/index.js';
+import { check, type Detection } from '../../src/engine/index.js';
 import type { Finding } from '../../src/engine/findings.js';
+import { rescanner } from '../../src/job/rescan.js';
+import { pidMark } from '../../src/proc/index.js';
 import { readLinuxTable } from '../../src/proc/linux.js';
+import type { ProcessInfo } from '../../src/proc/types.js';
 import type { Rescan, TerminationResult } from '../../src/terminate/types.js';
 import { isAlive } from './leakers.js';
 import type { TestJob } from './job.js';
@@ -25,6 +28,34 @@ export const rescanOf = (job: TestJob) => async (): Promise<Rescan> => {
   const again = await check(job.baseline);
   return { findings: again.detection.findings, processes: again.table.processes };
 };
+
+/** What finishJob hands termination: detection, its table, and its rescans (src/job/rescan.ts). */
+export interface Detected {
+  readonly detection: Detection;
+  readonly processes: readonly ProcessInfo[];
+  readonly rescan: () => Promise<Rescan>;
+  /** How many rescans read the whole table (a check) instead of only what was new. */
+  readonly wholeChecks: () => number;
+}
+
+/** Detects the job's processes and builds its rescans as finishJob does. */
+export async function detectAsFinishJob(job: TestJob): Promise<Detected> {
+  let whole = 0;
+  const mark = pidMark();
+  const { detection, table } = await check(job.baseline);
+  const rescan = rescanner({
+    baseline: job.baseline,
+    options: {},
+    targetsOf: (d) => d.findings,
+    first: table,
+    mark,
+    check: () => {
+      whole++;
+      return check(job.baseline);
+    },
+  });
+  return { detection, processes: table.processes, rescan, wholeChecks: () => whole };
+}
 
 /** The job's findings that still run: must be none after termination. */
 export async function stillLeaking(job: TestJob): Promise<Finding[]> {

@@ -1,0 +1,82 @@
+/**
+ * Which pids the kernel may have given to a new process since a moment: what
+ * lets a re-read of the process table trust every other pid it already holds
+ * (src/proc/reread.ts).
+ *
+ * Linux gives pids in a cycle (kernel/pid.c, alloc_pid → idr_alloc_cyclic):
+ * the first free pid above the last one given, up to pid_max - 1, then again
+ * from RESERVED_PIDS (300). A pid freed is not given again before that cursor
+ * comes round to it. /proc/sys/kernel/ns_last_pid is the last pid given in the
+ * reader's PID namespace (pid_namespaces(7)), so the pids given between two
+ * readings lie on the arc from the first reading to the second, unless the
+ * cursor went all the way round. It cannot have: the cursor passes one
+ * position per new task and one per pid in use that it skips; with F tasks
+ * created (/proc/stat `processes`: forks since boot, threads and every
+ * namespace included) and T tasks at the first reading (/proc/loadavg), pids
+ * in use are at most 3 (T + F) (a task's pid, and a process group or session
+ * id its leader left behind), so it passes at most 4F + 3T positions; while
+ * that is below pid_max - 300 it has not gone round. Otherwise `givenSince`
+ * answers undefined and the caller reads everything.
+ *
+ * What it cannot see: a task created with a chosen pid (clone3 with set_tid,
+ * or a write to ns_last_pid, as CRIU restores) does not move the cursor along.
+ * Both need CAP_CHECKPOINT_RESTORE or CAP_SYS_ADMIN over the namespace: a job
+ * that has them can end any process itself.
+ */
+import { readIfPresent } from './procfs.js';
+
+/** kernel/pid.c: the cursor wraps to this pid, not to 1. */
+const RESERVED_PIDS = 300;
+/** Tasks that may have taken a pid but not yet counted in /proc/stat `processes` (copy_process counts last). */
+const IN_FLIGHT = 1024;
+
+export interface PidMark {
+  /** ns_last_pid: the last pid given in this PID namespace. */
+  readonly last: number;
+  /** pid_max. */
+  readonly max: number;
+  /** /proc/stat `processes`: tasks created since boot. */
+  readonly forks: number;
+  /** /proc/loadavg: tasks that exist now (threads included). */
+  readonly tasks: number;
+}
+
+const whole = (text: string | undefined): number | undefined =>
+  text !== undefined && /^\d+$/.test(text) ? Number(text) : undefined;
+
+/**
+ * The pid cursor now, or undefined where it cannot be read, or where /proc is
+ * not mounted for this process's own PID namespace (its `NStgid` names more
+ * than one namespace: ns_last_pid would then count another namespace's pids).
+ */
+export function pidMark(procRoot = '/proc'): PidMark | undefined {
+  try {
+    const levels = /^NStgid:\s*(.*)$/m
+      .exec(readIfPresent(`${procRoot}/self/status`) ?? '')?.[1]
+      ?.trim()
+      .split(/\s+/);
+    if (levels?.length !== 1) return undefined;
+    const last = whole(readIfPresent(`${procRoot}/sys/kernel/ns_last_pid`)?.trim());
+    const max = whole(readIfPresent(`${procRoot}/sys/kernel/pid_max`)?.trim());
+    const forks = whole(/^processes (\d+)$/m.exec(readIfPresent(`${procRoot}/stat`) ?? '')?.[1]);
+    const tasks = whole(readIfPresent(`${procRoot}/loadavg`)?.split(' ')[3]?.split('/')[1]);
+    if (last === undefined || max === undefined || forks === undefined || tasks === undefined) return undefined;
+    return { last, max, forks, tasks };
+  } catch {
+    return undefined; // not Linux, or /proc/sys not readable here
+  }
+}
+
+/**
+ * Whether a pid may have been given to a new process between `before` and
+ * `after` (take `after` once the listing it guards is read); undefined when
+ * the cursor may have gone all the way round, so any pid may have been.
+ */
+export function givenSince(before: PidMark, after: PidMark): ((pid: number) => boolean) | undefined {
+  const forks = after.forks - before.forks + IN_FLIGHT;
+  if (after.max !== before.max || forks < IN_FLIGHT) return undefined;
+  if (4 * forks + 3 * before.tasks >= before.max - RESERVED_PIDS) return undefined;
+  const from = before.last;
+  const to = after.last;
+  return to >= from ? (pid) => pid > from && pid <= to : (pid) => pid > from || pid <= to;
+}
