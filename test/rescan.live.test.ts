@@ -5,23 +5,16 @@
  * child forked during the grace period is still found and ended.
  */
 import fs from 'node:fs';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { type PidMark, pidMark, reread } from '../src/proc/index.js';
 import { readLinuxTable, readStartTicks } from '../src/proc/linux.js';
 import type { ProcessInfo, ProcessTable } from '../src/proc/types.js';
 import { terminate } from '../src/terminate/index.js';
-import { type TestJob, startTestJob } from './helpers/job.js';
-import { isAlive, Leakers, waitFor } from './helpers/leakers.js';
+import { isAlive, waitFor } from './helpers/leakers.js';
 import { describeIf } from './helpers/requires.js';
-import { byPid, detectAsFinishJob, findingFor, stillLeaking, sweepJob } from './helpers/terminate.js';
+import { byPid, detectAsFinishJob, findingFor, leakingJobs, stillLeaking } from './helpers/terminate.js';
 
-let leakers: Leakers;
-let job: TestJob | undefined;
-afterEach(async () => {
-  await sweepJob(job);
-  job = undefined;
-  await leakers.cleanup();
-});
+const fresh = leakingJobs();
 
 const noCursor =
   pidMark() === undefined ? 'the pid cursor (/proc/sys/kernel/ns_last_pid) is not readable here' : undefined;
@@ -39,7 +32,7 @@ const parentOf = (pid: number): number | undefined =>
 
 describeIf(noCursor, 'a re-read of the process table', () => {
   it('keeps the row of a pid the last table held, and reads a process started since', async () => {
-    leakers = new Leakers();
+    const { leakers } = fresh();
     const old = leakers.spawn('sleep', ['321']).pid as number;
     await waitFor(() => isAlive(old), 'the old process');
     const mark = pidMark() as PidMark;
@@ -56,7 +49,7 @@ describeIf(noCursor, 'a re-read of the process table', () => {
   });
 
   it('trusts a pid the kernel has not given since, and reads it again once it may have', async () => {
-    leakers = new Leakers();
+    const { leakers } = fresh();
     const pid = leakers.spawn('sleep', ['323']).pid as number;
     await waitFor(() => isAlive(pid), 'the process');
     const mark = pidMark() as PidMark;
@@ -70,7 +63,7 @@ describeIf(noCursor, 'a re-read of the process table', () => {
   });
 
   it('reads again the stat of a process whose parent ended, for its parent now', async () => {
-    leakers = new Leakers();
+    const { leakers } = fresh();
     const childFile = leakers.file('child');
     const parent = await leakers.daemon(`echo $$ > "$PIDFILE"; sleep 324 & echo $! > "${childFile}"; exec sleep 325`, {
       shellStays: true,
@@ -92,8 +85,7 @@ describeIf(noCursor, 'a re-read of the process table', () => {
 
 describeIf(noCursor, 'termination with rescans that read only what is new', () => {
   it('finds and ends a child that a stopped finding forks during the grace period (env -i: lineage only)', async () => {
-    leakers = new Leakers();
-    job = startTestJob();
+    const { leakers, job } = fresh();
     const childFile = leakers.file('child');
     // On SIGTERM (after SIGSTOP and SIGCONT) the leak forks a child without the job's marker, and keeps running.
     const pid = await leakers.daemon(
@@ -121,8 +113,7 @@ describeIf(noCursor, 'termination with rescans that read only what is new', () =
 
 describe('group signals judged on a rescan that kept rows', () => {
   it("reads again the other processes of a finding's session: a kept row's old group does not make a group safe", async () => {
-    leakers = new Leakers();
-    job = startTestJob();
+    const { leakers, job } = fresh();
     const otherFile = leakers.file('other');
     // The finding leads its own session and group; another process of that session is in its group too.
     const pid = await leakers.daemon(

@@ -1,28 +1,23 @@
 import fs from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { check, type Detection } from '../src/engine/index.js';
 import { readStartTicks } from '../src/proc/linux.js';
 import { terminate } from '../src/terminate/index.js';
 import type { TerminationResult } from '../src/terminate/types.js';
-import { type TestJob, startTestJob } from './helpers/job.js';
-import { Leakers, isAlive, sleep, waitFor } from './helpers/leakers.js';
-import { byPid, detectAsFinishJob, findingFor, rescanOf, stillLeaking, sweepJob } from './helpers/terminate.js';
+import type { TestJob } from './helpers/job.js';
+import { type Leakers, isAlive, sleep, waitFor } from './helpers/leakers.js';
+import { byPid, detectAsFinishJob, findingFor, leakingJobs, rescanOf, stillLeaking } from './helpers/terminate.js';
 import { itIf, needsCommand } from './helpers/requires.js';
 
+const fresh = leakingJobs();
 let leakers: Leakers;
-let job: TestJob | undefined;
-afterEach(async () => {
-  await sweepJob(job);
-  job = undefined;
-  await leakers.cleanup();
-});
 
 const setup = (): TestJob => {
-  leakers = new Leakers();
-  job = startTestJob();
-  return job;
+  const next = fresh();
+  leakers = next.leakers;
+  return next.job;
 };
 
 /** Outside the test PID namespace nothing reaps orphans, so an ended orphan may stay a zombie. */

@@ -6,8 +6,9 @@ import { pidMark } from '../../src/proc/index.js';
 import { readLinuxTable } from '../../src/proc/linux.js';
 import type { ProcessInfo } from '../../src/proc/types.js';
 import type { Rescan, TerminationResult } from '../../src/terminate/types.js';
-import { isAlive } from './leakers.js';
-import type { TestJob } from './job.js';
+import { afterEach } from 'vitest';
+import { isAlive, Leakers } from './leakers.js';
+import { startTestJob, type TestJob } from './job.js';
 
 /** A finding for a live pid, read from the table now (for cases detection would not produce). */
 export function findingFor(pid: number, override: Partial<Finding['process']> = {}): Finding {
@@ -91,3 +92,23 @@ export async function sweepJob(job: TestJob | undefined): Promise<void> {
 
 export const byPid = (results: readonly TerminationResult[], pid: number): TerminationResult | undefined =>
   results.find((r) => r.pid === pid);
+
+/**
+ * For a file whose tests start leakers for a test job: each call gives a
+ * fresh pair, and after each test the job is swept (sweepJob) and the
+ * leakers cleaned up, so a failing test leaves nothing behind.
+ */
+export function leakingJobs(): () => { readonly leakers: Leakers; readonly job: TestJob } {
+  let current: { leakers: Leakers; job: TestJob } | undefined;
+  afterEach(async () => {
+    const done = current;
+    current = undefined;
+    if (!done) return;
+    await sweepJob(done.job);
+    await done.leakers.cleanup();
+  });
+  return () => {
+    current = { leakers: new Leakers(), job: startTestJob() };
+    return current;
+  };
+}
