@@ -8,12 +8,16 @@
 // type errors are tsc's job (`npx tsc --noEmit -p .`); a half-written file elsewhere must not stop a measurement.
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import * as esbuild from 'esbuild';
 import { ENTRIES, buildEntry } from './build.mjs';
 import { inPidNamespace } from './pid-namespace.mjs';
 
 const args = process.argv.slice(2);
 const env = { ...process.env };
+// The in-process post steps read the host state: a folder of the bench's own, not this machine's leftovers.
+if (!env.STRAYS_STATE_DIR) env.STRAYS_STATE_DIR = fs.mkdtempSync(path.join(os.tmpdir(), 'strays-bench-state-'));
 
 fs.rmSync('.bench', { recursive: true, force: true });
 await esbuild.build({
@@ -46,4 +50,6 @@ if (env.STRAYS_BENCH_NAMESPACE !== 'off') {
   }
 }
 const result = spawnSync(command[0], command.slice(1), { stdio: 'inherit', env });
+if (env.STRAYS_STATE_DIR !== process.env.STRAYS_STATE_DIR)
+  fs.rmSync(env.STRAYS_STATE_DIR, { recursive: true, force: true });
 process.exit(result.status ?? 1);

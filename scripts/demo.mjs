@@ -12,6 +12,7 @@
 // processes carrying the demo job's marks (or in its cgroup) are ended.
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { AS_ROOT, inPidNamespace } from './pid-namespace.mjs';
@@ -19,6 +20,14 @@ import { AS_ROOT, inPidNamespace } from './pid-namespace.mjs';
 if (process.platform !== 'linux') {
   console.log('The demo needs Linux (/proc); the action itself skips Windows and is untested on macOS.');
   process.exit(0);
+}
+
+// The demo's job registers in the host state as a real job does: in a folder of its own, not this machine's
+// (its owner is a pid of the demo's PID namespace), removed when the demo ends.
+if (process.env.STRAYS_STATE_DIR === undefined) {
+  const own = fs.mkdtempSync(path.join(os.tmpdir(), 'strays-demo-state-'));
+  process.env.STRAYS_STATE_DIR = own;
+  process.on('exit', () => fs.rmSync(own, { recursive: true, force: true }));
 }
 
 if (process.env.STRAYS_DEMO_NAMESPACE === undefined) {

@@ -18,6 +18,7 @@ import {
   ownerForStart,
   planSweep,
   readBootId,
+  readPidNamespace,
   registerBaseline,
   registerJob,
   unregisterJob,
@@ -67,7 +68,9 @@ describe('job records', () => {
       owner,
       registrar: process.pid,
       bootId: readBootId(),
+      pidNamespace: readPidNamespace(),
     });
+    expect(job.pidNamespace).toMatch(/^pid:\[\d+\]$/);
     expect(JSON.parse(fs.readFileSync(file, 'utf8'))).toMatchObject({ kind: 'strays-job', version: 1 });
     expect(unregisterJob('strays-0123456789abcdef', { stateDir: dir })).toBe(true);
     expect(unregisterJob('strays-0123456789abcdef', { stateDir: dir })).toBe(false);
@@ -287,6 +290,35 @@ describe('when a job is over (pure)', () => {
     expect(jobStatus(record('s', { pid: 10, start: 500 }), t, 'boot-b').reason).toMatch(/rebooted/);
     const ps = record('s', { pid: 10, start: 500 }, { owner: { pid: 10, start: 500, reader: 'ps' } });
     expect(jobStatus(ps, t, 'boot-a').state).toBe('unknown');
+  });
+
+  it("leaves alone a job recorded in another PID namespace: its owner pid is not one of the sweeper's", () => {
+    // Recorded inside `unshare --pid` (or a container) sharing the state folder: its owner was pid 77 there.
+    const t = table([proc(77, 1, { comm: 'sshd' })]);
+    const inside = record('s', { pid: 77, start: 1 }, { pidNamespace: 'pid:[4026532999]' });
+    expect(jobStatus(inside, t, 'boot-a', 'pid:[4026532999]').state).toBe('live');
+    const there = jobStatus(
+      record('s', { pid: 99, start: 1 }, { pidNamespace: 'pid:[4026532999]' }),
+      t,
+      'boot-a',
+      'pid:[4026531836]',
+    );
+    expect(there).toMatchObject({ state: 'unknown' });
+    expect(there.reason).toMatch(/another PID namespace \(pid:\[4026532999\]; this sweep sees pid:\[4026531836\]\)/);
+    // Records from before the field, and sweepers that cannot read their namespace: pid and start alone.
+    expect(jobStatus(record('s', { pid: 99, start: 1 }), t, 'boot-a', 'pid:[4026531836]').state).toBe('over');
+    const env = { env: { readable: true as const, vars: { STRAYS_SESSION: 's' } } };
+    const plan = planSweep({
+      jobs: [record('s', { pid: 99, start: 1 }, { pidNamespace: 'pid:[4026532999]' })],
+      table: table([proc(40, 1000, env)]),
+      bootId: 'boot-a',
+      pidNamespace: 'pid:[4026531836]',
+      olderThanMs: 0,
+      unrecorded: true,
+      self: 1,
+    });
+    expect(plan.targets).toEqual([]);
+    expect(plan.live.map((m) => m.process.pid)).toEqual([40]);
   });
 
   it("never targets a process that any marker ties to a job that may still run, nor the sweeper's ancestors", () => {

@@ -7,6 +7,20 @@
  */
 import fs from 'node:fs';
 
+/**
+ * Which PID namespace this process sees pids in ("pid:[4026531836]",
+ * namespaces(7)). A record's owner pid means something only there: a job
+ * recorded inside a container or `unshare --pid` that shares the state folder
+ * with the host names pids the host gives to other processes.
+ */
+export function readPidNamespace(procRoot = '/proc'): string | undefined {
+  try {
+    return fs.readlinkSync(`${procRoot}/self/ns/pid`);
+  } catch {
+    return undefined; // not Linux, or /proc of another namespace: fall back to pid + start alone
+  }
+}
+
 export function readBootId(procRoot = '/proc'): string | undefined {
   try {
     const id = fs.readFileSync(`${procRoot}/sys/kernel/random/boot_id`, 'utf8').trim();

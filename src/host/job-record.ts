@@ -32,6 +32,8 @@ export interface JobRecord {
   readonly registrar: number;
   /** /proc/sys/kernel/random/boot_id at registration: a different boot means the owner is gone whatever its pid. */
   readonly bootId: string | undefined;
+  /** The registrar's PID namespace (boot.ts readPidNamespace): the owner pid is one of its pids. */
+  readonly pidNamespace?: string | undefined;
 }
 
 /** Sessions become file names: nothing that could leave the directory or hide as a dot file. */
@@ -69,6 +71,7 @@ export function parseJob(text: string): { ok: true; record: JobRecord } | { ok: 
     typeof data.host !== 'string' && 'host',
     !Number.isInteger(data.registrar) && 'registrar',
     !(data.bootId === undefined || typeof data.bootId === 'string') && 'bootId',
+    !(data.pidNamespace === undefined || typeof data.pidNamespace === 'string') && 'pidNamespace',
   ].filter((p): p is string => typeof p === 'string');
   if (problems.length > 0) return { ok: false, problem: `has missing or malformed fields: ${problems.join(', ')}` };
   const o = owner as Record<string, unknown>;
@@ -87,6 +90,7 @@ export function parseJob(text: string): { ok: true; record: JobRecord } | { ok: 
       host: data.host as string,
       registrar: data.registrar as number,
       bootId: data.bootId as string | undefined,
+      pidNamespace: data.pidNamespace as string | undefined,
     },
   };
 }

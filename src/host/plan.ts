@@ -53,6 +53,8 @@ export interface SweepInput {
   readonly jobs: readonly SweptJob[];
   readonly table: ProcessTable;
   readonly bootId: string | undefined;
+  /** The sweeper's PID namespace (boot.ts): a record made in another names pids the sweeper cannot check. */
+  readonly pidNamespace?: string | undefined;
   readonly olderThanMs: number;
   /** End markers that no record names too (at least olderThanMs old). */
   readonly unrecorded: boolean;
@@ -94,12 +96,24 @@ function byPidOf(table: ProcessTable): ReadonlyMap<number, ProcessInfo> {
   return map;
 }
 
-export function jobStatus(record: SweptJob, table: ProcessTable, bootId: string | undefined): JobStatus {
+export function jobStatus(
+  record: SweptJob,
+  table: ProcessTable,
+  bootId: string | undefined,
+  pidNamespace?: string,
+): JobStatus {
   const { owner } = record;
   // comm comes from the record, which a job wrote: escaped like any untrusted text.
   const who = `owner pid ${owner.pid}${owner.comm ? ` (${untrusted(owner.comm, 64)})` : ''}`;
   if (record.bootId !== undefined && bootId !== undefined && record.bootId !== bootId) {
     return { record, state: 'over', reason: `the machine has rebooted since the job started; ${who} is gone` };
+  }
+  if (record.pidNamespace !== undefined && pidNamespace !== undefined && record.pidNamespace !== pidNamespace) {
+    return {
+      record,
+      state: 'unknown',
+      reason: `${who} is a pid of another PID namespace (${untrusted(record.pidNamespace, 40)}; this sweep sees ${pidNamespace}): cannot tell, left alone`,
+    };
   }
   if (owner.reader !== table.reader) {
     return {
@@ -132,7 +146,7 @@ const nonEmpty = (v: string | undefined): string | undefined => (v === undefined
 
 export function planSweep(input: SweepInput): SweepPlan {
   const { table } = input;
-  const statuses = input.jobs.map((r) => jobStatus(r, table, input.bootId));
+  const statuses = input.jobs.map((r) => jobStatus(r, table, input.bootId, input.pidNamespace));
   const bySession = new Map(statuses.map((s) => [s.record.session, s] as const));
   const byTracking = new Map<string, JobStatus[]>();
   for (const s of statuses) {

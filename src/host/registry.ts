@@ -12,7 +12,7 @@ import type { Baseline } from '../engine/index.js';
 import { UnsafeFileError, readRegularFile } from '../io/read-regular.js';
 import { untrusted } from '../text/untrusted.js';
 import { writeFileAtomic } from '../io/write-output.js';
-import { readBootId } from './boot.js';
+import { readBootId, readPidNamespace } from './boot.js';
 import { type JobRecord, type Owner, isSafeSession, parseJob, serializeJob } from './job-record.js';
 import { RECORD_MODE, UnsafeDirError, ensureJobsDir, openJobsDir } from './jobs-dir.js';
 import { defaultStateDir } from './state-dir.js';
@@ -101,6 +101,7 @@ export function registerJob(job: JobRegistration, options: StateDirOption = {}):
     host: os.hostname(),
     registrar: process.pid,
     bootId: readBootId(),
+    pidNamespace: readPidNamespace(),
   };
   ensureJobsDir(dir);
   // Never into a folder the sweeper would refuse: another user could swap the record there.

@@ -7,7 +7,7 @@
 import { identityKey, isZombie, type ProcessInfo, type ProcessTable, readDetails, readTable } from '../proc/index.js';
 import { buildTree, neverTouchPids } from '../engine/index.js';
 import { type Outcome, terminate, type Termination } from '../terminate/index.js';
-import { readBootId } from './boot.js';
+import { readBootId, readPidNamespace } from './boot.js';
 import { type JobCgroupSweep, findJobCgroups, pruneJobCgroups, thawOverJobCgroups } from './job-cgroups.js';
 import { type CorruptEntry, listJobs, unregisterJob } from './registry.js';
 import { type SweepPlan, planSweep } from './plan.js';
@@ -61,6 +61,7 @@ async function look(options: SweepOptions, dir: string): Promise<Look> {
     jobs,
     table,
     bootId: readBootId(),
+    pidNamespace: readPidNamespace(),
     olderThanMs: options.olderThanMs,
     unrecorded: options.unrecorded,
     self: process.pid,

@@ -3,7 +3,7 @@
  * here now (so the time-window rule refuses to guess), and the removal of
  * this job's record once its end has run.
  */
-import { jobStatus, listJobs, listingNotes, readBootId, unregisterJob } from '../host/index.js';
+import { jobStatus, listJobs, listingNotes, readBootId, readPidNamespace, unregisterJob } from '../host/index.js';
 import type { ProcessTable } from '../proc/index.js';
 import { messageOf } from '../text/error-message.js';
 
@@ -28,8 +28,9 @@ export async function activeOtherSessions(
   if (others.length === 0) return { sessions: [], notes };
   const table = await readOwners([...new Set(others.map((record) => record.owner.pid))]);
   const boot = readBootId();
+  const namespace = readPidNamespace();
   const sessions = others
-    .filter((record) => jobStatus(record, table, boot).state !== 'over')
+    .filter((record) => jobStatus(record, table, boot, namespace).state !== 'over')
     .map((record) => record.session);
   return { sessions, notes };
 }
