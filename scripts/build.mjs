@@ -86,20 +86,22 @@ const builtinsOnFirstCall = {
 
 /**
  * esbuild gives every `import fs from 'node:fs'` its own interop copy of the module (`__toESM`: one
- * getter per property, ~100 for fs), 40 copies in the post bundle: ~2.5 ms of start-up. The copy is a
- * read-only view, so one per module serves every importer, as one namespace object serves every
- * importer of an ES module. This wraps the helper in a cache; the build fails if the helper changes shape.
+ * getter per property, ~100 for fs), 40 copies in the post bundle: ~3.5 ms of start-up. The copy is only
+ * read, so a view serves as well: an object whose prototype is the module, plus `default` (the module
+ * itself, as Node gives a CommonJS module to an ES importer), one per module for every importer, as one
+ * namespace object serves every importer of an ES module. Anything that is not an object keeps the copy.
+ * The build fails if esbuild's helper changes shape.
  */
-function shareInteropCopies(code) {
+function shareInteropViews(code) {
   const start = /var ([\w$]+)\s*=\s*\(([\w$]+),\s*([\w$]+),\s*([\w$]+)\)\s*=>\s*\(\4\s*=\s*\2\s*!=\s*null\s*\?/.exec(
     code,
   );
   const end = start ? code.indexOf('));', start.index) + 3 : -1;
   const helper = start && end > 2 ? code.slice(start.index, end) : '';
   if (!start || !helper.includes('__esModule'))
-    throw new Error("build: esbuild's __toESM helper not found; update shareInteropCopies (scripts/build.mjs).");
+    throw new Error("build: esbuild's __toESM helper not found; update shareInteropViews (scripts/build.mjs).");
   const name = start[1];
-  const shared = `var ${name}$copies=new WeakMap,${name}=(m,n)=>{if(m==null||typeof m!="object")return ${name}$copy(m,n);let c=${name}$copies.get(m);if(c===void 0){c=${name}$copy(m,n);${name}$copies.set(m,c)}return c};`;
+  const shared = `var ${name}$views=new WeakMap,${name}=(m,n)=>{if(m==null||typeof m!="object")return ${name}$copy(m,n);let v=${name}$views.get(m);if(v===void 0){v=n||!m.__esModule?Object.create(m,{default:{value:m,enumerable:!0}}):Object.create(m);${name}$views.set(m,v)}return v};`;
   return code.replace(helper, `${helper.replace(`var ${name}`, `var ${name}$copy`)}${shared}`);
 }
 
@@ -146,7 +148,7 @@ export async function buildEntry(entry, outDir) {
   });
   // The marker keeps the bundle CommonJS inside this "type": "module" package (action.yml runs it with node24).
   const bundle = `${outDir}/index.js`;
-  fs.writeFileSync(bundle, shareInteropCopies(fs.readFileSync(bundle, 'utf8')));
+  fs.writeFileSync(bundle, shareInteropViews(fs.readFileSync(bundle, 'utf8')));
   fs.writeFileSync(`${outDir}/package.json`, '{\n  "type": "commonjs"\n}\n');
   fs.writeFileSync(`${outDir}/licenses.txt`, licenses(result.metafile));
   if (fs.readFileSync(`${outDir}/index.js`, 'utf8').startsWith('#!')) fs.chmodSync(`${outDir}/index.js`, 0o755);
