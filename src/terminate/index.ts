@@ -50,8 +50,11 @@ export async function terminate(findings: readonly Finding[], options: Terminate
   // Each stop-the-world phase ends on a table read after every target was stopped: the group
   // signals that follow are judged on it, so a phase costs one table read, not two.
   const first = await stopTheWorld(records, records.add(findings, false), options, notes);
+  // The grace period counts from the first SIGTERM, as for one process: signalling hundreds takes
+  // milliseconds, which the last of them would otherwise add to every job (README "Order of signals").
+  const termAt = Date.now();
   await deliver(records.active(), ['SIGTERM', 'SIGCONT'], records.guarded, first.processes, helper);
-  const survivors = await waitForEnd(records.active(), Date.now() + options.graceMs, pollMs);
+  const survivors = await waitForEnd(records.active(), termAt + options.graceMs, pollMs);
 
   // Survivors may have forked while they ran; stop them and find those children before the SIGKILL.
   const late = await stopTheWorld(records, survivors, options, notes);
