@@ -181,6 +181,15 @@ export async function movePhase(
   };
 }
 
+function removedDirectly(dir: string): boolean {
+  try {
+    fs.rmdirSync(dir);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 export interface PhaseClose {
   readonly movedBack: number[];
   /** The cgroup still held processes after the wait: it was left in place. */
@@ -204,6 +213,10 @@ export function closePhase(
   } catch (error) {
     return { movedBack: [], busy: false, notes: [messageOf(error)] };
   }
+  // A clean job's cgroup is empty by now (the runner chain left it before detection): where this process
+  // writes the tree itself, that is one rmdir(2), the script's last step, without a fork. Anything in the
+  // way (a process still exiting, a sub-cgroup, a refusal) goes to the script, which says why.
+  if (!viaHelper && pids.length === 0 && removedDirectly(dir)) return { movedBack: [], busy: false, notes: [] };
   const ticks = Math.max(0, Math.ceil(settleMs / 50));
   const timeoutMs = Math.max(privilege?.timeoutMs ?? 10_000, settleMs + 5_000);
   const run = runHelperSync(prefix, CLOSE, [dir, origin, String(ticks), ...pids.map(String)], { timeoutMs });
