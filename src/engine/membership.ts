@@ -8,7 +8,7 @@
 import type { ProcessInfo } from '../proc/index.js';
 import type { Baseline } from './baseline.js';
 import type { Attribution } from './findings.js';
-import { SESSION_VAR, TRACKING_VAR } from './session.js';
+import { marksOf, SESSION_VAR, TRACKING_VAR } from './session.js';
 import { untrusted } from '../text/untrusted.js';
 
 export type Membership =
@@ -24,8 +24,6 @@ export interface MembershipRule {
   test(p: ProcessInfo): string | undefined;
 }
 
-const nonEmpty = (v: string | undefined): string | undefined => (v === undefined || v === '' ? undefined : v);
-
 /**
  * `liveSessions`: STRAYS_SESSION values of other jobs the host state records
  * as live; only those make another session value a foreign job's.
@@ -35,10 +33,8 @@ export function markerMembership(
   p: ProcessInfo,
   liveSessions: ReadonlySet<string> = new Set(),
 ): Membership {
-  const vars = p.env?.readable ? p.env.vars : undefined;
-  if (!vars) return { kind: 'unknown' };
-  const session = nonEmpty(vars[SESSION_VAR]);
-  const tracking = nonEmpty(vars[TRACKING_VAR]);
+  if (!p.env?.readable) return { kind: 'unknown' };
+  const { session, trackingId: tracking } = marksOf(p);
   const ours = baseline.runnerTrackingId;
   // An environment the checker could not read itself, read as root (src/proc/privileged.ts): exact, but say how.
   const privileged = p.env?.readable === true && p.env.via === 'privileged';

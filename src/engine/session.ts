@@ -24,6 +24,12 @@ export function stepOf(p: Pick<ProcessInfo, 'env'>): string | undefined {
   return vars?.[STEP_VAR] || vars?.[CLI_STEP_VAR] || vars?.[CI_JOB_VAR] || undefined;
 }
 
+/** The job marks a process's environment carries (an empty value is no mark); none when it was not read. */
+export function marksOf(p: Pick<ProcessInfo, 'env'>): { session?: string; trackingId?: string } {
+  const vars = p.env?.readable ? p.env.vars : undefined;
+  return { session: vars?.[SESSION_VAR] || undefined, trackingId: vars?.[TRACKING_VAR] || undefined };
+}
+
 /**
  * sha256 of the baseline `strays start` wrote, exported beside the session by
  * its eval line: the job's commands cannot change their shell's variables, so

@@ -9,6 +9,7 @@ import {
   ancestorsOf,
   buildTree,
   type Finding,
+  marksOf,
   neverTouchPids,
   SESSION_VAR,
   stepOf,
@@ -142,8 +143,6 @@ export function ageOf(p: ProcessInfo, table: ProcessTable): number | undefined {
 /** Marker values come from process environments: anyone's text. */
 const shown = (v: string | undefined): string => untrusted(v ?? '', 128);
 
-const nonEmpty = (v: string | undefined): string | undefined => (v === undefined || v === '' ? undefined : v);
-
 export function planSweep(input: SweepInput): SweepPlan {
   const { table } = input;
   const statuses = input.jobs.map((r) => jobStatus(r, table, input.bootId, input.pidNamespace));
@@ -169,9 +168,7 @@ export function planSweep(input: SweepInput): SweepPlan {
     if (guarded.has(p.pid) || isZombie(p)) continue;
     if (input.within && !input.within(p)) continue;
     if (p.env && !p.env.readable && p.env.reason !== 'process gone') unreadable++;
-    const vars = p.env?.readable ? p.env.vars : undefined;
-    const session = nonEmpty(vars?.[SESSION_VAR]);
-    const trackingId = nonEmpty(vars?.[TRACKING_VAR]);
+    const { session, trackingId } = marksOf(p);
     if (session === undefined && trackingId === undefined) continue;
     const matches = [
       ...(session !== undefined && bySession.has(session) ? [bySession.get(session) as JobStatus] : []),

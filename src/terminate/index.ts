@@ -31,6 +31,7 @@ import { messageOf } from '../text/error-message.js';
 export * from './types.js';
 export { readFdsPrivileged } from './privileged-signal.js';
 export { signalProcess } from './signals.js';
+export { stillRunning } from './probe.js';
 
 /** Rescans per stop-the-world phase: a fork bomb must not keep us here forever. */
 export const MAX_RESCAN_ROUNDS = 8;

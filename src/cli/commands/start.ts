@@ -20,7 +20,7 @@ import {
 } from '../../host/index.js';
 import { beginJob } from '../../job/begin.js';
 import { withBegun } from '../../job/undo-begin.js';
-import { isDeadState, readStartTicks } from '../../proc/index.js';
+import { stillRunning } from '../../terminate/index.js';
 import { PathError, makeDirectory, validateOutputFile } from '../../config/paths.js';
 import { messageOf } from '../../text/error-message.js';
 import { quoted } from '../../text/untrusted.js';
@@ -123,7 +123,7 @@ export const start: Command = {
             );
           const owner = baseline.owner;
           // Verified alive right after start: a dead-on-arrival owner would make every sweep end this job.
-          if (owner && !aliveAs(owner.pid, owner.start)) {
+          if (owner && !stillRunning(owner.pid, owner.start)) {
             throw new UsageError(
               `strays start: the job owner pid ${owner.pid} exited right after strays start, so \`strays sweep\` would end this running job. Give --owner PID of a process that lives as long as the job, or --ci SYSTEM.`,
               'start',
@@ -160,19 +160,6 @@ export const start: Command = {
     return EXIT.ok;
   },
 };
-
-function aliveAs(pid: number, start: number): boolean {
-  if (process.platform !== 'linux') {
-    try {
-      process.kill(pid, 0);
-      return true;
-    } catch (error) {
-      return (error as NodeJS.ErrnoException).code === 'EPERM';
-    }
-  }
-  const now = readStartTicks(pid);
-  return now !== undefined && now.start === start && !isDeadState(now.state);
-}
 
 /**
  * Checks --state (a regular file or a new name, never a device, FIFO or
