@@ -140,3 +140,31 @@ describe('pre: the baseline cannot be saved', () => {
     if (cgroup) expect(fs.existsSync(cgroup)).toBe(false);
   });
 });
+
+describe('beginJob: the start fails before the baseline exists', () => {
+  it.runIf(cgroups)('the job cgroup made while the table was read goes again, and the worker leaves it', async () => {
+    const { beginJob } = await import('../src/job/begin.js');
+    const { cgroupOfPid, dirOf } = await import('../src/cgroup/index.js');
+    const { newSessionId } = await import('../src/engine/session.js');
+    const worker = leakers.spawn('sleep', ['300'], { stdio: 'ignore' });
+    leakers.track(worker.pid as number);
+    const origin = cgroupOfPid(worker.pid as number) as string;
+    const session = newSessionId();
+    const failed = beginJob({
+      isolation: 'cgroup',
+      cgroupPid: worker.pid as number,
+      session,
+      stateDir,
+      owner: () => {
+        throw new Error('no owner to be found');
+      },
+    });
+    await expect(failed).rejects.toThrow('no owner to be found');
+    expect(cgroupOfPid(worker.pid as number)).toBe(origin);
+    // Where the job cgroup is made: beside the origin's processes, or as a sibling leaf (lifecycle.ts).
+    const mount = readCgroup2Mount()?.mountPoint as string;
+    for (const parent of [origin, path.posix.dirname(origin)])
+      expect(fs.existsSync(path.join(dirOf(mount, parent), session))).toBe(false);
+    expect(records()).toEqual([]);
+  });
+});

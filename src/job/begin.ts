@@ -46,20 +46,15 @@ export async function beginJob(input: BeginInput): Promise<Begun> {
       ? { used: 'marker', reason: 'isolation: marker (no process to put in a job cgroup).' }
       : startIsolation({ requested: input.isolation, session, pid });
   const early = input.cgroupPid === 'owner' ? undefined : isolate(input.cgroupPid);
+  // Handled here so that a failure while the table is read is not an unhandled rejection; awaited below.
+  early?.catch(() => undefined);
   // argv and owner only for our own chain: the baseline keeps nothing else of them (README, Benchmark).
-  const table = await readTable(undefined, lineageOnly()).catch(async (error: unknown) => {
-    // No baseline, no job: the cgroup made meanwhile goes too, and the worker leaves it.
-    const made = await early?.catch(() => undefined);
-    if (made?.record) await closeCgroup(made.record);
-    throw error;
-  });
-  const plain = snapshotFrom({
-    table,
-    session,
-    runnerTrackingId: input.runnerTrackingId ?? process.env.RUNNER_TRACKING_ID,
+  const { plain, owner } = await undoneOnFailure(early, async () => {
+    const table = await readTable(undefined, lineageOnly());
+    const runnerTrackingId = input.runnerTrackingId ?? process.env.RUNNER_TRACKING_ID;
+    return { plain: snapshotFrom({ table, session, runnerTrackingId }), owner: await input.owner(table) };
   });
   const notes: string[] = [];
-  const owner = await input.owner(table);
   const isolation = await (early ?? isolate(owner?.pid));
   notes.push(isolation.reason);
   const baseline: Baseline = {
@@ -77,4 +72,15 @@ export async function beginJob(input: BeginInput): Promise<Begun> {
     }
   }
   return { baseline, isolation: baseline.cgroup ? 'cgroup' : 'marker', notes };
+}
+
+/** Runs `work`; when it throws there is no baseline and so no job: the job cgroup made meanwhile goes, the worker leaves it. */
+async function undoneOnFailure<T>(early: Promise<StartedIsolation> | undefined, work: () => Promise<T>): Promise<T> {
+  try {
+    return await work();
+  } catch (error) {
+    const made = await early?.catch(() => undefined);
+    if (made?.record) await closeCgroup(made.record);
+    throw error;
+  }
 }
