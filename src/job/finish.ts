@@ -66,6 +66,7 @@ export async function finishJob(input: FinishInput): Promise<FinishResult> {
   // The helper doing it is the checker's own, never the job's (never-touch.ts).
   const helpers: number[] = [];
   const leaving = cgroup ? evacuateRunner(cgroup, runner, (pid) => helpers.push(pid)) : undefined;
+  leaving?.catch(() => undefined); // awaited below; an error while the table is read is this step's, not unhandled
   if (freezing) await leaving;
   const others = await activeOtherSessions(
     baseline.session,
