@@ -8,7 +8,7 @@
  * across fork and exec as SIG_IGN), so only SIGKILL after grace ends them.
  */
 import { spawn } from 'node:child_process';
-import { readStartTicks } from '../src/proc/linux.js';
+import { readStat } from '../src/proc/linux.js';
 import type { Identity } from '../src/proc/types.js';
 
 const SCRIPT = [
@@ -36,8 +36,8 @@ export async function startLeaks(count: number, ignoring: number, env: NodeJS.Pr
     .map(Number);
   if (pids.length !== count) throw new Error(`started ${pids.length} of ${count} leaks`);
   return pids.flatMap((pid) => {
-    const s = readStartTicks(pid);
-    return s ? [{ pid, start: s.start }] : [];
+    const s = readStat(pid);
+    return s ? [{ pid, start: s.startTicks }] : [];
   });
 }
 
@@ -45,8 +45,8 @@ export async function startLeaks(count: number, ignoring: number, env: NodeJS.Pr
 export function endLeaks(leaks: readonly Identity[]): number {
   let left = 0;
   for (const leak of leaks) {
-    const s = readStartTicks(leak.pid);
-    if (!s || s.start !== leak.start || s.state === 'Z' || s.state === 'X') continue;
+    const s = readStat(leak.pid);
+    if (!s || s.startTicks !== leak.start || s.state === 'Z' || s.state === 'X') continue;
     left++;
     try {
       process.kill(leak.pid, 'SIGKILL');

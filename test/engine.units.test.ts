@@ -179,7 +179,7 @@ describe('never-touch without a table', () => {
   it('agrees with never-touch on a real table: PID 1, the live lineage, and recorded processes only while their start matches', async () => {
     const { neverTouchLineage, neverTouchPids } = await import('../src/engine/never-touch.js');
     const { buildTree } = await import('../src/engine/tree.js');
-    const { linuxLineage, readStartTicks } = await import('../src/proc/linux.js');
+    const { linuxLineage, readStat } = await import('../src/proc/linux.js');
     const table = readLinuxTable();
     const me = table.processes.find((p) => p.pid === process.pid);
     expect(me).toBeDefined();
@@ -189,7 +189,7 @@ describe('never-touch without a table', () => {
       { pid: process.ppid, start: parent?.start ?? -1 },
       { pid: process.pid, start: (me?.start ?? 0) + 1 },
     ];
-    const startOf = (pid: number) => readStartTicks(pid)?.start;
+    const startOf = (pid: number) => readStat(pid)?.startTicks;
     const cheap = neverTouchLineage(linuxLineage(process.pid), recorded, startOf);
     const full = neverTouchPids({ tree: buildTree(table.processes), checker: process.pid, recorded });
     expect([...cheap].sort((a, b) => a - b)).toEqual([...full].sort((a, b) => a - b));

@@ -12,7 +12,7 @@ import path from 'node:path';
 import { afterAll, afterEach, beforeAll, expect, it } from 'vitest';
 import { newSessionId, SESSION_VAR, TRACKING_VAR } from '../src/engine/session.js';
 import { ensureJobsDir, jobsDir, listJobs, registerJob, serializeJob } from '../src/host/index.js';
-import { readStartTicks } from '../src/proc/linux.js';
+import { readStat } from '../src/proc/linux.js';
 import { hookScript } from '../src/cli/github-hooks.js';
 import { buildForUsers } from './helpers/as-user.js';
 import { describeIf, needsRootAndSharedNode } from './helpers/requires.js';
@@ -73,7 +73,7 @@ const rootSweep = (dir: string): SpawnSyncReturns<string> =>
 async function liveJobOf(uid: number, dir: string): Promise<{ session: string; daemon: number }> {
   const owner = leakers.spawn('sleep', ['600'], { uid, gid: uid });
   const pid = owner.pid as number;
-  const start = (await waitFor(() => readStartTicks(pid), 'owner to start')).start;
+  const start = (await waitFor(() => readStat(pid), 'owner to start')).startTicks;
   const session = newSessionId();
   const registration = JSON.stringify({ session, owner: { pid, start, reader: 'linux-proc', comm: 'sleep' } });
   const wrote = shellAs(uid, `${process.execPath} --input-type=module -e "$CODE" "$REG" "$DIR"`, {

@@ -25,7 +25,7 @@ import {
 } from '../src/host/index.js';
 import { snapshotFrom } from '../src/engine/baseline.js';
 import { readTable } from '../src/proc/index.js';
-import { readStartTicks } from '../src/proc/linux.js';
+import { readStat } from '../src/proc/linux.js';
 import type { ProcessInfo, ProcessTable } from '../src/proc/types.js';
 import { Leakers, waitFor } from './helpers/leakers.js';
 import { tempStateDir } from './helpers/sweep-jobs.js';
@@ -238,7 +238,7 @@ describe('owners', () => {
     const found = findAncestorNamed(table, 'Runner.Worker', leaf);
     expect(found).toEqual({
       pid: child.pid,
-      start: readStartTicks(child.pid as number)?.start,
+      start: readStat(child.pid as number)?.startTicks,
       reader: 'linux-proc',
       comm: 'Runner.Worker',
     });

@@ -7,7 +7,7 @@
 import fs from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { type PidMark, pidMark, reread } from '../src/proc/index.js';
-import { readLinuxTable, readStartTicks } from '../src/proc/linux.js';
+import { readLinuxTable, readStat } from '../src/proc/linux.js';
 import type { ProcessInfo, ProcessTable } from '../src/proc/types.js';
 import { terminate } from '../src/terminate/index.js';
 import { isAlive, waitFor } from './helpers/leakers.js';
@@ -45,7 +45,7 @@ describeIf(noCursor, 'a re-read of the process table', () => {
     expect(rowOf(read?.table, old)).toBe(rowOf(first, old));
     expect(read?.fresh.map((p) => p.pid)).not.toContain(old);
     expect(read?.fresh.map((p) => p.pid)).toContain(started);
-    expect(rowOf(read?.table, started)?.start).toBe(readStartTicks(started)?.start);
+    expect(rowOf(read?.table, started)?.start).toBe(readStat(started)?.startTicks);
   });
 
   it('trusts a pid the kernel has not given since, and reads it again once it may have', async () => {
@@ -53,7 +53,7 @@ describeIf(noCursor, 'a re-read of the process table', () => {
     const pid = leakers.spawn('sleep', ['323']).pid as number;
     await waitFor(() => isAlive(pid), 'the process');
     const mark = pidMark() as PidMark;
-    const real = readStartTicks(pid)?.start as number;
+    const real = readStat(pid)?.startTicks as number;
     // A row whose start is not the process's: only a pid given again since could make a table differ so.
     const first = withRow(readLinuxTable(), pid, (p) => ({ ...p, start: real - 1 }));
     expect(rowOf(reread({ table: first, mark })?.table, pid)?.start, 'not read again').toBe(real - 1);
@@ -75,7 +75,7 @@ describeIf(noCursor, 'a re-read of the process table', () => {
     expect(rowOf(first, child)?.ppid).toBe(parent);
     process.kill(parent, 'SIGKILL');
     // Reaped, not only ended: a zombie is still listed, and its row kept.
-    await waitFor(() => readStartTicks(parent) === undefined && parentOf(child) !== parent, 'the parent to be reaped');
+    await waitFor(() => readStat(parent) === undefined && parentOf(child) !== parent, 'the parent to be reaped');
     const read = reread({ table: first, mark });
     expect(rowOf(read?.table, parent), 'ended: no row').toBeUndefined();
     expect(rowOf(read?.table, child)?.ppid).toBe(parentOf(child));

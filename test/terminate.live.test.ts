@@ -3,7 +3,7 @@ import net from 'node:net';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { check, type Detection } from '../src/engine/index.js';
-import { readStartTicks } from '../src/proc/linux.js';
+import { readStat } from '../src/proc/linux.js';
 import { terminate } from '../src/terminate/index.js';
 import type { TerminationResult } from '../src/terminate/types.js';
 import type { TestJob } from './helpers/job.js';
@@ -134,7 +134,7 @@ describe('terminate against live leakers', () => {
     const j = setup();
     const pid = await leakers.daemon(`setsid sh -c 'echo $$ > "$PIDFILE"; exec sleep 308' &`, { env: j.env });
     process.kill(pid, 'SIGSTOP');
-    await waitFor(() => readStartTicks(pid)?.state === 'T', 'state T');
+    await waitFor(() => readStat(pid)?.state === 'T', 'state T');
     const { findings } = await findingsOf(j, [pid]);
     const t = await terminate(findings, { graceMs: 1000, kill: true, rescan: rescanOf(j) });
     expect(['exited', 'killed', 'zombie']).toContain(byPid(t.results, pid)?.outcome);
@@ -198,7 +198,7 @@ describe('terminate against live leakers', () => {
         .split(/\s+/)
         .filter(Boolean)
         .map(Number);
-      return kids.find((k) => readStartTicks(k)?.state === 'Z');
+      return kids.find((k) => readStat(k)?.state === 'Z');
     }, 'a zombie child');
     const detection = await findingsOf(j, [parent]);
     expect(detection.zombies.map((z) => z.process.pid)).toContain(zombie);
@@ -257,7 +257,7 @@ describe('terminate against live leakers', () => {
     const other = leakers.spawn('sleep', ['312']);
     const pid = other.pid as number;
     await waitFor(() => isAlive(pid), 'the process');
-    const stale = findingFor(pid, { start: (readStartTicks(pid)?.start ?? 0) - 1 });
+    const stale = findingFor(pid, { start: (readStat(pid)?.startTicks ?? 0) - 1 });
     const t = await terminate([stale], { graceMs: 500, kill: true });
     const r = byPid(t.results, pid);
     expect(r?.outcome).toBe('gone');
@@ -287,7 +287,7 @@ describe('terminate against live leakers', () => {
     expect(t.results.map((r) => [r.outcome, r.signals.length, r.via])).toEqual(
       findings.map(() => ['reported', 0, 'none']),
     );
-    expect(readStartTicks(pid)?.state).not.toBe('T');
+    expect(readStat(pid)?.state).not.toBe('T');
     expect(isAlive(pid)).toBe(true);
   });
 });

@@ -13,7 +13,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { type JobCgroupRecord, sessionCgroupName } from '../engine/index.js';
-import { type Identity, isDeadState, readStartTicks } from '../proc/index.js';
+import { type Identity, probe, stillRunning } from '../proc/index.js';
 import { CgroupError, cgroupOfPid, dirOf, relativeToMount } from './files.js';
 import { inJobCgroup, jobDir, memberPids } from './members.js';
 import { type Cgroup2Mount, readCgroup2Mount } from './mount.js';
@@ -64,8 +64,9 @@ export function cgroupName(session: string): string {
 
 /** Creates the job cgroup and moves `movePid` into it. Throws CgroupError, leaving nothing behind. */
 export async function openJobCgroup(options: OpenOptions): Promise<JobCgroupRecord> {
-  const seen = readStartTicks(options.movePid);
-  if (!seen) throw new CgroupError(`Cannot move pid ${options.movePid} into a job cgroup: no such process.`, 'ESRCH');
+  const seen = probe(options.movePid);
+  if (seen?.start === undefined)
+    throw new CgroupError(`Cannot move pid ${options.movePid} into a job cgroup: no such process.`, 'ESRCH');
   const located = locateOrigin(options.movePid, options.mount);
   if ('reason' in located) throw new CgroupError(`${located.reason}.`, located.code);
   const { mount, origin } = located;
@@ -141,10 +142,7 @@ export async function closeJobCgroup(
 /** The moved processes that are still alive (same start time) and still in the job cgroup. */
 function stillInside(record: JobCgroupRecord): number[] {
   return record.moved
-    .filter((m) => {
-      const now = readStartTicks(m.pid);
-      return now !== undefined && now.start === m.start && !isDeadState(now.state); // gone, or the pid is someone else's now
-    })
+    .filter(stillRunning) // not gone, and the pid not someone else's now
     .filter((m) => inJobCgroup(record, cgroupOfPid(m.pid)))
     .map((m) => m.pid);
 }

@@ -27,7 +27,7 @@ import {
   neverTouchLineage,
   recordedChain,
 } from '../engine/index.js';
-import { isDeadState, linuxLineage, readStartTicks } from '../proc/index.js';
+import { isDeadState, linuxLineage, probe } from '../proc/index.js';
 import { signalProcess } from '../terminate/index.js';
 import { messageOf } from '../text/error-message.js';
 
@@ -57,7 +57,7 @@ export async function evacuateRunner(
  */
 export function runnerPids(record: JobCgroupRecord, baseline: Baseline, checker: number): number[] {
   const alive = (pid: number): number | undefined => {
-    const now = readStartTicks(pid);
+    const now = probe(pid);
     return now === undefined || isDeadState(now.state) ? undefined : now.start;
   };
   const never = neverTouchLineage(linuxLineage(checker), recordedChain(baseline), alive);

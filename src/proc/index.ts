@@ -8,14 +8,14 @@ import { readEnvironsPrivileged } from './privileged.js';
 import type { ProcessInfo, ProcessTable, ReaderName } from './types.js';
 
 export * from './types.js';
-// What other layers use of the readers' parts: the cgroup code, explain, terminate's probe, host's clock.
+// What other layers use of the readers' parts: the cgroup code, explain, terminate, host's clock.
 export { ticksToMs } from './clock.js';
-export { linuxLineage, parseCgroupV2, readLinuxDetails, readStartTicks } from './linux.js';
+export { linuxLineage, parseCgroupV2, readLinuxDetails } from './linux.js';
 export { type PidMark, pidMark } from './pid-cursor.js';
 export { pipelinePartners } from './pipes.js';
-export { attempt, parseIfPresent, readProcFile, readWchan } from './procfs.js';
+export { type Look, look, probe, stillRunning } from './probe.js';
+export { attempt, readProcFile, readWchan } from './procfs.js';
 export { type Reread, reread, type TableRead } from './reread.js';
-export { parseStatBytes } from './stat.js';
 export { type PrivilegePrefix, defaultPrivilegePrefix } from '../privilege/helper.js';
 
 /** Environment variables detection and reports may use. Nothing else is read into memory. */

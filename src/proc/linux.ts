@@ -14,7 +14,7 @@ import fs from 'node:fs';
 import { bootTimeMs, ticksToMs, uptimeTicks } from './clock.js';
 import { parseCmdline, pickEnv } from './environ.js';
 import { attempt, parseIfPresent, readIfPresent } from './procfs.js';
-import { isKernelThread, parseStatBytes } from './stat.js';
+import { isKernelThread, parseStatBytes, type StatFields } from './stat.js';
 import type { EnvView, ProcessInfo, ProcessTable } from './types.js';
 
 export interface LinuxReaderOptions {
@@ -59,7 +59,7 @@ function readOne(
   boot: number | undefined,
   full: LinuxReaderOptions['fullFor'],
 ): ProcessInfo | undefined {
-  const stat = parseIfPresent(`${root}/${pid}/stat`, parseStatBytes, true);
+  const stat = readStat(pid, root);
   if (!stat || isKernelThread(stat)) return undefined;
   let argv: string[] = [];
   let uid: number | undefined;
@@ -90,7 +90,7 @@ export function linuxLineage(pid: number, procRoot = '/proc'): Set<number> {
   const line = new Set<number>();
   for (let current = pid; current > 0 && !line.has(current); ) {
     line.add(current);
-    const stat = parseIfPresent(`${procRoot}/${current}/stat`, parseStatBytes, true);
+    const stat = readStat(current, procRoot);
     if (!stat) break;
     current = stat.ppid;
   }
@@ -124,8 +124,6 @@ export function parseCgroupV2(text: string): string | undefined {
   return line?.slice(3);
 }
 
-/** Re-reads one process's start stamp: the check made right before each signal. */
-export function readStartTicks(pid: number, procRoot = '/proc'): { state: string; start: number } | undefined {
-  const stat = parseIfPresent(`${procRoot}/${pid}/stat`, parseStatBytes, true);
-  return stat ? { state: stat.state, start: stat.startTicks } : undefined;
-}
+/** One process's /proc/PID/stat; undefined when it is gone. Every stat read of a pid is this one. */
+export const readStat = (pid: number, procRoot = '/proc'): StatFields | undefined =>
+  parseIfPresent(`${procRoot}/${pid}/stat`, parseStatBytes, true);

@@ -14,13 +14,13 @@ import {
   isDeadState,
   type PrivilegePrefix,
   type ProcessInfo,
+  probe,
   readTable,
   STAT_ONLY,
 } from '../proc/index.js';
 import { buildTree, neverTouch } from '../engine/index.js';
 import { safeGroups } from './groups.js';
 import type { TargetRecord } from './outcome.js';
-import { probe } from './probe.js';
 import { sendAll } from './send.js';
 import { type SignalName, signalGroup } from './signals.js';
 

@@ -18,10 +18,9 @@
  * process and its ancestors are never signalled, whatever we are handed.
  */
 import { buildTree, type Finding, neverTouch } from '../engine/index.js';
-import { isDeadState, type ProcessInfo, readTable, readWchan, STAT_ONLY } from '../proc/index.js';
+import { isDeadState, type Look, look, type ProcessInfo, readTable, readWchan, STAT_ONLY } from '../proc/index.js';
 import { deliver } from './deliver.js';
 import { type FinalLook, type TargetRecord, outcomeOf, reportedOnly } from './outcome.js';
-import { probe } from './probe.js';
 import { Records } from './records.js';
 import { sendAll } from './send.js';
 import type { Rescan, Termination, TerminateOptions } from './types.js';
@@ -31,7 +30,6 @@ import { messageOf } from '../text/error-message.js';
 export * from './types.js';
 export { readFdsPrivileged } from './privileged-signal.js';
 export { signalProcess } from './signals.js';
-export { stillRunning } from './probe.js';
 
 /** Rescans per stop-the-world phase: a fork bomb must not keep us here forever. */
 export const MAX_RESCAN_ROUNDS = 8;
@@ -129,20 +127,19 @@ async function guardedPids(
 
 /** One last look at each record; where /proc is missing, one table read tells zombies from the living. */
 async function finalLooks(all: readonly TargetRecord[]): Promise<FinalLook[]> {
-  const probes = all.map((r) => probe(r.pid));
-  let states: Map<number, { state: string; ppid: number; start: number }> | undefined;
-  if (probes.some((p) => p !== undefined && p.state === undefined)) {
+  const looks = all.map(look);
+  let states: Map<number, { state: string; ppid: number }> | undefined;
+  if (looks.some((l) => l.kind === 'running' && l.now.state === undefined)) {
     const table = await readTable(undefined, STAT_ONLY).catch(() => undefined);
     states = new Map((table?.processes ?? []).map((p) => [p.pid, p] as const));
   }
   return all.map((r, i): FinalLook => {
-    const p = probes[i];
-    if (!p) return { kind: 'dead' };
-    const row = p.state === undefined ? states?.get(r.pid) : undefined;
-    const state = p.state ?? row?.state;
-    const ppid = p.ppid ?? row?.ppid;
-    if (p.start !== undefined && p.start !== r.start) return { kind: 'dead' };
-    if (isDeadState(state)) return { kind: 'zombie', reaper: ppid };
+    const seen = looks[i] as Look;
+    if (seen.kind === 'gone' || seen.kind === 'reused') return { kind: 'dead' };
+    if (seen.kind === 'zombie') return seen;
+    const row = seen.now.state === undefined ? states?.get(r.pid) : undefined;
+    const state = seen.now.state ?? row?.state;
+    if (isDeadState(state)) return { kind: 'zombie', reaper: seen.now.ppid ?? row?.ppid };
     return { kind: 'running', state, wchan: readWchan(r.pid) };
   });
 }

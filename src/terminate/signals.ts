@@ -12,9 +12,8 @@
  * is a fact about the target, not a failure; EPERM "the calling process does
  * not have permission" means another user's process.
  */
-import { type Identity, isDeadState } from '../proc/index.js';
+import { type Identity, look } from '../proc/index.js';
 import { messageOf } from '../text/error-message.js';
-import { probe } from './probe.js';
 
 export type SignalName = 'SIGSTOP' | 'SIGCONT' | 'SIGTERM' | 'SIGKILL';
 
@@ -27,12 +26,9 @@ export type SignalResult =
 
 /** Signals `target` only if its pid still belongs to the process that started at `target.start`. */
 export function signalProcess(target: Identity, signal: SignalName): SignalResult {
-  const now = probe(target.pid);
-  if (!now) return { kind: 'gone' };
-  if (now.start !== undefined && now.start !== target.start) return { kind: 'reused', start: now.start };
-  // A zombie has already exited; signalling it does nothing and it is not ours to reap.
-  if (isDeadState(now.state)) return { kind: 'zombie', reaper: now.ppid };
-  return send(target.pid, signal);
+  const seen = look(target);
+  // Gone, reused or a zombie: nothing of ours to signal (a zombie has exited and is not ours to reap).
+  return seen.kind === 'running' ? send(target.pid, signal) : seen;
 }
 
 /**

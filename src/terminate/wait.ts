@@ -8,8 +8,7 @@
  * a fixed 20 ms step made every termination wait a whole step for it. 300
  * stat reads per look are far below a millisecond of work.
  */
-import { stillRunning } from './probe.js';
-import type { Identity } from '../proc/index.js';
+import { type Identity, stillRunning } from '../proc/index.js';
 
 export const DEFAULT_POLL_MS = 20;
 /** The first look after the signal; each next one waits twice as long, up to pollMs. */
@@ -23,14 +22,14 @@ export async function waitForEnd<T extends Identity>(
   deadline: number,
   pollMs = DEFAULT_POLL_MS,
 ): Promise<T[]> {
-  let running = targets.filter((t) => stillRunning(t.pid, t.start));
+  let running = targets.filter(stillRunning);
   let step = Math.min(FIRST_POLL_MS, pollMs);
   while (running.length > 0) {
     const left = deadline - Date.now();
     if (left <= 0) break;
     await sleep(Math.min(step, left));
     step = Math.min(step * 2, pollMs);
-    running = running.filter((t) => stillRunning(t.pid, t.start));
+    running = running.filter(stillRunning);
   }
   return running;
 }

@@ -12,7 +12,7 @@ import { type ChildProcess, spawn, type SpawnOptions } from 'node:child_process'
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { readStartTicks } from '../../src/proc/linux.js';
+import { readStat } from '../../src/proc/linux.js';
 import type { Identity } from '../../src/proc/types.js';
 
 export const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
@@ -29,7 +29,7 @@ export async function waitFor<T>(test: () => T | undefined | false, what: string
 }
 
 export const isAlive = (pid: number): boolean => {
-  const s = readStartTicks(pid);
+  const s = readStat(pid);
   return s !== undefined && s.state !== 'Z' && s.state !== 'X';
 };
 
@@ -41,16 +41,16 @@ export class Leakers {
 
   /** Remembers a pid (with its current start time) for cleanup. */
   track(pid: number): Identity {
-    const s = readStartTicks(pid);
+    const s = readStat(pid);
     if (!s) throw new Error(`pid ${pid} is not running`);
-    this.tracked.set(pid, s.start);
-    return { pid, start: s.start };
+    this.tracked.set(pid, s.startTicks);
+    return { pid, start: s.startTicks };
   }
 
   /** track(), except that a pid already gone is a fact, not a failure. */
   trackIfAlive(pid: number): void {
-    const s = readStartTicks(pid);
-    if (s && s.state !== 'Z' && s.state !== 'X') this.tracked.set(pid, s.start);
+    const s = readStat(pid);
+    if (s && s.state !== 'Z' && s.state !== 'X') this.tracked.set(pid, s.startTicks);
   }
 
   /** A fresh file path inside this test's temp dir. */
@@ -96,15 +96,15 @@ export class Leakers {
     const child = spawn(command, args, { stdio: 'ignore', ...options });
     this.children.push(child);
     child.on('error', () => undefined);
-    if (child.pid !== undefined) this.tracked.set(child.pid, readStartTicks(child.pid)?.start ?? -1);
+    if (child.pid !== undefined) this.tracked.set(child.pid, readStat(child.pid)?.startTicks ?? -1);
     return child;
   }
 
   /** SIGKILLs every tracked pid that still has its recorded start time, then removes the temp dir. */
   async cleanup(): Promise<void> {
     for (const [pid, start] of this.tracked) {
-      const now = readStartTicks(pid);
-      if (!now || (start !== -1 && now.start !== start)) continue;
+      const now = readStat(pid);
+      if (!now || (start !== -1 && now.startTicks !== start)) continue;
       try {
         process.kill(pid, 'SIGCONT');
         process.kill(pid, 'SIGKILL');

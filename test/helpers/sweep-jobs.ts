@@ -9,7 +9,7 @@ import path from 'node:path';
 import { newSessionId, SESSION_VAR } from '../../src/engine/session.js';
 import type { Owner } from '../../src/host/job-record.js';
 import { registerJob } from '../../src/host/registry.js';
-import { readStartTicks } from '../../src/proc/linux.js';
+import { readStat } from '../../src/proc/linux.js';
 import { type Leakers, waitFor } from './leakers.js';
 
 export const tempStateDir = (): string => fs.mkdtempSync(path.join(os.tmpdir(), 'strays-state-'));
@@ -30,8 +30,8 @@ export async function registeredJob(
 ): Promise<SweepTestJob> {
   const child = leakers.spawn('sleep', ['600']);
   const pid = child.pid as number;
-  const stat = await waitFor(() => readStartTicks(pid), 'owner to start');
-  const owner: Owner = { pid, start: stat.start, reader: 'linux-proc', comm: 'sleep' };
+  const stat = await waitFor(() => readStat(pid), 'owner to start');
+  const owner: Owner = { pid, start: stat.startTicks, reader: 'linux-proc', comm: 'sleep' };
   const session = newSessionId();
   registerJob({ session, runnerTrackingId: options.runnerTrackingId, owner }, { stateDir });
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
@@ -43,7 +43,7 @@ export async function registeredJob(
       child.kill('SIGKILL');
       await exited;
       // node reaps its child on 'exit'; wait until /proc agrees.
-      await waitFor(() => readStartTicks(pid)?.start !== stat.start, 'owner to be reaped');
+      await waitFor(() => readStat(pid)?.startTicks !== stat.startTicks, 'owner to be reaped');
     },
   };
 }

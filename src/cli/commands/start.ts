@@ -20,7 +20,7 @@ import {
 } from '../../host/index.js';
 import { beginJob } from '../../job/begin.js';
 import { withBegun } from '../../job/undo-begin.js';
-import { stillRunning } from '../../terminate/index.js';
+import { stillRunning } from '../../proc/index.js';
 import { PathError, makeDirectory, validateOutputFile } from '../../config/paths.js';
 import { messageOf } from '../../text/error-message.js';
 import { quoted } from '../../text/untrusted.js';
@@ -123,7 +123,7 @@ export const start: Command = {
             );
           const owner = baseline.owner;
           // Verified alive right after start: a dead-on-arrival owner would make every sweep end this job.
-          if (owner && !stillRunning(owner.pid, owner.start)) {
+          if (owner && !stillRunning(owner)) {
             throw new UsageError(
               `strays start: the job owner pid ${owner.pid} exited right after strays start, so \`strays sweep\` would end this running job. Give --owner PID of a process that lives as long as the job, or --ci SYSTEM.`,
               'start',

@@ -1,5 +1,6 @@
 /**
- * One look at one process, right before we act on it.
+ * One look at one process, right before we act on it, and the one test of
+ * whether it is still the process we mean (README "Termination", "Platforms").
  *
  * Linux: a single read of /proc/PID/stat gives state, start ticks, parent and
  * process group in one consistent snapshot (proc(5)). Elsewhere we only have
@@ -7,7 +8,8 @@
  * and permission checks are still performed"), which cannot tell a zombie or a
  * recycled pid from the original: `start` and `state` are then unknown.
  */
-import { isDeadState, parseIfPresent, parseStatBytes } from '../proc/index.js';
+import { readStat } from './linux.js';
+import { type Identity, isDeadState } from './types.js';
 
 export interface Probe {
   readonly state: string | undefined;
@@ -23,7 +25,7 @@ const onLinux = process.platform === 'linux';
 /** undefined: no process has this pid any more. */
 export function probe(pid: number): Probe | undefined {
   if (onLinux) {
-    const stat = parseIfPresent(`/proc/${pid}/stat`, parseStatBytes, true);
+    const stat = readStat(pid);
     return stat
       ? { state: stat.state, start: stat.startTicks, ppid: stat.ppid, pgid: stat.pgid, sid: stat.sid }
       : undefined;
@@ -36,12 +38,20 @@ export function probe(pid: number): Probe | undefined {
   return { state: undefined, start: undefined, ppid: undefined, pgid: undefined, sid: undefined };
 }
 
-/**
- * Whether `pid` still runs as the process that started at `start`. A different
- * start stamp means the pid was recycled: the process we meant is dead.
- */
-export function stillRunning(pid: number, start: number): boolean {
-  const now = probe(pid);
-  if (!now || isDeadState(now.state)) return false;
-  return now.start === undefined || now.start === start;
+/** What became of `target`: its pid is free, or another process's (a different start stamp), or it is dead, or it runs. */
+export type Look =
+  | { readonly kind: 'gone' }
+  | { readonly kind: 'reused'; readonly start: number }
+  | { readonly kind: 'zombie'; readonly reaper: number | undefined }
+  | { readonly kind: 'running'; readonly now: Probe };
+
+export function look(target: Identity): Look {
+  const now = probe(target.pid);
+  if (!now) return { kind: 'gone' };
+  if (now.start !== undefined && now.start !== target.start) return { kind: 'reused', start: now.start };
+  if (isDeadState(now.state)) return { kind: 'zombie', reaper: now.ppid };
+  return { kind: 'running', now };
 }
+
+/** Whether `target` still runs: not gone, not a zombie, and its pid not recycled. */
+export const stillRunning = (target: Identity): boolean => look(target).kind === 'running';
