@@ -38,12 +38,13 @@ export function probe(pid: number): Probe | undefined {
   return { state: undefined, start: undefined, ppid: undefined, pgid: undefined, sid: undefined };
 }
 
-/** What became of `target`: its pid is free, or another process's (a different start stamp), or it is dead, or it runs. */
-export type Look =
+/** The process we meant runs no more: its pid is free, or another process's (a different start stamp), or it is dead. */
+export type NotRunning =
   | { readonly kind: 'gone' }
   | { readonly kind: 'reused'; readonly start: number }
-  | { readonly kind: 'zombie'; readonly reaper: number | undefined }
-  | { readonly kind: 'running'; readonly now: Probe };
+  | { readonly kind: 'zombie'; readonly reaper: number | undefined };
+
+export type Look = NotRunning | { readonly kind: 'running'; readonly now: Probe };
 
 export function look(target: Identity): Look {
   const now = probe(target.pid);

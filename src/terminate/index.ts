@@ -1,21 +1,10 @@
 /**
- * Termination: end the findings, and say truthfully what happened to each.
- *
- * 1. Stop the world: SIGSTOP every finding, rescan, SIGSTOP what was forked
- *    meanwhile, until a rescan finds nothing new (bounded). A stopped process
- *    cannot fork, so supervisors and fork loops cannot outrun the kill. The
- *    rescan is the caller's (src/job/rescan.ts reads only processes new since
- *    its last table).
- * 2. SIGTERM, then SIGCONT: a stopped process must run to handle SIGTERM.
- *    Whole process groups where groups.ts proves it safe, else per pid.
- * 3. Look again after 1, 2, 4 … ms, then every 20 ms (wait.ts); return as soon
- *    as all have ended (a zombie has ended).
- * 4. After the grace period: stop the world again (survivors plus anything
- *    forked while they ran), then SIGKILL + SIGCONT.
- * 5. Verify briefly, then one last look decides each outcome (outcome.ts).
- *
- * Every signal is preceded by an identity check (signals.ts); the current
- * process and its ancestors are never signalled, whatever we are handed.
+ * Termination: end the findings, and say truthfully what happened to each, in
+ * the order README "Order of signals" gives (stop the world, TERM + CONT, wait,
+ * stop again, KILL + CONT, verify). The rescan is the caller's
+ * (src/job/rescan.ts). Every signal is preceded by an identity check
+ * (signals.ts); the current process and its ancestors are never signalled,
+ * whatever we are handed.
  */
 import { buildTree, type Finding, neverTouch } from '../engine/index.js';
 import { isDeadState, type Look, look, type ProcessInfo, readTable, readWchan, STAT_ONLY } from '../proc/index.js';

@@ -7,15 +7,11 @@
  * reported as a running leak.
  */
 import type { Finding } from '../engine/index.js';
+import type { NotRunning } from '../proc/index.js';
 import type { TerminationResult } from './types.js';
 
 /** Why a target was left alone before any signal reached it, or could not be signalled. */
-export type Settled =
-  | { readonly kind: 'gone' }
-  | { readonly kind: 'reused'; readonly start: number }
-  | { readonly kind: 'zombie'; readonly reaper: number | undefined }
-  | { readonly kind: 'protected'; readonly detail: string }
-  | { readonly kind: 'denied'; readonly detail: string };
+export type Settled = NotRunning | { readonly kind: 'protected' | 'denied'; readonly detail: string };
 
 /** The mutable record index.ts keeps per target while it works. */
 export interface TargetRecord {

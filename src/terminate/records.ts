@@ -5,7 +5,7 @@
 import type { Finding } from '../engine/index.js';
 import { identityKey } from '../proc/index.js';
 import type { TargetRecord } from './outcome.js';
-import { type SignalName, type SignalResult, signalProcess } from './signals.js';
+import type { SignalName, SignalResult } from './signals.js';
 
 export class Records {
   private readonly byKey = new Map<string, TargetRecord>();
@@ -50,16 +50,10 @@ export class Records {
 }
 
 /**
- * Sends one signal to one record, after the identity check in signalProcess.
- * Before the first signal lands, "gone", "reused" and "zombie" settle the
- * record (nothing was done to it); after, they only mean it has ended.
+ * Records what one signal did (signals.ts or the privileged helper). Before
+ * the first signal lands, "gone", "reused" and "zombie" settle the record
+ * (nothing was done to it); after, they only mean it has ended.
  */
-export function signalRecord(record: TargetRecord, signal: SignalName): void {
-  if (record.settled) return;
-  applyResult(record, signal, signalProcess(record, signal));
-}
-
-/** Records what one signal did (signals.ts or the privileged helper). */
 export function applyResult(record: TargetRecord, signal: SignalName, result: SignalResult): void {
   const untouched = record.signals.length === 0;
   switch (result.kind) {

@@ -7,8 +7,8 @@
 import type { PrivilegePrefix } from '../proc/index.js';
 import type { TargetRecord } from './outcome.js';
 import { signalPrivileged } from './privileged-signal.js';
-import { applyResult, signalRecord } from './records.js';
-import type { SignalName } from './signals.js';
+import { applyResult } from './records.js';
+import { type SignalName, signalProcess } from './signals.js';
 
 const refusedByPermission = (r: TargetRecord): boolean =>
   r.settled?.kind === 'denied' && r.settled.detail.startsWith('EPERM');
@@ -25,7 +25,7 @@ export async function sendAll(
       viaHelper.push(r);
       continue;
     }
-    signalRecord(r, signal);
+    applyResult(r, signal, signalProcess(r, signal)); // after the identity check in signalProcess
     if (helper && refusedByPermission(r)) {
       r.settled = undefined;
       r.helper = true;

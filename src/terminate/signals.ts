@@ -12,16 +12,14 @@
  * is a fact about the target, not a failure; EPERM "the calling process does
  * not have permission" means another user's process.
  */
-import { type Identity, look } from '../proc/index.js';
+import { type Identity, look, type NotRunning } from '../proc/index.js';
 import { messageOf } from '../text/error-message.js';
 
 export type SignalName = 'SIGSTOP' | 'SIGCONT' | 'SIGTERM' | 'SIGKILL';
 
 export type SignalResult =
   | { readonly kind: 'sent' }
-  | { readonly kind: 'gone' }
-  | { readonly kind: 'reused'; readonly start: number }
-  | { readonly kind: 'zombie'; readonly reaper: number | undefined }
+  | NotRunning
   | { readonly kind: 'denied'; readonly detail: string };
 
 /** Signals `target` only if its pid still belongs to the process that started at `target.start`. */

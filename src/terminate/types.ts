@@ -2,15 +2,7 @@
 import type { Finding } from '../engine/index.js';
 import type { PrivilegePrefix, ProcessInfo } from '../proc/index.js';
 
-/**
- * - `exited`: ended on SIGTERM within the grace period
- * - `killed`: needed SIGKILL
- * - `gone`: had already exited (or its pid now belongs to another process) before we signalled it
- * - `zombie`: dead, but its parent has not reaped it (`reaper` must wait(2) for it)
- * - `survived`: still alive after SIGKILL, e.g. uninterruptible sleep (state D; `detail` has the wchan)
- * - `not-permitted`: EPERM, owned by another user
- * - `reported`: not signalled (`kill: false`, or unattributed under `unattributed: report`)
- */
+/** What each outcome means: README "Outcomes". */
 export type Outcome = 'exited' | 'killed' | 'gone' | 'zombie' | 'survived' | 'not-permitted' | 'reported';
 
 export interface TerminationResult {

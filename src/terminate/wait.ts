@@ -1,12 +1,10 @@
 /**
- * Waiting for processes to end: poll often, return as soon as all are dead.
- *
- * There is no portable way to wait(2) for a process that is not our child
- * (pidfd_open + poll is Linux ≥ 5.3 and not in Node), so we poll /proc. The
- * first looks come quickly (1, 2, 4 … ms, then every `pollMs`): a process
- * ends within a few milliseconds of SIGKILL or of a cooperative SIGTERM, and
- * a fixed 20 ms step made every termination wait a whole step for it. 300
- * stat reads per look are far below a millisecond of work.
+ * Waiting for processes to end (README "Order of signals", step 3). There is
+ * no portable way to wait(2) for a process that is not our child (pidfd_open +
+ * poll is Linux ≥ 5.3 and not in Node), so we poll. The first looks come
+ * quickly: a process ends within a few milliseconds of SIGKILL or of a
+ * cooperative SIGTERM, and a fixed 20 ms step made every termination wait a
+ * whole step for it.
  */
 import { type Identity, stillRunning } from '../proc/index.js';
 
