@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import { afterEach, expect, it } from 'vitest';
 import { newSessionId } from '../src/engine/session.js';
 import { activeOtherSessions } from '../src/job/host-phase.js';
-import { readTableOf } from '../src/proc/index.js';
+import { readTable, STAT_ONLY } from '../src/proc/index.js';
 import type { ProcessTable } from '../src/proc/types.js';
 import { Leakers } from './helpers/leakers.js';
 import { registeredJob, tempStateDir } from './helpers/sweep-jobs.js';
@@ -25,7 +25,7 @@ it('reads the owners of the other recorded jobs, nothing else, and keeps the job
   const asked: number[][] = [];
   const readOwners = async (pids: readonly number[]): Promise<ProcessTable> => {
     asked.push([...pids]);
-    return readTableOf(pids);
+    return readTable(undefined, { ...STAT_ONLY, pids });
   };
   const others = await activeOtherSessions(newSessionId(), readOwners, dir);
   expect(others.sessions).toEqual([live.session]);
@@ -33,7 +33,7 @@ it('reads the owners of the other recorded jobs, nothing else, and keeps the job
     [live.owner.pid, over.owner.pid].sort((a, b) => a - b),
   ]);
   // The table of the owners alone: the live one, with the start the record holds.
-  const table = await readTableOf([live.owner.pid, over.owner.pid]);
+  const table = await readTable(undefined, { ...STAT_ONLY, pids: [live.owner.pid, over.owner.pid] });
   expect(table.processes.map((p) => [p.pid, p.start])).toEqual([[live.owner.pid, live.owner.start]]);
 });
 

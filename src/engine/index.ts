@@ -3,7 +3,6 @@
  * GitHub-free: adapters (action, CLI) call these and decide what to do.
  */
 import {
-  defaultPrivilegePrefix,
   lineageOnly,
   pipelinePartners,
   type PrivilegePrefix,
@@ -73,9 +72,7 @@ export async function readCurrent(baseline: Baseline, options: ReadOptions = {})
   if (options.timeWindow !== false && hasTimeWindowCandidate(baseline, known, table, options.checker ?? process.pid)) {
     table = await readDetails(table, (p) => !fresh.has(p.pid));
   }
-  const prefix = options.privileged ?? defaultPrivilegePrefix();
-  if (prefix === false) return { table, notes: [] };
-  const privileged = await readUnreadableEnvs(table, prefix);
+  const privileged = await readUnreadableEnvs(table, options.privileged);
   return { table: privileged.table, notes: privileged.notes };
 }
 

@@ -13,7 +13,7 @@ import {
   type Finding,
   type MembershipRule,
 } from '../engine/index.js';
-import { defaultPrivilegePrefix, pidMark, type PrivilegePrefix, readTableOf } from '../proc/index.js';
+import { defaultPrivilegePrefix, pidMark, type PrivilegePrefix, readTable, STAT_ONLY } from '../proc/index.js';
 import { DEFAULT_FD_CAP, explainFindings, type FdScan, scanOfLinks } from '../explain/index.js';
 import { readFdsPrivileged, terminate, type Termination } from '../terminate/index.js';
 import { buildReport, type Report, type ReportContext } from '../report/index.js';
@@ -70,7 +70,7 @@ export async function finishJob(input: FinishInput): Promise<FinishResult> {
   if (freezing) await leaving;
   const others = await activeOtherSessions(
     baseline.session,
-    (pids) => readTableOf(pids, baseline.reader),
+    (pids) => readTable(baseline.reader, { ...STAT_ONLY, pids }),
     input.stateDir,
   );
   notes.push(...others.notes);

@@ -25,7 +25,6 @@ import {
   isNew,
 } from '../engine/index.js';
 import {
-  defaultPrivilegePrefix,
   type Identity,
   identityKey,
   type PidMark,
@@ -86,9 +85,8 @@ async function judgeNew(
   isNewSinceBaseline: (p: Identity) => boolean,
 ): Promise<Checked | undefined> {
   const fresh = read.fresh.filter(isNewSinceBaseline);
-  let detailed = await readDetails({ ...read.table, processes: fresh }, () => true);
-  const prefix = options.privileged ?? defaultPrivilegePrefix();
-  if (prefix !== false) detailed = (await readUnreadableEnvs(detailed, prefix)).table;
+  const details = await readDetails({ ...read.table, processes: fresh }, () => true);
+  const detailed = (await readUnreadableEnvs(details, options.privileged)).table;
   const timeWindow = baseline.cgroup === undefined && options.timeWindow !== false;
   const unreadable = detailed.processes.some((p) => p.env?.readable === false && p.env.reason !== 'process gone');
   if (timeWindow && unreadable && read.table.processes.some((p) => p.env === undefined)) return undefined;

@@ -1,9 +1,9 @@
 /**
  * The process table of this machine, from the best reader for the platform.
  */
-import { linuxLineage, readLinuxDetails, readLinuxTable } from './linux.js';
+import { type LinuxReaderOptions, linuxLineage, readLinuxDetails, readLinuxTable } from './linux.js';
 import { readPortableEnv, readPortableTable } from './portable.js';
-import type { PrivilegePrefix } from '../privilege/helper.js';
+import { defaultPrivilegePrefix, type PrivilegePrefix } from '../privilege/helper.js';
 import { readEnvironsPrivileged } from './privileged.js';
 import type { ProcessInfo, ProcessTable, ReaderName } from './types.js';
 
@@ -29,10 +29,8 @@ export const WANTED_ENV: ReadonlySet<string> = new Set([
 
 export const defaultReader = (): ReaderName => (process.platform === 'linux' ? 'linux-proc' : 'ps');
 
-export interface TableOptions {
-  /** Processes that need argv and uid (Linux reader; `ps` reads them anyway). Default: all. See LinuxReaderOptions. */
-  readonly fullFor?: (pid: number, start: number) => boolean;
-}
+/** Which processes get argv and uid, and which pids are read: see LinuxReaderOptions (`ps` reads everything). */
+export type TableOptions = Pick<LinuxReaderOptions, 'fullFor' | 'pids'>;
 
 /** For callers that need only what stat gives (pid, ppid, pgid, sid, state, start, comm): about half the cost of a full read. */
 export const STAT_ONLY: TableOptions = Object.freeze({ fullFor: () => false });
@@ -41,12 +39,7 @@ export async function readTable(
   reader: ReaderName = defaultReader(),
   options: TableOptions = {},
 ): Promise<ProcessTable> {
-  return reader === 'linux-proc' ? readLinuxTable({ fullFor: options.fullFor }) : readPortableTable();
-}
-
-/** The rows of `pids` alone, stat only (Linux: one read each, not the whole table); `ps` reads the whole table. */
-export async function readTableOf(pids: Iterable<number>, reader: ReaderName = defaultReader()): Promise<ProcessTable> {
-  return reader === 'linux-proc' ? readLinuxTable({ pids, fullFor: () => false }) : readPortableTable();
+  return reader === 'linux-proc' ? readLinuxTable(options) : readPortableTable();
 }
 
 /** Returns the table with environment, cwd and cgroup filled in for the chosen processes. */
@@ -65,18 +58,20 @@ export async function readDetails(table: ProcessTable, choose: (p: ProcessInfo) 
 /**
  * Re-reads, through one privileged helper call (`prefix`, e.g. `sudo -n`), the
  * environments that readDetails found unreadable ("permission denied"), and
- * marks them `via: 'privileged'`. Linux only. `note` says why nothing was read
- * when the helper is unusable (no sudo, password required); an unusable helper
- * is tried once per process, later calls return the same notes without running it.
+ * marks them `via: 'privileged'`. Linux only; undefined `prefix`: the default
+ * helper, false: none. `note` says why nothing was read when the helper is
+ * unusable (no sudo, password required); an unusable helper is tried once per
+ * process, later calls return the same notes without running it.
  */
 export async function readUnreadableEnvs(
   table: ProcessTable,
-  prefix: PrivilegePrefix,
+  given: PrivilegePrefix | false | undefined,
 ): Promise<{ table: ProcessTable; read: number; notes: readonly string[] }> {
+  const prefix = given ?? defaultPrivilegePrefix();
   const denied = table.processes
     .filter((p) => p.env?.readable === false && p.env.reason === 'permission denied')
     .map((p) => p.pid);
-  if (table.reader !== 'linux-proc' || denied.length === 0) return { table, read: 0, notes: [] };
+  if (prefix === false || table.reader !== 'linux-proc' || denied.length === 0) return { table, read: 0, notes: [] };
   const result = await readEnvironsPrivileged(denied, WANTED_ENV, { prefix });
   if (!result.ok)
     return {
@@ -96,10 +91,6 @@ export async function readUnreadableEnvs(
   return { table: { ...table, processes }, read, notes: [] };
 }
 
-/** `pid` and its ancestors as far as can be read now (Linux), else undefined: a snapshot reads these in full. */
-export const lineageOf = (pid: number, reader: ReaderName = defaultReader()): ReadonlySet<number> | undefined =>
-  reader === 'linux-proc' ? linuxLineage(pid) : undefined;
-
 /**
  * What a job's start reads: argv and owner only for `self` and its ancestors
  * (the baseline keeps argv of that chain and the snapshotter's uid, and of
@@ -107,6 +98,7 @@ export const lineageOf = (pid: number, reader: ReaderName = defaultReader()): Re
  * About half the cost of a full read (README, Benchmark). `ps` reads all anyway.
  */
 export function lineageOnly(self: number = process.pid, reader: ReaderName = defaultReader()): TableOptions {
-  const line = lineageOf(self, reader);
-  return line ? { fullFor: (pid) => line.has(pid) } : {};
+  if (reader !== 'linux-proc') return {};
+  const line = linuxLineage(self);
+  return { fullFor: (pid) => line.has(pid) };
 }

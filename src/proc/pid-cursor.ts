@@ -16,14 +16,11 @@
  * in use are at most 3 (T + F) (a task's pid, and a process group or session
  * id its leader left behind), so it passes at most 4F + 3T positions; while
  * that is below pid_max - 300 it has not gone round. Otherwise `givenSince`
- * answers undefined and the caller reads everything.
- *
- * What it cannot see: a task created with a chosen pid (clone3 with set_tid,
- * or a write to ns_last_pid, as CRIU restores) does not move the cursor along.
- * Both need CAP_CHECKPOINT_RESTORE or CAP_SYS_ADMIN over the namespace: a job
- * that has them can end any process itself.
+ * answers undefined and the caller reads everything. What it cannot see (a pid
+ * chosen with clone3 set_tid): README "Order of signals".
  */
 import { readIfPresent } from './procfs.js';
+import { wholeNumber } from './types.js';
 
 /** kernel/pid.c: the cursor wraps to this pid, not to 1. */
 const RESERVED_PIDS = 300;
@@ -41,9 +38,6 @@ export interface PidMark {
   readonly tasks: number;
 }
 
-const whole = (text: string | undefined): number | undefined =>
-  text !== undefined && /^\d+$/.test(text) ? Number(text) : undefined;
-
 /**
  * The pid cursor now, or undefined where it cannot be read, or where /proc is
  * not mounted for this process's own PID namespace (its `NStgid` names more
@@ -56,10 +50,10 @@ export function pidMark(procRoot = '/proc'): PidMark | undefined {
       ?.trim()
       .split(/\s+/);
     if (levels?.length !== 1) return undefined;
-    const last = whole(readIfPresent(`${procRoot}/sys/kernel/ns_last_pid`)?.trim());
-    const max = whole(readIfPresent(`${procRoot}/sys/kernel/pid_max`)?.trim());
-    const forks = whole(/^processes (\d+)$/m.exec(readIfPresent(`${procRoot}/stat`) ?? '')?.[1]);
-    const tasks = whole(readIfPresent(`${procRoot}/loadavg`)?.split(' ')[3]?.split('/')[1]);
+    const last = wholeNumber(readIfPresent(`${procRoot}/sys/kernel/ns_last_pid`)?.trim());
+    const max = wholeNumber(readIfPresent(`${procRoot}/sys/kernel/pid_max`)?.trim());
+    const forks = wholeNumber(/^processes (\d+)$/m.exec(readIfPresent(`${procRoot}/stat`) ?? '')?.[1]);
+    const tasks = wholeNumber(readIfPresent(`${procRoot}/loadavg`)?.split(' ')[3]?.split('/')[1]);
     if (last === undefined || max === undefined || forks === undefined || tasks === undefined) return undefined;
     return { last, max, forks, tasks };
   } catch {

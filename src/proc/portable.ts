@@ -10,20 +10,12 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import psList from 'ps-list';
-import type { EnvView, ProcessInfo, ProcessTable } from './types.js';
+import { type EnvView, type ProcessInfo, type ProcessTable, wholeNumber } from './types.js';
 
 const run = promisify(execFile);
 const PS_FIELDS = ['pid=', 'ppid=', 'pgid=', 'sess=', 'stat=', 'uid=', 'lstart='];
 
-interface PsRow {
-  readonly pid: number;
-  readonly ppid: number;
-  readonly pgid: number;
-  readonly sid: number | undefined;
-  readonly state: string;
-  readonly uid: number | undefined;
-  readonly startedAt: number | undefined;
-}
+type PsRow = Pick<ProcessInfo, 'pid' | 'ppid' | 'pgid' | 'sid' | 'state' | 'uid' | 'startedAt'>;
 
 /** Parses `ps -A -o pid=,ppid=,pgid=,sess=,stat=,uid=,lstart=` output. */
 export function parsePsRows(text: string): Map<number, PsRow> {
@@ -31,16 +23,14 @@ export function parsePsRows(text: string): Map<number, PsRow> {
   for (const line of text.split('\n')) {
     const m = /^\s*(\d+)\s+(\d+)\s+(\d+)\s+(\S+)\s+(\S+)\s+(\S+)\s+(.+?)\s*$/.exec(line);
     if (!m) continue;
-    const num = (s: string | undefined): number | undefined =>
-      s !== undefined && /^\d+$/.test(s) ? Number(s) : undefined;
     const started = Date.parse(m[7] ?? '');
     rows.set(Number(m[1]), {
       pid: Number(m[1]),
       ppid: Number(m[2]),
       pgid: Number(m[3]),
-      sid: num(m[4]),
+      sid: wholeNumber(m[4]),
       state: (m[5] ?? '?').charAt(0),
-      uid: num(m[6]),
+      uid: wholeNumber(m[6]),
       startedAt: Number.isNaN(started) ? undefined : started,
     });
   }

@@ -1,20 +1,11 @@
 /**
  * Reading the process table again, cheaply: only the processes the last read
- * did not see (README, Termination: the rescans of stop-the-world).
- *
- * A pid the last read listed, and that the kernel has not given to a new
- * process since (pid-cursor.ts), still belongs to the process that read saw:
- * its row is kept, details included. So a re-read lists /proc (one readdir)
- * and reads only the pids new to that listing and the pids given since, not
- * every /proc/PID/stat: at 4,000 processes a few milliseconds instead of ~50.
- *
- * A kept row is the process as the last read saw it. Its identity, and its
- * descent (ppid) for detection's lineage, are what they were then; where its
- * parent is no longer the row it pointed at (the parent ended, or its pid now
- * belongs to a newer process) the row's stat is read again, as is every row
- * whose process has ended or been reparented meanwhile. Its process group and
- * state may have changed: src/terminate/deliver.ts re-reads the rows that a
- * group signal depends on.
+ * did not see, and the pids given since (README "Order of signals", re-reads
+ * read what is new; pid-cursor.ts). A kept row is the process as the last read
+ * saw it, details included: its identity and descent (ppid) are what they were
+ * then, unless its parent is no longer a kept row (reparented below). Its
+ * process group and state may have changed: src/terminate/deliver.ts re-reads
+ * the rows that a group signal depends on.
  */
 import { givenSince, type PidMark, pidMark } from './pid-cursor.js';
 import { uptimeTicks } from './clock.js';

@@ -64,6 +64,10 @@ export interface Identity {
 
 export const identityKey = (p: Identity): string => `${p.pid}@${p.start}`;
 
+/** A field of decimal digits as a number; anything else is unknown (undefined), never a guess. */
+export const wholeNumber = (text: string | undefined): number | undefined =>
+  text !== undefined && /^\d+$/.test(text) ? Number(text) : undefined;
+
 /** Z (zombie) and X (dead) hold no memory and run no code: for strays they are dead, never leaks. The one test for it. */
 export const isDeadState = (state: string | undefined): boolean => state === 'Z' || state === 'X';
 
