@@ -4,13 +4,12 @@
  * and the host-state record `strays sweep` uses when the job's end never runs.
  * Isolation and host state are best effort: they add notes, never failures.
  */
-import { type StartedIsolation, startIsolation } from '../cgroup/index.js';
+import { closeJobCgroup, type StartedIsolation, startIsolation } from '../cgroup/index.js';
 import type { Isolation } from '../config/options.js';
 import { type Baseline, newSessionId, snapshotFrom } from '../engine/index.js';
 import { type Owner, registerBaseline } from '../host/index.js';
 import { lineageOnly, type ProcessTable, readTable } from '../proc/index.js';
 import { messageOf } from '../text/error-message.js';
-import { closeCgroup } from './cgroup-phase.js';
 
 export interface BeginInput {
   readonly isolation: Isolation;
@@ -80,7 +79,7 @@ async function undoneOnFailure<T>(early: Promise<StartedIsolation> | undefined, 
     return await work();
   } catch (error) {
     const made = await early?.catch(() => undefined);
-    if (made?.record) await closeCgroup(made.record);
+    if (made?.record) await closeJobCgroup(made.record);
     throw error;
   }
 }

@@ -6,20 +6,9 @@
  * table read while frozen is complete, and the SIGSTOP sent to every finding
  * while frozen takes effect on thaw before any of them runs a user-space
  * instruction (signals are handled on the way back to user mode). Only then
- * does termination send TERM. The runner's worker and the checker live in
- * the job cgroup too (the worker was moved in at job start): they are moved
- * out first, so freezing never stops the runner.
+ * does termination send TERM.
  */
-import {
-  CgroupError,
-  chainOf,
-  closeJobCgroup,
-  evacuate,
-  jobDir,
-  jobFreezer,
-  memberPids,
-  readKeyed,
-} from '../cgroup/index.js';
+import { CgroupError, chainOf, evacuate, jobDir, jobFreezer, memberPids, readKeyed } from '../cgroup/index.js';
 import {
   type Baseline,
   type Finding,
@@ -113,9 +102,4 @@ function populated(record: JobCgroupRecord): boolean {
 export function holdsOthers(record: JobCgroupRecord, runner: readonly number[]): boolean {
   const mine = new Set([...runner, ...record.moved.map((m) => m.pid)]);
   return [...memberPids(record)].some((pid) => !mine.has(pid));
-}
-
-/** Removes the job cgroup; what went wrong comes back as notes. */
-export async function closeCgroup(record: JobCgroupRecord): Promise<string[]> {
-  return [...(await closeJobCgroup(record)).notes];
 }

@@ -17,8 +17,8 @@ import { defaultPrivilegePrefix, pidMark, type PrivilegePrefix, readTable, STAT_
 import { DEFAULT_FD_CAP, explainFindings, type FdScan, scanOfLinks } from '../explain/index.js';
 import { readFdsPrivileged, terminate, type Termination } from '../terminate/index.js';
 import { buildReport, type Report, type ReportContext } from '../report/index.js';
-import { cgroupRule } from '../cgroup/index.js';
-import { closeCgroup, detectFrozen, evacuateRunner, holdsOthers, runnerPids } from './cgroup-phase.js';
+import { cgroupRule, closeJobCgroup } from '../cgroup/index.js';
+import { detectFrozen, evacuateRunner, holdsOthers, runnerPids } from './cgroup-phase.js';
 import { activeOtherSessions, forgetJob } from './host-phase.js';
 import { rescanner } from './rescan.js';
 
@@ -112,7 +112,7 @@ export async function finishJob(input: FinishInput): Promise<FinishResult> {
     rescan: rescanner({ baseline, options: detectOptions, targetsOf, first: table, mark, check: runCheck }),
   });
   notes.push(...(termination.notes ?? []));
-  if (cgroup) notes.push(...(await closeCgroup(cgroup)));
+  if (cgroup) notes.push(...(await closeJobCgroup(cgroup)).notes);
   if (input.forget !== false) notes.push(...forgetJob(baseline.session, input.stateDir));
   const report = buildReport({ baseline, detection, termination, explanations, options, context });
   // Whether the job fails is the report's (src/report/build.ts): only proof fails it, never unattributed processes.

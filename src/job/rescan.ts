@@ -1,17 +1,12 @@
 /**
- * The rescans of termination's stop-the-world (src/terminate/index.ts, README
- * "Order of signals"): what was forked since detection and is proven the job's.
- *
- * A rescan reads only what the last table does not hold (src/proc/reread.ts):
- * pids new since, and pids the kernel has given again since, with the details
- * detection reads of a new process (environment, cwd, cgroup, a privileged
- * read of an unreadable environment, whether it is the checker's pipeline
- * partner). It judges them with the last table's rows, as detection judges a
- * table: lineage needs their ancestors. Where that table cannot be proven
- * complete (reread.ts), and where the time-window guess would weigh
+ * The rescans of termination's stop-the-world: what was forked since detection
+ * and is proven the job's. A rescan reads only what the last table does not
+ * hold (src/proc/reread.ts), with the details detection reads of a new
+ * process, and judges it with the last table's rows (README "Order of
+ * signals", re-reads read what is new). A whole check instead where the table
+ * cannot be proven complete, or where the time-window guess would weigh
  * environments the last table did not read (a new process whose own stays
- * unreadable: activity.ts reads every environment on the host), it runs a
- * whole check instead.
+ * unreadable: activity.ts reads every environment on the host).
  */
 import {
   ancestorsOf,

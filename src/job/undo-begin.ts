@@ -11,7 +11,7 @@
  * `finally` puts all of it back unless the job's end was handed over.
  */
 import type { Baseline } from '../engine/index.js';
-import { closeCgroup } from './cgroup-phase.js';
+import { closeJobCgroup } from '../cgroup/index.js';
 import { forgetJob } from './host-phase.js';
 import { messageOf } from '../text/error-message.js';
 
@@ -24,7 +24,7 @@ export async function undoBegin(baseline: Baseline, stateDir?: string): Promise<
   const notes: string[] = [];
   if (baseline.cgroup) {
     try {
-      notes.push(...(await closeCgroup(baseline.cgroup)));
+      notes.push(...(await closeJobCgroup(baseline.cgroup)).notes);
     } catch (error) {
       notes.push(`cannot remove the job cgroup: ${messageOf(error)}`);
     }
