@@ -71,14 +71,8 @@ function readIntoBuffer(path: string, oneLine = false): number {
 }
 
 /** Like `readProcFile`, but `undefined` when the process is gone. */
-export function readIfPresent(path: string): string | undefined {
-  try {
-    return readProcFile(path);
-  } catch (error) {
-    if (isGone(error)) return undefined;
-    throw error;
-  }
-}
+export const readIfPresent = (path: string): string | undefined =>
+  parseIfPresent(path, (bytes, length) => bytes.toString('utf8', 0, length));
 
 export type Attempt<T> = { ok: true; value: T } | { ok: false; gone: boolean; reason: string };
 

@@ -6,7 +6,7 @@
  * Never through a shell, never with interpolated strings: the helper runs
  * this same Node binary with a fixed script (`node -e SCRIPT`), and pids,
  * start stamps and the signal name are separate argv entries, each validated
- * here first. The script, as root, repeats the identity check of signals.ts
+ * here first. The script, as root, repeats the identity check of src/proc/probe.ts
  * (pid + start ticks from /proc/PID/stat, proc(5) field 22) right before each
  * kill(2), so a recycled pid is never signalled; a zombie is never signalled.
  * One helper call per signal round for every target, not one per process.

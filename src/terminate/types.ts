@@ -41,7 +41,7 @@ export interface TerminateOptions {
   /** The checker: it and its ancestors are never signalled (default this process; this process is always protected too). */
   readonly checker?: number;
   /**
-   * The privileged helper (src/proc/privileged.ts, e.g. `sudo -n`) for proven
+   * The privileged helper (privileged-signal.ts, e.g. `sudo -n`) for proven
    * leaks of another user that EPERM refuses; false or absent: none.
    */
   readonly privileged?: PrivilegePrefix | false;

@@ -4,7 +4,7 @@
  * poll is Linux ≥ 5.3 and not in Node), so we poll. The first looks come
  * quickly: a process ends within a few milliseconds of SIGKILL or of a
  * cooperative SIGTERM, and a fixed 20 ms step made every termination wait a
- * whole step for it.
+ * whole step for it. 300 stat reads per look are far below a millisecond.
  */
 import { type Identity, stillRunning } from '../proc/index.js';
 
