@@ -9,15 +9,19 @@
  * comes round to it. /proc/sys/kernel/ns_last_pid is the last pid given in the
  * reader's PID namespace (pid_namespaces(7)), so the pids given between two
  * readings lie on the arc from the first reading to the second, unless the
- * cursor went all the way round. It cannot have: the cursor passes one
- * position per new task and one per pid in use that it skips; with F tasks
+ * cursor went all the way round. Counted tasks bound that: the cursor passes
+ * one position per new task and one per pid in use that it skips; with F tasks
  * created (/proc/stat `processes`: forks since boot, threads and every
  * namespace included) and T tasks at the first reading (/proc/loadavg), pids
  * in use are at most 3 (T + F) (a task's pid, and a process group or session
  * id its leader left behind), so it passes at most 4F + 3T positions; while
  * that is below pid_max - 300 it has not gone round. Otherwise `givenSince`
- * answers undefined and the caller reads everything. What it cannot see (a pid
- * chosen with clone3 set_tid): README "Order of signals".
+ * answers undefined and the caller reads everything. No proof, though: a fork
+ * that fails after it took its pid (kernel/fork.c copy_process allocates it
+ * before a cgroup's pids.max, CLONE_PIDFD's fd or a fatal signal can refuse
+ * the fork) moves the cursor and counts in no `processes`, without privilege
+ * (test/rescan-pid-reuse.live.test.ts); nor does a pid chosen with clone3
+ * set_tid move it. README "Order of signals" says what a re-read then misses.
  */
 import { readIfPresent } from './procfs.js';
 import { wholeNumber } from './types.js';

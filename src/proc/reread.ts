@@ -5,7 +5,9 @@
  * saw it, details included: its identity and descent (ppid) are what they were
  * then, unless its parent is no longer a kept row (reparented below). Its
  * process group and state may have changed: src/terminate/deliver.ts re-reads
- * the rows that a group signal depends on.
+ * the rows that a group signal depends on. The cursor is no proof for the
+ * ancestors of a row read now (pid-cursor.ts: forks that fail uncounted),
+ * whose verdict that process inherits: they are read again (ancestorsNow).
  */
 import { givenSince, type PidMark, pidMark } from './pid-cursor.js';
 import { uptimeTicks } from './clock.js';
@@ -61,8 +63,48 @@ export function reread(
       fresh.push(row);
     }
   }
-  const processes = reparented(rows, kept, options);
+  const processes = reparented(ancestorsNow(rows, known, kept, fresh, options), kept, options);
   return { table: { reader: 'linux-proc', takenAt, now, processes }, mark, listed: new Set(listing), fresh };
+}
+
+/**
+ * The kept ancestors of the rows read now, read again up to the first row read now: a new process
+ * inherits their verdict (lineage, an allowed parent). The cursor does not count every pid given
+ * (pid-cursor.ts: a fork that fails after taking a pid), so a kept row may be a process that has ended
+ * and whose pid a newer one holds; its children must not be judged as the old one's. Still the same
+ * process: its row stays, with its parent now. Another process: read as one new (`kept`, `fresh`
+ * change with it). Ended: no row.
+ */
+function ancestorsNow(
+  rows: readonly ProcessInfo[],
+  known: ReadonlyMap<number, ProcessInfo>,
+  kept: Set<number>,
+  fresh: ProcessInfo[],
+  options: Pick<LinuxReaderOptions, 'fullFor' | 'procRoot'>,
+): ProcessInfo[] {
+  const changed = new Map<number, ProcessInfo | undefined>();
+  for (let from: readonly ProcessInfo[] = fresh; ; ) {
+    const pids = [...new Set(from.map((p) => p.ppid))].filter((pid) => kept.has(pid) && !changed.has(pid));
+    if (pids.length === 0) break;
+    const now = new Map(readLinuxTable({ ...options, pids }).processes.map((p) => [p.pid, p] as const));
+    const next: ProcessInfo[] = [];
+    for (const pid of pids) {
+      const before = known.get(pid) as ProcessInfo; // a kept row is the last read's
+      const again = now.get(pid);
+      const row =
+        again?.start === before.start
+          ? { ...before, ppid: again.ppid, pgid: again.pgid, sid: again.sid, state: again.state }
+          : again;
+      changed.set(pid, row);
+      if (row !== undefined) next.push(row);
+      if (row !== again) continue;
+      kept.delete(pid);
+      if (again !== undefined) fresh.push(again);
+    }
+    from = next;
+  }
+  if (changed.size === 0) return [...rows];
+  return rows.flatMap((p) => (changed.has(p.pid) ? (changed.get(p.pid) ?? []) : p));
 }
 
 /**
