@@ -47,7 +47,8 @@ const sideEffectFree = {
  * Built-in modules whose load a clean job never needs, loaded on the first call instead: child_process
  * costs ~2.5 ms of start-up (not in Node's start-up snapshot), and only the privileged helper, the
  * portable reader and `strays run` spawn anything. Each exported function becomes a wrapper that
- * requires the module when called; an import of anything else (a class, a constant) fails the build.
+ * requires the module when called; a named import of anything else (a class, a constant) fails the build,
+ * and the default object reads it from the module when read.
  */
 const LOADED_ON_FIRST_CALL = ['child_process'];
 
@@ -63,7 +64,8 @@ const builtinsOnFirstCall = {
     );
     build.onLoad({ filter: /.*/, namespace: 'on-first-call' }, (args) => {
       const real = createRequire(import.meta.url)(args.path);
-      const functions = Object.keys(real).filter((k) => typeof real[k] === 'function' && /^[a-z]\w*$/.test(k));
+      const names = Object.keys(real).filter((k) => /^[A-Za-z_]\w*$/.test(k));
+      const functions = names.filter((k) => typeof real[k] === 'function' && /^[a-z]/.test(k));
       // execFile has its own promisified form (resolving to { stdout, stderr }): promisify must find it on the wrapper.
       const wrappers = functions.map(
         (k) =>
@@ -76,7 +78,12 @@ const builtinsOnFirstCall = {
           `let m;`,
           `const load = () => (m ??= require('node:${args.path}'));`,
           ...wrappers,
-          `export default { ${functions.join(', ')} };`,
+          // The default object (`import cp from 'node:child_process'`, as ps-list does): the same wrappers, and
+          // everything else (ChildProcess …) read from the module when read, never undefined.
+          `export default { ${functions.join(', ')}, ${names
+            .filter((k) => !functions.includes(k))
+            .map((k) => `get ${k}() { return load().${k}; }`)
+            .join(', ')} };`,
         ].join('\n'),
         loader: 'js',
       };
@@ -101,8 +108,10 @@ function shareInteropViews(code) {
   if (!start || !helper.includes('__esModule'))
     throw new Error("build: esbuild's __toESM helper not found; update shareInteropViews (scripts/build.mjs).");
   const name = start[1];
-  const shared = `var ${name}$views=new WeakMap,${name}=(m,n)=>{if(m==null||typeof m!="object")return ${name}$copy(m,n);let v=${name}$views.get(m);if(v===void 0){v=n||!m.__esModule?Object.create(m,{default:{value:m,enumerable:!0}}):Object.create(m);${name}$views.set(m,v)}return v};`;
-  return code.replace(helper, `${helper.replace(`var ${name}`, `var ${name}$copy`)}${shared}`);
+  // One cache per mode: whether `default` is the module or its own `default` depends on it.
+  const shared = `var ${name}$views=[new WeakMap,new WeakMap],${name}=(m,n)=>{if(m==null||typeof m!="object")return ${name}$copy(m,n);const c=${name}$views[n?1:0];let v=c.get(m);if(v===void 0){v=n||!m.__esModule?Object.create(m,{default:{value:m,enumerable:!0}}):Object.create(m);c.set(m,v)}return v};`;
+  // A function: a replacement string would read `$&`, `$1` … in minified code.
+  return code.replace(helper, () => `${helper.replace(`var ${name}`, () => `var ${name}$copy`)}${shared}`);
 }
 
 /** The licences of the packages whose code is in the bundle, one block each (name, licence, text), as ncc's --license wrote them. */

@@ -1,6 +1,7 @@
 /** Host state: where records live, how they are written and read, and how a job's owner is judged. */
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import {
@@ -404,5 +405,22 @@ describe('registerBaseline', () => {
       runnerTrackingId: 'gh-7',
       owner: { pid: parent.pid, start: parent.start, reader: 'linux-proc' },
     });
+  });
+});
+
+describe('readPidNamespace', () => {
+  it("names the namespace only where /proc shows this process's own pids (NStgid with one level)", () => {
+    const root = fs.mkdtempSync(path.join(os.tmpdir(), 'strays-proc-'));
+    try {
+      fs.mkdirSync(path.join(root, 'self', 'ns'), { recursive: true });
+      fs.symlinkSync('pid:[4026532999]', path.join(root, 'self', 'ns', 'pid'));
+      fs.writeFileSync(path.join(root, 'self', 'status'), 'Name:\tnode\nNStgid:\t2\n');
+      expect(readPidNamespace(root)).toBe('pid:[4026532999]');
+      // `unshare --pid` without --mount-proc: /proc is the parent namespace's, its pids are not this namespace's.
+      fs.writeFileSync(path.join(root, 'self', 'status'), 'Name:\tnode\nNStgid:\t32685\t2\n');
+      expect(readPidNamespace(root)).toBeUndefined();
+    } finally {
+      fs.rmSync(root, { recursive: true, force: true });
+    }
   });
 });

@@ -16,7 +16,7 @@ import {
   neverTouchLineage,
   recordedChain,
 } from '../engine/index.js';
-import { isDeadState, linuxLineage, probe } from '../proc/index.js';
+import { isDeadState, linuxLineage, probe, stillRunning } from '../proc/index.js';
 import { signalProcess } from '../terminate/index.js';
 import { messageOf } from '../text/error-message.js';
 
@@ -50,7 +50,7 @@ export function runnerPids(record: JobCgroupRecord, baseline: Baseline, checker:
     return now === undefined || isDeadState(now.state) ? undefined : now.start;
   };
   const never = neverTouchLineage(linuxLineage(checker), recordedChain(baseline), alive);
-  return [...new Set([...never, ...chainOf(checker), ...record.moved.map((m) => m.pid)])].filter((pid) => pid > 1);
+  return [...new Set([...never, ...chainOf(checker), ...movedStill(record)])].filter((pid) => pid > 1);
 }
 
 /**
@@ -93,6 +93,13 @@ function populated(record: JobCgroupRecord): boolean {
 }
 
 /**
+ * The processes moved into the job cgroup at job start, while each is still
+ * that process (pid and start): a pid the owner left may be a job leak's now
+ * (an owner that exits before `strays check`), and must not leave with the runner.
+ */
+const movedStill = (record: JobCgroupRecord): number[] => record.moved.filter(stillRunning).map((m) => m.pid);
+
+/**
  * Whether the job cgroup holds anything besides `runner` and the processes
  * moved in at job start: only then is there something to freeze, for which
  * the runner chain must be out first. A clean job's cgroup holds just the
@@ -100,6 +107,6 @@ function populated(record: JobCgroupRecord): boolean {
  * namespace are not listed (readProcs): this process could not signal them.
  */
 export function holdsOthers(record: JobCgroupRecord, runner: readonly number[]): boolean {
-  const mine = new Set([...runner, ...record.moved.map((m) => m.pid)]);
+  const mine = new Set([...runner, ...movedStill(record)]);
   return [...memberPids(record)].some((pid) => !mine.has(pid));
 }

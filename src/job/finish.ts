@@ -103,13 +103,16 @@ export async function finishJob(input: FinishInput): Promise<FinishResult> {
     checker,
     privilegedFds,
   });
+  // The helpers were reaped before anything is signalled: by a rescan their pids may be new job processes'.
+  const rescanOptions: CheckOptions = { ...detectOptions, helpers: [] };
+  const rescanCheck = () => check(baseline, rescanOptions);
   const termination = await terminate(targetsOf(detection), {
     graceMs: options.graceMs,
     kill: options.kill,
     checker,
     privileged: helper,
     processes: table.processes,
-    rescan: rescanner({ baseline, options: detectOptions, targetsOf, first: table, mark, check: runCheck }),
+    rescan: rescanner({ baseline, options: rescanOptions, targetsOf, first: table, mark, check: rescanCheck }),
   });
   notes.push(...(termination.notes ?? []));
   if (cgroup) notes.push(...(await closeJobCgroup(cgroup)).notes);

@@ -23,6 +23,8 @@ export { signalProcess } from './signals.js';
 /** Rescans per stop-the-world phase: a fork bomb must not keep us here forever. */
 export const MAX_RESCAN_ROUNDS = 8;
 export const DEFAULT_VERIFY_MS = 500;
+/** The least share of the grace period any process gets after its SIGTERM, however long sending took. */
+const MIN_GRACE_SHARE = 0.95;
 
 export async function terminate(findings: readonly Finding[], options: TerminateOptions): Promise<Termination> {
   const began = Date.now();
@@ -40,9 +42,11 @@ export async function terminate(findings: readonly Finding[], options: Terminate
   const first = await stopTheWorld(records, records.add(findings, false), options, notes);
   // The grace period counts from the first SIGTERM, as for one process: signalling hundreds takes
   // milliseconds, which the last of them would otherwise add to every job (README "Order of signals").
+  // A slow delivery (sudo for another user's leaks) still leaves every process 95 % of it.
   const termAt = Date.now();
   await deliver(records.active(), ['SIGTERM', 'SIGCONT'], records.guarded, first.processes, helper);
-  const survivors = await waitForEnd(records.active(), termAt + options.graceMs, pollMs);
+  const deadline = Math.max(termAt + options.graceMs, Date.now() + options.graceMs * MIN_GRACE_SHARE);
+  const survivors = await waitForEnd(records.active(), deadline, pollMs);
 
   // Survivors may have forked while they ran; stop them and find those children before the SIGKILL.
   const late = await stopTheWorld(records, survivors, options, notes);
