@@ -80,7 +80,8 @@ export async function finishJob(input: FinishInput): Promise<FinishResult> {
     checker,
     otherSessions: [...(input.otherSessions ?? []), ...others.sessions],
     privileged: input.privileged,
-    helpers,
+    // Alive while the table is read only when not awaited before it: a reaped helper's pid may be a job process's.
+    helpers: freezing ? [] : helpers,
   };
   const targetsOf = (d: Detection): readonly Finding[] =>
     options.unattributed === 'kill' ? [...d.findings, ...d.unattributed] : d.findings;
