@@ -35,6 +35,12 @@ export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url
 
 /** Variables of the outer environment that would confuse a simulated job (when the tests themselves run on a runner). */
 const OUTER = /^(GITHUB_|RUNNER_|INPUT_|STATE_|STRAYS_|ACTIONS_)/;
+/**
+ * Kept all the same: the host state folder its caller chose. scripts/test.mjs and npm run demo give each
+ * run a folder of its own (README "Development"); without it a simulated job registers in this machine's
+ * default one (`/var/lib/strays` as root, or as the mapped root of the demo's user namespace, which cannot write it).
+ */
+const KEPT = new Set(['STRAYS_STATE_DIR']);
 
 export class SimJob {
   /**
@@ -54,7 +60,7 @@ export class SimJob {
     this.workspace = path.join(this.root, 'workspace');
     this.commands = path.join(this.temp, '_runner_file_commands');
     for (const d of [this.temp, this.workspace, this.commands]) fs.mkdirSync(d, { recursive: true });
-    const outer = Object.fromEntries(Object.entries(process.env).filter(([k]) => !OUTER.test(k)));
+    const outer = Object.fromEntries(Object.entries(process.env).filter(([k]) => KEPT.has(k) || !OUTER.test(k)));
     this.baseEnv = {
       ...outer,
       CI: 'true',
