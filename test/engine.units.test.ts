@@ -2,7 +2,7 @@ import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { parseAllowlist, allowedBy, parseAllowEntry } from '../src/engine/allowlist.js';
 import { snapshotFrom } from '../src/engine/baseline.js';
 import { loadBaseline, saveBaseline, serializeBaseline } from '../src/engine/baseline-file.js';
@@ -12,7 +12,7 @@ import { parseStatBytes } from '../src/proc/stat.js';
 import { readLinuxTable } from '../src/proc/linux.js';
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'strays-units-'));
-afterEach(() => undefined);
+afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 
 describe('baseline file', () => {
   it('never hangs on a FIFO or a device, and checks a digest kept elsewhere', () => {

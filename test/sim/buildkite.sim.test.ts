@@ -25,7 +25,8 @@ afterEach(async () => leakers.cleanup());
 const BOOTSTRAP = String.raw`
 hooks=$1
 run_hook() {
-  w=$(mktemp -d)
+  # Beside the hooks, in the test's own folder, which the test removes (a bare mktemp -d stayed in /tmp).
+  w=$(mktemp -d "$hooks-$1.XXXXXX")
   {
     echo 'echo $$ >> "$SIM_WRAPPERS"'
     echo "export -p > $w/before"
