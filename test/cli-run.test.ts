@@ -117,7 +117,9 @@ describe('strays run', () => {
       `( setsid sh -c 'echo $$ > ${daemonFile}; exec sleep 330' & )`,
       `trap '' TERM; echo $$ > ${stubbornFile}; while :; do sleep 1; done`,
     ].join('\n');
-    const run = startCli(['run', '--grace', '1s', '--', 'sh', '-c', script]);
+    // A temporary directory of the test's own: run keeps its baseline in a folder there (run-state.ts).
+    const tmp = fs.mkdtempSync(path.join(leakers.dir, 'tmp-'));
+    const run = startCli(['run', '--grace', '1s', '--', 'sh', '-c', script], { env: { TMPDIR: tmp } });
     const pids = await waitFor(() => {
       const all = [stubbornFile, daemonFile].map(readPid);
       return all.every((p) => p !== undefined) ? (all as number[]) : undefined;
@@ -136,6 +138,8 @@ describe('strays run', () => {
     );
     expect(survivors(pids)).toEqual([]);
     expect(gone).toBe(true);
+    // The finisher's check removes run's state, folder and all: nothing of the job stays in the temp directory.
+    await waitFor(() => fs.readdirSync(tmp).length === 0 || undefined, "run's state folder to go");
   });
 
   it('still ends the tree when strays is SIGKILLed before it could even handle the SIGTERM', async () => {

@@ -1,10 +1,10 @@
 /** `strays check --state FILE`: the end of a job started with `strays start`. */
-import fs from 'node:fs';
 import { GUARD_OPTIONS, flag } from '../args.js';
 import { type Command, optionsOnly, required } from '../command.js';
 import { EXIT } from '../exit.js';
 import { guardOptionsFrom } from '../guard.js';
 import { finishAndReport, loadState, reportViewFrom } from '../job.js';
+import { removeState } from '../run-state.js';
 
 export const check: Command = {
   name: 'check',
@@ -24,7 +24,7 @@ export const check: Command = {
     const options = guardOptionsFrom('check', values);
     const baseline = loadState('check', file);
     const status = await finishAndReport(io, baseline, options, reportViewFrom('check', values));
-    if (flag(values, 'remove-state')) fs.rmSync(file, { force: true });
+    if (flag(values, 'remove-state')) removeState(file);
     return status;
   },
 };

@@ -3,9 +3,6 @@
  * which forwards stop signals to the command's group and leaves the job's end
  * to a finisher when it is stopped itself (README, `strays run`; finisher.ts).
  */
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { setTimeout } from 'node:timers/promises';
 import { evacuate } from '../../cgroup/index.js';
 import type { GuardOptions } from '../../config/options.js';
@@ -23,6 +20,7 @@ import { validateOutputFile } from '../../config/paths.js';
 import { type ReportView, finishAndReport, reportViewFrom } from '../job.js';
 import { redactArgv, redactText } from '../../report/index.js';
 import type { Io } from '../output.js';
+import { removeState, stateLocation } from '../run-state.js';
 import { quoted, untrusted } from '../../text/untrusted.js';
 
 /** Signals a CI system or a terminal uses to stop a job; each is forwarded to the command's process group. */
@@ -91,7 +89,7 @@ export const run: Command = {
               argv,
               command: rest,
               stateFile: state.file,
-              removeState: state.tempDir !== undefined,
+              removeState: state.own,
               baseline,
               notes,
               options,
@@ -101,20 +99,13 @@ export const run: Command = {
             io,
           );
         } finally {
-          if (state.tempDir !== undefined) fs.rmSync(state.tempDir, { recursive: true, force: true });
+          if (state.own) removeState(state.file);
         }
       },
       (note) => io.err(`strays: ${note}`),
     );
   },
 };
-
-/** --state FILE, or a baseline.json in a private temporary folder that run removes at its end. */
-function stateLocation(kept: string | undefined): { readonly file: string; readonly tempDir?: string } {
-  if (kept !== undefined) return { file: kept };
-  const tempDir = fs.mkdtempSync(path.join(os.tmpdir(), 'strays-run-'));
-  return { file: path.join(tempDir, 'baseline.json'), tempDir };
-}
 
 interface GuardedRun {
   readonly argv: readonly string[];
