@@ -34,7 +34,13 @@ if (process.env.STRAYS_DEMO_NAMESPACE === undefined) {
   const self = fileURLToPath(import.meta.url);
   const inside = inPidNamespace(
     [process.execPath, self],
-    [AS_ROOT, { flags: ['--user', '--map-root-user'], name: 'user+pid' }],
+    // --map-current-user keeps the user's own uid inside, so the report shows who ran the leaks (util-linux 2.38+);
+    // older unshare maps the user to root inside instead.
+    [
+      AS_ROOT,
+      { flags: ['--user', '--map-current-user'], name: 'user+pid' },
+      { flags: ['--user', '--map-root-user'], name: 'user+pid' },
+    ],
   );
   if (inside) {
     const run = spawnSync(inside.argv[0], inside.argv.slice(1), {
