@@ -6,23 +6,19 @@
  * id says the owner is gone without that risk.
  */
 import fs from 'node:fs';
+import { procShowsOwnPidNamespace } from '../proc/index.js';
 
 /**
  * Which PID namespace this process sees pids in ("pid:[4026531836]",
  * namespaces(7)). A record's owner pid means something only there: a job
  * recorded inside a container or `unshare --pid` that shares the state folder
  * with the host names pids the host gives to other processes. The pids strays
- * reads come from the /proc mount, which shows its own namespace's: only where
- * that is this process's namespace (proc(5): `NStgid` then has one level) is
- * the answer the namespace of those pids; elsewhere undefined.
+ * reads come from the /proc mount: only where that shows this process's own
+ * namespace is the answer the namespace of those pids; elsewhere undefined.
  */
 export function readPidNamespace(procRoot = '/proc'): string | undefined {
   try {
-    const levels = /^NStgid:\s*(.*)$/m
-      .exec(fs.readFileSync(`${procRoot}/self/status`, 'utf8'))?.[1]
-      ?.trim()
-      .split(/\s+/);
-    return levels?.length === 1 ? fs.readlinkSync(`${procRoot}/self/ns/pid`) : undefined;
+    return procShowsOwnPidNamespace(procRoot) ? fs.readlinkSync(`${procRoot}/self/ns/pid`) : undefined;
   } catch {
     return undefined; // not Linux, or hidden: fall back to pid + start alone
   }

@@ -14,7 +14,7 @@ export { linuxLineage, parseCgroupV2, readLinuxDetails } from './linux.js';
 export { type PidMark, pidMark } from './pid-cursor.js';
 export { pipelinePartners } from './pipes.js';
 export { type Look, look, type NotRunning, probe, stillRunning } from './probe.js';
-export { attempt, readProcFile, readWchan } from './procfs.js';
+export { attempt, procShowsOwnPidNamespace, readProcFile, readWchan } from './procfs.js';
 export { type Reread, reread, type TableRead } from './reread.js';
 export { type PrivilegePrefix, defaultPrivilegePrefix } from '../privilege/helper.js';
 

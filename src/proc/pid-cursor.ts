@@ -23,7 +23,7 @@
  * (test/rescan-pid-reuse.live.test.ts); nor does a pid chosen with clone3
  * set_tid move it. README "Order of signals" says what a re-read then misses.
  */
-import { readIfPresent } from './procfs.js';
+import { procShowsOwnPidNamespace, readIfPresent } from './procfs.js';
 import { wholeNumber } from './types.js';
 
 /** kernel/pid.c: the cursor wraps to this pid, not to 1. */
@@ -49,11 +49,7 @@ export interface PidMark {
  */
 export function pidMark(procRoot = '/proc'): PidMark | undefined {
   try {
-    const levels = /^NStgid:\s*(.*)$/m
-      .exec(readIfPresent(`${procRoot}/self/status`) ?? '')?.[1]
-      ?.trim()
-      .split(/\s+/);
-    if (levels?.length !== 1) return undefined;
+    if (!procShowsOwnPidNamespace(procRoot)) return undefined;
     const last = wholeNumber(readIfPresent(`${procRoot}/sys/kernel/ns_last_pid`)?.trim());
     const max = wholeNumber(readIfPresent(`${procRoot}/sys/kernel/pid_max`)?.trim());
     const forks = wholeNumber(/^processes (\d+)$/m.exec(readIfPresent(`${procRoot}/stat`) ?? '')?.[1]);

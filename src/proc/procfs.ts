@@ -74,6 +74,20 @@ function readIntoBuffer(path: string, oneLine = false): number {
 export const readIfPresent = (path: string): string | undefined =>
   parseIfPresent(path, (bytes, length) => bytes.toString('utf8', 0, length));
 
+/**
+ * Whether `procRoot` shows this process's own PID namespace: `NStgid` (proc(5))
+ * lists its pid in every namespace from the mount's down to its own, so one
+ * level means they are the same (`unshare --pid` without --mount-proc gives two).
+ * Pids read there are then pids of this process's namespace.
+ */
+export function procShowsOwnPidNamespace(procRoot = '/proc'): boolean {
+  const levels = /^NStgid:\s*(.*)$/m
+    .exec(readIfPresent(`${procRoot}/self/status`) ?? '')?.[1]
+    ?.trim()
+    .split(/\s+/);
+  return levels?.length === 1;
+}
+
 export type Attempt<T> = { ok: true; value: T } | { ok: false; gone: boolean; reason: string };
 
 /** Reads a file and reports a failure instead of throwing (for optional details). */
