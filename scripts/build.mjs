@@ -55,8 +55,8 @@ const LOADED_ON_FIRST_CALL = ['child_process'];
 const builtinsOnFirstCall = {
   name: 'builtins-on-first-call',
   setup(build) {
-    const names = LOADED_ON_FIRST_CALL.join('|');
-    build.onResolve({ filter: new RegExp(`^(node:)?(${names})$`) }, (args) =>
+    const modules = LOADED_ON_FIRST_CALL.join('|');
+    build.onResolve({ filter: new RegExp(`^(node:)?(${modules})$`) }, (args) =>
       // The wrapper's own require is the real module.
       args.namespace === 'on-first-call'
         ? { path: args.path, external: true }
