@@ -109,21 +109,29 @@ describe('strays run', () => {
     expect(result.stderr).toMatch(/SIGTERM received/);
   });
 
-  it('still ends the tree when strays itself is SIGKILLed after the SIGTERM, as su does (GitLab shell-adapter case)', async () => {
-    leakers = new Leakers();
-    const [stubbornFile, daemonFile] = [leakers.file('stubborn'), leakers.file('daemon')];
-    // Ignores SIGTERM (SIG_IGN survives exec, so its sleeps do too): only a SIGKILL after the grace ends it.
+  /**
+   * `strays run` of a SIGTERM-ignoring loop (SIG_IGN survives exec, so its sleeps ignore it too: only a SIGKILL
+   * after the grace ends it) beside a setsid daemon, with a TMPDIR of the test's own, where run keeps its
+   * baseline in a folder (run-state.ts); resolves once both have written their pids.
+   */
+  async function runStubbornTree(l: Leakers) {
+    const tmp = fs.mkdtempSync(path.join(l.dir, 'tmp-'));
+    const [stubbornFile, daemonFile] = [l.file('stubborn'), l.file('daemon')];
     const script = [
       `( setsid sh -c 'echo $$ > ${daemonFile}; exec sleep 330' & )`,
       `trap '' TERM; echo $$ > ${stubbornFile}; while :; do sleep 1; done`,
     ].join('\n');
-    // A temporary directory of the test's own: run keeps its baseline in a folder there (run-state.ts).
-    const tmp = fs.mkdtempSync(path.join(leakers.dir, 'tmp-'));
     const run = startCli(['run', '--grace', '1s', '--', 'sh', '-c', script], { env: { TMPDIR: tmp } });
     const pids = await waitFor(() => {
       const all = [stubbornFile, daemonFile].map(readPid);
       return all.every((p) => p !== undefined) ? (all as number[]) : undefined;
     }, 'the pid files');
+    return { run, pids, tmp };
+  }
+
+  it('still ends the tree when strays itself is SIGKILLed after the SIGTERM, as su does (GitLab shell-adapter case)', async () => {
+    leakers = new Leakers();
+    const { run, pids, tmp } = await runStubbornTree(leakers);
     let said = '';
     run.child.stderr?.on('data', (d: Buffer) => (said += d.toString()));
     run.child.kill('SIGTERM');
@@ -144,16 +152,7 @@ describe('strays run', () => {
 
   it('still ends the tree when strays is SIGKILLed before it could even handle the SIGTERM', async () => {
     leakers = new Leakers();
-    const [stubbornFile, daemonFile] = [leakers.file('stubborn'), leakers.file('daemon')];
-    const script = [
-      `( setsid sh -c 'echo $$ > ${daemonFile}; exec sleep 330' & )`,
-      `trap '' TERM; echo $$ > ${stubbornFile}; while :; do sleep 1; done`,
-    ].join('\n');
-    const run = startCli(['run', '--grace', '1s', '--', 'sh', '-c', script]);
-    const pids = await waitFor(() => {
-      const all = [stubbornFile, daemonFile].map(readPid);
-      return all.every((p) => p !== undefined) ? (all as number[]) : undefined;
-    }, 'the pid files');
+    const { run, pids, tmp } = await runStubbornTree(leakers);
     // Back to back, as a loaded machine may deliver them: the finisher was started with the job, not by the handler.
     run.child.kill('SIGTERM');
     run.child.kill('SIGKILL');
@@ -163,6 +162,7 @@ describe('strays run', () => {
     );
     expect(survivors(pids)).toEqual([]);
     expect(gone).toBe(true);
+    await waitFor(() => fs.readdirSync(tmp).length === 0 || undefined, "run's state folder to go");
   });
 
   it('reports a command that does not exist and exits 127, like a shell', async () => {
