@@ -8,7 +8,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, expect, it } from 'vitest';
 import { PRUNE_MIN_AGE_MS, readCgroup2Mount } from '../src/cgroup/index.js';
-import { moveProcess, pruneStaleJobCgroups } from './helpers/cgroup.js';
+import { hex16, moveProcess, pruneStaleJobCgroups, removeMade } from './helpers/cgroup.js';
 import { Leakers } from './helpers/leakers.js';
 import { describeIf, needsWritableCgroup } from './helpers/requires.js';
 
@@ -17,22 +17,13 @@ let leakers: Leakers | undefined;
 
 afterEach(async () => {
   await leakers?.cleanup();
-  for (const dir of made.reverse()) {
-    try {
-      fs.rmdirSync(dir);
-    } catch {
-      // already pruned, or removed with its parent
-    }
-  }
-  made.length = 0;
+  removeMade(made);
 });
-
-const hex = (): string => Array.from({ length: 16 }, () => Math.floor(Math.random() * 16).toString(16)).join('');
 
 describeIf(needsWritableCgroup(), 'pruneStaleJobCgroups', () => {
   it('removes only old, empty job cgroups', async () => {
     const mount = readCgroup2Mount()!;
-    const parent = path.join(mount.mountPoint, `strays-prune-test-${hex()}`);
+    const parent = path.join(mount.mountPoint, `strays-prune-test-${hex16()}`);
     fs.mkdirSync(parent);
     made.push(parent);
     const mk = (name: string): string => {
@@ -41,9 +32,9 @@ describeIf(needsWritableCgroup(), 'pruneStaleJobCgroups', () => {
       made.push(dir);
       return dir;
     };
-    const stale = mk(`strays-${hex()}`);
+    const stale = mk(`strays-${hex16()}`);
     mk(`${path.basename(stale)}/step-made`); // an empty sub-cgroup a step made: rmdir(stale) alone fails
-    const populated = mk(`strays-${hex()}`);
+    const populated = mk(`strays-${hex16()}`);
     const other = mk('not-a-job');
     leakers = new Leakers();
     const sleeper = spawn('sleep', ['300'], { stdio: 'ignore' });

@@ -9,7 +9,7 @@ import path from 'node:path';
 import { afterEach, expect, it } from 'vitest';
 import { readCgroup2Mount, readKeyed, writeControl } from '../src/cgroup/index.js';
 import { findJobCgroups, pruneJobCgroups, thawOverJobCgroups } from '../src/host/job-cgroups.js';
-import { moveProcess } from './helpers/cgroup.js';
+import { hex16, moveProcess, removeMade } from './helpers/cgroup.js';
 import { Leakers, isAlive, waitFor } from './helpers/leakers.js';
 import { describeIf, needsWritableCgroup } from './helpers/requires.js';
 
@@ -18,17 +18,8 @@ let leakers: Leakers | undefined;
 
 afterEach(async () => {
   await leakers?.cleanup();
-  for (const dir of made.reverse()) {
-    try {
-      fs.rmdirSync(dir);
-    } catch {
-      // already pruned, or removed with its parent
-    }
-  }
-  made.length = 0;
+  removeMade(made);
 });
-
-const hex = (): string => Array.from({ length: 16 }, () => Math.floor(Math.random() * 16).toString(16)).join('');
 
 describeIf(needsWritableCgroup(), 'job cgroups left by an interrupted end', () => {
   it('are found at any depth, thawed when their job is over, and removed once empty and old', async () => {
@@ -36,7 +27,7 @@ describeIf(needsWritableCgroup(), 'job cgroups left by an interrupted end', () =
     const mount = readCgroup2Mount()!;
     const own = /^0::(.*)$/m.exec(fs.readFileSync('/proc/self/cgroup', 'utf8'))?.[1] ?? '/';
     // A private subtree stands in for the mount root, so the walk sees only what this test made.
-    const root = path.join(mount.mountPoint, own, `sweep-cgroups-test-${hex()}`);
+    const root = path.join(mount.mountPoint, own, `sweep-cgroups-test-${hex16()}`);
     const mk = (dir: string): string => {
       fs.mkdirSync(dir);
       made.push(dir);
@@ -44,7 +35,7 @@ describeIf(needsWritableCgroup(), 'job cgroups left by an interrupted end', () =
     };
     mk(root);
     const runner = mk(path.join(root, 'runner.service'));
-    const [frozenSession, emptySession, youngSession, liveFrozen] = [hex(), hex(), hex(), hex()].map(
+    const [frozenSession, emptySession, youngSession, liveFrozen] = [hex16(), hex16(), hex16(), hex16()].map(
       (h) => `strays-${h}`,
     ) as [string, string, string, string];
     const frozen = mk(path.join(runner, frozenSession));
