@@ -14,7 +14,7 @@ import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { listJobs } from '../../src/host/index.js';
 import { ensureBuilt } from '../cli-support.js';
 import { Leakers, isAlive, waitFor } from '../helpers/leakers.js';
-import { binDir, buildEnv, pastOlderThan, pidIn, recipe, startDriver, sweepNow } from './support.js';
+import { binDir, buildEnv, pidIn, recipe, startDriver, expectSweepSparesRunningBuild } from './support.js';
 
 let leakers: Leakers;
 beforeAll(ensureBuilt, 120_000);
@@ -81,10 +81,7 @@ describe('CircleCI run steps', () => {
     leakers.track(command);
     leakers.track(leak);
     expect(listJobs({ stateDir }).jobs.map((j) => j.owner.pid)).toEqual([agent.pid]);
-    await pastOlderThan();
-    const swept = await sweepNow(stateDir);
-    expect(swept.out).not.toMatch(/ended: pid/);
-    expect([isAlive(command), isAlive(leak)]).toEqual([true, true]);
+    await expectSweepSparesRunningBuild(stateDir, [command, leak]);
 
     fs.writeFileSync(gate.go, '');
     const { status, output } = await agent.done;
@@ -116,10 +113,7 @@ describe('cron', () => {
     const leak = await pidIn(gate.leak, 'the leak');
     leakers.track(job);
     leakers.track(leak);
-    await pastOlderThan();
-    const swept = await sweepNow(stateDir);
-    expect(swept.out).not.toMatch(/ended: pid/);
-    expect([isAlive(job), isAlive(leak)]).toEqual([true, true]);
+    await expectSweepSparesRunningBuild(stateDir, [job, leak]);
 
     fs.writeFileSync(gate.go, '');
     const { status, output } = await cron.done;

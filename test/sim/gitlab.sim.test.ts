@@ -23,6 +23,7 @@ import {
   pidIn,
   recipe,
   startDriver,
+  expectSweepSparesRunningBuild,
   sweepNow,
   yamlLists,
 } from './support.js';
@@ -102,10 +103,7 @@ describe('GitLab CI', () => {
     expect(fs.readFileSync(`/proc/${owner}/cmdline`, 'utf8').split('\0').filter(Boolean)).toEqual(['bash', '-l']);
     expect(Number(fs.readFileSync(`/proc/${owner}/stat`, 'utf8').split(') ')[1]?.split(' ')[1])).toBe(runner.pid);
 
-    await pastOlderThan();
-    const swept = await sweepNow(stateDir);
-    expect(swept.out).not.toMatch(/ended: pid/);
-    expect([isAlive(command), isAlive(leak)]).toEqual([true, true]);
+    await expectSweepSparesRunningBuild(stateDir, [command, leak]);
 
     fs.writeFileSync(f.go, '');
     const { status, output } = await runner.done;

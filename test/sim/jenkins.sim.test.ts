@@ -14,7 +14,7 @@ import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { listJobs } from '../../src/host/index.js';
 import { ensureBuilt } from '../cli-support.js';
 import { Leakers, isAlive, waitFor } from '../helpers/leakers.js';
-import { binDir, buildEnv, pastOlderThan, pidIn, recipe, startDriver, sweepNow } from './support.js';
+import { binDir, buildEnv, pidIn, recipe, startDriver, expectSweepSparesRunningBuild } from './support.js';
 
 let leakers: Leakers;
 beforeAll(ensureBuilt, 120_000);
@@ -124,10 +124,7 @@ describe('Jenkins sh steps (durable-task)', () => {
     leakers.track(keeper);
     // The first step's shell is gone; the owner is the keeper strays start left.
     expect(isAlive(keeper)).toBe(true);
-    await pastOlderThan();
-    const swept = await sweepNow(stateDir);
-    expect(swept.out).not.toMatch(/ended: pid/);
-    expect([isAlive(command), isAlive(leak)]).toEqual([true, true]);
+    await expectSweepSparesRunningBuild(stateDir, [command, leak]);
 
     fs.writeFileSync(gate.go, '');
     const { status, output } = await agent.done;
@@ -158,10 +155,7 @@ describe('Jenkins sh steps (durable-task)', () => {
     const leak = await pidIn(gate.leak, 'the leak');
     leakers.track(command);
     leakers.track(leak);
-    await pastOlderThan();
-    const swept = await sweepNow(stateDir);
-    expect(swept.out).not.toMatch(/ended: pid/);
-    expect([isAlive(command), isAlive(leak)]).toEqual([true, true]);
+    await expectSweepSparesRunningBuild(stateDir, [command, leak]);
     fs.writeFileSync(gate.go, '');
     const { status, output } = await agent.done;
     expect(output).toContain('sleep 402');

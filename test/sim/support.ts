@@ -9,7 +9,8 @@ import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { CLI, ROOT, cli } from '../cli-support.js';
-import { type Leakers, waitFor } from '../helpers/leakers.js';
+import { expect } from 'vitest';
+import { isAlive, type Leakers, waitFor } from '../helpers/leakers.js';
 
 /** The fenced block between `<!-- sim: NAME -->` and `<!-- /sim -->` in the README, without its fences. */
 export function recipe(name: string): string {
@@ -62,6 +63,21 @@ export const pastOlderThan = (): Promise<void> => new Promise((r) => setTimeout(
 export async function sweepNow(stateDir: string): Promise<{ status: number | null; out: string }> {
   const result = await cli(['sweep', '--older-than', '1s', '--grace', '1s', '--state-dir', stateDir]);
   return { status: result.status, out: result.stdout + result.stderr };
+}
+
+/**
+ * The sweep mid-build, once everything is older than --older-than: it ends nothing, and every one of
+ * `running` (the build's command, its leak) is still alive. Returns the sweep for further checks.
+ */
+export async function expectSweepSparesRunningBuild(
+  stateDir: string,
+  running: readonly number[],
+): Promise<{ status: number | null; out: string }> {
+  await pastOlderThan();
+  const swept = await sweepNow(stateDir);
+  expect(swept.out).not.toMatch(/ended: pid/);
+  expect(running.map(isAlive)).toEqual(running.map(() => true));
+  return swept;
 }
 
 export interface Driver {
