@@ -7,7 +7,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { Leakers, isAlive, waitFor } from './helpers/leakers.js';
-import { DEAD, cli, ensureBuilt, freePort, readPid, startCli } from './cli-support.js';
+import { type CliRun, DEAD, cli, ensureBuilt, freePort, readPid, startCli } from './cli-support.js';
 import { expectValidReport } from './helpers/report-schema.js';
 import { itIf, needsCommand } from './helpers/requires.js';
 
@@ -129,6 +129,20 @@ describe('strays run', () => {
     return { run, pids, tmp };
   }
 
+  /**
+   * After strays was SIGKILLed: its finisher, in a session of its own, outlives it and ends the tree after
+   * the grace period, and its check removes run's state, folder and all, from the temp directory.
+   */
+  async function expectFinisherEnds(run: CliRun, pids: readonly number[], tmp: string): Promise<void> {
+    await run.done;
+    const gone = await waitFor(() => pids.every((p) => !isAlive(p)) || undefined, 'the tree to end', 20_000).catch(
+      () => false,
+    );
+    expect(survivors(pids)).toEqual([]);
+    expect(gone).toBe(true);
+    await waitFor(() => fs.readdirSync(tmp).length === 0 || undefined, "run's state folder to go");
+  }
+
   it('still ends the tree when strays itself is SIGKILLed after the SIGTERM, as su does (GitLab shell-adapter case)', async () => {
     leakers = new Leakers();
     const { run, pids, tmp } = await runStubbornTree(leakers);
@@ -139,15 +153,7 @@ describe('strays run', () => {
     // pause could kill it before it even handled SIGTERM, and then nothing ends the tree.
     await waitFor(() => said.includes('SIGTERM received'), 'strays to start its finisher');
     run.child.kill('SIGKILL');
-    await run.done;
-    // The finisher runs in its own session: it outlives strays and kills after the grace period.
-    const gone = await waitFor(() => pids.every((p) => !isAlive(p)) || undefined, 'the tree to end', 20_000).catch(
-      () => false,
-    );
-    expect(survivors(pids)).toEqual([]);
-    expect(gone).toBe(true);
-    // The finisher's check removes run's state, folder and all: nothing of the job stays in the temp directory.
-    await waitFor(() => fs.readdirSync(tmp).length === 0 || undefined, "run's state folder to go");
+    await expectFinisherEnds(run, pids, tmp);
   });
 
   it('still ends the tree when strays is SIGKILLed before it could even handle the SIGTERM', async () => {
@@ -156,13 +162,7 @@ describe('strays run', () => {
     // Back to back, as a loaded machine may deliver them: the finisher was started with the job, not by the handler.
     run.child.kill('SIGTERM');
     run.child.kill('SIGKILL');
-    await run.done;
-    const gone = await waitFor(() => pids.every((p) => !isAlive(p)) || undefined, 'the tree to end', 20_000).catch(
-      () => false,
-    );
-    expect(survivors(pids)).toEqual([]);
-    expect(gone).toBe(true);
-    await waitFor(() => fs.readdirSync(tmp).length === 0 || undefined, "run's state folder to go");
+    await expectFinisherEnds(run, pids, tmp);
   });
 
   it('reports a command that does not exist and exits 127, like a shell', async () => {
