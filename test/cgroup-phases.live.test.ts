@@ -1,5 +1,5 @@
 /**
- * The one privileged helper and the one implementation of each cgroup phase
+ * The one privileged helper and the one reader of each cgroup phase's answers
  * (src/privilege/helper.ts, src/cgroup/phases.ts), where the other cgroup
  * tests do not reach:
  * - a direct write refused to an unprivileged user is told apart by its errno

@@ -59,7 +59,11 @@ const ERRNO_OF_TEXT: Readonly<Record<string, string>> = {
   'File exists': 'EEXIST',
 };
 
-export const codeOfText = (text: string): string | undefined => ERRNO_OF_TEXT[text.trim()];
+/** A strerror(3) text (the scripts), or an errno name as the in-process phases print it (./direct.ts) → the errno. */
+export function codeOfText(text: string): string | undefined {
+  const trimmed = text.trim();
+  return ERRNO_OF_TEXT[trimmed] ?? (/^E[A-Z0-9]+$/.test(trimmed) ? trimmed : undefined);
+}
 
 /** `mountPoint` + a path relative to the mount; the path must stay inside the mount. */
 export function dirOf(mountPoint: string, relative: string): string {

@@ -129,7 +129,7 @@ export async function closeJobCgroup(
 ): Promise<CloseResult> {
   const dir = jobDir(record);
   if (!fs.existsSync(dir)) return { movedBack: [], removed: true, remaining: [], notes: [] };
-  const closed = closePhase(record, stillInside(record), options.settleMs ?? 1000, options.privilege);
+  const closed = await closePhase(record, stillInside(record), options.settleMs ?? 1000, options.privilege);
   const remaining = closed.busy ? [...memberPids(record)] : [];
   const busy = closed.busy
     ? [

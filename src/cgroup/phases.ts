@@ -1,9 +1,10 @@
 /**
- * Every cgroup write strays makes, as three fixed scripts run through the one
- * privileged helper (src/privilege/helper.ts): with an empty prefix where this
- * process may write the tree itself (root, a delegated subtree), with `sudo -n`
- * where the kernel refuses (README "When a job cgroup is used": what each
- * phase does, and why only cgroup.freeze is handed to the job's user).
+ * Every cgroup write strays makes, as three phases: in this process where it
+ * may write the tree itself (root, a delegated subtree: ./direct.ts), else as
+ * fixed scripts run through the one privileged helper (src/privilege/helper.ts,
+ * `sudo -n`) where the kernel refuses (README "When a job cgroup is used":
+ * what each phase does, and why only cgroup.freeze is handed to the job's user).
+ * Both answer in the same lines, read once here.
  *
  * Moving a process between two cgroups needs write access to cgroup.procs of
  * their common ancestor (cgroup-v2.rst "Delegation Containment"). The scripts
@@ -20,10 +21,10 @@ import {
   defaultPrivilegePrefix,
   isRoot,
   runHelper,
-  runHelperSync,
 } from '../privilege/helper.js';
 import { messageOf } from '../text/error-message.js';
 import { CgroupError, codeOfText, dirOf } from './files.js';
+import { closeHere, moveHere, openHere } from './direct.js';
 import { because, CLOSE, lastValue, linesOf, MOVE_OUT, movesOf, OPEN } from './scripts.js';
 import { parseCgroup2Line } from './mount.js';
 
@@ -101,6 +102,29 @@ export const helperDir = (mount: string, relative: string, kind: 'job' | 'cgroup
 /** " through sudo -n", or nothing for a direct write. */
 const through = (run: HelperRun, viaHelper: boolean): string => (viaHelper ? ` through ${run.command}` : '');
 
+/** A phase: its script for the helper, and the same steps in this process (./direct.ts). */
+interface Phase {
+  readonly script: string;
+  readonly here: (args: readonly string[]) => Promise<string[]>;
+}
+
+const PHASE = {
+  open: { script: OPEN, here: openHere },
+  move: { script: MOVE_OUT, here: moveHere },
+  close: { script: CLOSE, here: closeHere },
+} as const satisfies Record<string, Phase>;
+
+/** Runs `phase` through the helper, or (a direct write) in this process, without a fork. */
+async function runPhase(
+  phase: Phase,
+  helper: { prefix: PrivilegePrefix; viaHelper: boolean },
+  args: readonly string[],
+  options: { timeoutMs?: number | undefined; onSpawn?: ((pid: number) => void) | undefined } = {},
+): Promise<HelperRun> {
+  if (helper.viaHelper) return runHelper(helper.prefix, phase.script, args, options);
+  return { ok: true, stdout: (await phase.here(args)).join('\n'), stderr: '', command: 'this process' };
+}
+
 export interface OpenInput {
   readonly mount: string;
   /** Candidate job cgroups relative to the mount, in order; and stale ones to remove first. */
@@ -127,9 +151,12 @@ export async function openPhase(
   const dirs = input.candidates.map((c) => phaseDir(input.mount, c, 'job', viaHelper));
   const stale = input.stale.map((s) => phaseDir(input.mount, s, 'job', viaHelper));
   const owner = viaHelper && input.owner ? `${input.owner.uid}:${input.owner.gid}` : '';
-  const run = await runHelper(prefix, OPEN, [owner, String(input.pid), String(stale.length), ...stale, ...dirs], {
-    timeoutMs,
-  });
+  const run = await runPhase(
+    PHASE.open,
+    { prefix, viaHelper },
+    [owner, String(input.pid), String(stale.length), ...stale, ...dirs],
+    { timeoutMs },
+  );
   if (!run.ok) throw new CgroupError(`Cannot create a job cgroup through ${run.command}: ${run.reason}.`);
   const lines = linesOf(run);
   const dir = lastValue(lines, 'try') ?? dirs[0] ?? '(none)';
@@ -166,7 +193,7 @@ export async function movePhase(
   if (pids.length === 0) return { moved: [], notes: [] };
   const { prefix, viaHelper } = recordPrefix(record, privilege);
   const origin = phaseDir(record.mount, record.origin, 'cgroup', viaHelper);
-  const run = await runHelper(prefix, MOVE_OUT, [origin, ...pids.map(String)], {
+  const run = await runPhase(PHASE.move, { prefix, viaHelper }, [origin, ...pids.map(String)], {
     timeoutMs: privilege?.timeoutMs,
     onSpawn,
   });
@@ -181,15 +208,6 @@ export async function movePhase(
   };
 }
 
-function removedDirectly(dir: string): boolean {
-  try {
-    fs.rmdirSync(dir);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
 export interface PhaseClose {
   readonly movedBack: number[];
   /** The cgroup still held processes after the wait: it was left in place. */
@@ -198,12 +216,12 @@ export interface PhaseClose {
 }
 
 /** Job end: thaw, move `pids` back, wait up to `settleMs` for the cgroup to empty, remove it; one run, never throws. */
-export function closePhase(
+export async function closePhase(
   record: JobCgroupRecord,
   pids: readonly number[],
   settleMs: number,
   privilege?: CgroupPrivilege,
-): PhaseClose {
+): Promise<PhaseClose> {
   const { prefix, viaHelper } = recordPrefix(record, privilege);
   let dir: string;
   let origin: string;
@@ -213,13 +231,11 @@ export function closePhase(
   } catch (error) {
     return { movedBack: [], busy: false, notes: [messageOf(error)] };
   }
-  // A clean job's cgroup is empty by now (the runner chain left it before detection): where this process
-  // writes the tree itself, that is one rmdir(2), the script's last step, without a fork. Anything in the
-  // way (a process still exiting, a sub-cgroup, a refusal) goes to the script, which says why.
-  if (!viaHelper && pids.length === 0 && removedDirectly(dir)) return { movedBack: [], busy: false, notes: [] };
   const ticks = Math.max(0, Math.ceil(settleMs / 50));
   const timeoutMs = Math.max(privilege?.timeoutMs ?? 10_000, settleMs + 5_000);
-  const run = runHelperSync(prefix, CLOSE, [dir, origin, String(ticks), ...pids.map(String)], { timeoutMs });
+  const run = await runPhase(PHASE.close, { prefix, viaHelper }, [dir, origin, String(ticks), ...pids.map(String)], {
+    timeoutMs,
+  });
   if (!run.ok)
     return {
       movedBack: [],

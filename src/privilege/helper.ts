@@ -8,7 +8,7 @@
  * tried once per process: sudo logs each call, and a refused one costs a
  * fork/exec and a PAM session.
  */
-import { execFile, spawnSync } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 
@@ -84,7 +84,7 @@ export function helperUnavailable(prefix: PrivilegePrefix): string | undefined {
   return found ? undefined : `${program} is not installed`;
 }
 
-/** What a finished child left, from spawnSync or execFile alike. */
+/** What a finished child left. */
 interface Ended {
   readonly stdout: string;
   readonly stderr: string;
@@ -127,23 +127,6 @@ function prepare(prefix: PrivilegePrefix, script: string, args: readonly string[
   const refusal: HelperRun | undefined =
     known === undefined ? undefined : { ok: false, reason: known, command: helperName(prefix) };
   return { refusal, file: file as string, rest, child };
-}
-
-/** Runs one fixed script through the helper, synchronously (job start and the freezer's evacuation are synchronous). */
-export function runHelperSync(
-  prefix: PrivilegePrefix,
-  script: string,
-  args: readonly string[],
-  options: HelperOptions = {},
-): HelperRun {
-  const { refusal, file, rest, child } = prepare(prefix, script, args, options);
-  if (refusal) return refusal;
-  const result = spawnSync(file, rest, { ...child, stdio: ['ignore', 'pipe', 'pipe'] });
-  return settle(
-    prefix,
-    { stdout: result.stdout ?? '', stderr: result.stderr ?? '', status: result.status, error: result.error },
-    child.timeout,
-  );
 }
 
 /** Runs one fixed script through the helper without blocking the event loop (environment reads, signals). */
