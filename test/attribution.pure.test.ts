@@ -220,18 +220,6 @@ describe('never touched', () => {
     });
     expect(pids(d.findings)).toEqual([leak.pid]);
   });
-
-  it("the checker's own helpers and what they start are never findings, though in the job cgroup with the marker", () => {
-    const h = new HostBuilder();
-    const sudo = h.add({ ppid: h.checker, comm: 'sudo', env: h.marked(), cgroup: jobCgroup().path });
-    const shell = h.add({ ppid: sudo.pid, comm: 'sh', env: h.marked(), cgroup: jobCgroup().path });
-    const leak = h.add({ ppid: 1, env: h.marked(), cgroup: jobCgroup().path });
-    const without = judge(h, {}, true);
-    expect(pids(without.findings)).toEqual([sudo.pid, shell.pid, leak.pid]);
-    const d = judge(h, { helpers: [sudo.pid] }, true);
-    expect(pids(d.findings)).toEqual([leak.pid]);
-    expect(d.unattributed).toEqual([]);
-  });
 });
 
 describe('a termination rescan never promotes', () => {

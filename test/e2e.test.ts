@@ -11,7 +11,7 @@ import { SimJob, REPO_ROOT, type StepResult } from './sim/job.mjs';
 import { freePort, leakedPids, leakyStep } from './sim/leaks.mjs';
 import { Leakers, isAlive, waitFor } from './helpers/leakers.js';
 import { expectValidReport } from './helpers/report-schema.js';
-import { firstMissing, itIf, needsCommand } from './helpers/requires.js';
+import { firstMissing, itIf, needsCommand, needsWritableCgroup } from './helpers/requires.js';
 
 let leakers: Leakers;
 const jobs: SimJob[] = [];
@@ -111,6 +111,36 @@ describe('the action bundles in a simulated job', () => {
     expect(isAlive(pid)).toBe(true);
     process.kill(pid, 'SIGKILL'); // ours: the test started it (afterEach would too)
   });
+
+  itIf(
+    needsWritableCgroup(),
+    'kill: false in a job cgroup: the cgroup still holding the leak is left, and said after the report, in the log, the summary and the JSON',
+    async () => {
+      leakers = new Leakers();
+      const job = newJob();
+      const inputs = { kill: 'false', 'fail-on-leak': 'false', isolation: 'cgroup' };
+      await job.pre({ inputs });
+      const pid = await leakSleep(job, 334);
+      const post = await job.post({ inputs });
+      expect(post.code).toBe(0);
+      const report = expectValidReport(JSON.parse(fs.readFileSync(post.outputs['report-path'] as string, 'utf8')));
+      expect(report.isolation).toBe('cgroup');
+      const left = new RegExp(
+        `The job cgroup /\\S+/strays-[0-9a-f]{16} still holds pid ${pid}; it is left in place\\.`,
+      );
+      // Closing runs while the report is published: its note follows the report's summary line.
+      const lines = post.stdout.split('\n');
+      const summaryLine = lines.findIndex((l) => l.includes('strays: 1 leaked process'));
+      const noteLine = lines.findIndex((l) => left.test(l));
+      expect(summaryLine).toBeGreaterThanOrEqual(0);
+      expect(noteLine).toBeGreaterThan(summaryLine);
+      expect(post.summary).toMatch(/Notes on closing the job cgroup \(1\)/);
+      expect(post.summary).toMatch(left);
+      expect(report.notes.some((n: string) => left.test(n))).toBe(true);
+      expect(isAlive(pid)).toBe(true);
+      process.kill(pid, 'SIGKILL'); // ours: the test started it (afterEach would too)
+    },
+  );
 
   it('an allowed process survives, and alone it does not fail the job', async () => {
     leakers = new Leakers();

@@ -55,10 +55,9 @@ export async function evacuate(
   record: JobCgroupRecord,
   pids: readonly number[],
   privilege?: CgroupPrivilege,
-  onSpawn?: (pid: number) => void,
 ): Promise<number[]> {
   const inside = pids.filter((pid) => inJobCgroup(record, cgroupOfPid(pid)));
-  return (await movePhase(record, inside, privilege, onSpawn)).moved;
+  return (await movePhase(record, inside, privilege)).moved;
 }
 
 export interface FreezerOptions {

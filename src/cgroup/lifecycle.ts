@@ -117,19 +117,29 @@ export interface CloseResult {
   readonly notes: readonly string[];
 }
 
+export interface CloseOptions {
+  /** How long to wait for the last exits before leaving a populated cgroup in place (default 1 s). */
+  readonly settleMs?: number;
+  readonly privilege?: CgroupPrivilege;
+  /**
+   * Living processes that leave with the moved ones, where they are inside: the checker's chain, which
+   * stayed in the job cgroup while the job was checked (a clean job's post step).
+   */
+  readonly alsoMove?: readonly number[];
+}
+
 /**
  * Thaws the job cgroup, moves the moved process(es) back to their origin if
  * they are still alive and still inside, then removes it when it is empty. A
  * cgroup that still holds processes is left, and said so: rmdir would fail
  * with EBUSY anyway, and its processes must not be dropped somewhere else.
  */
-export async function closeJobCgroup(
-  record: JobCgroupRecord,
-  options: { settleMs?: number; privilege?: CgroupPrivilege } = {},
-): Promise<CloseResult> {
+export async function closeJobCgroup(record: JobCgroupRecord, options: CloseOptions = {}): Promise<CloseResult> {
   const dir = jobDir(record);
   if (!fs.existsSync(dir)) return { movedBack: [], removed: true, remaining: [], notes: [] };
-  const closed = await closePhase(record, stillInside(record), options.settleMs ?? 1000, options.privilege);
+  const inside = (pid: number): boolean => inJobCgroup(record, cgroupOfPid(pid));
+  const leaving = [...new Set([...stillInside(record), ...(options.alsoMove ?? []).filter(inside)])];
+  const closed = await closePhase(record, leaving, options.settleMs ?? 1000, options.privilege);
   const remaining = closed.busy ? [...memberPids(record)] : [];
   const busy = closed.busy
     ? [
@@ -143,6 +153,6 @@ export async function closeJobCgroup(
 function stillInside(record: JobCgroupRecord): number[] {
   return record.moved
     .filter(stillRunning) // not gone, and the pid not someone else's now
-    .filter((m) => inJobCgroup(record, cgroupOfPid(m.pid)))
-    .map((m) => m.pid);
+    .map((m) => m.pid)
+    .filter((pid) => inJobCgroup(record, cgroupOfPid(pid)));
 }

@@ -119,7 +119,7 @@ async function runPhase(
   phase: Phase,
   helper: { prefix: PrivilegePrefix; viaHelper: boolean },
   args: readonly string[],
-  options: { timeoutMs?: number | undefined; onSpawn?: ((pid: number) => void) | undefined } = {},
+  options: { timeoutMs?: number | undefined } = {},
 ): Promise<HelperRun> {
   if (helper.viaHelper) return runHelper(helper.prefix, phase.script, args, options);
   return { ok: true, stdout: (await phase.here(args)).join('\n'), stderr: '', command: 'this process' };
@@ -188,14 +188,12 @@ export async function movePhase(
   record: JobCgroupRecord,
   pids: readonly number[],
   privilege?: CgroupPrivilege,
-  onSpawn?: (pid: number) => void,
 ): Promise<{ moved: number[]; notes: string[] }> {
   if (pids.length === 0) return { moved: [], notes: [] };
   const { prefix, viaHelper } = recordPrefix(record, privilege);
   const origin = phaseDir(record.mount, record.origin, 'cgroup', viaHelper);
   const run = await runPhase(PHASE.move, { prefix, viaHelper }, [origin, ...pids.map(String)], {
     timeoutMs: privilege?.timeoutMs,
-    onSpawn,
   });
   if (!run.ok)
     throw new CgroupError(

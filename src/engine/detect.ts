@@ -27,8 +27,6 @@ export interface DetectOptions {
   readonly otherSessions?: readonly string[];
   /** The checker's pipeline partners (src/proc/pipes.ts): never findings. */
   readonly partners?: ReadonlyMap<number, string>;
-  /** Processes the checker started for its own work (never-touch.ts): never findings, nor what they start. */
-  readonly helpers?: readonly number[];
 }
 
 type Draft = Omit<Finding, 'ancestry' | 'children'>;
@@ -64,7 +62,7 @@ export function detect(baseline: Baseline, table: ProcessTable, options: DetectO
   const keys = baselineKeys(baseline);
   // The chains without pipeline partners are also where a double-forked job daemon stays (their cgroups).
   const chains = guardedFor(baseline, tree, options.checker ?? process.pid);
-  const never = withOwnProcesses(chains, tree, options);
+  const never = withOwnProcesses(chains, options);
   const allow = options.allow ?? [];
   const rules = options.rules ?? [];
   const live = new Set((options.otherSessions ?? []).filter((s) => s !== baseline.session));

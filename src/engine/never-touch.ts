@@ -6,7 +6,7 @@
  * too, when it is not the checker (the table alone cannot know it).
  */
 import type { Identity } from '../proc/index.js';
-import { type Tree, ancestorsOf, descendantsOf } from './tree.js';
+import { type Tree, ancestorsOf } from './tree.js';
 
 export interface NeverTouchInput {
   readonly tree: Tree;
@@ -42,25 +42,15 @@ export interface OwnProcesses {
    * makes tee a new process of the job, and ending it cuts the check's output.
    */
   readonly partners?: ReadonlyMap<number, string>;
-  /**
-   * Helpers the checker started, alive while the table was read, and what they
-   * started: the post step moves itself out of the job cgroup while it reads
-   * the table, and that `sh` (or `sudo` and its shell) is a new process in the
-   * job cgroup that carries the marker.
-   */
-  readonly helpers?: readonly number[];
 }
 
 /** `never` and the checker's own new processes; a pid already in `never` keeps its reason. */
-export function withOwnProcesses(never: NeverTouch, tree: Tree, own: OwnProcesses): NeverTouch {
+export function withOwnProcesses(never: NeverTouch, own: OwnProcesses): NeverTouch {
   const out = new Map(never);
   const add = (pid: number, reason: string): void => {
     if (!out.has(pid)) out.set(pid, reason);
   };
   for (const [pid, why] of own.partners ?? []) add(pid, why);
-  for (const pid of own.helpers ?? [])
-    for (const p of [pid, ...descendantsOf(tree, pid)])
-      add(p, 'is a helper the checker started (or was started by one)');
   return out;
 }
 

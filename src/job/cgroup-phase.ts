@@ -25,13 +25,9 @@ import { messageOf } from '../text/error-message.js';
  * failure (e.g. sudo refused in the post step) is not the job's: the freezer
  * then refuses, naming the pids still inside, and detection runs unfrozen.
  */
-export async function evacuateRunner(
-  record: JobCgroupRecord,
-  runner: readonly number[],
-  onSpawn?: (pid: number) => void,
-): Promise<number[]> {
+export async function evacuateRunner(record: JobCgroupRecord, runner: readonly number[]): Promise<number[]> {
   try {
-    return await evacuate(record, runner, undefined, onSpawn);
+    return await evacuate(record, runner);
   } catch (error) {
     if (error instanceof CgroupError) return [];
     throw error;

@@ -17,10 +17,11 @@ import { defaultPrivilegePrefix, pidMark, type PrivilegePrefix, readTable, STAT_
 import { DEFAULT_FD_CAP, explainFindings, type FdScan, scanOfLinks } from '../explain/index.js';
 import { readFdsPrivileged, terminate, type Termination } from '../terminate/index.js';
 import { buildReport, type Report, type ReportContext } from '../report/index.js';
-import { cgroupRule, closeJobCgroup } from '../cgroup/index.js';
+import { cgroupRule, chainOf, closeJobCgroup } from '../cgroup/index.js';
 import { detectFrozen, evacuateRunner, holdsOthers, runnerPids } from './cgroup-phase.js';
 import { activeOtherSessions, forgetJob } from './host-phase.js';
 import { rescanner } from './rescan.js';
+import { messageOf } from '../text/error-message.js';
 
 export interface FinishInput {
   readonly baseline: Baseline;
@@ -51,23 +52,38 @@ export interface FinishResult {
   readonly notes: readonly string[];
 }
 
+export interface Finishing extends FinishResult {
+  /**
+   * The job cgroup's removal and the host record's drop, still under way: moving the runner chain out of the
+   * job cgroup may wait for the kernel (src/cgroup/direct.ts), or for sudo. Resolves to their notes; never
+   * rejects. Await it before exiting.
+   */
+  readonly closing: Promise<readonly string[]>;
+}
+
+/** The end of a job, every note included. */
 export async function finishJob(input: FinishInput): Promise<FinishResult> {
+  const { closing, ...finished } = await finishJobReportFirst(input);
+  return { ...finished, notes: [...finished.notes, ...(await closing)] };
+}
+
+/**
+ * The end of a job with its report ready before the job cgroup is gone: the post step writes its report
+ * while the cgroup is closed.
+ */
+export async function finishJobReportFirst(input: FinishInput): Promise<Finishing> {
   const { baseline, options } = input;
   const checker = input.checker ?? process.pid;
   const cgroup = baseline.cgroup;
   const notes: string[] = [];
-  // Read once: what must never be frozen is also what moves out of the job cgroup.
+  // Read once: what must never be frozen is also what leaves the job cgroup.
   const runner = cgroup ? runnerPids(cgroup, baseline, checker) : [];
   // Freezing is for stopping what will be signalled: report-only jobs are not even paused, and a
-  // cgroup holding only the runner chain (a clean job) has nothing to freeze.
+  // cgroup holding only the runner chain (a clean job) has nothing to freeze. Only a cgroup about to be
+  // frozen needs the runner chain out first; otherwise the chain leaves when the cgroup is closed, in the
+  // same phase (one helper call through sudo, not two).
   const freezing = cgroup !== undefined && options.kill && holdsOthers(cgroup, runner);
-  // The runner chain leaves the job cgroup before freezing, or (nothing to freeze) while detection reads the
-  // table: the move waits for the kernel (src/cgroup/phases.ts movePhase), and closing needs the cgroup empty.
-  // The helper doing it is the checker's own, never the job's (never-touch.ts).
-  const helpers: number[] = [];
-  const leaving = cgroup ? evacuateRunner(cgroup, runner, (pid) => helpers.push(pid)) : undefined;
-  leaving?.catch(() => undefined); // awaited below; an error while the table is read is this step's, not unhandled
-  if (freezing) await leaving;
+  if (freezing) await evacuateRunner(cgroup, runner);
   const others = await activeOtherSessions(
     baseline.session,
     (pids) => readTable(baseline.reader, { ...STAT_ONLY, pids }),
@@ -80,8 +96,6 @@ export async function finishJob(input: FinishInput): Promise<FinishResult> {
     checker,
     otherSessions: [...(input.otherSessions ?? []), ...others.sessions],
     privileged: input.privileged,
-    // Alive while the table is read only when not awaited before it: a reaped helper's pid may be a job process's.
-    helpers: freezing ? [] : helpers,
   };
   const targetsOf = (d: Detection): readonly Finding[] =>
     options.unattributed === 'kill' ? [...d.findings, ...d.unattributed] : d.findings;
@@ -93,8 +107,6 @@ export async function finishJob(input: FinishInput): Promise<FinishResult> {
     : { result: await runCheck(), notes: [] };
   const { table, detection } = checked.result;
   notes.push(...checked.result.notes, ...checked.notes);
-  // Reaped before anything is signalled: a helper's pid cannot be another process's while it counts as ours.
-  await leaving;
   const context: ReportContext = { host: os.hostname(), checkedAt: Date.now(), ...input.context };
   // Explain before terminating: once a process is gone, its sockets and files are gone too.
   const helper = input.privileged ?? defaultPrivilegePrefix();
@@ -104,23 +116,37 @@ export async function finishJob(input: FinishInput): Promise<FinishResult> {
     checker,
     privilegedFds,
   });
-  // The helpers were reaped before anything is signalled: by a rescan their pids may be new job processes'.
-  const rescanOptions: CheckOptions = { ...detectOptions, helpers: [] };
-  const rescanCheck = () => check(baseline, rescanOptions);
   const termination = await terminate(targetsOf(detection), {
     graceMs: options.graceMs,
     kill: options.kill,
     checker,
     privileged: helper,
     processes: table.processes,
-    rescan: rescanner({ baseline, options: rescanOptions, targetsOf, first: table, mark, check: rescanCheck }),
+    rescan: rescanner({ baseline, options: detectOptions, targetsOf, first: table, mark, check: runCheck }),
   });
   notes.push(...(termination.notes ?? []));
-  if (cgroup) notes.push(...(await closeJobCgroup(cgroup)).notes);
-  if (input.forget !== false) notes.push(...forgetJob(baseline.session, input.stateDir));
+  const closing = closeAndForget(input, checker);
   const report = buildReport({ baseline, detection, termination, explanations, options, context });
   // Whether the job fails is the report's (src/report/build.ts): only proof fails it, never unattributed processes.
-  return { report, detection, termination, failed: report.failed, notes };
+  return { report, detection, termination, failed: report.failed, notes, closing };
+}
+
+/**
+ * Closes the job cgroup and drops the job's host record. The checker's chain leaves the cgroup in the same
+ * phase, read now: a living ancestor is still that process, a pid read earlier may be another's by now.
+ */
+async function closeAndForget(input: FinishInput, checker: number): Promise<string[]> {
+  const notes: string[] = [];
+  const { cgroup, session } = input.baseline;
+  if (cgroup) {
+    try {
+      notes.push(...(await closeJobCgroup(cgroup, { alsoMove: chainOf(checker) })).notes);
+    } catch (error) {
+      notes.push(`cannot remove the job cgroup: ${messageOf(error)}`);
+    }
+  }
+  if (input.forget !== false) notes.push(...forgetJob(session, input.stateDir));
+  return notes;
 }
 
 /**

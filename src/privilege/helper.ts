@@ -45,8 +45,6 @@ export const helperArgv = (prefix: PrivilegePrefix, script: string, args: readon
 export interface HelperOptions {
   /** Give up after this long (default 10 s): a hung sudo (PAM, LDAP) must not hang the job. */
   readonly timeoutMs?: number | undefined;
-  /** Told the pid of the child as soon as it exists (runHelper only), e.g. so detection can tell it from the job's. */
-  readonly onSpawn?: ((pid: number) => void) | undefined;
 }
 
 export type HelperRun =
@@ -139,10 +137,9 @@ export async function runHelper(
   const { refusal, file, rest, child } = prepare(prefix, script, args, options);
   if (refusal) return refusal;
   const ended = await new Promise<Ended>((resolve) => {
-    const started = execFile(file, rest, child, (error, stdout, stderr) =>
+    execFile(file, rest, child, (error, stdout, stderr) =>
       resolve({ stdout, stderr, status: typeof error?.code === 'number' ? error.code : error ? null : 0, error }),
     );
-    if (started.pid !== undefined) options.onSpawn?.(started.pid);
   });
   return settle(prefix, ended, child.timeout);
 }

@@ -158,7 +158,10 @@ function everyProcess(report: Report, reportPath: string | undefined): string {
   return details(`Every process: pids and full command lines (${plural(total, 'process')})`, parts.join('\n\n'));
 }
 
-function notesFold(report: Report): string {
-  if (report.notes.length === 0) return '';
-  return `${details(`Notes on this check (${report.notes.length})`, report.notes.map((n) => `- ${plain(n, 400)}`).join('\n'))}\n`;
+const notesFold = (report: Report): string => renderNotes(report.notes, 'Notes on this check');
+
+/** A fold of notes (`title (count)`), or nothing without notes: the summary's own, and notes that came after it. */
+export function renderNotes(notes: readonly string[], title: string): string {
+  if (notes.length === 0) return '';
+  return `${details(`${title} (${notes.length})`, notes.map((n) => `- ${plain(n, 400)}`).join('\n'))}\n`;
 }
