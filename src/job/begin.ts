@@ -10,6 +10,7 @@ import { type Baseline, newSessionId, snapshotFrom } from '../engine/index.js';
 import { type Owner, registerBaseline } from '../host/index.js';
 import { lineageOnly, type ProcessTable, readTable } from '../proc/index.js';
 import { messageOf } from '../text/error-message.js';
+import { forgetJob } from './host-phase.js';
 
 export interface BeginInput {
   readonly isolation: Isolation;
@@ -38,7 +39,7 @@ export interface Begun {
 export async function beginJob(input: BeginInput): Promise<Begun> {
   const session = input.session ?? newSessionId();
   // The job cgroup is made while the table is read when the process to move is known already (the runner's
-  // worker, strays itself): making it waits for the kernel (src/cgroup/phases.ts openPhase). Its helper,
+  // worker, strays itself): making it waits for the kernel (src/cgroup/direct.ts). Through sudo, its helper,
   // alive meanwhile, may be in the baseline: a process from before the job's steps, which it is.
   const isolate = async (pid: number | undefined): Promise<StartedIsolation> =>
     pid === undefined
@@ -48,29 +49,38 @@ export async function beginJob(input: BeginInput): Promise<Begun> {
   // Handled here so that a failure while the table is read is not an unhandled rejection; awaited below.
   early?.catch(() => undefined);
   // argv and owner only for our own chain: the baseline keeps nothing else of them (README, Benchmark).
-  const { plain, owner } = await undoneOnFailure(early, async () => {
+  // The host-state record needs no cgroup: it is written while the kernel moves the process into one.
+  const { plain, owner, recorded } = await undoneOnFailure(early, async () => {
     const table = await readTable(undefined, lineageOnly());
     const runnerTrackingId = input.runnerTrackingId ?? process.env.RUNNER_TRACKING_ID;
-    return { plain: snapshotFrom({ table, session, runnerTrackingId }), owner: await input.owner(table) };
+    const plain = snapshotFrom({ table, session, runnerTrackingId });
+    const owner = await input.owner(table);
+    return { plain, owner, recorded: input.register === false ? [] : register(plain, owner, input.stateDir) };
   });
-  const notes: string[] = [];
-  const isolation = await (early ?? isolate(owner?.pid));
-  notes.push(isolation.reason);
+  const isolation = await (early ?? isolate(owner?.pid)).catch((error: unknown) => {
+    forgetJob(session, input.stateDir); // no baseline, so no job: nor its record
+    throw error;
+  });
   const baseline: Baseline = {
     ...plain,
     owner: owner ? { pid: owner.pid, start: owner.start } : undefined,
     cgroup: isolation.record,
   };
-  if (input.register !== false && baseline.owner) {
-    try {
-      registerBaseline(baseline, { stateDir: input.stateDir });
-    } catch (error) {
-      notes.push(
-        `host state: not recorded (${messageOf(error)}); \`strays sweep\` will list this job's leftovers as unrecorded.`,
-      );
-    }
-  }
+  const notes = [isolation.reason, ...recorded];
   return { baseline, isolation: baseline.cgroup ? 'cgroup' : 'marker', notes };
+}
+
+/** Records the job in the host state (when it has an owner to outlive); a note when that fails, never a failure. */
+function register(plain: Baseline, owner: Owner | undefined, stateDir: string | undefined): string[] {
+  if (!owner) return [];
+  try {
+    registerBaseline({ ...plain, owner: { pid: owner.pid, start: owner.start } }, { stateDir });
+    return [];
+  } catch (error) {
+    return [
+      `host state: not recorded (${messageOf(error)}); \`strays sweep\` will list this job's leftovers as unrecorded.`,
+    ];
+  }
 }
 
 /** Runs `work`; when it throws there is no baseline and so no job: the job cgroup made meanwhile goes, the worker leaves it. */
