@@ -14,7 +14,7 @@ import { createRequire } from 'node:module';
 import fs from 'node:fs';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { pathToFileURL } from 'node:url';
 import * as esbuild from 'esbuild';
 
 export const ENTRIES = {
@@ -23,6 +23,12 @@ export const ENTRIES = {
   post: 'src/action/post.ts',
   cli: 'src/cli/index.ts',
 };
+
+/**
+ * import.meta for the bundled ES modules that read it (ps-list), computed when first read. Strict mode first:
+ * esbuild's own "use strict" comes after the banner, where it is no longer a directive.
+ */
+const IMPORT_META = `"use strict";\nconst __importMeta = { get url() { return require('node:url').pathToFileURL(__filename).href; } };`;
 
 /** Packages reached only through @actions/core's OIDC client and platform helpers, which strays never calls. */
 const UNUSED_UNLESS_CALLED = /^(@actions\/http-client|@actions\/exec|@actions\/io|undici|tunnel)(\/|$)/;
@@ -147,9 +153,10 @@ export async function buildEntry(entry, outDir) {
     target: 'node20',
     format: 'cjs',
     minify: true,
-    // ps-list (the macOS reader) computes its directory from import.meta.url at load; CommonJS has __filename.
-    define: { 'import.meta.url': 'import_meta_url' },
-    inject: [path.join(path.dirname(fileURLToPath(import.meta.url)), 'import-meta-url.js')],
+    // ps-list (the macOS reader) computes its directory from import.meta.url when it loads; CommonJS has
+    // __filename. A getter: the URL is made only if ps-list is ever loaded, not in every bundle's start-up.
+    define: { 'import.meta.url': '__importMeta.url' },
+    banner: { js: IMPORT_META },
     legalComments: 'none', // the licences are in licenses.txt beside the bundle
     metafile: true,
     plugins: [sideEffectFree, builtinsOnFirstCall],

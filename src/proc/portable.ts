@@ -9,7 +9,6 @@
  */
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
-import psList from 'ps-list';
 import { type EnvView, type ProcessInfo, type ProcessTable, wholeNumber } from './types.js';
 
 const run = promisify(execFile);
@@ -38,6 +37,8 @@ export function parsePsRows(text: string): Map<number, PsRow> {
 }
 
 export async function readPortableTable(): Promise<ProcessTable> {
+  // Loaded here, not with the module: Linux never reads the table through ps-list.
+  const { default: psList } = await import('ps-list');
   const takenAt = Date.now();
   const now = Math.floor(takenAt / 1000);
   const [listed, ps] = await Promise.all([
