@@ -129,8 +129,11 @@ export function unregisterJob(session: string, options: StateDirOption = {}): bo
   }
 }
 
-/** Every job record in the directory; a missing directory is an empty registry. */
-export function listJobs(options: StateDirOption = {}): JobList {
+/**
+ * Every job record in the directory; a missing directory is an empty registry. `except`: a session whose
+ * record is not read (the caller's own job, which it knows).
+ */
+export function listJobs(options: StateDirOption & { readonly except?: string } = {}): JobList {
   const dir = dirOf(options);
   const empty = { dir, jobs: [], corrupt: [], othersUnreadable: 0 };
   let opened: ReturnType<typeof openJobsDir>;
@@ -146,9 +149,10 @@ export function listJobs(options: StateDirOption = {}): JobList {
     const corrupt: CorruptEntry[] = [];
     let othersUnreadable = 0;
     // Temp files of atomic writes start with ".".
+    const skipped = options.except === undefined ? undefined : `${options.except}.json`;
     const names = opened
       .names()
-      .filter((name) => name.endsWith('.json') && !name.startsWith('.'))
+      .filter((name) => name.endsWith('.json') && !name.startsWith('.') && name !== skipped)
       .sort();
     for (const name of names.slice(0, MAX_RECORDS)) {
       const file = path.join(dir, name);

@@ -19,12 +19,12 @@ export async function activeOtherSessions(
 ): Promise<{ sessions: string[]; notes: string[] }> {
   let list: ReturnType<typeof listJobs>;
   try {
-    list = listJobs({ stateDir });
+    list = listJobs({ stateDir, except: session });
   } catch (error) {
     return { sessions: [], notes: [`host state: cannot list jobs (${messageOf(error)}).`] };
   }
   const notes = listingNotes(list).map((line) => `host state: ${line}`);
-  const others = list.jobs.filter((record) => record.session !== session);
+  const others = list.jobs;
   if (others.length === 0) return { sessions: [], notes };
   const table = await readOwners([...new Set(others.map((record) => record.owner.pid))]);
   const boot = readBootId();
