@@ -83,24 +83,28 @@ export class ActionJob {
 
   /** Runs dist/<stage>/index.js as one step; returns its wall time and exit code. */
   async step(stage: 'pre' | 'post', extraEnv: Record<string, string> = {}): Promise<ProcessRun> {
+    return this.asStep(path.join(this.distDir, stage, 'index.js'), extraEnv);
+  }
+
+  /** Runs a plain script (the runner-cleanup yardstick) with this job's environment, as a step would. */
+  script(file: string): Promise<ProcessRun> {
+    return runProcess([file], this.env({}), this.workspace);
+  }
+
+  /**
+   * Runs `file` as a step of the action: fresh file-command files, the state saved so far as STATE_*; what
+   * it writes to GITHUB_ENV and GITHUB_STATE is kept for later steps.
+   */
+  async asStep(file: string, extraEnv: Record<string, string> = {}): Promise<ProcessRun> {
     const files: Record<string, string> = {};
     for (const name of ['GITHUB_ENV', 'GITHUB_OUTPUT', 'GITHUB_STATE', 'GITHUB_STEP_SUMMARY']) {
       files[name] = path.join(this.temp, `${name.toLowerCase()}_${randomUUID()}`);
       fs.writeFileSync(files[name] as string, '');
     }
     const state = Object.fromEntries(Object.entries(this.state).map(([k, v]) => [`STATE_${k}`, v]));
-    const run = await runProcess(
-      [path.join(this.distDir, stage, 'index.js')],
-      this.env({ ...files, ...state, ...extraEnv }),
-      this.workspace,
-    );
+    const run = await runProcess([file], this.env({ ...files, ...state, ...extraEnv }), this.workspace);
     Object.assign(this.jobEnv, readFileCommands(files.GITHUB_ENV as string));
     Object.assign(this.state, readFileCommands(files.GITHUB_STATE as string));
     return run;
-  }
-
-  /** Runs a plain script (the runner-cleanup yardstick) with this job's environment, as a step would. */
-  script(file: string): Promise<ProcessRun> {
-    return runProcess([file], this.env({}), this.workspace);
   }
 }

@@ -125,6 +125,9 @@ export interface DistTimes {
   readonly cleanupMs: number;
   readonly preMs: number | undefined;
   readonly postMs: number | undefined;
+  /** bench/core-floor.ts in post's place: the input and output of any clean post step on @actions/core. */
+  readonly coreFloorMs: number | undefined;
+  readonly coreFloorVsCleanup: number | undefined;
   /** Medians of the per-run ratios: each run times the floor, the yardstick, pre and post back to back. */
   readonly preVsCleanup: number | undefined;
   readonly postVsCleanup: number | undefined;
@@ -146,6 +149,7 @@ export async function distTimes(
   distDir: string,
   dir: string,
   cleanupScript: string,
+  coreFloorScript: string,
   isolation?: string,
 ): Promise<DistTimes> {
   const inputs = isolation === undefined ? {} : { [Input.Isolation]: isolation };
@@ -154,11 +158,13 @@ export async function distTimes(
   const cleanup: number[] = [];
   const pre: number[] = [];
   const post: number[] = [];
+  const coreFloor: number[] = [];
   const ratios = {
     preVsCleanup: [] as number[],
     postVsCleanup: [] as number[],
     preVsFloor: [] as number[],
     postVsFloor: [] as number[],
+    coreFloorVsCleanup: [] as number[],
   };
   const rss: number[] = [];
   const failures: string[] = [];
@@ -178,14 +184,18 @@ export async function distTimes(
     if (!have) continue;
     const p = await job.step('pre');
     const q = await job.step('post');
+    const k = await job.asStep(coreFloorScript);
     for (const [name, r] of [
-      ['pre', p],
-      ['post', q],
+      ['dist/pre', p],
+      ['dist/post', q],
+      ['the core floor', k],
     ] as const)
-      if (r.code !== 0) failures.push(`dist/${name} exited ${r.code}: ${r.output.slice(-300)}`);
+      if (r.code !== 0) failures.push(`${name} exited ${r.code}: ${r.output.slice(-300)}`);
     used ??= /isolation: (cgroup|marker)/.exec(p.output)?.[1];
     pre.push(p.ms);
     post.push(q.ms);
+    coreFloor.push(k.ms);
+    ratios.coreFloorVsCleanup.push(k.ms / c.ms);
     ratios.preVsCleanup.push(p.ms / c.ms);
     ratios.postVsCleanup.push(q.ms / c.ms);
     ratios.preVsFloor.push(p.ms / f);
@@ -203,6 +213,8 @@ export async function distTimes(
     cleanupMs: median(cleanup),
     preMs: m(pre),
     postMs: m(post),
+    coreFloorMs: m(coreFloor),
+    coreFloorVsCleanup: m(ratios.coreFloorVsCleanup),
     preVsCleanup: m(ratios.preVsCleanup),
     postVsCleanup: m(ratios.postVsCleanup),
     preVsFloor: m(ratios.preVsFloor),

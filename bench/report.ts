@@ -73,6 +73,8 @@ export function rows(results: readonly SizeResult[]): string[][] {
     line(`dist/post, clean job${used ? `, isolation ${used}` : ''}`, (r) => ms(r.dist.postMs)),
     line(`dist/pre ÷ runner cleanup, ≤ ${CLEANUP_RATIO} meets`, (r) => ratio(r.dist.preVsCleanup)),
     line(`dist/post ÷ runner cleanup, ≤ ${CLEANUP_RATIO} meets`, (r) => ratio(r.dist.postVsCleanup)),
+    line("@actions/core floor, in post's place", (r) => ms(r.dist.coreFloorMs)),
+    line('  ÷ runner cleanup (what strays adds is post minus this)', (r) => ratio(r.dist.coreFloorVsCleanup)),
     line('dist/pre ÷ node -e 0', (r) => ratio(r.dist.preVsFloor)),
     line('dist/post ÷ node -e 0', (r) => ratio(r.dist.postVsFloor)),
     ...marker,

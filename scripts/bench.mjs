@@ -37,6 +37,8 @@ fs.writeFileSync('.bench/package.json', '{ "type": "module" }\n');
 if (args.includes('--fresh-dist')) {
   for (const stage of ['pre', 'post']) await buildEntry(ENTRIES[stage], `.bench/dist/${stage}`);
 }
+// The @actions/core floor (bench/core-floor.ts), bundled exactly as the action's entries are.
+await buildEntry('bench/core-floor.ts', '.bench/core-floor');
 
 let command = ['node', '.bench/index.js', ...args];
 if (env.STRAYS_BENCH_NAMESPACE !== 'off') {
