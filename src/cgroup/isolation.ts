@@ -127,7 +127,8 @@ export async function startIsolation(options: StartIsolationOptions): Promise<St
     const record = await openJobCgroup({
       session: options.session,
       movePid: options.pid,
-      mount: options.mount,
+      // The probe's: /proc/self/mountinfo is read once per job start.
+      mount: probe.usable ? probe.mount : options.mount,
       privilege,
     });
     const helper = helperPrefix(privilege);
