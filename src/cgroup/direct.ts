@@ -14,11 +14,12 @@
  * table read to finish first.
  */
 import fs from 'node:fs';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { promisify } from 'node:util';
 import { codeOf } from './files.js';
 
 const write = promisify(fs.write);
+/** setTimeout as a promise, without loading node:timers/promises into every step's start-up. */
+const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** The script's `put`: one write(2) of `value`, off the main thread; or the errno name of the refusal. */
 async function put(value: string, file: string): Promise<string | undefined> {
