@@ -70,6 +70,7 @@ export function neverTouchLineage(
   startOf: (pid: number) => number | undefined,
 ): Set<number> {
   const out = new Set<number>([1, ...lineage]);
-  for (const a of recorded) if (startOf(a.pid) === a.start) out.add(a.pid);
+  // A recorded process in the lineage is in already: only the others need their start read.
+  for (const a of recorded) if (!out.has(a.pid) && startOf(a.pid) === a.start) out.add(a.pid);
   return out;
 }

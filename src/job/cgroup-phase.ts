@@ -8,7 +8,7 @@
  * instruction (signals are handled on the way back to user mode). Only then
  * does termination send TERM.
  */
-import { CgroupError, chainOf, evacuate, jobDir, jobFreezer, memberPids, readKeyed } from '../cgroup/index.js';
+import { CgroupError, evacuate, jobDir, jobFreezer, memberPids, readKeyed } from '../cgroup/index.js';
 import {
   type Baseline,
   type Finding,
@@ -45,8 +45,9 @@ export function runnerPids(record: JobCgroupRecord, baseline: Baseline, checker:
     const now = probe(pid);
     return now === undefined || isDeadState(now.state) ? undefined : now.start;
   };
+  // The checker's lineage is in `never`, read once.
   const never = neverTouchLineage(linuxLineage(checker), recordedChain(baseline), alive);
-  return [...new Set([...never, ...chainOf(checker), ...movedStill(record)])].filter((pid) => pid > 1);
+  return [...new Set([...never, ...movedStill(record)])].filter((pid) => pid > 1);
 }
 
 /**
