@@ -79,11 +79,14 @@ export async function finishJobReportFirst(input: FinishInput): Promise<Finishin
   // Read once: what must never be frozen is also what leaves the job cgroup.
   const runner = cgroup ? runnerPids(cgroup, baseline, checker) : [];
   // Freezing is for stopping what will be signalled: report-only jobs are not even paused, and a
-  // cgroup holding only the runner chain (a clean job) has nothing to freeze. Only a cgroup about to be
-  // frozen needs the runner chain out first; otherwise the chain leaves when the cgroup is closed, in the
-  // same phase (one helper call through sudo, not two).
+  // cgroup holding only the runner chain (a clean job) has nothing to freeze. A cgroup about to be frozen
+  // needs the runner chain out first. Otherwise, where strays writes the tree itself, the chain leaves
+  // while detection reads the table: the move waits for the kernel (src/cgroup/direct.ts), and no process
+  // is started for it. Through sudo it leaves with the cleanup, in the same helper call.
   const freezing = cgroup !== undefined && options.kill && holdsOthers(cgroup, runner);
   if (freezing) await evacuateRunner(cgroup, runner);
+  const leaving = cgroup && !freezing && cgroup.via !== 'sudo' ? evacuateRunner(cgroup, runner) : undefined;
+  leaving?.catch(() => undefined); // awaited by the cleanup; a failure meanwhile is not an unhandled rejection
   const others = await activeOtherSessions(
     baseline.session,
     (pids) => readTable(baseline.reader, { ...STAT_ONLY, pids }),
@@ -125,21 +128,23 @@ export async function finishJobReportFirst(input: FinishInput): Promise<Finishin
     rescan: rescanner({ baseline, options: detectOptions, targetsOf, first: table, mark, check: runCheck }),
   });
   notes.push(...(termination.notes ?? []));
-  const closing = closeAndForget(input, checker);
+  const closing = closeAndForget(input, checker, leaving);
   const report = buildReport({ baseline, detection, termination, explanations, options, context });
   // Whether the job fails is the report's (src/report/build.ts): only proof fails it, never unattributed processes.
   return { report, detection, termination, failed: report.failed, notes, closing };
 }
 
 /**
- * Closes the job cgroup and drops the job's host record. The checker's chain leaves the cgroup in the same
- * phase, read now: a living ancestor is still that process, a pid read earlier may be another's by now.
+ * Closes the job cgroup once `leaving` (the runner chain's move out, if started) is done, and drops the
+ * job's host record. What of the checker's chain is still inside (through sudo: all of it) leaves in the
+ * close phase, read now: a living ancestor is still that process, a pid read earlier may be another's.
  */
-async function closeAndForget(input: FinishInput, checker: number): Promise<string[]> {
+async function closeAndForget(input: FinishInput, checker: number, leaving?: Promise<unknown>): Promise<string[]> {
   const notes: string[] = [];
   const { cgroup, session } = input.baseline;
   if (cgroup) {
     try {
+      await leaving;
       notes.push(...(await closeJobCgroup(cgroup, { alsoMove: chainOf(checker) })).notes);
     } catch (error) {
       notes.push(`cannot remove the job cgroup: ${messageOf(error)}`);
