@@ -72,15 +72,19 @@ function removeTree(dir: string): string | undefined {
   return refusal;
 }
 
-/** The script's MOVE loop: `moved PID`, or `failed PID ERRNO` while the process exists (gone is a fact, not a failure). */
+/**
+ * The script's MOVE loop: `moved PID`, or `failed PID ERRNO` while the process exists (gone is a fact, not a
+ * failure). The writes are issued together: the first waits for the kernel's grace period and the others
+ * follow it at once, where one after another each would wait for this thread to be free again, and a
+ * later one for a grace period of its own.
+ */
 async function moveAll(to: string, pids: readonly string[]): Promise<string[]> {
-  const lines: string[] = [];
-  for (const p of pids) {
-    const why = await put(p, `${to}/cgroup.procs`);
-    if (why === undefined) lines.push(`moved ${p}`);
-    else if (exists(`/proc/${p}`)) lines.push(`failed ${p} ${why}`);
-  }
-  return lines;
+  const refusals = await Promise.all(pids.map((p) => put(p, `${to}/cgroup.procs`)));
+  return pids.flatMap((p, i) => {
+    const why = refusals[i];
+    if (why === undefined) return [`moved ${p}`];
+    return exists(`/proc/${p}`) ? [`failed ${p} ${why}`] : [];
+  });
 }
 
 /** OPEN: owner, pid, count of stale dirs, the stale dirs, then the candidate job dirs in order. */
