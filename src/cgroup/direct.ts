@@ -8,9 +8,9 @@
  * Why not the script with an empty prefix: a fork costs the job start and the
  * job end each a child_process load and a spawn (~5 ms; README, Benchmark).
  * Everything is synchronous but the write(2) that moves a process: the first
- * migration after a quiet spell waits for an RCU grace period (~8 ms here),
- * which the caller spends reading the process table. One libuv request for
- * that write alone: a callback between open and write would wait for the
+ * migration after a quiet spell waits for an RCU grace period (0.5-14 ms
+ * here), which the caller spends reading the process table. One libuv request
+ * for that write alone: a callback between open and write would wait for the
  * table read to finish first.
  */
 import fs from 'node:fs';
@@ -143,7 +143,7 @@ export async function closeHere(args: readonly string[]): Promise<string[]> {
   lines.push(...(await moveAll(to, pids)));
   for (let left = Number(ticks); left > 0 && populated(dir); left--) await sleep(50);
   if (populated(dir)) return [...lines, 'busy'];
-  const why = await removeTree(dir);
+  const why = removeTree(dir);
   if (why !== undefined && exists(dir)) lines.push(`remove-failed ${why}`);
   return lines;
 }
