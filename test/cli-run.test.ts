@@ -3,13 +3,16 @@
  * daemons, real signals. Every leaker writes its pid to a file so the test can
  * check it by pid (and clean it up by pid if strays failed to).
  */
+import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { Leakers, isAlive, waitFor } from './helpers/leakers.js';
-import { type CliRun, DEAD, cli, ensureBuilt, freePort, readPid, startCli } from './cli-support.js';
+import { type CliRun, DEAD, ROOT, cli, ensureBuilt, freePort, readPid, startCli } from './cli-support.js';
 import { expectValidReport } from './helpers/report-schema.js';
-import { itIf, needsCommand } from './helpers/requires.js';
+import { itIf, needsCommand, needsRootAndSharedNode } from './helpers/requires.js';
+
+const NOBODY = 65534;
 
 let leakers: Leakers;
 beforeAll(ensureBuilt, 120_000);
@@ -167,10 +170,48 @@ describe('strays run', () => {
 
   it('reports a command that does not exist and exits 127, like a shell', async () => {
     leakers = new Leakers();
-    const result = await cli(['run', '--', 'strays-no-such-command-xyz', 'arg']);
+    // A PATH of readable directories: one this user cannot search is the next test's.
+    const result = await cli(['run', '--', 'strays-no-such-command-xyz', 'arg'], { env: { PATH: '/usr/bin:/bin' } });
     expect(result.status).toBe(127);
     expect(result.stderr).toMatch(/command not found: strays-no-such-command-xyz \(ENOENT\)/);
   });
+
+  itIf(
+    needsRootAndSharedNode('runs strays run as uid 65534'),
+    'as a user who cannot search a PATH directory: not found is 127 (execvp says EACCES), a file found but not executable 126',
+    () => {
+      leakers = new Leakers();
+      // The bundle is self-contained: a world-readable copy, wherever the checkout sits.
+      const shared = leakers.dir;
+      for (const file of ['index.js', 'package.json'])
+        fs.copyFileSync(path.join(ROOT, 'dist/cli', file), path.join(shared, file));
+      const locked = path.join(shared, 'locked');
+      const open = path.join(shared, 'open');
+      const state = path.join(shared, 'state');
+      fs.mkdirSync(locked, { mode: 0o700 });
+      fs.mkdirSync(open);
+      fs.mkdirSync(state);
+      for (const dir of [shared, open]) fs.chmodSync(dir, 0o755);
+      fs.chmodSync(state, 0o777);
+      fs.writeFileSync(path.join(open, 'strays-not-executable'), '#!/bin/sh\n', { mode: 0o644 });
+      const runAs = (command: string) =>
+        spawnSync(process.execPath, [path.join(shared, 'index.js'), 'run', '--isolation', 'marker', '--', command], {
+          uid: NOBODY,
+          gid: NOBODY,
+          cwd: shared,
+          env: { PATH: `${locked}:${open}:/usr/bin:/bin`, STRAYS_STATE_DIR: state, NO_COLOR: '1' },
+          encoding: 'utf8',
+        });
+      const missing = runAs('strays-no-such-command-xyz');
+      expect(missing.status, missing.stderr).toBe(127);
+      expect(missing.stderr).toMatch(
+        /command not found: strays-no-such-command-xyz \(EACCES: no readable PATH directory holds it\)/,
+      );
+      const found = runAs('strays-not-executable');
+      expect(found.status, found.stderr).toBe(126);
+      expect(found.stderr).toMatch(/cannot execute strays-not-executable \(EACCES\)/);
+    },
+  );
 
   it('exits 126 for a file that cannot be executed', async () => {
     leakers = new Leakers();

@@ -5,7 +5,9 @@
  * a runner's `kill -TERM -pgid`) reaches the command except through strays.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
+import fs from 'node:fs';
 import os from 'node:os';
+import path from 'node:path';
 import { EXIT } from './exit.js';
 
 export type ChildEnd =
@@ -22,6 +24,20 @@ export interface GuardedChild {
   readonly signalGroup: (signal: NodeJS.Signals) => boolean;
 }
 
+/**
+ * Whether a shell's search of PATH finds `name` (an empty entry is the working directory): a file of any
+ * mode, as one found but not executable is 126, not 127.
+ */
+export function onPath(name: string, pathVar: string | undefined): boolean {
+  return (pathVar ?? '').split(':').some((dir) => {
+    try {
+      return fs.statSync(path.join(dir || '.', name)).isFile();
+    } catch {
+      return false; // not there, or in a directory this user cannot search
+    }
+  });
+}
+
 /** 128 + signal number, as a shell reports a command killed by a signal. */
 export const signalStatus = (signal: NodeJS.Signals): number => 128 + (os.constants.signals[signal] ?? 0);
 
@@ -33,12 +49,16 @@ export function startGuarded(command: string, args: readonly string[], env: Node
     child.once('error', (error: NodeJS.ErrnoException) => {
       if (child.pid !== undefined) return; // an error after a successful spawn (e.g. kill failed) is not an exec failure
       reaped = true;
-      const notFound = error.code === 'ENOENT';
+      // execvp(3) answers EACCES when a PATH directory cannot be searched and the name was found nowhere
+      // else; a shell says "command not found" (127) then, and so does strays.
+      const unsearchable =
+        error.code === 'EACCES' && !command.includes('/') && !onPath(command, env.PATH ?? process.env.PATH);
+      const notFound = error.code === 'ENOENT' || unsearchable;
       resolve({
         kind: 'not-started',
         status: notFound ? EXIT.notFound : EXIT.cannotExecute,
         description: notFound
-          ? `command not found: ${command} (ENOENT)`
+          ? `command not found: ${command} (${unsearchable ? 'EACCES: no readable PATH directory holds it' : 'ENOENT'})`
           : `cannot execute ${command} (${error.code ?? error.message})`,
       });
     });
