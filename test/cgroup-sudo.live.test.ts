@@ -35,7 +35,7 @@ import { CLI_SETTING_NAMES } from '../src/cli/guard.js';
 import { parseGuardOptions } from '../src/config/options.js';
 import type { JobCgroupRecord } from '../src/engine/baseline.js';
 import { newSessionId } from '../src/engine/session.js';
-import { finishJob } from '../src/job/finish.js';
+import { finishJob, finishJobReportFirst } from '../src/job/finish.js';
 import { buildForUsers, pathWithoutSudo } from './helpers/as-user.js';
 import { startTestJob } from './helpers/job.js';
 import { Leakers, isAlive, waitFor } from './helpers/leakers.js';
@@ -229,6 +229,38 @@ describeIf(missing, 'job cgroup through the privileged helper (live, as root)', 
     await waitFor(() => !isAlive(daemon), 'the daemon to end');
     expect(isAlive(worker.pid)).toBe(true);
     expect(cgroupOfPid(worker.pid)).toBe(origin);
+    expect(fs.existsSync(jobDir(record))).toBe(false);
+  });
+
+  it("a clean job through the helper: the checker's chain leaves in the cleanup call itself, and the cgroup goes", async () => {
+    leakers = new Leakers();
+    const worker = startWorker(leakers);
+    const origin = cgroupOfPid(worker.pid);
+    const job = startTestJob();
+    const started = await startIsolation({
+      requested: 'cgroup',
+      session: job.baseline.session,
+      pid: worker.pid,
+      privilege: { prefix: [], mode: 'always' },
+    });
+    const record = started.record!;
+    records.push(record);
+    expect(record.via).toBe('sudo');
+    // The post step stand-in: a child of the worker, inside the job cgroup like the worker, checks the job.
+    const checker = await worker.go();
+    expect(cgroupOfPid(checker)).toBe(record.path);
+    const finished = finishJobReportFirst({
+      baseline: { ...job.baseline, cgroup: record },
+      options: parseGuardOptions({ grace: '1s' }, CLI_SETTING_NAMES),
+      checker,
+      privileged: false,
+      forget: false,
+    });
+    const { detection, closing } = await finished;
+    expect(detection.findings).toEqual([]); // the chain is never-touch, the cgroup holds nothing else
+    expect(await closing).toEqual([]);
+    expect(cgroupOfPid(worker.pid)).toBe(origin);
+    expect(cgroupOfPid(checker)).toBe(origin);
     expect(fs.existsSync(jobDir(record))).toBe(false);
   });
 

@@ -45,10 +45,12 @@ async function leakSleep(job: SimJob, secs: number, id?: string): Promise<number
 const leakedCount = (post: StepResult): number => Number(post.outputs['leaked-count']);
 
 describe('the action bundles in a simulated job', () => {
-  it('a clean job passes: nothing leaked, a summary saying so, the report written', async () => {
+  it('a clean job passes: nothing leaked, a summary saying so, the report written, the job cgroup gone', async () => {
     leakers = new Leakers();
     const job = newJob();
-    expect((await job.pre()).code).toBe(0);
+    const ownCgroup = fs.readFileSync('/proc/self/cgroup', 'utf8');
+    const pre = await job.pre();
+    expect(pre.code).toBe(0);
     expect(job.jobEnv.STRAYS_SESSION).toMatch(/^strays-[0-9a-f]{16}$/);
     const main = await job.main();
     expect(main.stdout).toMatch(new RegExp(`guarded, session ${job.jobEnv.STRAYS_SESSION}, \\d+ processes`));
@@ -60,6 +62,11 @@ describe('the action bundles in a simulated job', () => {
     expect(post.annotations).toEqual([]);
     const report = expectValidReport(JSON.parse(fs.readFileSync(post.outputs['report-path'] as string, 'utf8')));
     expect(report).toMatchObject({ version: 1, session: job.jobEnv.STRAYS_SESSION, leaks: [] });
+    // With a job cgroup (auto, where this machine allows one), this process (the steps' "worker") is back
+    // where it was and the cgroup is removed: the runner chain left it while post read the table.
+    const made = /job cgroup (\/\S+\/strays-[0-9a-f]{16})\./.exec(pre.stdout)?.[1];
+    if (made !== undefined) expect(fs.existsSync(made)).toBe(false);
+    expect(fs.readFileSync('/proc/self/cgroup', 'utf8')).toBe(ownCgroup);
   });
 
   itIf(
