@@ -15,7 +15,7 @@
  */
 import fs from 'node:fs';
 import { promisify } from 'node:util';
-import { codeOf } from './files.js';
+import { codeOf, subCgroups } from './files.js';
 
 const write = promisify(fs.write);
 /** setTimeout as a promise, without loading node:timers/promises into every step's start-up. */
@@ -47,28 +47,24 @@ const exists = (file: string): boolean => fs.existsSync(file);
 
 /** rmdir, else the empty sub-cgroups deepest first and then the cgroup (`find -depth -exec rmdir`); the errno of the last refusal. */
 function removeTree(dir: string): string | undefined {
-  try {
-    fs.rmdirSync(dir);
-    return undefined;
-  } catch {
-    // a sub-cgroup a step made, or still populated: below
-  }
   let refusal: string | undefined;
-  const walk = (d: string): void => {
-    let entries: fs.Dirent[] = [];
-    try {
-      entries = fs.readdirSync(d, { withFileTypes: true });
-    } catch {
-      // gone meanwhile
-    }
-    for (const e of entries) if (e.isDirectory()) walk(`${d}/${e.name}`);
+  const remove = (d: string): void => {
     try {
       fs.rmdirSync(d);
+      refusal = undefined;
     } catch (error) {
       refusal = codeOf(error);
     }
   };
-  walk(dir);
+  remove(dir);
+  if (refusal === undefined) return undefined;
+  try {
+    // subCgroups lists parents before children: reversed, children go first.
+    for (const sub of subCgroups(dir).reverse()) remove(sub);
+  } catch {
+    // gone meanwhile, or unreadable: the cgroup's own rmdir below says why
+  }
+  remove(dir);
   return refusal;
 }
 
