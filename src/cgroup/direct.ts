@@ -15,7 +15,7 @@
  */
 import fs from 'node:fs';
 import { promisify } from 'node:util';
-import { codeOf, subCgroups } from './files.js';
+import { codeOf, readPopulated, subCgroups } from './files.js';
 
 const write = promisify(fs.write);
 /** setTimeout as a promise, without loading node:timers/promises into every step's start-up. */
@@ -125,7 +125,13 @@ export async function openHere(args: readonly string[]): Promise<string[]> {
 export const moveHere = ([to = '', ...pids]: readonly string[]): Promise<string[]> => moveAll(to, pids);
 
 /** `populated 1` in cgroup.events; unreadable counts as not populated, as in the script. */
-const populated = (dir: string): boolean => /^populated 1$/m.test(readOr(`${dir}/cgroup.events`, ''));
+function populated(dir: string): boolean {
+  try {
+    return readPopulated(dir) === true;
+  } catch {
+    return false;
+  }
+}
 
 /** CLOSE: job dir, origin dir, ticks of 50 ms to wait for the last exits, then pids to move back. */
 export async function closeHere(args: readonly string[]): Promise<string[]> {

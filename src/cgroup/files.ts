@@ -134,6 +134,15 @@ export function readKeyed(dir: string, name: string): Map<string, string> {
   return out;
 }
 
+/**
+ * cgroup.events `populated` (cgroup-v2.rst): whether any process is in the cgroup or below it; undefined
+ * when the file has no such line. Throws when it cannot be read: what that means is the caller's.
+ */
+export function readPopulated(dir: string): boolean | undefined {
+  const value = readKeyed(dir, 'cgroup.events').get('populated');
+  return value === '1' ? true : value === '0' ? false : undefined;
+}
+
 /** Sub-cgroups of `dir`, depth first, deepest last (so reversing gives a safe rmdir order). */
 export function subCgroups(dir: string): string[] {
   const out: string[] = [];

@@ -12,8 +12,8 @@
  */
 import type { JobCgroupRecord } from '../engine/index.js';
 import { linuxLineage } from '../proc/index.js';
-import { CgroupError, cgroupOfPid, readKeyed, writeControl } from './files.js';
-import { inJobCgroup, jobDir } from './members.js';
+import { CgroupError, readKeyed, writeControl } from './files.js';
+import { jobDir, pidInJobCgroup } from './members.js';
 import { type CgroupPrivilege, movePhase } from './phases.js';
 
 /** The shape termination's stop-the-world phase plugs in. */
@@ -56,7 +56,7 @@ export async function evacuate(
   pids: readonly number[],
   privilege?: CgroupPrivilege,
 ): Promise<number[]> {
-  const inside = pids.filter((pid) => inJobCgroup(record, cgroupOfPid(pid)));
+  const inside = pids.filter((pid) => pidInJobCgroup(record, pid));
   return (await movePhase(record, inside, privilege)).moved;
 }
 
@@ -74,7 +74,7 @@ export function jobFreezer(record: JobCgroupRecord, options: FreezerOptions = {}
   return {
     async freeze() {
       const guarded = [...chainOf(options.checker ?? process.pid), ...(options.protect ?? [])];
-      const inside = guarded.filter((pid) => inJobCgroup(record, cgroupOfPid(pid)));
+      const inside = guarded.filter((pid) => pidInJobCgroup(record, pid));
       if (inside.length > 0) {
         throw new CgroupError(
           `Not freezing ${dir}: it holds pid ${inside.join(', ')} of the checker or the runner chain; move them out first.`,

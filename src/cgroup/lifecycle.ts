@@ -15,7 +15,7 @@ import path from 'node:path';
 import { type JobCgroupRecord, sessionCgroupName } from '../engine/index.js';
 import { type Identity, probe, stillRunning } from '../proc/index.js';
 import { CgroupError, cgroupOfPid, dirOf, relativeToMount } from './files.js';
-import { inJobCgroup, jobDir, memberPids } from './members.js';
+import { jobDir, memberPids, pidInJobCgroup } from './members.js';
 import { type Cgroup2Mount, readCgroup2Mount } from './mount.js';
 import { type CgroupPrivilege, closePhase, helperPrefix, isPermissionError, openPhase } from './phases.js';
 import { staleJobCgroups } from './prune.js';
@@ -137,8 +137,8 @@ export interface CloseOptions {
 export async function closeJobCgroup(record: JobCgroupRecord, options: CloseOptions = {}): Promise<CloseResult> {
   const dir = jobDir(record);
   if (!fs.existsSync(dir)) return { movedBack: [], removed: true, remaining: [], notes: [] };
-  const inside = (pid: number): boolean => inJobCgroup(record, cgroupOfPid(pid));
-  const leaving = [...new Set([...stillInside(record), ...(options.alsoMove ?? []).filter(inside)])];
+  const alsoInside = (options.alsoMove ?? []).filter((pid) => pidInJobCgroup(record, pid));
+  const leaving = [...new Set([...stillInside(record), ...alsoInside])];
   const closed = await closePhase(record, leaving, options.settleMs ?? 1000, options.privilege);
   const remaining = closed.busy ? [...memberPids(record)] : [];
   const busy = closed.busy
@@ -154,5 +154,5 @@ function stillInside(record: JobCgroupRecord): number[] {
   return record.moved
     .filter(stillRunning) // not gone, and the pid not someone else's now
     .map((m) => m.pid)
-    .filter((pid) => inJobCgroup(record, cgroupOfPid(pid)));
+    .filter((pid) => pidInJobCgroup(record, pid));
 }

@@ -7,7 +7,7 @@
  */
 import type { JobCgroupRecord, MembershipRule } from '../engine/index.js';
 import type { ProcessInfo } from '../proc/index.js';
-import { dirOf, hierarchyPathOf, readProcs, subCgroups } from './files.js';
+import { cgroupOfPid, dirOf, hierarchyPathOf, readProcs, subCgroups } from './files.js';
 
 /** The job cgroup's directory on this host. */
 export const jobDir = (record: JobCgroupRecord): string => dirOf(record.mount, record.path);
@@ -21,6 +21,9 @@ export function inJobCgroup(record: JobCgroupRecord, cgroupPath: string | undefi
   const job = jobHierarchyPath(record);
   return cgroupPath === job || cgroupPath.startsWith(`${job}/`);
 }
+
+/** Is the process `pid` in the job cgroup or one of its sub-cgroups now? False when it is gone. */
+export const pidInJobCgroup = (record: JobCgroupRecord, pid: number): boolean => inJobCgroup(record, cgroupOfPid(pid));
 
 /**
  * Every pid in the job cgroup and its sub-cgroups (a step may create its own,

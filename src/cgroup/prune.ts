@@ -11,7 +11,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { isSessionId } from '../engine/index.js';
-import { subCgroups } from './files.js';
+import { readPopulated, subCgroups } from './files.js';
 
 /** Empty job cgroups younger than this may belong to a job being set up right now. */
 export const PRUNE_MIN_AGE_MS = 60_000;
@@ -30,7 +30,7 @@ export function staleJobCgroups(parentDir: string, now = Date.now()): string[] {
     const dir = path.join(parentDir, e.name);
     try {
       if (now - fs.statSync(dir).mtimeMs < PRUNE_MIN_AGE_MS) continue;
-      if (/^populated 1$/m.test(fs.readFileSync(path.join(dir, 'cgroup.events'), 'utf8'))) continue;
+      if (readPopulated(dir) === true) continue;
       out.push(dir);
     } catch {
       // gone meanwhile, or unreadable: not a candidate

@@ -8,7 +8,7 @@
  * instruction (signals are handled on the way back to user mode). Only then
  * does termination send TERM.
  */
-import { CgroupError, evacuate, jobDir, jobFreezer, memberPids, readKeyed } from '../cgroup/index.js';
+import { CgroupError, evacuate, jobDir, jobFreezer, memberPids, readPopulated } from '../cgroup/index.js';
 import {
   type Baseline,
   type Finding,
@@ -83,7 +83,7 @@ export async function detectFrozen<T>(
 /** cgroup.events `populated` (cgroup-v2.rst): 0 when no process is in the cgroup or below it; unreadable counts as populated. */
 function populated(record: JobCgroupRecord): boolean {
   try {
-    return readKeyed(jobDir(record), 'cgroup.events').get('populated') !== '0';
+    return readPopulated(jobDir(record)) !== false;
   } catch {
     return true;
   }
