@@ -58,6 +58,28 @@ function stageScript(lines: readonly string[], vars: Record<string, string>): st
 // The container is simulated with unshare --pid --mount-proc, which needs root.
 const dockerMissing = needsRoot('simulates the container with unshare --pid');
 
+/** The docker executor: step_script and after_script, the job's variables on top, each in a container of its own. */
+function startContainerStages(
+  bin: string,
+  hostState: string,
+  vars: Record<string, string>,
+  stages: { step: readonly string[]; after: readonly string[] },
+): ReturnType<typeof startDriver> {
+  const stepScript = path.join(leakers.dir, 'step_script');
+  fs.writeFileSync(stepScript, stageScript(stages.step, vars));
+  const afterScript = path.join(leakers.dir, 'after_script');
+  fs.writeFileSync(afterScript, stageScript(stages.after, vars));
+  const container = 'unshare --pid --fork --mount-proc --kill-child';
+  return startDriver(
+    leakers,
+    bin,
+    'gitlab-runner',
+    RUNNER,
+    [stepScript, afterScript],
+    buildEnv(bin, hostState, { SIM_CONTAINER: container }),
+  );
+}
+
 describe('GitLab CI', () => {
   it('shell executor: before_script starts, script leaks, a sweep mid-job ends nothing, after_script ends the leak', async () => {
     leakers = new Leakers();
@@ -134,19 +156,10 @@ describe('GitLab CI', () => {
         STRAYS_STATE_DIR: path.join(leakers.dir, 'container-state'),
         NO_COLOR: '1',
       };
-      const stepScript = path.join(leakers.dir, 'step_script');
-      fs.writeFileSync(stepScript, stageScript([...(lists.before_script ?? []), `echo ran > "${ran}"`], vars));
-      const afterScript = path.join(leakers.dir, 'after_script');
-      fs.writeFileSync(afterScript, stageScript(lists.after_script ?? [], vars));
-      const container = 'unshare --pid --fork --mount-proc --kill-child';
-      const runner = startDriver(
-        leakers,
-        bin,
-        'gitlab-runner',
-        RUNNER,
-        [stepScript, afterScript],
-        buildEnv(bin, path.join(leakers.dir, 'host-state'), { SIM_CONTAINER: container }),
-      );
+      const runner = startContainerStages(bin, path.join(leakers.dir, 'host-state'), vars, {
+        step: [...(lists.before_script ?? []), `echo ran > "${ran}"`],
+        after: lists.after_script ?? [],
+      });
       const { status, output } = await runner.done;
       // No process in the container outlives the stage but its PID 1: start says so and fails the job,
       // rather than guard nothing; after_script (a new container) has no state to check.
@@ -181,19 +194,10 @@ describe('GitLab CI', () => {
         STRAYS_STATE_DIR: path.join(leakers.dir, 'container-state'),
         NO_COLOR: '1',
       };
-      const stepScript = path.join(leakers.dir, 'step_script');
-      fs.writeFileSync(stepScript, stageScript([`cd ${project}`, ...(lists.script ?? [])], vars));
-      const afterScript = path.join(leakers.dir, 'after_script');
-      fs.writeFileSync(afterScript, stageScript(['true'], vars));
-      const container = 'unshare --pid --fork --mount-proc --kill-child';
-      const runner = startDriver(
-        leakers,
-        bin,
-        'gitlab-runner',
-        RUNNER,
-        [stepScript, afterScript],
-        buildEnv(bin, hostState, { SIM_CONTAINER: container }),
-      );
+      const runner = startContainerStages(bin, hostState, vars, {
+        step: [`cd ${project}`, ...(lists.script ?? [])],
+        after: ['true'],
+      });
 
       const leak = await waitFor(() => pidByArgv('sleep 391'), 'the leaked daemon in the container', 30_000);
       leakers.track(leak);
