@@ -15,6 +15,7 @@ import { performance } from 'node:perf_hooks';
 import { INPUT_DEFAULTS, Input } from '../src/action/constants.js';
 import { STATE_DIR_VAR } from '../src/host/state-dir.js';
 import { readFileCommands } from '../test/sim/files.mjs';
+import { timedEnv } from './runtime.js';
 
 export const inputVar = (name: string): string => `INPUT_${name.replace(/ /g, '_').toUpperCase()}`;
 
@@ -24,10 +25,15 @@ export interface ProcessRun {
   readonly output: string;
 }
 
-/** Spawns `args` and measures spawn → exit (not the pipes' draining). */
-export function runProcess(args: readonly string[], env: NodeJS.ProcessEnv, cwd?: string): Promise<ProcessRun> {
+/** Spawns `node args` and measures spawn → exit (not the pipes' draining). */
+export function runProcess(
+  node: string,
+  args: readonly string[],
+  env: NodeJS.ProcessEnv,
+  cwd?: string,
+): Promise<ProcessRun> {
   const start = performance.now();
-  const child = spawn(process.execPath, args, { env, cwd, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(node, args, { env, cwd, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   child.stdout.on('data', (d) => (output += d));
   child.stderr.on('data', (d) => (output += d));
@@ -50,6 +56,8 @@ export class ActionJob {
   constructor(
     readonly root: string,
     private readonly distDir: string,
+    /** The Node that runs each step (./runtime.ts). */
+    private readonly node: string,
     /** Inputs other than action.yml's defaults (the bench's --isolation). */
     private readonly inputOverrides: Partial<Record<Input, string>> = {},
   ) {
@@ -61,7 +69,7 @@ export class ActionJob {
 
   private env(extra: Record<string, string>): NodeJS.ProcessEnv {
     const outer = Object.fromEntries(
-      Object.entries(process.env).filter(([k]) => !/^(GITHUB_|RUNNER_|INPUT_|STATE_|STRAYS_)/.test(k)),
+      Object.entries(timedEnv(process.env)).filter(([k]) => !/^(GITHUB_|RUNNER_|INPUT_|STATE_|STRAYS_)/.test(k)),
     );
     const inputs = Object.fromEntries(
       Object.values(Input).map((name) => [inputVar(name), this.inputOverrides[name] ?? INPUT_DEFAULTS[name] ?? '']),
@@ -88,7 +96,7 @@ export class ActionJob {
 
   /** Runs a plain script (the runner-cleanup yardstick) with this job's environment, as a step would. */
   script(file: string): Promise<ProcessRun> {
-    return runProcess([file], this.env({}), this.workspace);
+    return runProcess(this.node, [file], this.env({}), this.workspace);
   }
 
   /**
@@ -102,7 +110,7 @@ export class ActionJob {
       fs.writeFileSync(files[name] as string, '');
     }
     const state = Object.fromEntries(Object.entries(this.state).map(([k, v]) => [`STATE_${k}`, v]));
-    const run = await runProcess([file], this.env({ ...files, ...state, ...extraEnv }), this.workspace);
+    const run = await runProcess(this.node, [file], this.env({ ...files, ...state, ...extraEnv }), this.workspace);
     Object.assign(this.jobEnv, readFileCommands(files.GITHUB_ENV as string));
     Object.assign(this.state, readFileCommands(files.GITHUB_STATE as string));
     return run;

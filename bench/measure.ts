@@ -28,6 +28,7 @@ import { readLinuxTable } from '../src/proc/linux.js';
 import { terminate } from '../src/terminate/index.js';
 import { Input } from '../src/action/constants.js';
 import { ActionJob, runProcess } from './action.js';
+import { timedEnv } from './runtime.js';
 import { endLeaks, startLeaks } from './leaks.js';
 import { interleaved, median, timed } from './timing.js';
 
@@ -92,13 +93,19 @@ export interface ChildPost {
 }
 
 /** finishJob on a clean job in a fresh process (this bundle, --child-post): cold wall time and peak RSS. */
-export async function childPost(runs: number, baseline: Baseline, dir: string, self: string): Promise<ChildPost> {
+export async function childPost(
+  runs: number,
+  baseline: Baseline,
+  dir: string,
+  self: string,
+  node: string,
+): Promise<ChildPost> {
   const file = path.join(dir, 'child.baseline.json');
   saveBaseline(file, baseline);
   const ms: number[] = [];
   const rss: number[] = [];
   for (let i = 0; i < runs; i++) {
-    const r = await runProcess([self, '--child-post', file], process.env);
+    const r = await runProcess(node, [self, '--child-post', file], timedEnv(process.env));
     const line = r.output.trim().split('\n').pop() ?? '';
     const parsed = JSON.parse(line) as { ms: number; maxRssKb: number; findings: number };
     if (parsed.findings !== 0) throw new Error(`clean job has ${parsed.findings} findings`);
@@ -150,6 +157,7 @@ export async function distTimes(
   dir: string,
   cleanupScript: string,
   coreFloorScript: string,
+  node: string,
   isolation?: string,
 ): Promise<DistTimes> {
   const inputs = isolation === undefined ? {} : { [Input.Isolation]: isolation };
@@ -175,8 +183,8 @@ export async function distTimes(
     "process.on('exit', () => require('fs').writeFileSync(process.env.BENCH_RSS_FILE, String(process.resourceUsage().maxRSS)));\n",
   );
   for (let i = 0; i < runs; i++) {
-    const job = new ActionJob(fs.mkdtempSync(path.join(dir, 'job-')), distDir, inputs);
-    const f = (await runProcess(['-e', '0'], process.env)).ms;
+    const job = new ActionJob(fs.mkdtempSync(path.join(dir, 'job-')), distDir, node, inputs);
+    const f = (await runProcess(node, ['-e', '0'], timedEnv(process.env))).ms;
     const c = await job.script(cleanupScript);
     if (c.code !== 0 || c.output !== '') failures.push(`runner cleanup exited ${c.code}: ${c.output.slice(-300)}`);
     floor.push(f);
@@ -201,7 +209,7 @@ export async function distTimes(
     ratios.preVsFloor.push(p.ms / f);
     ratios.postVsFloor.push(q.ms / f);
     // A second clean job, post measured with the RSS hook (kept out of the timed runs).
-    const measured = new ActionJob(fs.mkdtempSync(path.join(dir, 'job-')), distDir, inputs);
+    const measured = new ActionJob(fs.mkdtempSync(path.join(dir, 'job-')), distDir, node, inputs);
     await measured.step('pre');
     const rssFile = path.join(measured.root, 'rss');
     await measured.step('post', { NODE_OPTIONS: `--require ${hook}`, BENCH_RSS_FILE: rssFile });

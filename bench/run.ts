@@ -24,6 +24,7 @@ import {
   terminationTimes,
 } from './measure.js';
 import { type SizeResult, printResults } from './report.js';
+import { type Runtime, runtime } from './runtime.js';
 import { timed } from './timing.js';
 
 const SELF = fileURLToPath(import.meta.url);
@@ -41,6 +42,8 @@ interface Args {
   readonly dist: string;
   /** The action's isolation input for dist/pre and dist/post (--isolation); default action.yml's. */
   readonly isolation: string | undefined;
+  /** The Node that runs every timed process (--node PATH), and what was left out of their environment. */
+  readonly runtime: Runtime;
 }
 
 function parseArgs(argv: readonly string[]): Args {
@@ -60,7 +63,7 @@ function parseArgs(argv: readonly string[]): Args {
   const isolation = value('--isolation');
   if (isolation !== undefined && !['auto', 'cgroup', 'marker'].includes(isolation))
     throw new Error(`--isolation "${isolation}": expected auto, cgroup or marker`);
-  return { runs, sizes: [...sizes].sort((a, b) => a - b), leaks, dist, isolation };
+  return { runs, sizes: [...sizes].sort((a, b) => a - b), leaks, dist, isolation, runtime: runtime(value('--node')) };
 }
 
 async function main(): Promise<void> {
@@ -76,6 +79,10 @@ async function main(): Promise<void> {
       `${args.runs} runs per cell (medians), ${args.leaks} leaks per termination run, bundles from ${path.relative(REPO, args.dist)}/, ` +
       `isolation ${args.isolation ?? 'as action.yml (auto)'}`,
   );
+  const { node, version, removed } = args.runtime;
+  console.log(
+    `timed processes: node ${version} (${node}); left out of their environment, as a runner step has none: ${removed.length > 0 ? removed.join(', ') : 'nothing (no NODE_* variable set)'}`,
+  );
   try {
     for (const size of args.sizes) {
       // The crowd tops the table up to `size`; the bench's own few processes are on top.
@@ -89,12 +96,12 @@ async function main(): Promise<void> {
       const begin = await beginMs(args.runs);
       const finish = await finishMs(args.runs, baseline);
       process.stdout.write(', post');
-      const child = await childPost(args.runs, baseline, dir, SELF);
-      const dist = await distTimes(args.runs, args.dist, dir, RUNNER_CLEANUP, CORE_FLOOR, args.isolation);
+      const child = await childPost(args.runs, baseline, dir, SELF, node);
+      const dist = await distTimes(args.runs, args.dist, dir, RUNNER_CLEANUP, CORE_FLOOR, node, args.isolation);
       // Where the default made a job cgroup, marker too: what a job pays for the cgroup is the difference.
       const distMarker =
         args.isolation === undefined && dist.used === 'cgroup'
-          ? await distTimes(args.runs, args.dist, dir, RUNNER_CLEANUP, CORE_FLOOR, 'marker')
+          ? await distTimes(args.runs, args.dist, dir, RUNNER_CLEANUP, CORE_FLOOR, node, 'marker')
           : undefined;
       process.stdout.write(', dist');
       const termRuns = Math.max(1, Math.min(args.runs, 3));
@@ -128,6 +135,7 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
-  console.error(error);
+  // A bad argument is one sentence; anything else keeps its stack.
+  console.error(error instanceof Error && error.message.startsWith('--') ? `strays bench: ${error.message}` : error);
   process.exitCode = 1;
 });
