@@ -32,12 +32,20 @@ const IMPORT_META = `"use strict";\nconst __importMeta = { get url() { return re
 
 /** Packages reached only through @actions/core's OIDC client and platform helpers, which strays never calls. */
 const UNUSED_UNLESS_CALLED = /^(@actions\/http-client|@actions\/exec|@actions\/io|undici|tunnel)(\/|$)/;
+/**
+ * @actions/core's own modules that an entry may not use: the job summary, whose module reads `fs.promises`
+ * when it loads (Node then loads fs/promises, its watchers and readline: ~1.2 ms) though only the post step
+ * writes a summary; the platform and path helpers, which strays never calls.
+ */
+const CORE_PARTS = /^\.\/(summary|platform|path-utils)\.js$/;
+const inCore = (importer) => /[\\/]node_modules[\\/]@actions[\\/]core[\\/]/.test(importer);
 
 const sideEffectFree = {
   name: 'side-effect-free',
   setup(build) {
-    build.onResolve({ filter: UNUSED_UNLESS_CALLED }, async (args) => {
+    build.onResolve({ filter: new RegExp(`${UNUSED_UNLESS_CALLED.source}|${CORE_PARTS.source}`) }, async (args) => {
       if (args.pluginData === 'resolving') return undefined;
+      if (CORE_PARTS.test(args.path) && !inCore(args.importer)) return undefined;
       const resolved = await build.resolve(args.path, {
         kind: args.kind,
         importer: args.importer,
