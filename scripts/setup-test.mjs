@@ -17,6 +17,8 @@ const NEEDS = [
     present: () => has('setsid') && has('setpriv') && has('unshare'),
   },
   { what: 'ps (checks the readers)', pkg: 'procps', present: () => has('ps') },
+  // A hosted runner's passwordless sudo, for real: the test grants it in a mount namespace of its own.
+  { what: 'sudo (the job cgroup through sudo)', pkg: 'sudo', present: () => has('sudo') },
   { what: 'python3 (http.server leaks)', pkg: 'python3', present: () => has('python3') },
   // The metrics test's independent parser of the Prometheus text format: the client library's own, from the
   // system python (python3 on PATH may be a pyenv one without Debian's packages).
