@@ -85,44 +85,51 @@ interface Step {
   readonly outputs: Record<string, string>;
 }
 
-/** Runs the driver as nobody, with `sudoers` as /etc/sudoers in a mount namespace of its own. */
-function runJobAsNobody(dir: string, sudoers: string): Promise<{ pre: Step; step: Step; post: Step }> {
+interface HostedJob {
+  readonly pre: Step;
+  readonly step: Step;
+  readonly post: Step;
+  /** Every command sudo ran, one entry each (its log, unwrapped). */
+  readonly sudoCalls: readonly string[];
+  /** The job cgroup pre recorded in the baseline, and how it was made. */
+  readonly jobCgroup: string | undefined;
+  readonly via: string | undefined;
+}
+
+/**
+ * Runs pre, `stepScript` and post as nobody, with passwordless sudo granted by a sudoers file bind-mounted over
+ * /etc/sudoers in a mount namespace of the job's own.
+ */
+async function hostedJob(dir: string, stepScript: string): Promise<HostedJob> {
+  const log = path.join(dir, 'sudo.log');
+  const sudoers = path.join(dir, 'sudoers');
+  // What a hosted image grants the runner user, and a log of every command sudo runs.
+  fs.writeFileSync(
+    sudoers,
+    `Defaults env_reset\nDefaults logfile="${log}"\nroot ALL=(ALL:ALL) ALL\nnobody ALL=(ALL) NOPASSWD: ALL\n`,
+    { mode: 0o440 },
+  );
   const driver = path.join(dir, 'driver.mjs');
-  const pids = path.join(dir, 'pids');
   const step = path.join(dir, 'step.sh');
   fs.writeFileSync(driver, DRIVER);
-  fs.writeFileSync(step, leakyStep(pids));
-  const own = [pids, path.join(dir, 'home'), path.join(dir, 'job')];
-  for (const d of own) {
-    fs.mkdirSync(d);
-    fs.chownSync(d, NOBODY, NOBODY);
+  fs.writeFileSync(step, stepScript);
+  for (const d of ['pids', 'home', 'job']) {
+    fs.mkdirSync(path.join(dir, d));
+    fs.chownSync(path.join(dir, d), NOBODY, NOBODY);
   }
   fs.chmodSync(dir, 0o755);
   const script =
     'mount --bind "$1" /etc/sudoers && shift && exec setpriv --reuid=65534 --regid=65534 --clear-groups "$@"';
-  const child = spawn(
-    'unshare',
-    [
-      '--mount',
-      '--propagation',
-      'private',
-      'sh',
-      '-c',
-      script,
-      'sh',
-      sudoers,
-      process.execPath,
-      driver,
-      path.join(dir, 'job'),
-      step,
-    ],
-    { cwd: path.join(dir, 'home'), env: { PATH: process.env.PATH, HOME: path.join(dir, 'home') } },
-  );
+  const argv = [sudoers, process.execPath, driver, path.join(dir, 'job'), step];
+  const child = spawn('unshare', ['--mount', '--propagation', 'private', 'sh', '-c', script, 'sh', ...argv], {
+    cwd: path.join(dir, 'home'),
+    env: { PATH: process.env.PATH, HOME: path.join(dir, 'home') },
+  });
   let out = '';
   let err = '';
   child.stdout.on('data', (d) => (out += d));
   child.stderr.on('data', (d) => (err += d));
-  return new Promise((resolve, reject) =>
+  const steps: { pre: Step; step: Step; post: Step } = await new Promise((resolve, reject) =>
     child.on('exit', (code) => {
       try {
         resolve(JSON.parse(out));
@@ -131,21 +138,32 @@ function runJobAsNobody(dir: string, sudoers: string): Promise<{ pre: Step; step
       }
     }),
   );
+  const session = /guarding this job as (strays-[0-9a-f]{16})/.exec(steps.pre.stdout)?.[1];
+  const baseline = path.join(dir, 'job', 'runner-temp', `${session}.baseline.json`);
+  const record = session && fs.existsSync(baseline) ? loadBaseline(baseline).cgroup : undefined;
+  jobCgroup = record && dirOf(record.mount, record.path);
+  // sudo's log wraps long entries onto indented lines.
+  const sudoCalls = fs.existsSync(log)
+    ? fs
+        .readFileSync(log, 'utf8')
+        .split(/\n(?=\S)/)
+        .filter(Boolean)
+        .map((c) => c.replace(/\s+/g, ' '))
+    : [];
+  return { ...steps, sudoCalls, jobCgroup, via: record?.via };
 }
+
+/** Every call was nobody running a command as root through the real sudo. */
+const expectSudoCalls = (calls: readonly string[], count: number): void => {
+  expect(calls).toHaveLength(count);
+  for (const c of calls) expect(c).toMatch(/ : nobody : .* USER=root ; COMMAND=/);
+};
 
 describeIf(missing, 'a hosted runner: the job as an unprivileged user with passwordless sudo', () => {
   it('makes the job cgroup through sudo, ends the unmarked daemon it proves, and removes the cgroup', async () => {
     leakers = new Leakers();
     const dir = leakers.dir;
-    const log = path.join(dir, 'sudo.log');
-    const sudoers = path.join(dir, 'sudoers');
-    // What a hosted image grants the runner user, and a log of every command sudo runs.
-    fs.writeFileSync(
-      sudoers,
-      `Defaults env_reset\nDefaults logfile="${log}"\nroot ALL=(ALL:ALL) ALL\nnobody ALL=(ALL) NOPASSWD: ALL\n`,
-      { mode: 0o440 },
-    );
-    const { pre, step, post } = await runJobAsNobody(dir, sudoers);
+    const job = await hostedJob(dir, leakyStep(path.join(dir, 'pids')));
     const pid = (name: string): number => {
       const p = Number(fs.readFileSync(path.join(dir, 'pids', name), 'utf8'));
       leakers?.trackIfAlive(p); // for afterEach, should post have left it
@@ -154,32 +172,34 @@ describeIf(missing, 'a hosted runner: the job as an unprivileged user with passw
     const marked = pid('marked');
     const unmarked = pid('unmarked');
 
-    expect(pre.code, pre.stdout + pre.stderr).toBe(0);
-    expect(pre.stdout).toMatch(/isolation: cgroup \(auto\): job cgroup \S+ \(via sudo -n\)\./);
-    expect(step.code).toBe(0);
-    const session = /guarding this job as (strays-[0-9a-f]{16})/.exec(pre.stdout)?.[1];
-    expect(session).toBeDefined();
-    const record = loadBaseline(path.join(dir, 'job', 'runner-temp', `${session}.baseline.json`)).cgroup;
-    expect(record?.via).toBe('sudo');
-    jobCgroup = record && dirOf(record.mount, record.path);
-
+    expect(job.pre.code, job.pre.stdout + job.pre.stderr).toBe(0);
+    expect(job.pre.stdout).toMatch(/isolation: cgroup \(auto\): job cgroup \S+ \(via sudo -n\)\./);
+    expect(job.via).toBe('sudo');
+    expect(job.step.code).toBe(0);
     // Both daemons found and ended; fail-on-leak fails the post step.
-    expect(post.code, post.stdout + post.stderr).toBe(1);
-    expect(post.outputs['leaked-count']).toBe('2');
-    const report = JSON.parse(fs.readFileSync(post.outputs['report-path'] as string, 'utf8'));
+    expect(job.post.code, job.post.stdout + job.post.stderr).toBe(1);
+    expect(job.post.outputs['leaked-count']).toBe('2');
+    const report = JSON.parse(fs.readFileSync(job.post.outputs['report-path'] as string, 'utf8'));
     const attribution = new Map(report.leaks.map((l: { pid: number; attribution: string }) => [l.pid, l.attribution]));
     expect([...attribution.keys()].sort()).toEqual([marked, unmarked].sort());
     expect(attribution.get(unmarked)).toBe('cgroup');
     for (const p of [marked, unmarked]) expect(isAlive(p)).toBe(false);
-    // The cgroup is gone, and every cgroup write went through the real sudo, as nobody.
-    expect(fs.existsSync(jobCgroup as string)).toBe(false);
-    // sudo's log wraps long entries onto indented lines.
-    const calls = fs
-      .readFileSync(log, 'utf8')
-      .split(/\n(?=\S)/)
-      .filter(Boolean)
-      .map((c) => c.replace(/\s+/g, ' '));
-    expect(calls.length).toBeGreaterThanOrEqual(2);
-    for (const c of calls) expect(c).toMatch(/ : nobody : .* USER=root ; COMMAND=/);
+    // The cgroup is gone; open, the move out for the freezer, close: each through the real sudo.
+    expect(fs.existsSync(job.jobCgroup as string)).toBe(false);
+    expectSudoCalls(job.sudoCalls, 3);
+  }, 60_000);
+
+  it('a clean job: two sudo calls, the cgroup removed at once, nothing said about it', async () => {
+    leakers = new Leakers();
+    const job = await hostedJob(leakers.dir, 'true\n');
+    expect(job.pre.stdout).toMatch(/\(via sudo -n\)\./);
+    expect(job.via).toBe('sudo');
+    expect(job.post.code, job.post.stdout + job.post.stderr).toBe(0);
+    expect(job.post.outputs['leaked-count']).toBe('0');
+    // The helper that closes the cgroup was started from inside it (the post step is a child of the runner
+    // worker, which is in the job cgroup): it must not keep the cgroup populated while it waits for it to empty.
+    expect(job.post.stdout).not.toMatch(/still holds|left in place|cannot remove/);
+    expect(fs.existsSync(job.jobCgroup as string)).toBe(false);
+    expectSudoCalls(job.sudoCalls, 2);
   }, 60_000);
 });

@@ -85,6 +85,11 @@ dir=$1 to=$2 ticks=$3; shift 3
 read -r frozen 2>/dev/null < "$dir/cgroup.freeze"
 if [ "$frozen" = 1 ]; then put 0 "$dir/cgroup.freeze" || echo "thaw-failed $why"; fi
 ${ia}
+inside=; while read -r p; do inside="$inside $p "; done < "$dir/cgroup.procs"
+p=$$
+while case $inside in *" $p "*) put "$p" "$to/cgroup.procs" ;; *) false ;; esac; do
+  ppid=0; while read -r k v; do [ "$k" = PPid: ] && { ppid=$v; break; }; done < "/proc/$p/status"; p=$ppid
+done
 while [ "$ticks" -gt 0 ] && populated; do sleep 0.05; ticks=$((ticks - 1)); done
 if populated; then echo busy; exit 0; fi
 rmdir -- "$dir" 2>/dev/null || why=$(find "$dir" -depth -type d -exec rmdir -- {} + 2>&1) || echo "remove-failed \${why##*: }"`,Wt=e=>e.stdout.split(`

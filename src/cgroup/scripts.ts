@@ -52,6 +52,9 @@ ${MOVE}`;
 
 // close: $1 job dir, $2 origin dir, $3 ticks of 50 ms to wait for the last exits, then pids to move back.
 // A frozen cgroup keeps its processes frozen wherever they go: thaw before anything else.
+// The helper itself (this shell, and sudo above it) was started from inside the job cgroup when its caller was
+// there (the post step of a clean job, whose chain leaves in this call): it leaves too, walking up from $$ while
+// the process is a member, or the cgroup could not empty while this waits for it.
 // Builtins where they serve (read, echo): each fork is a few ms on a busy runner.
 export const CLOSE = `${WRITE}
 populated() { while read -r k v; do [ "$k" = populated ] && { [ "$v" = 1 ]; return; }; done < "$dir/cgroup.events"; return 1; }
@@ -59,6 +62,11 @@ dir=$1 to=$2 ticks=$3; shift 3
 read -r frozen 2>/dev/null < "$dir/cgroup.freeze"
 if [ "$frozen" = 1 ]; then put 0 "$dir/cgroup.freeze" || echo "thaw-failed $why"; fi
 ${MOVE}
+inside=; while read -r p; do inside="$inside $p "; done < "$dir/cgroup.procs"
+p=$$
+while case $inside in *" $p "*) put "$p" "$to/cgroup.procs" ;; *) false ;; esac; do
+  ppid=0; while read -r k v; do [ "$k" = PPid: ] && { ppid=$v; break; }; done < "/proc/$p/status"; p=$ppid
+done
 while [ "$ticks" -gt 0 ] && populated; do sleep 0.05; ticks=$((ticks - 1)); done
 if populated; then echo busy; exit 0; fi
 rmdir -- "$dir" 2>/dev/null || why=$(find "$dir" -depth -type d -exec rmdir -- {} + 2>&1) || echo "remove-failed \${why##*: }"`;
