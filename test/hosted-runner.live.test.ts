@@ -58,15 +58,15 @@ afterEach(async () => {
   jobCgroup = undefined;
 });
 
-/** The job: pre, the step in argv[3], post; what each printed, as JSON on stdout. */
+/** The job: pre, the step in argv[3], post, with the inputs in argv[4]; what each printed, as JSON on stdout. */
 const DRIVER = `
 import fs from 'node:fs';
 import { SimJob } from ${JSON.stringify(path.join(REPO_ROOT, 'test/sim/job.mjs'))};
-const [root, stepFile] = process.argv.slice(2);
+const [root, stepFile, inputs] = process.argv.slice(2);
 const job = new SimJob({ root });
-const pre = await job.pre();
+const pre = await job.pre({ inputs: JSON.parse(inputs) });
 const step = await job.run(fs.readFileSync(stepFile, 'utf8'), { id: 'tests' });
-const post = await job.post();
+const post = await job.post({ inputs: JSON.parse(inputs) });
 process.stdout.write(JSON.stringify({ pre, step, post }));
 `;
 
@@ -100,7 +100,7 @@ interface HostedJob {
  * Runs pre, `stepScript` and post as nobody, with passwordless sudo granted by a sudoers file bind-mounted over
  * /etc/sudoers in a mount namespace of the job's own.
  */
-async function hostedJob(dir: string, stepScript: string): Promise<HostedJob> {
+async function hostedJob(dir: string, stepScript: string, inputs: Record<string, string> = {}): Promise<HostedJob> {
   const log = path.join(dir, 'sudo.log');
   const sudoers = path.join(dir, 'sudoers');
   // What a hosted image grants the runner user, and a log of every command sudo runs.
@@ -120,7 +120,7 @@ async function hostedJob(dir: string, stepScript: string): Promise<HostedJob> {
   fs.chmodSync(dir, 0o755);
   const script =
     'mount --bind "$1" /etc/sudoers && shift && exec setpriv --reuid=65534 --regid=65534 --clear-groups "$@"';
-  const argv = [sudoers, process.execPath, driver, path.join(dir, 'job'), step];
+  const argv = [sudoers, process.execPath, driver, path.join(dir, 'job'), step, JSON.stringify(inputs)];
   const child = spawn('unshare', ['--mount', '--propagation', 'private', 'sh', '-c', script, 'sh', ...argv], {
     cwd: path.join(dir, 'home'),
     env: { PATH: process.env.PATH, HOME: path.join(dir, 'home') },
@@ -153,6 +153,21 @@ async function hostedJob(dir: string, stepScript: string): Promise<HostedJob> {
   return { ...steps, sudoCalls, jobCgroup, via: record?.via };
 }
 
+/** The pid a step wrote to pids/NAME; tracked for afterEach should post have left it. */
+function leakedPid(dir: string, name: string): number {
+  const pid = Number(fs.readFileSync(path.join(dir, 'pids', name), 'utf8'));
+  leakers?.trackIfAlive(pid);
+  return pid;
+}
+
+/** Each leak of the JSON report by pid: its attribution and outcome. */
+function leaksOf(post: Step): Map<number, { attribution: string; outcome: string; uid: number }> {
+  const report = JSON.parse(fs.readFileSync(post.outputs['report-path'] as string, 'utf8'));
+  return new Map(
+    report.leaks.map((l: { pid: number; attribution: string; outcome: string; uid: number }) => [l.pid, l]),
+  );
+}
+
 /** Every call was nobody running a command as root through the real sudo. */
 const expectSudoCalls = (calls: readonly string[], count: number): void => {
   expect(calls).toHaveLength(count);
@@ -164,13 +179,8 @@ describeIf(missing, 'a hosted runner: the job as an unprivileged user with passw
     leakers = new Leakers();
     const dir = leakers.dir;
     const job = await hostedJob(dir, leakyStep(path.join(dir, 'pids')));
-    const pid = (name: string): number => {
-      const p = Number(fs.readFileSync(path.join(dir, 'pids', name), 'utf8'));
-      leakers?.trackIfAlive(p); // for afterEach, should post have left it
-      return p;
-    };
-    const marked = pid('marked');
-    const unmarked = pid('unmarked');
+    const marked = leakedPid(dir, 'marked');
+    const unmarked = leakedPid(dir, 'unmarked');
 
     expect(job.pre.code, job.pre.stdout + job.pre.stderr).toBe(0);
     expect(job.pre.stdout).toMatch(/isolation: cgroup \(auto\): job cgroup \S+ \(via sudo -n\)\./);
@@ -179,10 +189,9 @@ describeIf(missing, 'a hosted runner: the job as an unprivileged user with passw
     // Both daemons found and ended; fail-on-leak fails the post step.
     expect(job.post.code, job.post.stdout + job.post.stderr).toBe(1);
     expect(job.post.outputs['leaked-count']).toBe('2');
-    const report = JSON.parse(fs.readFileSync(job.post.outputs['report-path'] as string, 'utf8'));
-    const attribution = new Map(report.leaks.map((l: { pid: number; attribution: string }) => [l.pid, l.attribution]));
-    expect([...attribution.keys()].sort()).toEqual([marked, unmarked].sort());
-    expect(attribution.get(unmarked)).toBe('cgroup');
+    const leaks = leaksOf(job.post);
+    expect([...leaks.keys()].sort()).toEqual([marked, unmarked].sort());
+    expect(leaks.get(unmarked)?.attribution).toBe('cgroup');
     for (const p of [marked, unmarked]) expect(isAlive(p)).toBe(false);
     // The cgroup is gone; open, the move out for the freezer, close: each through the real sudo.
     expect(fs.existsSync(job.jobCgroup as string)).toBe(false);
@@ -201,5 +210,46 @@ describeIf(missing, 'a hosted runner: the job as an unprivileged user with passw
     expect(job.post.stdout).not.toMatch(/still holds|left in place|cannot remove/);
     expect(fs.existsSync(job.jobCgroup as string)).toBe(false);
     expectSudoCalls(job.sudoCalls, 2);
+  }, 60_000);
+
+  it('isolation marker: ssh-agent hides its environment from its own user; the marker read through sudo proves it', async () => {
+    leakers = new Leakers();
+    const dir = leakers.dir;
+    const pids = path.join(dir, 'pids');
+    const job = await hostedJob(dir, `eval "$(ssh-agent -s)" >/dev/null; echo "$SSH_AGENT_PID" > '${pids}/agent'\n`, {
+      isolation: 'marker',
+    });
+    const agent = leakedPid(dir, 'agent');
+    expect(job.pre.stdout).toMatch(/isolation: marker \(as requested\)/);
+    expect(job.post.code, job.post.stdout + job.post.stderr).toBe(1);
+    expect(leaksOf(job.post).get(agent)?.attribution).toBe('privileged-read');
+    expect(isAlive(agent)).toBe(false);
+    expectSudoCalls(job.sudoCalls, 1); // the one privileged read; nothing else needed sudo
+  }, 60_000);
+
+  it("another user's daemon in the job cgroup (a step's sudo): proven by the cgroup, ended through sudo", async () => {
+    leakers = new Leakers();
+    const dir = leakers.dir;
+    const pids = path.join(dir, 'pids');
+    // sudo resets the environment: the daemon carries no mark, and it runs as root, not as the job's user. The
+    // sudo above it stays too, relaying signals to the daemon rather than ending: SIGKILL ends it after the grace.
+    const job = await hostedJob(
+      dir,
+      `sudo -n setsid sh -c 'echo $$ > "$0"; exec sleep 302' '${pids}/root' >/dev/null 2>&1 &\n` +
+        `while [ ! -s '${pids}/root' ]; do sleep 0.05; done\n`,
+      { 'grace-period': '500ms' },
+    );
+    const daemon = leakedPid(dir, 'root');
+    expect(job.via).toBe('sudo');
+    expect(job.post.code, job.post.stdout + job.post.stderr).toBe(1);
+    const leaks = leaksOf(job.post);
+    expect(leaks.get(daemon)).toMatchObject({ attribution: 'cgroup', outcome: 'exited' });
+    // The sudo process keeps the step's environment, unreadable to the job's user: its marker is read through sudo.
+    for (const [pid, leak] of leaks) {
+      expect(leak.uid).toBe(0);
+      expect(['cgroup', 'privileged-read']).toContain(leak.attribution);
+      expect(isAlive(pid)).toBe(false);
+    }
+    expect(fs.existsSync(job.jobCgroup as string)).toBe(false);
   }, 60_000);
 });
