@@ -141,6 +141,40 @@ describe('terminate against live leakers', () => {
     expect(await stillLeaking(j)).toEqual([]);
   });
 
+  // sudo without a pty stops itself when its command stops: after stop-the-world and SIGCONT it stopped again,
+  // its SIGTERM pending, and only SIGKILL ended it, a grace period later (test/hosted-runner.live.test.ts). This
+  // parent stops itself once when it is first resumed, and relays SIGTERM to its child, as sudo does.
+  itIf(
+    needsCommand('python3', 'python3'),
+    'ends a parent that stops itself again once resumed (as sudo does), on SIGTERM: one more SIGCONT',
+    async () => {
+      const j = setup();
+      const script = [
+        'import os, signal, sys',
+        'child = os.fork()',
+        "if child == 0: os.execvp('sleep', ['sleep', '309'])",
+        "open(os.environ['PIDFILE'], 'w').write(str(os.getpid()))",
+        'stops = [1]',
+        'def relay(signo, frame):',
+        '    try: os.kill(child, signo)',
+        '    except ProcessLookupError: pass',
+        'def stop_once(signo, frame):',
+        '    if stops: stops.pop(); os.kill(os.getpid(), signal.SIGSTOP)',
+        'signal.signal(signal.SIGTERM, relay)',
+        'signal.signal(signal.SIGCONT, stop_once)',
+        'os.waitpid(child, 0)',
+      ].join('\n');
+      const file = leakers.file('stops-with-its-child.py');
+      fs.writeFileSync(file, script);
+      const pid = await leakers.daemon(`setsid python3 '${file}' &`, { env: j.env });
+      const { findings } = await findingsOf(j, [pid]);
+      const t = await terminate(findings, { graceMs: 5000, kill: true, rescan: rescanOf(j) });
+      expectEnded(byPid(t.results, pid), false);
+      expect(byPid(t.results, pid)?.signals.filter((s) => s === 'SIGCONT').length).toBe(2);
+      expect(await stillLeaking(j)).toEqual([]);
+    },
+  );
+
   it("ends two supervisors in separate sessions that restart each other and each other's child", async () => {
     const j = setup();
     const d = leakers.dir;

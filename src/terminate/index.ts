@@ -46,7 +46,7 @@ export async function terminate(findings: readonly Finding[], options: Terminate
   const termAt = Date.now();
   await deliver(records.active(), ['SIGTERM', 'SIGCONT'], records.guarded, first.processes, helper);
   const deadline = Math.max(termAt + options.graceMs, Date.now() + options.graceMs * MIN_GRACE_SHARE);
-  const survivors = await waitForEnd(records.active(), deadline, pollMs);
+  const survivors = await waitForEnd(records.active(), deadline, pollMs, resumeOnce(helper));
 
   // Survivors may have forked while they ran; stop them and find those children before the SIGKILL.
   const late = await stopTheWorld(records, survivors, options, notes);
@@ -63,6 +63,21 @@ export async function terminate(findings: readonly Finding[], options: Terminate
     added: records.added,
     durationMs: Date.now() - began,
     ...(notes.length > 0 ? { notes } : {}),
+  };
+}
+
+/**
+ * A target that stops again after our SIGCONT holds its SIGTERM pending until SIGKILL, a whole grace period
+ * later. sudo (1.9, without a pty) does: it stops itself when the command it runs stops, so the stop-the-world
+ * SIGSTOP of both leaves sudo stopped once both are resumed (test/hosted-runner.live.test.ts, `sudo … &` in a
+ * step). Each such target gets one more SIGCONT, once: a process that keeps stopping itself waits for SIGKILL.
+ */
+function resumeOnce(helper: TerminateOptions['privileged']): (stopped: TargetRecord[]) => Promise<void> {
+  const resumed = new Set<TargetRecord>();
+  return (stopped) => {
+    const fresh = stopped.filter((r) => !resumed.has(r));
+    for (const r of fresh) resumed.add(r);
+    return sendAll(fresh, 'SIGCONT', helper);
   };
 }
 

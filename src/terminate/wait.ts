@@ -6,7 +6,7 @@
  * cooperative SIGTERM, and a fixed 20 ms step made every termination wait a
  * whole step for it. 300 stat reads per look are far below a millisecond.
  */
-import { type Identity, stillRunning } from '../proc/index.js';
+import { type Identity, look, stillRunning } from '../proc/index.js';
 
 export const DEFAULT_POLL_MS = 20;
 /** The first look after the signal; each next one waits twice as long, up to pollMs. */
@@ -14,11 +14,21 @@ export const FIRST_POLL_MS = 1;
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
-/** Resolves with the targets still running at `deadline`, or [] as soon as none is. A zombie counts as dead. */
+/** Stopped by a signal (proc(5) state `T`; `t`, stopped by a tracer, is not ours to resume). */
+const isStopped = (target: Identity): boolean => {
+  const now = look(target);
+  return now.kind === 'running' && now.now.state === 'T';
+};
+
+/**
+ * Resolves with the targets still running at `deadline`, or [] as soon as none is. A zombie counts as dead.
+ * `onStopped` gets the targets found stopped at a look, to resume them.
+ */
 export async function waitForEnd<T extends Identity>(
   targets: readonly T[],
   deadline: number,
   pollMs = DEFAULT_POLL_MS,
+  onStopped?: (stopped: T[]) => Promise<void>,
 ): Promise<T[]> {
   let running = targets.filter(stillRunning);
   let step = Math.min(FIRST_POLL_MS, pollMs);
@@ -28,6 +38,8 @@ export async function waitForEnd<T extends Identity>(
     await sleep(Math.min(step, left));
     step = Math.min(step * 2, pollMs);
     running = running.filter(stillRunning);
+    const stopped = onStopped ? running.filter(isStopped) : [];
+    if (stopped.length > 0) await onStopped?.(stopped);
   }
   return running;
 }
