@@ -1,7 +1,7 @@
 /**
  * The baseline: what ran before the job, and who runs the job.
  */
-import { type Identity, identityKey, type ProcessInfo, type ProcessTable, type ReaderName } from '../proc/index.js';
+import type { Identity, ProcessInfo, ProcessTable, ReaderName } from '../proc/index.js';
 import { newSessionId } from './session.js';
 import { ancestorsOf, buildTree } from './tree.js';
 
@@ -53,13 +53,27 @@ export interface JobCgroupRecord {
  * baseline by pid + start. The one test for it (detection, the reader, the
  * post step's reads and the time-window guess all ask this).
  */
-export function isNew(baseline: Pick<Baseline, 'start'>, baselineKeys: ReadonlySet<string>, p: Identity): boolean {
-  return p.start >= baseline.start && !baselineKeys.has(identityKey(p));
+export function isNew(baseline: Pick<Baseline, 'start'>, keys: BaselineKeys, p: Identity): boolean {
+  return p.start >= baseline.start && keys.get(p.pid) !== p.start;
 }
 
-/** identityKey of every baseline process, for isNew. */
-export const baselineKeys = (baseline: Pick<Baseline, 'processes'>): Set<string> =>
-  new Set(baseline.processes.map(identityKey));
+/** Each baseline process's start by its pid (one table read holds one process per pid): what isNew looks up. */
+export type BaselineKeys = ReadonlyMap<number, number>;
+
+const keysOfBaseline = new WeakMap<object, BaselineKeys>();
+
+/**
+ * The baseline's keys, made once per baseline object: a post step asks in the read, the check and detection.
+ * Numbers, not `pid@start` strings: at 4,000 processes each string per process and per question was garbage.
+ */
+export function baselineKeys(baseline: Pick<Baseline, 'processes'>): BaselineKeys {
+  let keys = keysOfBaseline.get(baseline);
+  if (keys === undefined) {
+    keys = new Map(baseline.processes.map((p) => [p.pid, p.start]));
+    keysOfBaseline.set(baseline, keys);
+  }
+  return keys;
+}
 
 /** The runner chain recorded at job start: the snapshotter and its ancestors, parent first. */
 export const recordedChain = (baseline: Pick<Baseline, 'snapshotter' | 'ancestors'>): Identity[] => [

@@ -11,7 +11,7 @@ import {
   readTable,
   readUnreadableEnvs,
 } from '../proc/index.js';
-import { type Baseline, type SnapshotInput, baselineKeys, isNew, snapshotFrom } from './baseline.js';
+import { type Baseline, type BaselineKeys, type SnapshotInput, baselineKeys, isNew, snapshotFrom } from './baseline.js';
 import { type DetectOptions, detect, guardedFor } from './detect.js';
 import type { Detection } from './findings.js';
 import { timeWindowReason } from './time-window.js';
@@ -76,12 +76,7 @@ export async function readCurrent(baseline: Baseline, options: ReadOptions = {})
   return { table: privileged.table, notes: privileged.notes };
 }
 
-function hasTimeWindowCandidate(
-  baseline: Baseline,
-  keys: ReadonlySet<string>,
-  table: ProcessTable,
-  checker: number,
-): boolean {
+function hasTimeWindowCandidate(baseline: Baseline, keys: BaselineKeys, table: ProcessTable, checker: number): boolean {
   if (baseline.cgroup !== undefined) return false; // with a job cgroup, membership decides
   const tree = buildTree(table.processes);
   // No cgroup check here: the runner chain's cgroups are not read yet, and this must be a superset of detect's candidates.

@@ -11,7 +11,7 @@
  * is not the runner chain, and is one of the programs below counts.
  */
 import type { ProcessInfo } from '../proc/index.js';
-import { type Baseline, isNew } from './baseline.js';
+import { type Baseline, type BaselineKeys, isNew } from './baseline.js';
 import type { NeverTouch } from './never-touch.js';
 import type { Tree } from './tree.js';
 
@@ -22,7 +22,7 @@ export interface WindowContext {
   readonly baseline: Baseline;
   readonly tree: Tree;
   /** identityKey of every baseline process. */
-  readonly baselineKeys: ReadonlySet<string>;
+  readonly baselineKeys: BaselineKeys;
   readonly never: NeverTouch;
   /** cgroup v2 paths a job process may live in (referenceCgroups); undefined: not checked (a superset pre-check). */
   readonly cgroups?: readonly string[] | undefined;
