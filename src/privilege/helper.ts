@@ -1,12 +1,15 @@
 /**
  * The privileged helper: the one way strays runs anything as root (environment
- * reads, cgroup phases, privileged signals). A run is `<prefix> sh -c '<fixed
- * script>' sh <arg>…` with prefix `sudo -n` (sudo(8): fails instead of asking
- * for a password) or `[]` (this process's own rights). The script is a
- * constant of the caller and every value a positional argument, so no value
- * is ever parsed by the shell (sh(1p), "-c"). A helper that cannot run is
- * tried once per process: sudo logs each call, and a refused one costs a
- * fork/exec and a PAM session.
+ * reads, cgroup phases, privileged signals and fd reads). A run is `<prefix>
+ * sh -c '<fixed script>' sh <arg>…`, or `<prefix> <this node> -e '<fixed
+ * script>' <arg>…` for the scripts that signal or read fds (kill(2) and
+ * readlink(2) without a fork per process), with prefix `sudo -n` (sudo(8):
+ * fails instead of asking for a password) or `[]` (this process's own
+ * rights). The script is a constant of the caller and every value a separate
+ * argument, so no value is ever parsed by the shell (sh(1p), "-c") or as code.
+ * A helper that cannot run is tried once per process, whichever script asked
+ * first: sudo logs each call, and a refused one costs a fork/exec and a PAM
+ * session. (A sudoers rule that lets `sh` run could not keep `node` out.)
  */
 import { execFile } from 'node:child_process';
 import fs from 'node:fs';
@@ -29,22 +32,28 @@ export const helperName = (prefix: PrivilegePrefix): string =>
 /** Printed first by every script: proof that the script itself ran (as opposed to sudo refusing). */
 const READY = 'strays-helper-ran';
 
+/** What runs the fixed script: sh(1), or this Node binary (`process.argv.slice(1)` are then the arguments). */
+export type HelperLanguage = 'sh' | 'node';
+
 /**
- * The argv of one run. LC_ALL=C is set inside the script too: sudo's env_reset
+ * The argv of one run. LC_ALL=C is set inside the sh script too: sudo's env_reset
  * may drop it from the environment, and callers parse strerror(3) texts.
  */
-export const helperArgv = (prefix: PrivilegePrefix, script: string, args: readonly string[]): string[] => [
-  ...prefix,
-  'sh',
-  '-c',
-  `echo ${READY}; LC_ALL=C; export LC_ALL\n${script}`,
-  'sh',
-  ...args,
-];
+export const helperArgv = (
+  prefix: PrivilegePrefix,
+  script: string,
+  args: readonly string[],
+  language: HelperLanguage = 'sh',
+): string[] =>
+  language === 'sh'
+    ? [...prefix, 'sh', '-c', `echo ${READY}; LC_ALL=C; export LC_ALL\n${script}`, 'sh', ...args]
+    : [...prefix, process.execPath, '-e', `process.stdout.write('${READY}\\n');\n${script}`, ...args];
 
 export interface HelperOptions {
   /** Give up after this long (default 10 s): a hung sudo (PAM, LDAP) must not hang the job. */
   readonly timeoutMs?: number | undefined;
+  /** sh (default) or node. */
+  readonly language?: HelperLanguage;
 }
 
 export type HelperRun =
@@ -114,7 +123,7 @@ function settle(prefix: PrivilegePrefix, ended: Ended, timeoutMs: number): Helpe
 /** The argv to run, or the remembered refusal; and the child's options. */
 function prepare(prefix: PrivilegePrefix, script: string, args: readonly string[], options: HelperOptions) {
   const known = refused.get(helperName(prefix));
-  const [file, ...rest] = helperArgv(prefix, script, args);
+  const [file, ...rest] = helperArgv(prefix, script, args, options.language);
   const child = {
     encoding: 'utf8' as const,
     timeout: options.timeoutMs ?? 10_000,
@@ -127,7 +136,7 @@ function prepare(prefix: PrivilegePrefix, script: string, args: readonly string[
   return { refusal, file: file as string, rest, child };
 }
 
-/** Runs one fixed script through the helper without blocking the event loop (environment reads, signals). */
+/** Runs one fixed script through the helper without blocking the event loop (environment reads, signals, cgroup phases). */
 export async function runHelper(
   prefix: PrivilegePrefix,
   script: string,

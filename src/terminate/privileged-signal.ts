@@ -1,7 +1,7 @@
 /**
  * Signalling, and reading the fds of, a proven leak that belongs to another
  * user (a step ran `sudo git daemon --detach`), through the privileged helper
- * (`sudo -n`, src/proc/privileged.ts): EPERM is then not the end of it.
+ * (`sudo -n`, src/privilege/helper.ts): EPERM is then not the end of it.
  *
  * Never through a shell, never with interpolated strings: the helper runs
  * this same Node binary with a fixed script (`node -e SCRIPT`), and pids,
@@ -11,7 +11,7 @@
  * kill(2), so a recycled pid is never signalled; a zombie is never signalled.
  * One helper call per signal round for every target, not one per process.
  */
-import { execFile } from 'node:child_process';
+import { helperArgv as runArgv, runHelper } from '../privilege/helper.js';
 import type { Identity, PrivilegePrefix } from '../proc/index.js';
 import type { SignalName, SignalResult } from './signals.js';
 
@@ -69,53 +69,21 @@ export type HelperFds =
 const isSafeIdentity = (t: Identity): boolean =>
   Number.isSafeInteger(t.pid) && t.pid > 1 && Number.isSafeInteger(t.start) && t.start >= 0;
 
-/** The argv of one helper call: prefix, this Node binary, the fixed script, then data only. */
-export function helperArgv(
+const SCRIPTS = { signal: SIGNAL_SCRIPT, fds: FDS_SCRIPT } as const;
+
+/** The data of one helper call: the head (signal name or cap), then pid and start of each target. */
+const dataOf = (head: string, targets: readonly Identity[]): string[] => [
+  head,
+  ...targets.filter(isSafeIdentity).flatMap((t) => [String(t.pid), String(t.start)]),
+];
+
+/** The argv of one helper call: prefix, this Node binary, the fixed script, then data only. @internal exported for tests */
+export const helperArgv = (
   prefix: PrivilegePrefix,
-  script: 'signal' | 'fds',
+  script: keyof typeof SCRIPTS,
   head: string,
   targets: readonly Identity[],
-): string[] {
-  const pairs = targets.filter(isSafeIdentity).flatMap((t) => [String(t.pid), String(t.start)]);
-  return [...prefix, process.execPath, '-e', script === 'signal' ? SIGNAL_SCRIPT : FDS_SCRIPT, head, ...pairs];
-}
-
-/** Helpers that refused once (no sudo, a password required): not asked again by this process, so sudo logs one refusal, not one per signal. */
-const refused = new Map<string, string>();
-
-async function runHelper(
-  argv: readonly string[],
-  prefixLength: number,
-  timeoutMs: number,
-): Promise<{ ok: true; json: Record<string, unknown> } | { ok: false; reason: string }> {
-  const [file, ...args] = argv;
-  const key = argv.slice(0, prefixLength).join(' ');
-  const known = refused.get(key);
-  if (known !== undefined) return { ok: false, reason: known };
-  return new Promise((resolve) => {
-    execFile(
-      file as string,
-      args,
-      { encoding: 'utf8', timeout: timeoutMs, maxBuffer: 16 << 20 },
-      (error, stdout, stderr) => {
-        if (error) {
-          const reason =
-            (error as NodeJS.ErrnoException).code === 'ENOENT'
-              ? `${argv[0]} is not installed`
-              : `${argv[0]} refused: ${stderr.trim().split('\n')[0] || error.message}`;
-          if (prefixLength > 0) refused.set(key, reason);
-          resolve({ ok: false, reason });
-          return;
-        }
-        try {
-          resolve({ ok: true, json: JSON.parse(stdout) as Record<string, unknown> });
-        } catch {
-          resolve({ ok: false, reason: 'the privileged helper printed no answer' });
-        }
-      },
-    );
-  });
-}
+): string[] => runArgv(prefix, SCRIPTS[script], dataOf(head, targets), 'node');
 
 /** Sends `signal` to every target through the helper, each after its identity check as root. */
 export async function signalPrivileged(
@@ -152,17 +120,30 @@ export async function readFdsPrivileged(
  */
 async function perTarget<T>(
   prefix: PrivilegePrefix,
-  script: 'signal' | 'fds',
+  script: keyof typeof SCRIPTS,
   head: string,
   targets: readonly Identity[],
   each: (got: unknown, failure: string | undefined) => T | undefined,
 ): Promise<Map<number, T>> {
   const out = new Map<number, T>();
   if (targets.length === 0) return out;
-  const answer = await runHelper(helperArgv(prefix, script, head, targets), prefix.length, HELPER_TIMEOUT_MS);
+  const run = await runHelper(prefix, SCRIPTS[script], dataOf(head, targets), {
+    language: 'node',
+    timeoutMs: HELPER_TIMEOUT_MS,
+  });
+  const answer = run.ok ? parseAnswer(run.stdout) : { failure: run.reason };
   for (const t of targets) {
-    const result = answer.ok ? each(answer.json[String(t.pid)], undefined) : each(undefined, answer.reason);
+    const result = 'json' in answer ? each(answer.json[String(t.pid)], undefined) : each(undefined, answer.failure);
     if (result !== undefined) out.set(t.pid, result);
   }
   return out;
+}
+
+/** The script's one JSON object, or why there is none. */
+function parseAnswer(stdout: string): { json: Record<string, unknown> } | { failure: string } {
+  try {
+    return { json: JSON.parse(stdout) as Record<string, unknown> };
+  } catch {
+    return { failure: 'the privileged helper printed no answer' };
+  }
 }
