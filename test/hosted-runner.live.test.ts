@@ -22,6 +22,7 @@ import {
   describeIf,
   firstMissing,
   needsCommand,
+  needsMountNamespace,
   needsRootAndSharedNode,
   needsWritableCgroup,
 } from './helpers/requires.js';
@@ -32,6 +33,7 @@ const missing = firstMissing(
   needsRootAndSharedNode('runs the job as uid 65534 with its own sudoers rule'),
   needsCommand('sudo', 'sudo'),
   needsCommand('setpriv', 'util-linux'),
+  needsMountNamespace(),
   needsWritableCgroup(),
   readableByNobody(),
 );

@@ -93,3 +93,11 @@ export function needsIPv6Loopback(): Promise<Missing> {
     server.listen(0, '::1', () => server.close(() => resolve(undefined)));
   });
 }
+
+/** A private mount namespace (`unshare --mount`): a container's root may lack CAP_SYS_ADMIN for it. */
+export function needsMountNamespace(): Missing {
+  const run = spawnSync('unshare', ['--mount', '--propagation', 'private', 'true'], { encoding: 'utf8' });
+  return run.status === 0
+    ? undefined
+    : `needs a private mount namespace (unshare --mount: ${run.error?.message ?? (run.stderr.trim() || `exit ${run.status}`)})`;
+}
