@@ -14,15 +14,9 @@ export const FIRST_POLL_MS = 1;
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
-/** Stopped by a signal (proc(5) state `T`; `t`, stopped by a tracer, is not ours to resume). */
-const isStopped = (target: Identity): boolean => {
-  const now = look(target);
-  return now.kind === 'running' && now.now.state === 'T';
-};
-
 /**
  * Resolves with the targets still running at `deadline`, or [] as soon as none is. A zombie counts as dead.
- * `onStopped` gets the targets found stopped at a look, to resume them.
+ * `onStopped` gets the targets found stopped at a look (one stat read per target and look), to resume them.
  */
 export async function waitForEnd<T extends Identity>(
   targets: readonly T[],
@@ -37,8 +31,10 @@ export async function waitForEnd<T extends Identity>(
     if (left <= 0) break;
     await sleep(Math.min(step, left));
     step = Math.min(step * 2, pollMs);
-    running = running.filter(stillRunning);
-    const stopped = onStopped ? running.filter(isStopped) : [];
+    const looks = running.map((t) => [t, look(t)] as const);
+    running = looks.filter(([, l]) => l.kind === 'running').map(([t]) => t);
+    // Stopped by a signal: proc(5) state T (t, stopped by a tracer, is not ours to resume).
+    const stopped = looks.filter(([, l]) => l.kind === 'running' && l.now.state === 'T').map(([t]) => t);
     if (stopped.length > 0) await onStopped?.(stopped);
   }
   return running;
