@@ -163,10 +163,13 @@ function leakedPid(dir: string, name: string): number {
 }
 
 /** Each leak of the JSON report by pid: its attribution and outcome. */
-function leaksOf(post: Step): Map<number, { attribution: string; outcome: string; uid: number }> {
+function leaksOf(post: Step): Map<number, { attribution: string; outcome: string; uid: number; group: number }> {
   const report = JSON.parse(fs.readFileSync(post.outputs['report-path'] as string, 'utf8'));
   return new Map(
-    report.leaks.map((l: { pid: number; attribution: string; outcome: string; uid: number }) => [l.pid, l]),
+    report.leaks.map((l: { pid: number; attribution: string; outcome: string; uid: number; group: number }) => [
+      l.pid,
+      l,
+    ]),
   );
 }
 
@@ -239,13 +242,19 @@ describeIf(missing, 'a hosted runner: the job as an unprivileged user with passw
     const job = await hostedJob(
       dir,
       `sudo -n setsid sh -c 'echo $$ > "$0"; exec sleep 302' '${pids}/root' >/dev/null 2>&1 &\n` +
-        `while [ ! -s '${pids}/root' ]; do sleep 0.05; done\n`,
+        `setsid sh -c 'echo $$ > "$0"; exec sleep 303' '${pids}/own' >/dev/null 2>&1 &\n` +
+        `while [ ! -s '${pids}/root' ] || [ ! -s '${pids}/own' ]; do sleep 0.05; done\n`,
     );
     const daemon = leakedPid(dir, 'root');
+    const own = leakedPid(dir, 'own');
     expect(job.via).toBe('sudo');
     expect(job.post.code, job.post.stdout + job.post.stderr).toBe(1);
     const leaks = leaksOf(job.post);
     expect(leaks.get(daemon)).toMatchObject({ attribution: 'cgroup', outcome: 'exited' });
+    // The job user's own `sleep 303` has the root daemon's shape, step and outcome, but not its user: its own row.
+    expect(leaks.get(own)).toMatchObject({ uid: NOBODY, outcome: 'exited' });
+    expect(leaks.get(own)?.group).not.toBe(leaks.get(daemon)?.group);
+    leaks.delete(own);
     // The sudo process keeps the step's environment, unreadable to the job's user: its marker is read through sudo.
     for (const [pid, leak] of leaks) {
       expect(leak.uid).toBe(0);

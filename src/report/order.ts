@@ -57,7 +57,8 @@ export function groupEntries(
   const members: Ungrouped[][] = [];
   const index: number[] = [];
   for (const l of entries) {
-    const key = JSON.stringify([shapeOf(l), l.step ?? null, l.outcome]);
+    // The user too: a row shows one user, and a step's `sudo daemon` (root) is not its user's `daemon`.
+    const key = JSON.stringify([shapeOf(l), l.step ?? null, l.uid ?? null, l.outcome]);
     let i = byKey.get(key);
     if (i === undefined) {
       i = members.length;
