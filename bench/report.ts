@@ -1,4 +1,5 @@
 /** The bench's table and its verdict on its targets (README, Benchmark). */
+import type { Hosted } from './hosted.js';
 import type { ChildPost, DistTimes, SnapshotTimes, TerminationTimes } from './measure.js';
 
 export interface SizeResult {
@@ -11,6 +12,8 @@ export interface SizeResult {
   readonly dist: DistTimes;
   /** dist/pre and dist/post again with isolation marker, where the default made a job cgroup. */
   readonly distMarker?: DistTimes | undefined;
+  /** dist/pre and dist/post as a hosted runner's job runs them: uid 65534, passwordless sudo (bench/hosted.ts). */
+  readonly hosted?: Hosted | undefined;
   readonly cooperative: TerminationTimes;
   readonly ignoring: TerminationTimes;
 }
@@ -53,6 +56,16 @@ export function rows(results: readonly SizeResult[]): string[][] {
         line('dist/post ÷ runner cleanup, isolation marker', (r) => ratio(r.distMarker?.postVsCleanup)),
       ]
     : [];
+  const hostedOf = (r: SizeResult) => (r.hosted?.ok ? r.hosted.times : undefined);
+  const hosted = results.some((r) => hostedOf(r))
+    ? [
+        line('runner cleanup, as uid 65534', (r) => ms(hostedOf(r)?.cleanupMs)),
+        line('dist/pre, clean job, as uid 65534 with sudo', (r) => ms(hostedOf(r)?.preMs)),
+        line('dist/post, clean job, as uid 65534 with sudo', (r) => ms(hostedOf(r)?.postMs)),
+        line('dist/pre ÷ runner cleanup, as uid 65534 with sudo', (r) => ratio(hostedOf(r)?.preVsCleanup)),
+        line('dist/post ÷ runner cleanup, as uid 65534 with sudo', (r) => ratio(hostedOf(r)?.postVsCleanup)),
+      ]
+    : [];
   return [
     line('processes in the table', (r) => String(r.snap.processes)),
     line('snapshot: ours, pre-step read', (r) => ms(r.snap.preReadMs)),
@@ -78,6 +91,7 @@ export function rows(results: readonly SizeResult[]): string[][] {
     line('dist/pre ÷ node -e 0', (r) => ratio(r.dist.preVsFloor)),
     line('dist/post ÷ node -e 0', (r) => ratio(r.dist.postVsFloor)),
     ...marker,
+    ...hosted,
     line('peak RSS, dist/post', rssOf),
     line(`terminate cooperative leaks (grace 5 s)`, (r) => ms(r.cooperative.ms)),
     line('  ÷ grace', (r) => pct(r.cooperative.ms / COOP_GRACE_MS)),
@@ -171,6 +185,12 @@ export function printResults(results: readonly SizeResult[], info: RunInfo): voi
   );
   for (const t of targets(results, info.leaks)) console.log(`- [${t.met ? 'met' : 'MISSED'}] ${t.name}: ${t.detail}`);
   for (const r of results) for (const f of r.dist.failures) console.log(`! ~${r.size}: ${f}`);
+  // The hosted runner's path: informational (the targets are the rows above); what it used, or why it was not run.
+  const hosted = results.find((r) => r.hosted !== undefined)?.hosted;
+  if (hosted?.ok) console.log(`- as uid 65534 with sudo: ${hosted.times.used ?? 'isolation not reported'}`);
+  else if (hosted) console.log(`- as uid 65534 with sudo: not measured (${hosted.reason})`);
+  for (const r of results)
+    for (const f of r.hosted?.ok ? r.hosted.times.failures : []) console.log(`! ~${r.size}: ${f}`);
   for (const r of results) {
     const left = r.cooperative.leftBehind + r.ignoring.leftBehind;
     if (left > 0) console.log(`! ~${r.size}: ${left} leak(s) were still alive after termination (ended by the bench)`);

@@ -23,6 +23,7 @@ import {
   snapshotTimes,
   terminationTimes,
 } from './measure.js';
+import { childHostedMain, hostedTimes } from './hosted.js';
 import { type SizeResult, printResults } from './report.js';
 import { type Runtime, runtime } from './runtime.js';
 import { timed } from './timing.js';
@@ -69,6 +70,7 @@ function parseArgs(argv: readonly string[]): Args {
 async function main(): Promise<void> {
   const argv = process.argv.slice(2);
   if (argv[0] === '--child-post') return childPostMain(argv[1] as string);
+  if (argv[0] === '--child-hosted') return childHostedMain(argv[1] as string);
   const args = parseArgs(argv);
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'strays-bench-'));
   const crowd = new Crowd();
@@ -103,6 +105,9 @@ async function main(): Promise<void> {
         args.isolation === undefined && dist.used === 'cgroup'
           ? await distTimes(args.runs, args.dist, dir, RUNNER_CLEANUP, CORE_FLOOR, node, 'marker')
           : undefined;
+      // The hosted runner's path (uid 65534, sudo): with action.yml's isolation, as a hosted job runs it.
+      const hosted =
+        args.isolation === undefined ? await hostedTimes(args.runs, args.dist, SELF, RUNNER_CLEANUP) : undefined;
       process.stdout.write(', dist');
       const termRuns = Math.max(1, Math.min(args.runs, 3));
       const cooperative = await terminationTimes(termRuns, args.leaks, 0, '5s');
@@ -117,6 +122,7 @@ async function main(): Promise<void> {
         child,
         dist,
         distMarker,
+        hosted,
         cooperative,
         ignoring,
       });
