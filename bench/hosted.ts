@@ -14,10 +14,11 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { ActionJob } from './action.js';
+import { JOB_UID, asHostedUser, mountNamespaceRefusal, writeHostedSudoers } from '../test/sim/hosted-user.mjs';
 import { timedEnv } from './runtime.js';
 import { median } from './timing.js';
 
-const NOBODY = 65534;
+const NOBODY = JOB_UID;
 
 export interface HostedTimes {
   readonly cleanupMs: number;
@@ -51,8 +52,8 @@ const has = (command: string): boolean =>
 function unavailable(readable: readonly string[]): string | undefined {
   if (process.getuid?.() !== 0) return 'the bench is not root (it sets up uid 65534 and its sudo rule)';
   for (const command of ['sudo', 'setpriv', 'unshare']) if (!has(command)) return `${command} is not installed`;
-  if (spawnSync('unshare', ['--mount', '--propagation', 'private', 'true']).status !== 0)
-    return 'no private mount namespace (unshare --mount refused)';
+  const refused = mountNamespaceRefusal();
+  if (refused !== undefined) return `no private mount namespace (unshare --mount: ${refused})`;
   for (const file of readable) {
     const run = spawnSync('setpriv', [
       '--reuid',
@@ -94,32 +95,15 @@ async function timeAsNobody(
   const work = path.join(root, 'work');
   fs.mkdirSync(work);
   fs.chownSync(work, NOBODY, NOBODY);
-  // What a hosted image grants its runner user; the file is bind-mounted over /etc/sudoers for the child only.
   const sudoers = path.join(root, 'sudoers');
-  fs.writeFileSync(sudoers, `Defaults env_reset\nroot ALL=(ALL:ALL) ALL\nnobody ALL=(ALL) NOPASSWD: ALL\n`, {
-    mode: 0o440,
-  });
+  writeHostedSudoers(sudoers);
   const request = JSON.stringify({ runs, distDir, work, cleanupScript });
-  const script =
-    'mount --bind "$1" /etc/sudoers && shift && exec setpriv --reuid=65534 --regid=65534 --clear-groups "$@"';
-  const child = spawn(
-    'unshare',
-    [
-      '--mount',
-      '--propagation',
-      'private',
-      'sh',
-      '-c',
-      script,
-      'sh',
-      sudoers,
-      process.execPath,
-      self,
-      '--child-hosted',
-      request,
-    ],
-    { cwd: work, env: { ...timedEnv(process.env), HOME: work }, stdio: ['ignore', 'pipe', 'pipe'] },
-  );
+  const [command, args] = asHostedUser(sudoers, [process.execPath, self, '--child-hosted', request]);
+  const child = spawn(command, args, {
+    cwd: work,
+    env: { ...timedEnv(process.env), HOME: work },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let out = '';
   let err = '';
   child.stdout.on('data', (d) => (out += d));

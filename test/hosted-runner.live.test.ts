@@ -26,9 +26,10 @@ import {
   needsRootAndSharedNode,
   needsWritableCgroup,
 } from './helpers/requires.js';
+import { JOB_UID, asHostedUser, writeHostedSudoers } from './sim/hosted-user.mjs';
 import { REPO_ROOT } from './sim/job.mjs';
 
-const NOBODY = 65534;
+const NOBODY = JOB_UID;
 const missing = firstMissing(
   needsRootAndSharedNode('runs the job as uid 65534 with its own sudoers rule'),
   needsCommand('sudo', 'sudo'),
@@ -105,12 +106,7 @@ interface HostedJob {
 async function hostedJob(dir: string, stepScript: string, inputs: Record<string, string> = {}): Promise<HostedJob> {
   const log = path.join(dir, 'sudo.log');
   const sudoers = path.join(dir, 'sudoers');
-  // What a hosted image grants the runner user, and a log of every command sudo runs.
-  fs.writeFileSync(
-    sudoers,
-    `Defaults env_reset\nDefaults logfile="${log}"\nroot ALL=(ALL:ALL) ALL\nnobody ALL=(ALL) NOPASSWD: ALL\n`,
-    { mode: 0o440 },
-  );
+  writeHostedSudoers(sudoers, log);
   const driver = path.join(dir, 'driver.mjs');
   const step = path.join(dir, 'step.sh');
   fs.writeFileSync(driver, DRIVER);
@@ -120,10 +116,14 @@ async function hostedJob(dir: string, stepScript: string, inputs: Record<string,
     fs.chownSync(path.join(dir, d), NOBODY, NOBODY);
   }
   fs.chmodSync(dir, 0o755);
-  const script =
-    'mount --bind "$1" /etc/sudoers && shift && exec setpriv --reuid=65534 --regid=65534 --clear-groups "$@"';
-  const argv = [sudoers, process.execPath, driver, path.join(dir, 'job'), step, JSON.stringify(inputs)];
-  const child = spawn('unshare', ['--mount', '--propagation', 'private', 'sh', '-c', script, 'sh', ...argv], {
+  const [command, args] = asHostedUser(sudoers, [
+    process.execPath,
+    driver,
+    path.join(dir, 'job'),
+    step,
+    JSON.stringify(inputs),
+  ]);
+  const child = spawn(command, args, {
     cwd: path.join(dir, 'home'),
     env: { PATH: process.env.PATH, HOME: path.join(dir, 'home') },
   });

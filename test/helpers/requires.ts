@@ -16,6 +16,7 @@ import net from 'node:net';
 import path from 'node:path';
 import { describe, it } from 'vitest';
 import { probeCgroup } from '../../src/cgroup/index.js';
+import { mountNamespaceRefusal } from '../sim/hosted-user.mjs';
 
 declare module 'vitest' {
   interface TaskMeta {
@@ -96,8 +97,6 @@ export function needsIPv6Loopback(): Promise<Missing> {
 
 /** A private mount namespace (`unshare --mount`): a container's root may lack CAP_SYS_ADMIN for it. */
 export function needsMountNamespace(): Missing {
-  const run = spawnSync('unshare', ['--mount', '--propagation', 'private', 'true'], { encoding: 'utf8' });
-  return run.status === 0
-    ? undefined
-    : `needs a private mount namespace (unshare --mount: ${run.error?.message ?? (run.stderr.trim() || `exit ${run.status}`)})`;
+  const refused = mountNamespaceRefusal();
+  return refused === undefined ? undefined : `needs a private mount namespace (unshare --mount: ${refused})`;
 }
