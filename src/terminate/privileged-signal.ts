@@ -16,8 +16,6 @@ import type { Identity, PrivilegePrefix } from '../proc/index.js';
 import type { SignalName, SignalResult } from './signals.js';
 
 const SIGNALS: ReadonlySet<string> = new Set(['SIGSTOP', 'SIGCONT', 'SIGTERM', 'SIGKILL']);
-/** A helper that has not answered by then is refused (sudo waiting on something): termination must not hang on it. */
-const HELPER_TIMEOUT_MS = 10_000;
 
 // The comm field may hold spaces and parentheses: fields are read after the LAST ')'.
 const STAT = `const fs = require('fs');
@@ -127,10 +125,8 @@ async function perTarget<T>(
 ): Promise<Map<number, T>> {
   const out = new Map<number, T>();
   if (targets.length === 0) return out;
-  const run = await runHelper(prefix, SCRIPTS[script], dataOf(head, targets), {
-    language: 'node',
-    timeoutMs: HELPER_TIMEOUT_MS,
-  });
+  // The helper's own bound (10 s) keeps a hung sudo from hanging termination.
+  const run = await runHelper(prefix, SCRIPTS[script], dataOf(head, targets), { language: 'node' });
   const answer = run.ok ? parseAnswer(run.stdout) : { failure: run.reason };
   for (const t of targets) {
     const result = 'json' in answer ? each(answer.json[String(t.pid)], undefined) : each(undefined, answer.failure);
